@@ -1,0 +1,47 @@
+// Helpers named for what they guarantee about the request's user.
+import { redirect } from "@remix-run/node";
+import { authenticator } from "~/auth/authenticator.server";
+import { getUserById, type AppUser } from "~/auth/users.server";
+import { forbidden, unauthenticated } from "~/http/api-error.server";
+
+export async function getOptionalUser(request: Request): Promise<AppUser | null> {
+  const session = await authenticator.isAuthenticated(request);
+  return session ? getUserById(session.id) : null;
+}
+
+/** For pages: an anonymous visitor is sent to the login page and brought back afterwards. */
+export async function requireUser(request: Request): Promise<AppUser> {
+  const user = await getOptionalUser(request);
+  if (user) return user;
+  const url = new URL(request.url);
+  throw redirect(`/login?${new URLSearchParams({ redirectTo: url.pathname + url.search })}`);
+}
+
+/** For the JSON API and streams: an anonymous request gets 401 in the contract's error shape. */
+export async function requireApiUser(request: Request): Promise<AppUser> {
+  const user = await getOptionalUser(request);
+  if (!user) throw unauthenticated();
+  return user;
+}
+
+export async function requireAnonymous(request: Request): Promise<void> {
+  if (await getOptionalUser(request)) throw redirect("/");
+}
+
+export function requireAdmin(user: AppUser): AppUser {
+  if (user.role !== "ADMIN") throw forbidden("Only administrators can see this.");
+  return user;
+}
+
+export function requireHostRole(user: AppUser): AppUser {
+  if (user.role !== "HOST" && user.role !== "ADMIN") throw forbidden("Only hosts can schedule live sessions.");
+  return user;
+}
+
+/** Only a path on this site: never an open redirect. */
+export function safeRedirectTarget(target: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
+  if (typeof target !== "string" || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) {
+    return fallback;
+  }
+  return target;
+}

@@ -1,0 +1,7 @@
+// User roles, shared by server and pages.
+export const ROLES = ["ADMIN", "HOST", "STUDENT"] as const;
+export type Role = (typeof ROLES)[number];
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === "string" && (ROLES as readonly string[]).includes(value);
+}

@@ -1,0 +1,15 @@
+// Named reads of users.
+import { prisma } from "~/db/db.server";
+import { isRole, type Role } from "~/auth/roles";
+
+export type AppUser = { id: string; email: string; name: string; role: Role };
+
+export async function getUserById(id: string): Promise<AppUser | null> {
+  const user = await prisma.user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true } });
+  if (!user || !isRole(user.role)) return null;
+  return { ...user, role: user.role };
+}
+
+export function findUserByEmailWithPassword(email: string) {
+  return prisma.user.findUnique({ where: { email }, select: { id: true, passwordHash: true } });
+}

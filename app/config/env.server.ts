@@ -1,0 +1,97 @@
+// The one place that reads process.env: validated once, frozen, and explained when wrong.
+import { z } from "zod";
+import { DEFAULT_DATABASE_URL } from "~/db/driver-adapter.server";
+
+const blankAsUnset = (value: unknown) =>
+  typeof value === "string" && value.trim() === "" ? undefined : value;
+
+const optionalString = z.preprocess(blankAsUnset, z.string().trim().min(1).optional());
+
+const httpUrl = z
+  .string()
+  .trim()
+  .url("must be a URL such as https://meet.example.com")
+  .refine((value) => /^https?:$/.test(new URL(value).protocol), "must start with http:// or https://")
+  .transform((value) => value.replace(/\/+$/, ""));
+
+const secretList = z.preprocess(
+  blankAsUnset,
+  z
+    .string()
+    .transform((value) => value.split(",").map((s) => s.trim()).filter(Boolean))
+    .refine((list) => list.length > 0, "must hold at least one non-empty secret")
+    .optional(),
+);
+
+const positiveSeconds = (fallback: number) =>
+  z.preprocess(blankAsUnset, z.coerce.number().positive("must be a positive number of seconds").default(fallback));
+
+const envSchema = z.object({
+  NODE_ENV: z.preprocess(blankAsUnset, z.enum(["development", "production", "test"]).default("development")),
+  DATABASE_URL: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .trim()
+      .refine(
+        (value) => value.startsWith("file:") || /^postgres(ql)?:\/\//.test(value),
+        "must be file:<path> (embedded SQLite) or postgresql://…",
+      )
+      .default(DEFAULT_DATABASE_URL),
+  ),
+  SESSION_SECRET: secretList,
+  APP_URL: z.preprocess(blankAsUnset, httpUrl.default("http://localhost:3000")),
+  PORT: z.preprocess(blankAsUnset, z.coerce.number().int().min(1).max(65535).default(3000)),
+  JITSI_MEET_URL: z.preprocess(blankAsUnset, httpUrl.optional()),
+  JITSI_RECORDING_API_URL: z.preprocess(blankAsUnset, httpUrl.optional()),
+  JITSI_RECORDING_API_TOKEN: optionalString,
+  JITSI_RECORDING_WEBHOOK_SECRET: secretList,
+  RECORDING_PENDING_TIMEOUT_SECONDS: positiveSeconds(120),
+  RECORDING_PROCESSING_TIMEOUT_SECONDS: positiveSeconds(7200),
+  /** How long one startService / stopService / health call may take. */
+  JITSI_RECORDING_API_TIMEOUT_SECONDS: positiveSeconds(15),
+  /** How often each instance's watchdog sweeps for overdue recordings. */
+  RECORDING_WATCHDOG_INTERVAL_SECONDS: positiveSeconds(15),
+});
+
+export type AppEnv = z.infer<typeof envSchema> & {
+  /** Where the Jibri HTTP API is reached; undefined when neither URL is set. */
+  recordingApiUrl: string | undefined;
+  webhookUrl: string;
+  appOrigin: string;
+};
+
+export class InvalidEnvironmentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "InvalidEnvironmentError";
+  }
+}
+
+/** Validates a raw environment; throws InvalidEnvironmentError naming every bad variable. */
+export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
+  const result = envSchema.safeParse(raw);
+  if (!result.success) {
+    throw new InvalidEnvironmentError(
+      result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`),
+    );
+  }
+  const env = result.data;
+  if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
+    throw new InvalidEnvironmentError(["SESSION_SECRET: required in production (comma-separated for rotation)"]);
+  }
+  return Object.freeze({
+    ...env,
+    recordingApiUrl:
+      env.JITSI_RECORDING_API_URL ?? (env.JITSI_MEET_URL ? `${env.JITSI_MEET_URL}/jibri/api/v1.0` : undefined),
+    webhookUrl: `${env.APP_URL}/api/webhooks/jitsi-recording`,
+    appOrigin: new URL(env.APP_URL).origin,
+  });
+}
+
+let cached: AppEnv | undefined;
+
+export function getEnv(): AppEnv {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

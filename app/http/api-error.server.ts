@@ -1,0 +1,49 @@
+// The one error shape of the JSON API: {"error": {"code", "message"}} with a stable code.
+import { json } from "@remix-run/node";
+import { logger, describeError } from "~/observability/logger.server";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+export function errorResponse(status: number, code: string, message: string, headers: Record<string, string> = {}) {
+  return json({ error: { code, message } }, { status, headers: { "Cache-Control": "no-store", ...headers } });
+}
+
+export const unauthenticated = () => new ApiError(401, "unauthenticated", "Please log in to continue.");
+export const forbidden = (message = "You are not allowed to do this.") => new ApiError(403, "forbidden", message);
+export const notFound = (what = "That") => new ApiError(404, "not_found", `${what} was not found.`);
+
+/** Runs an API handler and turns every refusal into the contract's error shape; unexpected errors become a logged 500. */
+export async function handleApi(request: Request, handler: () => Promise<Response>): Promise<Response> {
+  try {
+    return await handler();
+  } catch (error) {
+    if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message, error.headers);
+    if (error instanceof Response) return error;
+    logger.error("api.unexpected_error", {
+      method: request.method,
+      path: new URL(request.url).pathname,
+      error: describeError(error),
+    });
+    return errorResponse(500, "internal_error", "Something went wrong on our side. Please try again.");
+  }
+}
+
+/** For page loaders: a refusal becomes an error page with the same status and friendly message. */
+export async function orPageError<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof ApiError) throw new Response(error.message, { status: error.status });
+    throw error;
+  }
+}

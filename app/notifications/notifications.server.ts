@@ -1,0 +1,53 @@
+// A user's notifications: listing, marking read, and the reads behind the notification stream.
+import { prisma } from "~/db/db.server";
+import type { NotificationEvent } from "~/events/event-types";
+
+type NotificationRow = {
+  id: number;
+  userId: string;
+  type: string;
+  liveSessionId: string;
+  recordingId: string;
+  title: string;
+  recordingUrl: string | null;
+  readAt: Date | null;
+  createdAt: Date;
+};
+
+export function toNotificationEvent(row: NotificationRow): NotificationEvent {
+  return {
+    id: row.id,
+    userId: row.userId,
+    type: row.type,
+    liveSessionId: row.liveSessionId,
+    recordingId: row.recordingId,
+    title: row.title,
+    recordingUrl: row.recordingUrl,
+    createdAt: row.createdAt.toISOString(),
+    read: row.readAt !== null,
+  };
+}
+
+/** Newest first. */
+export async function listNotifications(userId: string, limit = 100) {
+  const rows = await prisma.notification.findMany({ where: { userId }, orderBy: { id: "desc" }, take: limit });
+  return rows.map(toNotificationEvent);
+}
+
+export function countUnread(userId: string): Promise<number> {
+  return prisma.notification.count({ where: { userId, readAt: null } });
+}
+
+export async function markAllRead(userId: string): Promise<void> {
+  await prisma.notification.updateMany({ where: { userId, readAt: null }, data: { readAt: new Date() } });
+}
+
+export async function getNotificationsAfter(userId: string, afterId: number) {
+  const rows = await prisma.notification.findMany({ where: { userId, id: { gt: afterId } }, orderBy: { id: "asc" }, take: 1000 });
+  return rows.map(toNotificationEvent);
+}
+
+export async function getLatestNotificationId(userId: string): Promise<number> {
+  const latest = await prisma.notification.findFirst({ where: { userId }, orderBy: { id: "desc" }, select: { id: true } });
+  return latest?.id ?? 0;
+}

@@ -1,0 +1,112 @@
+// Talks to the Jibri HTTP API through the meet server and maps each answer to what the app does next.
+import { getEnv } from "~/config/env.server";
+
+export type RecorderConfig = {
+  apiUrl: string;
+  meetUrl: string;
+  token: string;
+  timeoutMs: number;
+};
+
+/** The recorder settings, or why recording is unavailable. Never exposes the token beyond this module's callers. */
+export function getRecorderConfig(): { config: RecorderConfig } | { missing: string[] } {
+  const env = getEnv();
+  const missing: string[] = [];
+  if (!env.JITSI_RECORDING_API_TOKEN) missing.push("JITSI_RECORDING_API_TOKEN");
+  if (!env.JITSI_MEET_URL) missing.push("JITSI_MEET_URL");
+  if (!env.recordingApiUrl) missing.push("JITSI_RECORDING_API_URL");
+  if (missing.length > 0 || !env.JITSI_RECORDING_API_TOKEN || !env.JITSI_MEET_URL || !env.recordingApiUrl) {
+    return { missing };
+  }
+  return {
+    config: {
+      apiUrl: env.recordingApiUrl,
+      meetUrl: env.JITSI_MEET_URL,
+      token: env.JITSI_RECORDING_API_TOKEN,
+      timeoutMs: env.JITSI_RECORDING_API_TIMEOUT_SECONDS * 1000,
+    },
+  };
+}
+
+export type RecorderOutcome =
+  | { kind: "accepted" }
+  | { kind: "unavailable"; reason: string }
+  | { kind: "busy"; reason: string; retryAfterSeconds: number }
+  | { kind: "error"; reason: string }
+  | { kind: "timeout"; reason: string };
+
+const BUSY_RETRY_AFTER_SECONDS = 30;
+
+function classifyStatus(status: number, call: string): RecorderOutcome {
+  if (status >= 200 && status < 300) return { kind: "accepted" };
+  if (status === 404 || status === 401 || status === 403) {
+    return { kind: "unavailable", reason: `${call}: the meet server answered ${status}` };
+  }
+  if (status === 412) {
+    return { kind: "busy", reason: `${call}: the recorder is busy (412)`, retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS };
+  }
+  return { kind: "error", reason: `${call}: the recorder answered ${status}` };
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+}
+
+async function post(config: RecorderConfig, path: string, body: unknown): Promise<RecorderOutcome> {
+  const call = path.replace(/^\//, "");
+  try {
+    const response = await fetch(`${config.apiUrl}${path}`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${config.token}`, "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(config.timeoutMs),
+    });
+    // Drain the body so the connection is released; its content carries nothing we act on.
+    await response.arrayBuffer().catch(() => undefined);
+    return classifyStatus(response.status, call);
+  } catch (error) {
+    if (isTimeout(error)) return { kind: "timeout", reason: `${call}: no answer within ${config.timeoutMs / 1000} s` };
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+    return { kind: "error", reason: `${call}: network error (${cause})` };
+  }
+}
+
+export function startService(
+  config: RecorderConfig,
+  request: { sessionId: string; roomName: string; liveSessionId: string; callbackUrl: string },
+): Promise<RecorderOutcome> {
+  return post(config, "/startService", {
+    sessionId: request.sessionId,
+    callParams: { callUrlInfo: { baseUrl: config.meetUrl, callName: request.roomName } },
+    sinkType: "file",
+    appData: { callbackUrl: request.callbackUrl, liveSessionId: request.liveSessionId },
+  });
+}
+
+export function stopService(config: RecorderConfig, sessionId: string): Promise<RecorderOutcome> {
+  return post(config, "/stopService", { sessionId });
+}
+
+export type RecorderHealth =
+  | { reachable: true; busyStatus: string; healthStatus: string }
+  | { reachable: false; reason: string };
+
+export async function checkRecorderHealth(config: RecorderConfig): Promise<RecorderHealth> {
+  try {
+    const response = await fetch(`${config.apiUrl}/health`, {
+      headers: { Authorization: `Bearer ${config.token}` },
+      signal: AbortSignal.timeout(config.timeoutMs),
+    });
+    const text = await response.text();
+    if (!response.ok) return { reachable: false, reason: `health: the meet server answered ${response.status}` };
+    const body = JSON.parse(text) as { status?: { busyStatus?: string; health?: { healthStatus?: string } } };
+    return {
+      reachable: true,
+      busyStatus: body.status?.busyStatus ?? "UNKNOWN",
+      healthStatus: body.status?.health?.healthStatus ?? "UNKNOWN",
+    };
+  } catch (error) {
+    if (isTimeout(error)) return { reachable: false, reason: `health: no answer within ${config.timeoutMs / 1000} s` };
+    return { reachable: false, reason: `health: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}

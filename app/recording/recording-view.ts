@@ -1,0 +1,80 @@
+// What the recording panel shows, and how one status event changes it: pure, shared by server render and browser.
+import type { RecordingStatus } from "~/recording/state-machine";
+
+export type RecordingListItem = {
+  id: string;
+  status: RecordingStatus;
+  recordingUrl: string | null;
+  reason: string | null;
+  startedAt: string;
+  endedAt: string | null;
+};
+
+export type TimelineEntry = {
+  id: number;
+  from: RecordingStatus;
+  to: RecordingStatus;
+  trigger: string;
+  reason: string | null;
+  actor: string;
+  at: string;
+};
+
+export type RecordingView = {
+  lastEventId: number;
+  status: RecordingStatus;
+  recordingUrl: string | null;
+  reason: string | null;
+  recordings: RecordingListItem[];
+  timeline: TimelineEntry[];
+};
+
+export type StatusEventData = {
+  liveSessionId: string;
+  status: RecordingStatus;
+  recordingUrl: string | null;
+  reason: string | null;
+  at: string;
+  recording: { id: string; trigger: string; from: RecordingStatus; to: RecordingStatus; url: string | null } | null;
+};
+
+const RESTORING = new Set(["recorder_unavailable", "recorder_busy"]);
+
+/** Applies one stream event; an event at or below the last id seen changes nothing. */
+export function applyStatusEvent(view: RecordingView, eventId: number, data: StatusEventData, actor = ""): RecordingView {
+  if (eventId <= view.lastEventId) return view;
+  const next: RecordingView = {
+    ...view,
+    lastEventId: eventId,
+    status: data.status,
+    recordingUrl: data.recordingUrl,
+    reason: data.reason,
+  };
+  const change = data.recording;
+  if (!change) return next;
+  next.timeline = [
+    ...view.timeline,
+    { id: eventId, from: change.from, to: change.to, trigger: change.trigger, reason: data.reason, actor, at: data.at },
+  ];
+  if (RESTORING.has(change.trigger)) {
+    next.recordings = view.recordings.filter((r) => r.id !== change.id);
+  } else if (change.trigger === "record") {
+    next.recordings = [
+      { id: change.id, status: change.to, recordingUrl: null, reason: null, startedAt: data.at, endedAt: null },
+      ...view.recordings.filter((r) => r.id !== change.id),
+    ];
+  } else {
+    next.recordings = view.recordings.map((r) =>
+      r.id === change.id
+        ? {
+            ...r,
+            status: change.to,
+            recordingUrl: change.url ?? r.recordingUrl,
+            reason: change.to === "FAILED" ? data.reason : r.reason,
+            endedAt: change.to === "PROCESSING" || (change.to === "FAILED" && change.from === "PENDING") ? data.at : r.endedAt,
+          }
+        : r,
+    );
+  }
+  return next;
+}

@@ -1,0 +1,71 @@
+// The contract's recording state machine: pure, no I/O, the only place that decides a status change.
+
+export const RECORDING_STATUSES = ["IDLE", "PENDING", "RECORDING", "PROCESSING", "READY", "FAILED"] as const;
+export type RecordingStatus = (typeof RECORDING_STATUSES)[number];
+
+export const RECORDING_TRIGGERS = [
+  "record", // host clicks Record
+  "recorder_accepted", // startService answered 2xx
+  "recorder_unavailable", // not configured, or the meet server answered 404 / 401 / 403
+  "recorder_busy", // startService answered 412
+  "recorder_error", // 5xx or a network error
+  "recorder_timeout", // startService did not answer in time
+  "stop", // host clicks Stop
+  "upload_reported", // webhook recording_uploaded
+  "failure_reported", // webhook recording_failed
+  "pending_timeout", // watchdog: PENDING too long
+  "processing_timeout", // watchdog: PROCESSING too long without a webhook
+] as const;
+export type RecordingTrigger = (typeof RECORDING_TRIGGERS)[number];
+
+/** Triggers that end a start attempt with nothing recorded: the session goes back to where it was. */
+export const RESTORING_TRIGGERS: ReadonlySet<RecordingTrigger> = new Set(["recorder_unavailable", "recorder_busy"]);
+
+export type TransitionInput = {
+  from: RecordingStatus;
+  trigger: RecordingTrigger;
+  /** For restoring triggers: the session's status before this PENDING began. */
+  statusBeforePending?: RecordingStatus;
+  /** For a FAILED recording: the trigger that failed it. */
+  failureCause?: string | null;
+};
+
+export type TransitionDecision = { allowed: true; to: RecordingStatus } | { allowed: false };
+
+const REFUSED: TransitionDecision = { allowed: false };
+const to = (status: RecordingStatus): TransitionDecision => ({ allowed: true, to: status });
+
+const CAN_BEGIN: ReadonlySet<RecordingStatus> = new Set(["IDLE", "READY", "FAILED"]);
+const AWAITING_UPLOAD: ReadonlySet<RecordingStatus> = new Set(["RECORDING", "PROCESSING"]);
+
+export function decideTransition({ from, trigger, statusBeforePending, failureCause }: TransitionInput): TransitionDecision {
+  switch (trigger) {
+    case "record":
+      return CAN_BEGIN.has(from) ? to("PENDING") : REFUSED;
+    case "recorder_accepted":
+      return from === "PENDING" ? to("RECORDING") : REFUSED;
+    case "recorder_unavailable":
+    case "recorder_busy":
+      return from === "PENDING" && statusBeforePending && CAN_BEGIN.has(statusBeforePending)
+        ? to(statusBeforePending)
+        : REFUSED;
+    case "recorder_error":
+    case "recorder_timeout":
+    case "pending_timeout":
+      return from === "PENDING" ? to("FAILED") : REFUSED;
+    case "stop":
+      return from === "RECORDING" ? to("PROCESSING") : REFUSED;
+    case "upload_reported":
+      // A late upload after the processing timeout still exists: it must never be lost.
+      if (AWAITING_UPLOAD.has(from)) return to("READY");
+      return from === "FAILED" && failureCause === "processing_timeout" ? to("READY") : REFUSED;
+    case "failure_reported":
+      return AWAITING_UPLOAD.has(from) ? to("FAILED") : REFUSED;
+    case "processing_timeout":
+      return from === "PROCESSING" ? to("FAILED") : REFUSED;
+  }
+}
+
+export function isRecordingStatus(value: unknown): value is RecordingStatus {
+  return typeof value === "string" && (RECORDING_STATUSES as readonly string[]).includes(value);
+}

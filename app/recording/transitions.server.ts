@@ -1,0 +1,266 @@
+// Writes a state-machine transition once: a conditional update on the expected status and its log row, in one transaction.
+import { randomBytes } from "node:crypto";
+import { prisma, type Tx } from "~/db/db.server";
+import type { CommittedChange, NotificationEvent } from "~/events/event-types";
+import { asStatus, toTransitionEvent } from "~/recording/recording-store.server";
+import {
+  decideTransition,
+  RESTORING_TRIGGERS,
+  type RecordingStatus,
+  type RecordingTrigger,
+} from "~/recording/state-machine";
+
+export const RECORDING_READY_NOTIFICATION = "LIVE_CLASS_RECORDING_READY";
+
+/** The state machine (or a concurrent writer that got there first) refused the change; nothing was written. */
+export class TransitionRefusedError extends Error {
+  constructor(
+    readonly from: RecordingStatus,
+    readonly trigger: RecordingTrigger,
+  ) {
+    super(`Transition refused: ${trigger} from ${from}`);
+    this.name = "TransitionRefusedError";
+  }
+}
+
+export class RecordingNotFoundError extends Error {
+  constructor(readonly recordingId: string) {
+    super(`Unknown recording ${recordingId}`);
+    this.name = "RecordingNotFoundError";
+  }
+}
+
+/** Letters and digits only, as Jibri's sessionId must be. */
+export function newRecordingId(): string {
+  return `rec${randomBytes(12).toString("hex")}`;
+}
+
+export type BegunRecording = CommittedChange & { recordingId: string; roomName: string };
+
+/** IDLE/READY/FAILED → PENDING with a new recording row. Two concurrent clicks: one wins, the other is refused. */
+export async function beginRecording(liveSessionId: string, actor: string): Promise<BegunRecording> {
+  return prisma.$transaction(async (tx) => {
+    const session = await tx.liveSession.findUnique({
+      where: { id: liveSessionId },
+      select: { recordingStatus: true, recordingUpdatedAt: true, roomName: true },
+    });
+    if (!session) throw new Error(`Unknown live session ${liveSessionId}`);
+    const from = asStatus(session.recordingStatus);
+    const decision = decideTransition({ from, trigger: "record" });
+    if (!decision.allowed) throw new TransitionRefusedError(from, "record");
+
+    const recordingId = newRecordingId();
+    const now = new Date();
+    const claimed = await tx.liveSession.updateMany({
+      where: { id: liveSessionId, recordingStatus: from, recordingUpdatedAt: session.recordingUpdatedAt },
+      data: {
+        recordingStatus: decision.to,
+        recordingUrl: null,
+        recordingReason: null,
+        latestRecordingId: recordingId,
+        recordingUpdatedAt: now,
+      },
+    });
+    if (claimed.count !== 1) throw new TransitionRefusedError(from, "record");
+
+    await tx.recording.create({
+      data: { id: recordingId, liveSessionId, status: decision.to, startedAt: now, statusChangedAt: now },
+    });
+    const log = await tx.recordingTransition.create({
+      data: {
+        liveSessionId,
+        recordingId,
+        trigger: "record",
+        fromStatus: from,
+        toStatus: decision.to,
+        recordingUrl: null,
+        sessionStatus: decision.to,
+        sessionRecordingUrl: null,
+        reason: null,
+        actor,
+        at: now,
+      },
+    });
+    return { recordingId, roomName: session.roomName, transitions: [toTransitionEvent(log)], notifications: [] };
+  });
+}
+
+export type TransitionRequest = {
+  recordingId: string;
+  trigger: RecordingTrigger;
+  actor: string;
+  reason?: string | null;
+  recordingUrl?: string | null;
+  durationSeconds?: number | null;
+  sizeBytes?: number | null;
+  /** Written in the same transaction, so a recorded delivery and its effect stand or fall together. */
+  alsoWrite?: (tx: Tx) => Promise<unknown>;
+};
+
+export type AppliedTransition = CommittedChange & { from: RecordingStatus; to: RecordingStatus };
+
+/** Applies one trigger to an existing recording, exactly once, whatever runs concurrently. */
+export async function applyTransition(request: TransitionRequest): Promise<AppliedTransition> {
+  return prisma.$transaction(async (tx) => {
+    const recording = await tx.recording.findUnique({
+      where: { id: request.recordingId },
+      select: {
+        id: true,
+        status: true,
+        recordingUrl: true,
+        failureCause: true,
+        liveSessionId: true,
+        liveSession: { select: { latestRecordingId: true, title: true, cohortId: true } },
+      },
+    });
+    if (!recording) throw new RecordingNotFoundError(request.recordingId);
+    const from = asStatus(recording.status);
+    const restoring = RESTORING_TRIGGERS.has(request.trigger);
+    const previous = restoring ? await previousRecording(tx, recording.liveSessionId, recording.id) : null;
+    const decision = decideTransition({
+      from,
+      trigger: request.trigger,
+      failureCause: recording.failureCause,
+      statusBeforePending: restoring ? (previous ? asStatus(previous.status) : "IDLE") : undefined,
+    });
+    if (!decision.allowed) throw new TransitionRefusedError(from, request.trigger);
+
+    const now = new Date();
+    const reason = request.reason ?? null;
+    let sessionView: { status: RecordingStatus; url: string | null; reason: string | null; latestId: string | null };
+
+    if (restoring) {
+      // Nothing was recorded: the attempt disappears and the session shows its previous recording again.
+      const removed = await tx.recording.deleteMany({ where: { id: recording.id, status: from } });
+      if (removed.count !== 1) throw new TransitionRefusedError(from, request.trigger);
+      sessionView = {
+        status: decision.to,
+        url: previous?.recordingUrl ?? null,
+        reason: previous?.reason ?? null,
+        latestId: previous?.id ?? null,
+      };
+    } else {
+      const becameFailed = decision.to === "FAILED";
+      const updated = await tx.recording.updateMany({
+        where: { id: recording.id, status: from },
+        data: {
+          status: decision.to,
+          statusChangedAt: now,
+          reason: becameFailed ? reason : decision.to === "READY" ? null : undefined,
+          failureCause: becameFailed ? request.trigger : null,
+          recordingUrl: decision.to === "READY" ? request.recordingUrl ?? null : undefined,
+          durationSeconds: request.durationSeconds ?? undefined,
+          sizeBytes: request.sizeBytes ?? undefined,
+          endedAt: decision.to === "PROCESSING" || (becameFailed && from === "PENDING") ? now : undefined,
+        },
+      });
+      if (updated.count !== 1) throw new TransitionRefusedError(from, request.trigger);
+      const isLatest = recording.liveSession.latestRecordingId === recording.id;
+      sessionView = isLatest
+        ? {
+            status: decision.to,
+            url: decision.to === "READY" ? request.recordingUrl ?? null : null,
+            reason: becameFailed ? reason : null,
+            latestId: recording.id,
+          }
+        : await currentSessionView(tx, recording.liveSessionId);
+    }
+
+    // Every transition writes the session row: on PostgreSQL that row lock keeps one session's log in commit order.
+    await tx.liveSession.update({
+      where: { id: recording.liveSessionId },
+      data: {
+        recordingStatus: sessionView.status,
+        recordingUrl: sessionView.url,
+        recordingReason: sessionView.reason,
+        latestRecordingId: sessionView.latestId,
+        recordingUpdatedAt: now,
+      },
+    });
+    const log = await tx.recordingTransition.create({
+      data: {
+        liveSessionId: recording.liveSessionId,
+        recordingId: recording.id,
+        trigger: request.trigger,
+        fromStatus: from,
+        toStatus: decision.to,
+        recordingUrl: restoring ? null : decision.to === "READY" ? request.recordingUrl ?? null : recording.recordingUrl,
+        sessionStatus: sessionView.status,
+        sessionRecordingUrl: sessionView.url,
+        reason,
+        actor: request.actor,
+        at: now,
+      },
+    });
+
+    const notifications =
+      decision.to === "READY"
+        ? await notifyEnrolledStudents(tx, {
+            cohortId: recording.liveSession.cohortId,
+            liveSessionId: recording.liveSessionId,
+            recordingId: recording.id,
+            title: recording.liveSession.title,
+            recordingUrl: request.recordingUrl ?? null,
+            createdAt: now,
+          })
+        : [];
+    await request.alsoWrite?.(tx);
+    return { from, to: decision.to, transitions: [toTransitionEvent(log)], notifications };
+  });
+}
+
+function previousRecording(tx: Tx, liveSessionId: string, excludingId: string) {
+  return tx.recording.findFirst({
+    where: { liveSessionId, id: { not: excludingId } },
+    orderBy: [{ startedAt: "desc" }, { id: "desc" }],
+    select: { id: true, status: true, recordingUrl: true, reason: true },
+  });
+}
+
+async function currentSessionView(tx: Tx, liveSessionId: string) {
+  const session = await tx.liveSession.findUniqueOrThrow({
+    where: { id: liveSessionId },
+    select: { recordingStatus: true, recordingUrl: true, recordingReason: true, latestRecordingId: true },
+  });
+  return {
+    status: asStatus(session.recordingStatus),
+    url: session.recordingUrl,
+    reason: session.recordingReason,
+    latestId: session.latestRecordingId,
+  };
+}
+
+/** One notification per enrolled student; the (user, recording, type) unique key makes a second one impossible. */
+async function notifyEnrolledStudents(
+  tx: Tx,
+  input: { cohortId: string; liveSessionId: string; recordingId: string; title: string; recordingUrl: string | null; createdAt: Date },
+): Promise<NotificationEvent[]> {
+  const students = await tx.enrollment.findMany({
+    where: { cohortId: input.cohortId, user: { role: "STUDENT" } },
+    select: { userId: true },
+    orderBy: { userId: "asc" },
+  });
+  if (students.length === 0) return [];
+  const rows = await tx.notification.createManyAndReturn({
+    data: students.map(({ userId }) => ({
+      userId,
+      type: RECORDING_READY_NOTIFICATION,
+      liveSessionId: input.liveSessionId,
+      recordingId: input.recordingId,
+      title: input.title,
+      recordingUrl: input.recordingUrl,
+      createdAt: input.createdAt,
+    })),
+  });
+  return rows.map((row) => ({
+    id: row.id,
+    userId: row.userId,
+    type: row.type,
+    liveSessionId: row.liveSessionId,
+    recordingId: row.recordingId,
+    title: row.title,
+    recordingUrl: row.recordingUrl,
+    createdAt: row.createdAt.toISOString(),
+    read: false,
+  }));
+}

@@ -1,0 +1,50 @@
+// The shape of a Jibri callback, and when a delivery is a repeat of what the recording already is.
+import { z } from "zod";
+import type { RecordingStatus } from "~/recording/state-machine";
+
+export const HANDLED_EVENTS = ["recording_uploaded", "recording_failed"] as const;
+
+const httpUrl = z
+  .string()
+  .max(2048)
+  .url("recordingUrl must be a URL")
+  .refine((value) => /^https?:$/.test(new URL(value).protocol), "recordingUrl must be an http or https URL");
+
+const common = {
+  sessionId: z.string().regex(/^[A-Za-z0-9]{1,64}$/, "sessionId must be 1 to 64 letters and digits"),
+  eventId: z.string().min(1).max(200).optional(),
+  timestamp: z.number().int().nonnegative().optional(),
+  durationSeconds: z.number().nonnegative().max(31 * 24 * 3600).optional(),
+  sizeBytes: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+};
+
+export const jibriWebhookSchema = z.discriminatedUnion("event", [
+  z.object({ event: z.literal("recording_uploaded"), recordingUrl: httpUrl, error: z.string().max(2000).optional(), ...common }),
+  z.object({ event: z.literal("recording_failed"), recordingUrl: httpUrl.optional(), error: z.string().max(2000).optional(), ...common }),
+]);
+export type JibriWebhookPayload = z.infer<typeof jibriWebhookSchema>;
+
+/** What any delivery must at least be; events the app does not handle are acknowledged and ignored. */
+export const anyEventSchema = z.object({
+  event: z.string().min(1).max(100),
+  sessionId: z.string().max(200).optional(),
+  eventId: z.string().max(200).optional(),
+  timestamp: z.number().int().nonnegative().optional(),
+});
+
+export const MAX_CLOCK_SKEW_SECONDS = 10 * 60;
+
+export function isStaleTimestamp(timestamp: number | undefined, nowMs: number): boolean {
+  return timestamp !== undefined && Math.abs(nowMs / 1000 - timestamp) > MAX_CLOCK_SKEW_SECONDS;
+}
+
+/** A delivery asking for what the recording already is changes nothing and is acknowledged. */
+export function asksForCurrentState(
+  payload: JibriWebhookPayload,
+  recording: { status: RecordingStatus; recordingUrl: string | null },
+): boolean {
+  if (payload.event === "recording_uploaded") {
+    return recording.status === "READY" && recording.recordingUrl === payload.recordingUrl;
+  }
+  return recording.status === "FAILED";
+}

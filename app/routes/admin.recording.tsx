@@ -1,0 +1,136 @@
+// GET /admin/recording: the operator's view of recording configuration, recorder health and webhook deliveries.
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
+import { requireAdmin, requireUser } from "~/auth/guards.server";
+import { orPageError } from "~/http/api-error.server";
+import { getRecordingDiagnostics } from "~/recording/diagnostics.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  await orPageError(Promise.resolve().then(() => requireAdmin(user)));
+  return json(await getRecordingDiagnostics(), { headers: { "Cache-Control": "no-store" } });
+}
+
+function formatTime(iso: string) {
+  return new Date(iso).toLocaleString("en-GB", { dateStyle: "short", timeStyle: "medium", timeZone: "UTC" });
+}
+
+export default function RecordingAdminPage() {
+  const data = useLoaderData<typeof loader>();
+  const revalidator = useRevalidator();
+  const health = data.health;
+  return (
+    <section className="stack">
+      <div className="page-title">
+        <h1>Recording administration</h1>
+        <button type="button" className="button button--ghost" onClick={() => revalidator.revalidate()} disabled={revalidator.state !== "idle"}>
+          Refresh
+        </button>
+      </div>
+
+      <section className="card" aria-labelledby="config-heading">
+        <h2 id="config-heading">Configuration</h2>
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">Variable</th>
+              <th scope="col">State</th>
+              <th scope="col">Note</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.settings.map((setting) => (
+              <tr key={setting.name}>
+                <td>
+                  <code>{setting.name}</code>
+                </td>
+                <td>
+                  <span className={`pill pill--${setting.state}`} data-testid={`setting-${setting.name}`}>
+                    {setting.state}
+                  </span>
+                </td>
+                <td>{setting.note}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <p>
+          Webhook URL to give Jibri: <code data-testid="webhook-url">{data.webhookUrl}</code>
+        </p>
+      </section>
+
+      <section className="card" aria-labelledby="health-heading">
+        <h2 id="health-heading">Recorder health</h2>
+        {health.reachable ? (
+          <p data-testid="recorder-health">
+            Reachable · <strong>{health.healthStatus}</strong> · {health.busyStatus}
+          </p>
+        ) : (
+          <p className="message message--error" data-testid="recorder-health">
+            Not reachable: {health.reason}
+          </p>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="stalled-heading">
+        <h2 id="stalled-heading">Recordings taking longer than expected</h2>
+        {data.stalled.length === 0 ? (
+          <p className="muted">None.</p>
+        ) : (
+          <ul>
+            {data.stalled.map((r) => (
+              <li key={r.id}>
+                <Link to={`/sessions/${r.liveSessionId}`}>{r.title}</Link>: <code>{r.id}</code> {r.status} since {formatTime(r.since)} UTC
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="deliveries-heading">
+        <h2 id="deliveries-heading">Recent webhook deliveries</h2>
+        {data.deliveries.length === 0 ? (
+          <p className="muted">No deliveries yet.</p>
+        ) : (
+          <table className="table" data-testid="deliveries">
+            <thead>
+              <tr>
+                <th scope="col">Received (UTC)</th>
+                <th scope="col">Event</th>
+                <th scope="col">sessionId</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">Reason</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.deliveries.map((d) => (
+                <tr key={d.id}>
+                  <td>{formatTime(d.receivedAt)}</td>
+                  <td>{d.event ?? "—"}</td>
+                  <td>
+                    <code>{d.sessionId ?? "—"}</code>
+                  </td>
+                  <td>
+                    <span className={`pill pill--${d.httpStatus < 300 ? "ok" : "bad"}`}>
+                      {d.outcome.replace(/_/g, " ")} ({d.httpStatus})
+                    </span>
+                  </td>
+                  <td>{d.reason ?? ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="test-heading">
+        <h2 id="test-heading">Send a signed test delivery</h2>
+        <p>Run this where the webhook secret is set; the secret is read from your shell and never shown here.</p>
+        <pre className="code">{data.testCommand}</pre>
+      </section>
+    </section>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "Recording administration · OptiLearn Live" }];

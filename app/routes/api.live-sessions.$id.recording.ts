@@ -1,0 +1,19 @@
+// GET /api/live-sessions/:id/recording: the latest status and every recording of the session.
+import { json } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireApiUser } from "~/auth/guards.server";
+import { handleApi, notFound } from "~/http/api-error.server";
+import { parseSessionId } from "~/http/route-input.server";
+import { getRecordingOverview } from "~/recording/recording-store.server";
+import { requireSessionViewer } from "~/recording/session-access.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  return handleApi(request, async () => {
+    const user = await requireApiUser(request);
+    const id = parseSessionId(params);
+    await requireSessionViewer(user, id);
+    const overview = await getRecordingOverview(id);
+    if (!overview) throw notFound("That live session");
+    return json(overview, { headers: { "Cache-Control": "no-store" } });
+  });
+}

@@ -1,0 +1,16 @@
+// GET /api/live-sessions: the sessions the user hosts or attends.
+import { json } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireApiUser } from "~/auth/guards.server";
+import { handleApi } from "~/http/api-error.server";
+import { listSessionsForUser } from "~/recording/recording-store.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  return handleApi(request, async () => {
+    const user = await requireApiUser(request);
+    const sessions = await listSessionsForUser(user.id);
+    return json(
+      sessions.map(({ id, title, role, recordingStatus, recordingUrl }) => ({ id, title, role, recordingStatus, recordingUrl })),
+    );
+  });
+}

@@ -1,0 +1,59 @@
+// GET /notifications: the user's notifications; POST marks them read.
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { requireUser } from "~/auth/guards.server";
+import { isCrossSiteRequest } from "~/http/same-origin.server";
+import { listNotifications, markAllRead } from "~/notifications/notifications.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  return json({ notifications: await listNotifications(user.id) });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  if (isCrossSiteRequest(request)) throw new Response("Cross-site request refused.", { status: 403 });
+  await markAllRead(user.id);
+  return json({ ok: true });
+}
+
+export default function NotificationsPage() {
+  const { notifications } = useLoaderData<typeof loader>();
+  const unread = notifications.some((n) => !n.read);
+  return (
+    <section>
+      <div className="page-title">
+        <h1>Notifications</h1>
+        {unread ? (
+          <Form method="post">
+            <button type="submit" className="button button--ghost">
+              Mark all as read
+            </button>
+          </Form>
+        ) : null}
+      </div>
+      {notifications.length === 0 ? (
+        <p className="empty">No notifications yet. You'll be told here when a class recording is ready.</p>
+      ) : (
+        <ul className="notification-list" data-testid="notifications">
+          {notifications.map((n) => (
+            <li key={n.id} className={`card ${n.read ? "" : "unread"}`}>
+              <p>
+                {n.read ? null : <span className="pill">New</span>} The recording of <Link to={`/sessions/${n.liveSessionId}`}>{n.title}</Link> is ready.{" "}
+                {n.recordingUrl ? (
+                  <a href={n.recordingUrl} target="_blank" rel="noreferrer">
+                    Watch the recording
+                  </a>
+                ) : null}
+              </p>
+              <p className="muted">{new Date(n.createdAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC</p>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "Notifications · OptiLearn Live" }];

@@ -1,0 +1,72 @@
+// GET /sessions/:id: the session detail with its live recording panel.
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requireUser } from "~/auth/guards.server";
+import { RecordingPanel } from "~/components/recording-panel";
+import { orPageError } from "~/http/api-error.server";
+import { parseSessionId } from "~/http/route-input.server";
+import { getRecorderConfig } from "~/recording/jibri-client.server";
+import { getRecordingOverview, getTimeline } from "~/recording/recording-store.server";
+import type { RecordingView } from "~/recording/recording-view";
+import { requireSessionViewer } from "~/recording/session-access.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const id = await orPageError(Promise.resolve().then(() => parseSessionId(params)));
+  const { session, role } = await orPageError(requireSessionViewer(user, id));
+  // The timeline is read before the overview: anything between the two reads is replayed by the stream.
+  const timeline = await getTimeline(id);
+  const overview = await getRecordingOverview(id);
+  if (!overview) throw new Response("That live session was not found.", { status: 404 });
+  const view: RecordingView = {
+    lastEventId: timeline.at(-1)?.id ?? 0,
+    status: overview.status,
+    recordingUrl: overview.recordingUrl,
+    reason: overview.reason,
+    recordings: overview.recordings,
+    timeline: timeline.map((t) => ({
+      id: t.id,
+      from: t.recording.from,
+      to: t.recording.to,
+      trigger: t.recording.trigger,
+      reason: t.reason,
+      actor: t.actor,
+      at: t.at,
+    })),
+  };
+  return json({
+    session: {
+      id: session.id,
+      title: session.title,
+      startsAt: session.startsAt.toISOString(),
+      hostName: session.host.name,
+      cohortName: session.cohort.name,
+    },
+    role,
+    canControl: role === "host" || role === "admin",
+    recordingAvailable: !("missing" in getRecorderConfig()),
+    view,
+  });
+}
+
+export default function SessionPage() {
+  const { session, role, canControl, recordingAvailable, view } = useLoaderData<typeof loader>();
+  return (
+    <article className="stack">
+      <p>
+        <Link to="/">← My sessions</Link>
+      </p>
+      <header>
+        <h1>{session.title}</h1>
+        <p className="muted">
+          {new Date(session.startsAt).toLocaleString("en-GB", { dateStyle: "full", timeStyle: "short", timeZone: "UTC" })} UTC · Hosted by{" "}
+          {session.hostName} · {session.cohortName} · You are {role === "host" ? "the host" : role === "admin" ? "an administrator" : "a student"}
+        </p>
+      </header>
+      <RecordingPanel key={session.id} liveSessionId={session.id} initial={view} canControl={canControl} recordingAvailable={recordingAvailable} />
+    </article>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.session.title ?? "Live session"} · OptiLearn Live` }];

@@ -1,0 +1,74 @@
+// GET/POST /sessions/new: a host schedules a live session and picks its cohort.
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { requireHostRole, requireUser } from "~/auth/guards.server";
+import { orPageError } from "~/http/api-error.server";
+import { isCrossSiteRequest } from "~/http/same-origin.server";
+import { listCohorts, scheduleLiveSession, scheduleSchema } from "~/live-sessions/schedule.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  await orPageError(Promise.resolve().then(() => requireHostRole(user)));
+  return json({ cohorts: await listCohorts() });
+}
+
+type FieldErrors = Partial<Record<"title" | "startsAt" | "cohortId" | "form", string>>;
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  await orPageError(Promise.resolve().then(() => requireHostRole(user)));
+  if (isCrossSiteRequest(request)) throw new Response("Cross-site request refused.", { status: 403 });
+  const form = await request.formData();
+  const parsed = scheduleSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) {
+    const errors: FieldErrors = {};
+    for (const issue of parsed.error.issues) errors[issue.path[0] as keyof FieldErrors] ??= issue.message;
+    return json({ errors }, { status: 400 });
+  }
+  const result = await scheduleLiveSession(user.id, parsed.data);
+  if ("error" in result) return json({ errors: result.error as FieldErrors }, { status: 400 });
+  return redirect(`/sessions/${result.session.id}`);
+}
+
+export default function ScheduleSessionPage() {
+  const { cohorts } = useLoaderData<typeof loader>();
+  const errors: FieldErrors = useActionData<typeof action>()?.errors ?? {};
+  const busy = useNavigation().state !== "idle";
+  return (
+    <section className="card narrow">
+      <h1>Schedule a live session</h1>
+      <Form method="post" className="stack">
+        <label className="field">
+          <span>Title</span>
+          <input name="title" required minLength={3} maxLength={120} aria-invalid={Boolean(errors.title)} aria-describedby="title-error" />
+          {errors.title ? <small id="title-error" className="field-error">{errors.title}</small> : null}
+        </label>
+        <label className="field">
+          <span>Starts at (UTC)</span>
+          <input name="startsAt" type="datetime-local" required aria-invalid={Boolean(errors.startsAt)} aria-describedby="startsAt-error" />
+          {errors.startsAt ? <small id="startsAt-error" className="field-error">{errors.startsAt}</small> : null}
+        </label>
+        <label className="field">
+          <span>Cohort</span>
+          <select name="cohortId" required defaultValue="" aria-invalid={Boolean(errors.cohortId)} aria-describedby="cohortId-error">
+            <option value="" disabled>
+              Choose a cohort
+            </option>
+            {cohorts.map((cohort) => (
+              <option key={cohort.id} value={cohort.id}>
+                {cohort.name} ({cohort._count.enrollments} students)
+              </option>
+            ))}
+          </select>
+          {errors.cohortId ? <small id="cohortId-error" className="field-error">{errors.cohortId}</small> : null}
+        </label>
+        <button type="submit" className="button" disabled={busy}>
+          Schedule session
+        </button>
+      </Form>
+    </section>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "Schedule a session · OptiLearn Live" }];
