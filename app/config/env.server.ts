@@ -50,6 +50,8 @@ const envSchema = z.object({
   RECORDING_PROCESSING_TIMEOUT_SECONDS: positiveSeconds(7200),
   /** How long one startService / stopService / health call may take. */
   JITSI_RECORDING_API_TIMEOUT_SECONDS: positiveSeconds(15),
+  /** How often an idle event stream sends a heartbeat comment (the contract asks for at most 25 s). */
+  SSE_HEARTBEAT_SECONDS: z.preprocess(blankAsUnset, z.coerce.number().positive().max(25, "must be at most 25 seconds").default(15)),
   /** How often each instance's watchdog sweeps for overdue recordings. */
   RECORDING_WATCHDOG_INTERVAL_SECONDS: positiveSeconds(15),
 });

@@ -1,7 +1,6 @@
 // A server-sent event stream with ids and a heartbeat, that releases everything when the client goes away.
+import { getEnv } from "~/config/env.server";
 import { describeError, logger } from "~/observability/logger.server";
-
-export const HEARTBEAT_INTERVAL_MS = 15_000;
 
 export type SseMessage = { event: string; id?: number | string; data: unknown };
 
@@ -75,7 +74,7 @@ export function eventStreamResponse(request: Request, open: (channel: SseChannel
       request.signal.addEventListener("abort", close);
       // The retry hint keeps browser reconnects quick; the comment line flushes headers through proxies.
       write("retry: 2000\n: stream open\n\n");
-      heartbeat = setInterval(() => write(": heartbeat\n\n"), HEARTBEAT_INTERVAL_MS);
+      heartbeat = setInterval(() => write(": heartbeat\n\n"), getEnv().SSE_HEARTBEAT_SECONDS * 1000);
       open(channel).catch((error) => {
         logger.error("sse.open_failed", { path: new URL(request.url).pathname, error: describeError(error) });
         close();

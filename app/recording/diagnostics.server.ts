@@ -1,6 +1,7 @@
 // What an operator needs to see on one page: settings (set or not, never values), recorder health, deliveries, stuck recordings.
 import { getEnv } from "~/config/env.server";
 import { prisma } from "~/db/db.server";
+import { eventBus } from "~/events/bus.server";
 import { checkRecorderHealth, getRecorderConfig, type RecorderHealth } from "~/recording/jibri-client.server";
 import { listRecentDeliveries } from "~/recording/webhook-deliveries.server";
 
@@ -97,5 +98,7 @@ export async function getRecordingDiagnostics() {
       title: r.liveSession.title,
     })),
     testCommand: signedTestCommand(webhookUrl),
+    /** Live listeners on this instance's event bus: streams currently open here. */
+    liveListeners: eventBus.listenerCount(),
   };
 }

@@ -1,0 +1,13 @@
+// GET /api/admin/recording: the admin page's diagnostics as JSON, for scripts and monitoring (admins only).
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { requireAdmin, requireApiUser } from "~/auth/guards.server";
+import { handleApi } from "~/http/api-error.server";
+import { getRecordingDiagnostics } from "~/recording/diagnostics.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  return handleApi(request, async () => {
+    requireAdmin(await requireApiUser(request));
+    return json(await getRecordingDiagnostics(), { headers: { "Cache-Control": "no-store" } });
+  });
+}
