@@ -5,11 +5,10 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import { getEnv } from "~/config/env.server";
+import { checkEnvAtStart } from "~/config/check-env-at-start.server";
 import { startWatchdog } from "~/recording/watchdog.server";
 
-// Fails the start with a message naming each bad variable rather than failing a request later.
-getEnv();
+checkEnvAtStart();
 startWatchdog();
 
 const ABORT_DELAY_MS = 5_000;

@@ -2,6 +2,7 @@
 import { PrismaClient } from "../app/generated/prisma/client";
 import { createDriverAdapter, DEFAULT_DATABASE_URL } from "../app/db/driver-adapter.server";
 import { hashPassword } from "../app/auth/password.server";
+import { loadDotEnv } from "../app/config/dotenv.server";
 
 export const DEMO_PASSWORD = "optilearn-demo";
 export const DEMO_ROOM = "optilearn-demo-class";
@@ -54,6 +55,7 @@ export async function seedDemoData(prisma: PrismaClient) {
 
 const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/prisma\//, "prisma/"));
 if (isMain) {
+  loadDotEnv();
   const prisma = new PrismaClient({ adapter: createDriverAdapter(process.env.DATABASE_URL || DEFAULT_DATABASE_URL) });
   seedDemoData(prisma)
     .then(({ liveSessionId }) => console.log(`Demo data ready: "Demo class" is /sessions/${liveSessionId}`))

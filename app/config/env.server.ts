@@ -1,5 +1,6 @@
 // The one place that reads process.env: validated once, frozen, and explained when wrong.
 import { z } from "zod";
+import { loadDotEnv } from "~/config/dotenv.server";
 import { DEFAULT_DATABASE_URL } from "~/db/driver-adapter.server";
 
 const blankAsUnset = (value: unknown) =>
@@ -10,8 +11,10 @@ const optionalString = z.preprocess(blankAsUnset, z.string().trim().min(1).optio
 const httpUrl = z
   .string()
   .trim()
-  .url("must be a URL such as https://meet.example.com")
-  .refine((value) => /^https?:$/.test(new URL(value).protocol), "must start with http:// or https://")
+  .refine(
+    (value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol),
+    "must be an http:// or https:// URL, such as https://meet.example.com",
+  )
   .transform((value) => value.replace(/\/+$/, ""));
 
 const secretList = z.preprocess(
@@ -94,6 +97,7 @@ export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
 let cached: AppEnv | undefined;
 
 export function getEnv(): AppEnv {
+  if (!cached) loadDotEnv();
   cached ??= parseEnv(process.env);
   return cached;
 }

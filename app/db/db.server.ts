@@ -1,4 +1,4 @@
-// The one Prisma client of the process; survives dev rebuilds.
+// The one Prisma client of the process, created on first use (never at import) and kept across dev rebuilds.
 import { PrismaClient, type Prisma } from "~/generated/prisma/client";
 import { getEnv } from "~/config/env.server";
 import { createDriverAdapter } from "~/db/driver-adapter.server";
@@ -8,11 +8,19 @@ declare global {
   var __optilearnPrisma: PrismaClient | undefined;
 }
 
-function createClient() {
-  return new PrismaClient({ adapter: createDriverAdapter(getEnv().DATABASE_URL) });
+function client(): PrismaClient {
+  globalThis.__optilearnPrisma ??= new PrismaClient({ adapter: createDriverAdapter(getEnv().DATABASE_URL) });
+  return globalThis.__optilearnPrisma;
 }
 
-export const prisma: PrismaClient = (globalThis.__optilearnPrisma ??= createClient());
+// Importing this module must not read the environment: the server entry validates it first, with a clear message.
+export const prisma: PrismaClient = new Proxy({} as PrismaClient, {
+  get(_target, property) {
+    const real = client();
+    const value = Reflect.get(real, property, real);
+    return typeof value === "function" ? value.bind(real) : value;
+  },
+});
 
 export type Db = PrismaClient;
 export type Tx = Prisma.TransactionClient;

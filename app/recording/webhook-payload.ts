@@ -8,7 +8,7 @@ const httpUrl = z
   .string()
   .max(2048)
   .url("recordingUrl must be a URL")
-  .refine((value) => /^https?:$/.test(new URL(value).protocol), "recordingUrl must be an http or https URL");
+  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), "recordingUrl must be an http or https URL");
 
 const common = {
   sessionId: z.string().regex(/^[A-Za-z0-9]{1,64}$/, "sessionId must be 1 to 64 letters and digits"),

@@ -1,0 +1,66 @@
+// The environment schema: defaults, derived URLs, and messages that name the bad variable.
+import { describe, expect, it } from "vitest";
+import { InvalidEnvironmentError, parseEnv } from "~/config/env.server";
+
+function problemsOf(raw: Record<string, string>): string[] {
+  try {
+    parseEnv(raw);
+  } catch (error) {
+    if (error instanceof InvalidEnvironmentError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("parseEnv", () => {
+  it("applies the contract's defaults", () => {
+    const env = parseEnv({});
+    expect(env.DATABASE_URL).toBe("file:./data/optilearn.db");
+    expect(env.APP_URL).toBe("http://localhost:3000");
+    expect(env.PORT).toBe(3000);
+    expect(env.RECORDING_PENDING_TIMEOUT_SECONDS).toBe(120);
+    expect(env.RECORDING_PROCESSING_TIMEOUT_SECONDS).toBe(7200);
+    expect(env.JITSI_RECORDING_API_TOKEN).toBeUndefined();
+    expect(env.JITSI_RECORDING_WEBHOOK_SECRET).toBeUndefined();
+    expect(env.recordingApiUrl).toBeUndefined();
+    expect(env.webhookUrl).toBe("http://localhost:3000/api/webhooks/jitsi-recording");
+  });
+
+  it("derives the recording API from the meet server and strips trailing slashes", () => {
+    const env = parseEnv({ JITSI_MEET_URL: "https://meet.example.com/", APP_URL: "https://learn.example.com/" });
+    expect(env.recordingApiUrl).toBe("https://meet.example.com/jibri/api/v1.0");
+    expect(env.webhookUrl).toBe("https://learn.example.com/api/webhooks/jitsi-recording");
+    expect(env.appOrigin).toBe("https://learn.example.com");
+  });
+
+  it("prefers an explicit recording API URL", () => {
+    const env = parseEnv({ JITSI_MEET_URL: "https://meet.example.com", JITSI_RECORDING_API_URL: "https://jibri.internal:2222/api" });
+    expect(env.recordingApiUrl).toBe("https://jibri.internal:2222/api");
+  });
+
+  it("splits rotated secrets and treats blank values as unset", () => {
+    const env = parseEnv({ JITSI_RECORDING_WEBHOOK_SECRET: " new , old ", JITSI_RECORDING_API_TOKEN: "  ", SESSION_SECRET: "a,b" });
+    expect(env.JITSI_RECORDING_WEBHOOK_SECRET).toEqual(["new", "old"]);
+    expect(env.JITSI_RECORDING_API_TOKEN).toBeUndefined();
+    expect(env.SESSION_SECRET).toEqual(["a", "b"]);
+  });
+
+  it.each([
+    ["APP_URL", "notaurl"],
+    ["APP_URL", "ftp://example.com"],
+    ["JITSI_MEET_URL", "meet.example.com"],
+    ["PORT", "70000"],
+    ["RECORDING_PENDING_TIMEOUT_SECONDS", "-5"],
+    ["DATABASE_URL", "mysql://localhost/db"],
+    ["SSE_HEARTBEAT_SECONDS", "60"],
+  ])("names %s when it is %s", (name, value) => {
+    const problems = problemsOf({ [name]: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${name}: `));
+  });
+
+  it("requires SESSION_SECRET in production only", () => {
+    expect(problemsOf({ NODE_ENV: "production" })).toEqual([expect.stringMatching(/^SESSION_SECRET: required in production/)]);
+    expect(problemsOf({ NODE_ENV: "production", SESSION_SECRET: "s" })).toEqual([]);
+  });
+});
