@@ -28,6 +28,8 @@ export function freshDatabaseUrl(label = "app"): string {
 export type AppProcess = {
   url: string;
   port: number;
+  /** The server's process id, for reading its memory. */
+  pid: number;
   env: Record<string, string>;
   logs(): string;
   /** Graceful stop, falling back to SIGKILL (remix-serve may ignore the first SIGTERM while streams are open). */
@@ -92,6 +94,7 @@ export async function startApp(options: StartAppOptions = {}): Promise<AppProces
   const app: AppProcess = {
     url,
     port,
+    pid: child.pid ?? 0,
     env,
     logs: () => output,
     async stop() {
