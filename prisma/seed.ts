@@ -1,8 +1,6 @@
-// Loads the demo accounts and the "Demo class"; safe to run again (it updates what exists).
-import { PrismaClient } from "../app/generated/prisma/client";
-import { createDriverAdapter, DEFAULT_DATABASE_URL } from "../app/db/driver-adapter.server";
+// The demo accounts and the "Demo class" (run by `npm run setup`); safe to run again: it updates what exists.
+import type { PrismaClient } from "../app/generated/prisma/client";
 import { hashPassword } from "../app/auth/password.server";
-import { loadDotEnv } from "../app/config/dotenv.server";
 
 export const DEMO_PASSWORD = "optilearn-demo";
 export const DEMO_ROOM = "optilearn-demo-class";
@@ -51,13 +49,4 @@ export async function seedDemoData(prisma: PrismaClient) {
     },
   });
   return { users, cohortId: cohort.id, liveSessionId: session.id };
-}
-
-const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/prisma\//, "prisma/"));
-if (isMain) {
-  loadDotEnv();
-  const prisma = new PrismaClient({ adapter: createDriverAdapter(process.env.DATABASE_URL || DEFAULT_DATABASE_URL) });
-  seedDemoData(prisma)
-    .then(({ liveSessionId }) => console.log(`Demo data ready: "Demo class" is /sessions/${liveSessionId}`))
-    .finally(() => prisma.$disconnect());
 }

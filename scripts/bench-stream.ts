@@ -38,9 +38,11 @@ async function settle(pid: number): Promise<number> {
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), "optilearn-bench-"));
   const databaseUrl = `file:${join(dir, "bench.db")}`;
-  const bin = join(ROOT, "node_modules", ".bin");
-  execFileSync(join(bin, "prisma"), ["migrate", "deploy"], { cwd: ROOT, stdio: "ignore", env: { ...process.env, DATABASE_URL: databaseUrl } });
-  execFileSync(join(bin, "tsx"), ["prisma/seed.ts"], { cwd: ROOT, stdio: "ignore", env: { ...process.env, DATABASE_URL: databaseUrl } });
+  execFileSync(join(ROOT, "node_modules", ".bin", "tsx"), ["scripts/setup.ts"], {
+    cwd: ROOT,
+    stdio: "ignore",
+    env: { ...process.env, DATABASE_URL: databaseUrl, OPTILEARN_SETUP_QUIET: "1" },
+  });
 
   const jibri = await startJibriSimulator({ token: TOKEN, webhookSecret: SECRET, port: 0, log: () => undefined });
   jibri.setMode({ outcome: "none" });

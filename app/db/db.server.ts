@@ -1,7 +1,7 @@
 // The one Prisma client of the process, created on first use (never at import) and kept across dev rebuilds.
-import { PrismaClient, type Prisma } from "~/generated/prisma/client";
+import type { PrismaClient, Prisma } from "~/generated/prisma/client";
 import { getEnv } from "~/config/env.server";
-import { createDriverAdapter } from "~/db/driver-adapter.server";
+import { createPrismaClient } from "~/db/create-prisma-client.server";
 
 declare global {
   // eslint-disable-next-line no-var
@@ -9,7 +9,7 @@ declare global {
 }
 
 function client(): PrismaClient {
-  globalThis.__optilearnPrisma ??= new PrismaClient({ adapter: createDriverAdapter(getEnv().DATABASE_URL) });
+  globalThis.__optilearnPrisma ??= createPrismaClient(getEnv().DATABASE_URL);
   return globalThis.__optilearnPrisma;
 }
 

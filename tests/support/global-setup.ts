@@ -34,9 +34,9 @@ export default function setup() {
   // Workers start after this and inherit it.
   process.env.OPTILEARN_TEST_TMP = tmp;
   buildExclusively();
-  const databaseUrl = `file:${join(tmp, "template.db")}`;
-  const bin = join(ROOT, "node_modules", ".bin");
-  run(join(bin, "prisma"), ["migrate", "deploy"], { DATABASE_URL: databaseUrl });
-  run(join(bin, "tsx"), ["prisma/seed.ts"], { DATABASE_URL: databaseUrl });
+  run(join(ROOT, "node_modules", ".bin", "tsx"), ["scripts/setup.ts"], {
+    DATABASE_URL: `file:${join(tmp, "template.db")}`,
+    OPTILEARN_SETUP_QUIET: "1",
+  });
   return () => rmSync(tmp, { recursive: true, force: true });
 }
