@@ -1,102 +1,187 @@
-// The one event bus: the recording service publishes committed changes, streams subscribe by session or by user.
+// The one event bus. Committed changes travel as hints ("session S changed"); each instance then reads the new
+// transitions of S once, from its own watermark, and fans them out in id order to every listener it holds.
 import type { CommittedChange, NotificationEvent, TransitionEvent } from "~/events/event-types";
-import { logger, describeError } from "~/observability/logger.server";
+import { describeError, logger } from "~/observability/logger.server";
 
 type Listener<T> = (event: T) => void;
 
-/** A transport moves committed changes to every instance; it hands what arrives to `deliver`. */
+/** What crosses between instances: ids only, never the events themselves. */
+export type ChangeHint = { liveSessionIds: string[]; notifiedRecordingIds: string[] };
+
+export type TransportHandlers = {
+  onHint(hint: ChangeHint): void;
+  /** Hints may have been missed (a dropped connection): every feed catches up from the log. */
+  onResync(): void;
+};
+
+/** Moves hints to every instance, this one included. */
 export interface EventTransport {
-  publish(change: CommittedChange): void;
-  start(deliver: (change: CommittedChange) => void): Promise<void>;
+  publish(hint: ChangeHint): void;
+  start(handlers: TransportHandlers): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Fans one event out to the listeners of its key, with no I/O per listener. */
-class Fanout<T> {
-  private readonly listeners = new Map<string, Set<Listener<T>>>();
-
-  subscribe(key: string, listener: Listener<T>): () => void {
-    let set = this.listeners.get(key);
-    if (!set) this.listeners.set(key, (set = new Set()));
-    set.add(listener);
-    return () => {
-      const current = this.listeners.get(key);
-      if (!current) return;
-      current.delete(listener);
-      if (current.size === 0) this.listeners.delete(key);
-    };
-  }
-
-  emit(key: string, event: T) {
-    const set = this.listeners.get(key);
-    if (!set) return;
-    for (const listener of [...set]) {
-      try {
-        listener(event);
-      } catch (error) {
-        logger.error("event_bus.listener_failed", { error: describeError(error) });
-      }
-    }
-  }
-
-  count(): number {
-    let total = 0;
-    for (const set of this.listeners.values()) total += set.size;
-    return total;
-  }
+/** The reads a bus makes: the transition log and notifications. */
+export interface ChangeLogReader {
+  latestTransitionId(liveSessionId: string): Promise<number>;
+  transitionsAfter(liveSessionId: string, afterId: number): Promise<TransitionEvent[]>;
+  notificationsOfRecordings(recordingIds: string[]): Promise<NotificationEvent[]>;
+  notificationsOfUsersSince(userIds: string[], since: Date): Promise<NotificationEvent[]>;
 }
 
+type SessionFeed = {
+  listeners: Set<Listener<TransitionEvent>>;
+  /** The last transition id emitted; known once `ready` resolves. */
+  watermark: number;
+  ready: Promise<void>;
+  /** Catch-ups of one feed run one after another, so events leave in id order. */
+  chain: Promise<void>;
+};
+
+/** After a resync, notifications this recent are read again; streams drop the ones they already sent. */
+const RESYNC_NOTIFICATION_WINDOW_MS = 10 * 60 * 1000;
+
 export class EventBus {
-  private readonly transitions = new Fanout<TransitionEvent>();
-  private readonly notifications = new Fanout<NotificationEvent>();
+  private readonly feeds = new Map<string, SessionFeed>();
+  private readonly userListeners = new Map<string, Set<Listener<NotificationEvent>>>();
   private started: Promise<void> | undefined;
 
-  constructor(private readonly transport: EventTransport) {}
+  constructor(
+    private readonly transport: EventTransport,
+    private readonly reader: ChangeLogReader,
+  ) {}
 
   /** Call after the change's transaction committed. */
   publish(change: CommittedChange) {
-    if (change.transitions.length === 0 && change.notifications.length === 0) return;
-    this.transport.publish(change);
+    const hint: ChangeHint = {
+      liveSessionIds: [...new Set(change.transitions.map((t) => t.liveSessionId))],
+      notifiedRecordingIds: [...new Set(change.notifications.map((n) => n.recordingId))],
+    };
+    if (hint.liveSessionIds.length === 0 && hint.notifiedRecordingIds.length === 0) return;
+    this.transport.publish(hint);
   }
 
-  /** Resolves once the transport delivers (for a cross-instance transport: once it listens). */
+  /** Resolves once the transport delivers hints (for PostgreSQL: once this instance listens). */
   ready(): Promise<void> {
-    this.started ??= this.transport.start((change) => this.deliver(change));
+    this.started ??= this.transport.start({
+      onHint: (hint) => this.onHint(hint),
+      onResync: () => this.onResync(),
+    });
     return this.started;
   }
 
-  onSessionTransition(liveSessionId: string, listener: Listener<TransitionEvent>) {
-    return this.transitions.subscribe(liveSessionId, listener);
+  /** Subscribes now; await `sessionReady` before reading a backlog, so the backlog and the live feed meet without a gap. */
+  onSessionTransition(liveSessionId: string, listener: Listener<TransitionEvent>): () => void {
+    let feed = this.feeds.get(liveSessionId);
+    if (!feed) {
+      const created: SessionFeed = { listeners: new Set(), watermark: 0, ready: Promise.resolve(), chain: Promise.resolve() };
+      created.ready = this.reader.latestTransitionId(liveSessionId).then((id) => {
+        created.watermark = id;
+      });
+      created.chain = created.ready.catch(() => undefined);
+      this.feeds.set(liveSessionId, created);
+      feed = created;
+    }
+    feed.listeners.add(listener);
+    const subscribed = feed;
+    return () => {
+      subscribed.listeners.delete(listener);
+      if (subscribed.listeners.size === 0 && this.feeds.get(liveSessionId) === subscribed) this.feeds.delete(liveSessionId);
+    };
   }
 
-  onUserNotification(userId: string, listener: Listener<NotificationEvent>) {
-    return this.notifications.subscribe(userId, listener);
+  async sessionReady(liveSessionId: string): Promise<void> {
+    await this.ready();
+    await this.feeds.get(liveSessionId)?.ready;
+  }
+
+  onUserNotification(userId: string, listener: Listener<NotificationEvent>): () => void {
+    let set = this.userListeners.get(userId);
+    if (!set) this.userListeners.set(userId, (set = new Set()));
+    set.add(listener);
+    const subscribed = set;
+    return () => {
+      subscribed.delete(listener);
+      if (subscribed.size === 0 && this.userListeners.get(userId) === subscribed) this.userListeners.delete(userId);
+    };
   }
 
   listenerCount(): number {
-    return this.transitions.count() + this.notifications.count();
+    let total = 0;
+    for (const feed of this.feeds.values()) total += feed.listeners.size;
+    for (const set of this.userListeners.values()) total += set.size;
+    return total;
   }
 
   async close() {
     await this.transport.stop();
   }
 
-  private deliver(change: CommittedChange) {
-    for (const transition of change.transitions) this.transitions.emit(transition.liveSessionId, transition);
-    for (const notification of change.notifications) this.notifications.emit(notification.userId, notification);
+  private onHint(hint: ChangeHint) {
+    for (const liveSessionId of hint.liveSessionIds) this.catchUp(liveSessionId);
+    if (hint.notifiedRecordingIds.length > 0 && this.userListeners.size > 0) {
+      void this.reader
+        .notificationsOfRecordings(hint.notifiedRecordingIds)
+        .then((notifications) => this.emitNotifications(notifications))
+        .catch((error) => logger.error("event_bus.read_failed", { what: "notifications", error: describeError(error) }));
+    }
+  }
+
+  private onResync() {
+    for (const liveSessionId of this.feeds.keys()) this.catchUp(liveSessionId);
+    const userIds = [...this.userListeners.keys()];
+    if (userIds.length === 0) return;
+    void this.reader
+      .notificationsOfUsersSince(userIds, new Date(Date.now() - RESYNC_NOTIFICATION_WINDOW_MS))
+      .then((notifications) => this.emitNotifications(notifications))
+      .catch((error) => logger.error("event_bus.read_failed", { what: "notifications", error: describeError(error) }));
+  }
+
+  /** One read per hint per instance, however many listeners: then every listener gets the same events. */
+  private catchUp(liveSessionId: string) {
+    const feed = this.feeds.get(liveSessionId);
+    if (!feed) return;
+    feed.chain = feed.chain.then(async () => {
+      if (feed.listeners.size === 0) return;
+      try {
+        const events = await this.reader.transitionsAfter(liveSessionId, feed.watermark);
+        for (const event of events) {
+          feed.watermark = event.id;
+          for (const listener of [...feed.listeners]) safely(() => listener(event));
+        }
+      } catch (error) {
+        logger.error("event_bus.read_failed", { what: "transitions", liveSessionId, error: describeError(error) });
+      }
+    });
+  }
+
+  private emitNotifications(notifications: NotificationEvent[]) {
+    for (const notification of notifications) {
+      const set = this.userListeners.get(notification.userId);
+      if (!set) continue;
+      for (const listener of [...set]) safely(() => listener(notification));
+    }
   }
 }
 
-/** One instance: a committed change is delivered in the same process, synchronously after commit. */
-export class InProcessTransport implements EventTransport {
-  private deliver: ((change: CommittedChange) => void) | undefined;
-  publish(change: CommittedChange) {
-    this.deliver?.(change);
+function safely(run: () => void) {
+  try {
+    run();
+  } catch (error) {
+    logger.error("event_bus.listener_failed", { error: describeError(error) });
   }
-  async start(deliver: (change: CommittedChange) => void) {
-    this.deliver = deliver;
+}
+
+/** One instance: a hint is handled in this process right after the commit. */
+export class InProcessTransport implements EventTransport {
+  private handlers: TransportHandlers | undefined;
+  publish(hint: ChangeHint) {
+    this.handlers?.onHint(hint);
+  }
+  async start(handlers: TransportHandlers) {
+    this.handlers = handlers;
   }
   async stop() {
-    this.deliver = undefined;
+    this.handlers = undefined;
   }
 }

@@ -40,29 +40,34 @@ export function notificationMessage(event: NotificationEvent) {
 }
 
 /**
- * Subscribes first and holds live events while the backlog is read, then sends the backlog and the held
- * events above the last id sent: a change committed during the read is neither lost nor sent twice.
+ * Subscribes first and holds live events while the backlog is read, then sends the backlog and the held events
+ * it did not cover: a change committed during the read is neither lost nor sent twice.
  */
 async function relay<T extends { id: number }>(
   channel: SseChannel,
   subscribe: (listener: (event: T) => void) => () => void,
+  whenSubscribed: () => Promise<void>,
   readBacklog: () => Promise<{ events: T[]; lastId: number }>,
   toMessage: (event: T) => { event: string; id: number; data: unknown },
 ) {
   let held: T[] | null = [];
-  let lastSent = 0;
+  // Ids at or below the floor were covered by the backlog; `sent` catches an event delivered twice (after a resync).
+  let floor = Number.POSITIVE_INFINITY;
+  const sent = new Set<number>();
   const sendIfNew = (event: T) => {
-    if (event.id <= lastSent) return;
-    lastSent = event.id;
+    if (event.id <= floor || sent.has(event.id)) return;
+    sent.add(event.id);
+    if (sent.size > 10_000) sent.delete(sent.values().next().value as number);
     channel.send(toMessage(event));
   };
   channel.onClose(subscribe((event) => (held ? held.push(event) : sendIfNew(event))));
-  await eventBus.ready();
+  await whenSubscribed();
 
   const backlog = await readBacklog();
   if (channel.closed) return;
+  floor = -1;
   for (const event of backlog.events) sendIfNew(event);
-  lastSent = Math.max(lastSent, backlog.lastId);
+  floor = backlog.lastId;
   const pending = held.sort((a, b) => a.id - b.id);
   held = null;
   for (const event of pending) sendIfNew(event);
@@ -76,6 +81,7 @@ export function relayRecordingTransitions(
   return relay<TransitionEvent>(
     channel,
     (listener) => eventBus.onSessionTransition(session.id, listener),
+    () => eventBus.sessionReady(session.id),
     async () => {
       if (lastEventId !== null) {
         const events = await getTransitionsAfter(session.id, lastEventId);
@@ -103,6 +109,7 @@ export function relayUserNotifications(channel: SseChannel, userId: string, last
   return relay<NotificationEvent>(
     channel,
     (listener) => eventBus.onUserNotification(userId, listener),
+    () => eventBus.ready(),
     async () => {
       if (lastEventId !== null) {
         return { events: await getNotificationsAfter(userId, lastEventId), lastId: lastEventId };

@@ -102,6 +102,12 @@ export type AppliedTransition = CommittedChange & { from: RecordingStatus; to: R
 /** Applies one trigger to an existing recording, exactly once, whatever runs concurrently. */
 export async function applyTransition(request: TransitionRequest): Promise<AppliedTransition> {
   return prisma.$transaction(async (tx) => {
+    const located = await tx.recording.findUnique({ where: { id: request.recordingId }, select: { liveSessionId: true } });
+    if (!located) throw new RecordingNotFoundError(request.recordingId);
+    const now = new Date();
+    // Lock the session row first: transitions of one session then run one at a time (on PostgreSQL too),
+    // so what they read is current and their log ids follow commit order.
+    await tx.liveSession.update({ where: { id: located.liveSessionId }, data: { recordingUpdatedAt: now } });
     const recording = await tx.recording.findUnique({
       where: { id: request.recordingId },
       select: {
@@ -125,7 +131,6 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
     });
     if (!decision.allowed) throw new TransitionRefusedError(from, request.trigger);
 
-    const now = new Date();
     const reason = request.reason ?? null;
     let sessionView: { status: RecordingStatus; url: string | null; reason: string | null; latestId: string | null };
 
@@ -166,7 +171,6 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
         : await currentSessionView(tx, recording.liveSessionId);
     }
 
-    // Every transition writes the session row: on PostgreSQL that row lock keeps one session's log in commit order.
     await tx.liveSession.update({
       where: { id: recording.liveSessionId },
       data: {
@@ -193,8 +197,9 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
       },
     });
 
+    // Only an upload makes a recording READY; a restore back to an earlier READY recording notifies nobody again.
     const notifications =
-      decision.to === "READY"
+      decision.to === "READY" && !restoring
         ? await notifyEnrolledStudents(tx, {
             cohortId: recording.liveSession.cohortId,
             liveSessionId: recording.liveSessionId,
