@@ -1,14 +1,30 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+// The contract suite runs on both databases; unit, browser and operator tests once, on SQLite.
+const ON_BOTH_DATABASES = ["tests/integration/**/*.test.ts"];
+
 export default defineConfig({
   resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },
   test: {
-    include: ["app/**/*.test.ts", "tests/**/*.test.ts", "scripts/**/*.test.ts"],
     globalSetup: ["./tests/support/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // Each integration file runs its own app process; two at a time fit the 2-core machines.
+    // Each integration file runs its own app processes; two files at a time fit the 2-core machines.
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "sqlite",
+          include: ["app/**/*.test.ts", "scripts/**/*.test.ts", "tests/**/*.test.ts"],
+          exclude: ["tests/postgresql/**"],
+        },
+      },
+      {
+        extends: true,
+        test: { name: "postgresql", include: [...ON_BOTH_DATABASES, "tests/postgresql/**/*.test.ts"] },
+      },
+    ],
   },
 });

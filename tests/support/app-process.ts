@@ -1,10 +1,7 @@
 // Starts the built app with `remix-serve` on a free port and its own copy of the seeded database.
 import { spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { join } from "node:path";
-import { randomBytes } from "node:crypto";
-import { REMIX_SERVE, ROOT, SERVER_BUILD, TEMPLATE_DB, TMP } from "./paths";
+import { REMIX_SERVE, ROOT, SERVER_BUILD } from "./paths";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -16,13 +13,6 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-/** A fresh SQLite file holding the demo data. */
-export function freshDatabaseUrl(label = "app"): string {
-  const file = join(TMP, `${label}-${randomBytes(6).toString("hex")}.db`);
-  copyFileSync(TEMPLATE_DB, file);
-  return `file:${file}`;
 }
 
 export type AppProcess = {
@@ -71,7 +61,8 @@ function exited(child: ChildProcess): Promise<void> {
 
 export async function startApp(options: StartAppOptions = {}): Promise<AppProcess> {
   const port = options.port ?? (await freePort());
-  const databaseUrl = options.databaseUrl ?? freshDatabaseUrl();
+  // Imported only here: scripts that pass their own database never load the test runner's context.
+  const databaseUrl = options.databaseUrl ?? (await (await import("./test-database")).freshDatabaseUrl());
   const url = `http://localhost:${port}`;
   const env: Record<string, string> = {
     NODE_ENV: "production",
