@@ -5,7 +5,9 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import type { HandleErrorFunction } from "@remix-run/node";
 import { checkEnvAtStart } from "~/config/check-env-at-start.server";
+import { describeError, logger } from "~/observability/logger.server";
 import { startWatchdog } from "~/recording/watchdog.server";
 
 checkEnvAtStart();
@@ -49,3 +51,15 @@ export default function handleRequest(
     setTimeout(abort, ABORT_DELAY_MS);
   });
 }
+
+/** One structured line per server error; a request the client aborted (a closed stream) is not an error. */
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  if (request.signal.aborted) return;
+  const path = new URL(request.url).pathname;
+  // Remix's own guard refuses cross-site form posts to pages before any action runs.
+  if (error instanceof Error && /does not match `origin` header/.test(error.message)) {
+    logger.warn("http.cross_site_post_refused", { method: request.method, path, origin: request.headers.get("Origin") });
+    return;
+  }
+  logger.error("http.unhandled_error", { method: request.method, path, error: describeError(error) });
+};
