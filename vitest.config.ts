@@ -9,6 +9,8 @@ export default defineConfig({
   test: {
     globalSetup: ["./tests/support/global-setup.ts"],
     testTimeout: 30_000,
+    // The app logs one JSON line per event; show them only for a failing test.
+    silent: "passed-only",
     hookTimeout: 60_000,
     // Each integration file runs its own app processes; two files at a time fit the 2-core machines.
     maxWorkers: 2,
