@@ -1,4 +1,5 @@
 // `npm run setup`: migrates DATABASE_URL's database (SQLite file or PostgreSQL) and loads the demo data; safe to repeat.
+// `npm run db:migrate` (--migrate-only) applies the migrations alone, for real deployments.
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
@@ -18,6 +19,8 @@ execFileSync(join(root, "node_modules", ".bin", "prisma"), ["migrate", "deploy",
   stdio: process.env.OPTILEARN_SETUP_QUIET ? "ignore" : "inherit",
   env: { ...process.env, DATABASE_URL: databaseUrl },
 });
+
+if (process.argv.includes("--migrate-only")) process.exit(0);
 
 const prisma = createPrismaClient(databaseUrl);
 try {
