@@ -42,9 +42,15 @@ export async function markAllRead(userId: string): Promise<void> {
   await prisma.notification.updateMany({ where: { userId, readAt: null }, data: { readAt: new Date() } });
 }
 
-export async function getNotificationsAfter(userId: string, afterId: number) {
-  const rows = await prisma.notification.findMany({ where: { userId, id: { gt: afterId } }, orderBy: { id: "asc" }, take: 1000 });
-  return rows.map(toNotificationEvent);
+/** Every notification of the user after a stream's resume point, oldest first, read in pages. */
+export async function getNotificationsAfter(userId: string, afterId: number, pageSize = 500) {
+  const events: NotificationEvent[] = [];
+  for (let cursor = afterId; ; ) {
+    const rows = await prisma.notification.findMany({ where: { userId, id: { gt: cursor } }, orderBy: { id: "asc" }, take: pageSize });
+    events.push(...rows.map(toNotificationEvent));
+    if (rows.length < pageSize) return events;
+    cursor = rows[rows.length - 1].id;
+  }
 }
 
 export async function getLatestNotificationId(userId: string): Promise<number> {
