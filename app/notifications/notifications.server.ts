@@ -1,5 +1,6 @@
 // A user's notifications: listing, marking read, and the reads behind the notification stream.
 import { prisma } from "~/db/db.server";
+import { readAllAfter } from "~/db/read-after-cursor.server";
 import type { NotificationEvent } from "~/events/event-types";
 
 type NotificationRow = {
@@ -42,15 +43,12 @@ export async function markAllRead(userId: string): Promise<void> {
   await prisma.notification.updateMany({ where: { userId, readAt: null }, data: { readAt: new Date() } });
 }
 
-/** Every notification of the user after a stream's resume point, oldest first, read in pages. */
-export async function getNotificationsAfter(userId: string, afterId: number, pageSize = 500) {
-  const events: NotificationEvent[] = [];
-  for (let cursor = afterId; ; ) {
-    const rows = await prisma.notification.findMany({ where: { userId, id: { gt: cursor } }, orderBy: { id: "asc" }, take: pageSize });
-    events.push(...rows.map(toNotificationEvent));
-    if (rows.length < pageSize) return events;
-    cursor = rows[rows.length - 1].id;
-  }
+/** Every notification of the user after a stream's resume point, oldest first. */
+export async function getNotificationsAfter(userId: string, afterId: number) {
+  const rows = await readAllAfter(afterId, (cursor, take) =>
+    prisma.notification.findMany({ where: { userId, id: { gt: cursor } }, orderBy: { id: "asc" }, take }),
+  );
+  return rows.map(toNotificationEvent);
 }
 
 export async function getLatestNotificationId(userId: string): Promise<number> {

@@ -1,5 +1,6 @@
 // Named reads of live sessions, recordings and their transition log; routes and streams never touch Prisma directly.
 import { prisma } from "~/db/db.server";
+import { readAllAfter } from "~/db/read-after-cursor.server";
 import type { TransitionEvent } from "~/events/event-types";
 import { isRecordingStatus, type RecordingStatus } from "~/recording/state-machine";
 
@@ -122,19 +123,12 @@ export async function getRecordingOverview(liveSessionId: string): Promise<Recor
   };
 }
 
-/** Every transition of a session after a stream's resume point, oldest first, read in pages. */
-export async function getTransitionsAfter(liveSessionId: string, afterId: number, pageSize = 500) {
-  const events: TransitionEvent[] = [];
-  for (let cursor = afterId; ; ) {
-    const rows = await prisma.recordingTransition.findMany({
-      where: { liveSessionId, id: { gt: cursor } },
-      orderBy: { id: "asc" },
-      take: pageSize,
-    });
-    events.push(...rows.map(toTransitionEvent));
-    if (rows.length < pageSize) return events;
-    cursor = rows[rows.length - 1].id;
-  }
+/** Every transition of a session after a stream's resume point, oldest first. */
+export async function getTransitionsAfter(liveSessionId: string, afterId: number) {
+  const rows = await readAllAfter(afterId, (cursor, take) =>
+    prisma.recordingTransition.findMany({ where: { liveSessionId, id: { gt: cursor } }, orderBy: { id: "asc" }, take }),
+  );
+  return rows.map(toTransitionEvent);
 }
 
 export async function getLatestTransition(liveSessionId: string): Promise<TransitionEvent | null> {
