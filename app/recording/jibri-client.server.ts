@@ -1,4 +1,6 @@
 // Talks to the Jibri HTTP API through the meet server and maps each answer to what the app does next.
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { getEnv } from "~/config/env.server";
 
 export type RecorderConfig = {
@@ -52,21 +54,50 @@ function isTimeout(error: unknown): boolean {
   return error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
 }
 
+/**
+ * POSTs JSON and resolves with the answer's status once its body is drained; rejects with a TimeoutError when the
+ * whole exchange takes longer than `timeoutMs`. Plain node:http on purpose: remix-serve's global fetch polyfill
+ * crashes the process (an unhandled rejection) when a request that has a body is aborted by its timeout signal.
+ */
+function postJson(url: string, token: string, body: unknown, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const payload = Buffer.from(JSON.stringify(body), "utf8");
+    const target = new URL(url);
+    const request = (target.protocol === "https:" ? httpsRequest : httpRequest)(target, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "Content-Length": payload.length },
+    });
+    let settled = false;
+    const settle = (done: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      done();
+    };
+    const timer = setTimeout(() => {
+      const error = new Error(`no answer within ${timeoutMs} ms`);
+      error.name = "TimeoutError";
+      settle(() => reject(error));
+      request.destroy();
+    }, timeoutMs);
+    request.on("response", (response) => {
+      // Drain the body so the connection is released; its content carries nothing we act on.
+      response.resume();
+      response.on("end", () => settle(() => resolve(response.statusCode ?? 0)));
+      response.on("error", (error) => settle(() => reject(error)));
+    });
+    request.on("error", (error) => settle(() => reject(error)));
+    request.end(payload);
+  });
+}
+
 async function post(config: RecorderConfig, path: string, body: unknown): Promise<RecorderOutcome> {
   const call = path.replace(/^\//, "");
   try {
-    const response = await fetch(`${config.apiUrl}${path}`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${config.token}`, "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(config.timeoutMs),
-    });
-    // Drain the body so the connection is released; its content carries nothing we act on.
-    await response.arrayBuffer().catch(() => undefined);
-    return classifyStatus(response.status, call);
+    return classifyStatus(await postJson(`${config.apiUrl}${path}`, config.token, body, config.timeoutMs), call);
   } catch (error) {
     if (isTimeout(error)) return { kind: "timeout", reason: `${call}: no answer within ${config.timeoutMs / 1000} s` };
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+    const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
     return { kind: "error", reason: `${call}: network error (${cause})` };
   }
 }

@@ -48,7 +48,8 @@ async function readBodyWithin(request: Request, limit: number): Promise<Uint8Arr
     if (done) break;
     total += value.byteLength;
     if (total > limit) {
-      await reader.cancel().catch(() => undefined);
+      // Stop reading but do not cancel: cancelling destroys the socket, and the sender would never see the 413.
+      reader.releaseLock();
       return "too_large";
     }
     chunks.push(value);
