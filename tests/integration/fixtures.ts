@@ -1,0 +1,140 @@
+// Shared arrangements for the contract tests: fresh sessions and users in the app's database, polling, admin diagnostics.
+import { randomBytes } from "node:crypto";
+import { expect } from "vitest";
+import { hashPassword } from "../../app/auth/password.server";
+import { api, DEMO_PASSWORD, login, postWebhook } from "../support/http";
+import type { RecordingStack } from "../support/recording-stack";
+
+type Db = RecordingStack["db"];
+
+const suffix = () => randomBytes(5).toString("hex");
+
+export const recordingPath = (liveSessionId: string) => `/api/live-sessions/${liveSessionId}/recording`;
+
+/** A new live session (default: hosted by the demo host for the demo cohort), so a test starts from IDLE. */
+export async function createSession(
+  db: Db,
+  options: { hostEmail?: string; hostId?: string; cohortId?: string; title?: string } = {},
+): Promise<string> {
+  const hostId =
+    options.hostId ?? (await db.user.findUniqueOrThrow({ where: { email: options.hostEmail ?? "host@optilearn.test" } })).id;
+  const cohortId = options.cohortId ?? (await db.cohort.findUniqueOrThrow({ where: { name: "Demo cohort" } })).id;
+  const session = await db.liveSession.create({
+    data: {
+      title: options.title ?? `Test class ${suffix()}`,
+      roomName: `test-room-${suffix()}`,
+      startsAt: new Date(Date.now() + 3600_000),
+      hostId,
+      cohortId,
+    },
+  });
+  return session.id;
+}
+
+/** A user created straight in the database with a real password hash, logged in through the form. */
+export async function createUser(
+  db: Db,
+  appUrl: string,
+  role: "HOST" | "STUDENT" | "ADMIN",
+): Promise<{ id: string; email: string; cookie: string }> {
+  const email = `${role.toLowerCase()}-${suffix()}@optilearn.test`;
+  const user = await db.user.create({
+    data: { email, name: `Extra ${role}`, role, passwordHash: await hashPassword(DEMO_PASSWORD) },
+  });
+  return { id: user.id, email, cookie: await login(appUrl, email) };
+}
+
+export async function waitFor<T>(
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  { timeoutMs = 10_000, intervalMs = 50, what = "condition" } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await probe();
+  while (!accept(last)) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; last value: ${JSON.stringify(last, bigintSafe)}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    last = await probe();
+  }
+  return last;
+}
+
+const bigintSafe = (_key: string, value: unknown) => (typeof value === "bigint" ? value.toString() : value);
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export type Delivery = {
+  id: number;
+  receivedAt: string;
+  event: string | null;
+  sessionId: string | null;
+  outcome: string;
+  httpStatus: number;
+  reason: string | null;
+};
+
+export async function diagnostics(appUrl: string, adminCookie: string) {
+  const result = await api(appUrl, "/api/admin/recording", { cookie: adminCookie });
+  expect(result.status).toBe(200);
+  return result.body as { deliveries: Delivery[]; liveListeners: number; [key: string]: unknown };
+}
+
+/** The newest delivery the admin diagnostics list; asserts it is newer than `afterId`. */
+export async function latestDelivery(appUrl: string, adminCookie: string, afterId = 0): Promise<Delivery> {
+  const { deliveries } = await diagnostics(appUrl, adminCookie);
+  expect(deliveries.length).toBeGreaterThan(0);
+  expect(deliveries[0].id).toBeGreaterThan(afterId);
+  return deliveries[0];
+}
+
+export async function latestDeliveryId(appUrl: string, adminCookie: string): Promise<number> {
+  const { deliveries } = await diagnostics(appUrl, adminCookie);
+  return deliveries[0]?.id ?? 0;
+}
+
+export function expectApiError(result: { status: number; body: any }, status: number, code: string) {
+  expect(result.status, JSON.stringify(result.body)).toBe(status);
+  expect(result.body).toEqual({ error: { code, message: expect.any(String) } });
+  expect(result.body.error.message.length).toBeGreaterThan(0);
+}
+
+/** Record then (optionally) Stop through the API, the simulator accepting; returns the recording id (Jibri's sessionId). */
+export async function driveTo(
+  stack: RecordingStack,
+  liveSessionId: string,
+  status: "RECORDING" | "PROCESSING",
+): Promise<string> {
+  const { app, cookies, jibri } = stack;
+  const started = await api(app.url, `${recordingPath(liveSessionId)}/start`, { method: "POST", cookie: cookies.host });
+  expect(started.status, JSON.stringify(started.body)).toBe(200);
+  expect(started.body.status).toBe("RECORDING");
+  const recordingId: string = started.body.recordings[0].id;
+  if (status === "PROCESSING") {
+    // No automatic callback: the test sends its own.
+    jibri.setMode({ outcome: "none" });
+    const stopped = await api(app.url, `${recordingPath(liveSessionId)}/stop`, { method: "POST", cookie: cookies.host });
+    expect(stopped.status, JSON.stringify(stopped.body)).toBe(200);
+    expect(stopped.body.status).toBe("PROCESSING");
+  }
+  return recordingId;
+}
+
+export function uploadedPayload(recordingId: string, extra: Record<string, unknown> = {}) {
+  return {
+    event: "recording_uploaded",
+    sessionId: recordingId,
+    recordingUrl: `https://storage.example.com/recordings/${recordingId}.mp4`,
+    timestamp: Math.floor(Date.now() / 1000),
+    durationSeconds: 1800,
+    sizeBytes: 734003200,
+    ...extra,
+  };
+}
+
+export function sendWebhook(appUrl: string, payload: unknown, secret: string, signature?: "prefixed" | "bare" | string | null) {
+  return postWebhook(appUrl, payload, { secret, signature });
+}
+
+export async function transitionsOf(db: Db, liveSessionId: string) {
+  return db.recordingTransition.findMany({ where: { liveSessionId }, orderBy: { id: "asc" } });
+}
