@@ -12,12 +12,14 @@ import {
   Scripts,
   ScrollRestoration,
   useLoaderData,
+  useRevalidator,
+  useRouteLoaderData,
   useRouteError,
 } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { getOptionalUser } from "~/auth/guards.server";
 import { RecordingReadyAlerts, useRecordingReadyAlerts } from "~/components/recording-ready-alerts";
-import { countUnread } from "~/notifications/notifications.server";
+import { countUnread, getLatestNotificationId } from "~/notifications/notifications.server";
 import stylesheet from "~/styles/app.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
@@ -27,7 +29,10 @@ export const meta: MetaFunction = () => [{ title: "OptiLearn Live" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getOptionalUser(request);
   const unread = user ? await countUnread(user.id) : 0;
-  return json({ user: user && { name: user.name, role: user.role, email: user.email }, unread });
+  // Students' alert stream resumes from the newest notification the page knows of: nothing created after the page was
+  // rendered is missed, even before the stream connects or across a reconnect.
+  const notificationsSeen = user?.role === "STUDENT" ? await getLatestNotificationId(user.id) : 0;
+  return json({ user: user && { name: user.name, role: user.role, email: user.email }, unread, notificationsSeen });
 }
 
 function Document({ children }: { children: React.ReactNode }) {
@@ -48,47 +53,71 @@ function Document({ children }: { children: React.ReactNode }) {
   );
 }
 
+type HeaderUser = { name: string; role: string; email: string } | null;
+
+function SiteHeader({ user, unreadCount }: { user: HeaderUser; unreadCount: number }) {
+  return (
+    <header className="site-header">
+      <div className="site-header__inner">
+        <Link to="/" className="brand">
+          OptiLearn <span>Live</span>
+        </Link>
+        {user ? (
+          <>
+            <nav aria-label="Main" className="site-nav">
+              <NavLink to="/" end>
+                My sessions
+              </NavLink>
+              {user.role !== "STUDENT" ? <NavLink to="/sessions/new">Schedule</NavLink> : null}
+              <NavLink to="/notifications">
+                Notifications
+                {unreadCount > 0 ? (
+                  <>
+                    <span className="count" aria-hidden="true" data-testid="unread-count">
+                      {unreadCount}
+                    </span>
+                    <span className="visually-hidden">, {unreadCount} unread</span>
+                  </>
+                ) : null}
+              </NavLink>
+              {user.role === "ADMIN" ? <NavLink to="/admin/recording">Recording admin</NavLink> : null}
+            </nav>
+            <div className="site-user">
+              <span className="who" title={user.email}>
+                {user.name}
+              </span>
+              <Form method="post" action="/logout">
+                <button type="submit" className="button button--ghost button--small">
+                  Log out
+                </button>
+              </Form>
+            </div>
+          </>
+        ) : null}
+      </div>
+    </header>
+  );
+}
+
 export default function App() {
-  const { user, unread } = useLoaderData<typeof loader>();
+  const { user, unread, notificationsSeen } = useLoaderData<typeof loader>();
   const [unreadCount, setUnreadCount] = useState(unread);
   useEffect(() => setUnreadCount(unread), [unread]);
-  const { alerts, dismiss } = useRecordingReadyAlerts(user?.role === "STUDENT", () => setUnreadCount((n) => n + 1));
+  const revalidator = useRevalidator();
+  const revalidatorRef = useRef(revalidator);
+  revalidatorRef.current = revalidator;
+  const { alerts, dismiss } = useRecordingReadyAlerts(user?.role === "STUDENT" ? user.email : null, notificationsSeen, () => {
+    setUnreadCount((n) => n + 1);
+    // The page behind the alert (dashboard badges, notifications list, unread count) catches up without a reload.
+    revalidatorRef.current.revalidate();
+  });
 
   return (
     <Document>
       <a href="#main" className="skip-link">
         Skip to content
       </a>
-      <header className="site-header">
-        <Link to="/" className="brand">
-          OptiLearn <span>Live</span>
-        </Link>
-        {user ? (
-          <nav aria-label="Main">
-            <NavLink to="/" end>
-              My sessions
-            </NavLink>
-            {user.role !== "STUDENT" ? <NavLink to="/sessions/new">Schedule</NavLink> : null}
-            <NavLink to="/notifications">
-              Notifications
-              {unreadCount > 0 ? (
-                <span className="count" aria-label={`${unreadCount} unread`} data-testid="unread-count">
-                  {unreadCount}
-                </span>
-              ) : null}
-            </NavLink>
-            {user.role === "ADMIN" ? <NavLink to="/admin/recording">Recording admin</NavLink> : null}
-            <span className="who" title={user.email}>
-              {user.name}
-            </span>
-            <Form method="post" action="/logout">
-              <button type="submit" className="button button--ghost">
-                Log out
-              </button>
-            </Form>
-          </nav>
-        ) : null}
-      </header>
+      <SiteHeader user={user} unreadCount={unreadCount} />
       <RecordingReadyAlerts alerts={alerts} onDismiss={dismiss} />
       <main id="main" className="page">
         <Outlet />
@@ -97,18 +126,43 @@ export default function App() {
   );
 }
 
+const ERROR_TITLES: Record<number, string> = {
+  401: "Please log in",
+  403: "You don't have permission to see this page",
+  404: "We couldn't find that page",
+};
+
 export function ErrorBoundary() {
   const error = useRouteError();
-  const title = isRouteErrorResponse(error) ? `${error.status} ${error.statusText}` : "Something went wrong";
-  const detail = isRouteErrorResponse(error) && typeof error.data === "string" ? error.data : "Please try again in a moment.";
+  // The root loader usually succeeded (a child route failed): keep the header and navigation around the message.
+  const root = useRouteLoaderData<typeof loader>("root");
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const title = ERROR_TITLES[status] ?? "Something went wrong";
+  const message = isRouteErrorResponse(error) && typeof error.data === "string" ? error.data : "";
+  // The router's own "Error: No route matches…" is for developers; routes' own messages are written for users.
+  const detail =
+    message && !message.startsWith("Error:")
+      ? message
+      : status === 404
+        ? "The page you were looking for doesn't exist or has moved."
+        : "Please try again in a moment.";
   return (
     <Document>
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
+      <SiteHeader user={root?.user ?? null} unreadCount={root?.unread ?? 0} />
       <main id="main" className="page">
-        <h1>{title}</h1>
-        <p>{detail}</p>
-        <p>
-          <Link to="/">Back to my sessions</Link>
-        </p>
+        <section className="card narrow error-page">
+          <p className="error-page__code">Error {status}</p>
+          <h1>{title}</h1>
+          <p>{detail}</p>
+          <p>
+            <Link to="/" className="button">
+              Back to my sessions
+            </Link>
+          </p>
+        </section>
       </main>
     </Document>
   );

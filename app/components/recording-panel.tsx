@@ -1,11 +1,11 @@
 // The session's recording panel: live status, the host's Record and Stop, messages, recordings and timeline.
 import { useFetcher } from "@remix-run/react";
-import { useEffect, useReducer } from "react";
+import { useEffect, useReducer, useRef, useState } from "react";
 import { StatusBadge, statusLabel } from "~/components/status-badge";
 import { useEventStream } from "~/hooks/use-event-stream";
 import { applyStatusEvent, type RecordingView, type StatusEventData } from "~/recording/recording-view";
 
-type ApiAnswer = { error?: { code: string; message: string } };
+type ApiAnswer = { status?: string; error?: { code: string; message: string } };
 
 const TRIGGER_TEXT: Record<string, string> = {
   record: "Record clicked",
@@ -20,6 +20,23 @@ const TRIGGER_TEXT: Record<string, string> = {
   pending_timeout: "Start timed out",
   processing_timeout: "Processing timed out",
 };
+
+const STATUS_SUMMARY: Record<RecordingView["status"], string> = {
+  IDLE: "This class is not being recorded.",
+  PENDING: "Starting the recorder…",
+  RECORDING: "This class is being recorded.",
+  PROCESSING: "Recording stopped. It is being processed and will appear here when it is ready.",
+  READY: "The latest recording is ready to watch.",
+  FAILED: "The latest recording did not succeed.",
+};
+
+/** "1:05" or "1:02:05" between two instants. */
+function formatDuration(fromIso: string, toIso: string) {
+  const total = Math.max(0, Math.round((Date.parse(toIso) - Date.parse(fromIso)) / 1000));
+  const [h, m, sec] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return h > 0 ? `${h}:${pad(m)}:${pad(sec)} long` : `${m}:${pad(sec)} long`;
+}
 
 function formatTime(iso: string) {
   return new Date(iso).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: "UTC" });
@@ -37,11 +54,19 @@ export function RecordingPanel({
   recordingAvailable: boolean;
 }) {
   const [view, dispatch] = useReducer(
-    (state: RecordingView, action: { id: number; data: StatusEventData }) => applyStatusEvent(state, action.id, action.data),
+    (state: RecordingView, action: { id: number; data: StatusEventData } | { snapshot: RecordingView }) => {
+      // A fresher page load (revalidation after Record, Stop or a notification) replaces what the stream built so far;
+      // the stream then applies only what is newer than the snapshot.
+      if ("snapshot" in action) return action.snapshot.lastEventId > state.lastEventId ? action.snapshot : state;
+      return applyStatusEvent(state, action.id, action.data);
+    },
     initial,
   );
-  // Resume from what the page was rendered with: the stream sends only what came after.
-  const streamState = useEventStream(`/api/live-sessions/${liveSessionId}/recording/events?lastEventId=${initial.lastEventId}`, {
+  useEffect(() => dispatch({ snapshot: initial }), [initial]);
+  // Resume from what the page was first rendered with: the stream sends only what came after. The URL is fixed at
+  // mount: a revalidation (after Record or Stop) must not reopen the stream past events the panel has not seen yet.
+  const [resumeFrom] = useState(initial.lastEventId);
+  const streamState = useEventStream(`/api/live-sessions/${liveSessionId}/recording/events?lastEventId=${resumeFrom}`, {
     status: (data, id) => dispatch({ id: Number(id), data: data as StatusEventData }),
   });
 
@@ -52,19 +77,55 @@ export function RecordingPanel({
   const [dismissedError, setDismissedError] = useReducer((_: unknown, next: unknown) => next, undefined);
   useEffect(() => setDismissedError(undefined), [start.data, stop.data]);
   const canRecord = ["IDLE", "READY", "FAILED"].includes(view.status);
+
+  // Keyboard users keep their place: the button they pressed becomes disabled, so focus moves on to what comes next
+  // (Stop once recording, Record again if the start was refused, the panel heading after Stop).
+  const recordRef = useRef<HTMLButtonElement>(null);
+  const stopRef = useRef<HTMLButtonElement>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const focusNext = useRef<"after-record" | "after-stop" | null>(null);
+  useEffect(() => {
+    const want = focusNext.current;
+    if (!want || inFlight || view.status === "PENDING") return;
+    // The answer said RECORDING but the stream has not shown it yet: wait for it, Stop is about to be enabled.
+    if (want === "after-record" && start.data?.status === "RECORDING" && view.status !== "RECORDING") return;
+    const active = document.activeElement;
+    const lost = !active || active === document.body || active === recordRef.current || active === stopRef.current;
+    focusNext.current = null;
+    if (!lost) return;
+    if (want === "after-record" && view.status === "RECORDING") stopRef.current?.focus();
+    else if (want === "after-record" && recordRef.current && !recordRef.current.disabled) recordRef.current.focus();
+    else headingRef.current?.focus();
+  }, [inFlight, view.status, start.data]);
+  // A start the recorder refused with an error: one message (the friendly one, with the technical reason), not two.
+  const startFailureShown =
+    view.status === "FAILED" &&
+    dismissedError === undefined &&
+    (lastError?.code === "recorder_error" || lastError?.code === "recorder_timeout");
   const showUnavailable = canControl && (!recordingAvailable || lastError?.code === "recording_unavailable");
 
   return (
     <section className="card recording-panel" aria-labelledby="recording-heading">
       <div className="recording-panel__head">
-        <h2 id="recording-heading">Recording</h2>
+        <h2 id="recording-heading" ref={headingRef} tabIndex={-1}>
+          Recording
+        </h2>
         <span data-testid="recording-status" data-status={view.status} aria-live="polite" className="recording-status">
           <StatusBadge status={view.status} />
         </span>
-        <span className={`stream-state stream-state--${streamState}`}>{streamState === "open" ? "Live" : streamState === "closed" ? "Offline" : "Connecting…"}</span>
+        <span className={`stream-state stream-state--${streamState}`} data-testid="stream-state" data-state={streamState}>
+          {streamState === "open" ? "Live" : streamState === "closed" ? "Offline" : streamState === "reconnecting" ? "Reconnecting…" : "Connecting…"}
+        </span>
       </div>
 
-      {view.status === "FAILED" && view.reason ? <p className="message message--error">Last recording failed: {view.reason}</p> : null}
+      {(view.status === "READY" && view.recordingUrl) || (view.status === "FAILED" && view.reason) ? null : (
+        <p className={`recording-panel__summary recording-panel__summary--${view.status.toLowerCase()}`}>{STATUS_SUMMARY[view.status]}</p>
+      )}
+      {view.status === "FAILED" && view.reason && !startFailureShown ? (
+        <p className="message message--error">
+          The last recording failed. <span className="message__detail">({view.reason})</span>
+        </p>
+      ) : null}
       {view.status === "READY" && view.recordingUrl ? (
         <p className="message message--success">
           The recording is ready.{" "}
@@ -76,13 +137,13 @@ export function RecordingPanel({
 
       {canControl ? (
         <div className="recording-panel__controls">
-          <start.Form method="post" action={`/api/live-sessions/${liveSessionId}/recording/start`}>
-            <button type="submit" className="button button--record" disabled={!canRecord || inFlight}>
+          <start.Form method="post" action={`/api/live-sessions/${liveSessionId}/recording/start`} onSubmit={() => (focusNext.current = "after-record")}>
+            <button ref={recordRef} type="submit" className="button button--record" disabled={!canRecord || inFlight}>
               Record
             </button>
           </start.Form>
-          <stop.Form method="post" action={`/api/live-sessions/${liveSessionId}/recording/stop`}>
-            <button type="submit" className="button button--stop" disabled={view.status !== "RECORDING" || inFlight}>
+          <stop.Form method="post" action={`/api/live-sessions/${liveSessionId}/recording/stop`} onSubmit={() => (focusNext.current = "after-stop")}>
+            <button ref={stopRef} type="submit" className="button button--stop" disabled={view.status !== "RECORDING" || inFlight}>
               Stop
             </button>
           </stop.Form>
@@ -97,7 +158,8 @@ export function RecordingPanel({
       ) : null}
       {lastError && lastError.code !== "recording_unavailable" && dismissedError === undefined ? (
         <p className="message message--error" role="status">
-          {lastError.message}{" "}
+          {lastError.message}
+          {startFailureShown && view.reason ? <span className="message__detail"> ({view.reason})</span> : null}{" "}
           <button type="button" className="link-button" onClick={() => setDismissedError(true)}>
             Dismiss
           </button>
@@ -111,34 +173,46 @@ export function RecordingPanel({
             <p className="muted">No recordings yet.</p>
           ) : (
             <ul className="recordings" data-testid="recordings">
-              {view.recordings.map((recording, index) => (
-                <li key={recording.id}>
-                  <StatusBadge status={recording.status} />{" "}
-                  {recording.recordingUrl ? (
-                    <a href={recording.recordingUrl} target="_blank" rel="noreferrer">
-                      Recording {view.recordings.length - index}
-                    </a>
-                  ) : (
-                    <span>Recording {view.recordings.length - index}</span>
-                  )}{" "}
-                  <span className="muted">started {formatTime(recording.startedAt)} UTC</span>
-                  {recording.status === "FAILED" && recording.reason ? <span className="muted"> · {recording.reason}</span> : null}
-                </li>
-              ))}
+              {view.recordings.map((recording, index) => {
+                const name = `Recording ${view.recordings.length - index}`;
+                return (
+                  <li key={recording.id} className="recordings__item">
+                    <div className="recordings__text">
+                      {recording.recordingUrl ? (
+                        <a href={recording.recordingUrl} target="_blank" rel="noreferrer" className="recordings__name">
+                          {name}
+                        </a>
+                      ) : (
+                        <span className="recordings__name">{name}</span>
+                      )}
+                      <span className="muted recordings__meta">
+                        Started <time dateTime={recording.startedAt}>{formatTime(recording.startedAt)}</time> UTC
+                        {recording.endedAt && recording.status !== "FAILED" ? ` · ${formatDuration(recording.startedAt, recording.endedAt)}` : null}
+                        {recording.status === "FAILED" && recording.reason ? ` · ${recording.reason}` : null}
+                      </span>
+                    </div>
+                    <StatusBadge status={recording.status} />
+                  </li>
+                );
+              })}
             </ul>
           )}
         </div>
         <div>
-          <h3>Timeline</h3>
+          <h3>
+            Timeline <span className="muted h-note">times in UTC</span>
+          </h3>
           {view.timeline.length === 0 ? (
             <p className="muted">Nothing has happened yet.</p>
           ) : (
             <ol className="timeline" data-testid="timeline">
               {view.timeline.map((entry) => (
-                <li key={entry.id} data-to={entry.to}>
-                  <time dateTime={entry.at}>{formatTime(entry.at)}</time> {TRIGGER_TEXT[entry.trigger] ?? entry.trigger}:{" "}
-                  {statusLabel(entry.from)} → <strong>{statusLabel(entry.to)}</strong>
-                  {entry.reason ? <span className="muted"> ({entry.reason})</span> : null}
+                <li key={entry.id} data-transition-id={entry.id} data-to={entry.to} className={`timeline__item timeline__item--${entry.to.toLowerCase()}`}>
+                  <time dateTime={entry.at}>{formatTime(entry.at)}</time>
+                  <span>
+                    {TRIGGER_TEXT[entry.trigger] ?? entry.trigger}: {statusLabel(entry.from)} → <strong>{statusLabel(entry.to)}</strong>
+                    {entry.reason ? <span className="muted"> ({entry.reason})</span> : null}
+                  </span>
                 </li>
               ))}
             </ol>

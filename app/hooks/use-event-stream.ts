@@ -1,8 +1,21 @@
-// One EventSource per caller, reconnecting by itself (the browser resends Last-Event-ID), closed on unmount.
+// One EventSource per caller, closed on unmount. The browser reconnects by itself and resends Last-Event-ID; when it
+// gives up (the server answered with an error, e.g. while restarting), this hook opens a new one that resumes from the
+// last id it saw, so a dropped connection never loses a transition.
 import { useEffect, useRef, useState } from "react";
 
 export type StreamState = "connecting" | "open" | "reconnecting" | "closed";
 type Handlers = Record<string, (data: unknown, id: string) => void>;
+
+const RETRY_MIN_MS = 1_000;
+const RETRY_MAX_MS = 15_000;
+
+/** `url` with its `lastEventId` query parameter set to `id` (the server reads it when no Last-Event-ID header comes). */
+function withLastEventId(url: string, id: string): string {
+  const [path, query = ""] = url.split("?");
+  const params = new URLSearchParams(query);
+  params.set("lastEventId", id);
+  return `${path}?${params.toString()}`;
+}
 
 export function useEventStream(url: string | null, handlers: Handlers): StreamState {
   const handlersRef = useRef(handlers);
@@ -11,21 +24,55 @@ export function useEventStream(url: string | null, handlers: Handlers): StreamSt
 
   useEffect(() => {
     if (!url) return;
-    const source = new EventSource(url);
-    setState("connecting");
-    source.onopen = () => setState("open");
-    source.onerror = () => setState(source.readyState === EventSource.CLOSED ? "closed" : "reconnecting");
-    const names = Object.keys(handlersRef.current);
-    const listeners = names.map((name) => {
-      const listener = (event: MessageEvent<string>) => {
-        handlersRef.current[name]?.(JSON.parse(event.data), event.lastEventId);
+    let source: EventSource | null = null;
+    let lastId: string | null = null;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    let retryDelay = RETRY_MIN_MS;
+    let disposed = false;
+
+    const connect = () => {
+      const current = new EventSource(lastId === null ? url : withLastEventId(url, lastId));
+      source = current;
+      setState("connecting");
+      current.onopen = () => {
+        retryDelay = RETRY_MIN_MS;
+        setState("open");
       };
-      source.addEventListener(name, listener);
-      return [name, listener] as const;
-    });
+      current.onerror = () => {
+        if (current.readyState !== EventSource.CLOSED) {
+          setState("reconnecting");
+          return;
+        }
+        // The browser will not retry this one: start over from the last id seen, with a growing pause.
+        current.close();
+        if (disposed) return;
+        setState("reconnecting");
+        retryTimer = setTimeout(connect, retryDelay);
+        retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
+      };
+      for (const name of Object.keys(handlersRef.current)) {
+        current.addEventListener(name, (event: MessageEvent<string>) => {
+          if (event.lastEventId) lastId = event.lastEventId;
+          handlersRef.current[name]?.(JSON.parse(event.data), event.lastEventId);
+        });
+      }
+    };
+
+    connect();
+    // Back online after the device lost its network: try at once rather than after the pause.
+    const onOnline = () => {
+      if (source?.readyState !== EventSource.CLOSED || disposed) return;
+      clearTimeout(retryTimer);
+      retryDelay = RETRY_MIN_MS;
+      connect();
+    };
+    window.addEventListener("online", onOnline);
+
     return () => {
-      for (const [name, listener] of listeners) source.removeEventListener(name, listener);
-      source.close();
+      disposed = true;
+      clearTimeout(retryTimer);
+      window.removeEventListener("online", onOnline);
+      source?.close();
     };
   }, [url]);
 

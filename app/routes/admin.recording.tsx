@@ -31,7 +31,7 @@ export default function RecordingAdminPage() {
 
       <section className="card" aria-labelledby="config-heading">
         <h2 id="config-heading">Configuration</h2>
-        <table className="table">
+        <table className="table table--settings">
           <thead>
             <tr>
               <th scope="col">Variable</th>
@@ -50,12 +50,14 @@ export default function RecordingAdminPage() {
                     {setting.state}
                   </span>
                 </td>
-                <td>{setting.note}</td>
+                <td className="muted">
+                  {setting.note}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
-        <p>
+        <p className="webhook-url">
           Webhook URL to give Jibri: <code data-testid="webhook-url">{data.webhookUrl}</code>
         </p>
       </section>
@@ -64,11 +66,13 @@ export default function RecordingAdminPage() {
         <h2 id="health-heading">Recorder health</h2>
         {health.reachable ? (
           <p data-testid="recorder-health">
-            Reachable · <strong>{health.healthStatus}</strong> · {health.busyStatus}
+            <span className="pill pill--ok">Reachable</span> Health <strong>{health.healthStatus}</strong> · busy status{" "}
+            <strong>{health.busyStatus}</strong>
           </p>
         ) : (
-          <p className="message message--error" data-testid="recorder-health">
-            Not reachable: {health.reason}
+          <p className={`message ${"unconfigured" in health ? "message--warning" : "message--error"}`} data-testid="recorder-health">
+            {"unconfigured" in health ? "Recording is " : "The recorder is not reachable: "}
+            {health.reason}
           </p>
         )}
       </section>
@@ -93,7 +97,7 @@ export default function RecordingAdminPage() {
         {data.deliveries.length === 0 ? (
           <p className="muted">No deliveries yet.</p>
         ) : (
-          <table className="table" data-testid="deliveries">
+          <table className="table table--stack" data-testid="deliveries">
             <thead>
               <tr>
                 <th scope="col">Received (UTC)</th>
@@ -106,17 +110,17 @@ export default function RecordingAdminPage() {
             <tbody>
               {data.deliveries.map((d) => (
                 <tr key={d.id}>
-                  <td>{formatTime(d.receivedAt)}</td>
-                  <td>{d.event ?? "—"}</td>
-                  <td>
+                  <td data-label="Received">{formatTime(d.receivedAt)}</td>
+                  <td data-label="Event">{d.event ?? "—"}</td>
+                  <td data-label="sessionId">
                     <code>{d.sessionId ?? "—"}</code>
                   </td>
-                  <td>
+                  <td data-label="Outcome">
                     <span className={`pill pill--${d.httpStatus < 300 ? "ok" : "bad"}`}>
                       {d.outcome.replace(/_/g, " ")} ({d.httpStatus})
                     </span>
                   </td>
-                  <td>{d.reason ?? ""}</td>
+                  <td data-label="Reason">{d.reason ?? ""}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,0 +1,112 @@
+// In real Chromium: the app restarts mid-recording; the pages reconnect by themselves, and the transitions a student's
+// page missed while it was disconnected are replayed, each exactly once, ending at READY.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, openAs, recordStatusChanges, screenshot, watchStreamRequests, eventually } from "../support/browser";
+import { ACCOUNTS } from "../support/http";
+import { startRecordingStack, type RecordingStack } from "../support/recording-stack";
+
+let stack: RecordingStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startRecordingStack({ uploadDelayMs: 300 }), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  // stack.close() stops the process it started; after a restart, stack.app is a new process to stop as well.
+  await stack?.app.stop();
+  await stack?.close();
+});
+
+const statusOf = (page: Page) => page.getByTestId("recording-status").getAttribute("data-status");
+const streamStateOf = (page: Page) => page.getByTestId("stream-state").getAttribute("data-state");
+
+describe("a recording stream interrupted by an app restart", () => {
+  it("resumes where it stopped: every missed transition once, in order, ending at READY", async () => {
+    const sessionPath = `/sessions/${stack.demoSessionId}`;
+    const [host, student] = await Promise.all([
+      openAs(browser, stack.app.url, ACCOUNTS.host, sessionPath),
+      openAs(browser, stack.app.url, ACCOUNTS.student1, sessionPath),
+    ]);
+    const studentStreams = await watchStreamRequests(student.page, "/recording/events");
+    let reloads = 0;
+    student.page.on("framenavigated", (frame) => frame === student.page.mainFrame() && reloads++);
+    await eventually(() => streamStateOf(student.page)).toBe("open");
+    const seen = await recordStatusChanges(student.page);
+
+    await host.page.getByRole("button", { name: "Record" }).click();
+    await eventually(() => statusOf(host.page)).toBe("RECORDING");
+    await eventually(() => statusOf(student.page)).toBe("RECORDING");
+
+    // Hold the student's reconnects until the rest of the recording has happened, so those transitions are missed live
+    // and must come from the resume. The recording stream is released first: its replay alone must bring the page to
+    // READY (the notification stream, released after, would refresh the page's data and could hide a broken replay).
+    const gate = () => {
+      let open!: () => void;
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      return { open, opened };
+    };
+    const recordingGate = gate();
+    const notificationGate = gate();
+    await student.context.route("**/recording/events**", async (route) => {
+      await recordingGate.opened;
+      await route.continue();
+    });
+    await student.context.route("**/notifications/events**", async (route) => {
+      await notificationGate.opened;
+      await route.continue();
+    });
+
+    const streamsBeforeRestart = studentStreams.length;
+    stack.app = await stack.app.restart();
+    await eventually(() => streamStateOf(student.page)).not.toBe("open");
+
+    // The host's page reconnects by itself; Stop works with the same cookie after the restart.
+    await eventually(() => streamStateOf(host.page), 15_000).toBe("open");
+    await host.page.getByRole("button", { name: "Stop" }).click();
+    await eventually(() => statusOf(host.page), 10_000).toBe("READY");
+    expect(await statusOf(student.page)).toBe("RECORDING");
+
+    recordingGate.open();
+    await eventually(() => statusOf(student.page), 15_000).toBe("READY");
+    await eventually(() => streamStateOf(student.page)).toBe("open");
+    expect(await student.page.getByRole("alert").count()).toBe(0);
+
+    // The notification stream resumes too: the alert the student missed while disconnected arrives, with its link.
+    notificationGate.open();
+    const alert = student.page.getByRole("alert");
+    await eventually(() => alert.count(), 15_000).toBe(1);
+    await student.context.unrouteAll();
+
+    // The page reconnected, resuming from the last id it had seen: the browser's Last-Event-ID (or, when the browser
+    // gave up, the hook's own lastEventId), never from the start.
+    const rows = await stack.db.recordingTransition.findMany({ where: { liveSessionId: stack.demoSessionId }, orderBy: { id: "asc" } });
+    expect(rows.map((r) => r.toStatus)).toEqual(["PENDING", "RECORDING", "PROCESSING", "READY"]);
+    const reconnects = studentStreams.slice(streamsBeforeRestart);
+    expect(reconnects.length).toBeGreaterThan(0);
+    for (const request of reconnects) {
+      expect(request.lastEventId ?? new URL(request.url).searchParams.get("lastEventId"), JSON.stringify(studentStreams)).toBe(
+        String(rows[1].id),
+      );
+    }
+
+    // Every transition exactly once, in order: no gap, no duplicate at the seam.
+    const timeline = await student.page
+      .getByTestId("timeline")
+      .locator("li")
+      .evaluateAll((items) => items.map((li) => [li.getAttribute("data-transition-id"), li.getAttribute("data-to")]));
+    expect(timeline).toEqual(rows.map((r) => [String(r.id), r.toStatus]));
+    // The page only ever moved forward (PROCESSING may pass within one render when replayed together).
+    const order = ["IDLE", "PENDING", "RECORDING", "PROCESSING", "READY"];
+    const ranks = seen.map((s) => order.indexOf(s));
+    expect(ranks.every((rank, i) => rank >= 0 && (i === 0 || rank > ranks[i - 1])), `student saw ${seen.join(" → ")}`).toBe(true);
+    expect(seen.at(-1)).toBe("READY");
+    expect(reloads).toBe(0);
+    expect(await student.page.getByRole("link", { name: "Watch it" }).getAttribute("href")).toBe(rows[3].sessionRecordingUrl);
+    expect(await alert.getByRole("link", { name: "Watch the recording" }).getAttribute("href")).toBe(rows[3].sessionRecordingUrl);
+    await screenshot(student.page, "session-resumed-student");
+
+    await Promise.all([host.context.close(), student.context.close()]);
+  });
+});
