@@ -19,7 +19,11 @@ export function describeRecordingSettings(): SettingState[] {
       state: isSet("JITSI_RECORDING_API_URL") ? "set" : env.recordingApiUrl ? "default" : "unset",
       note: "The Jibri API; defaults to the meet server's /jibri/api/v1.0.",
     },
-    { name: "JITSI_RECORDING_API_TOKEN", state: isSet("JITSI_RECORDING_API_TOKEN") ? "set" : "unset", note: "Unset: hosts see “contact your administrator”." },
+    {
+      name: "JITSI_RECORDING_API_TOKEN",
+      state: isSet("JITSI_RECORDING_API_TOKEN") ? "set" : "unset",
+      note: isSet("JITSI_RECORDING_API_TOKEN") ? "Sent as the bearer token to the recording API." : "Unset: hosts see “contact your administrator”.",
+    },
     {
       name: "JITSI_RECORDING_WEBHOOK_SECRET",
       state: isSet("JITSI_RECORDING_WEBHOOK_SECRET") ? "set" : "unset",

@@ -14,8 +14,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
-  // stack.close() stops the process it started; after a restart, stack.app is a new process to stop as well.
-  await stack?.app.stop();
   await stack?.close();
 });
 

@@ -41,7 +41,7 @@ export async function startRecordingStack(
   const entries = await Promise.all(
     (Object.keys(ACCOUNTS) as Array<keyof typeof ACCOUNTS>).map(async (key) => [key, await login(app.url, ACCOUNTS[key])] as const),
   );
-  return {
+  const stack: RecordingStack = {
     app,
     jibri,
     db,
@@ -49,8 +49,10 @@ export async function startRecordingStack(
     cookies: Object.fromEntries(entries) as RecordingStack["cookies"],
     async close() {
       await db.$disconnect();
-      await app.stop();
+      // After `stack.app = await stack.app.restart()` this is the running process, not the first one.
+      await stack.app.stop();
       await jibri.close();
     },
   };
+  return stack;
 }
