@@ -15,9 +15,11 @@ import {
   useRevalidator,
   useRouteLoaderData,
   useRouteError,
+  useLocation,
 } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { getOptionalUser } from "~/auth/guards.server";
+import { LiveEventsProvider } from "~/components/live-events";
 import { RecordingReadyAlerts, useRecordingReadyAlerts } from "~/components/recording-ready-alerts";
 import { countUnread, getLatestNotificationId } from "~/notifications/notifications.server";
 import stylesheet from "~/styles/app.css";
@@ -101,19 +103,31 @@ function SiteHeader({ user, unreadCount }: { user: HeaderUser; unreadCount: numb
 
 export default function App() {
   const { user, unread, notificationsSeen } = useLoaderData<typeof loader>();
+  return (
+    <Document>
+      <LiveEventsProvider enabled={user !== null} notificationsSeen={notificationsSeen}>
+        <Shell user={user} unread={unread} />
+      </LiveEventsProvider>
+    </Document>
+  );
+}
+
+/** Inside the page's event stream: the header's unread count and the students' alerts follow it. */
+function Shell({ user, unread }: { user: HeaderUser; unread: number }) {
   const [unreadCount, setUnreadCount] = useState(unread);
   useEffect(() => setUnreadCount(unread), [unread]);
   const revalidator = useRevalidator();
   const revalidatorRef = useRef(revalidator);
   revalidatorRef.current = revalidator;
-  const { alerts, dismiss } = useRecordingReadyAlerts(user?.role === "STUDENT" ? user.email : null, notificationsSeen, () => {
+  const { pathname } = useLocation();
+  const { alerts, dismiss } = useRecordingReadyAlerts(user?.email ?? null, () => {
     setUnreadCount((n) => n + 1);
-    // The page behind the alert (dashboard badges, notifications list, unread count) catches up without a reload.
-    revalidatorRef.current.revalidate();
+    // The notifications list is the one page that shows notifications themselves: bring it up to date.
+    if (pathname === "/notifications") revalidatorRef.current.revalidate();
   });
 
   return (
-    <Document>
+    <>
       <a href="#main" className="skip-link">
         Skip to content
       </a>
@@ -122,7 +136,7 @@ export default function App() {
       <main id="main" className="page">
         <Outlet />
       </main>
-    </Document>
+    </>
   );
 }
 

@@ -1,35 +1,33 @@
-// A session's recording status on the dashboard, kept live by the session's recording stream when `live` is set.
+// A session's recording status on the dashboard, kept live by the page's event stream.
 import { useState } from "react";
+import { useLiveEvent } from "~/components/live-events";
 import { StatusBadge } from "~/components/status-badge";
-import { useEventStream } from "~/hooks/use-event-stream";
 import type { StatusEventData } from "~/recording/recording-view";
 import type { RecordingStatus } from "~/recording/state-machine";
 
-type Shown = { id: number; status: RecordingStatus; recordingUrl: string | null };
+type Shown = { transitionId: number; status: RecordingStatus; recordingUrl: string | null };
 
 export function LiveStatusBadge({
   liveSessionId,
   status,
   recordingUrl,
-  live,
 }: {
   liveSessionId: string;
   status: RecordingStatus;
   recordingUrl: string | null;
-  live: boolean;
 }) {
   const [streamed, setStreamed] = useState<Shown | null>(null);
-  // No resume id: the first event is the current status, then every change, which is all a badge needs.
-  useEventStream(live ? `/api/live-sessions/${liveSessionId}/recording/events` : null, {
-    status: (data, id) => {
-      const event = data as StatusEventData;
-      const eventId = Number(id);
-      setStreamed((current) =>
-        current && current.id >= eventId ? current : { id: eventId, status: event.status, recordingUrl: event.recordingUrl },
-      );
-    },
+  useLiveEvent("status", (data) => {
+    const event = data as StatusEventData & { transitionId: number };
+    if (event.liveSessionId !== liveSessionId) return;
+    // The stream opens with a snapshot of each session, then its changes: keep the newest.
+    setStreamed((current) =>
+      current && current.transitionId > event.transitionId
+        ? current
+        : { transitionId: event.transitionId, status: event.status, recordingUrl: event.recordingUrl },
+    );
   });
-  const shown = live && streamed ? streamed : { status, recordingUrl };
+  const shown = streamed ?? { status, recordingUrl };
   return (
     <div className="session-card__status" data-testid={`session-status-${liveSessionId}`} data-status={shown.status}>
       <StatusBadge status={shown.status} />

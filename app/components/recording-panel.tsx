@@ -2,7 +2,7 @@
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useReducer, useRef, useState } from "react";
 import { StatusBadge, statusLabel } from "~/components/status-badge";
-import { useEventStream } from "~/hooks/use-event-stream";
+import { useLiveEvent, useLiveStreamState } from "~/components/live-events";
 import { applyStatusEvent, type RecordingView, type StatusEventData } from "~/recording/recording-view";
 
 type ApiAnswer = { status?: string; error?: { code: string; message: string } };
@@ -63,12 +63,12 @@ export function RecordingPanel({
     initial,
   );
   useEffect(() => dispatch({ snapshot: initial }), [initial]);
-  // Resume from what the page was first rendered with: the stream sends only what came after. The URL is fixed at
-  // mount: a revalidation (after Record or Stop) must not reopen the stream past events the panel has not seen yet.
-  const [resumeFrom] = useState(initial.lastEventId);
-  const streamState = useEventStream(`/api/live-sessions/${liveSessionId}/recording/events?lastEventId=${resumeFrom}`, {
-    status: (data, id) => dispatch({ id: Number(id), data: data as StatusEventData }),
+  // The page's stream starts after what the page was rendered with and carries every later transition of this session.
+  useLiveEvent("status", (data) => {
+    const event = data as StatusEventData & { transitionId: number };
+    if (event.liveSessionId === liveSessionId) dispatch({ id: event.transitionId, data: event });
   });
+  const streamState = useLiveStreamState();
 
   const start = useFetcher<ApiAnswer>();
   const stop = useFetcher<ApiAnswer>();

@@ -1,7 +1,7 @@
 // The in-page alert a student gets on any page when a recording of a class they attend becomes ready.
 import { Link, useLocation } from "@remix-run/react";
 import { useCallback, useRef, useState } from "react";
-import { useEventStream } from "~/hooks/use-event-stream";
+import { useLiveEvent } from "~/components/live-events";
 
 export type ReadyNotification = {
   id: number;
@@ -12,29 +12,22 @@ export type ReadyNotification = {
   createdAt: string;
 };
 
-/**
- * `studentKey` identifies the signed-in student (null: nobody to alert). `seenUpTo` is the newest notification id the
- * page was rendered with; the stream sends every later one. Both are taken once per student, so revalidations do not
- * reopen the stream, and another student signing in starts afresh.
- */
-export function useRecordingReadyAlerts(studentKey: string | null, seenUpTo: number, onNotification: (n: ReadyNotification) => void) {
+/** Alerts from the page's event stream; `userKey` changes when another user signs in, which starts afresh. */
+export function useRecordingReadyAlerts(userKey: string | null, onNotification: (n: ReadyNotification) => void) {
   const [alerts, setAlerts] = useState<ReadyNotification[]>([]);
-  const [resume, setResume] = useState({ key: studentKey, from: seenUpTo });
-  if (resume.key !== studentKey) {
+  const [shownFor, setShownFor] = useState(userKey);
+  if (shownFor !== userKey) {
     // Adjusting state while rendering: React renders again at once, before anything is committed.
-    setResume({ key: studentKey, from: seenUpTo });
+    setShownFor(userKey);
     setAlerts([]);
   }
-  const enabled = resume.key !== null;
   const delivered = useRef(new Set<number>());
-  useEventStream(enabled ? `/api/notifications/events?lastEventId=${resume.from}` : null, {
-    notification: (data) => {
-      const notification = data as ReadyNotification;
-      if (delivered.current.has(notification.id)) return;
-      delivered.current.add(notification.id);
-      setAlerts((current) => [notification, ...current].slice(0, 5));
-      onNotification(notification);
-    },
+  useLiveEvent("notification", (data) => {
+    const notification = data as ReadyNotification;
+    if (notification.type !== "LIVE_CLASS_RECORDING_READY" || delivered.current.has(notification.id)) return;
+    delivered.current.add(notification.id);
+    setAlerts((current) => [notification, ...current].slice(0, 5));
+    onNotification(notification);
   });
   const dismiss = useCallback((id: number) => setAlerts((current) => current.filter((a) => a.id !== id)), []);
   return { alerts, dismiss };

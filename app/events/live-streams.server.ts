@@ -2,10 +2,10 @@
 import { eventBus } from "~/events/bus.server";
 import type { NotificationEvent, TransitionEvent } from "~/events/event-types";
 import type { SseChannel } from "~/events/sse.server";
-import { getNotificationsAfter, getLatestNotificationId } from "~/notifications/notifications.server";
+import { getLatestNotificationId, getNotificationsAfter } from "~/notifications/notifications.server";
 import { getLatestTransition, getTransitionsAfter } from "~/recording/recording-store.server";
 
-type StatusSnapshot = Pick<TransitionEvent, "id" | "liveSessionId" | "status" | "recordingUrl" | "reason" | "at"> & {
+export type StatusSnapshot = Pick<TransitionEvent, "id" | "liveSessionId" | "status" | "recordingUrl" | "reason" | "at"> & {
   recording: TransitionEvent["recording"] | null;
 };
 
@@ -48,7 +48,7 @@ async function relay<T extends { id: number }>(
   subscribe: (listener: (event: T) => void) => () => void,
   whenSubscribed: () => Promise<void>,
   readBacklog: () => Promise<{ events: T[]; lastId: number }>,
-  toMessage: (event: T) => { event: string; id: number; data: unknown },
+  send: (event: T) => void,
 ) {
   let held: T[] | null = [];
   // Ids at or below the floor were covered by the backlog; `sent` catches an event delivered twice (after a resync).
@@ -58,7 +58,7 @@ async function relay<T extends { id: number }>(
     if (event.id <= floor || sent.has(event.id)) return;
     sent.add(event.id);
     if (sent.size > 10_000) sent.delete(sent.values().next().value as number);
-    channel.send(toMessage(event));
+    send(event);
   };
   channel.onClose(subscribe((event) => (held ? held.push(event) : sendIfNew(event))));
   await whenSubscribed();
@@ -73,10 +73,13 @@ async function relay<T extends { id: number }>(
   for (const event of pending) sendIfNew(event);
 }
 
+type Send<T> = (event: T) => void;
+
 export function relayRecordingTransitions(
   channel: SseChannel,
   session: { id: string; recordingUpdatedAt: Date },
   lastEventId: number | null,
+  send: Send<StatusSnapshot> = (event) => channel.send(statusMessage(event)),
 ) {
   return relay<TransitionEvent>(
     channel,
@@ -98,25 +101,77 @@ export function relayRecordingTransitions(
         reason: null,
         at: session.recordingUpdatedAt.toISOString(),
       };
-      channel.send(statusMessage(snapshot));
+      send(snapshot);
       return { events: [], lastId: snapshot.id };
     },
-    statusMessage,
+    send,
   );
 }
 
-export function relayUserNotifications(channel: SseChannel, userId: string, lastEventId: number | null) {
+/** `lastEventId` null: only notifications created after the stream opened. */
+export async function relayUserNotifications(
+  channel: SseChannel,
+  userId: string,
+  lastEventId: number | null,
+  send: Send<NotificationEvent> = (event) => channel.send(notificationMessage(event)),
+) {
+  const after = lastEventId ?? (await getLatestNotificationId(userId));
   return relay<NotificationEvent>(
     channel,
     (listener) => eventBus.onUserNotification(userId, listener),
     () => eventBus.ready(),
-    async () => {
-      if (lastEventId !== null) {
-        return { events: await getNotificationsAfter(userId, lastEventId), lastId: lastEventId };
-      }
-      // A fresh connection promises only what is created after it opened.
-      return { events: [], lastId: await getLatestNotificationId(userId) };
-    },
-    notificationMessage,
+    async () => ({ events: await getNotificationsAfter(userId, after), lastId: after }),
+    send,
   );
+}
+
+/** The page stream's resume point: the focused session's last transition and the user's last notification. */
+export type PageCursor = { transitionId: number; notificationId: number };
+
+export function formatPageCursor(cursor: PageCursor): string {
+  return `${cursor.transitionId}.${cursor.notificationId}`;
+}
+
+export function parsePageCursor(raw: string | null): PageCursor | null {
+  const match = raw ? /^(\d{1,15})\.(\d{1,15})$/.exec(raw.trim()) : null;
+  return match ? { transitionId: Number(match[1]), notificationId: Number(match[2]) } : null;
+}
+
+export type PageStreamOptions = {
+  userId: string;
+  /** The session whose every transition the page shows (its timeline), resumable exactly. */
+  focus: { session: { id: string; recordingUpdatedAt: Date }; after: number | null } | null;
+  /** Sessions whose current status the page shows (badges): a snapshot each on connect, then their changes. */
+  watched: Array<{ id: string; recordingUpdatedAt: Date }>;
+  notificationsAfter: number | null;
+};
+
+/**
+ * Everything one page shows live, in one stream: every id carries both resume points ("<transition>.<notification>"),
+ * so a reconnect with Last-Event-ID replays exactly what the focused timeline and the alerts missed.
+ */
+export async function relayPageEvents(channel: SseChannel, options: PageStreamOptions) {
+  const cursor: PageCursor = {
+    transitionId: options.focus?.after ?? 0,
+    notificationId: options.notificationsAfter ?? (await getLatestNotificationId(options.userId)),
+  };
+  const sendStatus = (event: StatusSnapshot) => {
+    const message = statusMessage(event);
+    channel.send({ ...message, id: formatPageCursor(cursor), data: { ...message.data, transitionId: event.id } });
+  };
+  // One relay after another: each holds its live events until its own backlog is out, so the order stays exact.
+  if (options.focus) {
+    await relayRecordingTransitions(channel, options.focus.session, options.focus.after, (event) => {
+      cursor.transitionId = Math.max(cursor.transitionId, event.id);
+      sendStatus(event);
+    });
+  }
+  await relayUserNotifications(channel, options.userId, cursor.notificationId, (event) => {
+    cursor.notificationId = Math.max(cursor.notificationId, event.id);
+    channel.send({ ...notificationMessage(event), id: formatPageCursor(cursor) });
+  });
+  for (const session of options.watched) {
+    if (channel.closed) return;
+    await relayRecordingTransitions(channel, session, null, sendStatus);
+  }
 }

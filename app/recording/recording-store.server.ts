@@ -152,6 +152,7 @@ export type SessionSummary = {
   role: "host" | "student";
   recordingStatus: RecordingStatus;
   recordingUrl: string | null;
+  recordingUpdatedAt: string;
   startsAt: string;
   hostName: string;
   cohortName: string;
@@ -169,6 +170,7 @@ export async function listSessionsForUser(userId: string): Promise<SessionSummar
       startsAt: true,
       recordingStatus: true,
       recordingUrl: true,
+      recordingUpdatedAt: true,
       host: { select: { name: true } },
       cohort: { select: { name: true } },
     },
@@ -179,6 +181,7 @@ export async function listSessionsForUser(userId: string): Promise<SessionSummar
     role: row.hostId === userId ? "host" : "student",
     recordingStatus: asStatus(row.recordingStatus),
     recordingUrl: row.recordingUrl,
+    recordingUpdatedAt: row.recordingUpdatedAt.toISOString(),
     startsAt: row.startsAt.toISOString(),
     hostName: row.host.name,
     cohortName: row.cohort.name,

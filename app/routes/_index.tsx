@@ -1,32 +1,14 @@
 // GET /: the user's live sessions with their recording status, live.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
-import { useEffect, useMemo, useRef } from "react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guards.server";
 import { LiveStatusBadge } from "~/components/live-status-badge";
-import { listSessionsForUser, type SessionSummary } from "~/recording/recording-store.server";
+import { listSessionsForUser } from "~/recording/recording-store.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return json({ sessions: await listSessionsForUser(user.id), canSchedule: user.role !== "STUDENT", now: Date.now() });
-}
-
-/**
- * Browsers allow about six connections per server over HTTP/1.1, shared by every tab; the page keeps a live stream for
- * the few sessions most likely to change (recording now, then the nearest in time) and refreshes the rest.
- */
-const MAX_LIVE_STREAMS = 3;
-const REFRESH_MS = 30_000;
-const ACTIVE = new Set(["PENDING", "RECORDING", "PROCESSING"]);
-
-function pickLive(sessions: Array<Pick<SessionSummary, "id" | "recordingStatus" | "startsAt">>, now: number): Set<string> {
-  const ranked = [...sessions].sort((a, b) => {
-    const active = Number(ACTIVE.has(b.recordingStatus)) - Number(ACTIVE.has(a.recordingStatus));
-    if (active !== 0) return active;
-    return Math.abs(Date.parse(a.startsAt) - now) - Math.abs(Date.parse(b.startsAt) - now);
-  });
-  return new Set(ranked.slice(0, MAX_LIVE_STREAMS).map((s) => s.id));
+  return json({ sessions: await listSessionsForUser(user.id), canSchedule: user.role !== "STUDENT" });
 }
 
 function formatStart(iso: string) {
@@ -34,29 +16,8 @@ function formatStart(iso: string) {
 }
 
 export default function Dashboard() {
-  const { sessions, canSchedule, now } = useLoaderData<typeof loader>();
-  // Chosen once per list of sessions (not per refresh), so streams are not reopened by every revalidation.
-  const sessionIds = sessions.map((s) => s.id).join(",");
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const live = useMemo(() => pickLive(sessions, now), [sessionIds]);
-  const revalidator = useRevalidator();
-  const revalidatorRef = useRef(revalidator);
-  revalidatorRef.current = revalidator;
-  const someNotLive = sessions.some((s) => !live.has(s.id));
-
-  useEffect(() => {
-    if (!someNotLive) return;
-    const refresh = () => {
-      const current = revalidatorRef.current;
-      if (document.visibilityState === "visible" && current.state === "idle") current.revalidate();
-    };
-    const timer = setInterval(refresh, REFRESH_MS);
-    document.addEventListener("visibilitychange", refresh);
-    return () => {
-      clearInterval(timer);
-      document.removeEventListener("visibilitychange", refresh);
-    };
-  }, [someNotLive]);
+  const { sessions, canSchedule } = useLoaderData<typeof loader>();
+  // Every badge follows the page's one event stream (the root opens it with every session of this user).
 
   return (
     <section>
@@ -97,7 +58,6 @@ export default function Dashboard() {
                 liveSessionId={session.id}
                 status={session.recordingStatus}
                 recordingUrl={session.recordingUrl}
-                live={live.has(session.id)}
               />
             </li>
           ))}

@@ -2,7 +2,7 @@
 // student on the dashboard gets the in-page alert with the link; and the host can do it all by keyboard.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, openAs, recordStatusChanges, screenshot, eventually } from "../support/browser";
+import { eventually, launchBrowser, openAs, openEventSources, recordStatusChanges, screenshot } from "../support/browser";
 import { ACCOUNTS } from "../support/http";
 import { startRecordingStack, type RecordingStack } from "../support/recording-stack";
 
@@ -45,6 +45,12 @@ describe("live recording in the browser", () => {
     for (const { page } of [host, student1, student2]) {
       page.on("framenavigated", (frame) => frame === page.mainFrame() && navigations.push(frame.url()));
     }
+
+    // One event stream per page, whatever the page shows live (statuses, timeline, alerts, unread count).
+    for (const { page } of [host, student1, student2]) {
+      await eventually(async () => (await openEventSources(page)).length).toBe(1);
+    }
+    expect((await openEventSources(student2.page))[0]).toContain("dashboard=1");
 
     // Each session page's stream is open before anything happens (the indicator says "Live").
     await eventually(() => host.page.getByTestId("stream-state").getAttribute("data-state")).toBe("open");

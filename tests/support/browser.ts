@@ -34,8 +34,31 @@ export async function newUserPage(
 ): Promise<UserPage> {
   const context = await browser.newContext({ baseURL: baseUrl, viewport, locale: "en-GB", timezoneId: "UTC" });
   context.setDefaultTimeout(10_000);
+  // Counts the page's open EventSources, so a test can check a page holds exactly one event stream.
+  await context.addInitScript(() => {
+    const Native = window.EventSource;
+    const open = new Set<EventSource>();
+    class CountedEventSource extends Native {
+      constructor(url: string | URL, init?: EventSourceInit) {
+        super(url, init);
+        open.add(this);
+      }
+      close() {
+        open.delete(this);
+        super.close();
+      }
+    }
+    window.EventSource = CountedEventSource;
+    (window as unknown as { __openEventSources(): string[] }).__openEventSources = () =>
+      [...open].filter((source) => source.readyState !== Native.CLOSED).map((source) => source.url);
+  });
   const page = await context.newPage();
   return { context, page };
+}
+
+/** The URLs of the event streams the page holds open now. */
+export function openEventSources(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __openEventSources(): string[] }).__openEventSources());
 }
 
 /** Logs in through the real /login form and waits for the redirect to land on `redirectTo` (default "/"). */
