@@ -77,6 +77,10 @@ export function RecordingPanel({
   const [dismissedError, setDismissedError] = useReducer((_: unknown, next: unknown) => next, undefined);
   useEffect(() => setDismissedError(undefined), [start.data, stop.data]);
   const canRecord = ["IDLE", "READY", "FAILED"].includes(view.status);
+  // Why the latest recording failed comes from that recording itself: after a refused start the session is back to
+  // it, while the event that brought it back carries the refusal's reason instead.
+  const latestRecording = view.recordings[0];
+  const failureReason = view.status === "FAILED" && latestRecording?.status === "FAILED" ? latestRecording.reason : null;
 
   // Keyboard users keep their place: the button they pressed becomes disabled, so focus moves on to what comes next
   // (Stop once recording, Record again if the start was refused, the panel heading after Stop).
@@ -118,12 +122,12 @@ export function RecordingPanel({
         </span>
       </div>
 
-      {(view.status === "READY" && view.recordingUrl) || (view.status === "FAILED" && view.reason) ? null : (
+      {(view.status === "READY" && view.recordingUrl) || failureReason ? null : (
         <p className={`recording-panel__summary recording-panel__summary--${view.status.toLowerCase()}`}>{STATUS_SUMMARY[view.status]}</p>
       )}
-      {view.status === "FAILED" && view.reason && !startFailureShown ? (
+      {failureReason && !startFailureShown ? (
         <p className="message message--error">
-          The last recording failed. <span className="message__detail">({view.reason})</span>
+          The last recording failed. <span className="message__detail">({failureReason})</span>
         </p>
       ) : null}
       {view.status === "READY" && view.recordingUrl ? (
@@ -159,7 +163,7 @@ export function RecordingPanel({
       {lastError && lastError.code !== "recording_unavailable" && dismissedError === undefined ? (
         <p className="message message--error" role="status">
           {lastError.message}
-          {startFailureShown && view.reason ? <span className="message__detail"> ({view.reason})</span> : null}{" "}
+          {startFailureShown && failureReason ? <span className="message__detail"> ({failureReason})</span> : null}{" "}
           <button type="button" className="link-button" onClick={() => setDismissedError(true)}>
             Dismiss
           </button>

@@ -55,18 +55,22 @@ function isTimeout(error: unknown): boolean {
 }
 
 /**
- * POSTs JSON and resolves with the answer's status once its body is drained; rejects with a TimeoutError when the
+ * One call to the recorder API: resolves with the answer's status and body, rejects with a TimeoutError when the
  * whole exchange takes longer than `timeoutMs`. Plain node:http on purpose: remix-serve's global fetch polyfill
  * crashes the process (an unhandled rejection) when a request that has a body is aborted by its timeout signal.
  */
-function postJson(url: string, token: string, body: unknown, timeoutMs: number): Promise<number> {
+function callRecorder(
+  config: RecorderConfig,
+  method: "GET" | "POST",
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const payload = Buffer.from(JSON.stringify(body), "utf8");
-    const target = new URL(url);
-    const request = (target.protocol === "https:" ? httpsRequest : httpRequest)(target, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "Content-Length": payload.length },
-    });
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), "utf8");
+    const target = new URL(`${config.apiUrl}${path}`);
+    const headers: Record<string, string | number> = { Authorization: `Bearer ${config.token}` };
+    if (payload) Object.assign(headers, { "Content-Type": "application/json", "Content-Length": payload.length });
+    const request = (target.protocol === "https:" ? httpsRequest : httpRequest)(target, { method, headers });
     let settled = false;
     const settle = (done: () => void) => {
       if (settled) return;
@@ -75,15 +79,19 @@ function postJson(url: string, token: string, body: unknown, timeoutMs: number):
       done();
     };
     const timer = setTimeout(() => {
-      const error = new Error(`no answer within ${timeoutMs} ms`);
+      const error = new Error(`no answer within ${config.timeoutMs} ms`);
       error.name = "TimeoutError";
       settle(() => reject(error));
       request.destroy();
-    }, timeoutMs);
+    }, config.timeoutMs);
     request.on("response", (response) => {
-      // Drain the body so the connection is released; its content carries nothing we act on.
-      response.resume();
-      response.on("end", () => settle(() => resolve(response.statusCode ?? 0)));
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on("data", (chunk: Buffer) => {
+        // Keep only what a health answer needs; the rest is drained so the connection is released.
+        if ((size += chunk.length) <= 64 * 1024) chunks.push(chunk);
+      });
+      response.on("end", () => settle(() => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") })));
       response.on("error", (error) => settle(() => reject(error)));
     });
     request.on("error", (error) => settle(() => reject(error)));
@@ -91,14 +99,18 @@ function postJson(url: string, token: string, body: unknown, timeoutMs: number):
   });
 }
 
+function networkCause(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? error.cause.message : error.message;
+}
+
 async function post(config: RecorderConfig, path: string, body: unknown): Promise<RecorderOutcome> {
   const call = path.replace(/^\//, "");
   try {
-    return classifyStatus(await postJson(`${config.apiUrl}${path}`, config.token, body, config.timeoutMs), call);
+    return classifyStatus((await callRecorder(config, "POST", path, body)).status, call);
   } catch (error) {
     if (isTimeout(error)) return { kind: "timeout", reason: `${call}: no answer within ${config.timeoutMs / 1000} s` };
-    const cause = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-    return { kind: "error", reason: `${call}: network error (${cause})` };
+    return { kind: "error", reason: `${call}: network error (${networkCause(error)})` };
   }
 }
 
@@ -124,13 +136,11 @@ export type RecorderHealth =
 
 export async function checkRecorderHealth(config: RecorderConfig): Promise<RecorderHealth> {
   try {
-    const response = await fetch(`${config.apiUrl}/health`, {
-      headers: { Authorization: `Bearer ${config.token}` },
-      signal: AbortSignal.timeout(config.timeoutMs),
-    });
-    const text = await response.text();
-    if (!response.ok) return { reachable: false, reason: `health: the meet server answered ${response.status}` };
-    const body = JSON.parse(text) as { status?: { busyStatus?: string; health?: { healthStatus?: string } } };
+    const answer = await callRecorder(config, "GET", "/health");
+    if (answer.status < 200 || answer.status >= 300) {
+      return { reachable: false, reason: `health: the meet server answered ${answer.status}` };
+    }
+    const body = JSON.parse(answer.text) as { status?: { busyStatus?: string; health?: { healthStatus?: string } } };
     return {
       reachable: true,
       busyStatus: body.status?.busyStatus ?? "UNKNOWN",
@@ -138,6 +148,7 @@ export async function checkRecorderHealth(config: RecorderConfig): Promise<Recor
     };
   } catch (error) {
     if (isTimeout(error)) return { reachable: false, reason: `health: no answer within ${config.timeoutMs / 1000} s` };
-    return { reachable: false, reason: `health: ${error instanceof Error ? error.message : String(error)}` };
+    if (error instanceof SyntaxError) return { reachable: false, reason: "health: the answer is not JSON" };
+    return { reachable: false, reason: `health: network error (${networkCause(error)})` };
   }
 }

@@ -106,6 +106,10 @@ export async function startRecording(liveSessionId: string, actor: string): Prom
     throw invalidTransition(error.from, "start");
   }
 
+  if (outcome.kind === "timeout") {
+    // The recorder may still start after we gave up on it: ask it to stop so it is not busy recording for nobody.
+    void stopService(recorder.config, begun.recordingId);
+  }
   if (outcome.kind !== "accepted") throw refusalOf(outcome);
   return overviewOf(liveSessionId);
 }

@@ -6,10 +6,17 @@ import { requireUser } from "~/auth/guards.server";
 import { RecordingPanel } from "~/components/recording-panel";
 import { orPageError } from "~/http/api-error.server";
 import { parseSessionId } from "~/http/route-input.server";
+import { getEnv } from "~/config/env.server";
 import { getRecorderConfig } from "~/recording/jibri-client.server";
 import { getRecordingOverview, getTimeline } from "~/recording/recording-store.server";
 import type { RecordingView } from "~/recording/recording-view";
 import { requireSessionViewer } from "~/recording/session-access.server";
+
+/** The Jitsi room of the session, when a meet server is configured. */
+function meetingUrlOf(roomName: string): string | null {
+  const meetUrl = getEnv().JITSI_MEET_URL;
+  return meetUrl ? `${meetUrl}/${encodeURIComponent(roomName)}` : null;
+}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -46,12 +53,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     role,
     canControl: role === "host" || role === "admin",
     recordingAvailable: !("missing" in getRecorderConfig()),
+    meetingUrl: meetingUrlOf(session.roomName),
     view,
   });
 }
 
 export default function SessionPage() {
-  const { session, role, canControl, recordingAvailable, view } = useLoaderData<typeof loader>();
+  const { session, role, canControl, recordingAvailable, meetingUrl, view } = useLoaderData<typeof loader>();
   return (
     <article className="stack">
       <p>
@@ -63,6 +71,13 @@ export default function SessionPage() {
           {new Date(session.startsAt).toLocaleString("en-GB", { dateStyle: "full", timeStyle: "short", timeZone: "UTC" })} UTC · Hosted by{" "}
           {session.hostName} · {session.cohortName} · You are {role === "host" ? "the host" : role === "admin" ? "an administrator" : "a student"}
         </p>
+        {meetingUrl ? (
+          <p>
+            <a href={meetingUrl} target="_blank" rel="noreferrer" className="button button--ghost">
+              Join the class on Jitsi
+            </a>
+          </p>
+        ) : null}
       </header>
       <RecordingPanel key={session.id} liveSessionId={session.id} initial={view} canControl={canControl} recordingAvailable={recordingAvailable} />
     </article>

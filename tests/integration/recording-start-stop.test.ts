@@ -266,6 +266,10 @@ describe("the recorder's answers to startService", () => {
     expect(view.reason).toBeTruthy();
     expect((await sessionRow(id)).recordingStatus).toBe("FAILED");
     expect((await transitionsOf(stack.db, id)).at(-1)).toMatchObject({ trigger: "recorder_timeout", toStatus: "FAILED" });
+    // The recorder may have started late: it is asked to stop that very recording, so it is not left busy.
+    const recordingId = view.recordings[0].id;
+    await waitFor(async () => callsTo("stopService"), (calls) => calls.length === 1, { what: "a stopService after the timeout" });
+    expect(callsTo("stopService")[0].body).toEqual({ sessionId: recordingId });
   });
 });
 
