@@ -2,6 +2,7 @@
 import { prisma } from "~/db/db.server";
 import { readAllAfter } from "~/db/read-after-cursor.server";
 import type { TransitionEvent } from "~/events/event-types";
+import type { RecordingListItem } from "~/recording/recording-view";
 import { isRecordingStatus, type RecordingStatus } from "~/recording/state-machine";
 
 export function asStatus(value: string): RecordingStatus {
@@ -79,14 +80,7 @@ export type RecordingOverview = {
   recordingUrl: string | null;
   reason: string | null;
   updatedAt: string;
-  recordings: Array<{
-    id: string;
-    status: RecordingStatus;
-    recordingUrl: string | null;
-    reason: string | null;
-    startedAt: string;
-    endedAt: string | null;
-  }>;
+  recordings: RecordingListItem[];
 };
 
 /** The contract's GET …/recording body: the session's latest status and all its recordings, newest first. */

@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { prisma, type Tx } from "~/db/db.server";
 import type { CommittedChange, NotificationEvent } from "~/events/event-types";
+import { toNotificationEvent } from "~/notifications/notifications.server";
 import { asStatus, toTransitionEvent } from "~/recording/recording-store.server";
 import {
   decideTransition,
@@ -257,15 +258,5 @@ async function notifyEnrolledStudents(
       createdAt: input.createdAt,
     })),
   });
-  return rows.map((row) => ({
-    id: row.id,
-    userId: row.userId,
-    type: row.type,
-    liveSessionId: row.liveSessionId,
-    recordingId: row.recordingId,
-    title: row.title,
-    recordingUrl: row.recordingUrl,
-    createdAt: row.createdAt.toISOString(),
-    read: false,
-  }));
+  return rows.map(toNotificationEvent);
 }
