@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-// The contract suite runs on both databases; unit, browser and operator tests once, on SQLite.
+// The contract suite runs on both databases; unit, operator and browser tests once, on SQLite.
 const ON_BOTH_DATABASES = ["tests/integration/**/*.test.ts"];
 
 export default defineConfig({
@@ -20,8 +20,13 @@ export default defineConfig({
         test: {
           name: "sqlite",
           include: ["app/**/*.test.ts", "scripts/**/*.test.ts", "tests/**/*.test.ts"],
-          exclude: ["tests/postgresql/**"],
+          exclude: ["tests/postgresql/**", "tests/e2e/**"],
         },
+      },
+      {
+        extends: true,
+        // A real browser against a restarting server is slow on a loaded 2-core machine: a longer limit, same rules.
+        test: { name: "browser", include: ["tests/e2e/**/*.test.ts"], testTimeout: 90_000 },
       },
       {
         extends: true,

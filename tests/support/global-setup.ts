@@ -70,7 +70,7 @@ export default async function setup(project: TestProject) {
     database = { provider: "postgresql", templateUrl: databaseUrlNamed(template) };
     cleanup = () => dropDatabases([template, `optilearn_t_${runId}`]);
   } else {
-    const templateUrl = `file:${join(tmp, "template.db")}`;
+    const templateUrl = `file:${join(tmp, `template-${project.name}.db`)}`;
     setUpDatabase(templateUrl);
     database = { provider: "sqlite", templateUrl };
   }
