@@ -7,7 +7,7 @@ export type StreamState = "connecting" | "open" | "reconnecting" | "closed";
 type Handlers = Record<string, (data: unknown, id: string) => void>;
 
 const RETRY_MIN_MS = 1_000;
-const RETRY_MAX_MS = 15_000;
+const RETRY_MAX_MS = 8_000;
 
 /** `url` with its `lastEventId` query parameter set to `id` (the server reads it when no Last-Event-ID header comes). */
 function withLastEventId(url: string, id: string): string {
@@ -47,7 +47,8 @@ export function useEventStream(url: string | null, handlers: Handlers): StreamSt
         current.close();
         if (disposed) return;
         setState("reconnecting");
-        retryTimer = setTimeout(connect, retryDelay);
+        // Jittered, so the pages of a restarted server do not all come back in the same instant.
+        retryTimer = setTimeout(connect, retryDelay * (0.75 + Math.random() / 2));
         retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
       };
       for (const name of Object.keys(handlersRef.current)) {
