@@ -2,20 +2,9 @@
 import { prisma } from "~/db/db.server";
 import { readAllAfter } from "~/db/read-after-cursor.server";
 import type { NotificationEvent } from "~/events/event-types";
+import type { Notification } from "~/generated/prisma/client";
 
-type NotificationRow = {
-  id: number;
-  userId: string;
-  type: string;
-  liveSessionId: string;
-  recordingId: string;
-  title: string;
-  recordingUrl: string | null;
-  readAt: Date | null;
-  createdAt: Date;
-};
-
-export function toNotificationEvent(row: NotificationRow): NotificationEvent {
+export function toNotificationEvent(row: Notification): NotificationEvent {
   return {
     id: row.id,
     userId: row.userId,
