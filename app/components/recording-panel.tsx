@@ -4,6 +4,7 @@ import { useEffect, useReducer, useRef, useState } from "react";
 import { StatusBadge, statusLabel } from "~/components/status-badge";
 import { useLiveEvent, useLiveStreamState } from "~/components/live-events";
 import { applyStatusEvent, type RecordingView, type StatusEventData } from "~/recording/recording-view";
+import { RECORDING_MESSAGES } from "~/recording/messages";
 
 type ApiAnswer = { status?: string; error?: { code: string; message: string } };
 
@@ -157,7 +158,7 @@ export function RecordingPanel({
 
       {showUnavailable ? (
         <p className="message message--warning" role="status">
-          Recording isn't set up for this class yet. Please contact your administrator to enable recording.
+          {RECORDING_MESSAGES.recording_unavailable}
         </p>
       ) : null}
       {lastError && lastError.code !== "recording_unavailable" && dismissedError === undefined ? (

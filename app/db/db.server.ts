@@ -2,16 +2,9 @@
 import type { PrismaClient, Prisma } from "~/generated/prisma/client";
 import { getEnv } from "~/config/env.server";
 import { createPrismaClient } from "~/db/create-prisma-client.server";
+import { lazySingleton } from "~/lib/lazy-singleton.server";
 
-declare global {
-  // eslint-disable-next-line no-var
-  var __optilearnPrisma: PrismaClient | undefined;
-}
-
-function client(): PrismaClient {
-  globalThis.__optilearnPrisma ??= createPrismaClient(getEnv().DATABASE_URL);
-  return globalThis.__optilearnPrisma;
-}
+const client = lazySingleton<PrismaClient>("prisma", () => createPrismaClient(getEnv().DATABASE_URL));
 
 // Importing this module must not read the environment: the server entry validates it first, with a clear message.
 export const prisma: PrismaClient = new Proxy({} as PrismaClient, {

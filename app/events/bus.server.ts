@@ -4,11 +4,7 @@ import { databaseProvider } from "~/db/driver-adapter.server";
 import { changeLogReader } from "~/events/change-log-reader.server";
 import { EventBus, InProcessTransport, type EventTransport } from "~/events/event-bus.server";
 import { PostgresTransport } from "~/events/postgres-transport.server";
-
-declare global {
-  // eslint-disable-next-line no-var
-  var __optilearnEventBus: EventBus | undefined;
-}
+import { lazySingleton } from "~/lib/lazy-singleton.server";
 
 function createTransport(): EventTransport {
   const { DATABASE_URL } = getEnv();
@@ -16,13 +12,11 @@ function createTransport(): EventTransport {
 }
 
 /** Created on first use: importing this module reads no environment and opens no connection. */
-function bus(): EventBus {
-  if (!globalThis.__optilearnEventBus) {
-    globalThis.__optilearnEventBus = new EventBus(createTransport(), changeLogReader);
-    void globalThis.__optilearnEventBus.ready();
-  }
-  return globalThis.__optilearnEventBus;
-}
+const bus = lazySingleton("event-bus", () => {
+  const created = new EventBus(createTransport(), changeLogReader);
+  void created.ready();
+  return created;
+});
 
 export const eventBus = {
   publish: (...args: Parameters<EventBus["publish"]>) => bus().publish(...args),

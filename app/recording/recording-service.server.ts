@@ -3,19 +3,13 @@ import { getEnv } from "~/config/env.server";
 import { eventBus } from "~/events/bus.server";
 import { ApiError } from "~/http/api-error.server";
 import { logger } from "~/observability/logger.server";
+import { RECORDING_MESSAGES } from "~/recording/messages";
 import { startService, stopService, getRecorderConfig, type RecorderOutcome } from "~/recording/jibri-client.server";
 import { asStatus, getLiveSession, getRecordingOverview, type RecordingOverview } from "~/recording/recording-store.server";
 import { decideTransition, type RecordingStatus, type RecordingTrigger } from "~/recording/state-machine";
 import { applyTransition, beginRecording, TransitionRefusedError } from "~/recording/transitions.server";
 
-export const MESSAGES = {
-  recording_unavailable:
-    "Recording isn't set up for this class yet. Please contact your administrator to enable recording.",
-  recorder_busy: "The recorder is busy with another class right now. Please try again in a minute.",
-  recorder_error: "The recorder could not start. Please try again; if it keeps failing, contact your administrator.",
-  recorder_timeout:
-    "The recorder did not answer in time. Please try again; if it keeps failing, contact your administrator.",
-} as const;
+export const MESSAGES = RECORDING_MESSAGES;
 
 export function invalidTransition(status: RecordingStatus, action: "start" | "stop"): ApiError {
   return new ApiError(
