@@ -1,4 +1,5 @@
 // The in-page alert a student gets on any page when a recording of a class they attend becomes ready.
+import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
 import { Link, useLocation } from "@remix-run/react";
 import { useCallback, useRef, useState } from "react";
 import { useLiveEvent } from "~/components/live-events";
@@ -24,7 +25,7 @@ export function useRecordingReadyAlerts(userKey: string | null, onNotification: 
   const delivered = useRef(new Set<number>());
   useLiveEvent("notification", (data) => {
     const notification = data as ReadyNotification;
-    if (notification.type !== "LIVE_CLASS_RECORDING_READY" || delivered.current.has(notification.id)) return;
+    if (notification.type !== NOTIFICATION_TYPES.recordingReady || delivered.current.has(notification.id)) return;
     delivered.current.add(notification.id);
     setAlerts((current) => [notification, ...current].slice(0, 5));
     onNotification(notification);

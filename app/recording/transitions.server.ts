@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { prisma, type Tx } from "~/db/db.server";
 import type { CommittedChange, NotificationEvent } from "~/events/event-types";
+import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
 import { toNotificationEvent } from "~/notifications/notifications.server";
 import { asStatus, toTransitionEvent } from "~/recording/recording-store.server";
 import {
@@ -11,7 +12,7 @@ import {
   type RecordingTrigger,
 } from "~/recording/state-machine";
 
-export const RECORDING_READY_NOTIFICATION = "LIVE_CLASS_RECORDING_READY";
+export const RECORDING_READY_NOTIFICATION = NOTIFICATION_TYPES.recordingReady;
 
 /** The state machine (or a concurrent writer that got there first) refused the change; nothing was written. */
 export class TransitionRefusedError extends Error {

@@ -1,0 +1,6 @@
+// The kinds of notification a user can receive: the strings stored, streamed and matched on pages, defined once.
+export const NOTIFICATION_TYPES = {
+  recordingReady: "LIVE_CLASS_RECORDING_READY",
+} as const;
+
+export type NotificationType = (typeof NOTIFICATION_TYPES)[keyof typeof NOTIFICATION_TYPES];
