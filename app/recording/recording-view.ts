@@ -60,7 +60,8 @@ export function applyStatusEvent(view: RecordingView, eventId: number, data: Rec
             ...r,
             status: change.to,
             recordingUrl: change.url ?? r.recordingUrl,
-            reason: change.to === "FAILED" ? data.reason : r.reason,
+            // As the server keeps it: a failure's reason, cleared when a late upload revives the recording.
+            reason: change.to === "FAILED" ? data.reason : change.to === "READY" ? null : r.reason,
             endedAt: endsRecording(change) ? data.at : r.endedAt,
           }
         : r,
