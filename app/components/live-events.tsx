@@ -5,8 +5,6 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { pageStreamUrl, type LiveEventName, type LiveEventPayloads, type LiveRequest } from "~/events/live-wire";
 import { useEventStream, type LiveEventHandlers, type StreamState } from "~/hooks/use-event-stream";
 
-export type { LiveEventName, LiveRequest } from "~/events/live-wire";
-
 /**
  * What a route wants live, exported as (part of) its `handle`:
  * `export const handle: LiveHandle<SerializeFrom<typeof loader>> = { live: (data) => ({ focus: ... }) }`.
