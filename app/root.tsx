@@ -1,24 +1,11 @@
-// The document shell: header with navigation and unread count, and the students' recording-ready alerts on every page.
+// The document shell: header with navigation and unread count, the students' recording-ready alerts on every page, and
+// the page's one event stream, carrying what the matched routes ask for through their `handle`.
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import {
-  Form,
-  isRouteErrorResponse,
-  Link,
-  Links,
-  Meta,
-  NavLink,
-  Outlet,
-  Scripts,
-  ScrollRestoration,
-  useLoaderData,
-  useRevalidator,
-  useRouteLoaderData,
-  useRouteError,
-  useLocation,
-} from "@remix-run/react";
-import { useEffect, useRef, useState } from "react";
+import { Form, Link, Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteLoaderData } from "@remix-run/react";
+import { useEffect, useState } from "react";
 import { getOptionalUser } from "~/auth/guards.server";
+import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { LiveEventsProvider } from "~/components/live-events";
 import { RecordingReadyAlerts, useRecordingReadyAlerts } from "~/components/recording-ready-alerts";
 import { countUnread, getLatestNotificationId } from "~/notifications/notifications.server";
@@ -116,15 +103,7 @@ export default function App() {
 function Shell({ user, unread }: { user: HeaderUser; unread: number }) {
   const [unreadCount, setUnreadCount] = useState(unread);
   useEffect(() => setUnreadCount(unread), [unread]);
-  const revalidator = useRevalidator();
-  const revalidatorRef = useRef(revalidator);
-  revalidatorRef.current = revalidator;
-  const { pathname } = useLocation();
-  const { alerts, dismiss } = useRecordingReadyAlerts(user?.email ?? null, () => {
-    setUnreadCount((n) => n + 1);
-    // The notifications list is the one page that shows notifications themselves: bring it up to date.
-    if (pathname === "/notifications") revalidatorRef.current.revalidate();
-  });
+  const { alerts, dismiss } = useRecordingReadyAlerts(user?.email ?? null, () => setUnreadCount((n) => n + 1));
 
   return (
     <>
@@ -140,26 +119,10 @@ function Shell({ user, unread }: { user: HeaderUser; unread: number }) {
   );
 }
 
-const ERROR_TITLES: Record<number, string> = {
-  401: "Please log in",
-  403: "You don't have permission to see this page",
-  404: "We couldn't find that page",
-};
-
+/** The root itself failed, or no route matched: the pages' own boundaries keep the shell for everything else. */
 export function ErrorBoundary() {
-  const error = useRouteError();
-  // The root loader usually succeeded (a child route failed): keep the header and navigation around the message.
+  // The root loader may have succeeded (no route matched): keep the header and navigation around the message then.
   const root = useRouteLoaderData<typeof loader>("root");
-  const status = isRouteErrorResponse(error) ? error.status : 500;
-  const title = ERROR_TITLES[status] ?? "Something went wrong";
-  const message = isRouteErrorResponse(error) && typeof error.data === "string" ? error.data : "";
-  // The router's own "Error: No route matches…" is for developers; routes' own messages are written for users.
-  const detail =
-    message && !message.startsWith("Error:")
-      ? message
-      : status === 404
-        ? "The page you were looking for doesn't exist or has moved."
-        : "Please try again in a moment.";
   return (
     <Document>
       <a href="#main" className="skip-link">
@@ -167,16 +130,7 @@ export function ErrorBoundary() {
       </a>
       <SiteHeader user={root?.user ?? null} unreadCount={root?.unread ?? 0} />
       <main id="main" className="page">
-        <section className="card narrow error-page">
-          <p className="error-page__code">Error {status}</p>
-          <h1>{title}</h1>
-          <p>{detail}</p>
-          <p>
-            <Link to="/" className="button">
-              Back to my sessions
-            </Link>
-          </p>
-        </section>
+        <GeneralErrorBoundary />
       </main>
     </Document>
   );

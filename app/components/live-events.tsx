@@ -1,30 +1,53 @@
 // The page's one event stream, opened by the root and shared through context: components subscribe by event name.
-// The route decides what it carries: a session page its session's transitions, the dashboard every session's status.
-import { useMatches } from "@remix-run/react";
+// Each route says what it wants live through its `handle` (a LiveHandle); the stream carries what the matched routes ask.
+import { useMatches, useRevalidator } from "@remix-run/react";
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
-import { useEventStream, type StreamState } from "~/hooks/use-event-stream";
+import { pageStreamUrl, type LiveEventName, type LiveEventPayloads, type LiveRequest } from "~/events/live-wire";
+import { useEventStream, type LiveEventHandlers, type StreamState } from "~/hooks/use-event-stream";
 
-export type LiveEventName = "status" | "notification";
-type Handler = (data: unknown) => void;
+/**
+ * What a route wants live, exported as (part of) its `handle`:
+ * `export const handle: LiveHandle<SerializeFrom<typeof loader>> = { live: (data) => ({ focus: ... }) }`.
+ */
+export type LiveHandle<Data = unknown> = {
+  /** What the page shows live, from its loader's data; not asked while the route shows its error boundary. */
+  live?(data: Data): LiveRequest;
+  /** Events after which the page's loaders run again, for a page that shows what they change. */
+  revalidateOn?: readonly LiveEventName[];
+};
+
+function isLiveHandle(handle: unknown): handle is LiveHandle {
+  if (typeof handle !== "object" || handle === null) return false;
+  if ("live" in handle && typeof handle.live !== "function") return false;
+  if ("revalidateOn" in handle && !Array.isArray(handle.revalidateOn)) return false;
+  return "live" in handle || "revalidateOn" in handle;
+}
+
+type Handler<N extends LiveEventName> = (data: LiveEventPayloads[N]) => void;
+type Subscribers = { [N in LiveEventName]: Set<Handler<N>> };
 
 type LiveEvents = {
   state: StreamState;
-  subscribe(name: LiveEventName, handler: Handler): () => void;
+  /** The session the page follows exactly, if any. */
+  focusedSessionId: string | null;
+  subscribe<N extends LiveEventName>(name: N, handler: Handler<N>): () => void;
 };
 
 const LiveEventsContext = createContext<LiveEvents | null>(null);
 
-type FocusData = { view?: { lastEventId?: number } };
-
-/** What the current route wants live: a session to follow exactly, or the dashboard's badges. */
-function usePageScope() {
-  const matches = useMatches();
-  const focus = matches.find((match) => match.id === "routes/sessions.$id");
-  return {
-    sessionId: focus?.params.id ?? null,
-    sessionAfter: (focus?.data as FocusData | undefined)?.view?.lastEventId ?? 0,
-    dashboard: matches.some((match) => match.id === "routes/_index"),
-  };
+/** What the matched routes ask for: the deepest focus wins; the rest add up. */
+function usePageLive() {
+  const request: LiveRequest = {};
+  const revalidateOn = new Set<LiveEventName>();
+  for (const match of useMatches()) {
+    if (!isLiveHandle(match.handle)) continue;
+    for (const name of match.handle.revalidateOn ?? []) revalidateOn.add(name);
+    // A route that failed has no data, and its page shows an error: it asks for nothing.
+    const asked = match.handle.live && match.data !== undefined ? match.handle.live(match.data) : null;
+    if (asked?.focus) request.focus = asked.focus;
+    if (asked?.allSessions) request.allSessions = true;
+  }
+  return { request, revalidateOn };
 }
 
 export function LiveEventsProvider({
@@ -37,47 +60,54 @@ export function LiveEventsProvider({
   notificationsSeen: number;
   children: ReactNode;
 }) {
-  const scope = usePageScope();
+  const { request, revalidateOn } = usePageLive();
   const lastNotification = useRef(notificationsSeen);
   lastNotification.current = Math.max(lastNotification.current, notificationsSeen);
 
-  // The URL is chosen when the scope changes, never on a revalidation: reopening past events the page has not
-  // applied yet would lose them. A new scope resumes notifications from the last one this page received.
-  const scopeKey = `${scope.sessionId ?? ""}|${scope.dashboard}`;
-  const buildUrl = () => {
-    const params = new URLSearchParams({ notificationsAfter: String(lastNotification.current) });
-    if (scope.sessionId) {
-      params.set("session", scope.sessionId);
-      params.set("after", String(scope.sessionAfter));
-    }
-    if (scope.dashboard) params.set("dashboard", "1");
-    return `/api/live/events?${params}`;
-  };
-  const [stream, setStream] = useState(() => ({ key: scopeKey, url: buildUrl() }));
-  if (stream.key !== scopeKey) setStream({ key: scopeKey, url: buildUrl() });
+  // The URL is chosen when what the page asks for changes, never on a revalidation: reopening past events the page has
+  // not applied yet would lose them. A new request resumes notifications from the last one this page received.
+  const requestKey = `${request.focus?.sessionId ?? ""}|${request.allSessions === true}`;
+  const [stream, setStream] = useState(() => ({ key: requestKey, url: pageStreamUrl(request, lastNotification.current) }));
+  if (stream.key !== requestKey) setStream({ key: requestKey, url: pageStreamUrl(request, lastNotification.current) });
 
-  const handlers = useRef<Record<LiveEventName, Set<Handler>>>({ status: new Set(), notification: new Set() });
-  const state = useEventStream(enabled ? stream.url : null, {
-    status: (data) => handlers.current.status.forEach((handler) => handler(data)),
-    notification: (data) => {
-      const id = (data as { id?: number }).id ?? 0;
-      lastNotification.current = Math.max(lastNotification.current, id);
-      handlers.current.notification.forEach((handler) => handler(data));
-    },
-  });
+  const revalidator = useRevalidator();
+  const revalidate = useRef(() => {});
+  revalidate.current = () => revalidator.revalidate();
+  const revalidateOnRef = useRef(revalidateOn);
+  revalidateOnRef.current = revalidateOn;
 
-  const subscribe = useCallback((name: LiveEventName, handler: Handler) => {
-    handlers.current[name].add(handler);
+  const subscribers = useRef<Subscribers>({ status: new Set(), notification: new Set() });
+  const handlers = useMemo(() => {
+    const notify = <N extends LiveEventName>(name: N, data: LiveEventPayloads[N]) => {
+      const listeners: Set<Handler<N>> = subscribers.current[name];
+      listeners.forEach((handler) => handler(data));
+      if (revalidateOnRef.current.has(name)) revalidate.current();
+    };
+    const all: LiveEventHandlers = {
+      status: (data) => notify("status", data),
+      notification: (data) => {
+        lastNotification.current = Math.max(lastNotification.current, data.id);
+        notify("notification", data);
+      },
+    };
+    return all;
+  }, []);
+  const state = useEventStream(enabled ? stream.url : null, handlers);
+
+  const subscribe = useCallback(<N extends LiveEventName>(name: N, handler: Handler<N>) => {
+    const listeners: Set<Handler<N>> = subscribers.current[name];
+    listeners.add(handler);
     return () => {
-      handlers.current[name].delete(handler);
+      listeners.delete(handler);
     };
   }, []);
-  const value = useMemo(() => ({ state, subscribe }), [state, subscribe]);
+  const focusedSessionId = request.focus?.sessionId ?? null;
+  const value = useMemo(() => ({ state, focusedSessionId, subscribe }), [state, focusedSessionId, subscribe]);
   return <LiveEventsContext.Provider value={value}>{children}</LiveEventsContext.Provider>;
 }
 
-/** Calls `handler` for every event of that name on the page's stream. */
-export function useLiveEvent(name: LiveEventName, handler: Handler): void {
+/** Calls `handler` with every event of that name on the page's stream, its payload already checked. */
+export function useLiveEvent<N extends LiveEventName>(name: N, handler: Handler<N>): void {
   const live = useContext(LiveEventsContext);
   const latest = useRef(handler);
   latest.current = handler;
@@ -86,4 +116,9 @@ export function useLiveEvent(name: LiveEventName, handler: Handler): void {
 
 export function useLiveStreamState(): StreamState {
   return useContext(LiveEventsContext)?.state ?? "closed";
+}
+
+/** The session this page follows exactly (its session page), if any. */
+export function useFocusedSessionId(): string | null {
+  return useContext(LiveEventsContext)?.focusedSessionId ?? null;
 }

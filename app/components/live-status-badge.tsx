@@ -2,7 +2,6 @@
 import { useState } from "react";
 import { useLiveEvent } from "~/components/live-events";
 import { StatusBadge } from "~/components/status-badge";
-import type { StatusEventData } from "~/recording/recording-view";
 import type { RecordingStatus } from "~/recording/state-machine";
 
 type Shown = { transitionId: number; status: RecordingStatus; recordingUrl: string | null };
@@ -17,8 +16,7 @@ export function LiveStatusBadge({
   recordingUrl: string | null;
 }) {
   const [streamed, setStreamed] = useState<Shown | null>(null);
-  useLiveEvent("status", (data) => {
-    const event = data as StatusEventData & { transitionId: number };
+  useLiveEvent("status", (event) => {
     if (event.liveSessionId !== liveSessionId) return;
     // The stream opens with a snapshot of each session, then its changes: keep the newest.
     setStreamed((current) =>

@@ -1,42 +1,32 @@
 // The session's recording panel: live status, the host's Record and Stop, messages, recordings and timeline.
 import { useFetcher } from "@remix-run/react";
-import { useEffect, useReducer, useRef, useState } from "react";
+import { useEffect, useReducer, useRef } from "react";
 import { StatusBadge, statusLabel } from "~/components/status-badge";
 import { useLiveEvent, useLiveStreamState } from "~/components/live-events";
-import { applyStatusEvent, type RecordingView, type StatusEventData } from "~/recording/recording-view";
-import { RECORDING_MESSAGES } from "~/recording/messages";
+import type { RecordingStatusPayload } from "~/events/live-wire";
+import { applyStatusEvent, type RecordingView } from "~/recording/recording-view";
+import {
+  PANEL_TEXT,
+  RECORDING_MESSAGES,
+  STATUS_SUMMARIES,
+  STREAM_STATE_LABELS,
+  TRIGGER_LABELS,
+} from "~/recording/messages";
+import { canRecordFrom, canStopFrom, isRecordingTrigger } from "~/recording/state-machine";
 
+/** What the start and stop endpoints answer: the recording, or the contract's error shape. */
 type ApiAnswer = { status?: string; error?: { code: string; message: string } };
 
-const TRIGGER_TEXT: Record<string, string> = {
-  record: "Record clicked",
-  recorder_accepted: "Recorder started",
-  recorder_unavailable: "Recording unavailable",
-  recorder_busy: "Recorder busy",
-  recorder_error: "Recorder error",
-  recorder_timeout: "Recorder did not answer",
-  stop: "Stop clicked",
-  upload_reported: "Upload finished",
-  failure_reported: "Recorder reported a failure",
-  pending_timeout: "Start timed out",
-  processing_timeout: "Processing timed out",
-};
+function triggerLabel(trigger: string): string {
+  return isRecordingTrigger(trigger) ? TRIGGER_LABELS[trigger] : trigger;
+}
 
-const STATUS_SUMMARY: Record<RecordingView["status"], string> = {
-  IDLE: "This class is not being recorded.",
-  PENDING: "Starting the recorder…",
-  RECORDING: "This class is being recorded.",
-  PROCESSING: "Recording stopped. It is being processed and will appear here when it is ready.",
-  READY: "The latest recording is ready to watch.",
-  FAILED: "The latest recording did not succeed.",
-};
-
-/** "1:05" or "1:02:05" between two instants. */
+/** "1:05 long" or "1:02:05 long" between two instants. */
 function formatDuration(fromIso: string, toIso: string) {
   const total = Math.max(0, Math.round((Date.parse(toIso) - Date.parse(fromIso)) / 1000));
   const [h, m, sec] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
   const pad = (n: number) => String(n).padStart(2, "0");
-  return h > 0 ? `${h}:${pad(m)}:${pad(sec)} long` : `${m}:${pad(sec)} long`;
+  return PANEL_TEXT.lasted(h > 0 ? `${h}:${pad(m)}:${pad(sec)}` : `${m}:${pad(sec)}`);
 }
 
 function formatTime(iso: string) {
@@ -55,7 +45,7 @@ export function RecordingPanel({
   recordingAvailable: boolean;
 }) {
   const [view, dispatch] = useReducer(
-    (state: RecordingView, action: { id: number; data: StatusEventData } | { snapshot: RecordingView }) => {
+    (state: RecordingView, action: { id: number; data: RecordingStatusPayload } | { snapshot: RecordingView }) => {
       // A fresher page load (revalidation after Record, Stop or a notification) replaces what the stream built so far;
       // the stream then applies only what is newer than the snapshot.
       if ("snapshot" in action) return action.snapshot.lastEventId > state.lastEventId ? action.snapshot : state;
@@ -65,8 +55,7 @@ export function RecordingPanel({
   );
   useEffect(() => dispatch({ snapshot: initial }), [initial]);
   // The page's stream starts after what the page was rendered with and carries every later transition of this session.
-  useLiveEvent("status", (data) => {
-    const event = data as StatusEventData & { transitionId: number };
+  useLiveEvent("status", (event) => {
     if (event.liveSessionId === liveSessionId) dispatch({ id: event.transitionId, data: event });
   });
   const streamState = useLiveStreamState();
@@ -77,7 +66,8 @@ export function RecordingPanel({
   const lastError = (stop.state === "idle" ? stop.data?.error : undefined) ?? (start.state === "idle" ? start.data?.error : undefined);
   const [dismissedError, setDismissedError] = useReducer((_: unknown, next: unknown) => next, undefined);
   useEffect(() => setDismissedError(undefined), [start.data, stop.data]);
-  const canRecord = ["IDLE", "READY", "FAILED"].includes(view.status);
+  const canRecord = canRecordFrom(view.status);
+  const canStop = canStopFrom(view.status);
   // Why the latest recording failed comes from that recording itself: after a refused start the session is back to
   // it, while the event that brought it back carries the refusal's reason instead.
   const latestRecording = view.recordings[0];
@@ -113,29 +103,29 @@ export function RecordingPanel({
     <section className="card recording-panel" aria-labelledby="recording-heading">
       <div className="recording-panel__head">
         <h2 id="recording-heading" ref={headingRef} tabIndex={-1}>
-          Recording
+          {PANEL_TEXT.heading}
         </h2>
         <span data-testid="recording-status" data-status={view.status} aria-live="polite" className="recording-status">
           <StatusBadge status={view.status} />
         </span>
         <span className={`stream-state stream-state--${streamState}`} data-testid="stream-state" data-state={streamState}>
-          {streamState === "open" ? "Live" : streamState === "closed" ? "Offline" : streamState === "reconnecting" ? "Reconnecting…" : "Connecting…"}
+          {STREAM_STATE_LABELS[streamState]}
         </span>
       </div>
 
       {(view.status === "READY" && view.recordingUrl) || failureReason ? null : (
-        <p className={`recording-panel__summary recording-panel__summary--${view.status.toLowerCase()}`}>{STATUS_SUMMARY[view.status]}</p>
+        <p className={`recording-panel__summary recording-panel__summary--${view.status.toLowerCase()}`}>{STATUS_SUMMARIES[view.status]}</p>
       )}
       {failureReason && !startFailureShown ? (
         <p className="message message--error">
-          The last recording failed. <span className="message__detail">({failureReason})</span>
+          {PANEL_TEXT.lastFailed} <span className="message__detail">({failureReason})</span>
         </p>
       ) : null}
       {view.status === "READY" && view.recordingUrl ? (
         <p className="message message--success">
-          The recording is ready.{" "}
+          {PANEL_TEXT.ready}{" "}
           <a href={view.recordingUrl} target="_blank" rel="noreferrer">
-            Watch it
+            {PANEL_TEXT.watch}
           </a>
         </p>
       ) : null}
@@ -144,15 +134,15 @@ export function RecordingPanel({
         <div className="recording-panel__controls">
           <start.Form method="post" action={`/api/live-sessions/${liveSessionId}/recording/start`} onSubmit={() => (focusNext.current = "after-record")}>
             <button ref={recordRef} type="submit" className="button button--record" disabled={!canRecord || inFlight}>
-              Record
+              {PANEL_TEXT.record}
             </button>
           </start.Form>
           <stop.Form method="post" action={`/api/live-sessions/${liveSessionId}/recording/stop`} onSubmit={() => (focusNext.current = "after-stop")}>
-            <button ref={stopRef} type="submit" className="button button--stop" disabled={view.status !== "RECORDING" || inFlight}>
-              Stop
+            <button ref={stopRef} type="submit" className="button button--stop" disabled={!canStop || inFlight}>
+              {PANEL_TEXT.stop}
             </button>
           </stop.Form>
-          {inFlight ? <span className="muted">Asking the recorder…</span> : null}
+          {inFlight ? <span className="muted">{PANEL_TEXT.askingRecorder}</span> : null}
         </div>
       ) : null}
 
@@ -166,20 +156,20 @@ export function RecordingPanel({
           {lastError.message}
           {startFailureShown && failureReason ? <span className="message__detail"> ({failureReason})</span> : null}{" "}
           <button type="button" className="link-button" onClick={() => setDismissedError(true)}>
-            Dismiss
+            {PANEL_TEXT.dismiss}
           </button>
         </p>
       ) : null}
 
       <div className="recording-panel__columns">
         <div>
-          <h3>Recordings</h3>
+          <h3>{PANEL_TEXT.recordingsHeading}</h3>
           {view.recordings.length === 0 ? (
-            <p className="muted">No recordings yet.</p>
+            <p className="muted">{PANEL_TEXT.noRecordings}</p>
           ) : (
             <ul className="recordings" data-testid="recordings">
               {view.recordings.map((recording, index) => {
-                const name = `Recording ${view.recordings.length - index}`;
+                const name = PANEL_TEXT.recordingName(view.recordings.length - index);
                 return (
                   <li key={recording.id} className="recordings__item">
                     <div className="recordings__text">
@@ -191,7 +181,7 @@ export function RecordingPanel({
                         <span className="recordings__name">{name}</span>
                       )}
                       <span className="muted recordings__meta">
-                        Started <time dateTime={recording.startedAt}>{formatTime(recording.startedAt)}</time> UTC
+                        {PANEL_TEXT.startedAt} <time dateTime={recording.startedAt}>{formatTime(recording.startedAt)}</time> UTC
                         {recording.endedAt && recording.status !== "FAILED" ? ` · ${formatDuration(recording.startedAt, recording.endedAt)}` : null}
                         {recording.status === "FAILED" && recording.reason ? ` · ${recording.reason}` : null}
                       </span>
@@ -205,17 +195,17 @@ export function RecordingPanel({
         </div>
         <div>
           <h3>
-            Timeline <span className="muted h-note">times in UTC</span>
+            {PANEL_TEXT.timelineHeading} <span className="muted h-note">{PANEL_TEXT.timelineNote}</span>
           </h3>
           {view.timeline.length === 0 ? (
-            <p className="muted">Nothing has happened yet.</p>
+            <p className="muted">{PANEL_TEXT.nothingYet}</p>
           ) : (
             <ol className="timeline" data-testid="timeline">
               {view.timeline.map((entry) => (
                 <li key={entry.id} data-transition-id={entry.id} data-to={entry.to} className={`timeline__item timeline__item--${entry.to.toLowerCase()}`}>
                   <time dateTime={entry.at}>{formatTime(entry.at)}</time>
                   <span>
-                    {TRIGGER_TEXT[entry.trigger] ?? entry.trigger}: {statusLabel(entry.from)} → <strong>{statusLabel(entry.to)}</strong>
+                    {triggerLabel(entry.trigger)}: {statusLabel(entry.from)} → <strong>{statusLabel(entry.to)}</strong>
                     {entry.reason ? <span className="muted"> ({entry.reason})</span> : null}
                   </span>
                 </li>

@@ -1,17 +1,11 @@
 // The in-page alert a student gets on any page when a recording of a class they attend becomes ready.
-import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
-import { Link, useLocation } from "@remix-run/react";
+import { Link } from "@remix-run/react";
 import { useCallback, useRef, useState } from "react";
-import { useLiveEvent } from "~/components/live-events";
+import { useFocusedSessionId, useLiveEvent } from "~/components/live-events";
+import type { LiveEventPayloads } from "~/events/live-wire";
+import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
 
-export type ReadyNotification = {
-  id: number;
-  type: string;
-  liveSessionId: string;
-  title: string;
-  recordingUrl: string | null;
-  createdAt: string;
-};
+export type ReadyNotification = LiveEventPayloads["notification"];
 
 /** Alerts from the page's event stream; `userKey` changes when another user signs in, which starts afresh. */
 export function useRecordingReadyAlerts(userKey: string | null, onNotification: (n: ReadyNotification) => void) {
@@ -23,8 +17,7 @@ export function useRecordingReadyAlerts(userKey: string | null, onNotification: 
     setAlerts([]);
   }
   const delivered = useRef(new Set<number>());
-  useLiveEvent("notification", (data) => {
-    const notification = data as ReadyNotification;
+  useLiveEvent("notification", (notification) => {
     if (notification.type !== NOTIFICATION_TYPES.recordingReady || delivered.current.has(notification.id)) return;
     delivered.current.add(notification.id);
     setAlerts((current) => [notification, ...current].slice(0, 5));
@@ -35,7 +28,8 @@ export function useRecordingReadyAlerts(userKey: string | null, onNotification: 
 }
 
 export function RecordingReadyAlerts({ alerts, onDismiss }: { alerts: ReadyNotification[]; onDismiss: (id: number) => void }) {
-  const { pathname } = useLocation();
+  // On the class's own page the alert needs no link to it.
+  const focusedSessionId = useFocusedSessionId();
   if (alerts.length === 0) return null;
   return (
     <div className="alerts">
@@ -52,7 +46,7 @@ export function RecordingReadyAlerts({ alerts, onDismiss }: { alerts: ReadyNotif
                   Watch the recording
                 </a>
               ) : null}
-              {pathname === `/sessions/${alert.liveSessionId}` ? null : (
+              {focusedSessionId === alert.liveSessionId ? null : (
                 <Link to={`/sessions/${alert.liveSessionId}`} onClick={() => onDismiss(alert.id)}>
                   Open the class
                 </Link>

@@ -1,6 +1,7 @@
 // The two live streams: a session's recording transitions and a user's notifications, each resumable without gap or repeat.
 import { eventBus } from "~/events/bus.server";
 import type { NotificationEvent, TransitionEvent } from "~/events/event-types";
+import type { LiveMessage, RecordingStatusPayload } from "~/events/live-wire";
 import type { SseChannel } from "~/events/sse.server";
 import { getLatestNotificationId, getNotificationsAfter } from "~/notifications/notifications.server";
 import { getLatestTransition, getTransitionsAfter } from "~/recording/recording-store.server";
@@ -9,7 +10,7 @@ export type StatusSnapshot = Pick<TransitionEvent, "id" | "liveSessionId" | "sta
   recording: TransitionEvent["recording"] | null;
 };
 
-export function statusMessage(event: StatusSnapshot) {
+export function statusMessage(event: StatusSnapshot): LiveMessage<"status", RecordingStatusPayload> {
   return {
     event: "status",
     id: event.id,
@@ -24,7 +25,7 @@ export function statusMessage(event: StatusSnapshot) {
   };
 }
 
-export function notificationMessage(event: NotificationEvent) {
+export function notificationMessage(event: NotificationEvent): LiveMessage<"notification"> {
   return {
     event: "notification",
     id: event.id,

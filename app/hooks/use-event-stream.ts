@@ -1,10 +1,11 @@
 // One EventSource per caller, closed on unmount. The browser reconnects by itself and resends Last-Event-ID; when it
 // gives up (the server answered with an error, e.g. while restarting), this hook opens a new one that resumes from the
-// last id it saw, so a dropped connection never loses a transition.
+// last id it saw, so a dropped connection never loses a transition. Every payload is checked here, where it enters.
 import { useEffect, useRef, useState } from "react";
+import { LIVE_EVENT_NAMES, parseLiveEvent, type LiveEventName, type LiveEventPayloads } from "~/events/live-wire";
 
 export type StreamState = "connecting" | "open" | "reconnecting" | "closed";
-type Handlers = Record<string, (data: unknown, id: string) => void>;
+export type LiveEventHandlers = { [N in LiveEventName]?: (data: LiveEventPayloads[N], id: string) => void };
 
 const RETRY_MIN_MS = 1_000;
 const RETRY_MAX_MS = 8_000;
@@ -17,7 +18,16 @@ function withLastEventId(url: string, id: string): string {
   return `${path}?${params.toString()}`;
 }
 
-export function useEventStream(url: string | null, handlers: Handlers): StreamState {
+/** Hands each event's checked payload to its handler; one that does not match the wire is dropped, with a warning. */
+function deliver<N extends LiveEventName>(handlers: LiveEventHandlers, name: N, event: MessageEvent<string>) {
+  const handler: LiveEventHandlers[N] = handlers[name];
+  if (!handler) return;
+  const data = parseLiveEvent(name, event.data);
+  if (data === null) console.warn(`Ignored a malformed "${name}" event`, event.data);
+  else handler(data, event.lastEventId);
+}
+
+export function useEventStream(url: string | null, handlers: LiveEventHandlers): StreamState {
   const handlersRef = useRef(handlers);
   handlersRef.current = handlers;
   const [state, setState] = useState<StreamState>("connecting");
@@ -51,10 +61,10 @@ export function useEventStream(url: string | null, handlers: Handlers): StreamSt
         retryTimer = setTimeout(connect, retryDelay * (0.75 + Math.random() / 2));
         retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
       };
-      for (const name of Object.keys(handlersRef.current)) {
+      for (const name of LIVE_EVENT_NAMES) {
         current.addEventListener(name, (event: MessageEvent<string>) => {
           if (event.lastEventId) lastId = event.lastEventId;
-          handlersRef.current[name]?.(JSON.parse(event.data), event.lastEventId);
+          deliver(handlersRef.current, name, event);
         });
       }
     };

@@ -18,9 +18,11 @@ export function errorResponse(status: number, code: string, message: string, hea
   return json({ error: { code, message } }, { status, headers: { "Cache-Control": "no-store", ...headers } });
 }
 
-export const unauthenticated = () => new ApiError(401, "unauthenticated", "Please log in to continue.");
-export const forbidden = (message = "You are not allowed to do this.") => new ApiError(403, "forbidden", message);
-export const notFound = (what = "That") => new ApiError(404, "not_found", `${what} was not found.`);
+// A guard's refusals are responses in the error shape, thrown as they are: the API answers them unchanged, and a page's
+// error boundary shows their status and message.
+export const unauthenticated = () => errorResponse(401, "unauthenticated", "Please log in to continue.");
+export const forbidden = (message = "You are not allowed to do this.") => errorResponse(403, "forbidden", message);
+export const notFound = (what = "That") => errorResponse(404, "not_found", `${what} was not found.`);
 
 /** Runs an API handler and turns every refusal into the contract's error shape; unexpected errors become a logged 500. */
 export async function handleApi(request: Request, handler: () => Promise<Response>): Promise<Response> {

@@ -1,5 +1,6 @@
 // What the recording panel shows, and how one status event changes it: pure, shared by server render and browser.
-import type { RecordingStatus } from "~/recording/state-machine";
+import type { RecordingStatusPayload } from "~/events/live-wire";
+import { endsRecording, isRestoringTrigger, type RecordingStatus } from "~/recording/state-machine";
 
 export type RecordingListItem = {
   id: string;
@@ -29,19 +30,8 @@ export type RecordingView = {
   timeline: TimelineEntry[];
 };
 
-export type StatusEventData = {
-  liveSessionId: string;
-  status: RecordingStatus;
-  recordingUrl: string | null;
-  reason: string | null;
-  at: string;
-  recording: { id: string; trigger: string; from: RecordingStatus; to: RecordingStatus; url: string | null } | null;
-};
-
-const RESTORING = new Set(["recorder_unavailable", "recorder_busy"]);
-
 /** Applies one stream event; an event at or below the last id seen changes nothing. */
-export function applyStatusEvent(view: RecordingView, eventId: number, data: StatusEventData, actor = ""): RecordingView {
+export function applyStatusEvent(view: RecordingView, eventId: number, data: RecordingStatusPayload, actor = ""): RecordingView {
   if (eventId <= view.lastEventId) return view;
   const next: RecordingView = {
     ...view,
@@ -56,7 +46,7 @@ export function applyStatusEvent(view: RecordingView, eventId: number, data: Sta
     ...view.timeline,
     { id: eventId, from: change.from, to: change.to, trigger: change.trigger, reason: data.reason, actor, at: data.at },
   ];
-  if (RESTORING.has(change.trigger)) {
+  if (isRestoringTrigger(change.trigger)) {
     next.recordings = view.recordings.filter((r) => r.id !== change.id);
   } else if (change.trigger === "record") {
     next.recordings = [
@@ -70,8 +60,9 @@ export function applyStatusEvent(view: RecordingView, eventId: number, data: Sta
             ...r,
             status: change.to,
             recordingUrl: change.url ?? r.recordingUrl,
-            reason: change.to === "FAILED" ? data.reason : r.reason,
-            endedAt: change.to === "PROCESSING" || (change.to === "FAILED" && change.from === "PENDING") ? data.at : r.endedAt,
+            // As the server keeps it: a failure's reason, cleared when a late upload revives the recording.
+            reason: change.to === "FAILED" ? data.reason : change.to === "READY" ? null : r.reason,
+            endedAt: endsRecording(change) ? data.at : r.endedAt,
           }
         : r,
     );

@@ -1,8 +1,13 @@
 // Every (status, trigger) pair of the contract's state-machine table, written out here independently of the module.
 import { describe, expect, it } from "vitest";
 import {
+  canRecordFrom,
+  canStopFrom,
   decideTransition,
+  endsRecording,
   isRecordingStatus,
+  isRecordingTrigger,
+  isRestoringTrigger,
   RECORDING_STATUSES,
   RECORDING_TRIGGERS,
   RESTORING_TRIGGERS,
@@ -117,5 +122,60 @@ describe("state machine: a late upload is never lost", () => {
       else if (trigger === "record") expect(decision).toEqual({ allowed: true, to: "PENDING" });
       else expect(decision).toEqual({ allowed: false });
     }
+  });
+});
+
+describe("state machine: what a page asks", () => {
+  // Written out from the contract's table, not derived from the module.
+  const RECORD_FROM: RecordingStatus[] = ["IDLE", "READY", "FAILED"];
+  const STOP_FROM: RecordingStatus[] = ["RECORDING"];
+
+  it.each(STATUSES)("offers Record from %s only where the table allows it", (status) => {
+    expect(canRecordFrom(status)).toBe(RECORD_FROM.includes(status));
+  });
+
+  it.each(STATUSES)("offers Stop from %s only where the table allows it", (status) => {
+    expect(canStopFrom(status)).toBe(STOP_FROM.includes(status));
+  });
+
+  it.each(TRIGGERS)("says whether %s restores the previous status", (trigger) => {
+    expect(isRestoringTrigger(trigger)).toBe(TABLE[trigger].PENDING === "previous");
+  });
+
+  it("knows the triggers and nothing else", () => {
+    for (const trigger of TRIGGERS) expect(isRecordingTrigger(trigger)).toBe(true);
+    for (const value of ["RECORD", "recorder", "", null, 1]) expect(isRecordingTrigger(value)).toBe(false);
+    for (const value of ["RECORDER_BUSY", "recorder_busy ", "restore"]) expect(isRestoringTrigger(value)).toBe(false);
+  });
+
+  // Every change the table allows, and whether the recording stopped capturing with it.
+  const ENDS: Array<[RecordingStatus, RecordingStatus, boolean]> = [
+    ["IDLE", "PENDING", false],
+    ["READY", "PENDING", false],
+    ["FAILED", "PENDING", false],
+    ["PENDING", "RECORDING", false],
+    ["PENDING", "FAILED", true], // refused by the recorder or timed out: it ends without having started
+    ["RECORDING", "PROCESSING", true], // Stop
+    ["RECORDING", "READY", false], // uploaded without a Stop: the upload settles it, the capture end is unknown
+    ["PROCESSING", "READY", false],
+    ["RECORDING", "FAILED", false],
+    ["PROCESSING", "FAILED", false],
+    ["FAILED", "READY", false],
+  ];
+
+  it("covers every change the table allows", () => {
+    const allowed = new Set(
+      STATUSES.flatMap((from) =>
+        TRIGGERS.flatMap((trigger) => {
+          const target = TABLE[trigger][from];
+          return target && target !== "previous" ? [`${from}>${target}`] : [];
+        }),
+      ).concat(["FAILED>READY"]),
+    );
+    expect(new Set(ENDS.map(([from, to]) => `${from}>${to}`))).toEqual(allowed);
+  });
+
+  it.each(ENDS)("%s → %s ends the recording: %s", (from, to, ends) => {
+    expect(endsRecording({ from, to })).toBe(ends);
   });
 });

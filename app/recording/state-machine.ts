@@ -69,3 +69,30 @@ export function decideTransition({ from, trigger, statusBeforePending, failureCa
 export function isRecordingStatus(value: unknown): value is RecordingStatus {
   return typeof value === "string" && (RECORDING_STATUSES as readonly string[]).includes(value);
 }
+
+export function isRecordingTrigger(value: unknown): value is RecordingTrigger {
+  return typeof value === "string" && (RECORDING_TRIGGERS as readonly string[]).includes(value);
+}
+
+// What a page asks before it offers a button or redraws a recording: the answers come from the decision above, so a
+// page can never offer what the server would refuse.
+
+/** Whether the host's Record can go ahead from this status. */
+export function canRecordFrom(status: RecordingStatus): boolean {
+  return decideTransition({ from: status, trigger: "record" }).allowed;
+}
+
+/** Whether the host's Stop can go ahead from this status. */
+export function canStopFrom(status: RecordingStatus): boolean {
+  return decideTransition({ from: status, trigger: "stop" }).allowed;
+}
+
+/** Whether this trigger (as stored or streamed) ends an attempt with nothing recorded, which then disappears. */
+export function isRestoringTrigger(trigger: string): boolean {
+  return isRecordingTrigger(trigger) && RESTORING_TRIGGERS.has(trigger);
+}
+
+/** Whether a recording stops capturing with this change: stopped by the host, or failed before it ever started. */
+export function endsRecording(change: { from: RecordingStatus; to: RecordingStatus }): boolean {
+  return change.to === "PROCESSING" || (change.to === "FAILED" && change.from === "PENDING");
+}

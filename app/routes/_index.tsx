@@ -3,6 +3,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guards.server";
+import { GeneralErrorBoundary } from "~/components/general-error-boundary";
+import type { LiveHandle } from "~/components/live-events";
 import { LiveStatusBadge } from "~/components/live-status-badge";
 import { listSessionsForUser } from "~/recording/recording-store.server";
 
@@ -15,9 +17,11 @@ function formatStart(iso: string) {
   return new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 }
 
+/** Every badge follows the status of its session. */
+export const handle: LiveHandle = { live: () => ({ allSessions: true }) };
+
 export default function Dashboard() {
   const { sessions, canSchedule } = useLoaderData<typeof loader>();
-  // Every badge follows the page's one event stream (the root opens it with every session of this user).
 
   return (
     <section>
@@ -68,3 +72,7 @@ export default function Dashboard() {
 }
 
 export const meta: MetaFunction = () => [{ title: "My live sessions · OptiLearn Live" }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -3,12 +3,11 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { requireAdmin, requireUser } from "~/auth/guards.server";
-import { orPageError } from "~/http/api-error.server";
+import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { getRecordingDiagnostics } from "~/recording/diagnostics.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  await orPageError(Promise.resolve().then(() => requireAdmin(user)));
+  requireAdmin(await requireUser(request));
   return json(await getRecordingDiagnostics(), { headers: { "Cache-Control": "no-store" } });
 }
 
@@ -138,3 +137,7 @@ export default function RecordingAdminPage() {
 }
 
 export const meta: MetaFunction = () => [{ title: "Recording administration · OptiLearn Live" }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,28 +1,18 @@
 // GET /api/live/events: the one event stream a page opens. Notifications of the user, plus the focused session's
 // transitions (`session`, resumable exactly) or the statuses of every session of the user (`dashboard=1`).
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { z } from "zod";
 import { requireApiUser } from "~/auth/guards.server";
 import { parsePageCursor, relayPageEvents } from "~/events/live-streams.server";
+import { pageStreamQuerySchema } from "~/events/live-wire";
 import { eventStreamResponse } from "~/events/sse.server";
 import { ApiError, handleApi } from "~/http/api-error.server";
 import { listSessionsForUser } from "~/recording/recording-store.server";
 import { requireSessionViewer } from "~/recording/session-access.server";
 
-const count = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
-
-const querySchema = z.object({
-  session: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
-  after: count.optional(),
-  dashboard: z.enum(["1"]).optional(),
-  notificationsAfter: count.optional(),
-  lastEventId: z.string().max(40).optional(),
-});
-
 export async function loader({ request }: LoaderFunctionArgs) {
   return handleApi(request, async () => {
     const user = await requireApiUser(request);
-    const parsed = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+    const parsed = pageStreamQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
     if (!parsed.success) throw new ApiError(400, "invalid_query", "The stream's query parameters are not valid.");
     const query = parsed.data;
     // A reconnect's Last-Event-ID (or the client's own copy of it) wins over the first connection's parameters.

@@ -3,6 +3,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guards.server";
+import { GeneralErrorBoundary } from "~/components/general-error-boundary";
+import type { LiveHandle } from "~/components/live-events";
 import { isCrossSiteRequest } from "~/http/same-origin.server";
 import { listNotifications, markAllRead } from "~/notifications/notifications.server";
 
@@ -17,6 +19,9 @@ export async function action({ request }: ActionFunctionArgs) {
   await markAllRead(user.id);
   return json({ ok: true });
 }
+
+/** The list shows the notifications themselves: a new one brings it up to date. */
+export const handle: LiveHandle = { revalidateOn: ["notification"] };
 
 export default function NotificationsPage() {
   const { notifications } = useLoaderData<typeof loader>();
@@ -57,3 +62,7 @@ export default function NotificationsPage() {
 }
 
 export const meta: MetaFunction = () => [{ title: "Notifications · OptiLearn Live" }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,10 +1,11 @@
 // GET /sessions/:id: the session detail with its live recording panel.
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guards.server";
+import { GeneralErrorBoundary } from "~/components/general-error-boundary";
+import type { LiveHandle } from "~/components/live-events";
 import { RecordingPanel } from "~/components/recording-panel";
-import { orPageError } from "~/http/api-error.server";
 import { parseSessionId } from "~/http/route-input.server";
 import { getEnv } from "~/config/env.server";
 import { getRecorderConfig } from "~/recording/jibri-client.server";
@@ -20,8 +21,8 @@ function meetingUrlOf(roomName: string): string | null {
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const id = await orPageError(Promise.resolve().then(() => parseSessionId(params)));
-  const { session, role } = await orPageError(requireSessionViewer(user, id));
+  const id = parseSessionId(params);
+  const { session, role } = await requireSessionViewer(user, id);
   // The timeline is read before the overview: anything between the two reads is replayed by the stream.
   const timeline = await getTimeline(id);
   const overview = await getRecordingOverview(id);
@@ -58,6 +59,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
+/** The panel follows this session exactly, from the last transition the page was rendered with. */
+export const handle: LiveHandle<SerializeFrom<typeof loader>> = {
+  live: (data) => ({ focus: { sessionId: data.session.id, after: data.view.lastEventId } }),
+};
+
 export default function SessionPage() {
   const { session, role, canControl, recordingAvailable, meetingUrl, view } = useLoaderData<typeof loader>();
   return (
@@ -85,3 +91,7 @@ export default function SessionPage() {
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.session.title ?? "Live session"} · OptiLearn Live` }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

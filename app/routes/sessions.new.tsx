@@ -3,21 +3,19 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireHostRole, requireUser } from "~/auth/guards.server";
-import { orPageError } from "~/http/api-error.server";
+import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { isCrossSiteRequest } from "~/http/same-origin.server";
 import { listCohorts, scheduleLiveSession, scheduleSchema } from "~/live-sessions/schedule.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
-  await orPageError(Promise.resolve().then(() => requireHostRole(user)));
+  requireHostRole(await requireUser(request));
   return json({ cohorts: await listCohorts() });
 }
 
 type FieldErrors = Partial<Record<"title" | "startsAt" | "cohortId" | "form", string>>;
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireUser(request);
-  await orPageError(Promise.resolve().then(() => requireHostRole(user)));
+  const user = requireHostRole(await requireUser(request));
   if (isCrossSiteRequest(request)) throw new Response("Cross-site request refused.", { status: 403 });
   const form = await request.formData();
   const parsed = scheduleSchema.safeParse(Object.fromEntries(form));
@@ -72,3 +70,7 @@ export default function ScheduleSessionPage() {
 }
 
 export const meta: MetaFunction = () => [{ title: "Schedule a session · OptiLearn Live" }];
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}
