@@ -1,8 +1,8 @@
 // Picks the Prisma driver adapter from DATABASE_URL: `file:` is embedded SQLite, `postgresql://` is PostgreSQL.
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { SqliteAdapterFactory } from "./sqlite-adapter.server";
 
 export const DEFAULT_DATABASE_URL = "file:./data/optilearn.db";
 
@@ -19,10 +19,11 @@ export function sqliteFilePath(databaseUrl: string): string {
   return resolve(databaseUrl.slice("file:".length).replace(/^\/\//, ""));
 }
 
+/** The embedded database: WAL, durable commits, asynchronous lock waits (see sqlite-adapter.server.ts). */
 export function createSqliteAdapter(databaseUrl: string) {
   const file = sqliteFilePath(databaseUrl);
   mkdirSync(dirname(file), { recursive: true });
-  return new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 10_000 });
+  return new SqliteAdapterFactory(file);
 }
 
 export function createPostgresAdapter(databaseUrl: string) {

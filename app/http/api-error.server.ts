@@ -1,5 +1,6 @@
 // The one error shape of the JSON API: {"error": {"code", "message"}} with a stable code.
 import { json } from "@remix-run/node";
+import { isDatabaseBusyError } from "~/db/database-busy.server";
 import { logger, describeError } from "~/observability/logger.server";
 
 export class ApiError extends Error {
@@ -24,6 +25,9 @@ export const unauthenticated = () => errorResponse(401, "unauthenticated", "Plea
 export const forbidden = (message = "You are not allowed to do this.") => errorResponse(403, "forbidden", message);
 export const notFound = (what = "That") => errorResponse(404, "not_found", `${what} was not found.`);
 
+// The database stayed locked (say, by a long backup) longer than a request may wait: a moment later it will do.
+const DATABASE_BUSY_MESSAGE = "The system is busy right now. Please try again in a moment.";
+
 /** Runs an API handler and turns every refusal into the contract's error shape; unexpected errors become a logged 500. */
 export async function handleApi(request: Request, handler: () => Promise<Response>): Promise<Response> {
   try {
@@ -31,6 +35,10 @@ export async function handleApi(request: Request, handler: () => Promise<Respons
   } catch (error) {
     if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message, error.headers);
     if (error instanceof Response) return error;
+    if (isDatabaseBusyError(error)) {
+      logger.warn("api.database_busy", { method: request.method, path: new URL(request.url).pathname });
+      return errorResponse(503, "database_busy", DATABASE_BUSY_MESSAGE, { "Retry-After": "5" });
+    }
     logger.error("api.unexpected_error", {
       method: request.method,
       path: new URL(request.url).pathname,
