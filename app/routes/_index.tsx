@@ -4,7 +4,7 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guards.server";
 import { LiveStatusBadge } from "~/components/live-status-badge";
-import { listSessionsForUser } from "~/recording/recording-store.server";
+import { listSessionsForUser } from "~/live-sessions/live-sessions.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

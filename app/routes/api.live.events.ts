@@ -6,8 +6,8 @@ import { requireApiUser } from "~/auth/guards.server";
 import { parsePageCursor, relayPageEvents } from "~/events/live-streams.server";
 import { eventStreamResponse } from "~/events/sse.server";
 import { ApiError, handleApi } from "~/http/api-error.server";
-import { listSessionsForUser } from "~/recording/recording-store.server";
-import { requireSessionViewer } from "~/recording/session-access.server";
+import { listSessionsForUser } from "~/live-sessions/live-sessions.server";
+import { requireSessionViewer } from "~/live-sessions/session-access.server";
 
 const count = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
