@@ -1,25 +1,17 @@
-// The process's event bus: in-process on SQLite (one instance), LISTEN/NOTIFY on PostgreSQL (several). Kept across dev rebuilds.
-import { getEnv } from "~/config/env.server";
-import { databaseProvider } from "~/db/driver-adapter.server";
+// The process's event bus, listening on the process's change channel. Kept across dev rebuilds.
+import { changeChannel } from "~/change-hints/change-channel.server";
 import { changeLogReader } from "~/events/change-log-reader.server";
-import { EventBus, InProcessTransport, type EventTransport } from "~/events/event-bus.server";
-import { PostgresTransport } from "~/events/postgres-transport.server";
+import { EventBus } from "~/events/event-bus.server";
 import { lazySingleton } from "~/lib/lazy-singleton.server";
-
-function createTransport(): EventTransport {
-  const { DATABASE_URL } = getEnv();
-  return databaseProvider(DATABASE_URL) === "postgresql" ? new PostgresTransport(DATABASE_URL) : new InProcessTransport();
-}
 
 /** Created on first use: importing this module reads no environment and opens no connection. */
 const bus = lazySingleton("event-bus", () => {
-  const created = new EventBus(createTransport(), changeLogReader);
+  const created = new EventBus(changeChannel(), changeLogReader);
   void created.ready();
   return created;
 });
 
 export const eventBus = {
-  publish: (...args: Parameters<EventBus["publish"]>) => bus().publish(...args),
   ready: () => bus().ready(),
   sessionReady: (liveSessionId: string) => bus().sessionReady(liveSessionId),
   onSessionTransition: (...args: Parameters<EventBus["onSessionTransition"]>) => bus().onSessionTransition(...args),

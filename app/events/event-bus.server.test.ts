@@ -1,7 +1,23 @@
 // The bus's fan-out: one log read per hint, events in id order, catch-up after a resync, nothing left behind.
 import { describe, expect, it } from "vitest";
+import type { ChangeHint } from "~/change-hints/change-hint";
+import type { HintHandlers, HintTransport } from "~/change-hints/hint-transport.server";
 import type { NotificationEvent, TransitionEvent } from "~/events/event-types";
-import { EventBus, type ChangeHint, type ChangeLogReader, type EventTransport, type TransportHandlers } from "~/events/event-bus.server";
+import { EventBus, type ChangeLogReader } from "~/events/event-bus.server";
+
+function notification(id: number, userId: string, recordingId: string): NotificationEvent {
+  return {
+    id,
+    userId,
+    type: "LIVE_CLASS_RECORDING_READY",
+    liveSessionId: "s1",
+    recordingId,
+    title: "Class",
+    recordingUrl: "https://storage.example.com/r.mp4",
+    createdAt: new Date(0).toISOString(),
+    read: false,
+  };
+}
 
 function transition(id: number, liveSessionId = "s1"): TransitionEvent {
   return {
@@ -41,13 +57,13 @@ function memoryLog() {
 }
 
 /** A transport that delivers only when told to, like a network that may drop hints. */
-class ManualTransport implements EventTransport {
-  handlers: TransportHandlers | undefined;
+class ManualTransport implements HintTransport {
+  handlers: HintHandlers | undefined;
   sent: ChangeHint[] = [];
   publish(hint: ChangeHint) {
     this.sent.push(hint);
   }
-  async start(handlers: TransportHandlers) {
+  async start(handlers: HintHandlers) {
     this.handlers = handlers;
   }
   async stop() {}
@@ -56,6 +72,7 @@ class ManualTransport implements EventTransport {
   }
 }
 
+const changed = (...liveSessionIds: string[]): ChangeHint => ({ liveSessionIds, notifiedRecordingIds: [] });
 const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
 
 describe("EventBus", () => {
@@ -69,9 +86,9 @@ describe("EventBus", () => {
     await bus.sessionReady("s1");
 
     log.transitions.push(transition(3), transition(7));
-    // The hint for 7 arrives first: the bus still emits 3 then 7, from its watermark.
-    bus.publish({ transitions: [transition(7)], notifications: [] });
-    bus.publish({ transitions: [transition(3)], notifications: [] });
+    // One hint per commit: the bus reads from its watermark, so every listener gets 3 then 7 once, whatever the hints' order.
+    transport.publish(changed("s1"));
+    transport.publish(changed("s1"));
     transport.deliverAll();
     await settle();
 
@@ -105,7 +122,7 @@ describe("EventBus", () => {
     bus.onSessionTransition("s1", (e) => seen.push(e.id));
     await bus.sessionReady("s1");
     log.transitions.push(transition(6));
-    bus.publish({ transitions: [transition(6)], notifications: [] });
+    transport.publish(changed("s1"));
     transport.deliverAll();
     await settle();
     expect(seen).toEqual([6]);
@@ -122,9 +139,40 @@ describe("EventBus", () => {
     stop();
     stopUser();
     expect(bus.listenerCount()).toBe(0);
-    bus.publish({ transitions: [transition(1)], notifications: [] });
+    transport.publish(changed("s1"));
     transport.deliverAll();
     await settle();
     expect(log.reads.transitions).toBe(0);
+  });
+
+  it("gives each listening user the notifications of the recordings a hint names, with one read", async () => {
+    const log = memoryLog();
+    const transport = new ManualTransport();
+    const bus = new EventBus(transport, log.reader);
+    await bus.ready();
+    const seen: Record<string, number[]> = { u1: [], u2: [] };
+    bus.onUserNotification("u1", (n) => seen.u1.push(n.id));
+    bus.onUserNotification("u2", (n) => seen.u2.push(n.id));
+
+    log.notifications.push(notification(1, "u1", "r1"), notification(2, "u2", "r1"), notification(3, "u3", "r1"), notification(4, "u1", "r2"));
+    transport.publish({ liveSessionIds: [], notifiedRecordingIds: ["r1"] });
+    transport.deliverAll();
+    await settle();
+
+    expect(seen).toEqual({ u1: [1], u2: [2] });
+    expect(log.reads.notifications).toBe(1);
+  });
+
+  it("reads nothing for a hint about sessions and recordings nobody here listens to", async () => {
+    const log = memoryLog();
+    const transport = new ManualTransport();
+    const bus = new EventBus(transport, log.reader);
+    await bus.ready();
+    bus.onSessionTransition("s1", () => undefined);
+    await bus.sessionReady("s1");
+    transport.publish({ liveSessionIds: ["s2"], notifiedRecordingIds: ["r1"] });
+    transport.deliverAll();
+    await settle();
+    expect(log.reads).toEqual({ transitions: 0, notifications: 0 });
   });
 });

@@ -1,25 +1,11 @@
-// The one event bus. Committed changes travel as hints ("session S changed"); each instance then reads the new
-// transitions of S once, from its own watermark, and fans them out in id order to every listener it holds.
-import type { CommittedChange, NotificationEvent, TransitionEvent } from "~/events/event-types";
+// The one event bus. It listens to the change channel's hints ("session S changed"), reads the new transitions of S
+// once, from its own watermark, and fans them out in id order to every listener this instance holds.
+import type { ChangeHint } from "~/change-hints/change-hint";
+import type { HintTransport } from "~/change-hints/hint-transport.server";
+import type { NotificationEvent, TransitionEvent } from "~/events/event-types";
 import { describeError, logger } from "~/observability/logger.server";
 
 type Listener<T> = (event: T) => void;
-
-/** What crosses between instances: ids only, never the events themselves. */
-export type ChangeHint = { liveSessionIds: string[]; notifiedRecordingIds: string[] };
-
-export type TransportHandlers = {
-  onHint(hint: ChangeHint): void;
-  /** Hints may have been missed (a dropped connection): every feed catches up from the log. */
-  onResync(): void;
-};
-
-/** Moves hints to every instance, this one included. */
-export interface EventTransport {
-  publish(hint: ChangeHint): void;
-  start(handlers: TransportHandlers): Promise<void>;
-  stop(): Promise<void>;
-}
 
 /** The reads a bus makes: the transition log and notifications. */
 export interface ChangeLogReader {
@@ -47,19 +33,9 @@ export class EventBus {
   private started: Promise<void> | undefined;
 
   constructor(
-    private readonly transport: EventTransport,
+    private readonly transport: HintTransport,
     private readonly reader: ChangeLogReader,
   ) {}
-
-  /** Call after the change's transaction committed. */
-  publish(change: CommittedChange) {
-    const hint: ChangeHint = {
-      liveSessionIds: [...new Set(change.transitions.map((t) => t.liveSessionId))],
-      notifiedRecordingIds: [...new Set(change.notifications.map((n) => n.recordingId))],
-    };
-    if (hint.liveSessionIds.length === 0 && hint.notifiedRecordingIds.length === 0) return;
-    this.transport.publish(hint);
-  }
 
   /** Resolves once the transport delivers hints (for PostgreSQL: once this instance listens). */
   ready(): Promise<void> {
@@ -169,19 +145,5 @@ function safely(run: () => void) {
     run();
   } catch (error) {
     logger.error("event_bus.listener_failed", { error: describeError(error) });
-  }
-}
-
-/** One instance: a hint is handled in this process right after the commit. */
-export class InProcessTransport implements EventTransport {
-  private handlers: TransportHandlers | undefined;
-  publish(hint: ChangeHint) {
-    this.handlers?.onHint(hint);
-  }
-  async start(handlers: TransportHandlers) {
-    this.handlers = handlers;
-  }
-  async stop() {
-    this.handlers = undefined;
   }
 }

@@ -1,8 +1,20 @@
 // A user's notifications: listing, marking read, and the reads behind the notification stream.
 import { prisma } from "~/db/db.server";
 import { readAllAfter } from "~/db/read-after-cursor.server";
-import type { NotificationEvent } from "~/events/event-types";
 import type { Notification } from "~/generated/prisma/client";
+
+/** A notification as the API lists it and the notification stream carries it. */
+export type NotificationEvent = {
+  id: number;
+  userId: string;
+  type: string;
+  liveSessionId: string;
+  recordingId: string;
+  title: string;
+  recordingUrl: string | null;
+  createdAt: string;
+  read: boolean;
+};
 
 export function toNotificationEvent(row: Notification): NotificationEvent {
   return {
@@ -43,4 +55,20 @@ export async function getNotificationsAfter(userId: string, afterId: number) {
 export async function getLatestNotificationId(userId: string): Promise<number> {
   const latest = await prisma.notification.findFirst({ where: { userId }, orderBy: { id: "desc" }, select: { id: true } });
   return latest?.id ?? 0;
+}
+
+/** The notifications written for these recordings: what a hint's notifiedRecordingIds point at. */
+export async function getNotificationsOfRecordings(recordingIds: string[]) {
+  const rows = await prisma.notification.findMany({ where: { recordingId: { in: recordingIds } }, orderBy: { id: "asc" } });
+  return rows.map(toNotificationEvent);
+}
+
+/** Recent notifications of these users, oldest first, bounded: a catch-up after hints may have been lost. */
+export async function getNotificationsOfUsersSince(userIds: string[], since: Date, limit = 5000) {
+  const rows = await prisma.notification.findMany({
+    where: { userId: { in: userIds }, createdAt: { gte: since } },
+    orderBy: { id: "asc" },
+    take: limit,
+  });
+  return rows.map(toNotificationEvent);
 }

@@ -1,71 +1,26 @@
 // What an operator needs to see on one page: settings (set or not, never values), recorder health, deliveries, stuck recordings.
 import { getEnv } from "~/config/env.server";
-import { prisma } from "~/db/db.server";
-import { eventBus } from "~/events/bus.server";
-import { checkRecorderHealth, getRecorderConfig, type RecorderHealth } from "~/recording/jibri-client.server";
+import { getRecorder, type RecorderHealth } from "~/recording/recorder.server";
+import { findOverdueRecordings } from "~/recording/recording-store.server";
+import { describeRecordingSettings } from "~/recording/recording-settings.server";
 import { listRecentDeliveries } from "~/recording/webhook-deliveries.server";
 
-export type SettingState = { name: string; state: "set" | "unset" | "default"; note: string };
-
-export function describeRecordingSettings(): SettingState[] {
-  const env = getEnv();
-  const raw = process.env;
-  const isSet = (name: string) => Boolean(raw[name]?.trim());
-  return [
-    { name: "APP_URL", state: isSet("APP_URL") ? "set" : "default", note: "Public base URL; the webhook URL below is built from it." },
-    { name: "JITSI_MEET_URL", state: isSet("JITSI_MEET_URL") ? "set" : "unset", note: "The Jitsi meet server; needed to record." },
-    {
-      name: "JITSI_RECORDING_API_URL",
-      state: isSet("JITSI_RECORDING_API_URL") ? "set" : env.recordingApiUrl ? "default" : "unset",
-      note: "The Jibri API; defaults to the meet server's /jibri/api/v1.0.",
-    },
-    {
-      name: "JITSI_RECORDING_API_TOKEN",
-      state: isSet("JITSI_RECORDING_API_TOKEN") ? "set" : "unset",
-      note: isSet("JITSI_RECORDING_API_TOKEN") ? "Sent as the bearer token to the recording API." : "Unset: hosts see “contact your administrator”.",
-    },
-    {
-      name: "JITSI_RECORDING_WEBHOOK_SECRET",
-      state: isSet("JITSI_RECORDING_WEBHOOK_SECRET") ? "set" : "unset",
-      note: env.JITSI_RECORDING_WEBHOOK_SECRET
-        ? `${env.JITSI_RECORDING_WEBHOOK_SECRET.length} secret(s) accepted.`
-        : "Unset: the webhook refuses every delivery (503).",
-    },
-    {
-      name: "RECORDING_PENDING_TIMEOUT_SECONDS",
-      state: isSet("RECORDING_PENDING_TIMEOUT_SECONDS") ? "set" : "default",
-      note: `${env.RECORDING_PENDING_TIMEOUT_SECONDS} s`,
-    },
-    {
-      name: "RECORDING_PROCESSING_TIMEOUT_SECONDS",
-      state: isSet("RECORDING_PROCESSING_TIMEOUT_SECONDS") ? "set" : "default",
-      note: `${env.RECORDING_PROCESSING_TIMEOUT_SECONDS} s`,
-    },
-  ];
-}
-
 export async function getRecorderHealth(): Promise<RecorderHealth | { reachable: false; reason: string; unconfigured: true }> {
-  const recorder = getRecorderConfig();
-  if ("missing" in recorder) return { reachable: false, unconfigured: true, reason: `not configured: ${recorder.missing.join(", ")} unset` };
-  return checkRecorderHealth(recorder.config);
+  const chosen = getRecorder();
+  if ("missing" in chosen) return { reachable: false, unconfigured: true, reason: `not configured: ${chosen.missing.join(", ")} unset` };
+  return chosen.recorder.health();
 }
 
-/** Recordings in PENDING or PROCESSING for longer than a start or an upload normally takes. */
-export async function listStalledRecordings(now = new Date()) {
+/** Recordings in PENDING or PROCESSING for longer than a start or an upload normally takes, before the watchdog fails them. */
+export function listStalledRecordings(now = new Date()) {
   const env = getEnv();
-  const pendingSince = new Date(now.getTime() - Math.min(30, env.RECORDING_PENDING_TIMEOUT_SECONDS) * 1000);
-  const processingSince = new Date(now.getTime() - Math.min(600, env.RECORDING_PROCESSING_TIMEOUT_SECONDS) * 1000);
-  return prisma.recording.findMany({
-    where: {
-      OR: [
-        { status: "PENDING", statusChangedAt: { lt: pendingSince } },
-        { status: "PROCESSING", statusChangedAt: { lt: processingSince } },
-      ],
+  return findOverdueRecordings(
+    {
+      pendingSeconds: Math.min(30, env.RECORDING_PENDING_TIMEOUT_SECONDS),
+      processingSeconds: Math.min(600, env.RECORDING_PROCESSING_TIMEOUT_SECONDS),
     },
-    orderBy: { statusChangedAt: "asc" },
-    take: 50,
-    select: { id: true, status: true, statusChangedAt: true, liveSession: { select: { id: true, title: true } } },
-  });
+    { now, take: 50 },
+  );
 }
 
 /** A command the operator runs where the secret lives: the secret is read from their shell, never shown here. */
@@ -79,11 +34,11 @@ export function signedTestCommand(webhookUrl: string): string {
 }
 
 export async function getRecordingDiagnostics() {
+  const env = getEnv();
   const [health, deliveries, stalled] = await Promise.all([getRecorderHealth(), listRecentDeliveries(50), listStalledRecordings()]);
-  const webhookUrl = getEnv().webhookUrl;
   return {
-    settings: describeRecordingSettings(),
-    webhookUrl,
+    settings: describeRecordingSettings(env),
+    webhookUrl: env.webhookUrl,
     health,
     deliveries: deliveries.map((d) => ({
       id: d.id,
@@ -98,11 +53,9 @@ export async function getRecordingDiagnostics() {
       id: r.id,
       status: r.status,
       since: r.statusChangedAt.toISOString(),
-      liveSessionId: r.liveSession.id,
-      title: r.liveSession.title,
+      liveSessionId: r.liveSessionId,
+      title: r.title,
     })),
-    testCommand: signedTestCommand(webhookUrl),
-    /** Live listeners on this instance's event bus: streams currently open here. */
-    liveListeners: eventBus.listenerCount(),
+    testCommand: signedTestCommand(env.webhookUrl),
   };
 }

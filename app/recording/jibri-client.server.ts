@@ -1,7 +1,9 @@
-// Talks to the Jibri HTTP API through the meet server and maps each answer to what the app does next.
+// The Jibri implementation of the recorder: its HTTP API reached through the meet server, with a bearer token.
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { getEnv } from "~/config/env.server";
+import { classifyJibriAnswer, readJibriHealth, type JibriAnswer } from "~/recording/jibri-answer";
+import type { Recorder, RecorderHealth, RecorderOutcome, RecordingStart } from "~/recording/recorder.server";
 
 export type RecorderConfig = {
   apiUrl: string;
@@ -28,30 +30,6 @@ export function getRecorderConfig(): { config: RecorderConfig } | { missing: str
       timeoutMs: env.JITSI_RECORDING_API_TIMEOUT_SECONDS * 1000,
     },
   };
-}
-
-export type RecorderOutcome =
-  | { kind: "accepted" }
-  | { kind: "unavailable"; reason: string }
-  | { kind: "busy"; reason: string; retryAfterSeconds: number }
-  | { kind: "error"; reason: string }
-  | { kind: "timeout"; reason: string };
-
-const BUSY_RETRY_AFTER_SECONDS = 30;
-
-function classifyStatus(status: number, call: string): RecorderOutcome {
-  if (status >= 200 && status < 300) return { kind: "accepted" };
-  if (status === 404 || status === 401 || status === 403) {
-    return { kind: "unavailable", reason: `${call}: the meet server answered ${status}` };
-  }
-  if (status === 412) {
-    return { kind: "busy", reason: `${call}: the recorder is busy (412)`, retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS };
-  }
-  return { kind: "error", reason: `${call}: the recorder answered ${status}` };
-}
-
-function isTimeout(error: unknown): boolean {
-  return error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
 }
 
 /**
@@ -99,56 +77,50 @@ function callRecorder(
   });
 }
 
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+}
+
 function networkCause(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   return error.cause instanceof Error ? error.cause.message : error.message;
 }
 
-async function post(config: RecorderConfig, path: string, body: unknown): Promise<RecorderOutcome> {
-  const call = path.replace(/^\//, "");
+/** One exchange with the recorder, as a JibriAnswer: it never throws. */
+async function ask(config: RecorderConfig, method: "GET" | "POST", path: string, body?: unknown): Promise<JibriAnswer> {
   try {
-    return classifyStatus((await callRecorder(config, "POST", path, body)).status, call);
+    const { status, text } = await callRecorder(config, method, path, body);
+    return { kind: "status", status, body: text };
   } catch (error) {
-    if (isTimeout(error)) return { kind: "timeout", reason: `${call}: no answer within ${config.timeoutMs / 1000} s` };
-    return { kind: "error", reason: `${call}: network error (${networkCause(error)})` };
+    if (isTimeout(error)) return { kind: "timeout", timeoutMs: config.timeoutMs };
+    return { kind: "network_error", cause: networkCause(error) };
   }
 }
 
-export function startService(
-  config: RecorderConfig,
-  request: { sessionId: string; roomName: string; liveSessionId: string; callbackUrl: string },
-): Promise<RecorderOutcome> {
-  return post(config, "/startService", {
-    sessionId: request.sessionId,
-    callParams: { callUrlInfo: { baseUrl: config.meetUrl, callName: request.roomName } },
-    sinkType: "file",
-    appData: { callbackUrl: request.callbackUrl, liveSessionId: request.liveSessionId },
-  });
+/** Jibri's own call shapes; the sessionId Jibri gets is the app's recording id. */
+export class JibriRecorder implements Recorder {
+  constructor(private readonly config: RecorderConfig) {}
+
+  async start(request: RecordingStart): Promise<RecorderOutcome> {
+    const answer = await ask(this.config, "POST", "/startService", {
+      sessionId: request.recordingId,
+      callParams: { callUrlInfo: { baseUrl: this.config.meetUrl, callName: request.roomName } },
+      sinkType: "file",
+      appData: { callbackUrl: request.callbackUrl, liveSessionId: request.liveSessionId },
+    });
+    return classifyJibriAnswer("startService", answer);
+  }
+
+  async stop(recordingId: string): Promise<RecorderOutcome> {
+    return classifyJibriAnswer("stopService", await ask(this.config, "POST", "/stopService", { sessionId: recordingId }));
+  }
+
+  health(): Promise<RecorderHealth> {
+    return checkRecorderHealth(this.config);
+  }
 }
 
-export function stopService(config: RecorderConfig, sessionId: string): Promise<RecorderOutcome> {
-  return post(config, "/stopService", { sessionId });
-}
-
-export type RecorderHealth =
-  | { reachable: true; busyStatus: string; healthStatus: string }
-  | { reachable: false; reason: string };
-
+/** GET /health with the token; also used by the doctor command, which has no running app. */
 export async function checkRecorderHealth(config: RecorderConfig): Promise<RecorderHealth> {
-  try {
-    const answer = await callRecorder(config, "GET", "/health");
-    if (answer.status < 200 || answer.status >= 300) {
-      return { reachable: false, reason: `health: the meet server answered ${answer.status}` };
-    }
-    const body = JSON.parse(answer.text) as { status?: { busyStatus?: string; health?: { healthStatus?: string } } };
-    return {
-      reachable: true,
-      busyStatus: body.status?.busyStatus ?? "UNKNOWN",
-      healthStatus: body.status?.health?.healthStatus ?? "UNKNOWN",
-    };
-  } catch (error) {
-    if (isTimeout(error)) return { reachable: false, reason: `health: no answer within ${config.timeoutMs / 1000} s` };
-    if (error instanceof SyntaxError) return { reachable: false, reason: "health: the answer is not JSON" };
-    return { reachable: false, reason: `health: network error (${networkCause(error)})` };
-  }
+  return readJibriHealth(await ask(config, "GET", "/health"));
 }

@@ -1,9 +1,22 @@
-// Named reads of live sessions, recordings and their transition log; routes and streams never touch Prisma directly.
+// Named reads of recordings and their transition log; routes and streams never touch Prisma directly.
 import { prisma } from "~/db/db.server";
 import { readAllAfter } from "~/db/read-after-cursor.server";
-import type { TransitionEvent } from "~/events/event-types";
 import type { RecordingListItem } from "~/recording/recording-view";
 import { isRecordingStatus, type RecordingStatus } from "~/recording/state-machine";
+
+/** One committed transition as the log holds it and the live streams carry it. */
+export type TransitionEvent = {
+  id: number;
+  liveSessionId: string;
+  /** The session's status, URL and reason after the transition: what a page shows. */
+  status: RecordingStatus;
+  recordingUrl: string | null;
+  reason: string | null;
+  actor: string;
+  at: string;
+  /** The recording the trigger applied to, and what became of it. */
+  recording: { id: string; trigger: string; from: RecordingStatus; to: RecordingStatus; url: string | null };
+};
 
 export function asStatus(value: string): RecordingStatus {
   if (!isRecordingStatus(value)) throw new Error(`Unknown recording status in the database: ${value}`);
@@ -44,36 +57,6 @@ export function toTransitionEvent(row: TransitionRow): TransitionEvent {
   };
 }
 
-export function getLiveSession(id: string) {
-  return prisma.liveSession.findUnique({
-    where: { id },
-    select: {
-      id: true,
-      title: true,
-      startsAt: true,
-      roomName: true,
-      hostId: true,
-      cohortId: true,
-      recordingStatus: true,
-      recordingUrl: true,
-      recordingReason: true,
-      latestRecordingId: true,
-      recordingUpdatedAt: true,
-      host: { select: { name: true } },
-      cohort: { select: { name: true } },
-    },
-  });
-}
-export type LiveSessionRecord = NonNullable<Awaited<ReturnType<typeof getLiveSession>>>;
-
-export async function isEnrolled(userId: string, cohortId: string): Promise<boolean> {
-  const enrollment = await prisma.enrollment.findUnique({
-    where: { cohortId_userId: { cohortId, userId } },
-    select: { userId: true },
-  });
-  return enrollment !== null;
-}
-
 export type RecordingOverview = {
   liveSessionId: string;
   status: RecordingStatus;
@@ -82,6 +65,21 @@ export type RecordingOverview = {
   updatedAt: string;
   recordings: RecordingListItem[];
 };
+
+/** What Record and Stop decide on: the session's status and its latest recording; null for an unknown session. */
+export async function getSessionRecordingState(liveSessionId: string) {
+  const session = await prisma.liveSession.findUnique({
+    where: { id: liveSessionId },
+    select: { recordingStatus: true, latestRecordingId: true },
+  });
+  return session ? { status: asStatus(session.recordingStatus), latestRecordingId: session.latestRecordingId } : null;
+}
+
+/** One recording's status and URL, by its id (the sessionId Jibri knows it by); null when there is none. */
+export async function getRecordingStatusAndUrl(recordingId: string) {
+  const recording = await prisma.recording.findUnique({ where: { id: recordingId }, select: { status: true, recordingUrl: true } });
+  return recording ? { status: asStatus(recording.status), recordingUrl: recording.recordingUrl } : null;
+}
 
 /** The contract's GET …/recording body: the session's latest status and all its recordings, newest first. */
 export async function getRecordingOverview(liveSessionId: string): Promise<RecordingOverview | null> {
@@ -140,44 +138,31 @@ export async function getTimeline(liveSessionId: string, limit = 200) {
   return rows.reverse().map(toTransitionEvent);
 }
 
-export type SessionSummary = {
-  id: string;
-  title: string;
-  role: "host" | "student";
-  recordingStatus: RecordingStatus;
-  recordingUrl: string | null;
-  recordingUpdatedAt: string;
-  startsAt: string;
-  hostName: string;
-  cohortName: string;
-};
-
-/** Sessions a user hosts or attends, soonest first. */
-export async function listSessionsForUser(userId: string): Promise<SessionSummary[]> {
-  const rows = await prisma.liveSession.findMany({
-    where: { OR: [{ hostId: userId }, { cohort: { enrollments: { some: { userId } } } }] },
-    orderBy: [{ startsAt: "asc" }, { id: "asc" }],
-    select: {
-      id: true,
-      title: true,
-      hostId: true,
-      startsAt: true,
-      recordingStatus: true,
-      recordingUrl: true,
-      recordingUpdatedAt: true,
-      host: { select: { name: true } },
-      cohort: { select: { name: true } },
+/**
+ * Recordings in PENDING or PROCESSING for longer than the given limits, oldest first: the watchdog fails them at the
+ * configured timeouts, the diagnostics page lists them earlier as stalled.
+ */
+export async function findOverdueRecordings(
+  limits: { pendingSeconds: number; processingSeconds: number },
+  options: { now?: Date; take: number },
+) {
+  const now = (options.now ?? new Date()).getTime();
+  const rows = await prisma.recording.findMany({
+    where: {
+      OR: [
+        { status: "PENDING", statusChangedAt: { lt: new Date(now - limits.pendingSeconds * 1000) } },
+        { status: "PROCESSING", statusChangedAt: { lt: new Date(now - limits.processingSeconds * 1000) } },
+      ],
     },
+    orderBy: { statusChangedAt: "asc" },
+    take: options.take,
+    select: { id: true, status: true, statusChangedAt: true, liveSession: { select: { id: true, title: true } } },
   });
   return rows.map((row) => ({
     id: row.id,
-    title: row.title,
-    role: row.hostId === userId ? "host" : "student",
-    recordingStatus: asStatus(row.recordingStatus),
-    recordingUrl: row.recordingUrl,
-    recordingUpdatedAt: row.recordingUpdatedAt.toISOString(),
-    startsAt: row.startsAt.toISOString(),
-    hostName: row.host.name,
-    cohortName: row.cohort.name,
+    status: asStatus(row.status),
+    statusChangedAt: row.statusChangedAt,
+    liveSessionId: row.liveSession.id,
+    title: row.liveSession.title,
   }));
 }

@@ -1,10 +1,10 @@
-// Writes a state-machine transition once: a conditional update on the expected status and its log row, in one transaction.
+// Writes a state-machine transition once: a conditional update on the expected status and its log row, in one
+// transaction; once it commits, announces it (and any notifications it wrote) on the change channel.
 import { randomBytes } from "node:crypto";
+import { publishChange } from "~/change-hints/change-channel.server";
 import { prisma, type Tx } from "~/db/db.server";
-import type { CommittedChange, NotificationEvent } from "~/events/event-types";
 import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
-import { toNotificationEvent } from "~/notifications/notifications.server";
-import { asStatus, toTransitionEvent } from "~/recording/recording-store.server";
+import { asStatus } from "~/recording/recording-store.server";
 import {
   decideTransition,
   RESTORING_TRIGGERS,
@@ -37,11 +37,11 @@ export function newRecordingId(): string {
   return `rec${randomBytes(12).toString("hex")}`;
 }
 
-export type BegunRecording = CommittedChange & { recordingId: string; roomName: string };
+export type BegunRecording = { recordingId: string; liveSessionId: string; roomName: string };
 
 /** IDLE/READY/FAILED → PENDING with a new recording row. Two concurrent clicks: one wins, the other is refused. */
 export async function beginRecording(liveSessionId: string, actor: string): Promise<BegunRecording> {
-  return prisma.$transaction(async (tx) => {
+  const begun = await prisma.$transaction(async (tx) => {
     const session = await tx.liveSession.findUnique({
       where: { id: liveSessionId },
       select: { recordingStatus: true, recordingUpdatedAt: true, roomName: true },
@@ -68,7 +68,7 @@ export async function beginRecording(liveSessionId: string, actor: string): Prom
     await tx.recording.create({
       data: { id: recordingId, liveSessionId, status: decision.to, startedAt: now, statusChangedAt: now },
     });
-    const log = await tx.recordingTransition.create({
+    await tx.recordingTransition.create({
       data: {
         liveSessionId,
         recordingId,
@@ -83,8 +83,10 @@ export async function beginRecording(liveSessionId: string, actor: string): Prom
         at: now,
       },
     });
-    return { recordingId, roomName: session.roomName, transitions: [toTransitionEvent(log)], notifications: [] };
+    return { recordingId, liveSessionId, roomName: session.roomName };
   });
+  publishChange({ liveSessionIds: [liveSessionId], notifiedRecordingIds: [] });
+  return begun;
 }
 
 export type TransitionRequest = {
@@ -99,11 +101,17 @@ export type TransitionRequest = {
   alsoWrite?: (tx: Tx) => Promise<unknown>;
 };
 
-export type AppliedTransition = CommittedChange & { from: RecordingStatus; to: RecordingStatus };
+export type AppliedTransition = {
+  liveSessionId: string;
+  from: RecordingStatus;
+  to: RecordingStatus;
+  /** How many students were notified that the recording is ready (0 for any other change). */
+  notified: number;
+};
 
 /** Applies one trigger to an existing recording, exactly once, whatever runs concurrently. */
 export async function applyTransition(request: TransitionRequest): Promise<AppliedTransition> {
-  return prisma.$transaction(async (tx) => {
+  const applied = await prisma.$transaction(async (tx): Promise<AppliedTransition> => {
     const located = await tx.recording.findUnique({ where: { id: request.recordingId }, select: { liveSessionId: true } });
     if (!located) throw new RecordingNotFoundError(request.recordingId);
     const now = new Date();
@@ -183,7 +191,7 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
         recordingUpdatedAt: now,
       },
     });
-    const log = await tx.recordingTransition.create({
+    await tx.recordingTransition.create({
       data: {
         liveSessionId: recording.liveSessionId,
         recordingId: recording.id,
@@ -200,7 +208,7 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
     });
 
     // Only an upload makes a recording READY; a restore back to an earlier READY recording notifies nobody again.
-    const notifications =
+    const notified =
       decision.to === "READY" && !restoring
         ? await notifyEnrolledStudents(tx, {
             cohortId: recording.liveSession.cohortId,
@@ -210,10 +218,15 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
             recordingUrl: request.recordingUrl ?? null,
             createdAt: now,
           })
-        : [];
+        : 0;
     await request.alsoWrite?.(tx);
-    return { from, to: decision.to, transitions: [toTransitionEvent(log)], notifications };
+    return { liveSessionId: recording.liveSessionId, from, to: decision.to, notified };
   });
+  publishChange({
+    liveSessionIds: [applied.liveSessionId],
+    notifiedRecordingIds: applied.notified > 0 ? [request.recordingId] : [],
+  });
+  return applied;
 }
 
 function previousRecording(tx: Tx, liveSessionId: string, excludingId: string) {
@@ -241,14 +254,14 @@ async function currentSessionView(tx: Tx, liveSessionId: string) {
 async function notifyEnrolledStudents(
   tx: Tx,
   input: { cohortId: string; liveSessionId: string; recordingId: string; title: string; recordingUrl: string | null; createdAt: Date },
-): Promise<NotificationEvent[]> {
+): Promise<number> {
   const students = await tx.enrollment.findMany({
     where: { cohortId: input.cohortId, user: { role: "STUDENT" } },
     select: { userId: true },
     orderBy: { userId: "asc" },
   });
-  if (students.length === 0) return [];
-  const rows = await tx.notification.createManyAndReturn({
+  if (students.length === 0) return 0;
+  const { count } = await tx.notification.createMany({
     data: students.map(({ userId }) => ({
       userId,
       type: RECORDING_READY_NOTIFICATION,
@@ -259,5 +272,5 @@ async function notifyEnrolledStudents(
       createdAt: input.createdAt,
     })),
   });
-  return rows.map(toNotificationEvent);
+  return count;
 }

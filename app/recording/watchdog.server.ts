@@ -1,9 +1,8 @@
 // The periodic sweep that fails recordings stuck in PENDING or PROCESSING; safe with many instances sweeping at once.
 import { getEnv } from "~/config/env.server";
-import { prisma } from "~/db/db.server";
-import { eventBus } from "~/events/bus.server";
 import { describeError, logger } from "~/observability/logger.server";
-import { getRecorderConfig, stopService } from "~/recording/jibri-client.server";
+import { getRecorder } from "~/recording/recorder.server";
+import { findOverdueRecordings } from "~/recording/recording-store.server";
 import type { RecordingTrigger } from "~/recording/state-machine";
 import { applyTransition, TransitionRefusedError } from "~/recording/transitions.server";
 import { pruneDeliveriesOlderThan } from "~/recording/webhook-deliveries.server";
@@ -15,19 +14,10 @@ export type SweepResult = { failed: Array<{ recordingId: string; trigger: Record
 /** Moves every overdue recording to FAILED once; a recording another sweep already settled is skipped. */
 export async function sweepOverdueRecordings(now = new Date()): Promise<SweepResult> {
   const env = getEnv();
-  const pendingCutoff = new Date(now.getTime() - env.RECORDING_PENDING_TIMEOUT_SECONDS * 1000);
-  const processingCutoff = new Date(now.getTime() - env.RECORDING_PROCESSING_TIMEOUT_SECONDS * 1000);
-  const overdue = await prisma.recording.findMany({
-    where: {
-      OR: [
-        { status: "PENDING", statusChangedAt: { lt: pendingCutoff } },
-        { status: "PROCESSING", statusChangedAt: { lt: processingCutoff } },
-      ],
-    },
-    select: { id: true, status: true, liveSessionId: true },
-    orderBy: { statusChangedAt: "asc" },
-    take: 100,
-  });
+  const overdue = await findOverdueRecordings(
+    { pendingSeconds: env.RECORDING_PENDING_TIMEOUT_SECONDS, processingSeconds: env.RECORDING_PROCESSING_TIMEOUT_SECONDS },
+    { now, take: 100 },
+  );
 
   const result: SweepResult = { failed: [] };
   for (const recording of overdue) {
@@ -38,8 +28,7 @@ export async function sweepOverdueRecordings(now = new Date()): Promise<SweepRes
       ? `the recorder did not confirm the start within ${limit} s`
       : `no upload callback arrived within ${limit} s of Stop`;
     try {
-      const applied = await applyTransition({ recordingId: recording.id, trigger, actor: "watchdog", reason });
-      eventBus.publish(applied);
+      await applyTransition({ recordingId: recording.id, trigger, actor: "watchdog", reason });
       result.failed.push({ recordingId: recording.id, trigger });
       logger.warn("watchdog.failed_recording", { recordingId: recording.id, liveSessionId: recording.liveSessionId, trigger, reason });
       // A start that hung may have begun recording after all: ask the recorder to stop so it is not busy forever.
@@ -52,9 +41,9 @@ export async function sweepOverdueRecordings(now = new Date()): Promise<SweepRes
 }
 
 async function stopOrphanedRecorder(recordingId: string) {
-  const recorder = getRecorderConfig();
-  if ("missing" in recorder) return;
-  const outcome = await stopService(recorder.config, recordingId);
+  const chosen = getRecorder();
+  if ("missing" in chosen) return;
+  const outcome = await chosen.recorder.stop(recordingId);
   logger.info("watchdog.stop_orphan", { recordingId, outcome: outcome.kind });
 }
 

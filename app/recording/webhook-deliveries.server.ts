@@ -1,34 +1,13 @@
 // The log of every webhook delivery and its outcome, for operators.
 import { prisma, type Tx } from "~/db/db.server";
+import { WEBHOOK_OUTCOMES, type DeliveryFacts, type WebhookOutcome } from "~/recording/webhook-outcomes";
 
-export const DELIVERY_OUTCOMES = [
-  "accepted",
-  "duplicate",
-  "ignored",
-  "not_configured",
-  "too_large",
-  "signature_mismatch",
-  "bad_payload",
-  "stale_timestamp",
-  "unknown_session",
-  "refused_transition",
-  "error",
-] as const;
-export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
-
-export type DeliveryRecord = {
-  outcome: DeliveryOutcome;
-  httpStatus: number;
-  reason?: string | null;
-  event?: string | null;
-  sessionId?: string | null;
-  eventId?: string | null;
-};
+export type DeliveryRecord = DeliveryFacts & { outcome: WebhookOutcome; reason?: string | null };
 
 function toRow(delivery: DeliveryRecord, appliedEventId?: string | null) {
   return {
     outcome: delivery.outcome,
-    httpStatus: delivery.httpStatus,
+    httpStatus: WEBHOOK_OUTCOMES[delivery.outcome].status,
     reason: delivery.reason?.slice(0, 500) ?? null,
     event: delivery.event?.slice(0, 100) ?? null,
     sessionId: delivery.sessionId?.slice(0, 200) ?? null,

@@ -6,7 +6,7 @@ import { requireUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import type { LiveHandle } from "~/components/live-events";
 import { LiveStatusBadge } from "~/components/live-status-badge";
-import { listSessionsForUser } from "~/recording/recording-store.server";
+import { listSessionsForUser } from "~/live-sessions/live-sessions.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

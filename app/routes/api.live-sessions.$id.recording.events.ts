@@ -5,7 +5,7 @@ import { relayRecordingTransitions } from "~/events/live-streams.server";
 import { eventStreamResponse, parseLastEventId } from "~/events/sse.server";
 import { handleApi } from "~/http/api-error.server";
 import { parseSessionId } from "~/http/route-input.server";
-import { requireSessionViewer } from "~/recording/session-access.server";
+import { requireSessionViewer } from "~/live-sessions/session-access.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return handleApi(request, async () => {

@@ -3,10 +3,11 @@ import { json } from "@remix-run/node";
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { requireApiUser } from "~/auth/guards.server";
 import { handleApi } from "~/http/api-error.server";
+import { recordingRefusalResponse } from "~/http/recording-refusals.server";
 import { methodNotAllowed, parseSessionId, requireMethod } from "~/http/route-input.server";
 import { requireSameOrigin } from "~/http/same-origin.server";
+import { requireSessionController } from "~/live-sessions/session-access.server";
 import { startRecording } from "~/recording/recording-service.server";
-import { requireSessionController } from "~/recording/session-access.server";
 
 export async function action({ request, params }: ActionFunctionArgs) {
   return handleApi(request, async () => {
@@ -15,7 +16,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const user = await requireApiUser(request);
     const id = parseSessionId(params);
     await requireSessionController(user, id);
-    return json(await startRecording(id, `user:${user.id}`));
+    const result = await startRecording(id, `user:${user.id}`);
+    return result.ok ? json(result.overview) : recordingRefusalResponse(result.refusal);
   });
 }
 

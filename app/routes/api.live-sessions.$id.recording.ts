@@ -5,7 +5,7 @@ import { requireApiUser } from "~/auth/guards.server";
 import { handleApi, notFound } from "~/http/api-error.server";
 import { parseSessionId } from "~/http/route-input.server";
 import { getRecordingOverview } from "~/recording/recording-store.server";
-import { requireSessionViewer } from "~/recording/session-access.server";
+import { requireSessionViewer } from "~/live-sessions/session-access.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return handleApi(request, async () => {

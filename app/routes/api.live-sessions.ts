@@ -3,7 +3,7 @@ import { json } from "@remix-run/node";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireApiUser } from "~/auth/guards.server";
 import { handleApi } from "~/http/api-error.server";
-import { listSessionsForUser } from "~/recording/recording-store.server";
+import { listSessionsForUser } from "~/live-sessions/live-sessions.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   return handleApi(request, async () => {

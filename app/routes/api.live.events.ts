@@ -6,8 +6,8 @@ import { parsePageCursor, relayPageEvents } from "~/events/live-streams.server";
 import { pageStreamQuerySchema } from "~/events/live-wire";
 import { eventStreamResponse } from "~/events/sse.server";
 import { ApiError, handleApi } from "~/http/api-error.server";
-import { listSessionsForUser } from "~/recording/recording-store.server";
-import { requireSessionViewer } from "~/recording/session-access.server";
+import { listSessionsForUser } from "~/live-sessions/live-sessions.server";
+import { requireSessionViewer } from "~/live-sessions/session-access.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   return handleApi(request, async () => {

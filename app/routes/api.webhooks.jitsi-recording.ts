@@ -1,18 +1,13 @@
-// POST /api/webhooks/jitsi-recording: Jibri's signed callback after upload.
-import type { ActionFunctionArgs } from "@remix-run/node";
-import { handleApi } from "~/http/api-error.server";
-import { methodNotAllowed } from "~/http/route-input.server";
-import { receiveJibriWebhook } from "~/recording/jibri-webhook.server";
+// POST /api/webhooks/jitsi-recording: Jibri's signed callback after upload. Every method reaches the intake, so an
+// unconfigured webhook answers 503 to all of them.
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { receiveWebhook } from "~/http/webhook-intake.server";
+import { jibriWebhook } from "~/recording/jibri-webhook.server";
 
 export async function action({ request }: ActionFunctionArgs) {
-  return handleApi(request, async () => {
-    if (request.method !== "POST") throw methodNotAllowed("POST");
-    return receiveJibriWebhook(request);
-  });
+  return receiveWebhook(request, jibriWebhook);
 }
 
-export async function loader({ request }: ActionFunctionArgs) {
-  return handleApi(request, async () => {
-    throw methodNotAllowed("POST");
-  });
+export async function loader({ request }: LoaderFunctionArgs) {
+  return receiveWebhook(request, jibriWebhook);
 }

@@ -11,7 +11,7 @@ import { getEnv } from "~/config/env.server";
 import { getRecorderConfig } from "~/recording/jibri-client.server";
 import { getRecordingOverview, getTimeline } from "~/recording/recording-store.server";
 import type { RecordingView } from "~/recording/recording-view";
-import { requireSessionViewer } from "~/recording/session-access.server";
+import { requireSessionViewer } from "~/live-sessions/session-access.server";
 
 /** The Jitsi room of the session, when a meet server is configured. */
 function meetingUrlOf(roomName: string): string | null {

@@ -278,6 +278,16 @@ describe("refused deliveries change nothing and are logged", () => {
     await expectDelivery(ctx.deliveriesBefore, "stale_timestamp", 401, ctx.recordingId);
   });
 
+  it("another method than POST → 405 with Allow: POST, logged", async () => {
+    for (const method of ["GET", "PUT", "DELETE"]) {
+      const result = await api(stack.app.url, "/api/webhooks/jitsi-recording", { method });
+      expectApiError(result, 405, "method_not_allowed");
+      expect(result.headers.get("Allow")).toBe("POST");
+    }
+    await unchanged();
+    await expectDelivery(ctx.deliveriesBefore, "method_not_allowed", 405);
+  });
+
   it("unknown sessionId → 404", async () => {
     const sessionId = `rec${randomBytes(12).toString("hex")}`;
     expectApiError(await send(uploadedPayload(sessionId)), 404, "unknown_session");
@@ -410,6 +420,9 @@ describe("webhook secret unset", () => {
       postWebhook(app.url, null, { rawBody: "x".repeat(MAX_BODY + 10), secret: TEST_SECRET }),
       postWebhook(app.url, null, { rawBody: "not json", secret: TEST_SECRET }),
       postWebhook(app.url, { event: "other" }, { secret: TEST_SECRET }),
+      // Not even the method is judged first: whoever probes learns only that the webhook is off.
+      api(app.url, "/api/webhooks/jitsi-recording"),
+      api(app.url, "/api/webhooks/jitsi-recording", { method: "PUT", body: uploadedPayload("rec123") }),
     ];
     for (const result of await Promise.all(cases)) expectApiError(result, 503, "webhook_not_configured");
     const admin = await login(app.url, ACCOUNTS.admin);

@@ -1,4 +1,5 @@
 // Two app instances on one PostgreSQL database behave as one app: changes made on either reach streams on both.
+import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startApp, type AppProcess } from "../support/app-process";
 import { api, login } from "../support/http";
@@ -85,7 +86,8 @@ describe("several instances on PostgreSQL", () => {
     expect((await stream.next()).data.status).toBe("IDLE");
     stack.jibri.setMode({ outcome: "none" });
 
-    expect(await terminateListeners(stack.app.env.DATABASE_URL)).toBeGreaterThanOrEqual(2);
+    // B's listener at least: an instance listens once it holds a stream (A only announces, over its own pool).
+    expect(await terminateListeners(stack.app.env.DATABASE_URL)).toBeGreaterThanOrEqual(1);
     // Keep knocking the listeners down while the transitions commit, so B cannot hear their notifications.
     let knocking = true;
     const knocker = (async () => {
@@ -103,5 +105,45 @@ describe("several instances on PostgreSQL", () => {
     expect(events.map((e) => e.data.status)).toEqual(["IDLE", "PENDING", "RECORDING", "PROCESSING"]);
     expect(appB.logs()).toContain("event_transport.reconnected");
     stream.close();
+  });
+
+  it("a NOTIFY on the channel that is not a hint is refused, and the stream catches up from the log instead", async () => {
+    const id = await newSession("Garbage hint");
+    const stream = await openEventStream(`${appB.url}/api/live-sessions/${id}/recording/events`, { cookie: studentOnB });
+    expect((await stream.next()).data.status).toBe("IDLE");
+
+    const notifier = new pg.Client({ connectionString: stack.app.env.DATABASE_URL });
+    await notifier.connect();
+    try {
+      // Commit a transition behind the app's back: only a catch-up from the log can bring it to the stream.
+      const sneaked = await stack.db.$transaction(async (tx) => {
+        const now = new Date();
+        const recording = await tx.recording.create({
+          data: { id: `rec${Date.now().toString(16)}sneaked`, liveSessionId: id, status: "PENDING", startedAt: now, statusChangedAt: now },
+        });
+        await tx.liveSession.update({ where: { id }, data: { recordingStatus: "PENDING", latestRecordingId: recording.id, recordingUpdatedAt: now } });
+        return tx.recordingTransition.create({
+          data: {
+            liveSessionId: id,
+            recordingId: recording.id,
+            trigger: "record",
+            fromStatus: "IDLE",
+            toStatus: "PENDING",
+            sessionStatus: "PENDING",
+            actor: "test",
+            at: now,
+          },
+        });
+      });
+      for (const payload of ['{"s":["../etc"]}', "not json", '{"s":[1]}']) {
+        await notifier.query("SELECT pg_notify('optilearn_changes', $1)", [payload]);
+      }
+      const [, event] = await stream.waitForCount(2, 10_000);
+      expect(event).toMatchObject({ id: String(sneaked.id), data: { status: "PENDING" } });
+      expect(appB.logs()).toContain("event_transport.unreadable_hint");
+    } finally {
+      await notifier.end();
+      stream.close();
+    }
   });
 });

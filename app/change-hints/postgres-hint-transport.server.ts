@@ -1,52 +1,18 @@
 // Hints between instances over PostgreSQL LISTEN/NOTIFY: one listening connection per instance, reconnected when it drops.
 import pg from "pg";
-import type { ChangeHint, EventTransport, TransportHandlers } from "~/events/event-bus.server";
+import { decodeChangeHint, encodeChangeHint, type ChangeHint } from "~/change-hints/change-hint";
+import type { HintHandlers, HintTransport } from "~/change-hints/hint-transport.server";
 import { describeError, logger } from "~/observability/logger.server";
 
 export const CHANGES_CHANNEL = "optilearn_changes";
 export const LISTENER_APPLICATION_NAME = "optilearn-listener";
 
-/** NOTIFY payloads must stay under 8000 bytes; a larger hint goes out in several. */
-const MAX_PAYLOAD_BYTES = 7000;
 const RECONNECT_DELAYS_MS = [100, 250, 500, 1000, 2000, 5000];
 
-type Payload = { s?: string[]; r?: string[] };
-
-export function encodeHint(hint: ChangeHint): string[] {
-  const payloads: string[] = [];
-  let current: Required<Payload> = { s: [], r: [] };
-  const flush = () => {
-    if (current.s.length + current.r.length > 0) payloads.push(JSON.stringify(current));
-    current = { s: [], r: [] };
-  };
-  const add = (key: "s" | "r", id: string) => {
-    current[key].push(id);
-    if (Buffer.byteLength(JSON.stringify(current)) > MAX_PAYLOAD_BYTES) {
-      current[key].pop();
-      flush();
-      current[key].push(id);
-    }
-  };
-  for (const id of hint.liveSessionIds) add("s", id);
-  for (const id of hint.notifiedRecordingIds) add("r", id);
-  flush();
-  return payloads;
-}
-
-export function decodeHint(payload: string): ChangeHint | null {
-  try {
-    const parsed = JSON.parse(payload) as Payload;
-    const strings = (value: unknown) => (Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : []);
-    return { liveSessionIds: strings(parsed.s), notifiedRecordingIds: strings(parsed.r) };
-  } catch {
-    return null;
-  }
-}
-
-export class PostgresTransport implements EventTransport {
+export class PostgresHintTransport implements HintTransport {
   private readonly publisher: pg.Pool;
   private listener: pg.Client | undefined;
-  private handlers: TransportHandlers | undefined;
+  private handlers: HintHandlers | undefined;
   private stopped = false;
   private attempt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -57,14 +23,14 @@ export class PostgresTransport implements EventTransport {
   }
 
   publish(hint: ChangeHint) {
-    for (const payload of encodeHint(hint)) {
+    for (const payload of encodeChangeHint(hint)) {
       this.publisher
         .query("SELECT pg_notify($1, $2)", [CHANGES_CHANNEL, payload])
         .catch((error) => logger.error("event_transport.notify_failed", { error: describeError(error) }));
     }
   }
 
-  async start(handlers: TransportHandlers) {
+  async start(handlers: HintHandlers) {
     this.handlers = handlers;
     await this.connect();
   }
@@ -79,8 +45,14 @@ export class PostgresTransport implements EventTransport {
   private async connect(): Promise<void> {
     const client = new pg.Client({ connectionString: this.connectionString, application_name: LISTENER_APPLICATION_NAME, keepAlive: true });
     client.on("notification", (message) => {
-      const hint = message.payload ? decodeHint(message.payload) : null;
-      if (hint) this.handlers?.onHint(hint);
+      const hint = decodeChangeHint(message.payload ?? "");
+      if (hint) {
+        this.handlers?.onHint(hint);
+      } else {
+        // Not a hint of ours: whatever it meant to announce is read from the log instead.
+        logger.warn("event_transport.unreadable_hint", { bytes: Buffer.byteLength(message.payload ?? "") });
+        this.handlers?.onResync();
+      }
     });
     client.on("error", (error) => logger.warn("event_transport.listener_error", { error: describeError(error) }));
     client.on("end", () => this.scheduleReconnect(client));

@@ -1,7 +1,7 @@
 // Who may see or control a live session's recording: its host and admins control; enrolled students watch.
 import type { AppUser } from "~/auth/users.server";
 import { forbidden, notFound } from "~/http/api-error.server";
-import { getLiveSession, isEnrolled, type LiveSessionRecord } from "~/recording/recording-store.server";
+import { getLiveSession, isEnrolled, type LiveSessionRecord } from "~/live-sessions/live-sessions.server";
 
 export type SessionRole = "host" | "student" | "admin";
 

@@ -1,0 +1,76 @@
+// Named reads of live sessions and their cohorts: one session, a user's enrolment, the sessions a user hosts or attends.
+import { prisma } from "~/db/db.server";
+import { asStatus } from "~/recording/recording-store.server";
+import type { RecordingStatus } from "~/recording/state-machine";
+
+export function getLiveSession(id: string) {
+  return prisma.liveSession.findUnique({
+    where: { id },
+    select: {
+      id: true,
+      title: true,
+      startsAt: true,
+      roomName: true,
+      hostId: true,
+      cohortId: true,
+      recordingStatus: true,
+      recordingUrl: true,
+      recordingReason: true,
+      latestRecordingId: true,
+      recordingUpdatedAt: true,
+      host: { select: { name: true } },
+      cohort: { select: { name: true } },
+    },
+  });
+}
+export type LiveSessionRecord = NonNullable<Awaited<ReturnType<typeof getLiveSession>>>;
+
+export async function isEnrolled(userId: string, cohortId: string): Promise<boolean> {
+  const enrollment = await prisma.enrollment.findUnique({
+    where: { cohortId_userId: { cohortId, userId } },
+    select: { userId: true },
+  });
+  return enrollment !== null;
+}
+
+export type SessionSummary = {
+  id: string;
+  title: string;
+  role: "host" | "student";
+  recordingStatus: RecordingStatus;
+  recordingUrl: string | null;
+  recordingUpdatedAt: string;
+  startsAt: string;
+  hostName: string;
+  cohortName: string;
+};
+
+/** Sessions a user hosts or attends, soonest first. */
+export async function listSessionsForUser(userId: string): Promise<SessionSummary[]> {
+  const rows = await prisma.liveSession.findMany({
+    where: { OR: [{ hostId: userId }, { cohort: { enrollments: { some: { userId } } } }] },
+    orderBy: [{ startsAt: "asc" }, { id: "asc" }],
+    select: {
+      id: true,
+      title: true,
+      hostId: true,
+      startsAt: true,
+      recordingStatus: true,
+      recordingUrl: true,
+      recordingUpdatedAt: true,
+      host: { select: { name: true } },
+      cohort: { select: { name: true } },
+    },
+  });
+  return rows.map((row) => ({
+    id: row.id,
+    title: row.title,
+    role: row.hostId === userId ? "host" : "student",
+    recordingStatus: asStatus(row.recordingStatus),
+    recordingUrl: row.recordingUrl,
+    recordingUpdatedAt: row.recordingUpdatedAt.toISOString(),
+    startsAt: row.startsAt.toISOString(),
+    hostName: row.host.name,
+    cohortName: row.cohort.name,
+  }));
+}
