@@ -1,6 +1,6 @@
 // jibri/finalize-recording.sh as Jibri runs it: real bash/curl/openssl against the app, a fake upload command, and a scripted webhook server.
 import { createHmac } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -73,6 +73,33 @@ async function scriptedWebhook(statuses: number[]): Promise<{ url: string; recei
     received,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * A PATH where every command of /usr/bin is a wrapper that appends its name and arguments to ARGV_LOG (and notes
+ * when its environment carries the webhook secret), then runs the real command: a log of every process started.
+ */
+function argvLoggingPath(): { path: string; log: string } {
+  const dir = mkdtempSync(join(scratch, "argv-path-"));
+  const log = join(dir, "argv.log");
+  writeFileSync(log, "");
+  for (const name of readdirSync("/usr/bin")) {
+    if (!/^[\w.+-]+$/.test(name)) continue;
+    const wrapper = join(dir, name);
+    // Builtins only before the exec, so a wrapper never runs another wrapper.
+    writeFileSync(
+      wrapper,
+      [
+        "#!/bin/bash",
+        `{ printf '%s' ${JSON.stringify(name)}; printf ' %s' "$@"; printf '\\n';`,
+        `  [[ -n "\${JITSI_RECORDING_WEBHOOK_SECRET+set}" ]] && printf 'environment of %s holds JITSI_RECORDING_WEBHOOK_SECRET\\n' ${JSON.stringify(name)}; } >>"$ARGV_LOG"`,
+        `exec /usr/bin/${name} "$@"`,
+        "",
+      ].join("\n"),
+    );
+    chmodSync(wrapper, 0o755);
+  }
+  return { path: dir, log };
 }
 
 const attemptLines = (stderr: string) => stderr.split("\n").filter((line) => / attempt \d+\/\d+: POST /.test(line));
@@ -185,6 +212,41 @@ describe("finalize-recording.sh", () => {
     expect(lines).toHaveLength(3);
     for (const line of lines) expect(line).toContain("network error");
     expect(result.stderr).toContain("giving up on recording_uploaded after 3 attempts");
+  });
+
+  it("never puts the secret on the command line or in the environment of any process it starts", async () => {
+    const id = await processingRecording(stack);
+    const dir = recordingFolder(id, "bytes watched by ps");
+    const { path, log } = argvLoggingPath();
+    // Started by its absolute path: the script's own process is given the secret, what it starts must not be.
+    const result = await run("/usr/bin/bash", [SCRIPT, dir], finalizeEnv({ PATH: path, ARGV_LOG: log }));
+    expect(result.code, result.stderr).toBe(0);
+    expect((await recordingRow(stack, id)).status).toBe("READY");
+
+    const started = readFileSync(log, "utf8");
+    // The wrappers saw the script's work: the digests, the POST and the upload command.
+    expect(started).toMatch(/^openssl dgst -sha256/m);
+    expect(started).toMatch(/^curl /m);
+    expect(started).toMatch(/^cp /m);
+    expect(started).not.toContain(TEST_SECRET);
+    expect(started).not.toContain("holds JITSI_RECORDING_WEBHOOK_SECRET");
+    expect(result.stderr).not.toContain(TEST_SECRET);
+  });
+
+  it("signs like HMAC-SHA256 for secrets of any length and bytes (RFC 2104's long-key rule included)", async () => {
+    // The app trims each secret of its list, so does the script: these have no surrounding spaces or commas.
+    const secrets = ["k".repeat(64), "k".repeat(65), "6\\%s %x é ü".repeat(20), "a"];
+    for (const secret of secrets) {
+      const hook = await scriptedWebhook([200]);
+      try {
+        const result = await finalize(recordingFolder("recsecret"), finalizeEnv({ APP_WEBHOOK_URL: hook.url, JITSI_RECORDING_WEBHOOK_SECRET: secret }));
+        expect(result.code, result.stderr).toBe(0);
+        const [{ body, signature }] = hook.received;
+        expect(signature, secret).toBe(`sha256=${createHmac("sha256", secret).update(body).digest("hex")}`);
+      } finally {
+        await hook.close();
+      }
+    }
   });
 
   it("refuses to run without its configuration, naming what is missing", async () => {
