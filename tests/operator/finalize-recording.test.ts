@@ -1,6 +1,6 @@
 // jibri/finalize-recording.sh as Jibri runs it: real bash/curl/openssl against the app, a fake upload command, and a scripted webhook server.
 import { createHmac } from "node:crypto";
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../support/app-process";
 import { ROOT, TMP } from "../support/paths";
 import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
-import { processingRecording, recordingRow, run } from "./operator-support";
+import { argvLoggingPath, processingRecording, recordingRow, run } from "./operator-support";
 
 const SCRIPT = join(ROOT, "jibri", "finalize-recording.sh");
 const PUBLIC_BASE = "https://storage.example.com/recordings/";
@@ -73,33 +73,6 @@ async function scriptedWebhook(statuses: number[]): Promise<{ url: string; recei
     received,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
-}
-
-/**
- * A PATH where every command of /usr/bin is a wrapper that appends its name and arguments to ARGV_LOG (and notes
- * when its environment carries the webhook secret), then runs the real command: a log of every process started.
- */
-function argvLoggingPath(): { path: string; log: string } {
-  const dir = mkdtempSync(join(scratch, "argv-path-"));
-  const log = join(dir, "argv.log");
-  writeFileSync(log, "");
-  for (const name of readdirSync("/usr/bin")) {
-    if (!/^[\w.+-]+$/.test(name)) continue;
-    const wrapper = join(dir, name);
-    // Builtins only before the exec, so a wrapper never runs another wrapper.
-    writeFileSync(
-      wrapper,
-      [
-        "#!/bin/bash",
-        `{ printf '%s' ${JSON.stringify(name)}; printf ' %s' "$@"; printf '\\n';`,
-        `  [[ -n "\${JITSI_RECORDING_WEBHOOK_SECRET+set}" ]] && printf 'environment of %s holds JITSI_RECORDING_WEBHOOK_SECRET\\n' ${JSON.stringify(name)}; } >>"$ARGV_LOG"`,
-        `exec /usr/bin/${name} "$@"`,
-        "",
-      ].join("\n"),
-    );
-    chmodSync(wrapper, 0o755);
-  }
-  return { path: dir, log };
 }
 
 const attemptLines = (stderr: string) => stderr.split("\n").filter((line) => / attempt \d+\/\d+: POST /.test(line));
@@ -217,7 +190,7 @@ describe("finalize-recording.sh", () => {
   it("never puts the secret on the command line or in the environment of any process it starts", async () => {
     const id = await processingRecording(stack);
     const dir = recordingFolder(id, "bytes watched by ps");
-    const { path, log } = argvLoggingPath();
+    const { path, log } = argvLoggingPath(scratch);
     // Started by its absolute path: the script's own process is given the secret, what it starts must not be.
     const result = await run("/usr/bin/bash", [SCRIPT, dir], finalizeEnv({ PATH: path, ARGV_LOG: log }));
     expect(result.code, result.stderr).toBe(0);

@@ -1,5 +1,6 @@
 // Runs the operator commands as real child processes and puts a recording in PROCESSING through the real API.
 import { spawn } from "node:child_process";
+import { chmodSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
 import { api } from "../support/http";
@@ -52,4 +53,31 @@ export async function processingRecording(stack: RecordingStack): Promise<string
 
 export async function recordingRow(stack: RecordingStack, id: string) {
   return stack.db.recording.findUniqueOrThrow({ where: { id }, select: { status: true, recordingUrl: true, reason: true, sizeBytes: true } });
+}
+
+/**
+ * A PATH where every command of /usr/bin is a wrapper that appends its name and arguments to ARGV_LOG (and notes
+ * when its environment carries the webhook secret), then runs the real command: a log of every process started.
+ */
+export function argvLoggingPath(scratch: string): { path: string; log: string } {
+  const dir = mkdtempSync(join(scratch, "argv-path-"));
+  const log = join(dir, "argv.log");
+  writeFileSync(log, "");
+  for (const name of readdirSync("/usr/bin")) {
+    if (!/^[\w.+-]+$/.test(name)) continue;
+    const wrapper = join(dir, name);
+    // Builtins only before the exec, so a wrapper never runs another wrapper.
+    writeFileSync(
+      wrapper,
+      [
+        "#!/bin/bash",
+        `{ printf '%s' ${JSON.stringify(name)}; printf ' %s' "$@"; printf '\\n';`,
+        `  [[ -n "\${JITSI_RECORDING_WEBHOOK_SECRET+set}" ]] && printf 'environment of %s holds JITSI_RECORDING_WEBHOOK_SECRET\\n' ${JSON.stringify(name)}; } >>"$ARGV_LOG"`,
+        `exec /usr/bin/${name} "$@"`,
+        "",
+      ].join("\n"),
+    );
+    chmodSync(wrapper, 0o755);
+  }
+  return { path: dir, log };
 }
