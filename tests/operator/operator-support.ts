@@ -17,15 +17,23 @@ export const TSX = join(ROOT, "node_modules", ".bin", "tsx");
  * A value of "" is passed as empty: the app's env reads it as unset, and a developer's ./.env
  * cannot fill it in.
  */
-export function run(command: string, args: string[], env: Record<string, string> = {}, timeoutMs = 25_000): Promise<RunResult> {
+export function run(
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 25_000,
+  /** Written to the command's standard input (which is otherwise closed). */
+  input?: string,
+): Promise<RunResult> {
   // The project's typings make NODE_ENV required in ProcessEnv; leaving it out is the point here.
   const childEnv = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? ROOT, ...env } as unknown as NodeJS.ProcessEnv;
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd: ROOT, env: childEnv, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    if (input !== undefined) child.stdin?.end(input);
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`${command} ${args.join(" ")} ran longer than ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
