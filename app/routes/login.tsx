@@ -1,5 +1,5 @@
 // GET/POST /login: email and password; a failure re-renders the form with the reason, too many failures answer 429.
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AuthorizationError } from "remix-auth";
@@ -70,3 +70,9 @@ export default function LoginPage() {
 }
 
 export const meta: MetaFunction = () => [{ title: "Log in · OptiLearn Live" }];
+
+/** A page answer keeps only the headers named here: the action's Retry-After must reach the browser with its 429. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};

@@ -1,5 +1,5 @@
 // GET/POST /settings/password: change one's password; every other login of the account ends.
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireUser } from "~/auth/guards.server";
@@ -84,3 +84,9 @@ export default function ChangePasswordPage() {
 }
 
 export const meta: MetaFunction = () => [{ title: "Change password · OptiLearn Live" }];
+
+/** A page answer keeps only the headers named here: the action's Retry-After must reach the browser with its 429. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
