@@ -227,6 +227,18 @@ describe("sessions end", () => {
     expect((await postLogin({ email, password: newPassword }, { address: newAddress() })).status).toBe(302);
   });
 
+  it("a cookie of the former cookie-only format, though validly signed, signs nobody in and breaks nothing", async () => {
+    const { createCookieSessionStorage } = await import("@remix-run/node");
+    const former = createCookieSessionStorage({ cookie: { name: "__optilearn_session", secrets: [app.env.SESSION_SECRET] } });
+    const session = await former.getSession();
+    const host = await db.user.findUniqueOrThrow({ where: { email: "host@optilearn.test" } });
+    session.set("userId", { id: host.id });
+    const cookie = (await former.commitSession(session)).split(";")[0];
+    expect((await api(app.url, "/api/live-sessions", { cookie })).status).toBe(401);
+    const page = await fetch(`${app.url}/`, { headers: { Cookie: cookie }, redirect: "manual" });
+    expect(page.status).toBe(302);
+  });
+
   it("/settings/password asks anonymous visitors to log in", async () => {
     const response = await fetch(`${app.url}/settings/password`, { redirect: "manual" });
     expect(response.status).toBe(302);
