@@ -37,13 +37,19 @@ function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
 }
 
+/** Seconds until the key's lock ends, or 0 when it is not locked. */
+export async function lockedFor(key: string, now = new Date()): Promise<number> {
+  const row = await prisma.loginThrottle.findUnique({ where: { key }, select: { lockedUntil: true } });
+  if (!row?.lockedUntil || row.lockedUntil <= now) return 0;
+  return Math.max(1, Math.ceil((row.lockedUntil.getTime() - now.getTime()) / 1000));
+}
+
 /**
- * Counts an attempt before its password is checked, so a burst of parallel requests cannot slip past the limit
- * while the first ones are still hashing; a success gives the attempt back (see releaseAttempt / resetKey).
- * The attempt that reaches the threshold sets the lock at once. Refused while a lock holds, without counting.
- * Every change is a conditional update on the row as read: of two instances racing, one wins and the other re-reads.
+ * Counts one attempt on `key`; the attempt that reaches the threshold sets the lock at once. With refuseWhileLocked,
+ * nothing is counted while a lock holds. Every change is a conditional update on the row as read: of two requests
+ * (or instances) racing, one wins and the other re-reads, so no count is lost and no lock is skipped.
  */
-export async function claimAttempt(key: string, policy: ThrottlePolicy, now = new Date()): Promise<ClaimResult> {
+async function countAttempt(key: string, policy: ThrottlePolicy, now: Date, refuseWhileLocked: boolean): Promise<ClaimResult> {
   for (let race = 0; race < MAX_RACES; race++) {
     const row = await prisma.loginThrottle.findUnique({ where: { key } });
     if (!row) {
@@ -55,13 +61,14 @@ export async function claimAttempt(key: string, policy: ThrottlePolicy, now = ne
       }
       continue;
     }
-    if (row.lockedUntil && row.lockedUntil > now) {
+    if (refuseWhileLocked && row.lockedUntil && row.lockedUntil > now) {
       return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((row.lockedUntil.getTime() - now.getTime()) / 1000)) };
     }
     const windowOver = now.getTime() - row.lastFailureAt.getTime() >= policy.windowMs;
     const failures = (windowOver ? 0 : row.failures) + 1;
     const lockSeconds = lockSecondsAfter(failures, policy);
-    const lockedUntil = lockSeconds > 0 ? new Date(now.getTime() + lockSeconds * 1000) : null;
+    const stillLocked = row.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null;
+    const lockedUntil = lockSeconds > 0 ? new Date(now.getTime() + lockSeconds * 1000) : stillLocked;
     const { count } = await prisma.loginThrottle.updateMany({
       where: { key, failures: row.failures, lastFailureAt: row.lastFailureAt, lockedUntil: row.lockedUntil },
       data: { failures, lastFailureAt: now, lockedUntil },
@@ -72,12 +79,17 @@ export async function claimAttempt(key: string, policy: ThrottlePolicy, now = ne
   return { allowed: false, retryAfterSeconds: 1 };
 }
 
-/** Gives back a counted attempt that turned out not to be a wrong guess, lifting the lock it set, if it set one. */
-export async function releaseAttempt(claim: Claim): Promise<void> {
-  if (claim.lockedUntil) {
-    await prisma.loginThrottle.updateMany({ where: { key: claim.key, lockedUntil: claim.lockedUntil }, data: { lockedUntil: null } });
-  }
-  await prisma.loginThrottle.updateMany({ where: { key: claim.key, failures: { gt: 0 } }, data: { failures: { decrement: 1 } } });
+/**
+ * Counts an attempt before its password is checked, so a burst of parallel requests cannot slip past the limit
+ * while the first ones are still hashing (a success then resets the key). Refused, uncounted, while locked.
+ */
+export function claimAttempt(key: string, policy: ThrottlePolicy, now = new Date()): Promise<ClaimResult> {
+  return countAttempt(key, policy, now, true);
+}
+
+/** Counts a failure after the fact: what a client address is charged, so its successful logins never count. */
+export async function recordFailure(key: string, policy: ThrottlePolicy, now = new Date()): Promise<void> {
+  await countAttempt(key, policy, now, false);
 }
 
 /** Forgets a key's count and lock: an account's counter after its correct password. */

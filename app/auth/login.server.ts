@@ -1,5 +1,5 @@
 // One password login attempt: the rate limits, the password check (constant work for unknown emails) and the rehash.
-import { ACCOUNT_POLICY, ADDRESS_POLICY, accountKey, addressKey, claimAttempt, releaseAttempt, resetKey, type Claim } from "~/auth/login-throttle.server";
+import { ACCOUNT_POLICY, ADDRESS_POLICY, accountKey, addressKey, claimAttempt, lockedFor, recordFailure, resetKey } from "~/auth/login-throttle.server";
 import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, verifyPassword } from "~/auth/password.server";
 import { findUserByEmailWithPassword, replacePasswordHash } from "~/auth/users.server";
 import { logger } from "~/observability/logger.server";
@@ -17,19 +17,17 @@ export async function attemptPasswordLogin(input: {
   now?: Date;
 }): Promise<LoginOutcome> {
   const now = input.now ?? new Date();
-  let addressClaim: Claim | null = null;
-  if (input.clientAddress) {
-    const address = await claimAttempt(addressKey(input.clientAddress), ADDRESS_POLICY, now);
-    if (!address.allowed) {
-      logger.warn("login.throttled", { scope: "address", retryAfterSeconds: address.retryAfterSeconds });
-      return { ok: false, reason: "throttled", retryAfterSeconds: address.retryAfterSeconds };
-    }
-    addressClaim = address.claim;
+  // An address is only checked here and charged after a wrong password: many people behind one school or office
+  // address logging in at once must not lock each other out. The account is charged before the check (see
+  // claimAttempt), so parallel guesses at one account cannot outrun its limit.
+  const address = input.clientAddress ? addressKey(input.clientAddress) : null;
+  const addressWait = address ? await lockedFor(address, now) : 0;
+  if (addressWait > 0) {
+    logger.warn("login.throttled", { scope: "address", retryAfterSeconds: addressWait });
+    return { ok: false, reason: "throttled", retryAfterSeconds: addressWait };
   }
   const account = await claimAttempt(accountKey(input.email), ACCOUNT_POLICY, now);
   if (!account.allowed) {
-    // No password was checked, so this was no guess from that address.
-    if (addressClaim) await releaseAttempt(addressClaim);
     logger.warn("login.throttled", { scope: "account", retryAfterSeconds: account.retryAfterSeconds });
     return { ok: false, reason: "throttled", retryAfterSeconds: account.retryAfterSeconds };
   }
@@ -38,12 +36,12 @@ export async function attemptPasswordLogin(input: {
   // Verify against a hash even for unknown emails, so response time does not reveal which accounts exist.
   const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
   if (!user || !ok) {
+    if (address) await recordFailure(address, ADDRESS_POLICY, now);
     logger.info("login.failed", { clientAddress: input.clientAddress });
     return { ok: false, reason: "invalid" };
   }
 
   await resetKey(account.claim.key);
-  if (addressClaim) await releaseAttempt(addressClaim);
   if (needsRehash(user.passwordHash)) {
     // The password is at hand only now: store it under today's cost, unless it changed meanwhile.
     await replacePasswordHash(user.id, user.passwordHash, await hashPassword(input.password));

@@ -62,18 +62,21 @@ describe("login throttle", () => {
     expect(row.lockedUntil).toEqual(at(32));
   });
 
-  it("gives an attempt back on success, lifting the lock it set; a reset forgets the key", async () => {
-    const key = newKey();
-    const { claimAttempt, releaseAttempt, resetKey, ACCOUNT_POLICY } = throttle;
-    for (let i = 0; i < 4; i++) await claimAttempt(key, ACCOUNT_POLICY, at(i));
-    const fifth = await claimAttempt(key, ACCOUNT_POLICY, at(4));
-    if (!fifth.allowed) throw new Error("the fifth attempt should be allowed");
-    await releaseAttempt(fifth.claim);
-    const row = await prisma.loginThrottle.findUniqueOrThrow({ where: { key } });
-    expect(row).toMatchObject({ failures: 4, lockedUntil: null });
-    expect((await claimAttempt(key, ACCOUNT_POLICY, at(5))).allowed).toBe(true);
+  it("charges an address after the fact: failures lock it at 20, lockedFor reports the wait, a reset forgets the key", async () => {
+    const key = `address:192.0.2.${++keyCounter % 250}-${Date.now()}`;
+    const { recordFailure, lockedFor, resetKey, ADDRESS_POLICY } = throttle;
+    for (let i = 0; i < 19; i++) await recordFailure(key, ADDRESS_POLICY, at(i));
+    expect(await lockedFor(key, at(19))).toBe(0);
+    await recordFailure(key, ADDRESS_POLICY, at(19));
+    expect(await lockedFor(key, at(19))).toBe(32);
+    expect(await lockedFor(key, at(50))).toBe(1);
+    expect(await lockedFor(key, at(51))).toBe(0);
+    // A failure counted while locked (a race with the lock) still counts and lengthens it.
+    await recordFailure(key, ADDRESS_POLICY, at(20));
+    expect(await lockedFor(key, at(20))).toBe(64);
 
     await resetKey(key);
     expect(await prisma.loginThrottle.findUnique({ where: { key } })).toBeNull();
+    expect(await lockedFor(key, at(20))).toBe(0);
   });
 });
