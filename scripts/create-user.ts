@@ -1,7 +1,8 @@
 // `npm run user:create`: adds an account (e.g. the first admin of a real deployment); the password comes from a prompt or stdin, never argv.
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { NEW_PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, hashPassword } from "~/auth/password.server";
+import { NEW_PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from "~/auth/password-rules";
+import { hashPassword } from "~/auth/password.server";
 import { ROLES } from "~/auth/roles";
 import { loadDotEnv } from "~/config/dotenv.server";
 import { createPrismaClient } from "~/db/create-prisma-client.server";

@@ -4,7 +4,7 @@ import { FormStrategy } from "remix-auth-form";
 import { z } from "zod";
 import { clientAddress } from "~/auth/client-address.server";
 import { attemptPasswordLogin } from "~/auth/login.server";
-import { PASSWORD_MAX_LENGTH } from "~/auth/password.server";
+import { PASSWORD_MAX_LENGTH } from "~/auth/password-rules";
 import { SESSION_USER_KEY, sessionStorage } from "~/auth/session.server";
 
 export type SessionUser = { id: string };

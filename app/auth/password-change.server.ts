@@ -1,7 +1,8 @@
 // Changing one's password: the current one must be right, the new one long enough, and every other login ends.
 import { z } from "zod";
 import { ACCOUNT_POLICY, accountKey, claimAttempt, resetKey } from "~/auth/login-throttle.server";
-import { hashPassword, NEW_PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH, verifyPassword } from "~/auth/password.server";
+import { NEW_PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from "~/auth/password-rules";
+import { hashPassword, verifyPassword } from "~/auth/password.server";
 import { endAllUserSessions } from "~/auth/session.server";
 import { findUserPasswordHash, replacePasswordHash } from "~/auth/users.server";
 import { logger } from "~/observability/logger.server";

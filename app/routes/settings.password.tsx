@@ -4,7 +4,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireUser } from "~/auth/guards.server";
 import { changePassword, passwordChangeSchema } from "~/auth/password-change.server";
-import { NEW_PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from "~/auth/password.server";
+import { NEW_PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from "~/auth/password-rules";
 import { startUserSession } from "~/auth/session.server";
 import { isCrossSiteRequest } from "~/http/same-origin.server";
 
@@ -47,7 +47,8 @@ export default function ChangePasswordPage() {
           Your password was changed. You were signed out on every other device.
         </p>
       ) : null}
-      <Form method="post" className="stack">
+      {/* A new key after a change empties the fields the browser would otherwise keep. */}
+      <Form method="post" className="stack" key={changed ? "changed" : "change"}>
         <label className="field">
           <span>Current password</span>
           <input

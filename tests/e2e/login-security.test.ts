@@ -2,8 +2,8 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type AppProcess } from "../support/app-process";
-import { launchBrowser, newUserPage, screenshot } from "../support/browser";
-import { DEMO_PASSWORD } from "../support/http";
+import { launchBrowser, logIn, newUserPage, screenshot } from "../support/browser";
+import { api, DEMO_PASSWORD } from "../support/http";
 
 let app: AppProcess;
 let browser: Browser;
@@ -58,5 +58,32 @@ describe("login in Chromium", () => {
     await expect.poll(() => page.getByRole("status").textContent()).toMatch(/Too many failed attempts\. Try again in \d+ seconds\./);
     await screenshot(page, "login-locked");
     await context.close();
+  });
+
+  it("changing the password through the form signs out the other browser and keeps this one signed in", async () => {
+    const mine = await newUserPage(browser, app.url);
+    const other = await newUserPage(browser, app.url);
+    await logIn(mine.page, "student3@optilearn.test");
+    await logIn(other.page, "student3@optilearn.test");
+
+    await mine.page.goto("/settings/password");
+    await mine.page.getByLabel("Current password").fill(DEMO_PASSWORD);
+    await mine.page.getByLabel("New password").fill("a sturdy new passphrase");
+    await Promise.all([mine.page.waitForURL(/changed=1/), mine.page.getByRole("button", { name: "Change password" }).click()]);
+    await expect.poll(() => mine.page.getByRole("status").textContent()).toContain("Your password was changed.");
+    // The hint survives hydration: its number comes from a module the browser bundle has too.
+    await expect.poll(() => mine.page.getByText("At least 12 characters.").isVisible()).toBe(true);
+    expect(await mine.page.getByLabel("New password").inputValue()).toBe("");
+    await screenshot(mine.page, "password-changed");
+
+    const cookieOf = async (user: typeof mine) => {
+      const cookie = (await user.context.cookies()).find((c) => c.name === "__optilearn_session");
+      return `${cookie?.name}=${cookie?.value}`;
+    };
+    expect((await api(app.url, "/api/live-sessions", { cookie: await cookieOf(mine) })).status).toBe(200);
+    expect((await api(app.url, "/api/live-sessions", { cookie: await cookieOf(other) })).status).toBe(401);
+    await other.page.goto("/");
+    await expect.poll(() => new URL(other.page.url()).pathname).toBe("/login");
+    await Promise.all([mine.context.close(), other.context.close()]);
   });
 });
