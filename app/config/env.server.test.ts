@@ -13,7 +13,7 @@ function problemsOf(raw: Record<string, string>): string[] {
 }
 
 describe("parseEnv", () => {
-  it("applies the contract's defaults", () => {
+  it("applies the defaults documented in docs/recording-api.md", () => {
     const env = parseEnv({});
     expect(env.DATABASE_URL).toBe("file:./data/optilearn.db");
     expect(env.APP_URL).toBe("http://localhost:3000");

@@ -1,7 +1,7 @@
 // The one place that reads process.env: validated once, frozen, and explained when wrong.
 import { z } from "zod";
+import { DEFAULT_DATABASE_URL, isPostgresUrl } from "~/config/database-url.server";
 import { loadDotEnv } from "~/config/dotenv.server";
-import { DEFAULT_DATABASE_URL } from "~/db/driver-adapter.server";
 
 const blankAsUnset = (value: unknown) =>
   typeof value === "string" && value.trim() === "" ? undefined : value;
@@ -29,19 +29,18 @@ const secretList = z.preprocess(
 const positiveSeconds = (fallback: number) =>
   z.preprocess(blankAsUnset, z.coerce.number().positive("must be a positive number of seconds").default(fallback));
 
+const databaseUrl = z.preprocess(
+  blankAsUnset,
+  z
+    .string()
+    .trim()
+    .refine((value) => value.startsWith("file:") || isPostgresUrl(value), "must be file:<path> (embedded SQLite) or postgresql://…")
+    .default(DEFAULT_DATABASE_URL),
+);
+
 const envSchema = z.object({
   NODE_ENV: z.preprocess(blankAsUnset, z.enum(["development", "production", "test"]).default("development")),
-  DATABASE_URL: z.preprocess(
-    blankAsUnset,
-    z
-      .string()
-      .trim()
-      .refine(
-        (value) => value.startsWith("file:") || /^postgres(ql)?:\/\//.test(value),
-        "must be file:<path> (embedded SQLite) or postgresql://…",
-      )
-      .default(DEFAULT_DATABASE_URL),
-  ),
+  DATABASE_URL: databaseUrl,
   SESSION_SECRET: secretList,
   APP_URL: z.preprocess(blankAsUnset, httpUrl.default("http://localhost:3000")),
   PORT: z.preprocess(blankAsUnset, z.coerce.number().int().min(1).max(65535).default(3000)),
@@ -53,7 +52,7 @@ const envSchema = z.object({
   RECORDING_PROCESSING_TIMEOUT_SECONDS: positiveSeconds(7200),
   /** How long one startService / stopService / health call may take. */
   JITSI_RECORDING_API_TIMEOUT_SECONDS: positiveSeconds(15),
-  /** How often an idle event stream sends a heartbeat comment (the contract asks for at most 25 s). */
+  /** How often an idle event stream sends a heartbeat comment (docs/recording-api.md promises one at least every 25 s). */
   SSE_HEARTBEAT_SECONDS: z.preprocess(blankAsUnset, z.coerce.number().positive().max(25, "must be at most 25 seconds").default(15)),
   /** How often each instance's watchdog sweeps for overdue recordings. */
   RECORDING_WATCHDOG_INTERVAL_SECONDS: positiveSeconds(15),
@@ -100,4 +99,12 @@ export function getEnv(): AppEnv {
   if (!cached) loadDotEnv();
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+/** DATABASE_URL alone, checked like the rest: for tools (setup, migrations) that need no other setting. */
+export function getDatabaseUrl(): string {
+  loadDotEnv();
+  const result = databaseUrl.safeParse(process.env.DATABASE_URL);
+  if (!result.success) throw new InvalidEnvironmentError(result.error.issues.map((issue) => `DATABASE_URL: ${issue.message}`));
+  return result.data;
 }

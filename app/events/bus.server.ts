@@ -4,7 +4,7 @@ import { databaseProvider } from "~/db/driver-adapter.server";
 import { changeLogReader } from "~/events/change-log-reader.server";
 import { EventBus, InProcessTransport, type EventTransport } from "~/events/event-bus.server";
 import { PostgresTransport } from "~/events/postgres-transport.server";
-import { lazySingleton } from "~/lib/lazy-singleton.server";
+import { existingSingleton, lazySingleton } from "~/lib/lazy-singleton.server";
 
 function createTransport(): EventTransport {
   const { DATABASE_URL } = getEnv();
@@ -26,3 +26,9 @@ export const eventBus = {
   onUserNotification: (...args: Parameters<EventBus["onUserNotification"]>) => bus().onUserNotification(...args),
   listenerCount: () => bus().listenerCount(),
 };
+
+/** At shutdown: stops the transport (on PostgreSQL, its LISTEN connection and NOTIFY pool) if the bus was ever used. */
+export async function closeEventBus(): Promise<void> {
+  const created = existingSingleton<EventBus>("event-bus");
+  await created?.close();
+}
