@@ -32,7 +32,7 @@ function buildExclusively() {
 }
 
 function setUpDatabase(databaseUrl: string) {
-  run(join(ROOT, "node_modules", ".bin", "tsx"), ["scripts/setup.ts"], { DATABASE_URL: databaseUrl, OPTILEARN_SETUP_QUIET: "1" });
+  run(join(ROOT, "node_modules", ".bin", "tsx"), ["scripts/setup.ts", "--quiet"], { DATABASE_URL: databaseUrl });
 }
 
 /** Drops this run's PostgreSQL databases (the template and every copy made from it). */
