@@ -156,11 +156,15 @@ function waitForDrain(res: ServerResponse): Promise<void> {
   });
 }
 
-/**
- * Writes a Response out, body chunk by chunk with back-pressure; stops reading the body when the client goes away.
- * Returns the body bytes written.
- */
-export async function sendFetchResponse(res: ServerResponse, response: Response, options: { head: boolean }): Promise<number> {
+/** Body bytes written so far, kept up to date while a long answer (an event stream) is still being sent. */
+export type ByteCount = { bytes: number };
+
+/** Writes a Response out, body chunk by chunk with back-pressure; stops reading the body when the client goes away. */
+export async function sendFetchResponse(
+  res: ServerResponse,
+  response: Response,
+  options: { head: boolean; sent: ByteCount },
+): Promise<void> {
   res.statusCode = response.status;
   for (const [name, value] of response.headers) {
     if (name !== "set-cookie") res.setHeader(name, value);
@@ -171,7 +175,7 @@ export async function sendFetchResponse(res: ServerResponse, response: Response,
   if (!response.body || options.head || NO_BODY_STATUS.has(response.status)) {
     res.end();
     await response.body?.cancel().catch(() => undefined);
-    return 0;
+    return;
   }
   // Event streams and other slow bodies: the client sees the status and headers at once.
   res.flushHeaders();
@@ -179,17 +183,15 @@ export async function sendFetchResponse(res: ServerResponse, response: Response,
   const reader = response.body.getReader();
   const stopReading = () => void reader.cancel().catch(() => undefined);
   res.once("close", stopReading);
-  let bytes = 0;
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      if (res.destroyed) return bytes;
-      bytes += value.byteLength;
+      if (res.destroyed) return;
+      options.sent.bytes += value.byteLength;
       if (!res.write(value)) await waitForDrain(res);
     }
     res.end();
-    return bytes;
   } catch (error) {
     // The body failed half-way: end the connection so the client cannot take a cut body for a whole one.
     res.destroy(error instanceof Error ? error : new Error(String(error)));

@@ -76,7 +76,7 @@ export async function startProductionServer(build: ServerBuild, options: { handl
     const path = url?.pathname ?? "(unreadable)";
     const api = url ? isApiPath(url.pathname) : false;
     const exchange: Exchange = { abort: new AbortController(), stream: false };
-    let bytes = 0;
+    const sent = { bytes: 0 };
     open.add(exchange);
     res.once("close", () => {
       open.delete(exchange);
@@ -88,7 +88,7 @@ export async function startProductionServer(build: ServerBuild, options: { handl
         path,
         status: res.statusCode,
         durationMs: Math.round(performance.now() - started),
-        bytes,
+        bytes: sent.bytes,
         ...(exchange.stream ? { stream: true as const } : {}),
         ...(aborted ? { aborted: true as const } : {}),
       });
@@ -99,7 +99,7 @@ export async function startProductionServer(build: ServerBuild, options: { handl
       exchange.stream = (response.headers.get("Content-Type") ?? "").startsWith("text/event-stream");
       if (exchange.stream && closing) exchange.abort.abort();
       res.once("finish", () => discardUnreadBody(req, { closeAfter: options.refusedBody ?? false }));
-      bytes += await sendFetchResponse(res, response, { head: method === "HEAD" });
+      await sendFetchResponse(res, response, { head: method === "HEAD", sent });
     };
 
     try {
@@ -107,11 +107,7 @@ export async function startProductionServer(build: ServerBuild, options: { handl
       if (!url) return await send(badRequestTarget());
 
       if (!api && (method === "GET" || method === "HEAD")) {
-        const outcome = await serveStatic(req, res, url.pathname);
-        if (outcome.served) {
-          bytes += outcome.bytes;
-          return;
-        }
+        if ((await serveStatic(req, res, url.pathname, sent)).served) return;
       }
 
       // Pages: a form posted from another site is refused here (API routes answer 403 cross_origin themselves).

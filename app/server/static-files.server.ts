@@ -3,6 +3,7 @@ import { createReadStream } from "node:fs";
 import { realpath, stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, sep } from "node:path";
+import type { ByteCount } from "~/server/http-bridge.server";
 
 const CONTENT_TYPES: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",
@@ -40,7 +41,7 @@ export type StaticRoot = {
   exclusive: boolean;
 };
 
-export type StaticOutcome = { served: false } | { served: true; status: number; bytes: number };
+export type StaticOutcome = { served: boolean };
 
 /**
  * The file a URL path names inside `dir`, or null. Refuses anything that could leave the folder or reach a hidden
@@ -71,7 +72,12 @@ export async function resolveStaticFile(dir: string, relativeUrlPath: string): P
 }
 
 export function createStaticFiles(roots: StaticRoot[]) {
-  return async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<StaticOutcome> {
+  return async function serveStatic(
+    req: IncomingMessage,
+    res: ServerResponse,
+    pathname: string,
+    sent: ByteCount,
+  ): Promise<StaticOutcome> {
     const root = roots.find((candidate) => pathname.startsWith(candidate.urlPrefix));
     if (!root) return { served: false };
     const found = await resolveStaticFile(root.dir, pathname.slice(root.urlPrefix.length));
@@ -84,8 +90,9 @@ export function createStaticFiles(roots: StaticRoot[]) {
         "Cache-Control": "no-store",
         "X-Content-Type-Options": "nosniff",
       });
+      if (req.method !== "HEAD") sent.bytes += Buffer.byteLength(body);
       res.end(req.method === "HEAD" ? undefined : body);
-      return { served: true, status: 404, bytes: req.method === "HEAD" ? 0 : Buffer.byteLength(body) };
+      return { served: true };
     }
 
     const etag = `W/"${found.size.toString(16)}-${Math.floor(found.mtime.getTime() / 1000).toString(16)}"`;
@@ -100,12 +107,12 @@ export function createStaticFiles(roots: StaticRoot[]) {
     if (ifNoneMatch && ifNoneMatch.split(",").some((tag) => tag.trim() === etag || tag.trim() === "*")) {
       res.writeHead(304, headers);
       res.end();
-      return { served: true, status: 304, bytes: 0 };
+      return { served: true };
     }
     res.writeHead(200, { ...headers, "Content-Length": found.size });
     if (req.method === "HEAD") {
       res.end();
-      return { served: true, status: 200, bytes: 0 };
+      return { served: true };
     }
     await new Promise<void>((resolve) => {
       const file = createReadStream(found.file);
@@ -118,8 +125,9 @@ export function createStaticFiles(roots: StaticRoot[]) {
         file.destroy();
         resolve();
       });
+      file.on("data", (chunk) => (sent.bytes += chunk.length));
       file.pipe(res);
     });
-    return { served: true, status: 200, bytes: found.size };
+    return { served: true };
   };
 }
