@@ -40,7 +40,10 @@ export default function handleRequest(
           responseHeaders.set("Referrer-Policy", "same-origin");
           responseHeaders.set("X-Frame-Options", "DENY");
           resolve(
-            new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }),
+            new Response(createReadableStreamFromReadable(body), {
+              headers: responseHeaders,
+              status: responseStatusCode,
+            }),
           );
           pipe(body);
         },
@@ -50,7 +53,8 @@ export default function handleRequest(
         onError(error: unknown) {
           responseStatusCode = 500;
           // Before the shell, onShellError rejects and Remix reports it through handleError.
-          if (shellRendered) logger.error("http.render_error", { path: new URL(request.url).pathname, error: describeError(error) });
+          if (shellRendered)
+            logger.error("http.render_error", { path: new URL(request.url).pathname, error: describeError(error) });
         },
       },
     );
@@ -64,11 +68,19 @@ export const handleError: HandleErrorFunction = (error, { request }) => {
   // A method a route does not serve, an unknown path: the client's mistake, answered as such, not a server error.
   if (isRouteErrorResponse(error) && error.status < 500) return;
   // The production server answers 413 for a body that outgrew its limit while the app read it.
-  if (error instanceof RequestBodyTooLargeError || (error instanceof Error && error.cause instanceof RequestBodyTooLargeError)) return;
+  if (
+    error instanceof RequestBodyTooLargeError ||
+    (error instanceof Error && error.cause instanceof RequestBodyTooLargeError)
+  )
+    return;
   const path = new URL(request.url).pathname;
   // Remix's own guard refuses cross-site form posts to pages before any action runs.
   if (error instanceof Error && /does not match `origin` header/.test(error.message)) {
-    logger.warn("http.cross_site_post_refused", { method: request.method, path, origin: request.headers.get("Origin") });
+    logger.warn("http.cross_site_post_refused", {
+      method: request.method,
+      path,
+      origin: request.headers.get("Origin"),
+    });
     return;
   }
   logger.error("http.unhandled_error", { method: request.method, path, error: describeError(error) });

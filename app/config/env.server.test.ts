@@ -34,12 +34,19 @@ describe("parseEnv", () => {
   });
 
   it("prefers an explicit recording API URL", () => {
-    const env = parseEnv({ JITSI_MEET_URL: "https://meet.example.com", JITSI_RECORDING_API_URL: "https://jibri.internal:2222/api" });
+    const env = parseEnv({
+      JITSI_MEET_URL: "https://meet.example.com",
+      JITSI_RECORDING_API_URL: "https://jibri.internal:2222/api",
+    });
     expect(env.recordingApiUrl).toBe("https://jibri.internal:2222/api");
   });
 
   it("splits rotated secrets and treats blank values as unset", () => {
-    const env = parseEnv({ JITSI_RECORDING_WEBHOOK_SECRET: " new , old ", JITSI_RECORDING_API_TOKEN: "  ", SESSION_SECRET: "a,b" });
+    const env = parseEnv({
+      JITSI_RECORDING_WEBHOOK_SECRET: " new , old ",
+      JITSI_RECORDING_API_TOKEN: "  ",
+      SESSION_SECRET: "a,b",
+    });
     expect(env.JITSI_RECORDING_WEBHOOK_SECRET).toEqual(["new", "old"]);
     expect(env.JITSI_RECORDING_API_TOKEN).toBeUndefined();
     expect(env.SESSION_SECRET).toEqual(["a", "b"]);
@@ -60,7 +67,9 @@ describe("parseEnv", () => {
   });
 
   it("requires SESSION_SECRET in production only", () => {
-    expect(problemsOf({ NODE_ENV: "production" })).toEqual([expect.stringMatching(/^SESSION_SECRET: required in production/)]);
+    expect(problemsOf({ NODE_ENV: "production" })).toEqual([
+      expect.stringMatching(/^SESSION_SECRET: required in production/),
+    ]);
     expect(problemsOf({ NODE_ENV: "production", SESSION_SECRET: "s" })).toEqual([]);
   });
 });

@@ -3,8 +3,7 @@ import { z } from "zod";
 import { DEFAULT_DATABASE_URL, isPostgresUrl } from "~/config/database-url.server";
 import { loadDotEnv } from "~/config/dotenv.server";
 
-const blankAsUnset = (value: unknown) =>
-  typeof value === "string" && value.trim() === "" ? undefined : value;
+const blankAsUnset = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
 
 const optionalString = z.preprocess(blankAsUnset, z.string().trim().min(1).optional());
 
@@ -21,7 +20,12 @@ const secretList = z.preprocess(
   blankAsUnset,
   z
     .string()
-    .transform((value) => value.split(",").map((s) => s.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .refine((list) => list.length > 0, "must hold at least one non-empty secret")
     .optional(),
 );
@@ -34,7 +38,10 @@ const databaseUrl = z.preprocess(
   z
     .string()
     .trim()
-    .refine((value) => value.startsWith("file:") || isPostgresUrl(value), "must be file:<path> (embedded SQLite) or postgresql://…")
+    .refine(
+      (value) => value.startsWith("file:") || isPostgresUrl(value),
+      "must be file:<path> (embedded SQLite) or postgresql://…",
+    )
     .default(DEFAULT_DATABASE_URL),
 );
 
@@ -53,7 +60,10 @@ const envSchema = z.object({
   /** How long one startService / stopService / health call may take. */
   JITSI_RECORDING_API_TIMEOUT_SECONDS: positiveSeconds(15),
   /** How often an idle event stream sends a heartbeat comment (docs/recording-api.md promises one at least every 25 s). */
-  SSE_HEARTBEAT_SECONDS: z.preprocess(blankAsUnset, z.coerce.number().positive().max(25, "must be at most 25 seconds").default(15)),
+  SSE_HEARTBEAT_SECONDS: z.preprocess(
+    blankAsUnset,
+    z.coerce.number().positive().max(25, "must be at most 25 seconds").default(15),
+  ),
   /** How often each instance's watchdog sweeps for overdue recordings. */
   RECORDING_WATCHDOG_INTERVAL_SECONDS: positiveSeconds(15),
 });
@@ -76,9 +86,7 @@ export class InvalidEnvironmentError extends Error {
 export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
   const result = envSchema.safeParse(raw);
   if (!result.success) {
-    throw new InvalidEnvironmentError(
-      result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`),
-    );
+    throw new InvalidEnvironmentError(result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
   }
   const env = result.data;
   if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
@@ -105,6 +113,7 @@ export function getEnv(): AppEnv {
 export function getDatabaseUrl(): string {
   loadDotEnv();
   const result = databaseUrl.safeParse(process.env.DATABASE_URL);
-  if (!result.success) throw new InvalidEnvironmentError(result.error.issues.map((issue) => `DATABASE_URL: ${issue.message}`));
+  if (!result.success)
+    throw new InvalidEnvironmentError(result.error.issues.map((issue) => `DATABASE_URL: ${issue.message}`));
   return result.data;
 }

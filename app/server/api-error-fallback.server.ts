@@ -44,10 +44,16 @@ export function createApiErrorFallback(build: ServerBuild) {
     const wrongMethod =
       response.status === 405 || (response.status === 400 && allow !== "" && !allow.split(", ").includes(method));
     if (wrongMethod) {
-      return errorResponse(405, "method_not_allowed", `This endpoint does not accept ${method}.`, allow ? { Allow: allow } : {});
+      return errorResponse(
+        405,
+        "method_not_allowed",
+        `This endpoint does not accept ${method}.`,
+        allow ? { Allow: allow } : {},
+      );
     }
     if (response.status === 404) return errorResponse(404, "not_found", "There is nothing at this address.");
-    if (response.status < 500) return errorResponse(response.status, "bad_request", "The request could not be understood.");
+    if (response.status < 500)
+      return errorResponse(response.status, "bad_request", "The request could not be understood.");
     return errorResponse(500, "internal_error", "Something went wrong on our side. Please try again.");
   };
 }

@@ -50,7 +50,10 @@ type Exchange = {
   stream: boolean;
 };
 
-export async function startProductionServer(build: ServerBuild, options: { handleSignals?: boolean } = {}): Promise<ProductionServer> {
+export async function startProductionServer(
+  build: ServerBuild,
+  options: { handleSignals?: boolean } = {},
+): Promise<ProductionServer> {
   const env = getEnv();
   const handleRemixRequest = createRequestHandler(build, env.NODE_ENV);
   const withApiErrorShape = createApiErrorFallback(build);
@@ -130,7 +133,9 @@ export async function startProductionServer(build: ServerBuild, options: { handl
         body = requestBody(req, MAX_REQUEST_BODY_BYTES);
       }
 
-      let response = await handleRemixRequest(toFetchRequest(req, url, exchange.abort.signal, body?.stream, overrideHeaders));
+      let response = await handleRemixRequest(
+        toFetchRequest(req, url, exchange.abort.signal, body?.stream, overrideHeaders),
+      );
       if (body?.overflowed) {
         // A body without a declared length outgrew the limit while the app read it: whatever the app answered, this is the answer.
         await response.body?.cancel().catch(() => undefined);
@@ -157,9 +162,17 @@ export async function startProductionServer(build: ServerBuild, options: { handl
   await new Promise<void>((resolveListening, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "EADDRINUSE") {
-        reject(new ServerStartError(`Port ${port} is already in use. Stop the process that holds it, or set PORT to a free port.`));
+        reject(
+          new ServerStartError(
+            `Port ${port} is already in use. Stop the process that holds it, or set PORT to a free port.`,
+          ),
+        );
       } else if (error.code === "EACCES") {
-        reject(new ServerStartError(`Port ${port} needs privileges this process does not have. Set PORT to a port above 1023.`));
+        reject(
+          new ServerStartError(
+            `Port ${port} needs privileges this process does not have. Set PORT to a port above 1023.`,
+          ),
+        );
       } else reject(error);
     });
     server.listen(port, () => resolveListening());

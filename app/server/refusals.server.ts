@@ -6,7 +6,12 @@ function escapeHtml(text: string): string {
 }
 
 /** A self-contained page: it must work when the app itself is what refused. */
-export function plainPage(status: number, title: string, message: string, headers: Record<string, string> = {}): Response {
+export function plainPage(
+  status: number,
+  title: string,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
   const html = `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)} · OptiLearn Live</title>
@@ -31,7 +36,11 @@ export function bodyTooLarge(api: boolean, limitBytes: number): Response {
 }
 
 export function crossSitePost(): Response {
-  return plainPage(403, "Refused", "This form was sent from another site, so it was refused. Open the page here and send it again.");
+  return plainPage(
+    403,
+    "Refused",
+    "This form was sent from another site, so it was refused. Open the page here and send it again.",
+  );
 }
 
 export function shuttingDown(api: boolean): Response {

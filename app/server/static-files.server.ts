@@ -47,7 +47,10 @@ export type StaticOutcome = { served: boolean };
  * The file a URL path names inside `dir`, or null. Refuses anything that could leave the folder or reach a hidden
  * file: encoded or plain `..`, backslashes, NUL bytes, dot-segments, and symbolic links that point outside.
  */
-export async function resolveStaticFile(dir: string, relativeUrlPath: string): Promise<{ file: string; size: number; mtime: Date } | null> {
+export async function resolveStaticFile(
+  dir: string,
+  relativeUrlPath: string,
+): Promise<{ file: string; size: number; mtime: Date } | null> {
   let decoded: string;
   try {
     decoded = decodeURIComponent(relativeUrlPath);

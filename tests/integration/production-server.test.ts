@@ -25,22 +25,31 @@ type RawAnswer = { status: number; headers: IncomingHttpHeaders; body: Buffer };
 function rawRequest(
   url: string,
   path: string,
-  options: { method?: string; headers?: Record<string, string | number>; bodyBytes?: number; declareLength?: boolean } = {},
+  options: {
+    method?: string;
+    headers?: Record<string, string | number>;
+    bodyBytes?: number;
+    declareLength?: boolean;
+  } = {},
 ): Promise<RawAnswer> {
   const { port, hostname } = new URL(url);
   return new Promise((resolve, reject) => {
     const headers = { ...options.headers };
-    if (options.bodyBytes !== undefined && options.declareLength !== false) headers["Content-Length"] = options.bodyBytes;
+    if (options.bodyBytes !== undefined && options.declareLength !== false)
+      headers["Content-Length"] = options.bodyBytes;
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const request = httpRequest({ host: hostname, port, path, method: options.method ?? "GET", headers, agent }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => {
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) });
-        agent.destroy();
-      });
-      response.on("error", reject);
-    });
+    const request = httpRequest(
+      { host: hostname, port, path, method: options.method ?? "GET", headers, agent },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => {
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) });
+          agent.destroy();
+        });
+        response.on("error", reject);
+      },
+    );
     let answered = false;
     request.on("response", () => (answered = true));
     // The server may close the connection while the rest of a refused body is still being written.
@@ -188,10 +197,19 @@ describe("one JSON log line per request", () => {
     const body = await response.arrayBuffer();
     await fetch(`${app.url}/api/no-such-endpoint?token=${secret}`).then((r) => r.arrayBuffer());
 
-    await waitFor(async () => requestLines(app), (lines) => lines.some((line) => line.path === "/api/no-such-endpoint"));
+    await waitFor(
+      async () => requestLines(app),
+      (lines) => lines.some((line) => line.path === "/api/no-such-endpoint"),
+    );
     const lines = requestLines(app);
     const robots = lines.find((line) => line.path === "/robots.txt");
-    expect(robots).toMatchObject({ method: "GET", status: 200, bytes: body.byteLength, level: "info", event: "http.request" });
+    expect(robots).toMatchObject({
+      method: "GET",
+      status: 200,
+      bytes: body.byteLength,
+      level: "info",
+      event: "http.request",
+    });
     expect(typeof robots?.durationMs).toBe("number");
     expect(new Date(String(robots?.at)).toString()).not.toBe("Invalid Date");
     expect(lines.find((line) => line.path === "/api/no-such-endpoint")).toMatchObject({ method: "GET", status: 404 });
@@ -205,7 +223,10 @@ describe("one JSON log line per request", () => {
     await sleep(400);
     expect(requestLines(app).some((line) => line.path === "/api/notifications/events")).toBe(false);
     stream.close();
-    await waitFor(async () => requestLines(app), (lines) => lines.some((line) => line.path === "/api/notifications/events"));
+    await waitFor(
+      async () => requestLines(app),
+      (lines) => lines.some((line) => line.path === "/api/notifications/events"),
+    );
     const line = requestLines(app).find((l) => l.path === "/api/notifications/events");
     expect(line).toMatchObject({ method: "GET", status: 200, stream: true, aborted: true });
     expect(Number(line?.durationMs)).toBeGreaterThanOrEqual(400);
@@ -259,7 +280,9 @@ describe("request bodies over the limit", () => {
       bodyBytes: 2 * 1024 * 1024,
     });
     expect(answer.status).toBe(413);
-    expect(JSON.parse(answer.body.toString())).toEqual({ error: { code: "payload_too_large", message: expect.any(String) } });
+    expect(JSON.parse(answer.body.toString())).toEqual({
+      error: { code: "payload_too_large", message: expect.any(String) },
+    });
   });
 
   it("leaves the webhook's own 64 KiB check in charge, so a large delivery is still recorded", async () => {
@@ -320,7 +343,9 @@ describe("cross-site form posts to pages", () => {
         },
         (response) => {
           response.resume();
-          response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.alloc(0) }));
+          response.on("end", () =>
+            resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.alloc(0) }),
+          );
         },
       );
       request.on("error", reject);
@@ -333,7 +358,11 @@ describe("cross-site form posts to pages", () => {
   it("leaves API routes their own JSON refusal", async () => {
     const cookie = await login(app.url, ACCOUNTS.host);
     const id = (await api(app.url, "/api/live-sessions", { cookie })).body[0].id as string;
-    const refused = await api(app.url, `${recordingPath(id)}/start`, { method: "POST", cookie, origin: "https://evil.example" });
+    const refused = await api(app.url, `${recordingPath(id)}/start`, {
+      method: "POST",
+      cookie,
+      origin: "https://evil.example",
+    });
     expectApiError(refused, 403, "cross_origin");
   });
 });
@@ -378,7 +407,13 @@ describe("the port", () => {
     try {
       const child = spawn(process.execPath, [SERVE_SCRIPT, SERVER_BUILD], {
         cwd: ROOT,
-        env: { PATH: process.env.PATH, NODE_ENV: "production", SESSION_SECRET: "s", PORT: String(port), DATABASE_URL: app.env.DATABASE_URL },
+        env: {
+          PATH: process.env.PATH,
+          NODE_ENV: "production",
+          SESSION_SECRET: "s",
+          PORT: String(port),
+          DATABASE_URL: app.env.DATABASE_URL,
+        },
         stdio: ["ignore", "pipe", "pipe"],
       });
       let output = "";
@@ -424,7 +459,10 @@ describe("shutdown", () => {
     if (testDatabase().provider === "postgresql") {
       const name = new URL(own.env.DATABASE_URL).pathname.slice(1);
       const left = await withAdminClient(async (client) => {
-        const { rows } = await client.query<{ count: string }>("SELECT count(*) FROM pg_stat_activity WHERE datname = $1", [name]);
+        const { rows } = await client.query<{ count: string }>(
+          "SELECT count(*) FROM pg_stat_activity WHERE datname = $1",
+          [name],
+        );
         return Number(rows[0].count);
       });
       expect(left).toBe(0);
@@ -434,7 +472,9 @@ describe("shutdown", () => {
   describe("with an answer under way", () => {
     let stack: RecordingStack;
     beforeAll(async () => {
-      stack = await startRecordingStack({ env: { JITSI_RECORDING_API_TIMEOUT_SECONDS: "60", RECORDING_PENDING_TIMEOUT_SECONDS: "600" } });
+      stack = await startRecordingStack({
+        env: { JITSI_RECORDING_API_TIMEOUT_SECONDS: "60", RECORDING_PENDING_TIMEOUT_SECONDS: "600" },
+      });
     });
     afterAll(async () => {
       await stack?.close();
@@ -444,7 +484,10 @@ describe("shutdown", () => {
       const id = await createSession(stack.db);
       const startsBefore = stack.jibri.calls().filter((call) => call.path.endsWith("/startService")).length;
       stack.jibri.setMode({ start: "hang" });
-      void fetch(`${stack.app.url}${recordingPath(id)}/start`, { method: "POST", headers: { Cookie: stack.cookies.host } })
+      void fetch(`${stack.app.url}${recordingPath(id)}/start`, {
+        method: "POST",
+        headers: { Cookie: stack.cookies.host },
+      })
         .then((r) => r.arrayBuffer())
         .catch(() => undefined);
       await waitFor(

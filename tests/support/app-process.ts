@@ -78,7 +78,11 @@ export async function startApp(options: StartAppOptions = {}): Promise<AppProces
   const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "" } as unknown as NodeJS.ProcessEnv;
   for (const [key, value] of Object.entries(env)) if (value !== "") childEnv[key] = value;
 
-  const child = spawn(process.execPath, [SERVE_SCRIPT, SERVER_BUILD], { cwd: ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [SERVE_SCRIPT, SERVER_BUILD], {
+    cwd: ROOT,
+    env: childEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
