@@ -124,20 +124,27 @@ export function toFetchRequest(
 }
 
 /**
- * After the response: whatever of the request body nobody read is read and thrown away, so the connection can carry
- * the next request; `closeAfter` ends the connection instead (the body was refused), after a short grace so the client
- * reads the answer before the socket goes.
+ * After the response, what of the request body nobody read. A body within the limit is read and dropped, so the
+ * connection can carry the next request. A refused body is not read at all: reading it, even to drop it, would hold
+ * up to its whole size in buffers until the next garbage collection. The connection is ended instead, after a grace
+ * in which the client reads the answer (closing at once could reset the connection before it does).
  */
-export function discardUnreadBody(req: IncomingMessage, options: { closeAfter: boolean }, lingerMs = 2_000) {
+export function settleUnreadBody(req: IncomingMessage, options: { refused: boolean }, graceMs = 1_000) {
   if (req.complete) return;
-  req.on("data", () => undefined);
-  req.resume();
   const socket = req.socket;
-  if (options.closeAfter) socket.end();
-  const timer = setTimeout(() => socket.destroy(), options.closeAfter ? lingerMs : 5 * lingerMs);
+  if (options.refused) {
+    // Node starts reading an unread body off the socket to drop it when the response finishes: stop the socket
+    // itself, so the rest stays with the sender (TCP holds it back) and never enters this process.
+    socket.pause();
+    socket.end();
+  } else {
+    req.on("data", () => undefined);
+    req.resume();
+  }
+  const timer = setTimeout(() => socket.destroy(), options.refused ? graceMs : 10 * graceMs);
   timer.unref();
   req.once("end", () => {
-    if (!options.closeAfter) clearTimeout(timer);
+    if (!options.refused) clearTimeout(timer);
   });
   socket.once("close", () => clearTimeout(timer));
 }
@@ -177,8 +184,8 @@ export async function sendFetchResponse(
     await response.body?.cancel().catch(() => undefined);
     return;
   }
-  // Event streams and other slow bodies: the client sees the status and headers at once.
-  res.flushHeaders();
+  // An event stream's client sees the status and headers at once, before the first event.
+  if ((response.headers.get("Content-Type") ?? "").startsWith("text/event-stream")) res.flushHeaders();
 
   const reader = response.body.getReader();
   const stopReading = () => void reader.cancel().catch(() => undefined);

@@ -10,11 +10,11 @@ import { logRequest } from "~/server/access-log.server";
 import { createApiErrorFallback, isApiPath } from "~/server/api-error-fallback.server";
 import {
   declaredBodyLength,
-  discardUnreadBody,
   hasRequestBody,
   requestBody,
   requestUrl,
   sendFetchResponse,
+  settleUnreadBody,
   toFetchRequest,
 } from "~/server/http-bridge.server";
 import { badRequestTarget, bodyTooLarge, crossSitePost, serverError, shuttingDown } from "~/server/refusals.server";
@@ -101,7 +101,7 @@ export async function startProductionServer(
     const send = async (response: Response, options: { refusedBody?: boolean } = {}) => {
       exchange.stream = (response.headers.get("Content-Type") ?? "").startsWith("text/event-stream");
       if (exchange.stream && closing) exchange.abort.abort();
-      res.once("finish", () => discardUnreadBody(req, { closeAfter: options.refusedBody ?? false }));
+      res.once("finish", () => settleUnreadBody(req, { refused: options.refusedBody ?? false }));
       await sendFetchResponse(res, response, { head: method === "HEAD", sent });
     };
 
