@@ -70,6 +70,7 @@ function SiteHeader({ user, unreadCount }: { user: HeaderUser; unreadCount: numb
                 ) : null}
               </NavLink>
               {user.role === "ADMIN" ? <NavLink to="/admin/recording">Recording admin</NavLink> : null}
+              <NavLink to="/settings">Settings</NavLink>
             </nav>
             <div className="site-user">
               <span className="who" title={user.email}>
