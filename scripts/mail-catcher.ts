@@ -20,6 +20,8 @@ export type MailCatcher = {
   /** Messages whose DATA arrived while stalling: received in full, never acknowledged. */
   stalled(): CaughtEmail[];
   setMode(mode: CatcherMode): void;
+  /** Wait this long before accepting each message (to keep several senders busy at once). */
+  setAcceptDelay(ms: number): void;
   onEmail(listener: (email: CaughtEmail) => void): void;
   close(): Promise<void>;
 };
@@ -35,6 +37,7 @@ export async function startMailCatcher(options: { port?: number; host?: string }
   const stalled: CaughtEmail[] = [];
   const listeners: Array<(email: CaughtEmail) => void> = [];
   let mode: CatcherMode = "accept";
+  let acceptDelayMs = 0;
 
   const server = new SMTPServer({
     authOptional: true,
@@ -62,6 +65,7 @@ export async function startMailCatcher(options: { port?: number; host?: string }
           callback(refusal);
           return;
         }
+        if (acceptDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, acceptDelayMs));
         caught.push(email);
         for (const listener of listeners) listener(email);
         callback();
@@ -81,6 +85,9 @@ export async function startMailCatcher(options: { port?: number; host?: string }
     stalled: () => [...stalled],
     setMode(next) {
       mode = next;
+    },
+    setAcceptDelay(ms) {
+      acceptDelayMs = ms;
     },
     onEmail(listener) {
       listeners.push(listener);
