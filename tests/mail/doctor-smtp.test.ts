@@ -19,7 +19,7 @@ function doctor(env: Record<string, string>): Promise<{ code: number | null; std
     const child = spawn(process.execPath, ["--import", "tsx", "scripts/recording-doctor.ts", "--timeout", "2"], {
       cwd: ROOT,
       // Nothing else configured: the recording checks fail or skip; only the SMTP line matters here.
-      env: { PATH: process.env.PATH ?? "", DATABASE_URL: "file:./data/unused.db", APP_URL: "http://127.0.0.1:9", ...env },
+      env: { PATH: process.env.PATH ?? "", DATABASE_URL: "file:./data/unused.db", APP_URL: "http://127.0.0.1:9", ...env } as unknown as NodeJS.ProcessEnv,
     });
     let stdout = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

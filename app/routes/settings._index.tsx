@@ -1,7 +1,7 @@
-// GET/POST /settings: the signed-in user turns notification emails on or off.
+// GET/POST /settings: the signed-in user turns notification emails on or off (and finds the password page).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
@@ -42,6 +42,10 @@ export default function SettingsPage() {
           {emailNotifications ? "Turn emails off" : "Turn emails on"}
         </button>
       </Form>
+      <h2>Password</h2>
+      <p>
+        <Link to="/settings/password">Change your password</Link>
+      </p>
     </section>
   );
 }
