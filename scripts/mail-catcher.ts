@@ -48,28 +48,33 @@ export async function startMailCatcher(options: { port?: number; host?: string }
     closeTimeout: 200,
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (error?: Error | null) => void) {
       const modeAtStart = mode;
-      void readStream(stream).then(async (raw) => {
-        const email: CaughtEmail = {
-          envelopeTo: session.envelope.rcptTo.map((r) => r.address),
-          raw,
-          parsed: await simpleParser(raw),
-          receivedAt: new Date(),
-        };
-        if (modeAtStart === "stall") {
-          stalled.push(email);
-          return; // never answered: the sender waits until it gives up or dies
-        }
-        if (modeAtStart === "refuse") {
-          const refusal = new Error("Mailbox temporarily unavailable, try again later") as Error & { responseCode: number };
-          refusal.responseCode = 451;
-          callback(refusal);
-          return;
-        }
-        if (acceptDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, acceptDelayMs));
-        caught.push(email);
-        for (const listener of listeners) listener(email);
-        callback();
-      }, (error: Error) => callback(error));
+      void readStream(stream).then(
+        async (raw) => {
+          const email: CaughtEmail = {
+            envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+            raw,
+            parsed: await simpleParser(raw),
+            receivedAt: new Date(),
+          };
+          if (modeAtStart === "stall") {
+            stalled.push(email);
+            return; // never answered: the sender waits until it gives up or dies
+          }
+          if (modeAtStart === "refuse") {
+            const refusal = new Error("Mailbox temporarily unavailable, try again later") as Error & {
+              responseCode: number;
+            };
+            refusal.responseCode = 451;
+            callback(refusal);
+            return;
+          }
+          if (acceptDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, acceptDelayMs));
+          caught.push(email);
+          for (const listener of listeners) listener(email);
+          callback();
+        },
+        (error: Error) => callback(error),
+      );
     },
   });
   await new Promise<void>((resolve, reject) => {

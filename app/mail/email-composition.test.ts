@@ -4,7 +4,11 @@ import { retryDelayMs } from "~/mail/email-outbox.server";
 import { composeNotificationEmail, notificationMessageId } from "~/mail/notification-email.server";
 import { verifyUnsubscribeToken } from "~/mail/unsubscribe-token.server";
 
-const settings = { appUrl: "https://learn.example.com", from: "OptiLearn Live <no-reply@learn.example.com>", secret: "s".repeat(32) };
+const settings = {
+  appUrl: "https://learn.example.com",
+  from: "OptiLearn Live <no-reply@learn.example.com>",
+  secret: "s".repeat(32),
+};
 const base = {
   id: 42,
   title: "Algebra <basics> & more",
@@ -29,12 +33,18 @@ describe("notification emails", () => {
     expect(email.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
     const link = /^<(.+)>$/.exec(email.headers["List-Unsubscribe"])?.[1] ?? "";
     expect(link.startsWith("https://learn.example.com/unsubscribe?token=")).toBe(true);
-    expect(verifyUnsubscribeToken(new URL(link).searchParams.get("token") ?? "", [settings.secret])).toEqual({ valid: true, userId: "user-7" });
+    expect(verifyUnsubscribeToken(new URL(link).searchParams.get("token") ?? "", [settings.secret])).toEqual({
+      valid: true,
+      userId: "user-7",
+    });
     expect(email.text).toContain(link);
   });
 
   it("FAILED: the reason and the class link, no watch link", () => {
-    const email = composeNotificationEmail({ ...base, type: "LIVE_CLASS_RECORDING_FAILED", reason: "disk <full>" }, settings);
+    const email = composeNotificationEmail(
+      { ...base, type: "LIVE_CLASS_RECORDING_FAILED", reason: "disk <full>" },
+      settings,
+    );
     expect(email.subject).toBe("Recording failed: Algebra <basics> & more");
     expect(email.text).toContain("failed: disk <full>");
     expect(email.html).toContain("disk &lt;full&gt;");

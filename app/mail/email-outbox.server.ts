@@ -20,7 +20,10 @@ export type ClaimedEmail = {
  * (its worker crashed) is due again. PostgreSQL: rows locked by another worker's claim are skipped, never waited for;
  * SQLite: one conditional UPDATE, which the single writer makes atomic.
  */
-export async function claimDueEmails(claim: string, options: { now: Date; leaseUntil: Date; limit: number }): Promise<ClaimedEmail[]> {
+export async function claimDueEmails(
+  claim: string,
+  options: { now: Date; leaseUntil: Date; limit: number },
+): Promise<ClaimedEmail[]> {
   const { now, leaseUntil, limit } = options;
   const due = {
     status: OUTBOX_STATUS.pending,
@@ -45,7 +48,12 @@ export async function claimDueEmails(claim: string, options: { now: Date; leaseU
       return locked;
     });
   } else {
-    const candidates = await prisma.emailOutbox.findMany({ where: due, orderBy: { id: "asc" }, take: limit, select: { id: true } });
+    const candidates = await prisma.emailOutbox.findMany({
+      where: due,
+      orderBy: { id: "asc" },
+      take: limit,
+      select: { id: true },
+    });
     if (candidates.length === 0) return [];
     await prisma.emailOutbox.updateMany({
       where: { ...due, id: { in: candidates.map((c) => c.id) } },
@@ -99,7 +107,12 @@ export async function markEmailSkipped(outboxId: number, why: string): Promise<v
 }
 
 /** Due again at `nextAttemptAt`; only while this claim still holds the row. */
-export async function scheduleEmailRetry(outboxId: number, claim: string, nextAttemptAt: Date, error: string): Promise<void> {
+export async function scheduleEmailRetry(
+  outboxId: number,
+  claim: string,
+  nextAttemptAt: Date,
+  error: string,
+): Promise<void> {
   await prisma.emailOutbox.updateMany({
     where: { id: outboxId, status: OUTBOX_STATUS.pending, leaseOwner: claim },
     data: { nextAttemptAt, leaseUntil: null, lastError: error.slice(0, 1000) },

@@ -25,7 +25,10 @@ export type EmailWorker = {
   stop(): Promise<void>;
 };
 
-export function startEmailWorker(settings: MailSettings, transport: Transporter = createSmtpTransport(settings.smtpUrl, { timeoutMs: Math.max(1000, settings.leaseMs / 2) })): EmailWorker {
+export function startEmailWorker(
+  settings: MailSettings,
+  transport: Transporter = createSmtpTransport(settings.smtpUrl, { timeoutMs: Math.max(1000, settings.leaseMs / 2) }),
+): EmailWorker {
   const id = `worker-${randomBytes(6).toString("hex")}`;
   let running = true;
   let claimCount = 0;
@@ -51,7 +54,11 @@ export function startEmailWorker(settings: MailSettings, transport: Transporter 
       logger.info("email.skipped", { ...fields, why: "emails_off" });
       return;
     }
-    const message = composeNotificationEmail(notification, { appUrl: settings.appUrl, from: settings.from, secret: settings.secrets[0] });
+    const message = composeNotificationEmail(notification, {
+      appUrl: settings.appUrl,
+      from: settings.from,
+      secret: settings.secrets[0],
+    });
     try {
       await transport.sendMail(message);
     } catch (error) {
@@ -71,7 +78,11 @@ export function startEmailWorker(settings: MailSettings, transport: Transporter 
     const now = new Date();
     openClaims.add(claim);
     try {
-      const claimed = await claimDueEmails(claim, { now, leaseUntil: new Date(now.getTime() + settings.leaseMs), limit: BATCH });
+      const claimed = await claimDueEmails(claim, {
+        now,
+        leaseUntil: new Date(now.getTime() + settings.leaseMs),
+        limit: BATCH,
+      });
       for (const email of claimed) {
         if (!running) break;
         await deliver(claim, email);

@@ -17,7 +17,10 @@ export type MailSetup = { enabled: true; settings: MailSettings } | { enabled: f
 
 /** A problem that stops the worker at start, naming the variable. */
 export class MailConfigurationError extends Error {
-  constructor(readonly variable: string, detail: string) {
+  constructor(
+    readonly variable: string,
+    detail: string,
+  ) {
     super(`${variable}: ${detail}`);
     this.name = "MailConfigurationError";
   }

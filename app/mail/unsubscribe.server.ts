@@ -11,7 +11,8 @@ export type UnsubscribeCheck =
 export async function checkUnsubscribeToken(token: string): Promise<UnsubscribeCheck> {
   // Without SESSION_SECRET this process cannot have signed anything, so no token can be genuine.
   const secrets = getEnv().SESSION_SECRET ?? [];
-  const verdict = secrets.length > 0 ? verifyUnsubscribeToken(token, secrets) : ({ valid: false, why: "forged" } as const);
+  const verdict =
+    secrets.length > 0 ? verifyUnsubscribeToken(token, secrets) : ({ valid: false, why: "forged" } as const);
   if (!verdict.valid) return verdict;
   const preference = await getEmailPreference(verdict.userId);
   if (!preference) return { valid: false, why: "unknown_user" };

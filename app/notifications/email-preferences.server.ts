@@ -1,7 +1,9 @@
 // A user's choice about notification emails: read, and turned on or off (from /settings or an unsubscribe link).
 import { prisma } from "~/db/db.server";
 
-export async function getEmailPreference(userId: string): Promise<{ email: string; emailNotifications: boolean } | null> {
+export async function getEmailPreference(
+  userId: string,
+): Promise<{ email: string; emailNotifications: boolean } | null> {
   return prisma.user.findUnique({ where: { id: userId }, select: { email: true, emailNotifications: true } });
 }
 

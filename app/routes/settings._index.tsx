@@ -38,7 +38,13 @@ export default function SettingsPage() {
           : `Notification emails are off: ${email} gets no emails about class recordings. Notifications still appear in the app.`}
       </p>
       <Form method="post">
-        <button type="submit" name="intent" value={emailNotifications ? "emails-off" : "emails-on"} className="button" disabled={busy}>
+        <button
+          type="submit"
+          name="intent"
+          value={emailNotifications ? "emails-off" : "emails-on"}
+          className="button"
+          disabled={busy}
+        >
           {emailNotifications ? "Turn emails off" : "Turn emails on"}
         </button>
       </Form>

@@ -15,7 +15,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const token = tokenSchema.safeParse(new URL(request.url).searchParams.get("token"));
   const check = token.success ? await checkUnsubscribeToken(token.data) : null;
   if (!token.success || !check?.valid) {
-    return json({ valid: false as const, message: INVALID_MESSAGE }, { status: 400, headers: { "Cache-Control": "no-store" } });
+    return json(
+      { valid: false as const, message: INVALID_MESSAGE },
+      { status: 400, headers: { "Cache-Control": "no-store" } },
+    );
   }
   return json(
     { valid: true as const, token: token.data, email: check.email, emailNotifications: check.emailNotifications },
@@ -92,7 +95,10 @@ export default function UnsubscribePage() {
   );
 }
 
-export const meta: MetaFunction = () => [{ title: "Unsubscribe · OptiLearn Live" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [
+  { title: "Unsubscribe · OptiLearn Live" },
+  { name: "robots", content: "noindex" },
+];
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;

@@ -26,7 +26,12 @@ describe("the host hears about recordings in the page", () => {
     await eventually(async () => (await openEventSources(host.page)).length).toBe(1);
 
     const failing = await driveTo(stack, liveSessionId, "PROCESSING");
-    const failed = { event: "recording_failed", sessionId: failing, error: "the recorder ran out of disk", timestamp: Math.floor(Date.now() / 1000) };
+    const failed = {
+      event: "recording_failed",
+      sessionId: failing,
+      error: "the recorder ran out of disk",
+      timestamp: Math.floor(Date.now() / 1000),
+    };
     expect((await sendWebhook(stack.app.url, failed, TEST_SECRET)).status).toBe(200);
     const failedAlert = host.page.locator('[role="alert"][data-type="LIVE_CLASS_RECORDING_FAILED"]');
     await eventually(() => failedAlert.count()).toBe(1);

@@ -28,7 +28,8 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const emailsFor = (recordingId: string) => catcher.emails().filter((email) => email.parsed.text?.includes(`/recordings/${recordingId}/watch`));
+const emailsFor = (recordingId: string) =>
+  catcher.emails().filter((email) => email.parsed.text?.includes(`/recordings/${recordingId}/watch`));
 
 /** The header as sent, unfolded (mailparser turns List-* headers into objects). */
 const headerOf = (email: CaughtEmail, name: string) =>
@@ -42,7 +43,9 @@ describe("recording notifications by email", () => {
   it("READY: one notification and one email for each enrolled student and the host, live to the host too", async () => {
     const title = `Email class ${Date.now()}`;
     const liveSessionId = await createSession(stack.db, { title });
-    const hostStream = await openEventStream(`${stack.app.url}/api/notifications/events`, { cookie: stack.cookies.host });
+    const hostStream = await openEventStream(`${stack.app.url}/api/notifications/events`, {
+      cookie: stack.cookies.host,
+    });
     expect(hostStream.status).toBe(200);
     const recordingId = await driveTo(stack, liveSessionId, "PROCESSING");
     expect((await sendWebhook(stack.app.url, uploadedPayload(recordingId), TEST_SECRET)).status).toBe(200);
@@ -52,7 +55,10 @@ describe("recording notifications by email", () => {
     expect(live.event).toBe("notification");
     expect(live.data).toMatchObject({ type: "LIVE_CLASS_RECORDING_READY", liveSessionId, title });
 
-    const notifications = await stack.db.notification.findMany({ where: { recordingId }, include: { user: true, email: true } });
+    const notifications = await stack.db.notification.findMany({
+      where: { recordingId },
+      include: { user: true, email: true },
+    });
     const recipients = [ACCOUNTS.host, ACCOUNTS.student1, ACCOUNTS.student2, ACCOUNTS.student3];
     expect(notifications.map((n) => n.user.email).sort()).toEqual(recipients);
     expect(notifications.every((n) => n.type === "LIVE_CLASS_RECORDING_READY" && n.email !== null)).toBe(true);
@@ -60,7 +66,11 @@ describe("recording notifications by email", () => {
     const hostList = await api(stack.app.url, "/api/notifications", { cookie: stack.cookies.host });
     expect(hostList.body[0]).toMatchObject({ type: "LIVE_CLASS_RECORDING_READY", liveSessionId, recordingId });
 
-    const emails = await waitFor(() => Promise.resolve(emailsFor(recordingId)), (list) => list.length >= 4, { what: "four emails", timeoutMs: 20_000 });
+    const emails = await waitFor(
+      () => Promise.resolve(emailsFor(recordingId)),
+      (list) => list.length >= 4,
+      { what: "four emails", timeoutMs: 20_000 },
+    );
     expect(emails.map((email) => email.envelopeTo[0]).sort()).toEqual(recipients);
     const session = await stack.db.liveSession.findUniqueOrThrow({ where: { id: liveSessionId } });
     const watchUrl = `${stack.app.url}/recordings/${recordingId}/watch`;
@@ -72,11 +82,20 @@ describe("recording notifications by email", () => {
       expect(email.parsed.subject).toBe(`Recording ready: ${title}`);
       expect(email.parsed.text).toContain(title);
       expect(email.parsed.text).toContain(watchUrl);
-      expect(email.parsed.text).toContain(session.startsAt.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }));
+      expect(email.parsed.text).toContain(
+        session.startsAt.toLocaleDateString("en-GB", {
+          day: "numeric",
+          month: "long",
+          year: "numeric",
+          timeZone: "UTC",
+        }),
+      );
       expect(email.parsed.html).toContain(`href="${watchUrl}"`);
       expect(email.parsed.html).toContain(title);
       expect(email.parsed.text).toMatch(new RegExp(`${stack.app.url}/unsubscribe\\?token=[A-Za-z0-9_.-]+`));
-      expect(headerOf(email, "List-Unsubscribe")).toMatch(new RegExp(`^<${stack.app.url}/unsubscribe\\?token=[A-Za-z0-9_.-]+>$`));
+      expect(headerOf(email, "List-Unsubscribe")).toMatch(
+        new RegExp(`^<${stack.app.url}/unsubscribe\\?token=[A-Za-z0-9_.-]+>$`),
+      );
       expect(headerOf(email, "List-Unsubscribe-Post")).toBe("List-Unsubscribe=One-Click");
     }
     // Every outbox row is marked sent, once.
@@ -95,9 +114,16 @@ describe("recording notifications by email", () => {
   it("FAILED: only the host hears, with the reason, live, in the list and by email", async () => {
     const title = `Failing class ${Date.now()}`;
     const liveSessionId = await createSession(stack.db, { title });
-    const hostStream = await openEventStream(`${stack.app.url}/api/notifications/events`, { cookie: stack.cookies.host });
+    const hostStream = await openEventStream(`${stack.app.url}/api/notifications/events`, {
+      cookie: stack.cookies.host,
+    });
     const recordingId = await driveTo(stack, liveSessionId, "PROCESSING");
-    const failed = { event: "recording_failed", sessionId: recordingId, error: "disk full on the recorder", timestamp: Math.floor(Date.now() / 1000) };
+    const failed = {
+      event: "recording_failed",
+      sessionId: recordingId,
+      error: "disk full on the recorder",
+      timestamp: Math.floor(Date.now() / 1000),
+    };
     expect((await sendWebhook(stack.app.url, failed, TEST_SECRET)).status).toBe(200);
 
     const live = await hostStream.next(10_000);

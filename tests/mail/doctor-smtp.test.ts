@@ -19,7 +19,12 @@ function doctor(env: Record<string, string>): Promise<{ code: number | null; std
     const child = spawn(process.execPath, ["--import", "tsx", "scripts/recording-doctor.ts", "--timeout", "2"], {
       cwd: ROOT,
       // Nothing else configured: the recording checks fail or skip; only the SMTP line matters here.
-      env: { PATH: process.env.PATH ?? "", DATABASE_URL: "file:./data/unused.db", APP_URL: "http://127.0.0.1:9", ...env } as unknown as NodeJS.ProcessEnv,
+      env: {
+        PATH: process.env.PATH ?? "",
+        DATABASE_URL: "file:./data/unused.db",
+        APP_URL: "http://127.0.0.1:9",
+        ...env,
+      } as unknown as NodeJS.ProcessEnv,
     });
     let stdout = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -28,12 +33,15 @@ function doctor(env: Record<string, string>): Promise<{ code: number | null; std
   });
 }
 
-const smtpLine = (stdout: string) => stdout.split("\n").find((line) => line.includes("SMTP server for notification emails"));
+const smtpLine = (stdout: string) =>
+  stdout.split("\n").find((line) => line.includes("SMTP server for notification emails"));
 
 describe("recording doctor: SMTP", () => {
   it("passes against a live SMTP server without sending anything", async () => {
     const { stdout } = await doctor({ SMTP_URL: `smtp://mailer:s3cret-password@127.0.0.1:${catcher.port}` });
-    expect(smtpLine(stdout)).toBe(`✔ SMTP server for notification emails: smtp://mailer:***@127.0.0.1:${catcher.port} answered EHLO (nothing sent)`);
+    expect(smtpLine(stdout)).toBe(
+      `✔ SMTP server for notification emails: smtp://mailer:***@127.0.0.1:${catcher.port} answered EHLO (nothing sent)`,
+    );
     expect(stdout).not.toContain("s3cret-password");
     expect(catcher.emails()).toHaveLength(0);
   });
@@ -42,9 +50,13 @@ describe("recording doctor: SMTP", () => {
     const port = await freePort();
     const down = await doctor({ SMTP_URL: `smtp://127.0.0.1:${port}` });
     expect(down.code).toBe(1);
-    expect(smtpLine(down.stdout)).toMatch(new RegExp(`^✖ SMTP server for notification emails: smtp://127.0.0.1:${port}: .*ECONNREFUSED`));
+    expect(smtpLine(down.stdout)).toMatch(
+      new RegExp(`^✖ SMTP server for notification emails: smtp://127.0.0.1:${port}: .*ECONNREFUSED`),
+    );
     expect(down.stdout).toContain("Check SMTP_URL");
     const unset = await doctor({});
-    expect(smtpLine(unset.stdout)).toBe("– SMTP server for notification emails: SMTP_URL is not set: the worker sends no email");
+    expect(smtpLine(unset.stdout)).toBe(
+      "– SMTP server for notification emails: SMTP_URL is not set: the worker sends no email",
+    );
   });
 });

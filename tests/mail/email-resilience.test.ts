@@ -24,14 +24,21 @@ async function readyRecording(): Promise<{ recordingId: string; notificationIds:
   const liveSessionId = await createSession(stack.db);
   const recordingId = await driveTo(stack, liveSessionId, "PROCESSING");
   expect((await sendWebhook(stack.app.url, uploadedPayload(recordingId), TEST_SECRET)).status).toBe(200);
-  const rows = await stack.db.notification.findMany({ where: { recordingId }, orderBy: { id: "asc" }, select: { id: true } });
+  const rows = await stack.db.notification.findMany({
+    where: { recordingId },
+    orderBy: { id: "asc" },
+    select: { id: true },
+  });
   expect(rows).toHaveLength(4);
   return { recordingId, notificationIds: rows.map((row) => row.id) };
 }
 
 const messageIdOf = (id: number) => `<notification-${id}@localhost>`;
 const outboxOf = (notificationIds: number[]) =>
-  stack.db.emailOutbox.findMany({ where: { notificationId: { in: notificationIds } }, orderBy: { notificationId: "asc" } });
+  stack.db.emailOutbox.findMany({
+    where: { notificationId: { in: notificationIds } },
+    orderBy: { notificationId: "asc" },
+  });
 
 async function catcherOn(port = 0): Promise<MailCatcher> {
   const catcher = await startMailCatcher({ port });
@@ -54,24 +61,45 @@ describe("email delivery when things go wrong", () => {
     const { notificationIds } = await readyRecording();
 
     // Refused, and retried: attempts grow, the error is kept, nothing is marked sent.
-    await waitFor(() => outboxOf(notificationIds), (rows) => rows.every((row) => row.attempts >= 2), { what: "retries", timeoutMs: 20_000 });
+    await waitFor(
+      () => outboxOf(notificationIds),
+      (rows) => rows.every((row) => row.attempts >= 2),
+      { what: "retries", timeoutMs: 20_000 },
+    );
     let rows = await outboxOf(notificationIds);
-    expect(rows.every((row) => row.status === "PENDING" && /451|try again later/i.test(row.lastError ?? ""))).toBe(true);
+    expect(rows.every((row) => row.status === "PENDING" && /451|try again later/i.test(row.lastError ?? ""))).toBe(
+      true,
+    );
     expect(refusing.emails()).toHaveLength(0);
 
     // Down: nothing listens on the port.
     await refusing.close();
     running.splice(running.indexOf(refusing), 1);
     const attemptsWhenDown = Math.max(...rows.map((row) => row.attempts));
-    await waitFor(() => outboxOf(notificationIds), (list) => list.every((row) => row.attempts > attemptsWhenDown), { what: "retries while down", timeoutMs: 20_000 });
+    await waitFor(
+      () => outboxOf(notificationIds),
+      (list) => list.every((row) => row.attempts > attemptsWhenDown),
+      { what: "retries while down", timeoutMs: 20_000 },
+    );
     rows = await outboxOf(notificationIds);
-    expect(rows.every((row) => row.status === "PENDING" && /ECONNREFUSED|connect/i.test(row.lastError ?? ""))).toBe(true);
+    expect(rows.every((row) => row.status === "PENDING" && /ECONNREFUSED|connect/i.test(row.lastError ?? ""))).toBe(
+      true,
+    );
 
     // Back up on the same port: every notification is delivered, once.
     const recovered = await catcherOn(port);
-    await waitFor(() => outboxOf(notificationIds), (list) => list.every((row) => row.status === "SENT"), { what: "delivery after recovery", timeoutMs: 20_000 });
+    await waitFor(
+      () => outboxOf(notificationIds),
+      (list) => list.every((row) => row.status === "SENT"),
+      { what: "delivery after recovery", timeoutMs: 20_000 },
+    );
     await sleep(1_000);
-    expect(recovered.emails().map((email) => email.parsed.messageId).sort()).toEqual(notificationIds.map(messageIdOf).sort());
+    expect(
+      recovered
+        .emails()
+        .map((email) => email.parsed.messageId)
+        .sort(),
+    ).toEqual(notificationIds.map(messageIdOf).sort());
   });
 
   it("a worker killed with -9 while the server holds its DATA: a new worker delivers each email, a resend only under the same Message-ID", async () => {
@@ -81,7 +109,11 @@ describe("email delivery when things go wrong", () => {
     const lease = { EMAIL_LEASE_SECONDS: "4" };
     const first = await worker(catcher, lease);
     const { notificationIds } = await readyRecording();
-    await waitFor(() => Promise.resolve(catcher.stalled().length), (count) => count >= 1, { what: "a send in progress", timeoutMs: 20_000, intervalMs: 10 });
+    await waitFor(
+      () => Promise.resolve(catcher.stalled().length),
+      (count) => count >= 1,
+      { what: "a send in progress", timeoutMs: 20_000, intervalMs: 10 },
+    );
     await first.kill();
     const stalledIds = catcher.stalled().map((email) => email.parsed.messageId);
     expect(stalledIds).toHaveLength(1);
@@ -90,7 +122,11 @@ describe("email delivery when things go wrong", () => {
 
     catcher.setMode("accept");
     await worker(catcher, lease);
-    await waitFor(() => outboxOf(notificationIds), (list) => list.every((row) => row.status === "SENT"), { what: "delivery by the new worker", timeoutMs: 30_000 });
+    await waitFor(
+      () => outboxOf(notificationIds),
+      (list) => list.every((row) => row.status === "SENT"),
+      { what: "delivery by the new worker", timeoutMs: 30_000 },
+    );
     await sleep(1_000);
     const accepted = catcher.emails().map((email) => email.parsed.messageId);
     // Each notification accepted exactly once; the copy the dead worker was sending reappears with its own Message-ID.

@@ -30,7 +30,8 @@ async function readyRecording(): Promise<string> {
   return recordingId;
 }
 
-const emailsOf = (recordingId: string) => catcher.emails().filter((email) => email.parsed.text?.includes(`/recordings/${recordingId}/watch`));
+const emailsOf = (recordingId: string) =>
+  catcher.emails().filter((email) => email.parsed.text?.includes(`/recordings/${recordingId}/watch`));
 
 function unsubscribeLinkIn(email: CaughtEmail): string {
   const link = /(http:\/\/\S+\/unsubscribe\?token=[A-Za-z0-9_.-]+)/.exec(email.parsed.text ?? "")?.[1];
@@ -39,13 +40,15 @@ function unsubscribeLinkIn(email: CaughtEmail): string {
 }
 
 function oneClickUrlIn(email: CaughtEmail): string {
-  const header = email.parsed.headerLines.find((h) => h.key === "list-unsubscribe")?.line.replace(/\r?\n\s+/g, " ") ?? "";
+  const header =
+    email.parsed.headerLines.find((h) => h.key === "list-unsubscribe")?.line.replace(/\r?\n\s+/g, " ") ?? "";
   const url = /<([^>]+)>/.exec(header)?.[1];
   expect(url).toBeDefined();
   return url as string;
 }
 
-const emailsOn = async (email: string) => (await stack.db.user.findUniqueOrThrow({ where: { email } })).emailNotifications;
+const emailsOn = async (email: string) =>
+  (await stack.db.user.findUniqueOrThrow({ where: { email } })).emailNotifications;
 
 async function page(url: string, init: RequestInit = {}) {
   const response = await fetch(url, { redirect: "manual", ...init });
@@ -61,7 +64,11 @@ const form = (fields: Record<string, string>) => ({
 describe("unsubscribe and /settings", () => {
   it("the emailed link works without a login (confirm, then POST); the one-click POST too; bad tokens change nothing", async () => {
     const recordingId = await readyRecording();
-    const emails = await waitFor(() => Promise.resolve(emailsOf(recordingId)), (list) => list.length === 4, { what: "four emails", timeoutMs: 20_000 });
+    const emails = await waitFor(
+      () => Promise.resolve(emailsOf(recordingId)),
+      (list) => list.length === 4,
+      { what: "four emails", timeoutMs: 20_000 },
+    );
     const to = (address: string) => emails.find((email) => email.envelopeTo[0] === address) as CaughtEmail;
 
     // student1: the link in the body; GET only asks.
@@ -87,7 +94,11 @@ describe("unsubscribe and /settings", () => {
     const genuine = new URL(unsubscribeLinkIn(to(ACCOUNTS.student3))).searchParams.get("token") as string;
     const flipped = genuine.slice(0, -2) + (genuine.at(-2) === "A" ? "B" : "A") + genuine.at(-1);
     const otherSecret = signUnsubscribeToken(student3.id, "not-the-session-secret");
-    const expired = signUnsubscribeToken(student3.id, stack.app.env.SESSION_SECRET, new Date(Date.now() - 400 * 24 * 3600_000));
+    const expired = signUnsubscribeToken(
+      student3.id,
+      stack.app.env.SESSION_SECRET,
+      new Date(Date.now() - 400 * 24 * 3600_000),
+    );
     for (const bad of [flipped, otherSecret, expired, "garbage"]) {
       const shown = await page(`${stack.app.url}/unsubscribe?token=${encodeURIComponent(bad)}`);
       expect(shown.status).toBe(400);
@@ -101,14 +112,27 @@ describe("unsubscribe and /settings", () => {
     // Turned off: the next recording notifies them in the app, but emails only the others; their outbox rows are skipped.
     const next = await readyRecording();
     await waitFor(
-      () => stack.db.emailOutbox.findMany({ where: { notification: { recordingId: next } }, include: { notification: { include: { user: true } } } }),
+      () =>
+        stack.db.emailOutbox.findMany({
+          where: { notification: { recordingId: next } },
+          include: { notification: { include: { user: true } } },
+        }),
       (rows) => rows.length === 4 && rows.every((row) => row.status !== "PENDING"),
       { what: "the outbox settled", timeoutMs: 20_000 },
     ).then((rows) => {
       const byEmail = Object.fromEntries(rows.map((row) => [row.notification.user.email, row.status]));
-      expect(byEmail).toEqual({ [ACCOUNTS.student1]: "SKIPPED", [ACCOUNTS.student2]: "SKIPPED", [ACCOUNTS.student3]: "SENT", [ACCOUNTS.host]: "SENT" });
+      expect(byEmail).toEqual({
+        [ACCOUNTS.student1]: "SKIPPED",
+        [ACCOUNTS.student2]: "SKIPPED",
+        [ACCOUNTS.student3]: "SENT",
+        [ACCOUNTS.host]: "SENT",
+      });
     });
-    expect(emailsOf(next).map((email) => email.envelopeTo[0]).sort()).toEqual([ACCOUNTS.host, ACCOUNTS.student3]);
+    expect(
+      emailsOf(next)
+        .map((email) => email.envelopeTo[0])
+        .sort(),
+    ).toEqual([ACCOUNTS.host, ACCOUNTS.student3]);
   });
 
   it("/settings turns emails off and on for the signed-in user; anonymous is sent to log in; cross-site is refused", async () => {
@@ -122,20 +146,38 @@ describe("unsubscribe and /settings", () => {
     expect(shown.html).toContain('data-enabled="true"');
     expect(shown.html).toContain("Turn emails off");
 
-    const crossSite = await page(`${stack.app.url}/settings`, { ...form({ intent: "emails-off" }), headers: { Cookie: cookie, Origin: "https://evil.example.com", "Content-Type": "application/x-www-form-urlencoded" } });
+    const crossSite = await page(`${stack.app.url}/settings`, {
+      ...form({ intent: "emails-off" }),
+      headers: {
+        Cookie: cookie,
+        Origin: "https://evil.example.com",
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
+    });
     // Remix's own guard refuses a cross-site page POST before the action runs (the action's check would answer 403).
     expect([403, 500]).toContain(crossSite.status);
     expect(await emailsOn(ACCOUNTS.host)).toBe(true);
 
-    const invalid = await page(`${stack.app.url}/settings`, { ...form({ intent: "nonsense" }), headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" } });
+    const invalid = await page(`${stack.app.url}/settings`, {
+      ...form({ intent: "nonsense" }),
+      headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
+    });
     expect(invalid.status).toBe(400);
 
-    const off = await page(`${stack.app.url}/settings`, { ...form({ intent: "emails-off" }), headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" } });
+    const off = await page(`${stack.app.url}/settings`, {
+      ...form({ intent: "emails-off" }),
+      headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
+    });
     expect(off.status).toBe(200);
     expect(await emailsOn(ACCOUNTS.host)).toBe(false);
-    expect((await page(`${stack.app.url}/settings`, { headers: { Cookie: cookie } })).html).toContain('data-enabled="false"');
+    expect((await page(`${stack.app.url}/settings`, { headers: { Cookie: cookie } })).html).toContain(
+      'data-enabled="false"',
+    );
 
-    const on = await page(`${stack.app.url}/settings`, { ...form({ intent: "emails-on" }), headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" } });
+    const on = await page(`${stack.app.url}/settings`, {
+      ...form({ intent: "emails-on" }),
+      headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
+    });
     expect(on.status).toBe(200);
     expect(await emailsOn(ACCOUNTS.host)).toBe(true);
   });

@@ -4,7 +4,12 @@ import { describe, expect, it } from "vitest";
 import { freshDatabaseUrl } from "../support/test-database";
 import { startWorker } from "../support/worker-process";
 
-const base = async () => ({ NODE_ENV: "production", DATABASE_URL: await freshDatabaseUrl("worker"), SESSION_SECRET: "w".repeat(40), APP_URL: "http://localhost:3999" });
+const base = async () => ({
+  NODE_ENV: "production",
+  DATABASE_URL: await freshDatabaseUrl("worker"),
+  SESSION_SECRET: "w".repeat(40),
+  APP_URL: "http://localhost:3999",
+});
 
 describe("worker start-up", () => {
   it.each([

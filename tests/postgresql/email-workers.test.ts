@@ -49,7 +49,10 @@ describe("email workers on PostgreSQL", () => {
       expect(new Set(claimed).size).toBe(claimed.length);
       // Leased rows are not due again until the lease runs out.
       expect(await claimDueEmails("late", { now: new Date(), leaseUntil, limit: 50 })).toEqual([]);
-      await prisma.emailOutbox.updateMany({ where: { notificationId: { in: notificationIds } }, data: { status: "SKIPPED" } });
+      await prisma.emailOutbox.updateMany({
+        where: { notificationId: { in: notificationIds } },
+        data: { status: "SKIPPED" },
+      });
     } finally {
       await prisma.$disconnect();
     }
@@ -58,7 +61,9 @@ describe("email workers on PostgreSQL", () => {
   it("two worker processes deliver every notification exactly once between them", async () => {
     catcher.setAcceptDelay(100);
     for (let i = 0; i < 2; i += 1) {
-      workers.push(await startWorker({ ...stack.app.env, ...FAST_WORKER_ENV, EMAIL_POLL_SECONDS: "0.1", SMTP_URL: catcher.url }));
+      workers.push(
+        await startWorker({ ...stack.app.env, ...FAST_WORKER_ENV, EMAIL_POLL_SECONDS: "0.1", SMTP_URL: catcher.url }),
+      );
     }
     const notificationIds = await readyRecordings(6);
     await waitFor(

@@ -12,10 +12,17 @@ export type WorkerProcess = {
 };
 
 /** `env` is the app's environment plus the mail settings; a value of "" unsets the variable. */
-export async function startWorker(env: Record<string, string>, options: { waitFor?: RegExp } = {}): Promise<WorkerProcess> {
+export async function startWorker(
+  env: Record<string, string>,
+  options: { waitFor?: RegExp } = {},
+): Promise<WorkerProcess> {
   const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "" } as unknown as NodeJS.ProcessEnv;
   for (const [key, value] of Object.entries(env)) if (value !== "") childEnv[key] = value;
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], { cwd: ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+    cwd: ROOT,
+    env: childEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
