@@ -67,6 +67,8 @@ const notificationSchema = z.object({
   liveSessionId: z.string(),
   title: z.string(),
   recordingUrl: z.string().nullable(),
+  // Why a recording failed, for LIVE_CLASS_RECORDING_FAILED; optional so an older server's payload still passes.
+  reason: z.string().nullable().optional(),
   createdAt: z.string(),
 });
 

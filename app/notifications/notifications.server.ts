@@ -12,6 +12,8 @@ export type NotificationEvent = {
   recordingId: string;
   title: string;
   recordingUrl: string | null;
+  /** Why the recording failed (LIVE_CLASS_RECORDING_FAILED); null otherwise. */
+  reason: string | null;
   createdAt: string;
   read: boolean;
 };
@@ -25,6 +27,7 @@ export function toNotificationEvent(row: Notification): NotificationEvent {
     recordingId: row.recordingId,
     title: row.title,
     recordingUrl: row.recordingUrl,
+    reason: row.reason,
     createdAt: row.createdAt.toISOString(),
     read: row.readAt !== null,
   };

@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { publishChange } from "~/change-hints/change-channel.server";
 import { prisma, type Tx } from "~/db/db.server";
-import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
+import { createRecordingNotifications } from "~/notifications/recording-notifications.server";
 import { asStatus } from "~/recording/recording-store.server";
 import {
   decideTransition,
@@ -11,8 +11,6 @@ import {
   type RecordingStatus,
   type RecordingTrigger,
 } from "~/recording/state-machine";
-
-export const RECORDING_READY_NOTIFICATION = NOTIFICATION_TYPES.recordingReady;
 
 /** The state machine (or a concurrent writer that got there first) refused the change; nothing was written. */
 export class TransitionRefusedError extends Error {
@@ -105,7 +103,7 @@ export type AppliedTransition = {
   liveSessionId: string;
   from: RecordingStatus;
   to: RecordingStatus;
-  /** How many students were notified that the recording is ready (0 for any other change). */
+  /** How many users this transition notified (READY: students and host; FAILED: the host). */
   notified: number;
 };
 
@@ -126,7 +124,7 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
         recordingUrl: true,
         failureCause: true,
         liveSessionId: true,
-        liveSession: { select: { latestRecordingId: true, title: true, cohortId: true } },
+        liveSession: { select: { latestRecordingId: true, title: true, cohortId: true, hostId: true } },
       },
     });
     if (!recording) throw new RecordingNotFoundError(request.recordingId);
@@ -207,18 +205,20 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
       },
     });
 
-    // Only an upload makes a recording READY; a restore back to an earlier READY recording notifies nobody again.
-    const notified =
-      decision.to === "READY" && !restoring
-        ? await notifyEnrolledStudents(tx, {
-            cohortId: recording.liveSession.cohortId,
-            liveSessionId: recording.liveSessionId,
-            recordingId: recording.id,
-            title: recording.liveSession.title,
-            recordingUrl: request.recordingUrl ?? null,
-            createdAt: now,
-          })
-        : 0;
+    // A restore back to an earlier READY or FAILED recording notifies nobody again.
+    const notified = restoring
+      ? 0
+      : await createRecordingNotifications(tx, {
+          to: decision.to,
+          cohortId: recording.liveSession.cohortId,
+          hostId: recording.liveSession.hostId,
+          liveSessionId: recording.liveSessionId,
+          recordingId: recording.id,
+          title: recording.liveSession.title,
+          recordingUrl: request.recordingUrl ?? null,
+          reason,
+          createdAt: now,
+        });
     await request.alsoWrite?.(tx);
     return { liveSessionId: recording.liveSessionId, from, to: decision.to, notified };
   });
@@ -248,29 +248,4 @@ async function currentSessionView(tx: Tx, liveSessionId: string) {
     reason: session.recordingReason,
     latestId: session.latestRecordingId,
   };
-}
-
-/** One notification per enrolled student; the (user, recording, type) unique key makes a second one impossible. */
-async function notifyEnrolledStudents(
-  tx: Tx,
-  input: { cohortId: string; liveSessionId: string; recordingId: string; title: string; recordingUrl: string | null; createdAt: Date },
-): Promise<number> {
-  const students = await tx.enrollment.findMany({
-    where: { cohortId: input.cohortId, user: { role: "STUDENT" } },
-    select: { userId: true },
-    orderBy: { userId: "asc" },
-  });
-  if (students.length === 0) return 0;
-  const { count } = await tx.notification.createMany({
-    data: students.map(({ userId }) => ({
-      userId,
-      type: RECORDING_READY_NOTIFICATION,
-      liveSessionId: input.liveSessionId,
-      recordingId: input.recordingId,
-      title: input.title,
-      recordingUrl: input.recordingUrl,
-      createdAt: input.createdAt,
-    })),
-  });
-  return count;
 }

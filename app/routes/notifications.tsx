@@ -6,6 +6,7 @@ import { requireUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import type { LiveHandle } from "~/components/live-events";
 import { isCrossSiteRequest } from "~/http/same-origin.server";
+import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
 import { listNotifications, markAllRead } from "~/notifications/notifications.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -44,9 +45,10 @@ export default function NotificationsPage() {
         <ul className="notification-list" data-testid="notifications">
           {notifications.map((n) => (
             <li key={n.id} className={`card ${n.read ? "" : "unread"}`}>
-              <p>
-                {n.read ? null : <span className="pill">New</span>} The recording of <Link to={`/sessions/${n.liveSessionId}`}>{n.title}</Link> is ready.{" "}
-                {n.recordingUrl ? (
+              <p data-type={n.type}>
+                {n.read ? null : <span className="pill">New</span>} The recording of <Link to={`/sessions/${n.liveSessionId}`}>{n.title}</Link>{" "}
+                {n.type === NOTIFICATION_TYPES.recordingFailed ? `failed${n.reason ? `: ${n.reason}` : "."}` : "is ready."}{" "}
+                {n.type !== NOTIFICATION_TYPES.recordingFailed && n.recordingUrl ? (
                   <a href={n.recordingUrl} target="_blank" rel="noreferrer">
                     Watch the recording
                   </a>

@@ -232,6 +232,8 @@ describe("notification stream", () => {
         liveSessionId: id,
         title: "Streams class",
         recordingUrl: row.recordingUrl,
+        // Why a recording failed: only LIVE_CLASS_RECORDING_FAILED carries one.
+        reason: null,
         createdAt: row.createdAt.toISOString(),
       },
     });

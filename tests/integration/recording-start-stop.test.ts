@@ -198,8 +198,8 @@ describe("the recorder's answers to startService", () => {
     const row = await sessionRow(id);
     expect(row.recordingStatus).toBe("READY");
     expect(row.recordingUrl).toBe(url);
-    // Students were notified once, for the real recording only.
-    expect(await stack.db.notification.count({ where: { liveSessionId: id } })).toBe(3);
+    // The students and the host were notified once, for the real recording only.
+    expect(await stack.db.notification.count({ where: { liveSessionId: id } })).toBe(4);
     // And recording again works.
     stack.jibri.reset();
     expect((await start(id)).status).toBe(200);

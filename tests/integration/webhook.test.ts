@@ -98,7 +98,7 @@ describe("accepted deliveries", () => {
     expect(view.body).toMatchObject({ status: "READY", recordingUrl: payload.recordingUrl });
 
     const notifications = await stack.db.notification.findMany({ where: { recordingId }, include: { user: true } });
-    expect(notifications.map((n) => n.user.email).sort()).toEqual([ACCOUNTS.student1, ACCOUNTS.student2, ACCOUNTS.student3]);
+    expect(notifications.map((n) => n.user.email).sort()).toEqual([ACCOUNTS.host, ACCOUNTS.student1, ACCOUNTS.student2, ACCOUNTS.student3]);
     expect(notifications.every((n) => n.type === "LIVE_CLASS_RECORDING_READY" && n.recordingUrl === payload.recordingUrl)).toBe(true);
     const mine = await api(stack.app.url, "/api/notifications", { cookie: stack.cookies.student2 });
     expect(mine.body[0]).toMatchObject({
@@ -127,7 +127,7 @@ describe("accepted deliveries", () => {
     expect((await recordingRow(recordingId)).status).toBe("READY");
   });
 
-  it("recording_failed → 200, FAILED with the reason, no notification; a repeat is a 200 no-op", async () => {
+  it("recording_failed → 200, FAILED with the reason, the host notified; a repeat is a 200 no-op", async () => {
     const { liveSessionId, recordingId, deliveriesBefore } = await processingRecording();
     const payload = { event: "recording_failed", sessionId: recordingId, error: "disk full on the recorder", timestamp: Math.floor(Date.now() / 1000) };
     expect((await send(payload)).status).toBe(200);
@@ -137,7 +137,9 @@ describe("accepted deliveries", () => {
     const view = await api(stack.app.url, recordingPath(liveSessionId), { cookie: stack.cookies.host });
     expect(view.body.status).toBe("FAILED");
     expect(view.body.reason).toContain("disk full on the recorder");
-    expect(await notificationCount(recordingId)).toBe(0);
+    const failures = await stack.db.notification.findMany({ where: { recordingId }, include: { user: true } });
+    expect(failures.map((n) => [n.user.email, n.type])).toEqual([[ACCOUNTS.host, "LIVE_CLASS_RECORDING_FAILED"]]);
+    expect(failures[0].reason).toContain("disk full on the recorder");
     const accepted = await expectDelivery(deliveriesBefore, "accepted", 200, recordingId);
 
     const before = await snapshot(liveSessionId, recordingId);
@@ -304,7 +306,7 @@ describe("repeats and refused transitions", () => {
     expect((await send(uploadedPayload(recordingId, { eventId }))).status).toBe(200);
     const accepted = await expectDelivery(deliveriesBefore, "accepted", 200, recordingId);
     const before = await snapshot(liveSessionId, recordingId);
-    expect(before.notifications).toBe(3);
+    expect(before.notifications).toBe(4);
 
     const same = await send(uploadedPayload(recordingId, { eventId }));
     expect(same.status).toBe(200);
@@ -326,7 +328,7 @@ describe("repeats and refused transitions", () => {
     const noEventId = await send(uploadedPayload(recordingId));
     expect(noEventId.status).toBe(200);
     expect(await snapshot(liveSessionId, recordingId)).toEqual(before);
-    expect(before.notifications).toBe(3);
+    expect(before.notifications).toBe(4);
     const { deliveries } = await diagnostics(stack.app.url, stack.cookies.admin);
     expect(deliveries.filter((d) => d.id > accepted.id).map((d) => d.outcome)).toEqual(["duplicate", "duplicate"]);
   });
@@ -374,7 +376,7 @@ describe("repeats and refused transitions", () => {
       expect(status.events).toHaveLength(2);
       expect(alerts.events).toHaveLength(1);
 
-      expect(await notificationCount(recordingId)).toBe(3);
+      expect(await notificationCount(recordingId)).toBe(4);
       const log = await transitionsOf(stack.db, liveSessionId);
       expect(log.filter((t) => t.toStatus === "READY")).toHaveLength(1);
       const { deliveries } = await diagnostics(stack.app.url, stack.cookies.admin);
