@@ -48,6 +48,8 @@ export const TRIGGER_LABELS: Record<RecordingTrigger, string> = {
   failure_reported: "Recorder reported a failure",
   pending_timeout: "Start timed out",
   processing_timeout: "Processing timed out",
+  max_duration: "Stopped at the length limit",
+  recorder_idle: "Recorder was no longer recording",
 };
 
 /** Whether the page's live connection is up, beside the status. */

@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { publishChange } from "~/change-hints/change-channel.server";
 import { prisma, type Tx } from "~/db/db.server";
 import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
+import { metrics } from "~/observability/metrics.server";
 import { asStatus } from "~/recording/recording-store.server";
 import {
   decideTransition,
@@ -85,6 +86,7 @@ export async function beginRecording(liveSessionId: string, actor: string): Prom
     });
     return { recordingId, liveSessionId, roomName: session.roomName };
   });
+  metrics().transitions.inc({ trigger: "record" });
   publishChange({ liveSessionIds: [liveSessionId], notifiedRecordingIds: [] });
   return begun;
 }
@@ -125,6 +127,7 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
         status: true,
         recordingUrl: true,
         failureCause: true,
+        stopConfirmed: true,
         liveSessionId: true,
         liveSession: { select: { latestRecordingId: true, title: true, cohortId: true } },
       },
@@ -143,6 +146,7 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
 
     const reason = request.reason ?? null;
     let sessionView: { status: RecordingStatus; url: string | null; reason: string | null; latestId: string | null };
+    let stopConfirmed: boolean | null = null;
 
     if (restoring) {
       // Nothing was recorded: the attempt disappears and the session shows its previous recording again.
@@ -156,6 +160,9 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
       };
     } else {
       const becameFailed = decision.to === "FAILED";
+      stopConfirmed = recording.stopConfirmed;
+      const stop = stopBookkeeping(request.trigger, from, decision.to, now);
+      if (stop.stopConfirmed !== undefined) stopConfirmed = stop.stopConfirmed;
       const updated = await tx.recording.updateMany({
         where: { id: recording.id, status: from },
         data: {
@@ -167,6 +174,7 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
           durationSeconds: request.durationSeconds ?? undefined,
           sizeBytes: request.sizeBytes ?? undefined,
           endedAt: decision.to === "PROCESSING" || (becameFailed && from === "PENDING") ? now : undefined,
+          ...stop,
         },
       });
       if (updated.count !== 1) throw new TransitionRefusedError(from, request.trigger);
@@ -204,6 +212,7 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
         reason,
         actor: request.actor,
         at: now,
+        stopConfirmed,
       },
     });
 
@@ -222,11 +231,29 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
     await request.alsoWrite?.(tx);
     return { liveSessionId: recording.liveSessionId, from, to: decision.to, notified };
   });
+  metrics().transitions.inc({ trigger: request.trigger });
   publishChange({
     liveSessionIds: [applied.liveSessionId],
     notifiedRecordingIds: applied.notified > 0 ? [request.recordingId] : [],
   });
   return applied;
+}
+
+/**
+ * What a transition does to the recording's stop bookkeeping. Capture ends (Stop, the length limit, a start given up
+ * on): the recorder must be told, so a stop attempt falls due now and is retried until confirmed. A recorder found
+ * idle has nothing to stop. Once the recorder reports the upload or a failure, it has finished: no more attempts.
+ */
+function stopBookkeeping(trigger: RecordingTrigger, from: RecordingStatus, to: RecordingStatus, now: Date) {
+  if (trigger === "recorder_idle") {
+    return { stopRequestedAt: now, stopAcknowledgedAt: now, stopConfirmed: true, nextStopAttemptAt: null };
+  }
+  const startGivenUp = from === "PENDING" && (trigger === "pending_timeout" || trigger === "recorder_timeout");
+  if (to === "PROCESSING" || startGivenUp) {
+    return { stopRequestedAt: now, stopConfirmed: null, stopAttempts: 0, nextStopAttemptAt: now };
+  }
+  if (trigger === "upload_reported" || trigger === "failure_reported") return { nextStopAttemptAt: null };
+  return {};
 }
 
 function previousRecording(tx: Tx, liveSessionId: string, excludingId: string) {
