@@ -1,0 +1,248 @@
+// No silent failure between the app and the recorder: a Stop the recorder missed says so and is retried until
+// confirmed (also across a kill -9), an over-long or orphaned recording is stopped by the watchdog, and one broken
+// recording does not stop a sweep. All over real HTTP against the Jibri simulator.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startApp, type AppProcess } from "../support/app-process";
+import { ACCOUNTS, api, login } from "../support/http";
+import { openEventStream, type SseConnection } from "../support/sse-client";
+import { startRecordingStack, TEST_SECRET, TEST_TOKEN, type RecordingStack } from "../support/recording-stack";
+import { createSession, expectApiError, recordingPath, sleep, transitionsOf, waitFor } from "./fixtures";
+
+const ENV = {
+  RECORDING_MAX_SECONDS: "3",
+  // Also the grace before an idle recorder is believed.
+  RECORDING_PENDING_TIMEOUT_SECONDS: "1",
+  RECORDING_PROCESSING_TIMEOUT_SECONDS: "60",
+};
+
+let stack: RecordingStack;
+const streams: SseConnection[] = [];
+beforeAll(async () => {
+  stack = await startRecordingStack({ env: ENV });
+});
+afterAll(async () => {
+  streams.forEach((s) => s.close());
+  await stack?.close();
+});
+beforeEach(() => {
+  stack.jibri.reset();
+});
+
+const start = (id: string) => api(stack.app.url, `${recordingPath(id)}/start`, { method: "POST", cookie: stack.cookies.host });
+const stop = (id: string) => api(stack.app.url, `${recordingPath(id)}/stop`, { method: "POST", cookie: stack.cookies.host });
+const stopCalls = () => stack.jibri.calls().filter((c) => c.path.endsWith("/stopService")).length;
+const recordingRow = (recordingId: string) => stack.db.recording.findUniqueOrThrow({ where: { id: recordingId } });
+
+async function watch(id: string) {
+  const stream = await openEventStream(`${stack.app.url}${recordingPath(id)}/events`, { cookie: stack.cookies.host });
+  streams.push(stream);
+  await stream.next();
+  return stream;
+}
+
+describe("a Stop the recorder did not confirm", () => {
+  it("answers 200 PROCESSING with stopConfirmed false, tells the stream, and is retried until confirmed", async () => {
+    const id = await createSession(stack.db);
+    const started = await start(id);
+    expect(started.body).toMatchObject({ status: "RECORDING", stopConfirmed: null });
+    const recordingId: string = started.body.recordings[0].id;
+    const stream = await watch(id);
+    stack.jibri.setMode({ stop: "error", outcome: "none" });
+
+    const stopped = await stop(id);
+    expect(stopped.status, JSON.stringify(stopped.body)).toBe(200);
+    expect(stopped.body).toMatchObject({ status: "PROCESSING", stopConfirmed: false });
+    expect(stopped.body.recordings[0]).toMatchObject({ id: recordingId, stopConfirmed: false });
+    const view = await api(stack.app.url, recordingPath(id), { cookie: stack.cookies.student1 });
+    expect(view.body).toMatchObject({ status: "PROCESSING", stopConfirmed: false });
+
+    const processing = await stream.next(5_000);
+    const unconfirmed = await stream.next(5_000);
+    expect(processing.data).toMatchObject({ status: "PROCESSING", recording: { trigger: "stop", stopConfirmed: null } });
+    expect(unconfirmed.data).toMatchObject({
+      status: "PROCESSING",
+      recording: { id: recordingId, trigger: "stop_unconfirmed", from: "PROCESSING", to: "PROCESSING", stopConfirmed: false },
+    });
+
+    // The watchdog keeps asking, with back-off.
+    await waitFor(async () => stopCalls(), (n) => n >= 3, { what: "stopService retries", timeoutMs: 10_000 });
+    expect((await recordingRow(recordingId)).stopAttempts).toBeGreaterThanOrEqual(3);
+
+    // Once the recorder answers, the stop is confirmed, the stream says so, and the retries end.
+    stack.jibri.setMode({ stop: "accept" });
+    const confirmed = await stream.next(15_000);
+    expect(confirmed.data).toMatchObject({ status: "PROCESSING", recording: { trigger: "stop_confirmed", stopConfirmed: true } });
+    const row = await recordingRow(recordingId);
+    expect(row).toMatchObject({ stopConfirmed: true, nextStopAttemptAt: null });
+    expect(row.stopAcknowledgedAt).not.toBeNull();
+    const callsWhenConfirmed = stopCalls();
+    await sleep(1_500);
+    expect(stopCalls()).toBe(callsWhenConfirmed);
+    expect((await api(stack.app.url, recordingPath(id), { cookie: stack.cookies.host })).body.stopConfirmed).toBe(true);
+
+    // The status log has exactly one status change for the stop; the two notes are not transitions of the status.
+    const log = await transitionsOf(stack.db, id);
+    expect(log.map((t) => [t.trigger, t.fromStatus, t.toStatus])).toEqual([
+      ["record", "IDLE", "PENDING"],
+      ["recorder_accepted", "PENDING", "RECORDING"],
+      ["stop", "RECORDING", "PROCESSING"],
+      ["stop_unconfirmed", "PROCESSING", "PROCESSING"],
+      ["stop_confirmed", "PROCESSING", "PROCESSING"],
+    ]);
+    // Now the stop is confirmed, Stop is refused again, as in any other status but this one.
+    expectApiError(await stop(id), 409, "invalid_transition");
+  });
+
+  it("Stop again re-sends stopService without a transition and answers the new confirmation", async () => {
+    const id = await createSession(stack.db);
+    const recordingId: string = (await start(id)).body.recordings[0].id;
+    stack.jibri.setMode({ stop: "error", outcome: "none" });
+    expect((await stop(id)).body.stopConfirmed).toBe(false);
+    const before = stopCalls();
+
+    const again = await stop(id);
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ status: "PROCESSING", stopConfirmed: false });
+    expect(stopCalls()).toBeGreaterThan(before);
+
+    stack.jibri.setMode({ stop: "accept" });
+    const confirmed = await stop(id);
+    // A sweep may have confirmed it a moment earlier; then Stop is refused like any other.
+    if (confirmed.status === 409) expect((await recordingRow(recordingId)).stopConfirmed).toBe(true);
+    else expect(confirmed.body).toMatchObject({ status: "PROCESSING", stopConfirmed: true });
+    const statusChanges = (await transitionsOf(stack.db, id)).filter((t) => t.fromStatus !== t.toStatus);
+    expect(statusChanges.map((t) => t.trigger)).toEqual(["record", "recorder_accepted", "stop"]);
+  });
+
+  it("keeps retrying after the processing timeout failed the recording", async () => {
+    const app = await startApp({
+      env: {
+        JITSI_MEET_URL: stack.jibri.url,
+        JITSI_RECORDING_API_TOKEN: TEST_TOKEN,
+        JITSI_RECORDING_WEBHOOK_SECRET: TEST_SECRET,
+        JITSI_RECORDING_API_TIMEOUT_SECONDS: "1",
+        RECORDING_PROCESSING_TIMEOUT_SECONDS: "1",
+      },
+    });
+    try {
+      const host = await login(app.url, ACCOUNTS.host);
+      const id = (await api(app.url, "/api/live-sessions", { cookie: host })).body.find((s: any) => s.title === "Demo class").id;
+      expect((await api(app.url, `${recordingPath(id)}/start`, { method: "POST", cookie: host })).status).toBe(200);
+      stack.jibri.setMode({ stop: "error", outcome: "none" });
+      expect((await api(app.url, `${recordingPath(id)}/stop`, { method: "POST", cookie: host })).body.stopConfirmed).toBe(false);
+      await waitFor(
+        async () => (await api(app.url, recordingPath(id), { cookie: host })).body.status,
+        (status) => status === "FAILED",
+        { what: "the processing timeout" },
+      );
+      const afterFailure = stopCalls();
+      await waitFor(async () => stopCalls(), (n) => n > afterFailure, { what: "a stop retried after FAILED", timeoutMs: 10_000 });
+      stack.jibri.setMode({ stop: "accept" });
+      await waitFor(
+        async () => (await api(app.url, recordingPath(id), { cookie: host })).body.stopConfirmed,
+        (confirmed) => confirmed === true,
+        { what: "the stop confirmed", timeoutMs: 15_000 },
+      );
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe("an app killed between the PROCESSING commit and the recorder's answer", () => {
+  const apps: AppProcess[] = [];
+  afterAll(async () => {
+    await Promise.all(apps.map((app) => app.stop()));
+  });
+
+  it("sends the stop again once an instance runs again", async () => {
+    const env = {
+      JITSI_MEET_URL: stack.jibri.url,
+      JITSI_RECORDING_API_TOKEN: TEST_TOKEN,
+      JITSI_RECORDING_WEBHOOK_SECRET: TEST_SECRET,
+      JITSI_RECORDING_API_TIMEOUT_SECONDS: "3",
+    };
+    const first = await startApp({ env });
+    apps.push(first);
+    const host = await login(first.url, ACCOUNTS.host);
+    const id = (await api(first.url, "/api/live-sessions", { cookie: host })).body.find((s: any) => s.title === "Demo class").id;
+    expect((await api(first.url, `${recordingPath(id)}/start`, { method: "POST", cookie: host })).status).toBe(200);
+    stack.jibri.setMode({ stop: "hang", outcome: "none" });
+    const controller = new AbortController();
+    void fetch(`${first.url}${recordingPath(id)}/stop`, { method: "POST", headers: { Cookie: host }, signal: controller.signal })
+      .then((r) => r.arrayBuffer())
+      .catch(() => undefined);
+    // The stop is committed and the recorder holds the call: now the process dies.
+    await waitFor(async () => stopCalls(), (n) => n === 1, { what: "the first stopService call" });
+    await first.kill();
+    controller.abort();
+
+    stack.jibri.setMode({ stop: "accept" });
+    const again = await first.restart();
+    apps.push(again);
+    await waitFor(async () => stopCalls(), (n) => n === 2, { what: "the stop sent again after the restart", timeoutMs: 15_000 });
+    const hostAgain = await login(again.url, ACCOUNTS.host);
+    const view = await waitFor(
+      async () => (await api(again.url, recordingPath(id), { cookie: hostAgain })).body,
+      (body) => body.stopConfirmed === true,
+      { what: "the stop confirmed" },
+    );
+    expect(view.status).toBe("PROCESSING");
+    await sleep(1_000);
+    expect(stopCalls()).toBe(2);
+  });
+});
+
+describe("recorder reconciliation by the watchdog", () => {
+  it("stops a recording longer than RECORDING_MAX_SECONDS, with a reason, and the upload settles it", async () => {
+    const id = await createSession(stack.db);
+    const recordingId: string = (await start(id)).body.recordings[0].id;
+    const stream = await watch(id);
+    const processing = await stream.next(10_000);
+    expect(processing.data).toMatchObject({ status: "PROCESSING", recording: { trigger: "max_duration" } });
+    const log = await transitionsOf(stack.db, id);
+    expect(log.at(-1)).toMatchObject({ trigger: "max_duration", fromStatus: "RECORDING", toStatus: "PROCESSING", actor: "watchdog" });
+    expect(log.at(-1)!.reason).toMatch(/maximum length/);
+    await waitFor(async () => stopCalls(), (n) => n >= 1, { what: "the watchdog's stopService call" });
+    const ready = await stream.next(10_000);
+    expect(ready.data).toMatchObject({ status: "READY", recording: { id: recordingId } });
+  });
+
+  it("moves a recording whose recorder is idle to PROCESSING, asking health once per sweep", async () => {
+    const id = await createSession(stack.db);
+    const recordingId: string = (await start(id)).body.recordings[0].id;
+    const stream = await watch(id);
+    stack.jibri.crash();
+    const processing = await stream.next(10_000);
+    expect(processing.data).toMatchObject({ status: "PROCESSING", recording: { id: recordingId, trigger: "recorder_idle" } });
+    expect((await transitionsOf(stack.db, id)).at(-1)!.reason).toMatch(/not recording/);
+    // Nothing to stop: the recorder said it is not recording.
+    expect((await recordingRow(recordingId)).stopConfirmed).toBe(true);
+    expect(stopCalls()).toBe(0);
+    const health = stack.jibri.calls().filter((c) => c.path.endsWith("/health"));
+    expect(health.length).toBeGreaterThan(0);
+  });
+
+  it("goes on past a recording that makes the transition throw", async () => {
+    const old = new Date(Date.now() - 3600_000);
+    const broken = await createSession(stack.db);
+    // A session row no status of the state machine fits: applying anything to its recording throws.
+    await stack.db.liveSession.update({ where: { id: broken }, data: { recordingStatus: "CORRUPT", latestRecordingId: null } });
+    await stack.db.recording.create({
+      data: { id: "recbroken1", liveSessionId: broken, status: "PENDING", startedAt: old, statusChangedAt: old },
+    });
+    const fine = await createSession(stack.db);
+    await stack.db.recording.create({
+      data: { id: "recfine1", liveSessionId: fine, status: "PENDING", startedAt: old, statusChangedAt: new Date(old.getTime() + 1000) },
+    });
+    await stack.db.liveSession.update({ where: { id: fine }, data: { recordingStatus: "PENDING", latestRecordingId: "recfine1" } });
+    try {
+      const failed = await waitFor(() => recordingRow("recfine1"), (r) => r.status === "FAILED", { what: "the healthy recording failed" });
+      expect(failed.failureCause).toBe("pending_timeout");
+      expect((await recordingRow("recbroken1")).status).toBe("PENDING");
+      expect(stack.app.logs()).toContain("watchdog.recording_failed");
+    } finally {
+      await stack.db.recording.delete({ where: { id: "recbroken1" } });
+    }
+  });
+});
