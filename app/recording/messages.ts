@@ -79,3 +79,12 @@ export const PANEL_TEXT = {
   startedAt: "Started",
   lasted: (clock: string) => `${clock} long`,
 } as const;
+
+/** The host's warning when the recorder did not confirm a Stop. */
+export const STOP_WARNING_TEXT = {
+  warning:
+    "The recorder did not confirm the stop. It may still be recording; we keep asking it to stop. You can also try again now.",
+  stillUnconfirmed: "The recorder still did not confirm. If this goes on, contact your administrator.",
+  stopAgain: "Stop again",
+  asking: "Asking the recorder…",
+} as const;

@@ -141,3 +141,22 @@ export async function findDueStops(now: Date, take: number) {
     select: { id: true, liveSessionId: true },
   });
 }
+
+/** Stops the recorder has not confirmed (still retried, or given up on), newest first: for the admin page. */
+export async function listUnconfirmedStops(take: number) {
+  return prisma.recording.findMany({
+    where: { stopRequestedAt: { not: null }, stopAcknowledgedAt: null, stopAttempts: { gt: 0 } },
+    orderBy: { stopRequestedAt: "desc" },
+    take,
+    select: {
+      id: true,
+      status: true,
+      liveSessionId: true,
+      stopRequestedAt: true,
+      stopAttempts: true,
+      stopConfirmed: true,
+      nextStopAttemptAt: true,
+      liveSession: { select: { title: true } },
+    },
+  });
+}

@@ -3,10 +3,10 @@
 // recording does not stop a sweep. All over real HTTP against the Jibri simulator.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startApp, type AppProcess } from "../support/app-process";
-import { ACCOUNTS, api, login } from "../support/http";
+import { ACCOUNTS, api, login, postWebhook } from "../support/http";
 import { openEventStream, type SseConnection } from "../support/sse-client";
 import { startRecordingStack, TEST_SECRET, TEST_TOKEN, type RecordingStack } from "../support/recording-stack";
-import { createSession, expectApiError, recordingPath, sleep, transitionsOf, waitFor } from "./fixtures";
+import { createSession, diagnostics, expectApiError, recordingPath, sleep, transitionsOf, uploadedPayload, waitFor } from "./fixtures";
 
 const ENV = {
   RECORDING_MAX_SECONDS: "3",
@@ -243,6 +243,57 @@ describe("recorder reconciliation by the watchdog", () => {
       expect(stack.app.logs()).toContain("watchdog.recording_failed");
     } finally {
       await stack.db.recording.delete({ where: { id: "recbroken1" } });
+    }
+  });
+});
+
+describe("the webhook's log under a flood", () => {
+  it("counts 300 unsigned requests in a handful of rows; the signed delivery is still listed on the admin page", async () => {
+    const id = await createSession(stack.db);
+    const recordingId: string = (await start(id)).body.recordings[0].id;
+    stack.jibri.setMode({ outcome: "none" });
+    expect((await stop(id)).status).toBe(200);
+    const rowsBefore = await stack.db.webhookRefusalCount.count();
+    const deliveriesBefore = await stack.db.webhookDelivery.count();
+
+    for (let batch = 0; batch < 10; batch++) {
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          postWebhook(stack.app.url, uploadedPayload(`recflood${batch}x${i}`), { signature: i % 2 ? null : "sha256=00" }),
+        ),
+      );
+      for (const answer of answers) expectApiError(answer, 401, "invalid_signature");
+    }
+    const signed = await postWebhook(stack.app.url, uploadedPayload(recordingId), { secret: TEST_SECRET });
+    expect(signed.status, JSON.stringify(signed.body)).toBe(200);
+
+    // One row per outcome and minute (two when the flood straddled a minute), and exactly the one signed delivery.
+    expect((await stack.db.webhookRefusalCount.count()) - rowsBefore).toBeLessThanOrEqual(2);
+    expect((await stack.db.webhookDelivery.count()) - deliveriesBefore).toBe(1);
+    const { deliveries, refusals } = await diagnostics(stack.app.url, stack.cookies.admin);
+    expect(deliveries[0]).toMatchObject({ outcome: "accepted", sessionId: recordingId, httpStatus: 200 });
+    const mismatches = (refusals as any[]).filter((r) => r.outcome === "signature_mismatch");
+    expect(mismatches.reduce((sum, r) => sum + r.count, 0)).toBeGreaterThanOrEqual(300);
+    const page = await fetch(`${stack.app.url}/admin/recording`, { headers: { Cookie: stack.cookies.admin } });
+    const html = await page.text();
+    expect(html).toContain(recordingId);
+    expect(html).toContain('data-testid="refusal-counts"');
+    expect(html).not.toContain("recflood");
+
+  });
+
+  it("stores a signed delivery that ended in a 500 like any other outcome", async () => {
+    const id = await createSession(stack.db);
+    const old = new Date();
+    // A recording whose status no state of the machine fits: applying the upload throws.
+    await stack.db.recording.create({ data: { id: "reccorrupt500", liveSessionId: id, status: "CORRUPT", startedAt: old, statusChangedAt: old } });
+    try {
+      const answer = await postWebhook(stack.app.url, uploadedPayload("reccorrupt500"), { secret: TEST_SECRET });
+      expectApiError(answer, 500, "internal_error");
+      const { deliveries } = await diagnostics(stack.app.url, stack.cookies.admin);
+      expect(deliveries[0]).toMatchObject({ outcome: "error", httpStatus: 500, sessionId: "reccorrupt500" });
+    } finally {
+      await stack.db.recording.delete({ where: { id: "reccorrupt500" } });
     }
   });
 });
