@@ -1,6 +1,6 @@
 // The host's warning that the recorder did not confirm a Stop, with a way to ask it again.
 import { useFetcher } from "@remix-run/react";
-import type { RecordingListItem } from "~/recording/recording-view";
+import type { RecordingListItem } from "~/recording/recording-list-item";
 import type { RecordingStatus } from "~/recording/state-machine";
 import { STOP_WARNING_TEXT } from "~/recording/messages";
 
