@@ -100,6 +100,14 @@ describe("a Stop the recorder did not confirm", () => {
     expect((await stop(id)).body.stopConfirmed).toBe(false);
     const before = stopCalls();
 
+    // The host's page says so, with a way to try again; a student's does not offer it.
+    const page = (cookie: string) => fetch(`${stack.app.url}/sessions/${id}`, { headers: { Cookie: cookie } }).then((r) => r.text());
+    const hostPage = await page(stack.cookies.host);
+    expect(hostPage).toContain('data-testid="stop-unconfirmed"');
+    expect(hostPage).toContain("The recorder did not confirm the stop");
+    expect(hostPage).toMatch(/<button[^>]*>Stop again<\/button>/);
+    expect(await page(stack.cookies.student1)).not.toContain("stop-unconfirmed");
+
     const again = await stop(id);
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ status: "PROCESSING", stopConfirmed: false });
@@ -291,7 +299,7 @@ describe("the webhook's log under a flood", () => {
       const answer = await postWebhook(stack.app.url, uploadedPayload("reccorrupt500"), { secret: TEST_SECRET });
       expectApiError(answer, 500, "internal_error");
       const { deliveries } = await diagnostics(stack.app.url, stack.cookies.admin);
-      expect(deliveries[0]).toMatchObject({ outcome: "error", httpStatus: 500, sessionId: "reccorrupt500" });
+      expect(deliveries[0]).toMatchObject({ outcome: "error", httpStatus: 500, reason: expect.stringContaining("unexpected") });
     } finally {
       await stack.db.recording.delete({ where: { id: "reccorrupt500" } });
     }
