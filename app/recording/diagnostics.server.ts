@@ -2,7 +2,7 @@
 import { getEnv } from "~/config/env.server";
 import { WEBHOOK_OUTCOMES, type WebhookOutcome } from "~/recording/webhook-outcomes";
 import { getRecorder, type RecorderHealth } from "~/recording/recorder.server";
-import { findOverdueRecordings } from "~/recording/recording-store.server";
+import { findOverdueRecordings, listRecentFailures } from "~/recording/recording-store.server";
 import { describeRecordingSettings } from "~/recording/recording-settings.server";
 import { listUnconfirmedStops } from "~/recording/stop-attempts.server";
 import { listRecentDeliveries, listRecentRefusalCounts } from "~/recording/webhook-deliveries.server";
@@ -48,6 +48,7 @@ export async function getRecordingDiagnostics() {
     listRecentRefusalCounts(30),
     listUnconfirmedStops(50),
   ]);
+  const failures = await listRecentFailures(20);
   return {
     settings: describeRecordingSettings(env),
     webhookUrl: env.webhookUrl,
@@ -87,6 +88,7 @@ export async function getRecordingDiagnostics() {
       stopConfirmed: r.stopConfirmed,
       nextStopAttemptAt: r.nextStopAttemptAt?.toISOString() ?? null,
     })),
+    failures,
     testCommand: signedTestCommand(env.webhookUrl),
   };
 }

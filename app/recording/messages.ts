@@ -87,3 +87,19 @@ export const STOP_WARNING_TEXT = {
   stopAgain: "Stop again",
   asking: "Asking the recorder…",
 } as const;
+
+/**
+ * What hosts and students read when a recording fails or stops on its own, by what caused it. The technical detail
+ * (the recorder's answer, the timeout) is kept beside it for admins only.
+ */
+export const FRIENDLY_REASONS: Partial<Record<RecordingTrigger, string>> = {
+  recorder_unavailable: "Recording is not available for this class.",
+  recorder_busy: "The recorder was busy with another class.",
+  recorder_error: "The recorder could not start.",
+  recorder_timeout: "The recorder did not answer in time.",
+  pending_timeout: "The recorder did not start in time.",
+  failure_reported: "The recorder reported a problem with this recording.",
+  processing_timeout: "The recording did not arrive in time. It will still appear here if it arrives later.",
+  max_duration: "The recording reached its maximum length and was stopped.",
+  recorder_idle: "The recorder stopped unexpectedly.",
+};

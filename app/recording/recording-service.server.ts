@@ -77,7 +77,7 @@ export async function startRecording(liveSessionId: string, actor: string): Prom
       recordingId: begun.recordingId,
       trigger: outcome.kind === "accepted" ? "recorder_accepted" : TRIGGER_OF[outcome.kind],
       actor: "recorder",
-      reason: "reason" in outcome ? outcome.reason : null,
+      detail: "reason" in outcome ? outcome.reason : null,
     });
   } catch (error) {
     if (!(error instanceof TransitionRefusedError)) throw error;

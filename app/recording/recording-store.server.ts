@@ -47,6 +47,11 @@ type TransitionRow = {
   stopConfirmed: boolean | null;
 };
 
+/** Who made a change, as pages may show it: a person's id stays in the database and the log. */
+function publicActor(actor: string): string {
+  return actor.startsWith("user:") ? "user" : actor;
+}
+
 export function toTransitionEvent(row: TransitionRow): TransitionEvent {
   return {
     id: row.id,
@@ -54,7 +59,7 @@ export function toTransitionEvent(row: TransitionRow): TransitionEvent {
     status: asStatus(row.sessionStatus),
     recordingUrl: row.sessionRecordingUrl,
     reason: row.reason,
-    actor: row.actor,
+    actor: publicActor(row.actor),
     at: row.at.toISOString(),
     recording: {
       id: row.recordingId,
@@ -105,7 +110,10 @@ export async function getRecordingStatusAndUrl(recordingId: string) {
 }
 
 /** The contract's GET …/recording body: the session's latest status and all its recordings, newest first. */
-export async function getRecordingOverview(liveSessionId: string): Promise<RecordingOverview | null> {
+export async function getRecordingOverview(
+  liveSessionId: string,
+  options: { forAdmin?: boolean } = {},
+): Promise<RecordingOverview | null> {
   const session = await prisma.liveSession.findUnique({
     where: { id: liveSessionId },
     select: {
@@ -118,7 +126,16 @@ export async function getRecordingOverview(liveSessionId: string): Promise<Recor
       recordings: {
         orderBy: [{ startedAt: "desc" }, { id: "desc" }],
         take: OVERVIEW_RECORDINGS_LIMIT,
-        select: { id: true, status: true, recordingUrl: true, reason: true, startedAt: true, endedAt: true, stopConfirmed: true },
+        select: {
+          id: true,
+          status: true,
+          recordingUrl: true,
+          reason: true,
+          reasonDetail: true,
+          startedAt: true,
+          endedAt: true,
+          stopConfirmed: true,
+        },
       },
     },
   });
@@ -142,6 +159,8 @@ export async function getRecordingOverview(liveSessionId: string): Promise<Recor
       startedAt: r.startedAt.toISOString(),
       endedAt: r.endedAt?.toISOString() ?? null,
       stopConfirmed: r.stopConfirmed,
+      // The technical detail behind a failure is for admins only.
+      ...(options.forAdmin ? { reasonDetail: r.reasonDetail } : {}),
     })),
   };
 }
@@ -206,4 +225,31 @@ export async function findRecordingsSince(changedBefore: Date, take: number) {
     take,
     select: { id: true, liveSessionId: true },
   });
+}
+
+/** The latest FAILED recordings with their technical detail: for the admin page only. */
+export async function listRecentFailures(take: number) {
+  const rows = await prisma.recording.findMany({
+    where: { status: "FAILED" },
+    orderBy: { statusChangedAt: "desc" },
+    take,
+    select: {
+      id: true,
+      liveSessionId: true,
+      reason: true,
+      reasonDetail: true,
+      failureCause: true,
+      statusChangedAt: true,
+      liveSession: { select: { title: true } },
+    },
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    liveSessionId: r.liveSessionId,
+    title: r.liveSession.title,
+    reason: r.reason,
+    detail: r.reasonDetail,
+    cause: r.failureCause,
+    at: r.statusChangedAt.toISOString(),
+  }));
 }

@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { publishChange } from "~/change-hints/change-channel.server";
 import { prisma, type Tx } from "~/db/db.server";
 import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
+import { FRIENDLY_REASONS } from "~/recording/messages";
 import { metrics } from "~/observability/metrics.server";
 import { asStatus } from "~/recording/recording-store.server";
 import {
@@ -95,7 +96,8 @@ export type TransitionRequest = {
   recordingId: string;
   trigger: RecordingTrigger;
   actor: string;
-  reason?: string | null;
+  /** The technical detail (a recorder's answer, a timeout): for admins only; people read the trigger's friendly reason. */
+  detail?: string | null;
   recordingUrl?: string | null;
   durationSeconds?: number | null;
   sizeBytes?: number | null;
@@ -144,7 +146,8 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
     });
     if (!decision.allowed) throw new TransitionRefusedError(from, request.trigger);
 
-    const reason = request.reason ?? null;
+    const reason = FRIENDLY_REASONS[request.trigger] ?? null;
+    const detail = request.detail ?? null;
     let sessionView: { status: RecordingStatus; url: string | null; reason: string | null; latestId: string | null };
     let stopConfirmed: boolean | null = null;
 
@@ -169,6 +172,7 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
           status: decision.to,
           statusChangedAt: now,
           reason: becameFailed ? reason : decision.to === "READY" ? null : undefined,
+          reasonDetail: becameFailed ? detail : decision.to === "READY" ? null : undefined,
           failureCause: becameFailed ? request.trigger : null,
           recordingUrl: decision.to === "READY" ? request.recordingUrl ?? null : undefined,
           durationSeconds: request.durationSeconds ?? undefined,
@@ -210,6 +214,7 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
         sessionStatus: sessionView.status,
         sessionRecordingUrl: sessionView.url,
         reason,
+        reasonDetail: detail,
         actor: request.actor,
         at: now,
         stopConfirmed,

@@ -29,7 +29,7 @@ export async function sweepOverdueRecordings(now = new Date()): Promise<SweepRes
   const result: SweepResult = { failed: [], stopped: [], errors: [] };
   const apply = async (recording: { id: string; liveSessionId: string }, trigger: RecordingTrigger, reason: string) => {
     try {
-      await applyTransition({ recordingId: recording.id, trigger, actor: "watchdog", reason });
+      await applyTransition({ recordingId: recording.id, trigger, actor: "watchdog", detail: reason });
       logger.warn("watchdog.applied", { recordingId: recording.id, liveSessionId: recording.liveSessionId, trigger, reason });
       return true;
     } catch (error) {

@@ -91,6 +91,28 @@ export default function RecordingAdminPage() {
         )}
       </section>
 
+      <section className="card" aria-labelledby="failures-heading">
+        <h2 id="failures-heading">Recent failures</h2>
+        <p className="muted">What hosts and students read, and the technical detail only admins see.</p>
+        {data.failures.length === 0 ? (
+          <p className="muted">None.</p>
+        ) : (
+          <ul data-testid="recent-failures">
+            {data.failures.map((f) => (
+              <li key={f.id}>
+                <Link to={`/sessions/${f.liveSessionId}`}>{f.title}</Link> at {formatTime(f.at)} UTC: {f.reason ?? "—"}
+                {f.detail ? (
+                  <>
+                    {" "}
+                    <code>{f.detail}</code>
+                  </>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
       <section className="card" aria-labelledby="unconfirmed-heading">
         <h2 id="unconfirmed-heading">Stops the recorder did not confirm</h2>
         {data.unconfirmedStops.length === 0 ? (

@@ -305,3 +305,32 @@ describe("the webhook's log under a flood", () => {
     }
   });
 });
+
+describe("reasons: friendly for people, technical for admins", () => {
+  it("a student's API answer and stream never carry the recorder's technical answer; the admin page does", async () => {
+    const id = await createSession(stack.db);
+    const studentStream = await openEventStream(`${stack.app.url}${recordingPath(id)}/events`, { cookie: stack.cookies.student1 });
+    streams.push(studentStream);
+    await studentStream.next();
+    stack.jibri.setMode({ start: "error" });
+    expectApiError(await start(id), 502, "recorder_error");
+    await studentStream.next();
+    const failed = await studentStream.next();
+    expect(failed.data).toMatchObject({ status: "FAILED", reason: "The recorder could not start." });
+
+    const technical = /simulated|internal error|500|ECONNREFUSED|user:/;
+    const student = await api(stack.app.url, recordingPath(id), { cookie: stack.cookies.student1 });
+    expect(student.body).toMatchObject({ status: "FAILED", reason: "The recorder could not start." });
+    expect(JSON.stringify(student.body)).not.toMatch(technical);
+    expect(JSON.stringify(studentStream.events)).not.toMatch(technical);
+    const page = await fetch(`${stack.app.url}/sessions/${id}`, { headers: { Cookie: stack.cookies.student1 } }).then((r) => r.text());
+    expect(page).toContain("The recorder could not start.");
+    expect(page).not.toMatch(technical);
+
+    const detail: string = (await api(stack.app.url, recordingPath(id), { cookie: stack.cookies.admin })).body.recordings[0].reasonDetail;
+    expect(detail).toMatch(/500/);
+    const adminPage = await fetch(`${stack.app.url}/admin/recording`, { headers: { Cookie: stack.cookies.admin } }).then((r) => r.text());
+    expect(adminPage).toContain("The recorder could not start.");
+    expect(adminPage).toContain(detail.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;"));
+  });
+});
