@@ -6,7 +6,7 @@ import { startApp, type AppProcess } from "../support/app-process";
 import { ACCOUNTS, api, login, postWebhook } from "../support/http";
 import { openEventStream, type SseConnection } from "../support/sse-client";
 import { startRecordingStack, TEST_SECRET, TEST_TOKEN, type RecordingStack } from "../support/recording-stack";
-import { createSession, diagnostics, expectApiError, recordingPath, sleep, transitionsOf, uploadedPayload, waitFor } from "./fixtures";
+import { createSession, createUser, diagnostics, expectApiError, recordingPath, sleep, transitionsOf, uploadedPayload, waitFor } from "./fixtures";
 
 const ENV = {
   RECORDING_MAX_SECONDS: "3",
@@ -334,5 +334,59 @@ describe("reasons: friendly for people, technical for admins", () => {
     const adminPage = await fetch(`${stack.app.url}/admin/recording`, { headers: { Cookie: stack.cookies.admin } }).then((r) => r.text());
     expect(adminPage).toContain("The recorder could not start.");
     expect(adminPage).toContain(escaped(detail));
+  });
+});
+
+describe("paged lists", () => {
+  async function allPages(path: string, cookie: string) {
+    const pages: any[][] = [];
+    let next: string | null = path;
+    while (next) {
+      const answer = await api<any[]>(stack.app.url, next, { cookie });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      expect(Array.isArray(answer.body)).toBe(true);
+      pages.push(answer.body);
+      const link = answer.headers.get("Link");
+      next = link ? /^<([^>]+)>; rel="next"$/.exec(link)![1] : null;
+      expect(pages.length).toBeLessThan(10);
+    }
+    return pages;
+  }
+
+  it("GET /api/live-sessions pages with limit and a Link to the next page", async () => {
+    const host = await createUser(stack.db, stack.app.url, "HOST");
+    const ids = [];
+    for (let i = 0; i < 5; i++) ids.push(await createSession(stack.db, { hostId: host.id }));
+    const pages = await allPages("/api/live-sessions?limit=2", host.cookie);
+    expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
+    expect(pages.flat().map((s) => s.id).sort()).toEqual([...ids].sort());
+    expect(pages.flat()[0]).toEqual({ id: expect.any(String), title: expect.any(String), role: "host", recordingStatus: "IDLE", recordingUrl: null });
+    // Without a limit: the default page, no Link when everything fits.
+    const whole = await api(stack.app.url, "/api/live-sessions", { cookie: host.cookie });
+    expect(whole.body).toHaveLength(5);
+    expect(whole.headers.get("Link")).toBeNull();
+  });
+
+  it("GET /api/notifications pages newest first", async () => {
+    const student = await createUser(stack.db, stack.app.url, "STUDENT");
+    const id = await createSession(stack.db);
+    await stack.db.recording.create({ data: { id: "recpaged1", liveSessionId: id, status: "READY" } });
+    for (const type of ["A", "B", "C"]) {
+      await stack.db.notification.create({ data: { userId: student.id, type, liveSessionId: id, recordingId: "recpaged1", title: "t" } });
+    }
+    const pages = await allPages("/api/notifications?limit=2", student.cookie);
+    expect(pages.map((p) => p.map((n: any) => n.type))).toEqual([["C", "B"], ["A"]]);
+  });
+
+  it.each([
+    ["limit=0"],
+    ["limit=101"],
+    ["limit=abc"],
+    ["before=not%20a%20cursor"],
+    ["before=bm90LWpzb24"],
+  ])("refuses %s with 400 invalid_query", async (query) => {
+    for (const path of ["/api/live-sessions", "/api/notifications"]) {
+      expectApiError(await api(stack.app.url, `${path}?${query}`, { cookie: stack.cookies.host }), 400, "invalid_query");
+    }
   });
 });
