@@ -342,11 +342,11 @@ describe("paged lists", () => {
     const pages: any[][] = [];
     let next: string | null = path;
     while (next) {
-      const answer = await api<any[]>(stack.app.url, next, { cookie });
+      const answer: { status: number; body: any[]; headers: Headers } = await api<any[]>(stack.app.url, next, { cookie });
       expect(answer.status, JSON.stringify(answer.body)).toBe(200);
       expect(Array.isArray(answer.body)).toBe(true);
       pages.push(answer.body);
-      const link = answer.headers.get("Link");
+      const link: string | null = answer.headers.get("Link");
       next = link ? /^<([^>]+)>; rel="next"$/.exec(link)![1] : null;
       expect(pages.length).toBeLessThan(10);
     }
