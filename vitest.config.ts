@@ -19,7 +19,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "sqlite",
-          include: ["app/**/*.test.ts", "scripts/**/*.test.ts", "tests/**/*.test.ts"],
+          include: ["app/**/*.test.ts", "app/**/*.test.tsx", "scripts/**/*.test.ts", "tests/**/*.test.ts"],
           exclude: ["tests/postgresql/**", "tests/e2e/**"],
         },
       },
