@@ -24,7 +24,7 @@ export function StopUnconfirmedWarning({
   // The stream clears the warning once a stop is confirmed; an answer that is still unconfirmed is said at once.
   const stillUnconfirmed = !busy && again.data?.stopConfirmed === false;
   return (
-    <div className="message message--warning" role="alert" data-testid="stop-unconfirmed">
+    <div className="message message--warning" role="status" data-testid="stop-unconfirmed">
       <p>{STOP_WARNING_TEXT.warning}</p>
       {stillUnconfirmed ? <p>{STOP_WARNING_TEXT.stillUnconfirmed}</p> : null}
       {again.data?.error ? <p>{again.data.error.message}</p> : null}

@@ -45,8 +45,17 @@ describe("success", () => {
       recordingUrl: null,
       reason: null,
       updatedAt: expect.any(String),
+      stopConfirmed: null,
       recordings: [
-        { id: expect.stringMatching(/^[A-Za-z0-9]+$/), status: "RECORDING", recordingUrl: null, reason: null, startedAt: expect.any(String), endedAt: null },
+        {
+          id: expect.stringMatching(/^[A-Za-z0-9]+$/),
+          status: "RECORDING",
+          recordingUrl: null,
+          reason: null,
+          startedAt: expect.any(String),
+          endedAt: null,
+          stopConfirmed: null,
+        },
       ],
     });
     const recordingId = result.body.recordings[0].id;

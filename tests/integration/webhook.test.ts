@@ -144,10 +144,13 @@ describe("accepted deliveries", () => {
     expect((await send(payload)).status).toBe(200);
     const recording = await recordingRow(recordingId);
     expect(recording.status).toBe("FAILED");
-    expect(recording.reason).toContain("disk full on the recorder");
+    // People read a friendly reason; the recorder's own words are the admins' detail.
+    expect(recording.reason).toBe("The recorder reported a problem with this recording.");
+    expect(recording.reasonDetail).toContain("disk full on the recorder");
     const view = await api(stack.app.url, recordingPath(liveSessionId), { cookie: stack.cookies.host });
     expect(view.body.status).toBe("FAILED");
-    expect(view.body.reason).toContain("disk full on the recorder");
+    expect(view.body.reason).toBe(recording.reason);
+    expect(JSON.stringify(view.body)).not.toContain("disk full");
     expect(await notificationCount(recordingId)).toBe(0);
     const accepted = await expectDelivery(deliveriesBefore, "accepted", 200, recordingId);
 
