@@ -2,6 +2,7 @@
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useReducer, useRef } from "react";
 import { StatusBadge, statusLabel } from "~/components/status-badge";
+import { StopUnconfirmedWarning } from "~/components/stop-unconfirmed-warning";
 import { useLiveEvent, useLiveStreamState } from "~/components/live-events";
 import type { RecordingStatusPayload } from "~/events/live-wire";
 import { applyStatusEvent, type RecordingView } from "~/components/recording-view";
@@ -146,6 +147,7 @@ export function RecordingPanel({
         </div>
       ) : null}
 
+      <StopUnconfirmedWarning liveSessionId={liveSessionId} status={view.status} latest={view.recordings[0]} canControl={canControl} />
       {showUnavailable ? (
         <p className="message message--warning" role="status">
           {RECORDING_MESSAGES.recording_unavailable}

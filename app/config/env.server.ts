@@ -74,6 +74,8 @@ const envSchema = z.object({
   JITSI_RECORDING_WEBHOOK_SECRET: secretList,
   RECORDING_PENDING_TIMEOUT_SECONDS: positiveSeconds(120),
   RECORDING_PROCESSING_TIMEOUT_SECONDS: positiveSeconds(7200),
+  /** RECORDING longer than this is stopped by the watchdog. */
+  RECORDING_MAX_SECONDS: positiveSeconds(14400),
   /** How long one startService / stopService / health call may take. */
   JITSI_RECORDING_API_TIMEOUT_SECONDS: positiveSeconds(15),
   /** How often an idle event stream sends a heartbeat comment (docs/recording-api.md promises one at least every 25 s). */

@@ -53,6 +53,8 @@ const recordingStatusSchema = z.object({
       from: recordingStatus,
       to: recordingStatus,
       url: z.string().nullable(),
+      /** The recording's stop confirmation after this entry (absent from older entries). */
+      stopConfirmed: z.boolean().nullable().optional(),
     })
     .nullable(),
 });

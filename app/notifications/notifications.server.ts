@@ -33,9 +33,13 @@ export function toNotificationEvent(row: Notification): NotificationEvent {
   };
 }
 
-/** Newest first. */
-export async function listNotifications(userId: string, limit = 100) {
-  const rows = await prisma.notification.findMany({ where: { userId }, orderBy: { id: "desc" }, take: limit });
+/** Newest first; `beforeId` starts after that notification (paging). */
+export async function listNotifications(userId: string, limit = 100, beforeId?: number) {
+  const rows = await prisma.notification.findMany({
+    where: { userId, ...(beforeId === undefined ? {} : { id: { lt: beforeId } }) },
+    orderBy: { id: "desc" },
+    take: limit,
+  });
   return rows.map(toNotificationEvent);
 }
 

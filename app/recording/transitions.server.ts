@@ -4,6 +4,8 @@ import { randomBytes } from "node:crypto";
 import { publishChange } from "~/change-hints/change-channel.server";
 import { prisma, type Tx } from "~/db/db.server";
 import { createRecordingNotifications } from "~/notifications/recording-notifications.server";
+import { FRIENDLY_REASONS } from "~/recording/messages";
+import { metrics } from "~/observability/metrics.server";
 import { asStatus } from "~/recording/recording-store.server";
 import {
   decideTransition,
@@ -83,6 +85,7 @@ export async function beginRecording(liveSessionId: string, actor: string): Prom
     });
     return { recordingId, liveSessionId, roomName: session.roomName };
   });
+  metrics().transitions.inc({ trigger: "record" });
   publishChange({ liveSessionIds: [liveSessionId], notifiedRecordingIds: [] });
   return begun;
 }
@@ -91,7 +94,8 @@ export type TransitionRequest = {
   recordingId: string;
   trigger: RecordingTrigger;
   actor: string;
-  reason?: string | null;
+  /** The technical detail (a recorder's answer, a timeout): for admins only; people read the trigger's friendly reason. */
+  detail?: string | null;
   recordingUrl?: string | null;
   durationSeconds?: number | null;
   sizeBytes?: number | null;
@@ -123,6 +127,7 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
         status: true,
         recordingUrl: true,
         failureCause: true,
+        stopConfirmed: true,
         liveSessionId: true,
         liveSession: { select: { latestRecordingId: true, title: true, cohortId: true, hostId: true } },
       },
@@ -139,8 +144,10 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
     });
     if (!decision.allowed) throw new TransitionRefusedError(from, request.trigger);
 
-    const reason = request.reason ?? null;
+    const reason = FRIENDLY_REASONS[request.trigger] ?? null;
+    const detail = request.detail ?? null;
     let sessionView: { status: RecordingStatus; url: string | null; reason: string | null; latestId: string | null };
+    let stopConfirmed: boolean | null = null;
 
     if (restoring) {
       // Nothing was recorded: the attempt disappears and the session shows its previous recording again.
@@ -154,17 +161,22 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
       };
     } else {
       const becameFailed = decision.to === "FAILED";
+      stopConfirmed = recording.stopConfirmed;
+      const stop = stopBookkeeping(request.trigger, from, decision.to, now);
+      if (stop.stopConfirmed !== undefined) stopConfirmed = stop.stopConfirmed;
       const updated = await tx.recording.updateMany({
         where: { id: recording.id, status: from },
         data: {
           status: decision.to,
           statusChangedAt: now,
           reason: becameFailed ? reason : decision.to === "READY" ? null : undefined,
+          reasonDetail: becameFailed ? detail : decision.to === "READY" ? null : undefined,
           failureCause: becameFailed ? request.trigger : null,
           recordingUrl: decision.to === "READY" ? request.recordingUrl ?? null : undefined,
           durationSeconds: request.durationSeconds ?? undefined,
           sizeBytes: request.sizeBytes ?? undefined,
           endedAt: decision.to === "PROCESSING" || (becameFailed && from === "PENDING") ? now : undefined,
+          ...stop,
         },
       });
       if (updated.count !== 1) throw new TransitionRefusedError(from, request.trigger);
@@ -200,8 +212,10 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
         sessionStatus: sessionView.status,
         sessionRecordingUrl: sessionView.url,
         reason,
+        reasonDetail: detail,
         actor: request.actor,
         at: now,
+        stopConfirmed,
       },
     });
 
@@ -222,11 +236,29 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
     await request.alsoWrite?.(tx);
     return { liveSessionId: recording.liveSessionId, from, to: decision.to, notified };
   });
+  metrics().transitions.inc({ trigger: request.trigger });
   publishChange({
     liveSessionIds: [applied.liveSessionId],
     notifiedRecordingIds: applied.notified > 0 ? [request.recordingId] : [],
   });
   return applied;
+}
+
+/**
+ * What a transition does to the recording's stop bookkeeping. Capture ends (Stop, the length limit, a start given up
+ * on): the recorder must be told, so a stop attempt falls due now and is retried until confirmed. A recorder found
+ * idle has nothing to stop. Once the recorder reports the upload or a failure, it has finished: no more attempts.
+ */
+function stopBookkeeping(trigger: RecordingTrigger, from: RecordingStatus, to: RecordingStatus, now: Date) {
+  if (trigger === "recorder_idle") {
+    return { stopRequestedAt: now, stopAcknowledgedAt: now, stopConfirmed: true, nextStopAttemptAt: null };
+  }
+  const startGivenUp = from === "PENDING" && (trigger === "pending_timeout" || trigger === "recorder_timeout");
+  if (to === "PROCESSING" || startGivenUp) {
+    return { stopRequestedAt: now, stopConfirmed: null, stopAttempts: 0, nextStopAttemptAt: now };
+  }
+  if (trigger === "upload_reported" || trigger === "failure_reported") return { nextStopAttemptAt: null };
+  return {};
 }
 
 function previousRecording(tx: Tx, liveSessionId: string, excludingId: string) {

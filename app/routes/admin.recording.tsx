@@ -91,6 +91,45 @@ export default function RecordingAdminPage() {
         )}
       </section>
 
+      <section className="card" aria-labelledby="failures-heading">
+        <h2 id="failures-heading">Recent failures</h2>
+        <p className="muted">What hosts and students read, and the technical detail only admins see.</p>
+        {data.failures.length === 0 ? (
+          <p className="muted">None.</p>
+        ) : (
+          <ul data-testid="recent-failures">
+            {data.failures.map((f) => (
+              <li key={f.id}>
+                <Link to={`/sessions/${f.liveSessionId}`}>{f.title}</Link> at {formatTime(f.at)} UTC: {f.reason ?? "—"}
+                {f.detail ? (
+                  <>
+                    {" "}
+                    <code>{f.detail}</code>
+                  </>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="unconfirmed-heading">
+        <h2 id="unconfirmed-heading">Stops the recorder did not confirm</h2>
+        {data.unconfirmedStops.length === 0 ? (
+          <p className="muted">None.</p>
+        ) : (
+          <ul data-testid="unconfirmed-stops">
+            {data.unconfirmedStops.map((r) => (
+              <li key={r.id}>
+                <Link to={`/sessions/${r.liveSessionId}`}>{r.title}</Link>: <code>{r.id}</code> {r.status}, {r.stopAttempts}{" "}
+                {r.stopAttempts === 1 ? "attempt" : "attempts"}
+                {r.nextStopAttemptAt ? `, next at ${formatTime(r.nextStopAttemptAt)} UTC` : ", given up: stop it on the recorder"}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
       <section className="card" aria-labelledby="deliveries-heading">
         <h2 id="deliveries-heading">Recent webhook deliveries</h2>
         {data.deliveries.length === 0 ? (
@@ -120,6 +159,40 @@ export default function RecordingAdminPage() {
                     </span>
                   </td>
                   <td data-label="Reason">{d.reason ?? ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="refusals-heading">
+        <h2 id="refusals-heading">Unsigned requests refused</h2>
+        <p className="muted">Counted per minute rather than listed: anyone can send these.</p>
+        {data.refusals.length === 0 ? (
+          <p className="muted">None.</p>
+        ) : (
+          <table className="table table--stack" data-testid="refusal-counts">
+            <thead>
+              <tr>
+                <th scope="col">Minute (UTC)</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">Count</th>
+                <th scope="col">Example</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.refusals.map((r) => (
+                <tr key={`${r.outcome}-${r.minute}`}>
+                  <td data-label="Minute">{formatTime(r.minute)}</td>
+                  <td data-label="Outcome">
+                    <span className="pill pill--bad">
+                      {r.outcome.replace(/_/g, " ")}
+                      {r.httpStatus ? ` (${r.httpStatus})` : ""}
+                    </span>
+                  </td>
+                  <td data-label="Count">{r.count}</td>
+                  <td data-label="Example">{r.sample.reason ?? ""}</td>
                 </tr>
               ))}
             </tbody>
