@@ -57,6 +57,8 @@ const envSchema = z.object({
   SSE_HEARTBEAT_SECONDS: z.preprocess(blankAsUnset, z.coerce.number().positive().max(25, "must be at most 25 seconds").default(15)),
   /** How often each instance's watchdog sweeps for overdue recordings. */
   RECORDING_WATCHDOG_INTERVAL_SECONDS: positiveSeconds(15),
+  /** How many proxies in front of the app append to X-Forwarded-For (0: trust none, use the socket's address). */
+  TRUST_PROXY: z.preprocess(blankAsUnset, z.coerce.number().int("must be a whole number of proxies").min(0).max(10).default(0)),
 });
 
 export type AppEnv = z.infer<typeof envSchema> & {
@@ -84,6 +86,9 @@ export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
   const env = result.data;
   if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
     throw new InvalidEnvironmentError(["SESSION_SECRET: required in production (comma-separated for rotation)"]);
+  }
+  if (env.NODE_ENV === "production" && env.SESSION_SECRET?.some((secret) => secret.length < 32)) {
+    throw new InvalidEnvironmentError(["SESSION_SECRET: each secret must be at least 32 characters in production (e.g. openssl rand -hex 32)"]);
   }
   return Object.freeze({
     ...env,

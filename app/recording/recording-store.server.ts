@@ -1,7 +1,7 @@
 // Named reads of recordings and their transition log; routes and streams never touch Prisma directly.
 import { prisma } from "~/db/db.server";
 import { readAllAfter } from "~/db/read-after-cursor.server";
-import type { RecordingListItem } from "~/recording/recording-view";
+import type { RecordingListItem } from "~/recording/recording-list-item";
 import { isRecordingStatus, type RecordingStatus } from "~/recording/state-machine";
 
 /** One committed transition as the log holds it and the live streams carry it. */

@@ -146,7 +146,8 @@ describe("the page action's guards", () => {
 
   it("an intent other than record or stop is 400 on the page", async () => {
     const id = await createSession(stack.db);
-    for (const fields of [{ intent: "delete" }, { intent: "" }, {}, { intent: "RECORD" }]) {
+    const attempts: Record<string, string>[] = [{ intent: "delete" }, { intent: "" }, {}, { intent: "RECORD" }];
+    for (const fields of attempts) {
       const answer = await postForm(`/sessions/${id}`, fields, stack.cookies.host);
       expect(answer.status, JSON.stringify(fields)).toBe(400);
       expect(answer.body).toContain("This page can only Record or Stop.");

@@ -1,15 +1,9 @@
 // What the recording panel shows, and how one status event changes it: pure, shared by server render and browser.
 import type { RecordingStatusPayload } from "~/events/live-wire";
+import type { RecordingListItem } from "~/recording/recording-list-item";
 import { endsRecording, isRestoringTrigger, type RecordingStatus } from "~/recording/state-machine";
 
-export type RecordingListItem = {
-  id: string;
-  status: RecordingStatus;
-  recordingUrl: string | null;
-  reason: string | null;
-  startedAt: string;
-  endedAt: string | null;
-};
+export type { RecordingListItem };
 
 export type TimelineEntry = {
   id: number;
