@@ -8,7 +8,7 @@ import { requireHostRole, requireUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { isCrossSiteRequest } from "~/http/same-origin.server";
 import { listSchedulableCohorts, scheduleLiveSession, scheduleSchema } from "~/live-sessions/schedule.server";
-import { isTimeZone, localDateTimeToUtc } from "~/time/zoned-time";
+import { isTimeZone, LOCAL_DATE_TIME, localDateTimeToUtc } from "~/time/zoned-time";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireHostRole(await requireUser(request));
@@ -20,7 +20,7 @@ type FieldErrors = Partial<Record<"title" | "startsAt" | "cohortId" | "form", st
 
 /**
  * The start as typed is wall-clock time in the zone the browser filled in (none without JavaScript: the form then
- * says UTC, and UTC it is). Anything that is not a wall-clock time goes on as typed, for the schedule rules to judge.
+ * says UTC, and UTC it is). Text of another shape goes on as typed, for the schedule rules to judge.
  */
 const localStartSchema = z
   .object({
@@ -31,7 +31,13 @@ const localStartSchema = z
       .default("")
       .refine((zone) => zone === "" || isTimeZone(zone), "Your browser sent a time zone this server does not know; please try again."),
   })
-  .transform(({ startsAt, timeZone }) => localDateTimeToUtc(startsAt, timeZone || "UTC")?.toISOString() ?? startsAt);
+  .transform(({ startsAt, timeZone }, ctx) => {
+    if (!LOCAL_DATE_TIME.test(startsAt)) return startsAt;
+    const instant = localDateTimeToUtc(startsAt, timeZone || "UTC");
+    // Shaped like a date and time but naming no real one (31 February): Date would quietly roll it into March.
+    if (!instant) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "Choose a valid date and time." });
+    return instant?.toISOString() ?? startsAt;
+  });
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = requireHostRole(await requireUser(request));

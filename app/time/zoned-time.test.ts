@@ -30,6 +30,11 @@ describe("localDateTimeToUtc", () => {
     expect(utc("2026-10-25T03:30", "Europe/Berlin")).toBe("2026-10-25T02:30:00.000Z");
   });
 
+  it("keeps years before 100 as they are (the schedule's own rules judge the range)", () => {
+    expect(utc("0001-01-01T00:00", "UTC")).toBe("0001-01-01T00:00:00.000Z");
+    expect(utc("0099-06-01T12:00", "UTC")).toBe("0099-06-01T12:00:00.000Z");
+  });
+
   it("refuses what is no wall-clock time or no real day, and unknown zones", () => {
     expect(utc("2026-02-31T10:00", "UTC")).toBeNull();
     expect(utc("2026-12-02T24:00", "UTC")).toBeNull();

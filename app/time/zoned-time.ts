@@ -13,6 +13,14 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
+/** The instant a UTC clock shows these fields; unlike Date.UTC, years 0–99 stay themselves (not 1900–1999). */
+function utcFields(year: number, month: number, day: number, hour: number, minute: number, second: number): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, 0);
+  return date.getTime();
+}
+
 /** How far `zone`'s clock is ahead of UTC at `instant`, in milliseconds. */
 function offsetAt(instant: number, zone: string): number {
   const parts = new Intl.DateTimeFormat("en-US", {
@@ -26,7 +34,7 @@ function offsetAt(instant: number, zone: string): number {
     second: "2-digit",
   }).formatToParts(new Date(instant));
   const value = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
-  const wall = Date.UTC(value("year"), value("month") - 1, value("day"), value("hour"), value("minute"), value("second"));
+  const wall = utcFields(value("year"), value("month"), value("day"), value("hour"), value("minute"), value("second"));
   return wall - Math.floor(instant / 1000) * 1000;
 }
 
@@ -39,8 +47,8 @@ export function localDateTimeToUtc(localDateTime: string, zone: string): Date | 
   const match = LOCAL_DATE_TIME.exec(localDateTime);
   if (!match || !isTimeZone(zone)) return null;
   const [year, month, day, hour, minute, second] = match.slice(1).map((part) => Number(part ?? 0));
-  const wall = Date.UTC(year, month - 1, day, hour, minute, second);
-  // Date.UTC accepts 2026-02-31 as March 3rd: such text names no real day.
+  const wall = utcFields(year, month, day, hour, minute, second);
+  // Date accepts 2026-02-31 as March 3rd: such text names no real day.
   const check = new Date(wall);
   if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
     return null;
