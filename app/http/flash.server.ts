@@ -43,7 +43,10 @@ export function commitFlash(path: string, message: FlashMessage): Promise<string
  * The message left for this page, if any, and the Set-Cookie header that removes it (it is shown once). A cookie with
  * a wrong signature or shape, or left for another page, counts as none.
  */
-export async function takeFlash(request: Request, path: string): Promise<{ flash: FlashMessage | null; clear: string | null }> {
+export async function takeFlash(
+  request: Request,
+  path: string,
+): Promise<{ flash: FlashMessage | null; clear: string | null }> {
   const header = request.headers.get("Cookie");
   if (!header?.includes("__optilearn_flash=")) return { flash: null, clear: null };
   const parsed = flashSchema.safeParse(await flashCookie().parse(header));

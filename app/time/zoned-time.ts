@@ -50,7 +50,14 @@ export function localDateTimeToUtc(localDateTime: string, zone: string): Date | 
   const wall = utcFields(year, month, day, hour, minute, second);
   // Date accepts 2026-02-31 as March 3rd: such text names no real day.
   const check = new Date(wall);
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) {
+  if (
+    check.getUTCFullYear() !== year ||
+    check.getUTCMonth() !== month - 1 ||
+    check.getUTCDate() !== day ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  ) {
     return null;
   }
   // The offset depends on the instant we are looking for: guess with the wall time's own, then settle.

@@ -20,8 +20,16 @@ afterAll(async () => {
 
 const status = (page: Page) => page.getByTestId("recording-status").getAttribute("data-status");
 
-async function contextFor(options: { javaScriptEnabled: boolean; timezoneId: string }): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ baseURL: stack.app.url, locale: "en-GB", viewport: { width: 1280, height: 860 }, ...options });
+async function contextFor(options: {
+  javaScriptEnabled: boolean;
+  timezoneId: string;
+}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    baseURL: stack.app.url,
+    locale: "en-GB",
+    viewport: { width: 1280, height: 860 },
+    ...options,
+  });
   context.setDefaultTimeout(10_000);
   return { context, page: await context.newPage() };
 }
@@ -45,7 +53,9 @@ describe("without JavaScript", () => {
     const { context, page } = await contextFor({ javaScriptEnabled: false, timezoneId: "UTC" });
     await logIn(page, ACCOUNTS.host, path);
     // None of the page's own scripts ran: Remix's context script never set its global.
-    expect(await page.evaluate(() => typeof (window as unknown as { __remixContext?: unknown }).__remixContext)).toBe("undefined");
+    expect(await page.evaluate(() => typeof (window as unknown as { __remixContext?: unknown }).__remixContext)).toBe(
+      "undefined",
+    );
     expect(await status(page)).toBe("IDLE");
     // The server wrote the start in UTC, and says so.
     await expect(page.getByTestId("session-starts-at").textContent()).resolves.toMatch(/ UTC$/);
@@ -53,7 +63,9 @@ describe("without JavaScript", () => {
     stack.jibri.setMode({ start: "busy" });
     expect(await submitAndLand(page, "Record", path)).toBe(303);
     expect(await status(page)).toBe("IDLE");
-    await expect(page.getByTestId("recording-outcome").textContent()).resolves.toContain("Please try again in a minute.");
+    await expect(page.getByTestId("recording-outcome").textContent()).resolves.toContain(
+      "Please try again in a minute.",
+    );
     stack.jibri.reset();
 
     expect(await submitAndLand(page, "Record", path)).toBe(303);
