@@ -72,7 +72,6 @@ export const PANEL_TEXT = {
   recordingsHeading: "Recordings",
   noRecordings: "No recordings yet.",
   timelineHeading: "Timeline",
-  timelineNote: "times in UTC",
   nothingYet: "Nothing has happened yet.",
   recordingName: (position: number) => `Recording ${position}`,
   startedAt: "Started",

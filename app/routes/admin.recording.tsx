@@ -4,15 +4,12 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { requireAdmin, requireUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
+import { LocalTime } from "~/components/local-time";
 import { getRecordingDiagnostics } from "~/recording/diagnostics.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   requireAdmin(await requireUser(request));
   return json(await getRecordingDiagnostics(), { headers: { "Cache-Control": "no-store" } });
-}
-
-function formatTime(iso: string) {
-  return new Date(iso).toLocaleString("en-GB", { dateStyle: "short", timeStyle: "medium", timeZone: "UTC" });
 }
 
 export default function RecordingAdminPage() {
@@ -84,7 +81,7 @@ export default function RecordingAdminPage() {
           <ul>
             {data.stalled.map((r) => (
               <li key={r.id}>
-                <Link to={`/sessions/${r.liveSessionId}`}>{r.title}</Link>: <code>{r.id}</code> {r.status} since {formatTime(r.since)} UTC
+                <Link to={`/sessions/${r.liveSessionId}`}>{r.title}</Link>: <code>{r.id}</code> {r.status} since <LocalTime iso={r.since} style="short" />
               </li>
             ))}
           </ul>
@@ -138,7 +135,7 @@ export default function RecordingAdminPage() {
           <table className="table table--stack" data-testid="deliveries">
             <thead>
               <tr>
-                <th scope="col">Received (UTC)</th>
+                <th scope="col">Received</th>
                 <th scope="col">Event</th>
                 <th scope="col">sessionId</th>
                 <th scope="col">Outcome</th>
@@ -148,7 +145,9 @@ export default function RecordingAdminPage() {
             <tbody>
               {data.deliveries.map((d) => (
                 <tr key={d.id}>
-                  <td data-label="Received">{formatTime(d.receivedAt)}</td>
+                  <td data-label="Received">
+                    <LocalTime iso={d.receivedAt} style="short" />
+                  </td>
                   <td data-label="Event">{d.event ?? "—"}</td>
                   <td data-label="sessionId">
                     <code>{d.sessionId ?? "—"}</code>

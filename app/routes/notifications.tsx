@@ -5,6 +5,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import type { LiveHandle } from "~/components/live-events";
+import { LocalTime } from "~/components/local-time";
 import { isCrossSiteRequest } from "~/http/same-origin.server";
 import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
 import { listNotifications, markAllRead } from "~/notifications/notifications.server";
@@ -54,7 +55,9 @@ export default function NotificationsPage() {
                   </a>
                 ) : null}
               </p>
-              <p className="muted">{new Date(n.createdAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC</p>
+              <p className="muted">
+                <LocalTime iso={n.createdAt} />
+              </p>
             </li>
           ))}
         </ul>
