@@ -97,7 +97,7 @@ export default function RecordingAdminPage() {
           <ul data-testid="recent-failures">
             {data.failures.map((f) => (
               <li key={f.id}>
-                <Link to={`/sessions/${f.liveSessionId}`}>{f.title}</Link> at {formatTime(f.at)} UTC: {f.reason ?? "—"}
+                <Link to={`/sessions/${f.liveSessionId}`}>{f.title}</Link> at <LocalTime iso={f.at} style="short" />: {f.reason ?? "—"}
                 {f.detail ? (
                   <>
                     {" "}
@@ -120,7 +120,13 @@ export default function RecordingAdminPage() {
               <li key={r.id}>
                 <Link to={`/sessions/${r.liveSessionId}`}>{r.title}</Link>: <code>{r.id}</code> {r.status}, {r.stopAttempts}{" "}
                 {r.stopAttempts === 1 ? "attempt" : "attempts"}
-                {r.nextStopAttemptAt ? `, next at ${formatTime(r.nextStopAttemptAt)} UTC` : ", given up: stop it on the recorder"}
+                {r.nextStopAttemptAt ? (
+                  <>
+                    , next at <LocalTime iso={r.nextStopAttemptAt} style="short" />
+                  </>
+                ) : (
+                  ", given up: stop it on the recorder"
+                )}
               </li>
             ))}
           </ul>
@@ -183,7 +189,9 @@ export default function RecordingAdminPage() {
             <tbody>
               {data.refusals.map((r) => (
                 <tr key={`${r.outcome}-${r.minute}`}>
-                  <td data-label="Minute">{formatTime(r.minute)}</td>
+                  <td data-label="Minute">
+                    <LocalTime iso={r.minute} style="short" />
+                  </td>
                   <td data-label="Outcome">
                     <span className="pill pill--bad">
                       {r.outcome.replace(/_/g, " ")}
