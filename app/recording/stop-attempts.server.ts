@@ -66,9 +66,12 @@ async function recordStopAnswer(recordingId: string, attempt: number, outcome: R
     });
     const recording = await tx.recording.findUniqueOrThrow({
       where: { id: recordingId },
-      select: { status: true, stopConfirmed: true, stopAcknowledgedAt: true, recordingUrl: true },
+      select: { status: true, stopConfirmed: true, stopAcknowledgedAt: true, recordingUrl: true, failureCause: true },
     });
-    const givingUp = !confirmed && attempt >= MAX_STOP_ATTEMPTS;
+    // A start given up on was never confirmed to record: one stop is sent, never retried, because Jibri stops whatever
+    // it records, and by the next try that may be another class the recorder has since accepted.
+    const startGivenUp = recording.failureCause === "pending_timeout" || recording.failureCause === "recorder_timeout";
+    const givingUp = !confirmed && (attempt >= MAX_STOP_ATTEMPTS || startGivenUp);
     const updated = await tx.recording.updateMany({
       where: { id: recordingId, stopAttempts: attempt },
       data: confirmed

@@ -308,7 +308,7 @@ describe("request bodies over the limit", () => {
     });
   });
 
-  it("leaves the webhook's own 64 KiB check in charge, so a large delivery is still recorded", async () => {
+  it("leaves the webhook's own 64 KiB check in charge, so a large delivery is still counted", async () => {
     const answer = await rawRequest(app.url, "/api/webhooks/jitsi-recording", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -318,8 +318,9 @@ describe("request bodies over the limit", () => {
     expect(JSON.parse(answer.body.toString()).error.code).toBe("payload_too_large");
     const db = openDatabase(app.env.DATABASE_URL);
     try {
-      const latest = await db.webhookDelivery.findFirst({ orderBy: { id: "desc" } });
-      expect(latest).toMatchObject({ outcome: "too_large", httpStatus: 413 });
+      // Refused before its signature could be checked, so it is counted per minute rather than stored one by one.
+      const counted = await db.webhookRefusalCount.findFirst({ where: { outcome: "too_large" }, orderBy: { id: "desc" } });
+      expect(counted?.count).toBeGreaterThanOrEqual(1);
     } finally {
       await db.$disconnect();
     }

@@ -7,6 +7,9 @@ import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../suppor
 import { openEventStream } from "../support/sse-client";
 import { FAST_WORKER_ENV, startWorker, type WorkerProcess } from "../support/worker-process";
 import { createSession, driveTo, sendWebhook, uploadedPayload, waitFor } from "./fixtures";
+import { FRIENDLY_REASONS } from "~/recording/messages";
+
+const FRIENDLY_FAILURE = FRIENDLY_REASONS.failure_reported;
 
 let stack: RecordingStack;
 let catcher: MailCatcher;
@@ -129,7 +132,9 @@ describe("recording notifications by email", () => {
     const live = await hostStream.next(10_000);
     hostStream.close();
     expect(live.data).toMatchObject({ type: "LIVE_CLASS_RECORDING_FAILED", liveSessionId, title });
-    expect(live.data.reason).toContain("disk full on the recorder");
+    // The host reads the friendly reason; the recorder's own words stay with the admins.
+    expect(live.data.reason).toBe(FRIENDLY_FAILURE);
+    expect(JSON.stringify(live.data)).not.toContain("disk full");
 
     const notifications = await stack.db.notification.findMany({ where: { recordingId }, include: { user: true } });
     expect(notifications.map((n) => [n.user.email, n.type])).toEqual([[ACCOUNTS.host, "LIVE_CLASS_RECORDING_FAILED"]]);
@@ -139,7 +144,8 @@ describe("recording notifications by email", () => {
     const page = await fetch(`${stack.app.url}/notifications`, { headers: { Cookie: stack.cookies.host } });
     const html = await page.text();
     expect(html).toContain(title);
-    expect(html).toContain("disk full on the recorder");
+    expect(html).toContain(FRIENDLY_FAILURE);
+    expect(html).not.toContain("disk full");
 
     const [email] = await waitFor(
       () => Promise.resolve(catcher.emails().filter((e) => e.parsed.subject === `Recording failed: ${title}`)),
@@ -148,8 +154,8 @@ describe("recording notifications by email", () => {
     );
     expect(email.envelopeTo).toEqual([ACCOUNTS.host]);
     expect(email.parsed.messageId).toBe(`<notification-${notifications[0].id}@localhost>`);
-    expect(email.parsed.text).toContain("disk full on the recorder");
+    expect(email.parsed.text).toContain(FRIENDLY_FAILURE);
     expect(email.parsed.text).toContain(`${stack.app.url}/sessions/${liveSessionId}`);
-    expect(email.parsed.html).toContain("disk full on the recorder");
+    expect(email.parsed.html).toContain(FRIENDLY_FAILURE);
   });
 });

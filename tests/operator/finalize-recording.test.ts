@@ -112,8 +112,8 @@ describe("finalize-recording.sh", () => {
 
     const row = await recordingRow(stack, id);
     expect(row.status).toBe("FAILED");
-    expect(row.reason).toContain("upload of newest.mp4 failed after 2 attempt(s)");
-    expect(row.reason).toContain("(AccessDenied) when calling the PutObject operation");
+    expect(row.reasonDetail).toContain("upload of newest.mp4 failed after 2 attempt(s)");
+    expect(row.reasonDetail).toContain("(AccessDenied) when calling the PutObject operation");
     expect(result.stderr).not.toContain(TEST_SECRET);
   });
 
@@ -125,7 +125,8 @@ describe("finalize-recording.sh", () => {
     expect(result.code, result.stderr).toBe(1);
     const row = await recordingRow(stack, id);
     expect(row.status).toBe("FAILED");
-    expect(row.reason).toContain("no .mp4 file in the recording directory");
+    // The recorder's own words are the admins' detail; people read a friendly reason.
+    expect(row.reasonDetail).toContain("no .mp4 file in the recording directory");
   });
 
   it("retries 5xx with backoff: 500, 500, then 200 is three signed attempts of one event", async () => {

@@ -60,7 +60,7 @@ export async function processingRecording(stack: RecordingStack): Promise<string
 }
 
 export async function recordingRow(stack: RecordingStack, id: string) {
-  return stack.db.recording.findUniqueOrThrow({ where: { id }, select: { status: true, recordingUrl: true, reason: true, sizeBytes: true } });
+  return stack.db.recording.findUniqueOrThrow({ where: { id }, select: { status: true, recordingUrl: true, reason: true, reasonDetail: true, sizeBytes: true } });
 }
 
 /**

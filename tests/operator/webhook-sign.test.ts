@@ -62,7 +62,7 @@ describe("webhook:sign", () => {
     expect(sent.stdout).toMatch(/^HTTP\/1\.1 200/);
     const row = await recordingRow(stack, id);
     expect(row.status).toBe("FAILED");
-    expect(row.reason).toContain(error);
+    expect(row.reasonDetail).toContain(error);
   });
 
   it("--send prints a refusal and exits non-zero; a repeated --event-id is a duplicate", async () => {
