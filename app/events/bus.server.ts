@@ -15,6 +15,7 @@ export const eventBus = {
   ready: () => bus().ready(),
   sessionReady: (liveSessionId: string) => bus().sessionReady(liveSessionId),
   onSessionTransition: (...args: Parameters<EventBus["onSessionTransition"]>) => bus().onSessionTransition(...args),
+  latestTransition: (liveSessionId: string) => bus().latestTransition(liveSessionId),
   onUserNotification: (...args: Parameters<EventBus["onUserNotification"]>) => bus().onUserNotification(...args),
   listenerCount: () => bus().listenerCount(),
 };

@@ -38,8 +38,8 @@ function memoryLog() {
   const notifications: NotificationEvent[] = [];
   const reads = { transitions: 0, notifications: 0 };
   const reader: ChangeLogReader = {
-    async latestTransitionId(liveSessionId) {
-      return transitions.filter((t) => t.liveSessionId === liveSessionId).at(-1)?.id ?? 0;
+    async latestTransition(liveSessionId) {
+      return transitions.filter((t) => t.liveSessionId === liveSessionId).at(-1) ?? null;
     },
     async transitionsAfter(liveSessionId, afterId) {
       reads.transitions += 1;
