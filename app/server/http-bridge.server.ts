@@ -102,6 +102,7 @@ export function requestBody(req: IncomingMessage, limit: number): RequestBody {
     detach() {
       done = true;
       req.off("data", onData);
+      req.pause();
     },
   };
 }
@@ -124,29 +125,38 @@ export function toFetchRequest(
 }
 
 /**
- * After the response, what of the request body nobody read. A body within the limit is read and dropped, so the
- * connection can carry the next request. A refused body is not read at all: reading it, even to drop it, would hold
- * up to its whole size in buffers until the next garbage collection. The connection is ended instead, after a grace
- * in which the client reads the answer (closing at once could reset the connection before it does).
+ * A refused body stays with its sender: nothing more of it is read off the socket (Node would otherwise read the rest
+ * to drop it, in buffers that wait for the garbage collector), the connection is ended once the answer is out, and
+ * closed after a grace in which the client reads the answer (closing at once could reset it before the client does).
+ * Call before the answer is sent.
  */
-export function settleUnreadBody(req: IncomingMessage, options: { refused: boolean }, graceMs = 1_000) {
+export function keepRefusedBodyUnread(req: IncomingMessage, res: ServerResponse, graceMs = 1_000) {
   if (req.complete) return;
-  const socket = req.socket;
-  if (options.refused) {
-    // Node starts reading an unread body off the socket to drop it when the response finishes: stop the socket
-    // itself, so the rest stays with the sender (TCP holds it back) and never enters this process.
-    socket.pause();
+  req.pause();
+  // A 'readable' listener that never reads: Node counts the body as taken, so it does not drain it when the answer
+  // ends, and TCP holds the sender back once a few kilobytes wait here.
+  req.on("readable", () => undefined);
+  res.once("finish", () => {
+    const socket = req.socket;
     socket.end();
-  } else {
-    req.on("data", () => undefined);
-    req.resume();
-  }
-  const timer = setTimeout(() => socket.destroy(), options.refused ? graceMs : 10 * graceMs);
-  timer.unref();
-  req.once("end", () => {
-    if (!options.refused) clearTimeout(timer);
+    const timer = setTimeout(() => socket.destroy(), graceMs);
+    timer.unref();
+    socket.once("close", () => clearTimeout(timer));
   });
-  socket.once("close", () => clearTimeout(timer));
+}
+
+/**
+ * After the response, what is left of a body within the limit that the app did not read is read and dropped, so the
+ * connection can carry the next request.
+ */
+export function drainUnreadBody(req: IncomingMessage, limitMs = 10_000) {
+  if (req.complete) return;
+  req.on("data", () => undefined);
+  req.resume();
+  const timer = setTimeout(() => req.socket.destroy(), limitMs);
+  timer.unref();
+  req.once("end", () => clearTimeout(timer));
+  req.socket.once("close", () => clearTimeout(timer));
 }
 
 const NO_BODY_STATUS = new Set([101, 204, 205, 304]);

@@ -12,11 +12,12 @@ import { logRequest } from "~/server/access-log.server";
 import { createApiErrorFallback, isApiPath } from "~/server/api-error-fallback.server";
 import {
   declaredBodyLength,
+  drainUnreadBody,
   hasRequestBody,
+  keepRefusedBodyUnread,
   requestBody,
   requestUrl,
   sendFetchResponse,
-  settleUnreadBody,
   toFetchRequest,
 } from "~/server/http-bridge.server";
 import { badRequestTarget, bodyTooLarge, crossSitePost, serverError, shuttingDown } from "~/server/refusals.server";
@@ -103,7 +104,8 @@ export async function startProductionServer(
     const send = async (response: Response, options: { refusedBody?: boolean } = {}) => {
       exchange.stream = (response.headers.get("Content-Type") ?? "").startsWith("text/event-stream");
       if (exchange.stream && closing) exchange.abort.abort();
-      res.once("finish", () => settleUnreadBody(req, { refused: options.refusedBody ?? false }));
+      if (options.refusedBody) keepRefusedBodyUnread(req, res);
+      else res.once("finish", () => drainUnreadBody(req));
       await sendFetchResponse(res, response, { head: method === "HEAD", sent });
     };
 
@@ -134,9 +136,9 @@ export async function startProductionServer(
       }
 
       let body: ReturnType<typeof requestBody> | undefined;
+      const declared = declaredBodyLength(req) ?? 0;
       if (hasRequestBody(method)) {
-        const declared = declaredBodyLength(req);
-        if (declared !== null && declared > MAX_REQUEST_BODY_BYTES && !ROUTES_WITH_OWN_BODY_LIMIT.has(url.pathname)) {
+        if (declared > MAX_REQUEST_BODY_BYTES && !ROUTES_WITH_OWN_BODY_LIMIT.has(url.pathname)) {
           return await send(bodyTooLarge(api, MAX_REQUEST_BODY_BYTES), { refusedBody: true });
         }
         if (/100-continue/i.test(req.headers.expect ?? "")) res.writeContinue();
@@ -153,7 +155,9 @@ export async function startProductionServer(
       }
       body?.detach();
       if (api) response = await withApiErrorShape(response, url.pathname, method);
-      await send(response, { refusedBody: body?.overflowed });
+      // What the app left unread is dropped so the connection can be reused, unless it is more than the limit.
+      const refusedBody = Boolean(body?.overflowed) || response.status === 413 || declared > MAX_REQUEST_BODY_BYTES;
+      await send(response, { refusedBody });
     } catch (error) {
       logger.error("http.server_error", { method, path, error: describeError(error) });
       if (!res.headersSent) await send(serverError(api)).catch(() => res.destroy());
