@@ -15,32 +15,43 @@ export type StreamKind = "session" | "notifications" | "page";
 
 export type StreamLogin = { userSessionId: string; user: AppUser; enrolled: boolean };
 
+/** Verified cookie values: the signature check costs a few dozen microseconds, a connect storm repeats the same cookies. */
+const verifiedCookies = new Map<string, string | null>();
+const VERIFIED_COOKIE_LIMIT = 50_000;
+
+async function userSessionIdOf(cookieHeader: string | null): Promise<string | null> {
+  if (!cookieHeader) return null;
+  const known = verifiedCookies.get(cookieHeader);
+  if (known !== undefined) return known;
+  const id = await sessionIdFromCookie(cookieHeader);
+  if (verifiedCookies.size >= VERIFIED_COOKIE_LIMIT) verifiedCookies.clear();
+  verifiedCookies.set(cookieHeader, id);
+  return id;
+}
+
+type LoginRow = { expiresAt: Date | string | number; id: string; email: string; name: string; role: string; enrolled: number | bigint };
+
 /**
  * The signed-in user behind a Cookie header, in one query: the login row, its user, and (when `cohortId` is given)
  * whether the user is enrolled in that cohort. Null when the cookie is missing, forged, or its login ended or expired.
+ * Plain SQL (valid on SQLite and PostgreSQL alike): it runs once per connect, and the query builder's per-query
+ * compilation was the largest cost of a connect storm.
  */
 export async function authenticateStream(cookieHeader: string | null, cohortId?: string): Promise<StreamLogin | null> {
-  const userSessionId = await sessionIdFromCookie(cookieHeader);
+  const userSessionId = await userSessionIdOf(cookieHeader);
   if (!userSessionId) return null;
-  const row = await prisma.userSession.findUnique({
-    where: { id: userSessionId },
-    select: {
-      expiresAt: true,
-      user: {
-        select: {
-          id: true,
-          email: true,
-          name: true,
-          role: true,
-          // An empty cohort id matches no enrollment: one query shape for every stream.
-          enrollments: { where: { cohortId: cohortId ?? "" }, select: { userId: true }, take: 1 },
-        },
-      },
-    },
-  });
-  if (!row || row.expiresAt <= new Date() || !isRole(row.user.role)) return null;
-  const { enrollments, role, ...user } = row.user;
-  return { userSessionId, user: { ...user, role }, enrolled: enrollments.length > 0 };
+  const rows = await prisma.$queryRaw<LoginRow[]>`
+    SELECT s."expiresAt" AS "expiresAt", u."id" AS "id", u."email" AS "email", u."name" AS "name", u."role" AS "role",
+      (SELECT COUNT(*) FROM "Enrollment" e WHERE e."cohortId" = ${cohortId ?? ""} AND e."userId" = u."id") AS "enrolled"
+    FROM "UserSession" s JOIN "User" u ON u."id" = s."userId"
+    WHERE s."id" = ${userSessionId}`;
+  const row = rows[0];
+  if (!row || new Date(row.expiresAt).getTime() <= Date.now() || !isRole(row.role)) return null;
+  return {
+    userSessionId,
+    user: { id: row.id, email: row.email, name: row.name, role: row.role },
+    enrolled: Number(row.enrolled) > 0,
+  };
 }
 
 export type StreamSessionRecord = { id: string; hostId: string; cohortId: string; recordingUpdatedAt: Date };
