@@ -1,9 +1,12 @@
 // `npm run bench:stream`: event streams at scale, the app beside a bare node:http SSE server (scripts/bare-sse-server.ts)
 // driven by the same client in the same run: connect time (each connect waits for its first event), memory per idle
 // stream, server CPU, the READY fan-out latency to every client, and the webhook's own answer time, with ratios.
-// Usage: npm run bench:stream -- [--streams 10000] [--kind both|session|page] [--rounds 3]
+// Usage: npm run bench:stream -- [--streams 10000] [--kind both|session|page] [--rounds 3] [--students] [--cpu-prof dir]
 //                                [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
-// Every app stream is its own user's login (signed cookies, as browsers hold them), so no cache of logins flatters it. With --postgres: on a scratch PostgreSQL database, also streams on instance B with the webhook on A, and
+// Every app stream is its own user's login (signed cookies, as browsers hold them), so no cache of logins flatters it.
+// The viewers are admins by default, so the webhook's own work stays the same at any scale and the figures show the
+// streams; --students makes them students enrolled in the session's cohort (the webhook then also writes one
+// notification per student, which its answer time includes). The page stream is a session page's (`session=`, `after=`). With --postgres: on a scratch PostgreSQL database, also streams on instance B with the webhook on A, and
 // what the hop adds. Needs `npm run build`; only 127.0.0.1.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -28,6 +31,7 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "3" },
     postgres: { type: "string" },
     "cpu-prof": { type: "string" },
+    students: { type: "boolean", default: false },
   },
 });
 const streams = z.coerce.number().int().min(1).max(15_000).parse(values.streams);
@@ -259,7 +263,7 @@ async function createAudience(databaseUrl: string): Promise<Fixture> {
       id: `bench${tag}u${n}`,
       email: `bench-${tag}-${n}@optilearn.test`,
       name: `Bench ${n}`,
-      role: "STUDENT",
+      role: values.students ? "STUDENT" : "ADMIN",
       passwordHash: "unusable",
     }));
     const sessionIds = userRows.map(() => randomBytes(32).toString("base64url"));
@@ -298,7 +302,7 @@ function startInstance(databaseUrl: string, jibri: JibriSimulator): Promise<AppP
 
 /** The server's own time for the latest webhook answer, from its access log line. */
 function webhookAnswerMs(app: AppProcess): number {
-  const lines = app.logs().split("\n").filter((l) => l.includes('"path":"/api/webhooks/jitsi-recording"'));
+  const lines = app.logs().split("\n").filter((l) => l.includes('"event":"http.request"') && l.includes("/api/webhooks/jitsi-recording"));
   const last = lines.at(-1);
   return last ? Number(JSON.parse(last).durationMs) : Number.NaN;
 }
@@ -312,37 +316,52 @@ async function measureApp(
 ): Promise<Result> {
   const fixture = await createAudience(databaseUrl);
   const host = await login(actionApp.url, "host@optilearn.test");
-  const path =
-    kind === "session" ? `/api/live-sessions/${fixture.liveSessionId}/recording/events` : "/api/live/events?dashboard=1&notificationsAfter=0";
   const base = `/api/live-sessions/${fixture.liveSessionId}/recording`;
   let recordingId = "";
-  // Session stream: a snapshot, then PENDING, RECORDING, PROCESSING, READY per round. The page stream also gets the
-  // READY notification of its user.
-  const perRound = kind === "session" ? 4 : 5;
+  const record = async () => {
+    const started = await api(actionApp.url, `${base}/start`, { method: "POST", cookie: host });
+    if (started.status !== 200) throw new Error(`Record answered ${started.status}`);
+    recordingId = started.body.recordings[0].id;
+    const stopped = await api(actionApp.url, `${base}/stop`, { method: "POST", cookie: host });
+    if (stopped.status !== 200) throw new Error(`Stop answered ${stopped.status}`);
+  };
+  const upload = async () => {
+    const answer = await postWebhook(
+      actionApp.url,
+      {
+        event: "recording_uploaded",
+        sessionId: recordingId,
+        recordingUrl: `https://storage.example.com/recordings/${recordingId}.mp4`,
+        timestamp: Math.floor(Date.now() / 1000),
+      },
+      { secret: SECRET },
+    );
+    if (answer.status !== 200) throw new Error(`the webhook answered ${answer.status}`);
+  };
+  // One recording before the streams open: the session stream's first event is then its READY snapshot, the page
+  // stream's the replay of that READY (the page was rendered with the transition before it).
+  await record();
+  await upload();
+  const db = openDatabase(databaseUrl);
+  const log = await db.recordingTransition.findMany({ where: { liveSessionId: fixture.liveSessionId }, orderBy: { id: "asc" } });
+  await db.$disconnect();
+  const after = log.at(-2)?.id ?? 0;
+  const path =
+    kind === "session"
+      ? `${base}/events`
+      : `/api/live/events?session=${fixture.liveSessionId}&after=${after}&notificationsAfter=0`;
+  // Then per round: PENDING, RECORDING, PROCESSING, READY; students' page streams also get the READY notification.
+  const perRound = kind === "page" && values.students ? 5 : 4;
   return measure({
     label,
     pid: streamApp.pid,
     urls: fixture.cookies.map((cookie) => ({ url: `${streamApp.url}${path}`, headers: { Cookie: cookie } })),
     async beforeReady(round) {
-      const started = await api(actionApp.url, `${base}/start`, { method: "POST", cookie: host });
-      if (started.status !== 200) throw new Error(`Record answered ${started.status}`);
-      recordingId = started.body.recordings[0].id;
-      const stopped = await api(actionApp.url, `${base}/stop`, { method: "POST", cookie: host });
-      if (stopped.status !== 200) throw new Error(`Stop answered ${stopped.status}`);
+      await record();
       return 1 + perRound * round + 3;
     },
     async ready() {
-      const answer = await postWebhook(
-        actionApp.url,
-        {
-          event: "recording_uploaded",
-          sessionId: recordingId,
-          recordingUrl: `https://storage.example.com/recordings/${recordingId}.mp4`,
-          timestamp: Math.floor(Date.now() / 1000),
-        },
-        { secret: SECRET },
-      );
-      if (answer.status !== 200) throw new Error(`the webhook answered ${answer.status}`);
+      await upload();
       await pause(50);
       return webhookAnswerMs(actionApp);
     },
@@ -367,7 +386,7 @@ function report(app: Result, bare: Result) {
     ["server CPU per READY fan-out (mean)", (r) => r.readyCpuMs.reduce((a, b) => a + b, 0) / r.readyCpuMs.length, ms],
     ["READY trigger answered (server's own time, max)", (r) => r.answerMs.at(-1) ?? Number.NaN, ms],
   ];
-  console.log(`\n${app.label}  vs  ${bare.label}   (${streams} streams, ${rounds} READY rounds)`);
+  console.log(`\n${app.label}  vs  ${bare.label}   (${streams} streams, ${rounds} READY rounds, viewers: ${values.students ? "students" : "admins"})`);
   console.log(`  opened                                          ${app.opened} (failed ${app.failures})  vs  ${bare.opened} (failed ${bare.failures})`);
   console.log(`  clients that missed an event                    ${app.missed}  vs  ${bare.missed}`);
   for (const [name, pick, format] of rows) {

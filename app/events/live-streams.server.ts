@@ -4,12 +4,7 @@
 import { eventBus } from "~/events/bus.server";
 import type { NotificationEvent, TransitionEvent } from "~/events/event-types";
 import type { LiveMessage, RecordingStatusPayload } from "~/events/live-wire";
-import {
-  notificationPages,
-  notificationReplayStart,
-  transitionPages,
-  transitionResumeInReach,
-} from "~/events/replay-reader.server";
+import { readNotificationReplay, readTransitionReplay } from "~/events/replay-reader.server";
 import { encodeSseData, encodeSseMessage, type SseChannel } from "~/events/sse.server";
 import { getLatestNotificationId } from "~/notifications/notifications.server";
 import { metrics } from "~/observability/metrics.server";
@@ -164,8 +159,9 @@ export function relayRecordingTransitions(
     (listener) => eventBus.onSessionTransition(session.id, listener),
     () => eventBus.sessionReady(session.id),
     async (deliver) => {
-      if (lastEventId !== null && (await transitionResumeInReach(session.id, lastEventId))) {
-        return replayPages(transitionPages(session.id, lastEventId), deliver);
+      if (lastEventId !== null) {
+        const replay = await readTransitionReplay(session.id, lastEventId);
+        if (replay.inReach) return replayPages(replay.pages, deliver);
       }
       await deliver(await currentStatus(session));
     },
@@ -186,7 +182,7 @@ export async function relayUserNotifications(
     channel,
     (listener) => eventBus.onUserNotification(userId, listener),
     () => eventBus.ready(),
-    async (deliver) => replayPages(notificationPages(userId, await notificationReplayStart(userId, after)), deliver),
+    async (deliver) => replayPages(await readNotificationReplay(userId, after), deliver),
     after,
     send,
   );

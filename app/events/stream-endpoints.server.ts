@@ -1,8 +1,8 @@
 // The three event-stream endpoints, judged the same way on the production server's lean path and in the Remix routes
 // (`npm run dev`): who asks (one query), what they may see, whether they may open one more stream; then what to send.
-import { listSessionsForUser } from "~/live-sessions/live-sessions.server";
 import { PAGE_STREAM_PATH, pageStreamQuerySchema } from "~/events/live-wire";
 import { parsePageCursor, relayPageEvents, relayRecordingTransitions, relayUserNotifications } from "~/events/live-streams.server";
+import { sessionsOfUser } from "~/events/replay-reader.server";
 import { parseLastEventId, type SseChannel } from "~/events/sse.server";
 import {
   admitStream,
@@ -104,9 +104,7 @@ export async function planStream(request: StreamRequest): Promise<StreamOpener> 
       const resume = parsePageCursor(request.lastEventId ?? query.lastEventId ?? null);
       const focused = query.session ? await requireViewer(request, query.session) : null;
       const login = focused?.login ?? (await requireLogin(request));
-      const watched = query.dashboard
-        ? (await listSessionsForUser(login.user.id)).map((s) => ({ id: s.id, recordingUpdatedAt: new Date(s.recordingUpdatedAt) }))
-        : [];
+      const watched = query.dashboard ? await sessionsOfUser(login.user.id) : [];
       const ticket = admitStream("page", login, {
         liveSessionIds: focused ? [focused.session.id] : [],
         resumed: resume !== null,
