@@ -168,6 +168,8 @@ async function measure(target: Target): Promise<Result> {
   const connectMs = performance.now() - began;
   const connectCpuMs = cpuMs(target.pid) - cpuBefore;
   const rssWithStreams = await settledRss(target.pid);
+  // A first event may itself be a READY (the app's snapshot after its warm-up recording): rounds count from here.
+  for (const client of clients) client.readyAt = [];
   const result: Result = {
     label: target.label,
     opened: clients.length,

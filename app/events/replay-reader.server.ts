@@ -1,8 +1,7 @@
 // What a resuming stream replays, read page by page (a replay never holds more than one page), and how far back a
 // resume may reach: a cursor older than the newest REPLAY_LIMIT entries is answered with a fresh start instead.
-// Plain SQL (valid on SQLite and PostgreSQL alike): every page load and reconnect reads here, and the query builder's
-// per-query compilation cost more than the reads themselves.
-import { prisma } from "~/db/db.server";
+// Read through the streams' own prepared statements (stream-reads.server.ts): every page load and reconnect reads here.
+import { asDate, streamReads } from "~/events/stream-reads.server";
 import type { NotificationEvent, TransitionEvent } from "~/events/event-types";
 import { toTransitionEvent } from "~/recording/recording-store.server";
 
@@ -10,9 +9,6 @@ import { toTransitionEvent } from "~/recording/recording-store.server";
 export const REPLAY_LIMIT = 1000;
 /** Entries read and written per step of a replay; the next page is read once the client has taken this one. */
 export const REPLAY_PAGE = 100;
-
-/** A timestamp as a raw query returns it on either database: a Date, an ISO string, or milliseconds. */
-const asDate = (value: Date | string | number) => (value instanceof Date ? value : new Date(value));
 
 type TransitionSqlRow = {
   id: number | bigint;
@@ -30,19 +26,25 @@ type TransitionSqlRow = {
 };
 
 async function transitionPage(liveSessionId: string, afterId: number): Promise<TransitionEvent[]> {
-  const rows = await prisma.$queryRaw<TransitionSqlRow[]>`
+  const rows = await streamReads().all<TransitionSqlRow[]>(
+    `
     SELECT "id", "liveSessionId", "recordingId", "trigger", "fromStatus", "toStatus", "recordingUrl", "sessionStatus",
       "sessionRecordingUrl", "reason", "actor", "at"
-    FROM "RecordingTransition" WHERE "liveSessionId" = ${liveSessionId} AND "id" > ${afterId}
-    ORDER BY "id" ASC LIMIT ${REPLAY_PAGE}`;
+    FROM "RecordingTransition" WHERE "liveSessionId" = ? AND "id" > ?
+    ORDER BY "id" ASC LIMIT ?`,
+    [liveSessionId, afterId, REPLAY_PAGE],
+  );
   return rows.map((row) => toTransitionEvent({ ...row, id: Number(row.id), at: asDate(row.at) }));
 }
 
 /** The id of the (REPLAY_LIMIT+1)-th newest transition of a session, if it has that many. */
 async function oldestBeyondReach(liveSessionId: string): Promise<number | null> {
-  const rows = await prisma.$queryRaw<Array<{ id: number | bigint }>>`
-    SELECT "id" FROM "RecordingTransition" WHERE "liveSessionId" = ${liveSessionId}
-    ORDER BY "id" DESC LIMIT 1 OFFSET ${REPLAY_LIMIT}`;
+  const rows = await streamReads().all<Array<{ id: number | bigint }>>(
+    `
+    SELECT "id" FROM "RecordingTransition" WHERE "liveSessionId" = ?
+    ORDER BY "id" DESC LIMIT 1 OFFSET ?`,
+    [liveSessionId, REPLAY_LIMIT],
+  );
   return rows[0] ? Number(rows[0].id) : null;
 }
 
@@ -83,10 +85,13 @@ type NotificationSqlRow = {
 };
 
 async function notificationPage(userId: string, afterId: number): Promise<NotificationEvent[]> {
-  const rows = await prisma.$queryRaw<NotificationSqlRow[]>`
+  const rows = await streamReads().all<NotificationSqlRow[]>(
+    `
     SELECT "id", "userId", "type", "liveSessionId", "recordingId", "title", "recordingUrl", "readAt", "createdAt"
-    FROM "Notification" WHERE "userId" = ${userId} AND "id" > ${afterId}
-    ORDER BY "id" ASC LIMIT ${REPLAY_PAGE}`;
+    FROM "Notification" WHERE "userId" = ? AND "id" > ?
+    ORDER BY "id" ASC LIMIT ?`,
+    [userId, afterId, REPLAY_PAGE],
+  );
   return rows.map((row) => ({
     id: Number(row.id),
     userId: row.userId,
@@ -107,8 +112,11 @@ async function notificationPage(userId: string, afterId: number): Promise<Notifi
 export async function readNotificationReplay(userId: string, afterId: number): Promise<AsyncGenerator<NotificationEvent[]>> {
   let first = await notificationPage(userId, afterId);
   if (first.length === REPLAY_PAGE) {
-    const rows = await prisma.$queryRaw<Array<{ id: number | bigint }>>`
-      SELECT "id" FROM "Notification" WHERE "userId" = ${userId} ORDER BY "id" DESC LIMIT 1 OFFSET ${REPLAY_LIMIT}`;
+    const rows = await streamReads().all<Array<{ id: number | bigint }>>(
+    `
+      SELECT "id" FROM "Notification" WHERE "userId" = ? ORDER BY "id" DESC LIMIT 1 OFFSET ?`,
+    [userId, REPLAY_LIMIT],
+  );
     const beyond = rows[0] ? Number(rows[0].id) : null;
     if (beyond !== null && beyond > afterId) first = await notificationPage(userId, beyond);
   }
@@ -117,9 +125,12 @@ export async function readNotificationReplay(userId: string, afterId: number): P
 
 /** The sessions a user hosts or attends, for a dashboard's page stream. */
 export async function sessionsOfUser(userId: string): Promise<Array<{ id: string; recordingUpdatedAt: Date }>> {
-  const rows = await prisma.$queryRaw<Array<{ id: string; recordingUpdatedAt: Date | string | number }>>`
+  const rows = await streamReads().all<Array<{ id: string; recordingUpdatedAt: Date | string | number }>>(
+    `
     SELECT "id", "recordingUpdatedAt" FROM "LiveSession"
-    WHERE "hostId" = ${userId} OR "cohortId" IN (SELECT "cohortId" FROM "Enrollment" WHERE "userId" = ${userId})
-    ORDER BY "startsAt" ASC, "id" ASC`;
+    WHERE "hostId" = ? OR "cohortId" IN (SELECT "cohortId" FROM "Enrollment" WHERE "userId" = ?)
+    ORDER BY "startsAt" ASC, "id" ASC`,
+    [userId, userId],
+  );
   return rows.map((row) => ({ id: row.id, recordingUpdatedAt: asDate(row.recordingUpdatedAt) }));
 }

@@ -7,6 +7,7 @@ import type { AppUser } from "~/auth/users.server";
 import { getEnv } from "~/config/env.server";
 import { prisma } from "~/db/db.server";
 import { onStreamTick, type SseChannel } from "~/events/sse.server";
+import { asDate, streamReads } from "~/events/stream-reads.server";
 import { ApiError } from "~/http/api-error.server";
 import { describeError, logger } from "~/observability/logger.server";
 import { metrics } from "~/observability/metrics.server";
@@ -34,19 +35,21 @@ type LoginRow = { expiresAt: Date | string | number; id: string; email: string; 
 /**
  * The signed-in user behind a Cookie header, in one query: the login row, its user, and (when `cohortId` is given)
  * whether the user is enrolled in that cohort. Null when the cookie is missing, forged, or its login ended or expired.
- * Plain SQL (valid on SQLite and PostgreSQL alike): it runs once per connect, and the query builder's per-query
- * compilation was the largest cost of a connect storm.
+ * Through the streams' own prepared statements (stream-reads.server.ts): it runs once per connect.
  */
 export async function authenticateStream(cookieHeader: string | null, cohortId?: string): Promise<StreamLogin | null> {
   const userSessionId = await userSessionIdOf(cookieHeader);
   if (!userSessionId) return null;
-  const rows = await prisma.$queryRaw<LoginRow[]>`
+  const rows = await streamReads().all<LoginRow[]>(
+    `
     SELECT s."expiresAt" AS "expiresAt", u."id" AS "id", u."email" AS "email", u."name" AS "name", u."role" AS "role",
-      (SELECT COUNT(*) FROM "Enrollment" e WHERE e."cohortId" = ${cohortId ?? ""} AND e."userId" = u."id") AS "enrolled"
+      (SELECT COUNT(*) FROM "Enrollment" e WHERE e."cohortId" = ? AND e."userId" = u."id") AS "enrolled"
     FROM "UserSession" s JOIN "User" u ON u."id" = s."userId"
-    WHERE s."id" = ${userSessionId}`;
+    WHERE s."id" = ?`,
+    [cohortId ?? "", userSessionId],
+  );
   const row = rows[0];
-  if (!row || new Date(row.expiresAt).getTime() <= Date.now() || !isRole(row.role)) return null;
+  if (!row || asDate(row.expiresAt).getTime() <= Date.now() || !isRole(row.role)) return null;
   return {
     userSessionId,
     user: { id: row.id, email: row.email, name: row.name, role: row.role },
@@ -69,10 +72,12 @@ export function streamSessionRecord(liveSessionId: string): Promise<StreamSessio
   const hit = records.get(liveSessionId);
   if (hit && hit.expires > now) return hit.value;
   if (records.size >= RECORD_CACHE_LIMIT) records.clear();
-  const value = prisma.liveSession.findUnique({
-    where: { id: liveSessionId },
-    select: { id: true, hostId: true, cohortId: true, recordingUpdatedAt: true },
-  });
+  const value = streamReads()
+    .all<Array<{ id: string; hostId: string; cohortId: string; recordingUpdatedAt: Date | string }>>(
+      `SELECT "id", "hostId", "cohortId", "recordingUpdatedAt" FROM "LiveSession" WHERE "id" = ?`,
+      [liveSessionId],
+    )
+    .then(([row]) => (row ? { ...row, recordingUpdatedAt: asDate(row.recordingUpdatedAt) } : null));
   records.set(liveSessionId, { expires: now + RECORD_TTL_MS, value });
   value.catch(() => records.delete(liveSessionId));
   return value;
