@@ -439,7 +439,7 @@ await withScratchDatabase(async (databaseUrl) => {
   const engine = postgresAdminUrl ? "PostgreSQL" : "SQLite";
   try {
     for (const kind of kinds === "both" ? (["session", "page"] as const) : [kinds]) {
-      const path = kind === "session" ? "session stream" : "page stream (dashboard)";
+      const path = kind === "session" ? "session stream" : "page stream (a session page)";
       const a = await startInstance(databaseUrl, jibri);
       try {
         const single = await measureApp(kind, databaseUrl, a, a, `app, ${path}, one instance (${engine})`);
