@@ -113,7 +113,7 @@ export async function startProductionServer(
       if (closing) return await send(shuttingDown(api));
       if (!url) return await send(badRequestTarget());
 
-      // Event streams take the lean path: written straight to the socket, thousands per instance (docs/decisions/0008).
+      // Event streams take the lean path: written straight to the socket, thousands per instance (docs/decisions/0010).
       const stream = method === "GET" ? matchStreamPath(url.pathname) : null;
       if (stream) {
         exchange.stream = true;
