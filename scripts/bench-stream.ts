@@ -273,7 +273,8 @@ async function createAudience(databaseUrl: string): Promise<Fixture> {
     for (let i = 0; i < users; i += 500) {
       const slice = userRows.slice(i, i + 500);
       await db.user.createMany({ data: slice });
-      await db.enrollment.createMany({ data: slice.map((u) => ({ cohortId: cohort.id, userId: u.id })) });
+      // Admins see every session without enrolment (and get no notifications); students are enrolled.
+      if (values.students) await db.enrollment.createMany({ data: slice.map((u) => ({ cohortId: cohort.id, userId: u.id })) });
       await db.userSession.createMany({
         data: slice.map((u, k) => ({ id: sessionIds[i + k], userId: u.id, expiresAt })),
       });
