@@ -145,6 +145,8 @@ type Result = {
   /** Server CPU per READY fan-out (to every stream), milliseconds. */
   readyCpuMs: number[];
   answerMs: number[];
+  /** The same answer with no stream open (the app's warm-up recording), for comparison. */
+  idleAnswerMs?: number;
   missed: number;
 };
 
@@ -345,6 +347,8 @@ async function measureApp(
   // stream's the replay of that READY (the page was rendered with the transition before it).
   await record();
   await upload();
+  await pause(50);
+  const idleAnswerMs = webhookAnswerMs(actionApp);
   const db = openDatabase(databaseUrl);
   const log = await db.recordingTransition.findMany({ where: { liveSessionId: fixture.liveSessionId }, orderBy: { id: "asc" } });
   await db.$disconnect();
@@ -355,7 +359,7 @@ async function measureApp(
       : `/api/live/events?session=${fixture.liveSessionId}&after=${after}&notificationsAfter=0`;
   // Then per round: PENDING, RECORDING, PROCESSING, READY; students' page streams also get the READY notification.
   const perRound = kind === "page" && values.students ? 5 : 4;
-  return measure({
+  const result = await measure({
     label,
     pid: streamApp.pid,
     urls: fixture.cookies.map((cookie) => ({ url: `${streamApp.url}${path}`, headers: { Cookie: cookie } })),
@@ -370,6 +374,7 @@ async function measureApp(
     },
     eventsAfter: (round) => 1 + perRound * (round + 1),
   });
+  return { ...result, idleAnswerMs };
 }
 
 // ---- Report ----
@@ -392,6 +397,7 @@ function report(app: Result, bare: Result) {
   console.log(`\n${app.label}  vs  ${bare.label}   (${streams} streams, ${rounds} READY rounds, viewers: ${values.students ? "students" : "admins"})`);
   console.log(`  opened                                          ${app.opened} (failed ${app.failures})  vs  ${bare.opened} (failed ${bare.failures})`);
   console.log(`  clients that missed an event                    ${app.missed}  vs  ${bare.missed}`);
+  if (app.idleAnswerMs !== undefined) console.log(`  webhook answered with no stream open            ${ms(app.idleAnswerMs)}`);
   for (const [name, pick, format] of rows) {
     console.log(`  ${name.padEnd(48)}${format(pick(app)).padStart(10)}  vs ${format(pick(bare)).padStart(10)}   ${ratio(pick(app), pick(bare))}`);
   }
