@@ -32,7 +32,7 @@ type SessionFeed = {
 const RESYNC_NOTIFICATION_WINDOW_MS = 10 * 60 * 1000;
 
 /** Listeners called before the fan-out lets other work run (a webhook's answer, a connect): a few milliseconds' worth. */
-export const FAN_OUT_SLICE = 500;
+export const FAN_OUT_SLICE = 200;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
