@@ -2,7 +2,7 @@
 // adapter or Remix's router; refusals go through the JSON API's own error mapping, so both paths answer alike.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { planStream, type StreamOpener, type StreamRequest } from "~/events/stream-endpoints.server";
-import { serveEventStream } from "~/events/sse.server";
+import { serveEventStream, type SentBytes } from "~/events/sse.server";
 import type { StreamKind } from "~/events/stream-access.server";
 import { handleApi } from "~/http/api-error.server";
 
@@ -17,6 +17,7 @@ export async function serveStreamRoute(
   res: ServerResponse,
   url: URL,
   route: { kind: StreamKind; liveSessionId?: string },
+  sent: SentBytes,
 ): Promise<void> {
   const request: StreamRequest = {
     kind: route.kind,
@@ -33,12 +34,14 @@ export async function serveStreamRoute(
     const response = await handleApi(new Request(url, { method: "GET" }), () => Promise.reject(error));
     res.statusCode = response.status;
     for (const [name, value] of response.headers) res.setHeader(name, value);
-    res.end(Buffer.from(await response.arrayBuffer()));
+    const body = Buffer.from(await response.arrayBuffer());
+    sent.bytes += body.byteLength;
+    res.end(body);
     return;
   }
   if (res.destroyed) {
     // The client left while it was judged: its place is taken only once a channel holds it, so nothing to release.
     return;
   }
-  serveEventStream(res, url.pathname, opener);
+  serveEventStream(res, url.pathname, opener, sent);
 }

@@ -119,24 +119,36 @@ function runCleanups(cleanups: Cleanups) {
   }
 }
 
+/** Body bytes written so far (the access log reports them when the stream ends). */
+export type SentBytes = { bytes: number };
+
 class NodeChannel implements SseChannel, Beating {
   private readonly cleanups: Cleanups = { list: [] };
   closed = false;
 
-  constructor(private readonly res: ServerResponse) {
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly sent: SentBytes,
+  ) {
     res.once("close", () => this.release());
   }
 
   heartbeat() {
-    if (!this.closed) this.res.write(HEARTBEAT);
+    if (this.closed) return;
+    this.sent.bytes += HEARTBEAT.byteLength;
+    this.res.write(HEARTBEAT);
   }
 
   send(message: SseMessage): boolean {
-    return this.closed ? false : this.res.write(formatSseMessage(message));
+    if (this.closed) return false;
+    const text = formatSseMessage(message);
+    this.sent.bytes += Buffer.byteLength(text);
+    return this.res.write(text);
   }
 
   sendFrame(head: string, body: Buffer): boolean {
     if (this.closed) return false;
+    this.sent.bytes += head.length + body.byteLength;
     if (head === "") return this.res.write(body);
     this.res.cork();
     this.res.write(head);
@@ -180,9 +192,15 @@ class NodeChannel implements SseChannel, Beating {
  * Answers `res` with an event stream: headers and the preamble at once, then `open` subscribes and sends what the client
  * missed. The client going away (or a failure in `open`) ends the stream and runs every cleanup once.
  */
-export function serveEventStream(res: ServerResponse, path: string, open: (channel: SseChannel) => Promise<void>) {
-  const channel = new NodeChannel(res);
+export function serveEventStream(
+  res: ServerResponse,
+  path: string,
+  open: (channel: SseChannel) => Promise<void>,
+  sent: SentBytes = { bytes: 0 },
+) {
+  const channel = new NodeChannel(res, sent);
   res.writeHead(200, SSE_HEADERS);
+  sent.bytes += PREAMBLE.byteLength;
   res.write(PREAMBLE);
   if (res.destroyed) return channel.close();
   join(channel);

@@ -118,7 +118,7 @@ export async function startProductionServer(
       if (stream) {
         exchange.stream = true;
         exchange.abort.signal.addEventListener("abort", () => res.end(), { once: true });
-        return await serveStreamRoute(req, res, url, stream);
+        return await serveStreamRoute(req, res, url, stream, sent);
       }
 
       if (!api && (method === "GET" || method === "HEAD")) {
