@@ -13,7 +13,12 @@ const PEER_HEADER = "x-optilearn-peer-address";
 
 subscribe("http.server.request.start", (message) => {
   const { request, socket } = message as { request: IncomingMessage; socket: Socket };
-  request.headers[PEER_HEADER] = socket.remoteAddress ?? "";
+  const address = socket.remoteAddress ?? "";
+  request.headers[PEER_HEADER] = address;
+  // The production server builds its Request from rawHeaders: the same overwrite there (a client's own copy removed).
+  const raw = request.rawHeaders;
+  for (let i = raw.length - 2; i >= 0; i -= 2) if (raw[i].toLowerCase() === PEER_HEADER) raw.splice(i, 2);
+  raw.push(PEER_HEADER, address);
 });
 
 /** IPv4-mapped IPv6 (::ffff:1.2.3.4) is the IPv4 address; IPv6 counts by its /64, what one customer is usually given. */
