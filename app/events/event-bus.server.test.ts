@@ -14,6 +14,7 @@ function notification(id: number, userId: string, recordingId: string): Notifica
     recordingId,
     title: "Class",
     recordingUrl: "https://storage.example.com/r.mp4",
+    reason: null,
     createdAt: new Date(0).toISOString(),
     read: false,
   };

@@ -39,6 +39,7 @@ export function notificationMessage(event: NotificationEvent): LiveMessage<"noti
       liveSessionId: event.liveSessionId,
       title: event.title,
       recordingUrl: event.recordingUrl,
+      reason: event.reason,
       createdAt: event.createdAt,
     },
   };

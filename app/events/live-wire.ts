@@ -53,6 +53,8 @@ const recordingStatusSchema = z.object({
       from: recordingStatus,
       to: recordingStatus,
       url: z.string().nullable(),
+      /** The recording's stop confirmation after this entry (absent from older entries). */
+      stopConfirmed: z.boolean().nullable().optional(),
     })
     .nullable(),
 });
@@ -67,6 +69,8 @@ const notificationSchema = z.object({
   liveSessionId: z.string(),
   title: z.string(),
   recordingUrl: z.string().nullable(),
+  // Why a recording failed, for LIVE_CLASS_RECORDING_FAILED; optional so an older server's payload still passes.
+  reason: z.string().nullable().optional(),
   createdAt: z.string(),
 });
 

@@ -45,11 +45,21 @@ export type SessionSummary = {
   cohortName: string;
 };
 
-/** Sessions a user hosts or attends, soonest first. */
-export async function listSessionsForUser(userId: string): Promise<SessionSummary[]> {
+/** Sessions a user hosts or attends, soonest first; `page` takes a slice after a given session of that order. */
+export async function listSessionsForUser(
+  userId: string,
+  page?: { take: number; after?: { startsAt: Date; id: string } },
+): Promise<SessionSummary[]> {
+  const after = page?.after;
   const rows = await prisma.liveSession.findMany({
-    where: { OR: [{ hostId: userId }, { cohort: { enrollments: { some: { userId } } } }] },
+    where: {
+      AND: [
+        { OR: [{ hostId: userId }, { cohort: { enrollments: { some: { userId } } } }] },
+        after ? { OR: [{ startsAt: { gt: after.startsAt } }, { startsAt: after.startsAt, id: { gt: after.id } }] } : {},
+      ],
+    },
     orderBy: [{ startsAt: "asc" }, { id: "asc" }],
+    take: page?.take,
     select: {
       id: true,
       title: true,

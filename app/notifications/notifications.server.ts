@@ -12,6 +12,8 @@ export type NotificationEvent = {
   recordingId: string;
   title: string;
   recordingUrl: string | null;
+  /** Why the recording failed (LIVE_CLASS_RECORDING_FAILED); null otherwise. */
+  reason: string | null;
   createdAt: string;
   read: boolean;
 };
@@ -25,14 +27,19 @@ export function toNotificationEvent(row: Notification): NotificationEvent {
     recordingId: row.recordingId,
     title: row.title,
     recordingUrl: row.recordingUrl,
+    reason: row.reason,
     createdAt: row.createdAt.toISOString(),
     read: row.readAt !== null,
   };
 }
 
-/** Newest first. */
-export async function listNotifications(userId: string, limit = 100) {
-  const rows = await prisma.notification.findMany({ where: { userId }, orderBy: { id: "desc" }, take: limit });
+/** Newest first; `beforeId` starts after that notification (paging). */
+export async function listNotifications(userId: string, limit = 100, beforeId?: number) {
+  const rows = await prisma.notification.findMany({
+    where: { userId, ...(beforeId === undefined ? {} : { id: { lt: beforeId } }) },
+    orderBy: { id: "desc" },
+    take: limit,
+  });
   return rows.map(toNotificationEvent);
 }
 

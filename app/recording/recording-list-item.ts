@@ -8,4 +8,6 @@ export type RecordingListItem = {
   reason: string | null;
   startedAt: string;
   endedAt: string | null;
+  /** Whether the recorder confirmed the stop: null before any answer, false after an error or no answer at all. */
+  stopConfirmed: boolean | null;
 };

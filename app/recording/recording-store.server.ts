@@ -15,7 +15,15 @@ export type TransitionEvent = {
   actor: string;
   at: string;
   /** The recording the trigger applied to, and what became of it. */
-  recording: { id: string; trigger: string; from: RecordingStatus; to: RecordingStatus; url: string | null };
+  recording: {
+    id: string;
+    trigger: string;
+    from: RecordingStatus;
+    to: RecordingStatus;
+    url: string | null;
+    /** The recording's stop confirmation after this entry. */
+    stopConfirmed?: boolean | null;
+  };
 };
 
 export function asStatus(value: string): RecordingStatus {
@@ -36,7 +44,13 @@ type TransitionRow = {
   reason: string | null;
   actor: string;
   at: Date;
+  stopConfirmed: boolean | null;
 };
+
+/** Who made a change, as pages may show it: a person's id stays in the database and the log. */
+function publicActor(actor: string): string {
+  return actor.startsWith("user:") ? "user" : actor;
+}
 
 export function toTransitionEvent(row: TransitionRow): TransitionEvent {
   return {
@@ -45,7 +59,7 @@ export function toTransitionEvent(row: TransitionRow): TransitionEvent {
     status: asStatus(row.sessionStatus),
     recordingUrl: row.sessionRecordingUrl,
     reason: row.reason,
-    actor: row.actor,
+    actor: publicActor(row.actor),
     at: row.at.toISOString(),
     recording: {
       id: row.recordingId,
@@ -53,6 +67,7 @@ export function toTransitionEvent(row: TransitionRow): TransitionEvent {
       from: asStatus(row.fromStatus),
       to: asStatus(row.toStatus),
       url: row.recordingUrl,
+      stopConfirmed: row.stopConfirmed,
     },
   };
 }
@@ -63,8 +78,13 @@ export type RecordingOverview = {
   recordingUrl: string | null;
   reason: string | null;
   updatedAt: string;
+  /** The latest recording's stop confirmation: null before any stop answer, false when the recorder did not confirm. */
+  stopConfirmed: boolean | null;
   recordings: RecordingListItem[];
 };
+
+/** The recording overview lists this many recordings, newest first. */
+export const OVERVIEW_RECORDINGS_LIMIT = 50;
 
 /** What Record and Stop decide on: the session's status and its latest recording; null for an unknown session. */
 export async function getSessionRecordingState(liveSessionId: string) {
@@ -72,7 +92,15 @@ export async function getSessionRecordingState(liveSessionId: string) {
     where: { id: liveSessionId },
     select: { recordingStatus: true, latestRecordingId: true },
   });
-  return session ? { status: asStatus(session.recordingStatus), latestRecordingId: session.latestRecordingId } : null;
+  if (!session) return null;
+  const latest = session.latestRecordingId
+    ? await prisma.recording.findUnique({ where: { id: session.latestRecordingId }, select: { stopConfirmed: true } })
+    : null;
+  return {
+    status: asStatus(session.recordingStatus),
+    latestRecordingId: session.latestRecordingId,
+    stopConfirmed: latest?.stopConfirmed ?? null,
+  };
 }
 
 /** One recording's status and URL, by its id (the sessionId Jibri knows it by); null when there is none. */
@@ -82,7 +110,10 @@ export async function getRecordingStatusAndUrl(recordingId: string) {
 }
 
 /** The contract's GET …/recording body: the session's latest status and all its recordings, newest first. */
-export async function getRecordingOverview(liveSessionId: string): Promise<RecordingOverview | null> {
+export async function getRecordingOverview(
+  liveSessionId: string,
+  options: { forAdmin?: boolean } = {},
+): Promise<RecordingOverview | null> {
   const session = await prisma.liveSession.findUnique({
     where: { id: liveSessionId },
     select: {
@@ -91,19 +122,35 @@ export async function getRecordingOverview(liveSessionId: string): Promise<Recor
       recordingUrl: true,
       recordingReason: true,
       recordingUpdatedAt: true,
+      latestRecordingId: true,
       recordings: {
         orderBy: [{ startedAt: "desc" }, { id: "desc" }],
-        select: { id: true, status: true, recordingUrl: true, reason: true, startedAt: true, endedAt: true },
+        take: OVERVIEW_RECORDINGS_LIMIT,
+        select: {
+          id: true,
+          status: true,
+          recordingUrl: true,
+          reason: true,
+          reasonDetail: true,
+          startedAt: true,
+          endedAt: true,
+          stopConfirmed: true,
+        },
       },
     },
   });
   if (!session) return null;
+  const latest = session.latestRecordingId
+    ? (session.recordings.find((r) => r.id === session.latestRecordingId) ??
+      (await prisma.recording.findUnique({ where: { id: session.latestRecordingId }, select: { stopConfirmed: true } })))
+    : null;
   return {
     liveSessionId: session.id,
     status: asStatus(session.recordingStatus),
     recordingUrl: session.recordingUrl,
     reason: session.recordingReason,
     updatedAt: session.recordingUpdatedAt.toISOString(),
+    stopConfirmed: latest?.stopConfirmed ?? null,
     recordings: session.recordings.map((r) => ({
       id: r.id,
       status: asStatus(r.status),
@@ -111,6 +158,9 @@ export async function getRecordingOverview(liveSessionId: string): Promise<Recor
       reason: r.reason,
       startedAt: r.startedAt.toISOString(),
       endedAt: r.endedAt?.toISOString() ?? null,
+      stopConfirmed: r.stopConfirmed,
+      // The technical detail behind a failure is for admins only.
+      ...(options.forAdmin ? { reasonDetail: r.reasonDetail } : {}),
     })),
   };
 }
@@ -164,5 +214,42 @@ export async function findOverdueRecordings(
     statusChangedAt: row.statusChangedAt,
     liveSessionId: row.liveSession.id,
     title: row.liveSession.title,
+  }));
+}
+
+/** Recordings RECORDING since before `changedBefore`, oldest first. */
+export async function findRecordingsSince(changedBefore: Date, take: number) {
+  return prisma.recording.findMany({
+    where: { status: "RECORDING", statusChangedAt: { lt: changedBefore } },
+    orderBy: { statusChangedAt: "asc" },
+    take,
+    select: { id: true, liveSessionId: true },
+  });
+}
+
+/** The latest FAILED recordings with their technical detail: for the admin page only. */
+export async function listRecentFailures(take: number) {
+  const rows = await prisma.recording.findMany({
+    where: { status: "FAILED" },
+    orderBy: { statusChangedAt: "desc" },
+    take,
+    select: {
+      id: true,
+      liveSessionId: true,
+      reason: true,
+      reasonDetail: true,
+      failureCause: true,
+      statusChangedAt: true,
+      liveSession: { select: { title: true } },
+    },
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    liveSessionId: r.liveSessionId,
+    title: r.liveSession.title,
+    reason: r.reason,
+    detail: r.reasonDetail,
+    cause: r.failureCause,
+    at: r.statusChangedAt.toISOString(),
   }));
 }

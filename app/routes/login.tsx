@@ -18,7 +18,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (isCrossSiteRequest(request)) {
     return json({ error: "This request came from another site and was refused.", email: "" }, { status: 403 });
   }
-  // Read from a copy: remix-auth rebuilds the request from this one, which needs its body still unread.
+  // Read from a copy: the authenticator re-wraps the request, and Node's fetch refuses to wrap a body already read.
   const formData = await request.clone().formData();
   const redirectTo = safeRedirectTarget(formData.get("redirectTo"));
   const email = String(formData.get("email") ?? "").slice(0, 254);
