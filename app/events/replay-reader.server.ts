@@ -23,18 +23,27 @@ type TransitionSqlRow = {
   reason: string | null;
   actor: string;
   at: Date | string | number;
+  stopConfirmed: boolean | number | null;
 };
 
 async function transitionPage(liveSessionId: string, afterId: number): Promise<TransitionEvent[]> {
   const rows = await streamReads().all<TransitionSqlRow[]>(
     `
     SELECT "id", "liveSessionId", "recordingId", "trigger", "fromStatus", "toStatus", "recordingUrl", "sessionStatus",
-      "sessionRecordingUrl", "reason", "actor", "at"
+      "sessionRecordingUrl", "reason", "actor", "at", "stopConfirmed"
     FROM "RecordingTransition" WHERE "liveSessionId" = ? AND "id" > ?
     ORDER BY "id" ASC LIMIT ?`,
     [liveSessionId, afterId, REPLAY_PAGE],
   );
-  return rows.map((row) => toTransitionEvent({ ...row, id: Number(row.id), at: asDate(row.at) }));
+  return rows.map((row) =>
+    toTransitionEvent({
+      ...row,
+      id: Number(row.id),
+      at: asDate(row.at),
+      // SQLite keeps booleans as 0 / 1.
+      stopConfirmed: row.stopConfirmed === null ? null : Boolean(row.stopConfirmed),
+    }),
+  );
 }
 
 /** The id of the (REPLAY_LIMIT+1)-th newest transition of a session, if it has that many. */
@@ -80,6 +89,7 @@ type NotificationSqlRow = {
   recordingId: string;
   title: string;
   recordingUrl: string | null;
+  reason: string | null;
   readAt: Date | string | number | null;
   createdAt: Date | string | number;
 };
@@ -87,7 +97,7 @@ type NotificationSqlRow = {
 async function notificationPage(userId: string, afterId: number): Promise<NotificationEvent[]> {
   const rows = await streamReads().all<NotificationSqlRow[]>(
     `
-    SELECT "id", "userId", "type", "liveSessionId", "recordingId", "title", "recordingUrl", "readAt", "createdAt"
+    SELECT "id", "userId", "type", "liveSessionId", "recordingId", "title", "recordingUrl", "reason", "readAt", "createdAt"
     FROM "Notification" WHERE "userId" = ? AND "id" > ?
     ORDER BY "id" ASC LIMIT ?`,
     [userId, afterId, REPLAY_PAGE],
@@ -100,6 +110,7 @@ async function notificationPage(userId: string, afterId: number): Promise<Notifi
     recordingId: row.recordingId,
     title: row.title,
     recordingUrl: row.recordingUrl,
+    reason: row.reason,
     createdAt: asDate(row.createdAt).toISOString(),
     read: row.readAt !== null,
   }));
