@@ -1,30 +1,50 @@
-// `npm run bench:stream`: memory per idle event stream and webhook-to-last-client latency.
-// Usage: npm run bench:stream -- [--streams 1000] [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
-// Without --postgres: one instance on SQLite. With it: on a scratch PostgreSQL database, one instance, then two
-// (streams on B, webhook on A), and the latency the second instance adds. Needs `npm run build`; only 127.0.0.1.
-import { execFileSync } from "node:child_process";
+// `npm run bench:stream`: event streams at scale, the app beside a bare node:http SSE server (scripts/bare-sse-server.ts)
+// driven by the same client in the same run: connect time (each connect waits for its first event), memory per idle
+// stream, server CPU, the READY fan-out latency to every client, and the webhook's own answer time, with ratios.
+// Usage: npm run bench:stream -- [--streams 10000] [--kind both|session|page] [--rounds 3] [--students] [--cpu-prof dir]
+//                                [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
+// Every app stream is its own user's login (signed cookies, as browsers hold them), so no cache of logins flatters it.
+// The viewers are admins by default, so the webhook's own work stays the same at any scale and the figures show the
+// streams; --students makes them students enrolled in the session's cohort (the webhook then also writes one
+// notification per student, which its answer time includes). The page stream is a session page's (`session=`, `after=`). With --postgres: on a scratch PostgreSQL database, also streams on instance B with the webhook on A, and
+// what the hop adds. Needs `npm run build`; only 127.0.0.1.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { request as httpRequest, type ClientRequest } from "node:http";
+import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { createCookie } from "@remix-run/node";
 import pg from "pg";
 import { z } from "zod";
 import { startApp, type AppProcess } from "../tests/support/app-process";
 import { openDatabase } from "../tests/support/database";
 import { api, login, postWebhook } from "../tests/support/http";
 import { ROOT } from "../tests/support/paths";
-import { openEventStream, type SseConnection } from "../tests/support/sse-client";
 import { startJibriSimulator, type JibriSimulator } from "./jibri-simulator/simulator";
 
-const { values } = parseArgs({ options: { streams: { type: "string", default: "1000" }, postgres: { type: "string" } } });
+const { values } = parseArgs({
+  options: {
+    streams: { type: "string", default: "10000" },
+    kind: { type: "string", default: "both" },
+    rounds: { type: "string", default: "3" },
+    postgres: { type: "string" },
+    "cpu-prof": { type: "string" },
+    students: { type: "boolean", default: false },
+  },
+});
 const streams = z.coerce.number().int().min(1).max(15_000).parse(values.streams);
+const kinds = z.enum(["both", "session", "page"]).parse(values.kind);
+const rounds = z.coerce.number().int().min(1).max(10).parse(values.rounds);
 const postgresAdminUrl = values.postgres ? z.string().regex(/^postgres(ql)?:\/\//).parse(values.postgres) : undefined;
 
 const TOKEN = "bench-token";
 const SECRET = "bench-secret";
+const SESSION_SECRET = "bench-session-secret-0123456789abcdef";
+const CONNECT_BATCH = 200;
 
-type Result = { rssIdle: number; rssWithStreams: number; latencies: number[]; webhookStatus: number };
+// ---- Measuring a process ----
 
 function rssBytes(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -32,89 +52,354 @@ function rssBytes(pid: number): number {
   return Number(match[1]) * 1024;
 }
 
+/** User + system CPU of a process so far, in milliseconds (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 async function settledRss(pid: number): Promise<number> {
-  // Let allocations from the last burst settle before reading memory.
-  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await pause(2000);
   return rssBytes(pid);
 }
 
 function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-function setUpDatabase(databaseUrl: string) {
-  execFileSync(join(ROOT, "node_modules", ".bin", "tsx"), ["scripts/setup.ts"], {
-    cwd: ROOT,
-    stdio: "ignore",
-    env: { ...process.env, DATABASE_URL: databaseUrl, OPTILEARN_SETUP_QUIET: "1" },
+// ---- The client: light, identical for both servers ----
+
+type Client = { events: number; readyAt: number[]; request: ClientRequest; ended: boolean };
+
+function connect(url: string, headers: Record<string, string>, timeoutMs = 60_000): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { headers: { Accept: "text/event-stream", ...headers }, agent: false });
+    const client: Client = { events: 0, readyAt: [], request, ended: false };
+    const timer = setTimeout(() => reject(new Error(`no first event within ${timeoutMs} ms`)), timeoutMs);
+    request.on("response", (response) => {
+      if (response.statusCode !== 200) {
+        clearTimeout(timer);
+        response.resume();
+        return reject(new Error(`status ${response.statusCode}`));
+      }
+      let tail = "";
+      response.on("data", (chunk: Buffer) => {
+        const blocks = (tail + chunk.toString("latin1")).split("\n\n");
+        tail = blocks.pop() ?? "";
+        for (const block of blocks) {
+          if (!block.startsWith("event: ")) continue;
+          client.events += 1;
+          if (block.includes('"status":"READY"')) client.readyAt.push(performance.now());
+          if (client.events === 1) {
+            clearTimeout(timer);
+            resolve(client);
+          }
+        }
+      });
+      response.on("close", () => (client.ended = true));
+    });
+    request.on("error", (error) => {
+      clearTimeout(timer);
+      client.ended = true;
+      reject(error);
+    });
+    request.end();
   });
+}
+
+async function connectAll(urls: Array<{ url: string; headers: Record<string, string> }>): Promise<{ clients: Client[]; failures: number }> {
+  const clients: Client[] = [];
+  let failures = 0;
+  for (let i = 0; i < urls.length; i += CONNECT_BATCH) {
+    const batch = await Promise.allSettled(urls.slice(i, i + CONNECT_BATCH).map((u) => connect(u.url, u.headers)));
+    for (const outcome of batch) {
+      if (outcome.status === "fulfilled") clients.push(outcome.value);
+      else failures += 1;
+    }
+  }
+  return { clients, failures };
+}
+
+async function waitUntil(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) return false;
+    await pause(20);
+  }
+  return true;
+}
+
+// ---- One measurement ----
+
+type Result = {
+  label: string;
+  opened: number;
+  failures: number;
+  connectMs: number;
+  connectCpuMs: number;
+  perStreamBytes: number;
+  readyLatencies: number[];
+  /** Server CPU per READY fan-out (to every stream), milliseconds. */
+  readyCpuMs: number[];
+  answerMs: number[];
+  /** The same answer with no stream open (the app's warm-up recording), for comparison. */
+  idleAnswerMs?: number;
+  missed: number;
+};
+
+type Target = {
+  label: string;
+  pid: number;
+  urls: Array<{ url: string; headers: Record<string, string> }>;
+  /** Everything before the READY of a round (for the app: Record and Stop), and how many events each client then holds. */
+  beforeReady(round: number): Promise<number>;
+  /** Sends the READY; resolves with the server's own answer time in ms. */
+  ready(): Promise<number>;
+  /** Events each client holds after the round's READY. */
+  eventsAfter(round: number): number;
+};
+
+async function measure(target: Target): Promise<Result> {
+  const rssIdle = await settledRss(target.pid);
+  const cpuBefore = cpuMs(target.pid);
+  const began = performance.now();
+  const { clients, failures } = await connectAll(target.urls);
+  const connectMs = performance.now() - began;
+  const connectCpuMs = cpuMs(target.pid) - cpuBefore;
+  const rssWithStreams = await settledRss(target.pid);
+  // A first event may itself be a READY (the app's snapshot after its warm-up recording): rounds count from here.
+  for (const client of clients) client.readyAt = [];
+  const result: Result = {
+    label: target.label,
+    opened: clients.length,
+    failures,
+    connectMs,
+    connectCpuMs,
+    perStreamBytes: (rssWithStreams - rssIdle) / Math.max(1, clients.length),
+    readyLatencies: [],
+    readyCpuMs: [],
+    answerMs: [],
+    missed: 0,
+  };
+  try {
+    for (let round = 0; round < rounds; round++) {
+      const expected = await target.beforeReady(round);
+      await waitUntil(() => clients.every((c) => c.events >= expected), 60_000);
+      await pause(300);
+      const cpuAtReady = cpuMs(target.pid);
+      const sentAt = performance.now();
+      result.answerMs.push(await target.ready());
+      await waitUntil(() => clients.every((c) => c.readyAt.length > round), 60_000);
+      result.readyCpuMs.push(cpuMs(target.pid) - cpuAtReady);
+      for (const client of clients) {
+        if (client.readyAt.length > round) result.readyLatencies.push(client.readyAt[round] - sentAt);
+      }
+      await waitUntil(() => clients.every((c) => c.events >= target.eventsAfter(round)), 10_000);
+    }
+    result.missed = clients.filter((c) => c.events < target.eventsAfter(rounds - 1) || c.readyAt.length < rounds).length;
+  } finally {
+    for (const client of clients) client.request.destroy();
+  }
+  result.readyLatencies.sort((a, b) => a - b);
+  result.answerMs.sort((a, b) => a - b);
+  await pause(1000);
+  return result;
+}
+
+// ---- The bare baseline ----
+
+async function startBare(): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "bare-sse-server.ts")], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`the bare server exited with ${code}`)));
+    child.stdout?.on("data", (chunk: Buffer) => {
+      const match = /listening (\d+)/.exec(chunk.toString());
+      if (match) resolve(Number(match[1]));
+    });
+  });
+  return { child, port };
+}
+
+async function measureBare(): Promise<Result> {
+  const { child, port } = await startBare();
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    return await measure({
+      label: "bare node:http",
+      pid: child.pid ?? 0,
+      urls: Array.from({ length: streams }, () => ({ url: `${base}/events`, headers: {} })),
+      beforeReady: async (round) => 1 + round,
+      async ready() {
+        const began = performance.now();
+        const response = await fetch(`${base}/publish?status=READY`, { method: "POST" });
+        await response.text();
+        return performance.now() - began;
+      },
+      eventsAfter: (round) => 2 + round,
+    });
+  } finally {
+    child.kill("SIGTERM");
+  }
+}
+
+// ---- The app ----
+
+type Fixture = { liveSessionId: string; cookies: string[] };
+
+/** A session, a cohort and one user per stream, each with a login row and its signed cookie. */
+async function createAudience(databaseUrl: string): Promise<Fixture> {
+  const db = openDatabase(databaseUrl);
+  try {
+    const tag = randomBytes(4).toString("hex");
+    const host = await db.user.findUniqueOrThrow({ where: { email: "host@optilearn.test" } });
+    const cohort = await db.cohort.create({ data: { name: `Bench ${tag}` } });
+    const session = await db.liveSession.create({
+      data: { title: `Bench ${tag}`, startsAt: new Date(), roomName: `bench-${tag}`, hostId: host.id, cohortId: cohort.id },
+    });
+    const users = streams;
+    const userRows = Array.from({ length: users }, (_, n) => ({
+      id: `bench${tag}u${n}`,
+      email: `bench-${tag}-${n}@optilearn.test`,
+      name: `Bench ${n}`,
+      role: values.students ? "STUDENT" : "ADMIN",
+      passwordHash: "unusable",
+    }));
+    const sessionIds = userRows.map(() => randomBytes(32).toString("base64url"));
+    const expiresAt = new Date(Date.now() + 86_400_000);
+    for (let i = 0; i < users; i += 500) {
+      const slice = userRows.slice(i, i + 500);
+      await db.user.createMany({ data: slice });
+      // Admins see every session without enrolment (and get no notifications); students are enrolled.
+      if (values.students) await db.enrollment.createMany({ data: slice.map((u) => ({ cohortId: cohort.id, userId: u.id })) });
+      await db.userSession.createMany({
+        data: slice.map((u, k) => ({ id: sessionIds[i + k], userId: u.id, expiresAt })),
+      });
+    }
+    const cookie = createCookie("__optilearn_session", { secrets: [SESSION_SECRET], path: "/", httpOnly: true, sameSite: "lax" });
+    const perUser = await Promise.all(sessionIds.map(async (id) => (await cookie.serialize(id)).split(";")[0]));
+    return { liveSessionId: session.id, cookies: Array.from({ length: streams }, (_, n) => perUser[n % users]) };
+  } finally {
+    await db.$disconnect();
+  }
 }
 
 function startInstance(databaseUrl: string, jibri: JibriSimulator): Promise<AppProcess> {
   return startApp({
     databaseUrl,
-    env: { JITSI_MEET_URL: jibri.url, JITSI_RECORDING_API_TOKEN: TOKEN, JITSI_RECORDING_WEBHOOK_SECRET: SECRET, SSE_HEARTBEAT_SECONDS: "25" },
+    env: {
+      SESSION_SECRET,
+      JITSI_MEET_URL: jibri.url,
+      JITSI_RECORDING_API_TOKEN: TOKEN,
+      JITSI_RECORDING_WEBHOOK_SECRET: SECRET,
+      SSE_HEARTBEAT_SECONDS: "25",
+      RECORDING_WATCHDOG_INTERVAL_SECONDS: "15",
+    },
+    // --cpu-prof <dir>: each instance writes a V8 CPU profile there when it stops.
+    nodeOptions: values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${values["cpu-prof"]}`] : [],
   });
 }
 
-/** Opens the streams on `streamApp`, records and stops on `actionApp`, then times one signed READY webhook. */
-async function measure(databaseUrl: string, streamApp: AppProcess, actionApp: AppProcess): Promise<Result> {
-  const db = openDatabase(databaseUrl);
-  const demo = await db.liveSession.findUniqueOrThrow({ where: { roomName: "optilearn-demo-class" } });
-  const { id } = await db.liveSession.create({
-    data: { title: "Bench", startsAt: new Date(), roomName: `bench-${randomBytes(4).toString("hex")}`, hostId: demo.hostId, cohortId: demo.cohortId },
-  });
-  await db.$disconnect();
+/** The server's own time for the latest webhook answer, from its access log line. */
+function webhookAnswerMs(app: AppProcess): number {
+  const lines = app.logs().split("\n").filter((l) => l.includes('"event":"http.request"') && l.includes("/api/webhooks/jitsi-recording"));
+  const last = lines.at(-1);
+  return last ? Number(JSON.parse(last).durationMs) : Number.NaN;
+}
+
+async function measureApp(
+  kind: "session" | "page",
+  databaseUrl: string,
+  streamApp: AppProcess,
+  actionApp: AppProcess,
+  label: string,
+): Promise<Result> {
+  const fixture = await createAudience(databaseUrl);
   const host = await login(actionApp.url, "host@optilearn.test");
-  const student = await login(streamApp.url, "student1@optilearn.test");
-
-  const rssIdle = await settledRss(streamApp.pid);
-  const connections: SseConnection[] = [];
-  try {
-    const url = `${streamApp.url}/api/live-sessions/${id}/recording/events`;
-    for (let opened = 0; opened < streams; opened += 100) {
-      const batch = Math.min(100, streams - opened);
-      connections.push(...(await Promise.all(Array.from({ length: batch }, () => openEventStream(url, { cookie: student })))));
-    }
-    await Promise.all(connections.map((c) => c.waitForCount(1, 30_000)));
-    const rssWithStreams = await settledRss(streamApp.pid);
-
-    const base = `/api/live-sessions/${id}/recording`;
+  const base = `/api/live-sessions/${fixture.liveSessionId}/recording`;
+  let recordingId = "";
+  const record = async () => {
     const started = await api(actionApp.url, `${base}/start`, { method: "POST", cookie: host });
-    await api(actionApp.url, `${base}/stop`, { method: "POST", cookie: host });
-    await Promise.all(connections.map((c) => c.waitForCount(4, 30_000)));
-
-    const sentAt = performance.now();
+    if (started.status !== 200) throw new Error(`Record answered ${started.status}`);
+    recordingId = started.body.recordings[0].id;
+    const stopped = await api(actionApp.url, `${base}/stop`, { method: "POST", cookie: host });
+    if (stopped.status !== 200) throw new Error(`Stop answered ${stopped.status}`);
+  };
+  const upload = async () => {
     const answer = await postWebhook(
       actionApp.url,
       {
         event: "recording_uploaded",
-        sessionId: started.body.recordings[0].id,
-        recordingUrl: "https://storage.example.com/recordings/bench.mp4",
+        sessionId: recordingId,
+        recordingUrl: `https://storage.example.com/recordings/${recordingId}.mp4`,
         timestamp: Math.floor(Date.now() / 1000),
       },
       { secret: SECRET },
     );
-    const latencies = await Promise.all(
-      connections.map((c) => c.waitForCount(5, 30_000).then(() => performance.now() - sentAt, () => Number.NaN)),
-    );
-    return { rssIdle, rssWithStreams, latencies: latencies.filter((l) => !Number.isNaN(l)).sort((a, b) => a - b), webhookStatus: answer.status };
-  } finally {
-    for (const c of connections) c.close();
-  }
+    if (answer.status !== 200) throw new Error(`the webhook answered ${answer.status}`);
+  };
+  // One recording before the streams open: the session stream's first event is then its READY snapshot, the page
+  // stream's the replay of that READY (the page was rendered with the transition before it).
+  await record();
+  await upload();
+  await pause(50);
+  const idleAnswerMs = webhookAnswerMs(actionApp);
+  const db = openDatabase(databaseUrl);
+  const log = await db.recordingTransition.findMany({ where: { liveSessionId: fixture.liveSessionId }, orderBy: { id: "asc" } });
+  await db.$disconnect();
+  const after = log.at(-2)?.id ?? 0;
+  const path =
+    kind === "session"
+      ? `${base}/events`
+      : `/api/live/events?session=${fixture.liveSessionId}&after=${after}&notificationsAfter=0`;
+  // Then per round: PENDING, RECORDING, PROCESSING, READY; students' page streams also get the READY notification.
+  const perRound = kind === "page" && values.students ? 5 : 4;
+  const result = await measure({
+    label,
+    pid: streamApp.pid,
+    urls: fixture.cookies.map((cookie) => ({ url: `${streamApp.url}${path}`, headers: { Cookie: cookie } })),
+    async beforeReady(round) {
+      await record();
+      return 1 + perRound * round + 3;
+    },
+    async ready() {
+      await upload();
+      await pause(50);
+      return webhookAnswerMs(actionApp);
+    },
+    eventsAfter: (round) => 1 + perRound * (round + 1),
+  });
+  return { ...result, idleAnswerMs };
 }
 
-function report(label: string, result: Result) {
-  const perStreamKiB = (result.rssWithStreams - result.rssIdle) / streams / 1024;
-  console.log(`\n${label}`);
-  console.log(`  streams opened          ${streams}`);
-  console.log(`  server RSS              ${(result.rssIdle / 2 ** 20).toFixed(1)} MiB idle → ${(result.rssWithStreams / 2 ** 20).toFixed(1)} MiB with streams`);
-  console.log(`  memory per idle stream  ${perStreamKiB.toFixed(1)} KiB`);
-  console.log(`  webhook answer          ${result.webhookStatus}`);
-  console.log(`  clients that got READY  ${result.latencies.length} / ${streams}`);
-  if (result.latencies.length > 0) {
-    const l = result.latencies;
-    console.log(`  webhook → client (ms)   p50 ${percentile(l, 50).toFixed(1)}  p99 ${percentile(l, 99).toFixed(1)}  max ${l[l.length - 1].toFixed(1)}`);
+// ---- Report ----
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const ratio = (app: number, bare: number) => (bare > 0 ? `${(app / bare).toFixed(2)}×` : "n/a");
+
+function report(app: Result, bare: Result) {
+  const rows: Array<[string, (r: Result) => number, (v: number) => string]> = [
+    ["connects (all, each with its first event)", (r) => r.connectMs, ms],
+    ["server CPU for the connects", (r) => r.connectCpuMs, ms],
+    ["memory per idle stream", (r) => r.perStreamBytes, kib],
+    ["READY fan-out p50", (r) => percentile(r.readyLatencies, 50), ms],
+    ["READY fan-out p99", (r) => percentile(r.readyLatencies, 99), ms],
+    ["READY fan-out max", (r) => r.readyLatencies.at(-1) ?? Number.NaN, ms],
+    ["server CPU per READY fan-out (mean)", (r) => r.readyCpuMs.reduce((a, b) => a + b, 0) / r.readyCpuMs.length, ms],
+    ["READY trigger answered (server's own time, max)", (r) => r.answerMs.at(-1) ?? Number.NaN, ms],
+  ];
+  console.log(`\n${app.label}  vs  ${bare.label}   (${streams} streams, ${rounds} READY rounds, viewers: ${values.students ? "students" : "admins"})`);
+  console.log(`  opened                                          ${app.opened} (failed ${app.failures})  vs  ${bare.opened} (failed ${bare.failures})`);
+  console.log(`  clients that missed an event                    ${app.missed}  vs  ${bare.missed}`);
+  if (app.idleAnswerMs !== undefined) console.log(`  webhook answered with no stream open            ${ms(app.idleAnswerMs)}`);
+  for (const [name, pick, format] of rows) {
+    console.log(`  ${name.padEnd(48)}${format(pick(app)).padStart(10)}  vs ${format(pick(bare)).padStart(10)}   ${ratio(pick(app), pick(bare))}`);
   }
 }
 
@@ -141,26 +426,46 @@ async function withScratchDatabase<T>(work: (databaseUrl: string) => Promise<T>)
   }
 }
 
+function setUpDatabase(databaseUrl: string) {
+  execFileSync(join(ROOT, "node_modules", ".bin", "tsx"), ["scripts/setup.ts"], {
+    cwd: ROOT,
+    stdio: "ignore",
+    env: { ...process.env, DATABASE_URL: databaseUrl, OPTILEARN_SETUP_QUIET: "1" },
+  });
+}
+
+console.log(
+  `bench:stream ${new Date().toISOString()}  ${cpus().length}× ${cpus()[0]?.model ?? "cpu"}  node ${process.version}  load ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`,
+);
+const bare = await measureBare();
+
 await withScratchDatabase(async (databaseUrl) => {
   setUpDatabase(databaseUrl);
   const jibri = await startJibriSimulator({ token: TOKEN, webhookSecret: SECRET, port: 0, log: () => undefined });
   jibri.setMode({ outcome: "none" });
-  const apps: AppProcess[] = [];
+  const engine = postgresAdminUrl ? "PostgreSQL" : "SQLite";
   try {
-    const a = await startInstance(databaseUrl, jibri);
-    apps.push(a);
-    const single = await measure(databaseUrl, a, a);
-    report(`One instance (${postgresAdminUrl ? "PostgreSQL" : "SQLite"}): streams and webhook on A`, single);
-    if (!postgresAdminUrl) return;
-
-    const b = await startInstance(databaseUrl, jibri);
-    apps.push(b);
-    const double = await measure(databaseUrl, b, a);
-    report("Two instances (PostgreSQL): streams on B, webhook on A", double);
-    const added = (p: number) => percentile(double.latencies, p) - percentile(single.latencies, p);
-    console.log(`\nAdded by crossing instances: p50 ${added(50).toFixed(1)} ms, p99 ${added(99).toFixed(1)} ms`);
+    for (const kind of kinds === "both" ? (["session", "page"] as const) : [kinds]) {
+      const path = kind === "session" ? "session stream" : "page stream (a session page)";
+      const a = await startInstance(databaseUrl, jibri);
+      try {
+        const single = await measureApp(kind, databaseUrl, a, a, `app, ${path}, one instance (${engine})`);
+        report(single, bare);
+        if (!postgresAdminUrl) continue;
+        const b = await startInstance(databaseUrl, jibri);
+        try {
+          const double = await measureApp(kind, databaseUrl, b, a, `app, ${path}, streams on B, webhook on A`);
+          report(double, bare);
+          const added = (p: number) => percentile(double.readyLatencies, p) - percentile(single.readyLatencies, p);
+          console.log(`  added by crossing instances: p50 ${ms(added(50))}, p99 ${ms(added(99))}`);
+        } finally {
+          await b.stop();
+        }
+      } finally {
+        await a.stop();
+      }
+    }
   } finally {
-    for (const app of apps) await app.stop();
     await jibri.close();
   }
 });

@@ -1,6 +1,6 @@
 // Server-side sessions: the signed cookie carries a random id, the UserSession row says whether that login still stands.
 import { randomBytes } from "node:crypto";
-import { createSessionStorage, type SessionData, type SessionStorage } from "@remix-run/node";
+import { createCookie, createSessionStorage, type Cookie, type SessionData, type SessionStorage } from "@remix-run/node";
 import { getEnv } from "~/config/env.server";
 import { prisma } from "~/db/db.server";
 import { logger } from "~/observability/logger.server";
@@ -29,18 +29,33 @@ function userIdOf(data: SessionData): string | null {
 }
 
 let storage: SessionStorage | undefined;
+let cookie: Cookie | undefined;
+
+function sessionCookie(): Cookie {
+  cookie ??= createCookie(SESSION_COOKIE_NAME, {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    secure: getEnv().APP_URL.startsWith("https://"),
+    secrets: sessionSecrets(),
+    maxAge: SESSION_MAX_AGE_SECONDS,
+  });
+  return cookie;
+}
+
+/**
+ * The UserSession id a Cookie header carries, once its signature checks out; null otherwise. No database read: for
+ * callers (event streams) that look the row up themselves, together with what else they need, in one query.
+ */
+export async function sessionIdFromCookie(cookieHeader: string | null): Promise<string | null> {
+  if (!cookieHeader) return null;
+  const id: unknown = await sessionCookie().parse(cookieHeader);
+  return typeof id === "string" && SESSION_ID.test(id) ? id : null;
+}
 
 function databaseStorage(): SessionStorage {
   storage ??= createSessionStorage({
-    cookie: {
-      name: SESSION_COOKIE_NAME,
-      httpOnly: true,
-      sameSite: "lax",
-      path: "/",
-      secure: getEnv().APP_URL.startsWith("https://"),
-      secrets: sessionSecrets(),
-      maxAge: SESSION_MAX_AGE_SECONDS,
-    },
+    cookie: sessionCookie(),
     async createData(data) {
       const userId = userIdOf(data);
       // Only a login makes a session; anything else committing an empty one is a bug, not a visitor.

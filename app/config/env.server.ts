@@ -87,6 +87,10 @@ const envSchema = z.object({
   RECORDING_WATCHDOG_INTERVAL_SECONDS: positiveSeconds(15),
   /** How many proxies in front of the app append to X-Forwarded-For (0: trust none, use the socket's address). */
   TRUST_PROXY: z.preprocess(blankAsUnset, z.coerce.number().int("must be a whole number of proxies").min(0).max(10).default(0)),
+  /** A user's open event streams on one instance; one more is refused with 429 too_many_streams. */
+  STREAMS_PER_USER: z.preprocess(blankAsUnset, z.coerce.number().int("must be a whole number").min(1).max(1_000_000).default(20)),
+  /** Bearer token of GET /metrics; unset = the endpoint does not exist (404). */
+  METRICS_TOKEN: optionalString,
   /** Where the worker sends notification emails; unset = no email. */
   SMTP_URL: z.preprocess(blankAsUnset, smtpUrl.optional()),
   MAIL_FROM: z.preprocess(blankAsUnset, mailFrom.optional()),

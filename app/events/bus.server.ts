@@ -1,6 +1,7 @@
 // The process's event bus, listening on the process's change channel. Kept across dev rebuilds.
 import { changeChannel } from "~/change-hints/change-channel.server";
 import { changeLogReader } from "~/events/change-log-reader.server";
+import { closeStreamReads } from "~/events/stream-reads.server";
 import { EventBus } from "~/events/event-bus.server";
 import { existingSingleton, lazySingleton } from "~/lib/lazy-singleton.server";
 
@@ -15,6 +16,7 @@ export const eventBus = {
   ready: () => bus().ready(),
   sessionReady: (liveSessionId: string) => bus().sessionReady(liveSessionId),
   onSessionTransition: (...args: Parameters<EventBus["onSessionTransition"]>) => bus().onSessionTransition(...args),
+  latestTransition: (liveSessionId: string) => bus().latestTransition(liveSessionId),
   onUserNotification: (...args: Parameters<EventBus["onUserNotification"]>) => bus().onUserNotification(...args),
   listenerCount: () => bus().listenerCount(),
 };
@@ -23,4 +25,5 @@ export const eventBus = {
 export async function closeEventBus(): Promise<void> {
   const created = existingSingleton<EventBus>("event-bus");
   await created?.close();
+  await closeStreamReads();
 }

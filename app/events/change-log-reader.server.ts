@@ -4,9 +4,7 @@ import { getNotificationsOfRecordings, getNotificationsOfUsersSince } from "~/no
 import { getLatestTransition, getTransitionsAfter } from "~/recording/recording-store.server";
 
 export const changeLogReader: ChangeLogReader = {
-  async latestTransitionId(liveSessionId) {
-    return (await getLatestTransition(liveSessionId))?.id ?? 0;
-  },
+  latestTransition: getLatestTransition,
   transitionsAfter: getTransitionsAfter,
   notificationsOfRecordings: getNotificationsOfRecordings,
   notificationsOfUsersSince: (userIds, since) => getNotificationsOfUsersSince(userIds, since),

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { ChangeHint } from "~/change-hints/change-hint";
 import type { HintHandlers, HintTransport } from "~/change-hints/hint-transport.server";
 import type { NotificationEvent, TransitionEvent } from "~/events/event-types";
-import { EventBus, type ChangeLogReader } from "~/events/event-bus.server";
+import { EventBus, FAN_OUT_SLICE, type ChangeLogReader } from "~/events/event-bus.server";
 
 function notification(id: number, userId: string, recordingId: string): NotificationEvent {
   return {
@@ -39,8 +39,8 @@ function memoryLog() {
   const notifications: NotificationEvent[] = [];
   const reads = { transitions: 0, notifications: 0 };
   const reader: ChangeLogReader = {
-    async latestTransitionId(liveSessionId) {
-      return transitions.filter((t) => t.liveSessionId === liveSessionId).at(-1)?.id ?? 0;
+    async latestTransition(liveSessionId) {
+      return transitions.filter((t) => t.liveSessionId === liveSessionId).at(-1) ?? null;
     },
     async transitionsAfter(liveSessionId, afterId) {
       reads.transitions += 1;
@@ -175,5 +175,30 @@ describe("EventBus", () => {
     transport.deliverAll();
     await settle();
     expect(log.reads).toEqual({ transitions: 0, notifications: 0 });
+  });
+
+  it("fans out in slices, letting other work run between them, and keeps the latest transition as the snapshot", async () => {
+    const log = memoryLog();
+    const transport = new ManualTransport();
+    const bus = new EventBus(transport, log.reader);
+    await bus.ready();
+    const order: string[] = [];
+    const total = FAN_OUT_SLICE * 3;
+    for (let n = 0; n < total; n++) bus.onSessionTransition("s1", () => order.push("listener"));
+    await bus.sessionReady("s1");
+    expect(bus.latestTransition("s1")).toBeNull();
+
+    log.transitions.push(transition(4));
+    transport.publish(changed("s1"));
+    transport.deliverAll();
+    // Work queued meanwhile (a request's next step) runs before the fan-out ends, not after all listeners.
+    setImmediate(() => order.push("other work"));
+    await settle();
+
+    expect(order.filter((o) => o === "listener")).toHaveLength(total);
+    const other = order.indexOf("other work");
+    expect(other).toBeGreaterThan(0);
+    expect(other).toBeLessThan(order.length - 1);
+    expect(bus.latestTransition("s1")?.id).toBe(4);
   });
 });

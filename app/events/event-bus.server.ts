@@ -1,15 +1,17 @@
 // The one event bus. It listens to the change channel's hints ("session S changed"), reads the new transitions of S
-// once, from its own watermark, and fans them out in id order to every listener this instance holds.
+// once, from its own watermark, and fans them out in id order to every listener this instance holds, in slices that let
+// requests in between. Each feed keeps its session's latest transition: a new stream's snapshot costs no read.
 import type { ChangeHint } from "~/change-hints/change-hint";
 import type { HintTransport } from "~/change-hints/hint-transport.server";
 import type { NotificationEvent, TransitionEvent } from "~/events/event-types";
 import { describeError, logger } from "~/observability/logger.server";
+import { metrics } from "~/observability/metrics.server";
 
 type Listener<T> = (event: T) => void;
 
 /** The reads a bus makes: the transition log and notifications. */
 export interface ChangeLogReader {
-  latestTransitionId(liveSessionId: string): Promise<number>;
+  latestTransition(liveSessionId: string): Promise<TransitionEvent | null>;
   transitionsAfter(liveSessionId: string, afterId: number): Promise<TransitionEvent[]>;
   notificationsOfRecordings(recordingIds: string[]): Promise<NotificationEvent[]>;
   notificationsOfUsersSince(userIds: string[], since: Date): Promise<NotificationEvent[]>;
@@ -19,6 +21,8 @@ type SessionFeed = {
   listeners: Set<Listener<TransitionEvent>>;
   /** The last transition id emitted; known once `ready` resolves. */
   watermark: number;
+  /** The transition at the watermark (null: the session has none yet): the snapshot a new stream starts from. */
+  latest: TransitionEvent | null;
   ready: Promise<void>;
   /** Catch-ups of one feed run one after another, so events leave in id order. */
   chain: Promise<void>;
@@ -27,10 +31,17 @@ type SessionFeed = {
 /** After a resync, notifications this recent are read again; streams drop the ones they already sent. */
 const RESYNC_NOTIFICATION_WINDOW_MS = 10 * 60 * 1000;
 
+/** Listeners called before the fan-out lets other work run (a webhook's answer, a connect): a few milliseconds' worth. */
+export const FAN_OUT_SLICE = 200;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export class EventBus {
   private readonly feeds = new Map<string, SessionFeed>();
   private readonly userListeners = new Map<string, Set<Listener<NotificationEvent>>>();
   private started: Promise<void> | undefined;
+  /** Notification reads and their fan-out run one after another, so a user's notifications leave in id order. */
+  private notificationChain: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly transport: HintTransport,
@@ -50,10 +61,24 @@ export class EventBus {
   onSessionTransition(liveSessionId: string, listener: Listener<TransitionEvent>): () => void {
     let feed = this.feeds.get(liveSessionId);
     if (!feed) {
-      const created: SessionFeed = { listeners: new Set(), watermark: 0, ready: Promise.resolve(), chain: Promise.resolve() };
-      created.ready = this.reader.latestTransitionId(liveSessionId).then((id) => {
-        created.watermark = id;
-      });
+      const created: SessionFeed = {
+        listeners: new Set(),
+        watermark: 0,
+        latest: null,
+        ready: Promise.resolve(),
+        chain: Promise.resolve(),
+      };
+      created.ready = this.reader.latestTransition(liveSessionId).then(
+        (latest) => {
+          created.latest = latest;
+          created.watermark = latest?.id ?? 0;
+        },
+        (error) => {
+          // The next subscriber starts a fresh feed rather than inheriting this failure.
+          if (this.feeds.get(liveSessionId) === created) this.feeds.delete(liveSessionId);
+          throw error;
+        },
+      );
       created.chain = created.ready.catch(() => undefined);
       this.feeds.set(liveSessionId, created);
       feed = created;
@@ -69,6 +94,12 @@ export class EventBus {
   async sessionReady(liveSessionId: string): Promise<void> {
     await this.ready();
     await this.feeds.get(liveSessionId)?.ready;
+  }
+
+  /** The session's latest transition as this instance last emitted it; call after `sessionReady`, while subscribed. */
+  latestTransition(liveSessionId: string): TransitionEvent | null | undefined {
+    const feed = this.feeds.get(liveSessionId);
+    return feed ? feed.latest : undefined;
   }
 
   onUserNotification(userId: string, listener: Listener<NotificationEvent>): () => void {
@@ -96,10 +127,7 @@ export class EventBus {
   private onHint(hint: ChangeHint) {
     for (const liveSessionId of hint.liveSessionIds) this.catchUp(liveSessionId);
     if (hint.notifiedRecordingIds.length > 0 && this.userListeners.size > 0) {
-      void this.reader
-        .notificationsOfRecordings(hint.notifiedRecordingIds)
-        .then((notifications) => this.emitNotifications(notifications))
-        .catch((error) => logger.error("event_bus.read_failed", { what: "notifications", error: describeError(error) }));
+      this.readNotifications(() => this.reader.notificationsOfRecordings(hint.notifiedRecordingIds));
     }
   }
 
@@ -107,10 +135,19 @@ export class EventBus {
     for (const liveSessionId of this.feeds.keys()) this.catchUp(liveSessionId);
     const userIds = [...this.userListeners.keys()];
     if (userIds.length === 0) return;
-    void this.reader
-      .notificationsOfUsersSince(userIds, new Date(Date.now() - RESYNC_NOTIFICATION_WINDOW_MS))
-      .then((notifications) => this.emitNotifications(notifications))
-      .catch((error) => logger.error("event_bus.read_failed", { what: "notifications", error: describeError(error) }));
+    this.readNotifications(() =>
+      this.reader.notificationsOfUsersSince(userIds, new Date(Date.now() - RESYNC_NOTIFICATION_WINDOW_MS)),
+    );
+  }
+
+  private readNotifications(read: () => Promise<NotificationEvent[]>) {
+    this.notificationChain = this.notificationChain.then(async () => {
+      try {
+        this.emitNotifications(await read());
+      } catch (error) {
+        logger.error("event_bus.read_failed", { what: "notifications", error: describeError(error) });
+      }
+    });
   }
 
   /** One read per hint per instance, however many listeners: then every listener gets the same events. */
@@ -123,7 +160,17 @@ export class EventBus {
         const events = await this.reader.transitionsAfter(liveSessionId, feed.watermark);
         for (const event of events) {
           feed.watermark = event.id;
-          for (const listener of [...feed.listeners]) safely(() => listener(event));
+          feed.latest = event;
+          const listeners = [...feed.listeners];
+          for (let i = 0; i < listeners.length; i++) {
+            if (i > 0 && i % FAN_OUT_SLICE === 0) await nextTurn();
+            const listener = listeners[i];
+            safely(() => listener(event));
+          }
+          const committedAt = Date.parse(event.at);
+          if (listeners.length > 0 && Number.isFinite(committedAt)) {
+            metrics().fanOutSeconds.observe(Math.max(0, Date.now() - committedAt) / 1000);
+          }
         }
       } catch (error) {
         logger.error("event_bus.read_failed", { what: "transitions", liveSessionId, error: describeError(error) });

@@ -1,10 +1,14 @@
-// The two live streams: a session's recording transitions and a user's notifications, each resumable without gap or repeat.
+// The two live streams (a session's recording transitions, a user's notifications) and the page stream that joins them,
+// each resumable without gap or repeat. An event's bytes are encoded once and shared by every stream that sends it; a
+// replay goes out page by page, each page only once the client has taken the last.
 import { eventBus } from "~/events/bus.server";
 import type { NotificationEvent, TransitionEvent } from "~/events/event-types";
 import type { LiveMessage, RecordingStatusPayload } from "~/events/live-wire";
-import type { SseChannel } from "~/events/sse.server";
-import { getLatestNotificationId, getNotificationsAfter } from "~/notifications/notifications.server";
-import { getLatestTransition, getTransitionsAfter } from "~/recording/recording-store.server";
+import { readNotificationReplay, readTransitionReplay } from "~/events/replay-reader.server";
+import { encodeSseData, encodeSseMessage, type SseChannel } from "~/events/sse.server";
+import { getLatestNotificationId } from "~/notifications/notifications.server";
+import { metrics } from "~/observability/metrics.server";
+import { getLatestTransition } from "~/recording/recording-store.server";
 
 export type StatusSnapshot = Pick<TransitionEvent, "id" | "liveSessionId" | "status" | "recordingUrl" | "reason" | "at"> & {
   recording: TransitionEvent["recording"] | null;
@@ -41,88 +45,146 @@ export function notificationMessage(event: NotificationEvent): LiveMessage<"noti
   };
 }
 
+/** Counts written events without a label lookup per write. */
+const sentCounters = new Map<string, { inc(): void }>();
+function countSent(event: string) {
+  let counter = sentCounters.get(event);
+  if (!counter) sentCounters.set(event, (counter = metrics().eventsSent.labels({ event })));
+  counter.inc();
+}
+
+// Encoded once per event object: the bus hands the same object to every listener, and a feed's latest transition is
+// the same object for every stream that starts from it.
+const sessionFrames = new WeakMap<object, Buffer>();
+const pageStatusBodies = new WeakMap<object, Buffer>();
+const notificationBodies = new WeakMap<object, Buffer>();
+
+function cached(cache: WeakMap<object, Buffer>, key: object, encode: () => Buffer): Buffer {
+  let bytes = cache.get(key);
+  if (!bytes) cache.set(key, (bytes = encode()));
+  return bytes;
+}
+
+/** A session's recording stream: the whole frame is the same for every stream, ids included. */
+function sendSessionStatus(channel: SseChannel, event: StatusSnapshot): boolean {
+  countSent("status");
+  return channel.sendFrame("", cached(sessionFrames, event, () => encodeSseMessage(statusMessage(event))));
+}
+
+function sendNotification(channel: SseChannel, event: NotificationEvent): boolean {
+  countSent("notification");
+  const message = notificationMessage(event);
+  return channel.sendFrame(`event: notification\nid: ${message.id}\n`, cached(notificationBodies, event, () => encodeSseData(message.data)));
+}
+
+/** Delivers one replayed event; resolves false once the stream is closed (the replay then stops). */
+type Deliver<T> = (event: T) => Promise<boolean>;
+
 /**
- * Subscribes first and holds live events while the backlog is read, then sends the backlog and the held events
- * it did not cover: a change committed during the read is neither lost nor sent twice.
+ * Subscribes first and holds live events while the replay (a snapshot, or the entries after the client's cursor) is
+ * read and written, then sends the held events it did not cover: a change committed meanwhile is neither lost nor
+ * sent twice. Events at or below the last id sent are dropped, so a resync's repeats never reach the client.
  */
 async function relay<T extends { id: number }>(
   channel: SseChannel,
   subscribe: (listener: (event: T) => void) => () => void,
   whenSubscribed: () => Promise<void>,
-  readBacklog: () => Promise<{ events: T[]; lastId: number }>,
-  send: (event: T) => void,
+  replay: (deliver: Deliver<T>) => Promise<void>,
+  initialLastId: number,
+  send: (event: T) => boolean,
 ) {
   let held: T[] | null = [];
-  // Ids at or below the floor were covered by the backlog; `sent` catches an event delivered twice (after a resync).
-  let floor = Number.POSITIVE_INFINITY;
-  const sent = new Set<number>();
-  const sendIfNew = (event: T) => {
-    if (event.id <= floor || sent.has(event.id)) return;
-    sent.add(event.id);
-    if (sent.size > 10_000) sent.delete(sent.values().next().value as number);
-    send(event);
+  let lastId = initialLastId;
+  const deliverNow = (event: T): boolean => {
+    if (event.id <= lastId) return true;
+    lastId = event.id;
+    return send(event);
   };
-  channel.onClose(subscribe((event) => (held ? held.push(event) : sendIfNew(event))));
+  channel.onClose(subscribe((event) => (held ? held.push(event) : deliverNow(event))));
   await whenSubscribed();
-
-  const backlog = await readBacklog();
   if (channel.closed) return;
-  floor = -1;
-  for (const event of backlog.events) sendIfNew(event);
-  floor = backlog.lastId;
+
+  await replay(async (event) => {
+    if (channel.closed) return false;
+    if (!deliverNow(event)) await channel.drained();
+    return !channel.closed;
+  });
+  if (channel.closed) return;
   const pending = held.sort((a, b) => a.id - b.id);
   held = null;
-  for (const event of pending) sendIfNew(event);
+  for (const event of pending) deliverNow(event);
 }
 
-type Send<T> = (event: T) => void;
+async function replayPages<T>(pages: AsyncGenerator<T[]>, deliver: Deliver<T>) {
+  for await (const page of pages) {
+    for (const event of page) {
+      if (!(await deliver(event))) {
+        await pages.return(undefined);
+        return;
+      }
+    }
+  }
+}
 
+type Send<T> = (event: T) => boolean;
+
+async function currentStatus(session: { id: string; recordingUpdatedAt: Date }): Promise<StatusSnapshot> {
+  // The snapshot is the latest transition itself, so its status and its id always agree; the feed holds it in memory.
+  const known = eventBus.latestTransition(session.id);
+  const latest = known === undefined ? await getLatestTransition(session.id) : known;
+  return (
+    latest ?? {
+      id: 0,
+      liveSessionId: session.id,
+      recording: null,
+      status: "IDLE",
+      recordingUrl: null,
+      reason: null,
+      at: session.recordingUpdatedAt.toISOString(),
+    }
+  );
+}
+
+/**
+ * `lastEventId` null: the current status, then every transition. A cursor more than REPLAY_LIMIT transitions back is
+ * answered the same way (a fresh snapshot), so a resume never replays an unbounded history.
+ */
 export function relayRecordingTransitions(
   channel: SseChannel,
   session: { id: string; recordingUpdatedAt: Date },
   lastEventId: number | null,
-  send: Send<StatusSnapshot> = (event) => channel.send(statusMessage(event)),
+  send: Send<StatusSnapshot> = (event) => sendSessionStatus(channel, event),
 ) {
-  return relay<TransitionEvent>(
+  return relay<StatusSnapshot>(
     channel,
     (listener) => eventBus.onSessionTransition(session.id, listener),
     () => eventBus.sessionReady(session.id),
-    async () => {
+    async (deliver) => {
       if (lastEventId !== null) {
-        const events = await getTransitionsAfter(session.id, lastEventId);
-        return { events, lastId: lastEventId };
+        const replay = await readTransitionReplay(session.id, lastEventId);
+        if (replay.inReach) return replayPages(replay.pages, deliver);
       }
-      // The snapshot is the latest transition itself, so its status and its id always agree.
-      const latest = await getLatestTransition(session.id);
-      const snapshot: StatusSnapshot = latest ?? {
-        id: 0,
-        liveSessionId: session.id,
-        recording: null,
-        status: "IDLE",
-        recordingUrl: null,
-        reason: null,
-        at: session.recordingUpdatedAt.toISOString(),
-      };
-      send(snapshot);
-      return { events: [], lastId: snapshot.id };
+      await deliver(await currentStatus(session));
     },
+    lastEventId ?? -1,
     send,
   );
 }
 
-/** `lastEventId` null: only notifications created after the stream opened. */
+/** `lastEventId` null: only notifications created after the stream opened; a resume replays at most REPLAY_LIMIT. */
 export async function relayUserNotifications(
   channel: SseChannel,
   userId: string,
   lastEventId: number | null,
-  send: Send<NotificationEvent> = (event) => channel.send(notificationMessage(event)),
+  send: Send<NotificationEvent> = (event) => sendNotification(channel, event),
 ) {
   const after = lastEventId ?? (await getLatestNotificationId(userId));
   return relay<NotificationEvent>(
     channel,
     (listener) => eventBus.onUserNotification(userId, listener),
     () => eventBus.ready(),
-    async () => ({ events: await getNotificationsAfter(userId, after), lastId: after }),
+    async (deliver) => replayPages(await readNotificationReplay(userId, after), deliver),
+    after,
     send,
   );
 }
@@ -158,19 +220,22 @@ export async function relayPageEvents(channel: SseChannel, options: PageStreamOp
     notificationId: options.notificationsAfter ?? (await getLatestNotificationId(options.userId)),
   };
   const sendStatus = (event: StatusSnapshot) => {
-    const message = statusMessage(event);
-    channel.send({ ...message, id: formatPageCursor(cursor), data: { ...message.data, transitionId: event.id } });
+    countSent("status");
+    const body = cached(pageStatusBodies, event, () => encodeSseData({ ...statusMessage(event).data, transitionId: event.id }));
+    return channel.sendFrame(`event: status\nid: ${formatPageCursor(cursor)}\n`, body);
   };
   // One relay after another: each holds its live events until its own backlog is out, so the order stays exact.
   if (options.focus) {
     await relayRecordingTransitions(channel, options.focus.session, options.focus.after, (event) => {
       cursor.transitionId = Math.max(cursor.transitionId, event.id);
-      sendStatus(event);
+      return sendStatus(event);
     });
   }
   await relayUserNotifications(channel, options.userId, cursor.notificationId, (event) => {
     cursor.notificationId = Math.max(cursor.notificationId, event.id);
-    channel.send({ ...notificationMessage(event), id: formatPageCursor(cursor) });
+    countSent("notification");
+    const body = cached(notificationBodies, event, () => encodeSseData(notificationMessage(event).data));
+    return channel.sendFrame(`event: notification\nid: ${formatPageCursor(cursor)}\n`, body);
   });
   for (const session of options.watched) {
     if (channel.closed) return;

@@ -1,97 +1,290 @@
-// A server-sent event stream with ids and a heartbeat, that releases everything when the client goes away.
+// Server-sent event channels: on a node:http response (the production server's lean path) or on a web Response body
+// (the Remix routes, for `npm run dev`), with ids, one shared heartbeat timer, back-pressure, and release on close.
+import type { ServerResponse } from "node:http";
 import { getEnv } from "~/config/env.server";
 import { describeError, logger } from "~/observability/logger.server";
 
 export type SseMessage = { event: string; id?: number | string; data: unknown };
 
 export type SseChannel = {
-  send(message: SseMessage): void;
+  /** Writes one event; false once the client's buffer is full (a replay then waits for `drained`). */
+  send(message: SseMessage): boolean;
+  /** Writes a prepared frame: `head` (this stream's own lines, may be empty) then `body`, bytes shared by many streams. */
+  sendFrame(head: string, body: Buffer): boolean;
+  /** Resolves when the client has taken what was buffered (or the stream closed). */
+  drained(): Promise<void>;
   /** Runs when the stream ends for any reason; register listeners' removal here. */
   onClose(cleanup: () => void): void;
+  /** Ends the stream from the server's side (the client reconnects and is judged again). */
+  close(): void;
   readonly closed: boolean;
 };
 
-const encoder = new TextEncoder();
+export const SSE_HEADERS: Record<string, string> = {
+  "Content-Type": "text/event-stream; charset=utf-8",
+  // no-transform keeps proxies' compression from buffering the stream.
+  "Cache-Control": "no-cache, no-transform",
+  "X-Accel-Buffering": "no",
+  Connection: "keep-alive",
+};
+
+// The retry hint keeps browser reconnects quick; the comment line flushes headers through proxies.
+const PREAMBLE = Buffer.from("retry: 2000\n: stream open\n\n");
+const HEARTBEAT = Buffer.from(": heartbeat\n\n");
 
 export function formatSseMessage({ event, id, data }: SseMessage): string {
   const idLine = id === undefined ? "" : `id: ${id}\n`;
   return `event: ${event}\n${idLine}data: ${JSON.stringify(data)}\n\n`;
 }
 
-export function parseLastEventId(request: Request): number | null {
-  const raw = request.headers.get("Last-Event-ID") ?? new URL(request.url).searchParams.get("lastEventId");
+export function encodeSseMessage(message: SseMessage): Buffer {
+  return Buffer.from(formatSseMessage(message));
+}
+
+/** The `data:` line of an event and the blank line that ends it, encoded once for every stream that sends it. */
+export function encodeSseData(data: unknown): Buffer {
+  return Buffer.from(`data: ${JSON.stringify(data)}\n\n`);
+}
+
+export function parseLastEventId(raw: string | null): number | null {
   if (raw === null || !/^\d{1,15}$/.test(raw.trim())) return null;
   return Number(raw.trim());
 }
 
+// ---- One timer for every stream of the process: heartbeats, and the periodic hooks (access re-checks) ----
+
+type Beating = { heartbeat(): void };
+const beating = new Set<Beating>();
+const tickHooks = new Set<() => void>();
+let ticker: ReturnType<typeof setInterval> | undefined;
+/** Heartbeats go out in slices, so a tick over many thousand streams never holds up a request. */
+const HEARTBEAT_SLICE = 1000;
+
+function tick() {
+  for (const hook of tickHooks) {
+    try {
+      hook();
+    } catch (error) {
+      logger.error("sse.tick_failed", { error: describeError(error) });
+    }
+  }
+  const all = [...beating];
+  const beatFrom = (start: number) => {
+    const end = Math.min(all.length, start + HEARTBEAT_SLICE);
+    for (let i = start; i < end; i++) all[i].heartbeat();
+    if (end < all.length) setImmediate(beatFrom, end);
+  };
+  beatFrom(0);
+}
+
+function join(stream: Beating) {
+  beating.add(stream);
+  if (!ticker) {
+    ticker = setInterval(tick, getEnv().SSE_HEARTBEAT_SECONDS * 1000);
+    ticker.unref();
+  }
+}
+
+function leave(stream: Beating) {
+  beating.delete(stream);
+  if (beating.size === 0 && ticker) {
+    clearInterval(ticker);
+    ticker = undefined;
+  }
+}
+
+/** Runs `hook` on every heartbeat tick while any stream is open; returns its removal. */
+export function onStreamTick(hook: () => void): () => void {
+  tickHooks.add(hook);
+  return () => tickHooks.delete(hook);
+}
+
+export function openStreamCount(): number {
+  return beating.size;
+}
+
+// ---- node:http: res.write directly ----
+
+type Cleanups = { list: Array<() => void> | null };
+
+function runCleanups(cleanups: Cleanups) {
+  const list = cleanups.list;
+  cleanups.list = null;
+  for (const cleanup of list ?? []) {
+    try {
+      cleanup();
+    } catch (error) {
+      logger.error("sse.cleanup_failed", { error: describeError(error) });
+    }
+  }
+}
+
+/** Body bytes written so far (the access log reports them when the stream ends). */
+export type SentBytes = { bytes: number };
+
+class NodeChannel implements SseChannel, Beating {
+  private readonly cleanups: Cleanups = { list: [] };
+  closed = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly sent: SentBytes,
+  ) {
+    res.once("close", () => this.release());
+  }
+
+  heartbeat() {
+    if (this.closed) return;
+    this.sent.bytes += HEARTBEAT.byteLength;
+    this.res.write(HEARTBEAT);
+  }
+
+  send(message: SseMessage): boolean {
+    if (this.closed) return false;
+    const text = formatSseMessage(message);
+    this.sent.bytes += Buffer.byteLength(text);
+    return this.res.write(text);
+  }
+
+  sendFrame(head: string, body: Buffer): boolean {
+    if (this.closed) return false;
+    this.sent.bytes += head.length + body.byteLength;
+    if (head === "") return this.res.write(body);
+    this.res.cork();
+    this.res.write(head);
+    const ok = this.res.write(body);
+    this.res.uncork();
+    return ok;
+  }
+
+  drained(): Promise<void> {
+    if (this.closed || !this.res.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        this.res.off("drain", done);
+        this.res.off("close", done);
+        resolve();
+      };
+      this.res.on("drain", done);
+      this.res.on("close", done);
+    });
+  }
+
+  onClose(cleanup: () => void) {
+    if (this.cleanups.list) this.cleanups.list.push(cleanup);
+    else cleanup();
+  }
+
+  close() {
+    if (!this.res.writableEnded) this.res.end();
+    this.release();
+  }
+
+  private release() {
+    if (this.closed) return;
+    this.closed = true;
+    leave(this);
+    runCleanups(this.cleanups);
+  }
+}
+
 /**
- * `open` subscribes and sends what the client missed; it runs after the headers go out.
- * Abort of the request (client gone) or a failure in `open` ends the stream and runs every cleanup once.
+ * Answers `res` with an event stream: headers and the preamble at once, then `open` subscribes and sends what the client
+ * missed. The client going away (or a failure in `open`) ends the stream and runs every cleanup once.
  */
+export function serveEventStream(
+  res: ServerResponse,
+  path: string,
+  open: (channel: SseChannel) => Promise<void>,
+  sent: SentBytes = { bytes: 0 },
+) {
+  const channel = new NodeChannel(res, sent);
+  res.writeHead(200, SSE_HEADERS);
+  sent.bytes += PREAMBLE.byteLength;
+  res.write(PREAMBLE);
+  if (res.destroyed) return channel.close();
+  join(channel);
+  open(channel).catch((error) => {
+    logger.error("sse.open_failed", { path, error: describeError(error) });
+    channel.close();
+  });
+}
+
+// ---- Web Response body: the Remix routes (`npm run dev`) ----
+
+/** What the web body buffers before `send` reports a full client. */
+const WEB_HIGH_WATER_MARK = 64 * 1024;
+
+/** The same stream as `serveEventStream`, as a web Response (for the Remix routes). */
 export function eventStreamResponse(request: Request, open: (channel: SseChannel) => Promise<void>): Response {
-  const cleanups: Array<() => void> = [];
+  const cleanups: Cleanups = { list: [] };
   let closed = false;
-  let heartbeat: ReturnType<typeof setInterval> | undefined;
   let controllerRef: ReadableStreamDefaultController<Uint8Array> | undefined;
+  const pullWaiters: Array<() => void> = [];
+  const wake = () => pullWaiters.splice(0).forEach((resolve) => resolve());
 
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    if (heartbeat) clearInterval(heartbeat);
-    request.signal.removeEventListener("abort", close);
-    for (const cleanup of cleanups.splice(0)) cleanup();
+  const enqueue = (bytes: Uint8Array): boolean => {
+    if (closed || !controllerRef) return false;
     try {
-      controllerRef?.close();
+      controllerRef.enqueue(bytes);
     } catch {
-      // Already closed by the consumer.
+      channel.close();
+      return false;
     }
+    return (controllerRef.desiredSize ?? 0) > 0;
   };
 
-  const write = (text: string) => {
-    if (closed || !controllerRef) return;
-    try {
-      controllerRef.enqueue(encoder.encode(text));
-    } catch {
-      close();
-    }
-  };
-
-  const channel: SseChannel = {
-    send: (message) => write(formatSseMessage(message)),
+  const channel: SseChannel & Beating = {
+    heartbeat: () => void enqueue(HEARTBEAT),
+    send: (message) => enqueue(encodeSseMessage(message)),
+    sendFrame: (head, body) => enqueue(head === "" ? body : Buffer.concat([Buffer.from(head), body])),
+    drained: () =>
+      closed || !controllerRef || (controllerRef.desiredSize ?? 0) > 0
+        ? Promise.resolve()
+        : new Promise((resolve) => pullWaiters.push(resolve)),
     onClose: (cleanup) => {
-      if (closed) cleanup();
-      else cleanups.push(cleanup);
+      if (cleanups.list) cleanups.list.push(cleanup);
+      else cleanup();
+    },
+    close: () => {
+      if (closed) return;
+      closed = true;
+      leave(channel);
+      request.signal.removeEventListener("abort", channel.close);
+      wake();
+      runCleanups(cleanups);
+      try {
+        controllerRef?.close();
+      } catch {
+        // Already closed by the consumer.
+      }
     },
     get closed() {
       return closed;
     },
   };
 
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      controllerRef = controller;
-      if (request.signal.aborted) return close();
-      request.signal.addEventListener("abort", close);
-      // The retry hint keeps browser reconnects quick; the comment line flushes headers through proxies.
-      write("retry: 2000\n: stream open\n\n");
-      heartbeat = setInterval(() => write(": heartbeat\n\n"), getEnv().SSE_HEARTBEAT_SECONDS * 1000);
-      open(channel).catch((error) => {
-        logger.error("sse.open_failed", { path: new URL(request.url).pathname, error: describeError(error) });
-        close();
-      });
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        controllerRef = controller;
+        if (request.signal.aborted) return channel.close();
+        request.signal.addEventListener("abort", channel.close);
+        enqueue(PREAMBLE);
+        join(channel);
+        open(channel).catch((error) => {
+          logger.error("sse.open_failed", { path: new URL(request.url).pathname, error: describeError(error) });
+          channel.close();
+        });
+      },
+      pull() {
+        wake();
+      },
+      cancel() {
+        channel.close();
+      },
     },
-    cancel() {
-      close();
-    },
-  });
-
-  return new Response(body, {
-    headers: {
-      "Content-Type": "text/event-stream; charset=utf-8",
-      // no-transform keeps the production server's compression from buffering the stream.
-      "Cache-Control": "no-cache, no-transform",
-      "X-Accel-Buffering": "no",
-      Connection: "keep-alive",
-    },
-  });
+    { highWaterMark: WEB_HIGH_WATER_MARK, size: (chunk) => chunk.byteLength },
+  );
+  return new Response(body, { headers: SSE_HEADERS });
 }

@@ -1,17 +1,10 @@
 // GET /api/live-sessions/:id/recording/events: the session's recording status, live, resumable by Last-Event-ID.
+// The production server answers this path on its lean path with the same code (app/events/stream-endpoints.server.ts).
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireApiUser } from "~/auth/guards.server";
-import { relayRecordingTransitions } from "~/events/live-streams.server";
-import { eventStreamResponse, parseLastEventId } from "~/events/sse.server";
+import { planStream, streamRequestOf } from "~/events/stream-endpoints.server";
+import { eventStreamResponse } from "~/events/sse.server";
 import { handleApi } from "~/http/api-error.server";
-import { parseSessionId } from "~/http/route-input.server";
-import { requireSessionViewer } from "~/live-sessions/session-access.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  return handleApi(request, async () => {
-    const user = await requireApiUser(request);
-    const { session } = await requireSessionViewer(user, parseSessionId(params));
-    const lastEventId = parseLastEventId(request);
-    return eventStreamResponse(request, (channel) => relayRecordingTransitions(channel, session, lastEventId));
-  });
+  return handleApi(request, async () => eventStreamResponse(request, await planStream(streamRequestOf(request, "session", params.id))));
 }

@@ -5,6 +5,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { resolve } from "node:path";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { getEnv } from "~/config/env.server";
+import { serveStreamRoute } from "~/events/node-stream-route.server";
+import { matchStreamPath } from "~/events/stream-endpoints.server";
 import { describeError, logger } from "~/observability/logger.server";
 import { logRequest } from "~/server/access-log.server";
 import { createApiErrorFallback, isApiPath } from "~/server/api-error-fallback.server";
@@ -110,6 +112,14 @@ export async function startProductionServer(
     try {
       if (closing) return await send(shuttingDown(api));
       if (!url) return await send(badRequestTarget());
+
+      // Event streams take the lean path: written straight to the socket, thousands per instance (docs/decisions/0010).
+      const stream = method === "GET" ? matchStreamPath(url.pathname) : null;
+      if (stream) {
+        exchange.stream = true;
+        exchange.abort.signal.addEventListener("abort", () => res.end(), { once: true });
+        return await serveStreamRoute(req, res, url, stream, sent);
+      }
 
       if (!api && (method === "GET" || method === "HEAD")) {
         if ((await serveStatic(req, res, url.pathname, sent)).served) return;

@@ -8,7 +8,8 @@ import { createSession, diagnostics, recordingPath, sleep, transitionsOf, waitFo
 
 let stack: RecordingStack;
 beforeAll(async () => {
-  stack = await startRecordingStack({ uploadDelayMs: 50, env: { SSE_HEARTBEAT_SECONDS: "1" } });
+  // 1,000 streams of five accounts below: above the default per-user limit (its own test is event-stream-limits).
+  stack = await startRecordingStack({ uploadDelayMs: 50, env: { SSE_HEARTBEAT_SECONDS: "1", STREAMS_PER_USER: "300" } });
 });
 afterAll(async () => {
   await stack?.close();

@@ -434,7 +434,7 @@ describe("the port", () => {
         env: {
           PATH: process.env.PATH,
           NODE_ENV: "production",
-          SESSION_SECRET: "s",
+          SESSION_SECRET: "s".repeat(32),
           PORT: String(port),
           DATABASE_URL: app.env.DATABASE_URL,
         },

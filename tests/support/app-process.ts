@@ -37,6 +37,8 @@ export type StartAppOptions = {
   port?: number;
   /** Added to or overriding the defaults; a value of "" unsets the variable. */
   env?: Record<string, string>;
+  /** Options for node itself (e.g. --cpu-prof for the stream benchmark). */
+  nodeOptions?: string[];
 };
 
 async function waitForHttp(url: string, child: ChildProcess, output: () => string, timeoutMs = 20_000) {
@@ -78,7 +80,7 @@ export async function startApp(options: StartAppOptions = {}): Promise<AppProces
   const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "" } as unknown as NodeJS.ProcessEnv;
   for (const [key, value] of Object.entries(env)) if (value !== "") childEnv[key] = value;
 
-  const child = spawn(process.execPath, [SERVE_SCRIPT, SERVER_BUILD], {
+  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), SERVE_SCRIPT, SERVER_BUILD], {
     cwd: ROOT,
     env: childEnv,
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,0 +1,238 @@
+// Who may hold which event stream: the login behind a stream's cookie (one query, with the enrollment it needs), a
+// user's open streams on this instance (STREAMS_PER_USER), and a re-check on the streams' shared tick that ends every
+// stream whose login ended or whose user lost access to its session.
+import { sessionIdFromCookie } from "~/auth/session.server";
+import { isRole } from "~/auth/roles";
+import type { AppUser } from "~/auth/users.server";
+import { getEnv } from "~/config/env.server";
+import { prisma } from "~/db/db.server";
+import { onStreamTick, type SseChannel } from "~/events/sse.server";
+import { asDate, streamReads } from "~/events/stream-reads.server";
+import { ApiError } from "~/http/api-error.server";
+import { describeError, logger } from "~/observability/logger.server";
+import { metrics } from "~/observability/metrics.server";
+
+export type StreamKind = "session" | "notifications" | "page";
+
+export type StreamLogin = { userSessionId: string; user: AppUser; enrolled: boolean };
+
+/** Verified cookie values: the signature check costs a few dozen microseconds, a connect storm repeats the same cookies. */
+const verifiedCookies = new Map<string, string | null>();
+const VERIFIED_COOKIE_LIMIT = 50_000;
+
+async function userSessionIdOf(cookieHeader: string | null): Promise<string | null> {
+  if (!cookieHeader) return null;
+  const known = verifiedCookies.get(cookieHeader);
+  if (known !== undefined) return known;
+  const id = await sessionIdFromCookie(cookieHeader);
+  if (verifiedCookies.size >= VERIFIED_COOKIE_LIMIT) verifiedCookies.clear();
+  verifiedCookies.set(cookieHeader, id);
+  return id;
+}
+
+type LoginRow = { expiresAt: Date | string | number; id: string; email: string; name: string; role: string; enrolled: number | bigint };
+
+/**
+ * The signed-in user behind a Cookie header, in one query: the login row, its user, and (when `cohortId` is given)
+ * whether the user is enrolled in that cohort. Null when the cookie is missing, forged, or its login ended or expired.
+ * Through the streams' own prepared statements (stream-reads.server.ts): it runs once per connect.
+ */
+export async function authenticateStream(cookieHeader: string | null, cohortId?: string): Promise<StreamLogin | null> {
+  const userSessionId = await userSessionIdOf(cookieHeader);
+  if (!userSessionId) return null;
+  const rows = await streamReads().all<LoginRow[]>(
+    `
+    SELECT s."expiresAt" AS "expiresAt", u."id" AS "id", u."email" AS "email", u."name" AS "name", u."role" AS "role",
+      (SELECT COUNT(*) FROM "Enrollment" e WHERE e."cohortId" = ? AND e."userId" = u."id") AS "enrolled"
+    FROM "UserSession" s JOIN "User" u ON u."id" = s."userId"
+    WHERE s."id" = ?`,
+    [cohortId ?? "", userSessionId],
+  );
+  const row = rows[0];
+  if (!row || asDate(row.expiresAt).getTime() <= Date.now() || !isRole(row.role)) return null;
+  return {
+    userSessionId,
+    user: { id: row.id, email: row.email, name: row.name, role: row.role },
+    enrolled: Number(row.enrolled) > 0,
+  };
+}
+
+export type StreamSessionRecord = { id: string; hostId: string; cohortId: string; recordingUpdatedAt: Date };
+
+/**
+ * Sessions as streams see them, cached briefly on this instance: a connect storm on one session reads its row once per
+ * TTL, not once per stream. A deleted session is noticed by the next re-check (which reads the rows afresh).
+ */
+const RECORD_TTL_MS = 2_000;
+const RECORD_CACHE_LIMIT = 10_000;
+const records = new Map<string, { expires: number; value: Promise<StreamSessionRecord | null> }>();
+
+export function streamSessionRecord(liveSessionId: string): Promise<StreamSessionRecord | null> {
+  const now = Date.now();
+  const hit = records.get(liveSessionId);
+  if (hit && hit.expires > now) return hit.value;
+  if (records.size >= RECORD_CACHE_LIMIT) records.clear();
+  const value = streamReads()
+    .all<Array<{ id: string; hostId: string; cohortId: string; recordingUpdatedAt: Date | string }>>(
+      `SELECT "id", "hostId", "cohortId", "recordingUpdatedAt" FROM "LiveSession" WHERE "id" = ?`,
+      [liveSessionId],
+    )
+    .then(([row]) => (row ? { ...row, recordingUpdatedAt: asDate(row.recordingUpdatedAt) } : null));
+  records.set(liveSessionId, { expires: now + RECORD_TTL_MS, value });
+  value.catch(() => records.delete(liveSessionId));
+  return value;
+}
+
+export type ViewerRole = "host" | "admin" | "student";
+
+export function viewerRole(login: StreamLogin, session: StreamSessionRecord): ViewerRole | null {
+  if (session.hostId === login.user.id) return "host";
+  if (login.user.role === "ADMIN") return "admin";
+  return login.enrolled ? "student" : null;
+}
+
+// ---- Open streams of this instance ----
+
+type OpenStream = {
+  kind: StreamKind;
+  userSessionId: string;
+  userId: string;
+  isAdmin: boolean;
+  /** Sessions whose access the stream depends on (its own session, or a page's focused one). */
+  liveSessionIds: string[];
+  channel: SseChannel;
+};
+
+const openByUser = new Map<string, number>();
+const open = new Set<OpenStream>();
+let stopTick: (() => void) | undefined;
+
+export type StreamTicket = {
+  /** Binds the admitted stream to its channel: counted and watched until the channel closes. */
+  attach(channel: SseChannel): void;
+};
+
+/**
+ * Admits one more stream of `login`'s user on this instance, or refuses it with 429 `too_many_streams` (other users
+ * are unaffected). The place is taken at once, so concurrent connects cannot overshoot the limit.
+ */
+export function admitStream(
+  kind: StreamKind,
+  login: StreamLogin,
+  options: { liveSessionIds: string[]; resumed: boolean },
+): StreamTicket {
+  const userId = login.user.id;
+  const held = openByUser.get(userId) ?? 0;
+  const limit = getEnv().STREAMS_PER_USER;
+  if (held >= limit) {
+    metrics().streamConnects.inc({ stream: kind, outcome: "refused_limit" });
+    throw new ApiError(
+      429,
+      "too_many_streams",
+      `You have ${limit} live pages open already. Close some tabs, then reload this one.`,
+      { "Retry-After": "10" },
+    );
+  }
+  openByUser.set(userId, held + 1);
+  metrics().streamConnects.inc({ stream: kind, outcome: options.resumed ? "resumed" : "opened" });
+  return {
+    attach(channel) {
+      const stream: OpenStream = {
+        kind,
+        userSessionId: login.userSessionId,
+        userId,
+        isAdmin: login.user.role === "ADMIN",
+        liveSessionIds: options.liveSessionIds,
+        channel,
+      };
+      open.add(stream);
+      metrics().openStreams.inc({ stream: kind });
+      stopTick ??= onStreamTick(() => void recheckAccess());
+      channel.onClose(() => {
+        open.delete(stream);
+        metrics().openStreams.dec({ stream: kind });
+        const left = (openByUser.get(userId) ?? 1) - 1;
+        if (left > 0) openByUser.set(userId, left);
+        else openByUser.delete(userId);
+      });
+    },
+  };
+}
+
+// ---- The periodic re-check ----
+
+const CHUNK = 500;
+let checking = false;
+
+function chunks<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
+/**
+ * Reads, in a few batched queries for all open streams of this instance, which logins still stand, which sessions
+ * still exist and who is still enrolled; ends the streams that lost access (the client's reconnect is then refused).
+ */
+export async function recheckAccess(): Promise<void> {
+  if (checking || open.size === 0) return;
+  checking = true;
+  try {
+    const streams = [...open];
+    const now = new Date();
+    const liveLogins = new Set<string>();
+    for (const ids of chunks([...new Set(streams.map((s) => s.userSessionId))])) {
+      const rows = await prisma.userSession.findMany({ where: { id: { in: ids }, expiresAt: { gt: now } }, select: { id: true } });
+      for (const row of rows) liveLogins.add(row.id);
+    }
+    const sessions = new Map<string, { hostId: string; cohortId: string }>();
+    for (const ids of chunks([...new Set(streams.flatMap((s) => s.liveSessionIds))])) {
+      const rows = await prisma.liveSession.findMany({ where: { id: { in: ids } }, select: { id: true, hostId: true, cohortId: true } });
+      for (const row of rows) sessions.set(row.id, row);
+    }
+    // Students only: hosts and admins see their sessions whatever the cohort.
+    const studentsByCohort = new Map<string, Set<string>>();
+    for (const stream of streams) {
+      if (stream.isAdmin) continue;
+      for (const id of stream.liveSessionIds) {
+        const session = sessions.get(id);
+        if (!session || session.hostId === stream.userId) continue;
+        let users = studentsByCohort.get(session.cohortId);
+        if (!users) studentsByCohort.set(session.cohortId, (users = new Set()));
+        users.add(stream.userId);
+      }
+    }
+    const enrolled = new Set<string>();
+    for (const [cohortId, users] of studentsByCohort) {
+      for (const ids of chunks([...users])) {
+        const rows = await prisma.enrollment.findMany({ where: { cohortId, userId: { in: ids } }, select: { userId: true } });
+        for (const row of rows) enrolled.add(`${cohortId} ${row.userId}`);
+      }
+    }
+    for (const stream of streams) {
+      if (stream.channel.closed) continue;
+      const reason = !liveLogins.has(stream.userSessionId)
+        ? "login_ended"
+        : stream.liveSessionIds.some((id) => !sessions.has(id))
+          ? "session_deleted"
+          : stream.liveSessionIds.some((id) => {
+                const session = sessions.get(id)!;
+                return !stream.isAdmin && session.hostId !== stream.userId && !enrolled.has(`${session.cohortId} ${stream.userId}`);
+              })
+            ? "not_enrolled"
+            : null;
+      if (reason) {
+        logger.info("sse.access_lost", { stream: stream.kind, userId: stream.userId, reason });
+        stream.channel.close();
+      }
+    }
+  } catch (error) {
+    logger.error("sse.access_check_failed", { error: describeError(error) });
+  } finally {
+    checking = false;
+  }
+}
+
+export function openStreamsOfUser(userId: string): number {
+  return openByUser.get(userId) ?? 0;
+}

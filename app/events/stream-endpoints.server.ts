@@ -1,0 +1,123 @@
+// The three event-stream endpoints, judged the same way on the production server's lean path and in the Remix routes
+// (`npm run dev`): who asks (one query), what they may see, whether they may open one more stream; then what to send.
+import { PAGE_STREAM_PATH, pageStreamQuerySchema } from "~/events/live-wire";
+import { parsePageCursor, relayPageEvents, relayRecordingTransitions, relayUserNotifications } from "~/events/live-streams.server";
+import { sessionsOfUser } from "~/events/replay-reader.server";
+import { parseLastEventId, type SseChannel } from "~/events/sse.server";
+import {
+  admitStream,
+  authenticateStream,
+  streamSessionRecord,
+  viewerRole,
+  type StreamKind,
+  type StreamLogin,
+  type StreamSessionRecord,
+} from "~/events/stream-access.server";
+import { ApiError, forbidden, notFound, unauthenticated } from "~/http/api-error.server";
+import { parseSessionId } from "~/http/route-input.server";
+
+export type StreamRequest = {
+  kind: StreamKind;
+  cookie: string | null;
+  /** The Last-Event-ID header (a browser's reconnect). */
+  lastEventId: string | null;
+  query: URLSearchParams;
+  /** The session of a recording stream, from its path. */
+  liveSessionId?: string;
+};
+
+/** Sends what the stream carries once it is open. */
+export type StreamOpener = (channel: SseChannel) => Promise<void>;
+
+const SESSION_STREAM = /^\/api\/live-sessions\/([^/]+)\/recording\/events$/;
+
+/** The stream a GET path names, if any. */
+export function matchStreamPath(pathname: string): { kind: StreamKind; liveSessionId?: string } | null {
+  if (pathname === PAGE_STREAM_PATH) return { kind: "page" };
+  if (pathname === "/api/notifications/events") return { kind: "notifications" };
+  const session = SESSION_STREAM.exec(pathname);
+  if (!session) return null;
+  try {
+    return { kind: "session", liveSessionId: decodeURIComponent(session[1]) };
+  } catch {
+    return { kind: "session", liveSessionId: "" };
+  }
+}
+
+export function streamRequestOf(request: Request, kind: StreamKind, liveSessionId?: string): StreamRequest {
+  return {
+    kind,
+    cookie: request.headers.get("Cookie"),
+    lastEventId: request.headers.get("Last-Event-ID"),
+    query: new URL(request.url).searchParams,
+    liveSessionId,
+  };
+}
+
+async function requireLogin(request: StreamRequest, cohortId?: string): Promise<StreamLogin> {
+  const login = await authenticateStream(request.cookie, cohortId);
+  if (!login) throw unauthenticated();
+  return login;
+}
+
+/** The host, an enrolled student or an admin; 401, 404 and 403 in the order the JSON API answers them. */
+async function requireViewer(request: StreamRequest, rawId: string): Promise<{ login: StreamLogin; session: StreamSessionRecord }> {
+  const valid = /^[A-Za-z0-9_-]{1,64}$/.test(rawId);
+  const session = valid ? await streamSessionRecord(rawId) : null;
+  const login = await requireLogin(request, session?.cohortId);
+  if (!session) throw notFound("That live session");
+  if (!viewerRole(login, session)) throw forbidden("You are not enrolled in this live session.");
+  return { login, session };
+}
+
+/** Judges a stream request; throws the refusal (an ApiError or an error Response) or returns what the stream sends. */
+export async function planStream(request: StreamRequest): Promise<StreamOpener> {
+  switch (request.kind) {
+    case "session": {
+      const id = parseSessionId({ id: request.liveSessionId });
+      const { login, session } = await requireViewer(request, id);
+      const lastEventId = parseLastEventId(request.lastEventId ?? request.query.get("lastEventId"));
+      const ticket = admitStream("session", login, { liveSessionIds: [session.id], resumed: lastEventId !== null });
+      return (channel) => {
+        ticket.attach(channel);
+        return relayRecordingTransitions(channel, session, lastEventId);
+      };
+    }
+    case "notifications": {
+      const login = await requireLogin(request);
+      const lastEventId = parseLastEventId(request.lastEventId ?? request.query.get("lastEventId"));
+      const ticket = admitStream("notifications", login, { liveSessionIds: [], resumed: lastEventId !== null });
+      return (channel) => {
+        ticket.attach(channel);
+        return relayUserNotifications(channel, login.user.id, lastEventId);
+      };
+    }
+    case "page": {
+      const parsed = pageStreamQuerySchema.safeParse(Object.fromEntries(request.query));
+      if (!parsed.success) {
+        // Who asks is judged first, as for every API call: an anonymous bad query is still 401.
+        await requireLogin(request);
+        throw new ApiError(400, "invalid_query", "The stream's query parameters are not valid.");
+      }
+      const query = parsed.data;
+      // A reconnect's Last-Event-ID (or the client's own copy of it) wins over the first connection's parameters.
+      const resume = parsePageCursor(request.lastEventId ?? query.lastEventId ?? null);
+      const focused = query.session ? await requireViewer(request, query.session) : null;
+      const login = focused?.login ?? (await requireLogin(request));
+      const watched = query.dashboard ? await sessionsOfUser(login.user.id) : [];
+      const ticket = admitStream("page", login, {
+        liveSessionIds: focused ? [focused.session.id] : [],
+        resumed: resume !== null,
+      });
+      return (channel) => {
+        ticket.attach(channel);
+        return relayPageEvents(channel, {
+          userId: login.user.id,
+          focus: focused ? { session: focused.session, after: resume?.transitionId ?? query.after ?? null } : null,
+          watched,
+          notificationsAfter: resume?.notificationId ?? query.notificationsAfter ?? null,
+        });
+      };
+    }
+  }
+}
