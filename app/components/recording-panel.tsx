@@ -1,6 +1,7 @@
 // The session's recording panel: live status, the host's Record and Stop, messages, recordings and timeline.
-import { useFetcher } from "@remix-run/react";
+import { Link, useFetcher } from "@remix-run/react";
 import { useEffect, useReducer, useRef } from "react";
+import { DeleteRecordingButton } from "~/components/delete-recording-button";
 import { StatusBadge, statusLabel } from "~/components/status-badge";
 import { useLiveEvent, useLiveStreamState } from "~/components/live-events";
 import type { RecordingStatusPayload } from "~/events/live-wire";
@@ -13,6 +14,7 @@ import {
   TRIGGER_LABELS,
 } from "~/recording/messages";
 import { canRecordFrom, canStopFrom, isRecordingTrigger } from "~/recording/state-machine";
+import { recordingPageOf } from "~/storage/watch-url";
 
 /** What the start and stop endpoints answer: the recording, or the contract's error shape. */
 type ApiAnswer = { status?: string; error?: { code: string; message: string } };
@@ -124,9 +126,7 @@ export function RecordingPanel({
       {view.status === "READY" && view.recordingUrl ? (
         <p className="message message--success">
           {PANEL_TEXT.ready}{" "}
-          <a href={view.recordingUrl} target="_blank" rel="noreferrer">
-            {PANEL_TEXT.watch}
-          </a>
+          {latestRecording?.watchUrl ? <Link to={recordingPageOf(latestRecording.id)}>{PANEL_TEXT.watch}</Link> : null}
         </p>
       ) : null}
 
@@ -173,10 +173,10 @@ export function RecordingPanel({
                 return (
                   <li key={recording.id} className="recordings__item">
                     <div className="recordings__text">
-                      {recording.recordingUrl ? (
-                        <a href={recording.recordingUrl} target="_blank" rel="noreferrer" className="recordings__name">
+                      {recording.watchUrl ? (
+                        <Link to={recordingPageOf(recording.id)} className="recordings__name">
                           {name}
-                        </a>
+                        </Link>
                       ) : (
                         <span className="recordings__name">{name}</span>
                       )}
@@ -187,6 +187,9 @@ export function RecordingPanel({
                       </span>
                     </div>
                     <StatusBadge status={recording.status} />
+                    {canControl && (recording.status === "READY" || recording.status === "FAILED") ? (
+                      <DeleteRecordingButton recordingId={recording.id} name={name} redirectTo={`/sessions/${liveSessionId}`} />
+                    ) : null}
                   </li>
                 );
               })}

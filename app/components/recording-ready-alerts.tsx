@@ -41,8 +41,8 @@ export function RecordingReadyAlerts({ alerts, onDismiss }: { alerts: ReadyNotif
               The recording of <strong>{alert.title}</strong> is ready to watch.
             </p>
             <p className="alert__actions">
-              {alert.recordingUrl ? (
-                <a href={alert.recordingUrl} target="_blank" rel="noreferrer" className="button button--small">
+              {alert.watchUrl ? (
+                <a href={alert.watchUrl.replace(/\/watch$/, "")} className="button button--small">
                   Watch the recording
                 </a>
               ) : null}

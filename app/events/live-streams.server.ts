@@ -6,7 +6,7 @@ import type { SseChannel } from "~/events/sse.server";
 import { getLatestNotificationId, getNotificationsAfter } from "~/notifications/notifications.server";
 import { getLatestTransition, getTransitionsAfter } from "~/recording/recording-store.server";
 
-export type StatusSnapshot = Pick<TransitionEvent, "id" | "liveSessionId" | "status" | "recordingUrl" | "reason" | "at"> & {
+export type StatusSnapshot = Pick<TransitionEvent, "id" | "liveSessionId" | "status" | "recordingUrl" | "watchUrl" | "reason" | "at"> & {
   recording: TransitionEvent["recording"] | null;
 };
 
@@ -18,6 +18,7 @@ export function statusMessage(event: StatusSnapshot): LiveMessage<"status", Reco
       liveSessionId: event.liveSessionId,
       status: event.status,
       recordingUrl: event.recordingUrl,
+      watchUrl: event.watchUrl,
       reason: event.reason,
       at: event.at,
       recording: event.recording,
@@ -35,6 +36,7 @@ export function notificationMessage(event: NotificationEvent): LiveMessage<"noti
       liveSessionId: event.liveSessionId,
       title: event.title,
       recordingUrl: event.recordingUrl,
+      watchUrl: event.watchUrl,
       createdAt: event.createdAt,
     },
   };
@@ -99,6 +101,7 @@ export function relayRecordingTransitions(
         recording: null,
         status: "IDLE",
         recordingUrl: null,
+        watchUrl: null,
         reason: null,
         at: session.recordingUpdatedAt.toISOString(),
       };

@@ -53,8 +53,11 @@ const recordingStatusSchema = z.object({
       from: recordingStatus,
       to: recordingStatus,
       url: z.string().nullable(),
+      watchUrl: z.string().nullable(),
     })
     .nullable(),
+  /** The watch page of the READY recording this event shows, when it is the one the event is about. */
+  watchUrl: z.string().nullable(),
 });
 
 /** The `status` data of a session's own recording stream (whose event ids are the transition ids). */
@@ -67,6 +70,7 @@ const notificationSchema = z.object({
   liveSessionId: z.string(),
   title: z.string(),
   recordingUrl: z.string().nullable(),
+  watchUrl: z.string().nullable(),
   createdAt: z.string(),
 });
 

@@ -2,6 +2,7 @@
 import { prisma } from "~/db/db.server";
 import { asStatus } from "~/recording/recording-store.server";
 import type { RecordingStatus } from "~/recording/state-machine";
+import { watchUrlOf } from "~/storage/watch-url";
 
 export function getLiveSession(id: string) {
   return prisma.liveSession.findUnique({
@@ -39,16 +40,19 @@ export type SessionSummary = {
   role: "host" | "student";
   recordingStatus: RecordingStatus;
   recordingUrl: string | null;
+  /** Where the session's latest recording is watched, when it is READY. */
+  watchUrl: string | null;
   recordingUpdatedAt: string;
   startsAt: string;
   hostName: string;
   cohortName: string;
 };
 
-/** Sessions a user hosts or attends, soonest first. */
-export async function listSessionsForUser(userId: string): Promise<SessionSummary[]> {
+/** Sessions a user hosts or attends (an admin: every session), soonest first. */
+export async function listSessionsForUser(user: { id: string; role: string }): Promise<SessionSummary[]> {
+  const userId = user.id;
   const rows = await prisma.liveSession.findMany({
-    where: { OR: [{ hostId: userId }, { cohort: { enrollments: { some: { userId } } } }] },
+    where: user.role === "ADMIN" ? {} : { OR: [{ hostId: userId }, { cohort: { enrollments: { some: { userId } } } }] },
     orderBy: [{ startsAt: "asc" }, { id: "asc" }],
     select: {
       id: true,
@@ -57,6 +61,7 @@ export async function listSessionsForUser(userId: string): Promise<SessionSummar
       startsAt: true,
       recordingStatus: true,
       recordingUrl: true,
+      latestRecordingId: true,
       recordingUpdatedAt: true,
       host: { select: { name: true } },
       cohort: { select: { name: true } },
@@ -68,6 +73,7 @@ export async function listSessionsForUser(userId: string): Promise<SessionSummar
     role: row.hostId === userId ? "host" : "student",
     recordingStatus: asStatus(row.recordingStatus),
     recordingUrl: row.recordingUrl,
+    watchUrl: row.recordingStatus === "READY" && row.latestRecordingId ? watchUrlOf(row.latestRecordingId) : null,
     recordingUpdatedAt: row.recordingUpdatedAt.toISOString(),
     startsAt: row.startsAt.toISOString(),
     hostName: row.host.name,

@@ -2,6 +2,7 @@
 import { prisma } from "~/db/db.server";
 import { readAllAfter } from "~/db/read-after-cursor.server";
 import type { Notification } from "~/generated/prisma/client";
+import { watchUrlOf } from "~/storage/watch-url";
 
 /** A notification as the API lists it and the notification stream carries it. */
 export type NotificationEvent = {
@@ -12,6 +13,8 @@ export type NotificationEvent = {
   recordingId: string;
   title: string;
   recordingUrl: string | null;
+  /** Where the recording is watched: through the app, never the storage URL. */
+  watchUrl: string;
   createdAt: string;
   read: boolean;
 };
@@ -25,6 +28,7 @@ export function toNotificationEvent(row: Notification): NotificationEvent {
     recordingId: row.recordingId,
     title: row.title,
     recordingUrl: row.recordingUrl,
+    watchUrl: watchUrlOf(row.recordingId),
     createdAt: row.createdAt.toISOString(),
     read: row.readAt !== null,
   };
@@ -32,7 +36,12 @@ export function toNotificationEvent(row: Notification): NotificationEvent {
 
 /** Newest first. */
 export async function listNotifications(userId: string, limit = 100) {
-  const rows = await prisma.notification.findMany({ where: { userId }, orderBy: { id: "desc" }, take: limit });
+  const rows = await prisma.notification.findMany({
+    // A deleted recording is in no list: its notifications go with it.
+    where: { userId, recording: { deletedAt: null } },
+    orderBy: { id: "desc" },
+    take: limit,
+  });
   return rows.map(toNotificationEvent);
 }
 

@@ -2,7 +2,8 @@
 import { prisma } from "~/db/db.server";
 import { readAllAfter } from "~/db/read-after-cursor.server";
 import type { RecordingListItem } from "~/recording/recording-view";
-import { isRecordingStatus, type RecordingStatus } from "~/recording/state-machine";
+import { isRecordingStatus, removesRecording, type RecordingStatus } from "~/recording/state-machine";
+import { watchUrlOf } from "~/storage/watch-url";
 
 /** One committed transition as the log holds it and the live streams carry it. */
 export type TransitionEvent = {
@@ -15,7 +16,9 @@ export type TransitionEvent = {
   actor: string;
   at: string;
   /** The recording the trigger applied to, and what became of it. */
-  recording: { id: string; trigger: string; from: RecordingStatus; to: RecordingStatus; url: string | null };
+  recording: { id: string; trigger: string; from: RecordingStatus; to: RecordingStatus; url: string | null; watchUrl: string | null };
+  /** The watch page of the recording this transition left READY and shown; null otherwise (see the recordings list). */
+  watchUrl: string | null;
 };
 
 export function asStatus(value: string): RecordingStatus {
@@ -39,6 +42,8 @@ type TransitionRow = {
 };
 
 export function toTransitionEvent(row: TransitionRow): TransitionEvent {
+  const watchable = row.toStatus === "READY" && !removesRecording(row.trigger);
+  const watchUrl = watchable ? watchUrlOf(row.recordingId) : null;
   return {
     id: row.id,
     liveSessionId: row.liveSessionId,
@@ -53,7 +58,9 @@ export function toTransitionEvent(row: TransitionRow): TransitionEvent {
       from: asStatus(row.fromStatus),
       to: asStatus(row.toStatus),
       url: row.recordingUrl,
+      watchUrl,
     },
+    watchUrl: watchable && row.sessionStatus === "READY" && row.sessionRecordingUrl === row.recordingUrl ? watchUrl : null,
   };
 }
 
@@ -61,6 +68,8 @@ export type RecordingOverview = {
   liveSessionId: string;
   status: RecordingStatus;
   recordingUrl: string | null;
+  /** The watch page of the session's latest recording when it is READY. */
+  watchUrl: string | null;
   reason: string | null;
   updatedAt: string;
   recordings: RecordingListItem[];
@@ -91,7 +100,9 @@ export async function getRecordingOverview(liveSessionId: string): Promise<Recor
       recordingUrl: true,
       recordingReason: true,
       recordingUpdatedAt: true,
+      latestRecordingId: true,
       recordings: {
+        where: { deletedAt: null },
         orderBy: [{ startedAt: "desc" }, { id: "desc" }],
         select: { id: true, status: true, recordingUrl: true, reason: true, startedAt: true, endedAt: true },
       },
@@ -102,6 +113,7 @@ export async function getRecordingOverview(liveSessionId: string): Promise<Recor
     liveSessionId: session.id,
     status: asStatus(session.recordingStatus),
     recordingUrl: session.recordingUrl,
+    watchUrl: session.recordingStatus === "READY" && session.latestRecordingId ? watchUrlOf(session.latestRecordingId) : null,
     reason: session.recordingReason,
     updatedAt: session.recordingUpdatedAt.toISOString(),
     recordings: session.recordings.map((r) => ({
@@ -111,6 +123,7 @@ export async function getRecordingOverview(liveSessionId: string): Promise<Recor
       reason: r.reason,
       startedAt: r.startedAt.toISOString(),
       endedAt: r.endedAt?.toISOString() ?? null,
+      watchUrl: r.status === "READY" ? watchUrlOf(r.id) : null,
     })),
   };
 }

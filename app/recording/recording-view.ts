@@ -1,6 +1,7 @@
 // What the recording panel shows, and how one status event changes it: pure, shared by server render and browser.
 import type { RecordingStatusPayload } from "~/events/live-wire";
-import { endsRecording, isRestoringTrigger, type RecordingStatus } from "~/recording/state-machine";
+import { endsRecording, removesRecording, type RecordingStatus } from "~/recording/state-machine";
+import { watchUrlOf } from "~/storage/watch-url";
 
 export type RecordingListItem = {
   id: string;
@@ -9,6 +10,8 @@ export type RecordingListItem = {
   reason: string | null;
   startedAt: string;
   endedAt: string | null;
+  /** Where it is watched (through the app); null until it is READY. */
+  watchUrl: string | null;
 };
 
 export type TimelineEntry = {
@@ -46,11 +49,11 @@ export function applyStatusEvent(view: RecordingView, eventId: number, data: Rec
     ...view.timeline,
     { id: eventId, from: change.from, to: change.to, trigger: change.trigger, reason: data.reason, actor, at: data.at },
   ];
-  if (isRestoringTrigger(change.trigger)) {
+  if (removesRecording(change.trigger)) {
     next.recordings = view.recordings.filter((r) => r.id !== change.id);
   } else if (change.trigger === "record") {
     next.recordings = [
-      { id: change.id, status: change.to, recordingUrl: null, reason: null, startedAt: data.at, endedAt: null },
+      { id: change.id, status: change.to, recordingUrl: null, reason: null, startedAt: data.at, endedAt: null, watchUrl: null },
       ...view.recordings.filter((r) => r.id !== change.id),
     ];
   } else {
@@ -63,6 +66,7 @@ export function applyStatusEvent(view: RecordingView, eventId: number, data: Rec
             // As the server keeps it: a failure's reason, cleared when a late upload revives the recording.
             reason: change.to === "FAILED" ? data.reason : change.to === "READY" ? null : r.reason,
             endedAt: endsRecording(change) ? data.at : r.endedAt,
+            watchUrl: change.to === "READY" ? watchUrlOf(r.id) : r.watchUrl,
           }
         : r,
     );

@@ -2,6 +2,7 @@
 import { getEnv } from "~/config/env.server";
 import { describeError, logger } from "~/observability/logger.server";
 import { getRecorder } from "~/recording/recorder.server";
+import { sweepExpiredRecordings } from "~/recording/recording-library.server";
 import { findOverdueRecordings } from "~/recording/recording-store.server";
 import type { RecordingTrigger } from "~/recording/state-machine";
 import { applyTransition, TransitionRefusedError } from "~/recording/transitions.server";
@@ -59,6 +60,7 @@ export function startWatchdog(): void {
     running = true;
     try {
       await sweepOverdueRecordings();
+      await sweepExpiredRecordings(getEnv().RECORDING_RETENTION_DAYS);
       if (Date.now() - lastPrune > 3600_000) {
         lastPrune = Date.now();
         await pruneDeliveriesOlderThan(new Date(Date.now() - DELIVERY_LOG_RETENTION_MS));

@@ -10,7 +10,7 @@ import { listSessionsForUser } from "~/live-sessions/live-sessions.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return json({ sessions: await listSessionsForUser(user.id), canSchedule: user.role !== "STUDENT" });
+  return json({ sessions: await listSessionsForUser(user), canSchedule: user.role !== "STUDENT" });
 }
 
 function formatStart(iso: string) {
@@ -62,6 +62,7 @@ export default function Dashboard() {
                 liveSessionId={session.id}
                 status={session.recordingStatus}
                 recordingUrl={session.recordingUrl}
+                watchUrl={session.watchUrl}
               />
             </li>
           ))}

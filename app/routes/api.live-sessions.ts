@@ -1,4 +1,4 @@
-// GET /api/live-sessions: the sessions the user hosts or attends.
+// GET /api/live-sessions: the sessions the user hosts or attends (an admin: every session).
 import { json } from "@remix-run/node";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireApiUser } from "~/auth/guards.server";
@@ -8,9 +8,9 @@ import { listSessionsForUser } from "~/live-sessions/live-sessions.server";
 export async function loader({ request }: LoaderFunctionArgs) {
   return handleApi(request, async () => {
     const user = await requireApiUser(request);
-    const sessions = await listSessionsForUser(user.id);
+    const sessions = await listSessionsForUser(user);
     return json(
-      sessions.map(({ id, title, role, recordingStatus, recordingUrl }) => ({ id, title, role, recordingStatus, recordingUrl })),
+      sessions.map(({ id, title, role, recordingStatus, recordingUrl, watchUrl }) => ({ id, title, role, recordingStatus, recordingUrl, watchUrl })),
     );
   });
 }

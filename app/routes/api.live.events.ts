@@ -20,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
     const focus = query.session ? (await requireSessionViewer(user, query.session)).session : null;
     const watched = query.dashboard
-      ? (await listSessionsForUser(user.id)).map((s) => ({ id: s.id, recordingUpdatedAt: new Date(s.recordingUpdatedAt) }))
+      ? (await listSessionsForUser(user)).map((s) => ({ id: s.id, recordingUpdatedAt: new Date(s.recordingUpdatedAt) }))
       : [];
     return eventStreamResponse(request, (channel) =>
       relayPageEvents(channel, {
