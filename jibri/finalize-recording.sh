@@ -19,6 +19,10 @@ if [[ -n "${FINALIZE_ENV_FILE:-}" || -f /etc/jitsi/jibri/finalize-recording.env 
   set +a
 fi
 
+# No command this script starts (curl, openssl, the upload command) needs the secret: it stays a shell variable,
+# out of their environment.
+export -n JITSI_RECORDING_WEBHOOK_SECRET
+
 MAX_ATTEMPTS="${MAX_ATTEMPTS:-6}"
 UPLOAD_ATTEMPTS="${UPLOAD_ATTEMPTS:-3}"
 BACKOFF_INITIAL_MS="${BACKOFF_INITIAL_MS:-2000}"
@@ -100,6 +104,35 @@ json_string() {
   printf '"%s"' "$s"
 }
 
+# HMAC-SHA256 (RFC 2104) of a file, in hex, built from plain SHA-256. `openssl dgst -hmac "$SECRET"` would put the
+# secret on a command line that any user of the machine can read with `ps`; here the key only ever passes through
+# bash builtins (printf -v, arithmetic) and the stdin of od and openssl.
+hmac_sha256_file() {
+  local file=$1 key_hex digest i byte escape ipad="" opad="" inner=""
+  key_hex="$(printf '%s' "$SECRET" | od -An -v -tx1 | tr -d ' \n')" || return 1
+  # A key longer than SHA-256's 64-byte block is replaced by its digest.
+  if ((${#key_hex} > 128)); then
+    digest="$(printf '%s' "$SECRET" | openssl dgst -sha256 -r)" || return 1
+    key_hex="${digest%% *}"
+  fi
+  while ((${#key_hex} < 128)); do key_hex+="00"; done
+  for ((i = 0; i < 128; i += 2)); do
+    byte=$((16#${key_hex:i:2}))
+    printf -v escape '\\x%02x' $((byte ^ 0x36))
+    ipad+=$escape
+    printf -v escape '\\x%02x' $((byte ^ 0x5c))
+    opad+=$escape
+  done
+  digest="$({ printf "$ipad"; cat -- "$file"; } | openssl dgst -sha256 -r)" || return 1
+  digest="${digest%% *}"
+  [[ "$digest" =~ ^[0-9a-f]{64}$ ]] || return 1
+  for ((i = 0; i < 64; i += 2)); do inner+="\\x${digest:i:2}"; done
+  digest="$({ printf "$opad"; printf "$inner"; } | openssl dgst -sha256 -r)" || return 1
+  digest="${digest%% *}"
+  [[ "$digest" =~ ^[0-9a-f]{64}$ ]] || return 1
+  printf '%s\n' "$digest"
+}
+
 # One id for every retry of this delivery, so a retry after a lost answer is seen as a repeat.
 EVENT_ID="finalize-$(openssl rand -hex 16)" || die_config "openssl rand failed"
 
@@ -107,10 +140,9 @@ EVENT_ID="finalize-$(openssl rand -hex 16)" || die_config "openssl rand failed"
 # time must still fall inside the app's 10-minute window), signs the exact bytes, and POSTs them.
 # Prints the HTTP status, or 000 on a network error.
 post_once() {
-  local fields=$1 body_file="$WORK_DIR/body.json" out sig status
+  local fields=$1 body_file="$WORK_DIR/body.json" sig status
   printf '{%s,"eventId":%s,"timestamp":%s}' "$fields" "$(json_string "$EVENT_ID")" "$(date +%s)" >"$body_file"
-  out="$(openssl dgst -sha256 -hmac "$SECRET" <"$body_file")" || { echo 000; return; }
-  sig="${out##* }"
+  sig="$(hmac_sha256_file "$body_file")" || { echo 000; return; }
   # --data-binary sends the file byte for byte, exactly what was signed.
   status="$(curl -sS -o "$WORK_DIR/response" -w '%{http_code}' \
     --connect-timeout 10 --max-time "$REQUEST_TIMEOUT_SECONDS" \

@@ -1,33 +1,45 @@
-// remix-auth with an email + password form strategy; the session keeps only the user's id.
+// remix-auth with an email + password form strategy; the session row keeps only the user's id.
 import { Authenticator, AuthorizationError } from "remix-auth";
 import { FormStrategy } from "remix-auth-form";
 import { z } from "zod";
-import { sessionStorage } from "~/auth/session.server";
-import { findUserByEmailWithPassword } from "~/auth/users.server";
-import { verifyPassword } from "~/auth/password.server";
+import { clientAddress } from "~/auth/client-address.server";
+import { attemptPasswordLogin } from "~/auth/login.server";
+import { PASSWORD_MAX_LENGTH } from "~/auth/password-rules";
+import { SESSION_USER_KEY, sessionStorage } from "~/auth/session.server";
 
 export type SessionUser = { id: string };
 
 export const loginSchema = z.object({
-  email: z.string().trim().toLowerCase().email("Enter a valid email address."),
-  password: z.string().min(1, "Enter your password.").max(200),
+  email: z.string().trim().toLowerCase().email("Enter a valid email address.").max(254, "Enter a valid email address."),
+  password: z.string().min(1, "Enter your password.").max(PASSWORD_MAX_LENGTH, "That email and password don't match an account."),
 });
 
 export const INVALID_LOGIN = "That email and password don't match an account.";
 
-export const authenticator = new Authenticator<SessionUser>(sessionStorage, { sessionKey: "userId" });
+/** Thrown (as the cause of remix-auth's AuthorizationError) while the account or the address is locked. */
+export class LoginThrottledError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many failed attempts. Try again in ${describeWait(retryAfterSeconds)}.`);
+    this.name = "LoginThrottledError";
+  }
+}
+
+function describeWait(seconds: number): string {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+}
+
+export const authenticator = new Authenticator<SessionUser>(sessionStorage, { sessionKey: SESSION_USER_KEY });
 
 authenticator.use(
-  new FormStrategy(async ({ form }) => {
+  new FormStrategy(async ({ form, request }) => {
     const parsed = loginSchema.safeParse({ email: form.get("email"), password: form.get("password") });
     if (!parsed.success) throw new AuthorizationError(parsed.error.issues[0]?.message ?? INVALID_LOGIN);
-    const user = await findUserByEmailWithPassword(parsed.data.email);
-    // Verify against a hash even for unknown emails, so response time does not reveal which accounts exist.
-    const ok = await verifyPassword(parsed.data.password, user?.passwordHash ?? DUMMY_HASH);
-    if (!user || !ok) throw new AuthorizationError(INVALID_LOGIN);
-    return { id: user.id };
+    const outcome = await attemptPasswordLogin({ ...parsed.data, clientAddress: clientAddress(request) });
+    if (outcome.ok) return { id: outcome.userId };
+    if (outcome.reason === "throttled") throw new LoginThrottledError(outcome.retryAfterSeconds);
+    throw new AuthorizationError(INVALID_LOGIN);
   }),
   "password",
 );
-
-const DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";

@@ -1,7 +1,9 @@
 // Helpers named for what they guarantee about the request's user.
 import { redirect } from "@remix-run/node";
 import { authenticator } from "~/auth/authenticator.server";
+import { sanitizeRedirectTarget } from "~/auth/redirect-target";
 import { getUserById, type AppUser } from "~/auth/users.server";
+import { getEnv } from "~/config/env.server";
 import { forbidden, unauthenticated } from "~/http/api-error.server";
 
 export async function getOptionalUser(request: Request): Promise<AppUser | null> {
@@ -24,8 +26,9 @@ export async function requireApiUser(request: Request): Promise<AppUser> {
   return user;
 }
 
+/** A signed-in visitor of the login page goes where it would have sent them (a path on this site, else home). */
 export async function requireAnonymous(request: Request): Promise<void> {
-  if (await getOptionalUser(request)) throw redirect("/");
+  if (await getOptionalUser(request)) throw redirect(safeRedirectTarget(new URL(request.url).searchParams.get("redirectTo")));
 }
 
 export function requireAdmin(user: AppUser): AppUser {
@@ -38,10 +41,7 @@ export function requireHostRole(user: AppUser): AppUser {
   return user;
 }
 
-/** Only a path on this site: never an open redirect. */
+/** Only a path on this site: never an open redirect (see sanitizeRedirectTarget for the rules). */
 export function safeRedirectTarget(target: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
-  if (typeof target !== "string" || !target.startsWith("/") || target.startsWith("//") || target.startsWith("/\\")) {
-    return fallback;
-  }
-  return target;
+  return sanitizeRedirectTarget(target, getEnv().APP_URL, fallback);
 }

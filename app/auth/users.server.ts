@@ -1,4 +1,4 @@
-// Named reads of users.
+// Named reads and writes of users.
 import { prisma } from "~/db/db.server";
 import { isRole, type Role } from "~/auth/roles";
 
@@ -12,4 +12,14 @@ export async function getUserById(id: string): Promise<AppUser | null> {
 
 export function findUserByEmailWithPassword(email: string) {
   return prisma.user.findUnique({ where: { email }, select: { id: true, passwordHash: true } });
+}
+
+export function findUserPasswordHash(id: string) {
+  return prisma.user.findUnique({ where: { id }, select: { passwordHash: true } });
+}
+
+/** Swaps a user's hash only if it is still `previousHash`: of two concurrent changes, the later one does nothing. */
+export async function replacePasswordHash(userId: string, previousHash: string, nextHash: string): Promise<boolean> {
+  const { count } = await prisma.user.updateMany({ where: { id: userId, passwordHash: previousHash }, data: { passwordHash: nextHash } });
+  return count === 1;
 }

@@ -11,7 +11,7 @@ import { LiveEventsProvider, type LiveHandle } from "~/components/live-events";
 import { RecordingPanel } from "~/components/recording-panel";
 import type { LiveEventPayloads } from "~/events/live-wire";
 import { RECORDING_MESSAGES, STATUS_LABELS } from "~/recording/messages";
-import type { RecordingView } from "~/recording/recording-view";
+import type { RecordingView } from "~/components/recording-view";
 import type { RecordingStatus } from "~/recording/state-machine";
 
 const SESSION = "demo-session";

@@ -5,7 +5,7 @@ import { DeleteRecordingButton } from "~/components/delete-recording-button";
 import { StatusBadge, statusLabel } from "~/components/status-badge";
 import { useLiveEvent, useLiveStreamState } from "~/components/live-events";
 import type { RecordingStatusPayload } from "~/events/live-wire";
-import { applyStatusEvent, type RecordingView } from "~/recording/recording-view";
+import { applyStatusEvent, type RecordingView } from "~/components/recording-view";
 import {
   PANEL_TEXT,
   RECORDING_MESSAGES,

@@ -81,6 +81,8 @@ const envSchema = z.object({
   ),
   /** READY recordings older than this many days are deleted by the watchdog; unset keeps them forever. */
   RECORDING_RETENTION_DAYS: z.preprocess(blankAsUnset, z.coerce.number().positive("must be a positive number of days").optional()),
+  /** How many proxies in front of the app append to X-Forwarded-For (0: trust none, use the socket's address). */
+  TRUST_PROXY: z.preprocess(blankAsUnset, z.coerce.number().int("must be a whole number of proxies").min(0).max(10).default(0)),
 }).superRefine((env, ctx) => {
   if (env.RECORDING_STORAGE !== "s3") return;
   for (const name of ["RECORDING_S3_BUCKET", "RECORDING_S3_ACCESS_KEY_ID", "RECORDING_S3_SECRET_ACCESS_KEY"] as const) {
@@ -113,6 +115,9 @@ export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
   const env = result.data;
   if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
     throw new InvalidEnvironmentError(["SESSION_SECRET: required in production (comma-separated for rotation)"]);
+  }
+  if (env.NODE_ENV === "production" && env.SESSION_SECRET?.some((secret) => secret.length < 32)) {
+    throw new InvalidEnvironmentError(["SESSION_SECRET: each secret must be at least 32 characters in production (e.g. openssl rand -hex 32)"]);
   }
   return Object.freeze({
     ...env,

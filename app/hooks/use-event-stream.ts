@@ -1,10 +1,11 @@
 // One EventSource per caller, closed on unmount. The browser reconnects by itself and resends Last-Event-ID; when it
 // gives up (the server answered with an error, e.g. while restarting), this hook opens a new one that resumes from the
 // last id it saw, so a dropped connection never loses a transition. Every payload is checked here, where it enters.
+import type { STREAM_STATE_LABELS } from "~/recording/messages";
 import { useEffect, useRef, useState } from "react";
 import { LIVE_EVENT_NAMES, parseLiveEvent, type LiveEventName, type LiveEventPayloads } from "~/events/live-wire";
 
-export type StreamState = "connecting" | "open" | "reconnecting" | "closed";
+export type StreamState = keyof typeof STREAM_STATE_LABELS;
 export type LiveEventHandlers = { [N in LiveEventName]?: (data: LiveEventPayloads[N], id: string) => void };
 
 const RETRY_MIN_MS = 1_000;

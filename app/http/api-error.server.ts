@@ -47,13 +47,3 @@ export async function handleApi(request: Request, handler: () => Promise<Respons
     return errorResponse(500, "internal_error", "Something went wrong on our side. Please try again.");
   }
 }
-
-/** For page loaders: a refusal becomes an error page with the same status and friendly message. */
-export async function orPageError<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (error) {
-    if (error instanceof ApiError) throw new Response(error.message, { status: error.status });
-    throw error;
-  }
-}

@@ -23,11 +23,15 @@ export function listStalledRecordings(now = new Date()) {
   );
 }
 
-/** A command the operator runs where the secret lives: the secret is read from their shell, never shown here. */
+/**
+ * A command the operator runs where the secret lives. The secret is read from the exported environment variable by
+ * node itself, never placed on a command line (`openssl dgst -hmac "$SECRET"` would show it to every user via `ps`).
+ */
 export function signedTestCommand(webhookUrl: string): string {
   return [
+    `# Needs node and JITSI_RECORDING_WEBHOOK_SECRET exported in this shell (the first secret of the list signs).`,
     `BODY='{"event":"connectivity_check","sessionId":"check","timestamp":'$(date +%s)'}'`,
-    `SIG=$(printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$JITSI_RECORDING_WEBHOOK_SECRET" | sed 's/^.* //')`,
+    `SIG=$(printf '%s' "$BODY" | node -e 'let b="";process.stdin.on("data",(d)=>(b+=d)).on("end",()=>process.stdout.write(require("crypto").createHmac("sha256",process.env.JITSI_RECORDING_WEBHOOK_SECRET.split(",")[0].trim()).update(b).digest("hex")))')`,
     `curl -i -X POST '${webhookUrl}' -H 'Content-Type: application/json' -H "X-Jibri-Signature: sha256=$SIG" --data "$BODY"`,
     `# Expect 202 (signed right and ignored); 401 means the secrets differ.`,
   ].join("\n");

@@ -1,6 +1,5 @@
 // What people read about a recording, one wording each: refusals shared by the API answers and the panel, and the
 // labels and sentences of the pages' recording panel and badges.
-import type { StreamState } from "~/hooks/use-event-stream";
 import type { RecordingStatus, RecordingTrigger } from "~/recording/state-machine";
 
 /** What hosts read when Record or Stop cannot go ahead. */
@@ -51,12 +50,12 @@ export const TRIGGER_LABELS: Record<RecordingTrigger, string> = {
 };
 
 /** Whether the page's live connection is up, beside the status. */
-export const STREAM_STATE_LABELS: Record<StreamState, string> = {
+export const STREAM_STATE_LABELS = {
   connecting: "Connecting…",
   open: "Live",
   reconnecting: "Reconnecting…",
   closed: "Offline",
-};
+} as const;
 
 /** The panel's other sentences and button texts. */
 export const PANEL_TEXT = {

@@ -1,7 +1,7 @@
 // Named reads of recordings and their transition log; routes and streams never touch Prisma directly.
 import { prisma } from "~/db/db.server";
 import { readAllAfter } from "~/db/read-after-cursor.server";
-import type { RecordingListItem } from "~/recording/recording-view";
+import type { RecordingListItem } from "~/recording/recording-list-item";
 import { isRecordingStatus, removesRecording, type RecordingStatus } from "~/recording/state-machine";
 import { watchUrlOf } from "~/storage/watch-url";
 

@@ -17,11 +17,10 @@ import {
 } from "~/cohorts/cohorts.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { getEnv } from "~/config/env.server";
-import { orPageError } from "~/http/api-error.server";
 import { isCrossSiteRequest } from "~/http/same-origin.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await orPageError(Promise.resolve().then(async () => requireAdmin(await requireUser(request))));
+  requireAdmin(await requireUser(request));
   const cohorts = await listCohortsWithMembers();
   return json({ cohorts });
 }
@@ -31,7 +30,7 @@ type ActionResult =
   | { ok: false; error: string; cohortId?: string };
 
 export async function action({ request }: ActionFunctionArgs) {
-  await orPageError(Promise.resolve().then(async () => requireAdmin(await requireUser(request))));
+  requireAdmin(await requireUser(request));
   if (isCrossSiteRequest(request)) throw new Response("Cross-site request refused.", { status: 403 });
   const fields = Object.fromEntries(await request.formData());
   const appUrl = getEnv().APP_URL;

@@ -1,46 +1,53 @@
-// GET/POST /login: email and password; a failure re-renders the form with the reason.
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+// GET/POST /login: email and password; a failure re-renders the form with the reason, too many failures answer 429.
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AuthorizationError } from "remix-auth";
-import { authenticator } from "~/auth/authenticator.server";
+import { authenticator, LoginThrottledError } from "~/auth/authenticator.server";
 import { requireAnonymous, safeRedirectTarget } from "~/auth/guards.server";
-import { sessionStorage } from "~/auth/session.server";
+import { startUserSession } from "~/auth/session.server";
 import { isCrossSiteRequest } from "~/http/same-origin.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);
-  return json({});
+  // Sanitised here too, so the form never carries a target the action would refuse.
+  return json({ redirectTo: safeRedirectTarget(new URL(request.url).searchParams.get("redirectTo")) });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   if (isCrossSiteRequest(request)) {
     return json({ error: "This request came from another site and was refused.", email: "" }, { status: 403 });
   }
-  const form = await request.clone().formData();
-  const redirectTo = safeRedirectTarget(form.get("redirectTo"));
-  const email = String(form.get("email") ?? "");
+  const formData = await request.formData();
+  const redirectTo = safeRedirectTarget(formData.get("redirectTo"));
+  const email = String(formData.get("email") ?? "").slice(0, 254);
   try {
-    const user = await authenticator.authenticate("password", request, { throwOnError: true });
-    const session = await sessionStorage.getSession(request.headers.get("Cookie"));
-    session.set(authenticator.sessionKey, user);
-    return redirect(redirectTo, { headers: { "Set-Cookie": await sessionStorage.commitSession(session) } });
+    const user = await authenticator.authenticate("password", request, { throwOnError: true, context: { formData } });
+    return redirect(redirectTo, { headers: { "Set-Cookie": await startUserSession(request, user.id) } });
   } catch (error) {
-    if (error instanceof AuthorizationError) return json({ error: error.message, email }, { status: 400 });
+    if (error instanceof AuthorizationError) {
+      if (error.cause instanceof LoginThrottledError) {
+        return json(
+          { error: error.cause.message, email },
+          { status: 429, headers: { "Retry-After": String(error.cause.retryAfterSeconds) } },
+        );
+      }
+      return json({ error: error.message, email }, { status: 400 });
+    }
     throw error;
   }
 }
 
 export default function LoginPage() {
+  const { redirectTo } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const [searchParams] = useSearchParams();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
   return (
     <section className="card narrow">
       <h1>Log in</h1>
       <Form method="post" className="stack" noValidate={false}>
-        <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? "/"} />
+        <input type="hidden" name="redirectTo" value={redirectTo} />
         <label className="field">
           <span>Email</span>
           <input name="email" type="email" autoComplete="email" required defaultValue={actionData?.email ?? ""} autoFocus />
@@ -63,3 +70,9 @@ export default function LoginPage() {
 }
 
 export const meta: MetaFunction = () => [{ title: "Log in · OptiLearn Live" }];
+
+/** A page answer keeps only the headers named here: the action's Retry-After must reach the browser with its 429. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};

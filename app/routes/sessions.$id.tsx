@@ -10,7 +10,7 @@ import { parseSessionId } from "~/http/route-input.server";
 import { getEnv } from "~/config/env.server";
 import { getRecorderConfig } from "~/recording/jibri-client.server";
 import { getRecordingOverview, getTimeline } from "~/recording/recording-store.server";
-import type { RecordingView } from "~/recording/recording-view";
+import type { RecordingView } from "~/components/recording-view";
 import { requireSessionViewer } from "~/live-sessions/session-access.server";
 
 /** The Jitsi room of the session, when a meet server is configured. */

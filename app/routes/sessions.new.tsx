@@ -5,11 +5,12 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { requireHostRole, requireUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { isCrossSiteRequest } from "~/http/same-origin.server";
-import { listCohorts, scheduleLiveSession, scheduleSchema } from "~/live-sessions/schedule.server";
+import { listSchedulableCohorts, scheduleLiveSession, scheduleSchema } from "~/live-sessions/schedule.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  requireHostRole(await requireUser(request));
-  return json({ cohorts: await listCohorts() });
+  const user = requireHostRole(await requireUser(request));
+  // Only cohorts this host teaches (admins: all); the action checks again, so a forged id gets a 403 form error.
+  return json({ cohorts: await listSchedulableCohorts(user) });
 }
 
 type FieldErrors = Partial<Record<"title" | "startsAt" | "cohortId" | "form", string>>;
@@ -24,8 +25,8 @@ export async function action({ request }: ActionFunctionArgs) {
     for (const issue of parsed.error.issues) errors[issue.path[0] as keyof FieldErrors] ??= issue.message;
     return json({ errors }, { status: 400 });
   }
-  const result = await scheduleLiveSession(user.id, parsed.data);
-  if ("error" in result) return json({ errors: result.error as FieldErrors }, { status: 400 });
+  const result = await scheduleLiveSession(user, parsed.data);
+  if ("error" in result) return json({ errors: result.error as FieldErrors }, { status: result.status });
   return redirect(`/sessions/${result.session.id}`);
 }
 
@@ -60,6 +61,9 @@ export default function ScheduleSessionPage() {
             ))}
           </select>
           {errors.cohortId ? <small id="cohortId-error" className="field-error">{errors.cohortId}</small> : null}
+          {cohorts.length === 0 ? (
+            <small className="muted">You teach no cohort yet: ask an administrator to add you to one.</small>
+          ) : null}
         </label>
         <button type="submit" className="button" disabled={busy}>
           Schedule session

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../support/app-process";
 import { ROOT, TMP } from "../support/paths";
 import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
-import { processingRecording, recordingRow, run } from "./operator-support";
+import { argvLoggingPath, processingRecording, recordingRow, run } from "./operator-support";
 
 const SCRIPT = join(ROOT, "jibri", "finalize-recording.sh");
 const PUBLIC_BASE = "https://storage.example.com/recordings/";
@@ -185,6 +185,41 @@ describe("finalize-recording.sh", () => {
     expect(lines).toHaveLength(3);
     for (const line of lines) expect(line).toContain("network error");
     expect(result.stderr).toContain("giving up on recording_uploaded after 3 attempts");
+  });
+
+  it("never puts the secret on the command line or in the environment of any process it starts", async () => {
+    const id = await processingRecording(stack);
+    const dir = recordingFolder(id, "bytes watched by ps");
+    const { path, log } = argvLoggingPath(scratch);
+    // Started by its absolute path: the script's own process is given the secret, what it starts must not be.
+    const result = await run("/usr/bin/bash", [SCRIPT, dir], finalizeEnv({ PATH: path, ARGV_LOG: log }));
+    expect(result.code, result.stderr).toBe(0);
+    expect((await recordingRow(stack, id)).status).toBe("READY");
+
+    const started = readFileSync(log, "utf8");
+    // The wrappers saw the script's work: the digests, the POST and the upload command.
+    expect(started).toMatch(/^openssl dgst -sha256/m);
+    expect(started).toMatch(/^curl /m);
+    expect(started).toMatch(/^cp /m);
+    expect(started).not.toContain(TEST_SECRET);
+    expect(started).not.toContain("holds JITSI_RECORDING_WEBHOOK_SECRET");
+    expect(result.stderr).not.toContain(TEST_SECRET);
+  });
+
+  it("signs like HMAC-SHA256 for secrets of any length and bytes (RFC 2104's long-key rule included)", async () => {
+    // The app trims each secret of its list, so does the script: these have no surrounding spaces or commas.
+    const secrets = ["k".repeat(64), "k".repeat(65), "6\\%s %x é ü".repeat(20), "a"];
+    for (const secret of secrets) {
+      const hook = await scriptedWebhook([200]);
+      try {
+        const result = await finalize(recordingFolder("recsecret"), finalizeEnv({ APP_WEBHOOK_URL: hook.url, JITSI_RECORDING_WEBHOOK_SECRET: secret }));
+        expect(result.code, result.stderr).toBe(0);
+        const [{ body, signature }] = hook.received;
+        expect(signature, secret).toBe(`sha256=${createHmac("sha256", secret).update(body).digest("hex")}`);
+      } finally {
+        await hook.close();
+      }
+    }
   });
 
   it("refuses to run without its configuration, naming what is missing", async () => {

@@ -69,7 +69,7 @@ export async function startApp(options: StartAppOptions = {}): Promise<AppProces
     PORT: String(port),
     DATABASE_URL: databaseUrl,
     APP_URL: url,
-    SESSION_SECRET: "integration-test-session-secret",
+    SESSION_SECRET: "integration-test-session-secret-0123456789",
     RECORDING_WATCHDOG_INTERVAL_SECONDS: "0.5",
     ...options.env,
   };

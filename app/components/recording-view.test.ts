@@ -1,7 +1,7 @@
 // How one status event changes what the recording panel shows: every kind of transition, replays, and snapshots.
 import { describe, expect, it } from "vitest";
 import type { RecordingStatusPayload } from "~/events/live-wire";
-import { applyStatusEvent, type RecordingListItem, type RecordingView } from "~/recording/recording-view";
+import { applyStatusEvent, type RecordingListItem, type RecordingView } from "~/components/recording-view";
 import type { RecordingStatus } from "~/recording/state-machine";
 
 const T0 = "2026-01-05T10:00:00.000Z";

@@ -1,18 +1,10 @@
 // What the recording panel shows, and how one status event changes it: pure, shared by server render and browser.
 import type { RecordingStatusPayload } from "~/events/live-wire";
+import type { RecordingListItem } from "~/recording/recording-list-item";
 import { endsRecording, removesRecording, type RecordingStatus } from "~/recording/state-machine";
 import { watchUrlOf } from "~/storage/watch-url";
 
-export type RecordingListItem = {
-  id: string;
-  status: RecordingStatus;
-  recordingUrl: string | null;
-  reason: string | null;
-  startedAt: string;
-  endedAt: string | null;
-  /** Where it is watched (through the app); null until it is READY. */
-  watchUrl: string | null;
-};
+export type { RecordingListItem };
 
 export type TimelineEntry = {
   id: number;

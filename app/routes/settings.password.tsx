@@ -1,0 +1,93 @@
+// GET/POST /settings/password: change one's password; every other login of the account ends.
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { requireUser } from "~/auth/guards.server";
+import { changePassword, passwordChangeSchema } from "~/auth/password-change.server";
+import { NEW_PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from "~/auth/password-rules";
+import { startUserSession } from "~/auth/session.server";
+import { isCrossSiteRequest } from "~/http/same-origin.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireUser(request);
+  return json({ changed: new URL(request.url).searchParams.get("changed") === "1" });
+}
+
+type FieldErrors = Partial<Record<"currentPassword" | "newPassword", string>>;
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  if (isCrossSiteRequest(request)) throw new Response("Cross-site request refused.", { status: 403 });
+  const parsed = passwordChangeSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) {
+    const errors: FieldErrors = {};
+    for (const issue of parsed.error.issues) errors[issue.path[0] as keyof FieldErrors] ??= issue.message;
+    return json({ errors }, { status: 400 });
+  }
+  const outcome = await changePassword(user, parsed.data);
+  if (!outcome.ok) {
+    const errors: FieldErrors = { [outcome.field]: outcome.message };
+    return outcome.retryAfterSeconds
+      ? json({ errors }, { status: 429, headers: { "Retry-After": String(outcome.retryAfterSeconds) } })
+      : json({ errors }, { status: 400 });
+  }
+  // Every session ended with the change; this browser gets a new one so its user stays signed in.
+  return redirect("/settings/password?changed=1", { headers: { "Set-Cookie": await startUserSession(request, user.id) } });
+}
+
+export default function ChangePasswordPage() {
+  const { changed } = useLoaderData<typeof loader>();
+  const errors: FieldErrors = useActionData<typeof action>()?.errors ?? {};
+  const busy = useNavigation().state !== "idle";
+  return (
+    <section className="card narrow">
+      <h1>Change your password</h1>
+      {changed ? (
+        <p className="message message--success" role="status">
+          Your password was changed. You were signed out on every other device.
+        </p>
+      ) : null}
+      {/* A new key after a change empties the fields the browser would otherwise keep. */}
+      <Form method="post" className="stack" key={changed ? "changed" : "change"}>
+        <label className="field">
+          <span>Current password</span>
+          <input
+            name="currentPassword"
+            type="password"
+            autoComplete="current-password"
+            required
+            aria-invalid={Boolean(errors.currentPassword)}
+            aria-describedby="currentPassword-error"
+          />
+          {errors.currentPassword ? <small id="currentPassword-error" className="field-error">{errors.currentPassword}</small> : null}
+        </label>
+        <label className="field">
+          <span>New password</span>
+          <input
+            name="newPassword"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={NEW_PASSWORD_MIN_LENGTH}
+            maxLength={PASSWORD_MAX_LENGTH}
+            aria-invalid={Boolean(errors.newPassword)}
+            aria-describedby="newPassword-error newPassword-hint"
+          />
+          <small id="newPassword-hint" className="muted">At least {NEW_PASSWORD_MIN_LENGTH} characters.</small>
+          {errors.newPassword ? <small id="newPassword-error" className="field-error">{errors.newPassword}</small> : null}
+        </label>
+        <button type="submit" className="button" disabled={busy}>
+          Change password
+        </button>
+      </Form>
+    </section>
+  );
+}
+
+export const meta: MetaFunction = () => [{ title: "Change password · OptiLearn Live" }];
+
+/** A page answer keeps only the headers named here: the action's Retry-After must reach the browser with its 429. */
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};

@@ -1,0 +1,89 @@
+// In real Chromium: a login link carrying a tab-smuggled redirect stays on this site; a locked account sees a friendly 429 page.
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startApp, type AppProcess } from "../support/app-process";
+import { launchBrowser, logIn, newUserPage, screenshot } from "../support/browser";
+import { api, DEMO_PASSWORD } from "../support/http";
+
+let app: AppProcess;
+let browser: Browser;
+
+beforeAll(async () => {
+  [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+describe("login in Chromium", () => {
+  it("redirectTo=/<tab>/evil.example lands on this site's home page, not on evil.example", async () => {
+    const { page, context } = await newUserPage(browser, app.url);
+    const offSite: string[] = [];
+    // Were the browser sent away, this answers instead of the (unreachable) other site, so the test sees it.
+    await context.route("**/*", (route) => {
+      const url = new URL(route.request().url());
+      if (url.origin !== new URL(app.url).origin) {
+        offSite.push(url.href);
+        return route.fulfill({ status: 200, contentType: "text/html", body: "<h1>evil</h1>" });
+      }
+      return route.continue();
+    });
+    await page.goto("/login?redirectTo=%2F%09%2Fevil.example");
+    await page.getByLabel("Email").fill("student1@optilearn.test");
+    await page.getByLabel("Password").fill(DEMO_PASSWORD);
+    await Promise.all([page.waitForURL((url) => url.pathname === "/" || url.hostname === "evil.example"), page.getByRole("button", { name: "Log in" }).click()]);
+    expect(offSite).toEqual([]);
+    expect(new URL(page.url()).origin).toBe(new URL(app.url).origin);
+    expect(new URL(page.url()).pathname).toBe("/");
+    await context.close();
+  });
+
+  it("after 5 wrong passwords the form says to wait, with status 429", async () => {
+    const { page, context } = await newUserPage(browser, app.url);
+    await page.goto("/login");
+    const statuses: number[] = [];
+    page.on("response", (response) => {
+      if (response.request().method() === "POST" && new URL(response.url()).pathname === "/login") statuses.push(response.status());
+    });
+    for (let i = 0; i < 6; i++) {
+      await page.getByLabel("Email").fill("student2@optilearn.test");
+      await page.getByLabel("Password").fill(`wrong-${i}`);
+      await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.getByRole("button", { name: "Log in" }).click()]);
+      await page.getByRole("status").waitFor();
+    }
+    await expect.poll(() => statuses.length).toBe(6);
+    expect(statuses.slice(0, 5)).toEqual([400, 400, 400, 400, 400]);
+    expect(statuses[5]).toBe(429);
+    await expect.poll(() => page.getByRole("status").textContent()).toMatch(/Too many failed attempts\. Try again in \d+ seconds\./);
+    await screenshot(page, "login-locked");
+    await context.close();
+  });
+
+  it("changing the password through the form signs out the other browser and keeps this one signed in", async () => {
+    const mine = await newUserPage(browser, app.url);
+    const other = await newUserPage(browser, app.url);
+    await logIn(mine.page, "student3@optilearn.test");
+    await logIn(other.page, "student3@optilearn.test");
+
+    await mine.page.goto("/settings/password");
+    await mine.page.getByLabel("Current password").fill(DEMO_PASSWORD);
+    await mine.page.getByLabel("New password").fill("a sturdy new passphrase");
+    await Promise.all([mine.page.waitForURL(/changed=1/), mine.page.getByRole("button", { name: "Change password" }).click()]);
+    await expect.poll(() => mine.page.getByRole("status").textContent()).toContain("Your password was changed.");
+    // The hint survives hydration: its number comes from a module the browser bundle has too.
+    await expect.poll(() => mine.page.getByText("At least 12 characters.").isVisible()).toBe(true);
+    expect(await mine.page.getByLabel("New password").inputValue()).toBe("");
+    await screenshot(mine.page, "password-changed");
+
+    const cookieOf = async (user: typeof mine) => {
+      const cookie = (await user.context.cookies()).find((c) => c.name === "__optilearn_session");
+      return `${cookie?.name}=${cookie?.value}`;
+    };
+    expect((await api(app.url, "/api/live-sessions", { cookie: await cookieOf(mine) })).status).toBe(200);
+    expect((await api(app.url, "/api/live-sessions", { cookie: await cookieOf(other) })).status).toBe(401);
+    await other.page.goto("/");
+    await expect.poll(() => new URL(other.page.url()).pathname).toBe("/login");
+    await Promise.all([mine.context.close(), other.context.close()]);
+  });
+});
