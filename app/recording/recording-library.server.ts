@@ -4,6 +4,7 @@ import { publishChange } from "~/change-hints/change-channel.server";
 import { prisma } from "~/db/db.server";
 import type { Prisma } from "~/generated/prisma/client";
 import { describeError, logger } from "~/observability/logger.server";
+import { metrics } from "~/observability/metrics.server";
 import { asStatus } from "~/recording/recording-store.server";
 import { decideDeletion, DELETION_TRIGGER, type RecordingStatus } from "~/recording/state-machine";
 import { previousRecording } from "~/recording/transitions.server";
@@ -211,6 +212,7 @@ export async function deleteRecording(recordingId: string, actor: string, reason
   });
   if (!deleted) return;
   publishChange({ liveSessionIds: [deleted.liveSessionId], notifiedRecordingIds: [] });
+  metrics().transitions.inc({ trigger: DELETION_TRIGGER });
   logger.info("recording.deleted", { recordingId, liveSessionId: deleted.liveSessionId, actor });
   try {
     await getRecordingStorage().deleteObject(deleted.location);
