@@ -33,7 +33,7 @@ export function LiveStatusBadge({
       <StatusBadge status={shown.status} />
       {shown.status === "READY" && shown.recordingUrl ? (
         // Watched through the app; when the event did not say which recording it shows, the class page lists them.
-        <a href={shown.watchUrl ? shown.watchUrl.replace(/\/watch$/, "") : `/sessions/${liveSessionId}`} className="button button--small">
+        <a href={shown.watchUrl ?? `/sessions/${liveSessionId}`} className="button button--small">
           Watch
         </a>
       ) : null}

@@ -126,7 +126,7 @@ export function RecordingPanel({
       {view.status === "READY" && view.recordingUrl ? (
         <p className="message message--success">
           {PANEL_TEXT.ready}{" "}
-          {latestRecording?.watchUrl ? <Link to={recordingPageOf(latestRecording.id)}>{PANEL_TEXT.watch}</Link> : null}
+          {latestRecording?.watchUrl ? <a href={latestRecording.watchUrl}>{PANEL_TEXT.watch}</a> : null}
         </p>
       ) : null}
 

@@ -42,7 +42,7 @@ export function RecordingReadyAlerts({ alerts, onDismiss }: { alerts: ReadyNotif
             </p>
             <p className="alert__actions">
               {alert.watchUrl ? (
-                <a href={alert.watchUrl.replace(/\/watch$/, "")} className="button button--small">
+                <a href={alert.watchUrl} className="button button--small">
                   Watch the recording
                 </a>
               ) : null}

@@ -46,7 +46,7 @@ export default function NotificationsPage() {
             <li key={n.id} className={`card ${n.read ? "" : "unread"}`}>
               <p>
                 {n.read ? null : <span className="pill">New</span>} The recording of <Link to={`/sessions/${n.liveSessionId}`}>{n.title}</Link> is ready.{" "}
-                <a href={n.watchUrl.replace(/\/watch$/, "")}>Watch the recording</a>
+                <a href={n.watchUrl}>Watch the recording</a>
               </p>
               <p className="muted">{new Date(n.createdAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC</p>
             </li>

@@ -1,5 +1,5 @@
 // GET /recordings/:id: one recording with its player, download link and facts; POST intent=delete removes it.
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -68,6 +68,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   return redirect(safeRedirectTarget(form.data.redirectTo, `/sessions/${recording.liveSession.id}`), 303);
 }
+
+/** The page's own caching and referrer rules reach the document, not only its data requests. */
+export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export default function RecordingPage() {
   const { recording, session, canDelete } = useLoaderData<typeof loader>();

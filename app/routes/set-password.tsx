@@ -1,5 +1,5 @@
 // GET/POST /set-password?token=…: the owner of a new account sets their password with a one-time link.
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -43,6 +43,9 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   return redirect(`/login?${new URLSearchParams({ passwordSet: "1" })}`, 303);
 }
+
+/** The page's own caching and referrer rules reach the document, not only its data requests. */
+export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export default function SetPasswordPage() {
   const data = useLoaderData<typeof loader>();

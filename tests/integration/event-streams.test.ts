@@ -232,6 +232,7 @@ describe("notification stream", () => {
         liveSessionId: id,
         title: "Streams class",
         recordingUrl: row.recordingUrl,
+        watchUrl: `/recordings/${row.recordingId}/watch`,
         createdAt: row.createdAt.toISOString(),
       },
     });

@@ -43,10 +43,11 @@ describe("success", () => {
       liveSessionId: id,
       status: "RECORDING",
       recordingUrl: null,
+      watchUrl: null,
       reason: null,
       updatedAt: expect.any(String),
       recordings: [
-        { id: expect.stringMatching(/^[A-Za-z0-9]+$/), status: "RECORDING", recordingUrl: null, reason: null, startedAt: expect.any(String), endedAt: null },
+        { id: expect.stringMatching(/^[A-Za-z0-9]+$/), status: "RECORDING", recordingUrl: null, reason: null, startedAt: expect.any(String), endedAt: null, watchUrl: null },
       ],
     });
     const recordingId = result.body.recordings[0].id;
