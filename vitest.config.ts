@@ -1,13 +1,15 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-// The contract suite runs on both databases; unit, operator and browser tests once, on SQLite.
+// The contract suite runs on both databases; operator and browser tests once, on SQLite.
 const ON_BOTH_DATABASES = ["tests/integration/**/*.test.ts"];
+
+// Builds the app and seeds a template database per project: only the projects that start the app need it.
+const WITH_BUILT_APP = { globalSetup: ["./tests/support/global-setup.ts"] };
 
 export default defineConfig({
   resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },
   test: {
-    globalSetup: ["./tests/support/global-setup.ts"],
     testTimeout: 30_000,
     // The app logs one JSON line per event; show them only for a failing test.
     silent: "passed-only",
@@ -17,20 +19,30 @@ export default defineConfig({
     projects: [
       {
         extends: true,
+        // Modules and scripts on their own: no build, no database, seconds (`npm run test:unit`).
+        test: { name: "unit", include: ["app/**/*.test.{ts,tsx}", "scripts/**/*.test.ts"] },
+      },
+      {
+        extends: true,
         test: {
-          name: "sqlite",
-          include: ["app/**/*.test.ts", "scripts/**/*.test.ts", "tests/**/*.test.ts"],
+          ...WITH_BUILT_APP,
+          name: "integration",
+          include: ["tests/**/*.test.ts"],
           exclude: ["tests/postgresql/**", "tests/e2e/**"],
         },
       },
       {
         extends: true,
         // A real browser against a restarting server is slow on a loaded 2-core machine: a longer limit, same rules.
-        test: { name: "browser", include: ["tests/e2e/**/*.test.ts"], testTimeout: 90_000 },
+        test: { ...WITH_BUILT_APP, name: "browser", include: ["tests/e2e/**/*.test.ts"], testTimeout: 90_000 },
       },
       {
         extends: true,
-        test: { name: "postgresql", include: [...ON_BOTH_DATABASES, "tests/postgresql/**/*.test.ts"] },
+        test: {
+          ...WITH_BUILT_APP,
+          name: "postgresql",
+          include: [...ON_BOTH_DATABASES, "tests/postgresql/**/*.test.ts"],
+        },
       },
     ],
   },

@@ -1,14 +1,19 @@
 // Server entry: validates the environment and starts the watchdog when the server loads, then renders pages.
+// It also exports the production server's start, so scripts/serve.mjs runs it from the build with the app's own
+// module instances (one event bus, one Prisma client).
 import { PassThrough } from "node:stream";
 import type { EntryContext } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import type { HandleErrorFunction } from "@remix-run/node";
 import { checkEnvAtStart } from "~/config/check-env-at-start.server";
 import { describeError, logger } from "~/observability/logger.server";
 import { startWatchdog } from "~/recording/watchdog.server";
+import { RequestBodyTooLargeError } from "~/server/http-bridge.server";
+
+export { startProductionServer } from "~/server/production-server.server";
 
 checkEnvAtStart();
 startWatchdog();
@@ -35,7 +40,10 @@ export default function handleRequest(
           responseHeaders.set("Referrer-Policy", "same-origin");
           responseHeaders.set("X-Frame-Options", "DENY");
           resolve(
-            new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }),
+            new Response(createReadableStreamFromReadable(body), {
+              headers: responseHeaders,
+              status: responseStatusCode,
+            }),
           );
           pipe(body);
         },
@@ -44,7 +52,9 @@ export default function handleRequest(
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          // Before the shell, onShellError rejects and Remix reports it through handleError.
+          if (shellRendered)
+            logger.error("http.render_error", { path: new URL(request.url).pathname, error: describeError(error) });
         },
       },
     );
@@ -55,10 +65,22 @@ export default function handleRequest(
 /** One structured line per server error; a request the client aborted (a closed stream) is not an error. */
 export const handleError: HandleErrorFunction = (error, { request }) => {
   if (request.signal.aborted) return;
+  // A method a route does not serve, an unknown path: the client's mistake, answered as such, not a server error.
+  if (isRouteErrorResponse(error) && error.status < 500) return;
+  // The production server answers 413 for a body that outgrew its limit while the app read it.
+  if (
+    error instanceof RequestBodyTooLargeError ||
+    (error instanceof Error && error.cause instanceof RequestBodyTooLargeError)
+  )
+    return;
   const path = new URL(request.url).pathname;
   // Remix's own guard refuses cross-site form posts to pages before any action runs.
   if (error instanceof Error && /does not match `origin` header/.test(error.message)) {
-    logger.warn("http.cross_site_post_refused", { method: request.method, path, origin: request.headers.get("Origin") });
+    logger.warn("http.cross_site_post_refused", {
+      method: request.method,
+      path,
+      origin: request.headers.get("Origin"),
+    });
     return;
   }
   logger.error("http.unhandled_error", { method: request.method, path, error: describeError(error) });

@@ -1,24 +1,28 @@
 // `npm run setup`: migrates DATABASE_URL's database (SQLite file or PostgreSQL) and loads the demo data; safe to repeat.
-// `npm run db:migrate` (--migrate-only) applies the migrations alone, for real deployments.
-import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { join } from "node:path";
-import { loadDotEnv } from "../app/config/dotenv.server";
+// `npm run db:migrate` (--migrate-only) applies the migrations alone, for real deployments; --quiet prints only failures.
+import { databaseProvider } from "../app/config/database-url.server";
+import { getDatabaseUrl, InvalidEnvironmentError } from "../app/config/env.server";
 import { createPrismaClient } from "../app/db/create-prisma-client.server";
-import { databaseProvider, DEFAULT_DATABASE_URL } from "../app/db/driver-adapter.server";
 import { seedDemoData } from "../prisma/seed";
+import { runPrisma } from "./prisma-cli";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
+const quiet = process.argv.includes("--quiet");
 
-loadDotEnv();
-const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+let databaseUrl: string;
+try {
+  databaseUrl = getDatabaseUrl();
+} catch (error) {
+  if (!(error instanceof InvalidEnvironmentError)) throw error;
+  console.error(`${error.message}\nSee .env.example for every variable and its meaning.`);
+  process.exit(1);
+}
 const provider = databaseProvider(databaseUrl);
 
-execFileSync(join(root, "node_modules", ".bin", "prisma"), ["migrate", "deploy", "--config", `prisma/${provider}.config.ts`], {
-  cwd: root,
-  stdio: process.env.OPTILEARN_SETUP_QUIET ? "ignore" : "inherit",
-  env: { ...process.env, DATABASE_URL: databaseUrl },
-});
+// Prisma inherits this environment, .env included (getDatabaseUrl loaded it), so it sees the same DATABASE_URL.
+if (!runPrisma(["migrate", "deploy", "--config", `prisma/${provider}.config.ts`], { quiet })) {
+  console.error(`Migrating the ${provider} database failed.`);
+  process.exit(1);
+}
 
 if (process.argv.includes("--migrate-only")) process.exit(0);
 

@@ -1,4 +1,7 @@
 // Reads ./.env when present; variables already set in the environment always win.
+// This is the only way .env is loaded. Node's --env-file flag would cover `node` alone, while the same file must reach
+// every entry point: `npm start`, `remix dev`, the tsx scripts and the Prisma CLI (which skips .env when a config file
+// exists). No `~/` imports: prisma/*.config.ts loads this module without the alias.
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseEnv as parseDotEnv } from "node:util";

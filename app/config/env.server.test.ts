@@ -13,7 +13,7 @@ function problemsOf(raw: Record<string, string>): string[] {
 }
 
 describe("parseEnv", () => {
-  it("applies the contract's defaults", () => {
+  it("applies the defaults documented in docs/recording-api.md", () => {
     const env = parseEnv({});
     expect(env.DATABASE_URL).toBe("file:./data/optilearn.db");
     expect(env.APP_URL).toBe("http://localhost:3000");
@@ -34,12 +34,19 @@ describe("parseEnv", () => {
   });
 
   it("prefers an explicit recording API URL", () => {
-    const env = parseEnv({ JITSI_MEET_URL: "https://meet.example.com", JITSI_RECORDING_API_URL: "https://jibri.internal:2222/api" });
+    const env = parseEnv({
+      JITSI_MEET_URL: "https://meet.example.com",
+      JITSI_RECORDING_API_URL: "https://jibri.internal:2222/api",
+    });
     expect(env.recordingApiUrl).toBe("https://jibri.internal:2222/api");
   });
 
   it("splits rotated secrets and treats blank values as unset", () => {
-    const env = parseEnv({ JITSI_RECORDING_WEBHOOK_SECRET: " new , old ", JITSI_RECORDING_API_TOKEN: "  ", SESSION_SECRET: "a,b" });
+    const env = parseEnv({
+      JITSI_RECORDING_WEBHOOK_SECRET: " new , old ",
+      JITSI_RECORDING_API_TOKEN: "  ",
+      SESSION_SECRET: "a,b",
+    });
     expect(env.JITSI_RECORDING_WEBHOOK_SECRET).toEqual(["new", "old"]);
     expect(env.JITSI_RECORDING_API_TOKEN).toBeUndefined();
     expect(env.SESSION_SECRET).toEqual(["a", "b"]);

@@ -1,10 +1,9 @@
 // The one place that reads process.env: validated once, frozen, and explained when wrong.
 import { z } from "zod";
+import { DEFAULT_DATABASE_URL, isPostgresUrl } from "~/config/database-url.server";
 import { loadDotEnv } from "~/config/dotenv.server";
-import { DEFAULT_DATABASE_URL } from "~/db/driver-adapter.server";
 
-const blankAsUnset = (value: unknown) =>
-  typeof value === "string" && value.trim() === "" ? undefined : value;
+const blankAsUnset = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
 
 const optionalString = z.preprocess(blankAsUnset, z.string().trim().min(1).optional());
 
@@ -21,7 +20,12 @@ const secretList = z.preprocess(
   blankAsUnset,
   z
     .string()
-    .transform((value) => value.split(",").map((s) => s.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .refine((list) => list.length > 0, "must hold at least one non-empty secret")
     .optional(),
 );
@@ -29,19 +33,21 @@ const secretList = z.preprocess(
 const positiveSeconds = (fallback: number) =>
   z.preprocess(blankAsUnset, z.coerce.number().positive("must be a positive number of seconds").default(fallback));
 
+const databaseUrl = z.preprocess(
+  blankAsUnset,
+  z
+    .string()
+    .trim()
+    .refine(
+      (value) => value.startsWith("file:") || isPostgresUrl(value),
+      "must be file:<path> (embedded SQLite) or postgresql://…",
+    )
+    .default(DEFAULT_DATABASE_URL),
+);
+
 const envSchema = z.object({
   NODE_ENV: z.preprocess(blankAsUnset, z.enum(["development", "production", "test"]).default("development")),
-  DATABASE_URL: z.preprocess(
-    blankAsUnset,
-    z
-      .string()
-      .trim()
-      .refine(
-        (value) => value.startsWith("file:") || /^postgres(ql)?:\/\//.test(value),
-        "must be file:<path> (embedded SQLite) or postgresql://…",
-      )
-      .default(DEFAULT_DATABASE_URL),
-  ),
+  DATABASE_URL: databaseUrl,
   SESSION_SECRET: secretList,
   APP_URL: z.preprocess(blankAsUnset, httpUrl.default("http://localhost:3000")),
   PORT: z.preprocess(blankAsUnset, z.coerce.number().int().min(1).max(65535).default(3000)),
@@ -53,8 +59,11 @@ const envSchema = z.object({
   RECORDING_PROCESSING_TIMEOUT_SECONDS: positiveSeconds(7200),
   /** How long one startService / stopService / health call may take. */
   JITSI_RECORDING_API_TIMEOUT_SECONDS: positiveSeconds(15),
-  /** How often an idle event stream sends a heartbeat comment (the contract asks for at most 25 s). */
-  SSE_HEARTBEAT_SECONDS: z.preprocess(blankAsUnset, z.coerce.number().positive().max(25, "must be at most 25 seconds").default(15)),
+  /** How often an idle event stream sends a heartbeat comment (docs/recording-api.md promises one at least every 25 s). */
+  SSE_HEARTBEAT_SECONDS: z.preprocess(
+    blankAsUnset,
+    z.coerce.number().positive().max(25, "must be at most 25 seconds").default(15),
+  ),
   /** How often each instance's watchdog sweeps for overdue recordings. */
   RECORDING_WATCHDOG_INTERVAL_SECONDS: positiveSeconds(15),
   /** Where recordings live: `public` (the webhook's URL plays as it is) or `s3` (a private bucket, presigned links). */
@@ -108,9 +117,7 @@ export class InvalidEnvironmentError extends Error {
 export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
   const result = envSchema.safeParse(raw);
   if (!result.success) {
-    throw new InvalidEnvironmentError(
-      result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`),
-    );
+    throw new InvalidEnvironmentError(result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
   }
   const env = result.data;
   if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
@@ -134,4 +141,13 @@ export function getEnv(): AppEnv {
   if (!cached) loadDotEnv();
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+/** DATABASE_URL alone, checked like the rest: for tools (setup, migrations) that need no other setting. */
+export function getDatabaseUrl(): string {
+  loadDotEnv();
+  const result = databaseUrl.safeParse(process.env.DATABASE_URL);
+  if (!result.success)
+    throw new InvalidEnvironmentError(result.error.issues.map((issue) => `DATABASE_URL: ${issue.message}`));
+  return result.data;
 }

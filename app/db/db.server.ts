@@ -2,7 +2,7 @@
 import type { PrismaClient, Prisma } from "~/generated/prisma/client";
 import { getEnv } from "~/config/env.server";
 import { createPrismaClient } from "~/db/create-prisma-client.server";
-import { lazySingleton } from "~/lib/lazy-singleton.server";
+import { existingSingleton, lazySingleton } from "~/lib/lazy-singleton.server";
 
 const client = lazySingleton<PrismaClient>("prisma", () => createPrismaClient(getEnv().DATABASE_URL));
 
@@ -17,3 +17,9 @@ export const prisma: PrismaClient = new Proxy({} as PrismaClient, {
 
 export type Db = PrismaClient;
 export type Tx = Prisma.TransactionClient;
+
+/** At shutdown: closes the client and its connection pool if it was ever used. */
+export async function disconnectPrisma(): Promise<void> {
+  const created = existingSingleton<PrismaClient>("prisma");
+  await created?.$disconnect();
+}

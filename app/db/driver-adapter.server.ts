@@ -4,15 +4,8 @@ import { dirname, resolve } from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { SqliteAdapterFactory } from "./sqlite-adapter.server";
 
-export const DEFAULT_DATABASE_URL = "file:./data/optilearn.db";
-
-export type DatabaseProvider = "sqlite" | "postgresql";
-
-export function databaseProvider(databaseUrl: string): DatabaseProvider {
-  if (databaseUrl.startsWith("file:")) return "sqlite";
-  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return "postgresql";
-  throw new Error(`DATABASE_URL: unsupported scheme "${databaseUrl.split(":")[0]}:"; use file: or postgresql://`);
-}
+// Relative on purpose: the Prisma CLI loads this module through prisma/*.config.ts, where `~/` does not resolve.
+export { DEFAULT_DATABASE_URL, databaseProvider, type DatabaseProvider } from "../config/database-url.server";
 
 /** The absolute SQLite file of a `file:` URL, relative paths taken from the working directory. */
 export function sqliteFilePath(databaseUrl: string): string {

@@ -2,7 +2,7 @@
 import { changeChannel } from "~/change-hints/change-channel.server";
 import { changeLogReader } from "~/events/change-log-reader.server";
 import { EventBus } from "~/events/event-bus.server";
-import { lazySingleton } from "~/lib/lazy-singleton.server";
+import { existingSingleton, lazySingleton } from "~/lib/lazy-singleton.server";
 
 /** Created on first use: importing this module reads no environment and opens no connection. */
 const bus = lazySingleton("event-bus", () => {
@@ -18,3 +18,9 @@ export const eventBus = {
   onUserNotification: (...args: Parameters<EventBus["onUserNotification"]>) => bus().onUserNotification(...args),
   listenerCount: () => bus().listenerCount(),
 };
+
+/** At shutdown: stops the transport (on PostgreSQL, its LISTEN connection and NOTIFY pool) if the bus was ever used. */
+export async function closeEventBus(): Promise<void> {
+  const created = existingSingleton<EventBus>("event-bus");
+  await created?.close();
+}

@@ -13,3 +13,8 @@ export function lazySingleton<T>(name: string, create: () => T): () => T {
 export function forgetSingleton(name: string): void {
   registry.__optilearnSingletons?.delete(name);
 }
+
+/** The instance if it was created, without creating one: for closing it at shutdown. */
+export function existingSingleton<T>(name: string): T | undefined {
+  return registry.__optilearnSingletons?.get(name) as T | undefined;
+}

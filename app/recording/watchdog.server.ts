@@ -49,15 +49,13 @@ async function stopOrphanedRecorder(recordingId: string) {
 }
 
 let timer: ReturnType<typeof setInterval> | undefined;
+let running: Promise<void> | undefined;
 
 /** Starts this instance's sweep; idempotent. Runs once at start so a restart settles what a crash left behind. */
 export function startWatchdog(): void {
   if (timer) return;
-  let running = false;
   let lastPrune = 0;
-  const tick = async () => {
-    if (running) return;
-    running = true;
+  const sweepOnce = async () => {
     try {
       await sweepOverdueRecordings();
       await sweepExpiredRecordings(getEnv().RECORDING_RETENTION_DAYS);
@@ -67,11 +65,22 @@ export function startWatchdog(): void {
       }
     } catch (error) {
       logger.error("watchdog.sweep_failed", { error: describeError(error) });
-    } finally {
-      running = false;
     }
+  };
+  const tick = async () => {
+    if (running) return;
+    running = sweepOnce();
+    await running;
+    running = undefined;
   };
   timer = setInterval(tick, getEnv().RECORDING_WATCHDOG_INTERVAL_SECONDS * 1000);
   timer.unref();
   void tick();
+}
+
+/** At shutdown: no further sweep starts, and a sweep under way finishes its transaction first. */
+export async function stopWatchdog(): Promise<void> {
+  if (timer) clearInterval(timer);
+  timer = undefined;
+  await running;
 }

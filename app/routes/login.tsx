@@ -18,7 +18,8 @@ export async function action({ request }: ActionFunctionArgs) {
   if (isCrossSiteRequest(request)) {
     return json({ error: "This request came from another site and was refused.", email: "" }, { status: 403 });
   }
-  const formData = await request.formData();
+  // Read from a copy: the authenticator re-wraps the request, and Node's fetch refuses to wrap a body already read.
+  const formData = await request.clone().formData();
   const redirectTo = safeRedirectTarget(formData.get("redirectTo"));
   const email = String(formData.get("email") ?? "").slice(0, 254);
   try {

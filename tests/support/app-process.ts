@@ -1,7 +1,7 @@
-// Starts the built app with `remix-serve` on a free port and its own copy of the seeded database.
+// Starts the built app with its production server (what `npm start` runs) on a free port and its own copy of the seeded database.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
-import { REMIX_SERVE, ROOT, SERVER_BUILD } from "./paths";
+import { ROOT, SERVE_SCRIPT, SERVER_BUILD } from "./paths";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -22,8 +22,10 @@ export type AppProcess = {
   pid: number;
   env: Record<string, string>;
   logs(): string;
-  /** Graceful stop, falling back to SIGKILL (remix-serve may ignore the first SIGTERM while streams are open). */
+  /** SIGTERM, the graceful shutdown; SIGKILL if it takes longer than the server's own deadline. */
   stop(): Promise<void>;
+  /** Sends a signal and resolves with how the process ended. */
+  signal(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** kill -9: what a crash looks like. */
   kill(): Promise<void>;
   /** Starts a new process on the same port and database. */
@@ -76,7 +78,11 @@ export async function startApp(options: StartAppOptions = {}): Promise<AppProces
   const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "" } as unknown as NodeJS.ProcessEnv;
   for (const [key, value] of Object.entries(env)) if (value !== "") childEnv[key] = value;
 
-  const child = spawn(process.execPath, [REMIX_SERVE, SERVER_BUILD], { cwd: ROOT, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [SERVE_SCRIPT, SERVER_BUILD], {
+    cwd: ROOT,
+    env: childEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -91,9 +97,14 @@ export async function startApp(options: StartAppOptions = {}): Promise<AppProces
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 1_500);
+      const timer = setTimeout(() => child.kill("SIGKILL"), 12_000);
       await exited(child);
       clearTimeout(timer);
+    },
+    async signal(signal) {
+      child.kill(signal);
+      await exited(child);
+      return { code: child.exitCode, signal: child.signalCode };
     },
     async kill() {
       child.kill("SIGKILL");

@@ -74,7 +74,13 @@ export async function logIn(page: Page, email: string, redirectTo = "/", passwor
 }
 
 /** A new context for `email`, already logged in and on `path`. */
-export async function openAs(browser: Browser, baseUrl: string, email: string, path = "/", viewport?: { width: number; height: number }) {
+export async function openAs(
+  browser: Browser,
+  baseUrl: string,
+  email: string,
+  path = "/",
+  viewport?: { width: number; height: number },
+) {
   const user = await newUserPage(browser, baseUrl, viewport);
   await logIn(user.page, email, path);
   return user;

@@ -32,13 +32,15 @@ function buildExclusively() {
 }
 
 function setUpDatabase(databaseUrl: string) {
-  run(join(ROOT, "node_modules", ".bin", "tsx"), ["scripts/setup.ts"], { DATABASE_URL: databaseUrl, OPTILEARN_SETUP_QUIET: "1" });
+  run(join(ROOT, "node_modules", ".bin", "tsx"), ["scripts/setup.ts", "--quiet"], { DATABASE_URL: databaseUrl });
 }
 
 /** Drops this run's PostgreSQL databases (the template and every copy made from it). */
 async function dropDatabases(prefixes: string[]) {
   await withAdminClient(async (client) => {
-    const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'optilearn_t%'");
+    const { rows } = await client.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname LIKE 'optilearn_t%'",
+    );
     for (const { datname } of rows) {
       if (prefixes.some((prefix) => datname.startsWith(prefix))) {
         await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);

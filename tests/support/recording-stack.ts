@@ -37,9 +37,14 @@ export async function startRecordingStack(
     },
   });
   const db = openDatabase(app.env.DATABASE_URL);
-  const demo = await db.liveSession.findUniqueOrThrow({ where: { roomName: "optilearn-demo-class" }, select: { id: true } });
+  const demo = await db.liveSession.findUniqueOrThrow({
+    where: { roomName: "optilearn-demo-class" },
+    select: { id: true },
+  });
   const entries = await Promise.all(
-    (Object.keys(ACCOUNTS) as Array<keyof typeof ACCOUNTS>).map(async (key) => [key, await login(app.url, ACCOUNTS[key])] as const),
+    (Object.keys(ACCOUNTS) as Array<keyof typeof ACCOUNTS>).map(
+      async (key) => [key, await login(app.url, ACCOUNTS[key])] as const,
+    ),
   );
   const stack: RecordingStack = {
     app,

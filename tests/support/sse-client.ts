@@ -21,7 +21,11 @@ export function openEventStream(
   options: { cookie?: string; lastEventId?: string | number; headers?: Record<string, string> } = {},
 ): Promise<SseConnection> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { Accept: "text/event-stream", "Accept-Encoding": "gzip, br", ...options.headers };
+    const headers: Record<string, string> = {
+      Accept: "text/event-stream",
+      "Accept-Encoding": "gzip, br",
+      ...options.headers,
+    };
     if (options.cookie) headers.Cookie = options.cookie;
     if (options.lastEventId !== undefined) headers["Last-Event-ID"] = String(options.lastEventId);
     let request: ClientRequest;

@@ -15,7 +15,8 @@ declare module "vitest" {
 }
 
 /** The PostgreSQL that runs on the development and CI machines; each run makes and drops its own databases. */
-export const POSTGRES_ADMIN_URL = process.env.OPTILEARN_TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+export const POSTGRES_ADMIN_URL =
+  process.env.OPTILEARN_TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 
 export function testDatabase(): TestDatabase {
   return inject("testDatabase");
