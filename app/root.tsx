@@ -1,4 +1,4 @@
-// The document shell: header with navigation and unread count, the students' recording-ready alerts on every page, and
+// The document shell: header with navigation and unread count, the recording alerts on every page, and
 // the page's one event stream, carrying what the matched routes ask for through their `handle`.
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
@@ -7,7 +7,7 @@ import { useEffect, useState } from "react";
 import { getOptionalUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { LiveEventsProvider } from "~/components/live-events";
-import { RecordingReadyAlerts, useRecordingReadyAlerts } from "~/components/recording-ready-alerts";
+import { RecordingAlerts, useRecordingAlerts } from "~/components/recording-ready-alerts";
 import { countUnread, getLatestNotificationId } from "~/notifications/notifications.server";
 import stylesheet from "~/styles/app.css";
 
@@ -18,9 +18,9 @@ export const meta: MetaFunction = () => [{ title: "OptiLearn Live" }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getOptionalUser(request);
   const unread = user ? await countUnread(user.id) : 0;
-  // Students' alert stream resumes from the newest notification the page knows of: nothing created after the page was
+  // The alert stream resumes from the newest notification the page knows of: nothing created after the page was
   // rendered is missed, even before the stream connects or across a reconnect.
-  const notificationsSeen = user?.role === "STUDENT" ? await getLatestNotificationId(user.id) : 0;
+  const notificationsSeen = user ? await getLatestNotificationId(user.id) : 0;
   return json({ user: user && { name: user.name, role: user.role, email: user.email }, unread, notificationsSeen });
 }
 
@@ -72,6 +72,7 @@ function SiteHeader({ user, unreadCount }: { user: HeaderUser; unreadCount: numb
               </NavLink>
               {user.role === "ADMIN" ? <NavLink to="/admin/recording">Recording admin</NavLink> : null}
               {user.role === "ADMIN" ? <NavLink to="/admin/cohorts">Cohorts</NavLink> : null}
+              <NavLink to="/settings">Settings</NavLink>
             </nav>
             <div className="site-user">
               <span className="who" title={user.email}>
@@ -101,11 +102,11 @@ export default function App() {
   );
 }
 
-/** Inside the page's event stream: the header's unread count and the students' alerts follow it. */
+/** Inside the page's event stream: the header's unread count and the recording alerts follow it. */
 function Shell({ user, unread }: { user: HeaderUser; unread: number }) {
   const [unreadCount, setUnreadCount] = useState(unread);
   useEffect(() => setUnreadCount(unread), [unread]);
-  const { alerts, dismiss } = useRecordingReadyAlerts(user?.email ?? null, () => setUnreadCount((n) => n + 1));
+  const { alerts, dismiss } = useRecordingAlerts(user?.email ?? null, () => setUnreadCount((n) => n + 1));
 
   return (
     <>
@@ -113,7 +114,7 @@ function Shell({ user, unread }: { user: HeaderUser; unread: number }) {
         Skip to content
       </a>
       <SiteHeader user={user} unreadCount={unreadCount} />
-      <RecordingReadyAlerts alerts={alerts} onDismiss={dismiss} />
+      <RecordingAlerts alerts={alerts} onDismiss={dismiss} />
       <main id="main" className="page">
         <Outlet />
       </main>

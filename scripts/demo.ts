@@ -1,8 +1,13 @@
-// `npm run demo`: the app and a Jibri simulator wired together on this machine, with fresh credentials each run.
+// `npm run demo`: the app, a Jibri simulator, the email worker and a local SMTP catcher wired together on this machine,
+// with fresh credentials each run.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startJibriSimulator } from "./jibri-simulator/simulator";
+import { startMailCatcher } from "./mail-catcher";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const port = Number(process.env.PORT ?? 3000);
@@ -24,20 +29,46 @@ const jibri = await startJibriSimulator({
   log: (line) => console.log(`[jibri] ${line}`),
 });
 
+// Emails stay on this machine: the catcher prints each one and keeps it as an .eml file to open in a mail program.
+const mailbox = await startMailCatcher();
+const emailFolder = mkdtempSync(join(tmpdir(), "optilearn-demo-emails-"));
+let emailCount = 0;
+mailbox.onEmail((email) => {
+  emailCount += 1;
+  const file = join(emailFolder, `${String(emailCount).padStart(3, "0")}.eml`);
+  writeFileSync(file, email.raw);
+  const link = /https?:\/\/\S+\/(?:recordings\/\S+\/watch|sessions\/\S+)/.exec(email.parsed.text ?? "")?.[0];
+  console.log(`[mail] To: ${email.envelopeTo.join(", ")} | Subject: ${email.parsed.subject ?? ""}${link ? ` | ${link}` : ""} | ${file}`);
+});
+
+// The same environment for the web service and the worker, as in a deployment.
+const sharedEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  NODE_ENV: "production" as const,
+  PORT: String(port),
+  APP_URL: appUrl,
+  SESSION_SECRET: sessionSecret,
+  JITSI_MEET_URL: jibri.url,
+  JITSI_RECORDING_API_TOKEN: token,
+  JITSI_RECORDING_WEBHOOK_SECRET: webhookSecret,
+  SMTP_URL: mailbox.url,
+  MAIL_FROM: process.env.MAIL_FROM ?? "OptiLearn Live <no-reply@optilearn.test>",
+  EMAIL_POLL_SECONDS: process.env.EMAIL_POLL_SECONDS ?? "1",
+};
+
 const app = spawn(process.execPath, ["node_modules/@remix-run/serve/dist/cli.js", "build/index.js"], {
   cwd: root,
   stdio: ["ignore", "pipe", "inherit"],
-  env: {
-    ...process.env,
-    NODE_ENV: "production",
-    PORT: String(port),
-    APP_URL: appUrl,
-    SESSION_SECRET: sessionSecret,
-    JITSI_MEET_URL: jibri.url,
-    JITSI_RECORDING_API_TOKEN: token,
-    JITSI_RECORDING_WEBHOOK_SECRET: webhookSecret,
-  },
+  env: sharedEnv,
 });
+
+const worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+  cwd: root,
+  stdio: ["ignore", "pipe", "inherit"],
+  env: sharedEnv,
+});
+worker.stdout.setEncoding("utf8");
+worker.stdout.on("data", (chunk: string) => process.stdout.write(chunk.replace(/^(?=.)/gm, "[worker] ")));
 
 let announced = false;
 app.stdout.setEncoding("utf8");
@@ -55,6 +86,8 @@ app.stdout.on("data", (chunk: string) => {
     outsider@optilearn.test   a student enrolled in nothing
 
   The Jibri simulator listens on ${jibri.url}; after Stop it "uploads" and calls the signed webhook.
+  The email worker sends notification emails to a local SMTP catcher (${mailbox.url}): each one is
+  printed below as [mail] and saved as an .eml file in ${emailFolder}
   Press Ctrl+C to stop.
 `);
   }
@@ -65,13 +98,26 @@ async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
   app.kill("SIGTERM");
+  worker.kill("SIGTERM");
   // remix-serve may wait for open event streams: do not let it hold the demo open.
-  const force = setTimeout(() => app.kill("SIGKILL"), 2000);
-  await new Promise((resolve) => (app.exitCode !== null ? resolve(null) : app.once("exit", resolve)));
+  const force = setTimeout(() => {
+    app.kill("SIGKILL");
+    worker.kill("SIGKILL");
+  }, 2000);
+  await Promise.all(
+    [app, worker].map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once("exit", resolve)))),
+  );
   clearTimeout(force);
-  await jibri.close();
+  await Promise.all([jibri.close(), mailbox.close()]);
   process.exit(code);
 }
+
+worker.once("exit", (code) => {
+  if (!stopping) {
+    console.error(`The email worker exited (${code}); stopping the demo.`);
+    void shutdown(code ?? 1);
+  }
+});
 
 app.once("exit", (code) => {
   if (!stopping) {

@@ -3,6 +3,8 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { loadDotEnv } from "~/config/dotenv.server";
 import { InvalidEnvironmentError, parseEnv, type AppEnv } from "~/config/env.server";
+import { describeSmtpUrl } from "~/mail/mail-settings.server";
+import { checkSmtpServer } from "~/mail/smtp-transport.server";
 import { checkRecorderHealth } from "~/recording/jibri-client.server";
 import { signJibriPayload } from "~/recording/webhook-signature.server";
 
@@ -15,6 +17,8 @@ any left unset; run it where the web service's variables are set):
   3. the recorder's health through the recording API, with the bearer token
   4. the app's public webhook URL refuses an unsigned POST with 401
   5. the app accepts a POST signed with this environment's webhook secret
+  6. when SMTP_URL is set: the SMTP server answers (connect and EHLO, and login
+     when the URL has credentials; nothing is sent)
 
 Options:
   --timeout <seconds>  limit for each network check (default 10)
@@ -222,6 +226,25 @@ async function checkWebhookAcceptsSignature(env: AppEnv, timeoutSeconds: number,
   return { status: "fail", title, detail: `answered ${answer.status}, expected 202`, fix: "See the app's logs and the admin page's delivery list for why." };
 }
 
+async function checkSmtp(env: AppEnv, timeoutSeconds: number): Promise<Check> {
+  const title = "SMTP server for notification emails";
+  if (!env.SMTP_URL) return { status: "skip", title, detail: "SMTP_URL is not set: the worker sends no email" };
+  // Never the password: the URL may carry credentials.
+  const where = describeSmtpUrl(env.SMTP_URL);
+  try {
+    await checkSmtpServer(env.SMTP_URL, timeoutSeconds * 1000);
+    return { status: "pass", title, detail: `${where} answered EHLO (nothing sent)` };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      status: "fail",
+      title,
+      detail: `${where}: ${reason}`,
+      fix: "Check SMTP_URL (smtp:// with STARTTLS or smtps:// for TLS, host, port, user and password) and that this machine may reach the server. Until it answers, the worker keeps emails in the outbox and retries.",
+    };
+  }
+}
+
 function print(checks: Check[]): void {
   for (const check of checks) {
     console.log(`${MARK[check.status]} ${check.title}${check.detail ? `: ${check.detail}` : ""}`);
@@ -265,13 +288,14 @@ async function main(): Promise<number> {
   }
 
   const checks: Check[] = [{ status: "pass", title: "Environment is valid", detail: `APP_URL ${env.APP_URL}` }, ...settingChecks(env)];
-  const [meet, recorder, unsigned] = await Promise.all([
+  const [meet, recorder, unsigned, smtp] = await Promise.all([
     checkMeetServer(env, options.timeout),
     checkRecorder(env, options.timeout),
     checkWebhookRefusesUnsigned(env, options.timeout),
+    checkSmtp(env, options.timeout),
   ]);
   const signed = await checkWebhookAcceptsSignature(env, options.timeout, unsigned.status === "pass");
-  checks.push(meet, recorder, unsigned, signed);
+  checks.push(meet, recorder, unsigned, signed, smtp);
   print(checks);
 
   const failed = checks.filter((check) => check.status === "fail").length;

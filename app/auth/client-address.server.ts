@@ -5,15 +5,15 @@ import { isIPv4, isIPv6, type Socket } from "node:net";
 import { getEnv } from "~/config/env.server";
 
 /**
- * A Fetch Request built by the server adapter knows nothing of its socket. Node announces every incoming request on
- * this channel before any handler runs, so the peer address is written into a header the adapter then copies; a
- * client sending that header itself has it overwritten here, so it can never choose its own address.
+ * A Fetch Request knows nothing of its socket. The production server writes the peer address into this header itself;
+ * under `npm run dev` (remix-serve) Node announces every incoming request on a diagnostics channel before any handler
+ * runs, and the address is written there. Either way a client sending the header has it overwritten.
  */
-const PEER_HEADER = "x-optilearn-peer-address";
+export const PEER_ADDRESS_HEADER = "x-optilearn-peer-address";
 
 subscribe("http.server.request.start", (message) => {
   const { request, socket } = message as { request: IncomingMessage; socket: Socket };
-  request.headers[PEER_HEADER] = socket.remoteAddress ?? "";
+  request.headers[PEER_ADDRESS_HEADER] = socket.remoteAddress ?? "";
 });
 
 /** IPv4-mapped IPv6 (::ffff:1.2.3.4) is the IPv4 address; IPv6 counts by its /64, what one customer is usually given. */
@@ -39,7 +39,7 @@ export function normaliseAddress(raw: string): string | null {
  * the address it saw, and anything further left was written by the client and proves nothing.
  */
 export function clientAddress(request: Request, trustedProxies = getEnv().TRUST_PROXY): string | null {
-  const peer = request.headers.get(PEER_HEADER);
+  const peer = request.headers.get(PEER_ADDRESS_HEADER);
   if (trustedProxies > 0) {
     const forwarded = (request.headers.get("X-Forwarded-For") ?? "")
       .split(",")

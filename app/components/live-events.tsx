@@ -42,8 +42,9 @@ function usePageLive() {
   for (const match of useMatches()) {
     if (!isLiveHandle(match.handle)) continue;
     for (const name of match.handle.revalidateOn ?? []) revalidateOn.add(name);
-    // A route that failed has no data, and its page shows an error: it asks for nothing.
-    const asked = match.handle.live && match.data !== undefined ? match.handle.live(match.data) : null;
+    // A route that failed has no data (undefined after its loader threw, null after its action threw), and its page
+    // shows an error: it asks for nothing.
+    const asked = match.handle.live && match.data != null ? match.handle.live(match.data) : null;
     if (asked?.focus) request.focus = asked.focus;
     if (asked?.allSessions) request.allSessions = true;
   }

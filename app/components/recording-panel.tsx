@@ -1,8 +1,10 @@
 // The session's recording panel: live status, the host's Record and Stop, messages, recordings and timeline.
 import { Link, useFetcher } from "@remix-run/react";
-import { useEffect, useReducer, useRef } from "react";
+import { useEffect, useReducer, useRef, useState, type FormEvent } from "react";
 import { DeleteRecordingButton } from "~/components/delete-recording-button";
+import { LocalTime } from "~/components/local-time";
 import { StatusBadge, statusLabel } from "~/components/status-badge";
+import { StopUnconfirmedWarning } from "~/components/stop-unconfirmed-warning";
 import { useLiveEvent, useLiveStreamState } from "~/components/live-events";
 import type { RecordingStatusPayload } from "~/events/live-wire";
 import { applyStatusEvent, type RecordingView } from "~/components/recording-view";
@@ -15,6 +17,7 @@ import {
 } from "~/recording/messages";
 import { canRecordFrom, canStopFrom, isRecordingTrigger } from "~/recording/state-machine";
 import { recordingPageOf } from "~/storage/watch-url";
+import { formatElapsed } from "~/time/time-format";
 
 /** What the start and stop endpoints answer: the recording, or the contract's error shape. */
 type ApiAnswer = { status?: string; error?: { code: string; message: string } };
@@ -31,8 +34,35 @@ function formatDuration(fromIso: string, toIso: string) {
   return PANEL_TEXT.lasted(h > 0 ? `${h}:${pad(m)}:${pad(sec)}` : `${m}:${pad(sec)}`);
 }
 
-function formatTime(iso: string) {
-  return new Date(iso).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", timeZone: "UTC" });
+/** What a Record or Stop sent as a plain form came to, carried across the redirect (codes as in the JSON API). */
+export type RecordingOutcome = { code: string; message: string };
+
+const DONE_CODES = new Set(["recording_started", "recording_stopped"]);
+
+/** When the running recording started: its RECORDING transition, else the recording's own start. */
+function recordingSince(view: RecordingView): string | null {
+  if (view.status !== "RECORDING") return null;
+  const started = [...view.timeline].reverse().find((entry) => entry.to === "RECORDING");
+  return started?.at ?? view.recordings[0]?.startedAt ?? null;
+}
+
+/**
+ * How long the class has been recorded, ticking each second. Empty until the browser runs it: the server's clock and
+ * the viewer's differ, and the first render must match the server's.
+ */
+function ElapsedTime({ since }: { since: string }) {
+  const [now, setNow] = useState<number | null>(null);
+  useEffect(() => {
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [since]);
+  if (now === null) return null;
+  return (
+    <span className="recording-elapsed" data-testid="recording-elapsed" role="timer" aria-label="Recording time">
+      {formatElapsed(now - Date.parse(since))}
+    </span>
+  );
 }
 
 export function RecordingPanel({
@@ -40,11 +70,13 @@ export function RecordingPanel({
   initial,
   canControl,
   recordingAvailable,
+  outcome = null,
 }: {
   liveSessionId: string;
   initial: RecordingView;
   canControl: boolean;
   recordingAvailable: boolean;
+  outcome?: RecordingOutcome | null;
 }) {
   const [view, dispatch] = useReducer(
     (state: RecordingView, action: { id: number; data: RecordingStatusPayload } | { snapshot: RecordingView }) => {
@@ -65,9 +97,13 @@ export function RecordingPanel({
   const start = useFetcher<ApiAnswer>();
   const stop = useFetcher<ApiAnswer>();
   const inFlight = start.state !== "idle" || stop.state !== "idle";
-  const lastError = (stop.state === "idle" ? stop.data?.error : undefined) ?? (start.state === "idle" ? start.data?.error : undefined);
+  // A refusal of a plain-form Record or Stop arrives with the page; one from the panel's own request, in its answer.
+  const outcomeError = outcome && !DONE_CODES.has(outcome.code) ? outcome : undefined;
+  const lastError =
+    (stop.state === "idle" ? stop.data?.error : undefined) ?? (start.state === "idle" ? start.data?.error : undefined) ?? outcomeError;
   const [dismissedError, setDismissedError] = useReducer((_: unknown, next: unknown) => next, undefined);
-  useEffect(() => setDismissedError(undefined), [start.data, stop.data]);
+  useEffect(() => setDismissedError(undefined), [start.data, stop.data, outcome]);
+  const since = recordingSince(view);
   const canRecord = canRecordFrom(view.status);
   const canStop = canStopFrom(view.status);
   // Why the latest recording failed comes from that recording itself: after a refused start the session is back to
@@ -100,6 +136,15 @@ export function RecordingPanel({
     dismissedError === undefined &&
     (lastError?.code === "recorder_error" || lastError?.code === "recorder_timeout");
   const showUnavailable = canControl && (!recordingAvailable || lastError?.code === "recording_unavailable");
+  const doneMessage = outcome && DONE_CODES.has(outcome.code) && dismissedError === undefined ? outcome.message : null;
+
+  // The forms post to the page itself, which is what runs without JavaScript; with it, the same forms call the JSON
+  // API through a fetcher, so the page stays put and the live stream shows the rest.
+  const submitTo = (fetcher: typeof start, endpoint: "start" | "stop", next: "after-record" | "after-stop") => (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    focusNext.current = next;
+    fetcher.submit(event.currentTarget, { method: "post", action: `/api/live-sessions/${liveSessionId}/recording/${endpoint}` });
+  };
 
   return (
     <section className="card recording-panel" aria-labelledby="recording-heading">
@@ -110,6 +155,7 @@ export function RecordingPanel({
         <span data-testid="recording-status" data-status={view.status} aria-live="polite" className="recording-status">
           <StatusBadge status={view.status} />
         </span>
+        {since ? <ElapsedTime since={since} /> : null}
         <span className={`stream-state stream-state--${streamState}`} data-testid="stream-state" data-state={streamState}>
           {STREAM_STATE_LABELS[streamState]}
         </span>
@@ -132,12 +178,14 @@ export function RecordingPanel({
 
       {canControl ? (
         <div className="recording-panel__controls">
-          <start.Form method="post" action={`/api/live-sessions/${liveSessionId}/recording/start`} onSubmit={() => (focusNext.current = "after-record")}>
+          <start.Form method="post" action={`/sessions/${liveSessionId}`} onSubmit={submitTo(start, "start", "after-record")}>
+            <input type="hidden" name="intent" value="record" />
             <button ref={recordRef} type="submit" className="button button--record" disabled={!canRecord || inFlight}>
               {PANEL_TEXT.record}
             </button>
           </start.Form>
-          <stop.Form method="post" action={`/api/live-sessions/${liveSessionId}/recording/stop`} onSubmit={() => (focusNext.current = "after-stop")}>
+          <stop.Form method="post" action={`/sessions/${liveSessionId}`} onSubmit={submitTo(stop, "stop", "after-stop")}>
+            <input type="hidden" name="intent" value="stop" />
             <button ref={stopRef} type="submit" className="button button--stop" disabled={!canStop || inFlight}>
               {PANEL_TEXT.stop}
             </button>
@@ -146,13 +194,19 @@ export function RecordingPanel({
         </div>
       ) : null}
 
+      <StopUnconfirmedWarning liveSessionId={liveSessionId} status={view.status} latest={view.recordings[0]} canControl={canControl} />
+      {doneMessage ? (
+        <p className="message message--success" role="status" data-testid="recording-outcome">
+          {doneMessage}
+        </p>
+      ) : null}
       {showUnavailable ? (
         <p className="message message--warning" role="status">
           {RECORDING_MESSAGES.recording_unavailable}
         </p>
       ) : null}
       {lastError && lastError.code !== "recording_unavailable" && dismissedError === undefined ? (
-        <p className="message message--error" role="status">
+        <p className="message message--error" role="status" data-testid="recording-outcome">
           {lastError.message}
           {startFailureShown && failureReason ? <span className="message__detail"> ({failureReason})</span> : null}{" "}
           <button type="button" className="link-button" onClick={() => setDismissedError(true)}>
@@ -181,7 +235,7 @@ export function RecordingPanel({
                         <span className="recordings__name">{name}</span>
                       )}
                       <span className="muted recordings__meta">
-                        {PANEL_TEXT.startedAt} <time dateTime={recording.startedAt}>{formatTime(recording.startedAt)}</time> UTC
+                        {PANEL_TEXT.startedAt} <LocalTime iso={recording.startedAt} style="time" />
                         {recording.endedAt && recording.status !== "FAILED" ? ` · ${formatDuration(recording.startedAt, recording.endedAt)}` : null}
                         {recording.status === "FAILED" && recording.reason ? ` · ${recording.reason}` : null}
                       </span>
@@ -198,7 +252,7 @@ export function RecordingPanel({
         </div>
         <div>
           <h3>
-            {PANEL_TEXT.timelineHeading} <span className="muted h-note">{PANEL_TEXT.timelineNote}</span>
+            {PANEL_TEXT.timelineHeading}
           </h3>
           {view.timeline.length === 0 ? (
             <p className="muted">{PANEL_TEXT.nothingYet}</p>
@@ -206,7 +260,7 @@ export function RecordingPanel({
             <ol className="timeline" data-testid="timeline">
               {view.timeline.map((entry) => (
                 <li key={entry.id} data-transition-id={entry.id} data-to={entry.to} className={`timeline__item timeline__item--${entry.to.toLowerCase()}`}>
-                  <time dateTime={entry.at}>{formatTime(entry.at)}</time>
+                  <LocalTime iso={entry.at} style="time" />
                   <span>
                     {triggerLabel(entry.trigger)}: {statusLabel(entry.from)} → <strong>{statusLabel(entry.to)}</strong>
                     {entry.reason ? <span className="muted"> ({entry.reason})</span> : null}

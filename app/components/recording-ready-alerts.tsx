@@ -1,15 +1,18 @@
-// The in-page alert a student gets on any page when a recording of a class they attend becomes ready.
+// The in-page alerts on any page about a class recording: ready to watch (students and the host), or failed (the host,
+// with the reason).
 import { Link } from "@remix-run/react";
 import { useCallback, useRef, useState } from "react";
 import { useFocusedSessionId, useLiveEvent } from "~/components/live-events";
 import type { LiveEventPayloads } from "~/events/live-wire";
 import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
 
-export type ReadyNotification = LiveEventPayloads["notification"];
+export type RecordingNotification = LiveEventPayloads["notification"];
+
+const ALERTED_TYPES: ReadonlySet<string> = new Set([NOTIFICATION_TYPES.recordingReady, NOTIFICATION_TYPES.recordingFailed]);
 
 /** Alerts from the page's event stream; `userKey` changes when another user signs in, which starts afresh. */
-export function useRecordingReadyAlerts(userKey: string | null, onNotification: (n: ReadyNotification) => void) {
-  const [alerts, setAlerts] = useState<ReadyNotification[]>([]);
+export function useRecordingAlerts(userKey: string | null, onNotification: (n: RecordingNotification) => void) {
+  const [alerts, setAlerts] = useState<RecordingNotification[]>([]);
   const [shownFor, setShownFor] = useState(userKey);
   if (shownFor !== userKey) {
     // Adjusting state while rendering: React renders again at once, before anything is committed.
@@ -18,7 +21,7 @@ export function useRecordingReadyAlerts(userKey: string | null, onNotification: 
   }
   const delivered = useRef(new Set<number>());
   useLiveEvent("notification", (notification) => {
-    if (notification.type !== NOTIFICATION_TYPES.recordingReady || delivered.current.has(notification.id)) return;
+    if (!ALERTED_TYPES.has(notification.type) || delivered.current.has(notification.id)) return;
     delivered.current.add(notification.id);
     setAlerts((current) => [notification, ...current].slice(0, 5));
     onNotification(notification);
@@ -27,37 +30,46 @@ export function useRecordingReadyAlerts(userKey: string | null, onNotification: 
   return { alerts, dismiss };
 }
 
-export function RecordingReadyAlerts({ alerts, onDismiss }: { alerts: ReadyNotification[]; onDismiss: (id: number) => void }) {
+export function RecordingAlerts({ alerts, onDismiss }: { alerts: RecordingNotification[]; onDismiss: (id: number) => void }) {
   // On the class's own page the alert needs no link to it.
   const focusedSessionId = useFocusedSessionId();
   if (alerts.length === 0) return null;
   return (
     <div className="alerts">
-      {alerts.map((alert) => (
-        <div key={alert.id} role="alert" className="alert alert--success">
-          <div className="alert__body">
-            <p className="alert__title">Recording ready</p>
-            <p>
-              The recording of <strong>{alert.title}</strong> is ready to watch.
-            </p>
-            <p className="alert__actions">
-              {alert.watchUrl ? (
-                <a href={alert.watchUrl} className="button button--small">
-                  Watch the recording
-                </a>
-              ) : null}
-              {focusedSessionId === alert.liveSessionId ? null : (
-                <Link to={`/sessions/${alert.liveSessionId}`} onClick={() => onDismiss(alert.id)}>
-                  Open the class
-                </Link>
+      {alerts.map((alert) => {
+        const failed = alert.type === NOTIFICATION_TYPES.recordingFailed;
+        return (
+          <div key={alert.id} role="alert" className={`alert ${failed ? "alert--error" : "alert--success"}`} data-type={alert.type}>
+            <div className="alert__body">
+              <p className="alert__title">{failed ? "Recording failed" : "Recording ready"}</p>
+              {failed ? (
+                <p>
+                  The recording of <strong>{alert.title}</strong> failed{alert.reason ? `: ${alert.reason}` : "."}
+                </p>
+              ) : (
+                <p>
+                  The recording of <strong>{alert.title}</strong> is ready to watch.
+                </p>
               )}
-            </p>
+              <p className="alert__actions">
+                {!failed && alert.watchUrl ? (
+                  <a href={alert.watchUrl} className="button button--small">
+                    Watch the recording
+                  </a>
+                ) : null}
+                {focusedSessionId === alert.liveSessionId ? null : (
+                  <Link to={`/sessions/${alert.liveSessionId}`} onClick={() => onDismiss(alert.id)}>
+                    Open the class
+                  </Link>
+                )}
+              </p>
+            </div>
+            <button type="button" className="alert__close" onClick={() => onDismiss(alert.id)} aria-label={`Dismiss the alert about ${alert.title}`}>
+              <span aria-hidden="true">×</span>
+            </button>
           </div>
-          <button type="button" className="alert__close" onClick={() => onDismiss(alert.id)} aria-label={`Dismiss the alert about ${alert.title}`}>
-            <span aria-hidden="true">×</span>
-          </button>
-        </div>
-      ))}
+        );
+      })}
     </div>
   );
 }

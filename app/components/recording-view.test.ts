@@ -12,7 +12,7 @@ function view(overrides: Partial<RecordingView> = {}): RecordingView {
 }
 
 function recording(id: string, status: RecordingStatus, overrides: Partial<RecordingListItem> = {}): RecordingListItem {
-  return { id, status, recordingUrl: null, reason: null, startedAt: T0, endedAt: null, watchUrl: status === "READY" ? `/recordings/${id}/watch` : null, ...overrides };
+  return { id, status, recordingUrl: null, reason: null, startedAt: T0, endedAt: null, stopConfirmed: null, watchUrl: status === "READY" ? `/recordings/${id}/watch` : null, ...overrides };
 }
 
 /** The event a transition of recording `id` from `from` to `to` sends; the session shows `to` unless told otherwise. */
@@ -148,5 +148,29 @@ describe("applyStatusEvent", () => {
     expect(after.status).toBe("READY");
     expect(after.recordingUrl).toBe("u0");
     expect(after.timeline.at(-1)).toMatchObject({ id: 5, trigger: "deleted" });
+  });
+});
+
+describe("applyStatusEvent: the recorder's answer to a stop", () => {
+  const stopped = () =>
+    view({ lastEventId: 4, status: "PROCESSING", recordings: [recording("r1", "PROCESSING", { endedAt: T0, stopConfirmed: null })] });
+  const note = (trigger: string, stopConfirmed: boolean): RecordingStatusPayload => ({
+    ...change("r1", trigger, "PROCESSING", "PROCESSING", { at: T1 }),
+    recording: { id: "r1", trigger, from: "PROCESSING", to: "PROCESSING", url: null, watchUrl: null, stopConfirmed },
+  });
+
+  it("marks the stop unconfirmed without touching the status or the end time", () => {
+    const after = applyStatusEvent(stopped(), 5, note("stop_unconfirmed", false));
+    expect(after.status).toBe("PROCESSING");
+    expect(after.recordings[0]).toEqual(recording("r1", "PROCESSING", { endedAt: T0, stopConfirmed: false }));
+    expect(after.timeline.at(-1)).toMatchObject({ id: 5, trigger: "stop_unconfirmed" });
+  });
+
+  it("marks it confirmed again, and a later transition keeps what the log says", () => {
+    const unconfirmed = applyStatusEvent(stopped(), 5, note("stop_unconfirmed", false));
+    const confirmed = applyStatusEvent(unconfirmed, 6, note("stop_confirmed", true));
+    expect(confirmed.recordings[0].stopConfirmed).toBe(true);
+    const withoutField = applyStatusEvent(confirmed, 7, change("r1", "upload_reported", "PROCESSING", "READY", { url: "u" }));
+    expect(withoutField.recordings[0]).toMatchObject({ status: "READY", stopConfirmed: true });
   });
 });

@@ -25,6 +25,11 @@ export type RecordingView = {
   timeline: TimelineEntry[];
 };
 
+/** Log entries that record the recorder's answer to a stop rather than a status change. */
+export function isStopNote(trigger: string): boolean {
+  return trigger === "stop_unconfirmed" || trigger === "stop_confirmed";
+}
+
 /** Applies one stream event; an event at or below the last id seen changes nothing. */
 export function applyStatusEvent(view: RecordingView, eventId: number, data: RecordingStatusPayload, actor = ""): RecordingView {
   if (eventId <= view.lastEventId) return view;
@@ -41,11 +46,14 @@ export function applyStatusEvent(view: RecordingView, eventId: number, data: Rec
     ...view.timeline,
     { id: eventId, from: change.from, to: change.to, trigger: change.trigger, reason: data.reason, actor, at: data.at },
   ];
-  if (removesRecording(change.trigger)) {
+  if (isStopNote(change.trigger)) {
+    // The recorder answered a stop: only the confirmation changes, the status and times stay.
+    next.recordings = view.recordings.map((r) => (r.id === change.id ? { ...r, stopConfirmed: change.stopConfirmed ?? null } : r));
+  } else if (removesRecording(change.trigger)) {
     next.recordings = view.recordings.filter((r) => r.id !== change.id);
   } else if (change.trigger === "record") {
     next.recordings = [
-      { id: change.id, status: change.to, recordingUrl: null, reason: null, startedAt: data.at, endedAt: null, watchUrl: null },
+      { id: change.id, status: change.to, recordingUrl: null, reason: null, startedAt: data.at, endedAt: null, stopConfirmed: null, watchUrl: null },
       ...view.recordings.filter((r) => r.id !== change.id),
     ];
   } else {
@@ -59,6 +67,7 @@ export function applyStatusEvent(view: RecordingView, eventId: number, data: Rec
             reason: change.to === "FAILED" ? data.reason : change.to === "READY" ? null : r.reason,
             endedAt: endsRecording(change) ? data.at : r.endedAt,
             watchUrl: change.to === "READY" ? watchUrlOf(r.id) : r.watchUrl,
+            stopConfirmed: change.stopConfirmed === undefined ? r.stopConfirmed : change.stopConfirmed,
           }
         : r,
     );

@@ -30,6 +30,23 @@ const secretList = z.preprocess(
     .optional(),
 );
 
+const smtpUrl = z
+  .string()
+  .trim()
+  .refine(
+    (value) => URL.canParse(value) && /^smtps?:$/.test(new URL(value).protocol) && new URL(value).hostname !== "",
+    "must be an smtp:// or smtps:// URL, such as smtp://user:password@mail.example.com:587",
+  );
+
+// "Name <address>" or a bare address: the sender of notification emails.
+const mailFrom = z
+  .string()
+  .trim()
+  .refine(
+    (value) => /^(?:[^<>\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(value),
+    "must be an address such as OptiLearn Live <no-reply@example.com> or no-reply@example.com",
+  );
+
 const positiveSeconds = (fallback: number) =>
   z.preprocess(blankAsUnset, z.coerce.number().positive("must be a positive number of seconds").default(fallback));
 
@@ -57,6 +74,8 @@ const envSchema = z.object({
   JITSI_RECORDING_WEBHOOK_SECRET: secretList,
   RECORDING_PENDING_TIMEOUT_SECONDS: positiveSeconds(120),
   RECORDING_PROCESSING_TIMEOUT_SECONDS: positiveSeconds(7200),
+  /** RECORDING longer than this is stopped by the watchdog. */
+  RECORDING_MAX_SECONDS: positiveSeconds(14400),
   /** How long one startService / stopService / health call may take. */
   JITSI_RECORDING_API_TIMEOUT_SECONDS: positiveSeconds(15),
   /** How often an idle event stream sends a heartbeat comment (docs/recording-api.md promises one at least every 25 s). */
@@ -92,6 +111,14 @@ const envSchema = z.object({
   RECORDING_RETENTION_DAYS: z.preprocess(blankAsUnset, z.coerce.number().positive("must be a positive number of days").optional()),
   /** How many proxies in front of the app append to X-Forwarded-For (0: trust none, use the socket's address). */
   TRUST_PROXY: z.preprocess(blankAsUnset, z.coerce.number().int("must be a whole number of proxies").min(0).max(10).default(0)),
+  /** Where the worker sends notification emails; unset = no email. */
+  SMTP_URL: z.preprocess(blankAsUnset, smtpUrl.optional()),
+  MAIL_FROM: z.preprocess(blankAsUnset, mailFrom.optional()),
+  /** The email worker: how often it looks for work, how long a claim lasts, and the retry back-off's first step and cap. */
+  EMAIL_POLL_SECONDS: positiveSeconds(5),
+  EMAIL_LEASE_SECONDS: positiveSeconds(120),
+  EMAIL_RETRY_BASE_SECONDS: positiveSeconds(30),
+  EMAIL_RETRY_MAX_SECONDS: positiveSeconds(3600),
 }).superRefine((env, ctx) => {
   if (env.RECORDING_STORAGE !== "s3") return;
   for (const name of ["RECORDING_S3_BUCKET", "RECORDING_S3_ACCESS_KEY_ID", "RECORDING_S3_SECRET_ACCESS_KEY"] as const) {

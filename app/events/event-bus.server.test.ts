@@ -15,6 +15,7 @@ function notification(id: number, userId: string, recordingId: string): Notifica
     title: "Class",
     recordingUrl: "https://storage.example.com/r.mp4",
     watchUrl: `/recordings/${recordingId}/watch`,
+    reason: null,
     createdAt: new Date(0).toISOString(),
     read: false,
   };

@@ -37,6 +37,7 @@ export function notificationMessage(event: NotificationEvent): LiveMessage<"noti
       title: event.title,
       recordingUrl: event.recordingUrl,
       watchUrl: event.watchUrl,
+      reason: event.reason,
       createdAt: event.createdAt,
     },
   };

@@ -54,6 +54,8 @@ const recordingStatusSchema = z.object({
       to: recordingStatus,
       url: z.string().nullable(),
       watchUrl: z.string().nullable(),
+      /** The recording's stop confirmation after this entry (absent from older entries). */
+      stopConfirmed: z.boolean().nullable().optional(),
     })
     .nullable(),
   /** The watch page of the READY recording this event shows, when it is the one the event is about. */
@@ -71,6 +73,8 @@ const notificationSchema = z.object({
   title: z.string(),
   recordingUrl: z.string().nullable(),
   watchUrl: z.string().nullable(),
+  // Why a recording failed, for LIVE_CLASS_RECORDING_FAILED; optional so an older server's payload still passes.
+  reason: z.string().nullable().optional(),
   createdAt: z.string(),
 });
 

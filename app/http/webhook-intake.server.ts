@@ -1,10 +1,12 @@
 // The webhook intake every sender goes through: refuse while unconfigured, POST only, a 64 KiB body cap, the
-// sender's signature check and handler, then one log line, one stored delivery and the answer from the outcome table.
+// sender's signature check and handler, then one log line, the delivery stored (or, unsigned, counted) and the answer
+// from the outcome table.
 import { json } from "@remix-run/node";
 import { isDatabaseBusyError } from "~/db/database-busy.server";
 import { errorResponse } from "~/http/api-error.server";
 import { describeError, logger } from "~/observability/logger.server";
-import { recordDelivery } from "~/recording/webhook-deliveries.server";
+import { metrics } from "~/observability/metrics.server";
+import { countRefusal, recordDelivery, UNVERIFIED_REFUSALS } from "~/recording/webhook-deliveries.server";
 import { WEBHOOK_OUTCOMES, type WebhookSender, type WebhookVerdict } from "~/recording/webhook-outcomes";
 
 export const MAX_WEBHOOK_BODY_BYTES = 64 * 1024;
@@ -63,8 +65,11 @@ async function answer(verdict: WebhookVerdict): Promise<Response> {
   const { status, code, message: defaultMessage } = WEBHOOK_OUTCOMES[verdict.outcome];
   const { message = defaultMessage, recorded, event: webhookEvent, ...delivery } = verdict;
   logger[status < 300 ? "info" : "warn"]("webhook.delivery", { webhookEvent, ...delivery, httpStatus: status });
+  metrics().webhookDeliveries.inc({ outcome: verdict.outcome });
   if (!recorded) {
-    await recordDelivery({ event: webhookEvent, ...delivery }).catch((error) =>
+    // Unsigned requests are counted, not stored one by one: a flood of them must not push real deliveries away.
+    const store = UNVERIFIED_REFUSALS.has(verdict.outcome) ? countRefusal : recordDelivery;
+    await store({ event: webhookEvent, ...delivery }).catch((error) =>
       logger.error("webhook.delivery_not_recorded", { error: describeError(error) }),
     );
   }

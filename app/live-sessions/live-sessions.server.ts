@@ -48,12 +48,22 @@ export type SessionSummary = {
   cohortName: string;
 };
 
-/** Sessions a user hosts or attends (an admin: every session), soonest first. */
-export async function listSessionsForUser(user: { id: string; role: string }): Promise<SessionSummary[]> {
+/** Sessions a user hosts or attends (an admin: every session), soonest first; `page` takes a slice after a given session of that order. */
+export async function listSessionsForUser(
+  user: { id: string; role: string },
+  page?: { take: number; after?: { startsAt: Date; id: string } },
+): Promise<SessionSummary[]> {
   const userId = user.id;
+  const after = page?.after;
   const rows = await prisma.liveSession.findMany({
-    where: user.role === "ADMIN" ? {} : { OR: [{ hostId: userId }, { cohort: { enrollments: { some: { userId } } } }] },
+    where: {
+      AND: [
+        user.role === "ADMIN" ? {} : { OR: [{ hostId: userId }, { cohort: { enrollments: { some: { userId } } } }] },
+        after ? { OR: [{ startsAt: { gt: after.startsAt } }, { startsAt: after.startsAt, id: { gt: after.id } }] } : {},
+      ],
+    },
     orderBy: [{ startsAt: "asc" }, { id: "asc" }],
+    take: page?.take,
     select: {
       id: true,
       title: true,

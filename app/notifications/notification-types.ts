@@ -1,6 +1,7 @@
 // The kinds of notification a user can receive: the strings stored, streamed and matched on pages, defined once.
 export const NOTIFICATION_TYPES = {
   recordingReady: "LIVE_CLASS_RECORDING_READY",
+  recordingFailed: "LIVE_CLASS_RECORDING_FAILED",
 } as const;
 
 export type NotificationType = (typeof NOTIFICATION_TYPES)[keyof typeof NOTIFICATION_TYPES];

@@ -15,6 +15,8 @@ export type NotificationEvent = {
   recordingUrl: string | null;
   /** Where the recording is watched: through the app, never the storage URL. */
   watchUrl: string;
+  /** Why the recording failed (LIVE_CLASS_RECORDING_FAILED); null otherwise. */
+  reason: string | null;
   createdAt: string;
   read: boolean;
 };
@@ -29,16 +31,17 @@ export function toNotificationEvent(row: Notification): NotificationEvent {
     title: row.title,
     recordingUrl: row.recordingUrl,
     watchUrl: watchUrlOf(row.recordingId),
+    reason: row.reason,
     createdAt: row.createdAt.toISOString(),
     read: row.readAt !== null,
   };
 }
 
-/** Newest first. */
-export async function listNotifications(userId: string, limit = 100) {
+/** Newest first; `beforeId` starts after that notification (paging). */
+export async function listNotifications(userId: string, limit = 100, beforeId?: number) {
   const rows = await prisma.notification.findMany({
     // A deleted recording is in no list: its notifications go with it.
-    where: { userId, recording: { deletedAt: null } },
+    where: { userId, recording: { deletedAt: null }, ...(beforeId === undefined ? {} : { id: { lt: beforeId } }) },
     orderBy: { id: "desc" },
     take: limit,
   });

@@ -1,9 +1,11 @@
 // What an operator needs to see on one page: settings (set or not, never values), recorder health, deliveries, stuck recordings.
 import { getEnv } from "~/config/env.server";
+import { WEBHOOK_OUTCOMES, type WebhookOutcome } from "~/recording/webhook-outcomes";
 import { getRecorder, type RecorderHealth } from "~/recording/recorder.server";
-import { findOverdueRecordings } from "~/recording/recording-store.server";
+import { findOverdueRecordings, listRecentFailures } from "~/recording/recording-store.server";
 import { describeRecordingSettings } from "~/recording/recording-settings.server";
-import { listRecentDeliveries } from "~/recording/webhook-deliveries.server";
+import { listUnconfirmedStops } from "~/recording/stop-attempts.server";
+import { listRecentDeliveries, listRecentRefusalCounts } from "~/recording/webhook-deliveries.server";
 
 export async function getRecorderHealth(): Promise<RecorderHealth | { reachable: false; reason: string; unconfigured: true }> {
   const chosen = getRecorder();
@@ -39,7 +41,14 @@ export function signedTestCommand(webhookUrl: string): string {
 
 export async function getRecordingDiagnostics() {
   const env = getEnv();
-  const [health, deliveries, stalled] = await Promise.all([getRecorderHealth(), listRecentDeliveries(50), listStalledRecordings()]);
+  const [health, deliveries, stalled, refusals, unconfirmedStops] = await Promise.all([
+    getRecorderHealth(),
+    listRecentDeliveries(50),
+    listStalledRecordings(),
+    listRecentRefusalCounts(30),
+    listUnconfirmedStops(50),
+  ]);
+  const failures = await listRecentFailures(20);
   return {
     settings: describeRecordingSettings(env),
     webhookUrl: env.webhookUrl,
@@ -60,6 +69,26 @@ export async function getRecordingDiagnostics() {
       liveSessionId: r.liveSessionId,
       title: r.title,
     })),
+    refusals: refusals.map((r) => ({
+      outcome: r.outcome,
+      httpStatus: WEBHOOK_OUTCOMES[r.outcome as WebhookOutcome]?.status ?? null,
+      minute: r.minute.toISOString(),
+      count: r.count,
+      firstSeenAt: r.firstSeenAt.toISOString(),
+      lastSeenAt: r.lastSeenAt.toISOString(),
+      sample: { reason: r.sampleReason, event: r.sampleEvent, sessionId: r.sampleSessionId },
+    })),
+    unconfirmedStops: unconfirmedStops.map((r) => ({
+      id: r.id,
+      status: r.status,
+      liveSessionId: r.liveSessionId,
+      title: r.liveSession.title,
+      stopRequestedAt: r.stopRequestedAt?.toISOString() ?? null,
+      stopAttempts: r.stopAttempts,
+      stopConfirmed: r.stopConfirmed,
+      nextStopAttemptAt: r.nextStopAttemptAt?.toISOString() ?? null,
+    })),
+    failures,
     testCommand: signedTestCommand(env.webhookUrl),
   };
 }

@@ -3,6 +3,7 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { getEnv } from "~/config/env.server";
 import { classifyJibriAnswer, readJibriHealth, type JibriAnswer } from "~/recording/jibri-answer";
+import { metrics } from "~/observability/metrics.server";
 import type { Recorder, RecorderHealth, RecorderOutcome, RecordingStart } from "~/recording/recorder.server";
 
 export type RecorderConfig = {
@@ -101,23 +102,38 @@ async function ask(config: RecorderConfig, method: "GET" | "POST", path: string,
 export class JibriRecorder implements Recorder {
   constructor(private readonly config: RecorderConfig) {}
 
-  async start(request: RecordingStart): Promise<RecorderOutcome> {
-    const answer = await ask(this.config, "POST", "/startService", {
-      sessionId: request.recordingId,
-      callParams: { callUrlInfo: { baseUrl: this.config.meetUrl, callName: request.roomName } },
-      sinkType: "file",
-      appData: { callbackUrl: request.callbackUrl, liveSessionId: request.liveSessionId },
-    });
-    return classifyJibriAnswer("startService", answer);
+  start(request: RecordingStart): Promise<RecorderOutcome> {
+    return measured("start", async () => {
+      const answer = await ask(this.config, "POST", "/startService", {
+        sessionId: request.recordingId,
+        callParams: { callUrlInfo: { baseUrl: this.config.meetUrl, callName: request.roomName } },
+        sinkType: "file",
+        appData: { callbackUrl: request.callbackUrl, liveSessionId: request.liveSessionId },
+      });
+      return classifyJibriAnswer("startService", answer);
+    }, (outcome) => outcome.kind);
   }
 
-  async stop(recordingId: string): Promise<RecorderOutcome> {
-    return classifyJibriAnswer("stopService", await ask(this.config, "POST", "/stopService", { sessionId: recordingId }));
+  stop(recordingId: string): Promise<RecorderOutcome> {
+    return measured(
+      "stop",
+      async () => classifyJibriAnswer("stopService", await ask(this.config, "POST", "/stopService", { sessionId: recordingId })),
+      (outcome) => outcome.kind,
+    );
   }
 
   health(): Promise<RecorderHealth> {
-    return checkRecorderHealth(this.config);
+    return measured("health", () => checkRecorderHealth(this.config), (health) => (health.reachable ? "reachable" : "unreachable"));
   }
+}
+
+/** Counts one recorder call by operation and outcome, and its latency. */
+async function measured<T>(operation: "start" | "stop" | "health", call: () => Promise<T>, outcomeOf: (result: T) => string): Promise<T> {
+  const began = performance.now();
+  const result = await call();
+  metrics().recorderCalls.inc({ operation, outcome: outcomeOf(result) });
+  metrics().recorderCallSeconds.observe({ operation }, (performance.now() - began) / 1000);
+  return result;
 }
 
 /** GET /health with the token; also used by the doctor command, which has no running app. */

@@ -49,7 +49,7 @@ async function settleRecording(payload: JibriWebhookPayload): Promise<WebhookVer
       recordingId: payload.sessionId,
       trigger: payload.event === "recording_uploaded" ? "upload_reported" : "failure_reported",
       actor: "webhook",
-      reason: payload.event === "recording_failed" ? `recorder reported: ${payload.error ?? "no reason given"}` : null,
+      detail: payload.event === "recording_failed" ? `recorder reported: ${payload.error ?? "no reason given"}` : null,
       recordingUrl: payload.event === "recording_uploaded" ? payload.recordingUrl : null,
       durationSeconds: payload.durationSeconds ?? null,
       sizeBytes: payload.sizeBytes ?? null,

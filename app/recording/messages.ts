@@ -47,6 +47,8 @@ export const TRIGGER_LABELS: Record<RecordingTrigger, string> = {
   failure_reported: "Recorder reported a failure",
   pending_timeout: "Start timed out",
   processing_timeout: "Processing timed out",
+  max_duration: "Stopped at the length limit",
+  recorder_idle: "Recorder was no longer recording",
 };
 
 /** Whether the page's live connection is up, beside the status. */
@@ -70,9 +72,33 @@ export const PANEL_TEXT = {
   recordingsHeading: "Recordings",
   noRecordings: "No recordings yet.",
   timelineHeading: "Timeline",
-  timelineNote: "times in UTC",
   nothingYet: "Nothing has happened yet.",
   recordingName: (position: number) => `Recording ${position}`,
   startedAt: "Started",
   lasted: (clock: string) => `${clock} long`,
 } as const;
+
+/** The host's warning when the recorder did not confirm a Stop. */
+export const STOP_WARNING_TEXT = {
+  warning:
+    "The recorder did not confirm the stop. It may still be recording; we keep asking it to stop. You can also try again now.",
+  stillUnconfirmed: "The recorder still did not confirm. If this goes on, contact your administrator.",
+  stopAgain: "Stop again",
+  asking: "Asking the recorder…",
+} as const;
+
+/**
+ * What hosts and students read when a recording fails or stops on its own, by what caused it. The technical detail
+ * (the recorder's answer, the timeout) is kept beside it for admins only.
+ */
+export const FRIENDLY_REASONS: Partial<Record<RecordingTrigger, string>> = {
+  recorder_unavailable: "Recording is not available for this class.",
+  recorder_busy: "The recorder was busy with another class.",
+  recorder_error: "The recorder could not start.",
+  recorder_timeout: "The recorder did not answer in time.",
+  pending_timeout: "The recorder did not start in time.",
+  failure_reported: "The recorder reported a problem with this recording.",
+  processing_timeout: "The recording did not arrive in time. It will still appear here if it arrives later.",
+  max_duration: "The recording reached its maximum length and was stopped.",
+  recorder_idle: "The recorder stopped unexpectedly.",
+};

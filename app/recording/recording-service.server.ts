@@ -5,6 +5,7 @@ import { logger } from "~/observability/logger.server";
 import { getRecorder, type RecorderRefusal } from "~/recording/recorder.server";
 import { getRecordingOverview, getSessionRecordingState, type RecordingOverview } from "~/recording/recording-store.server";
 import { decideTransition, type RecordingStatus, type RecordingTrigger } from "~/recording/state-machine";
+import { attemptStop } from "~/recording/stop-attempts.server";
 import { applyTransition, beginRecording, TransitionRefusedError } from "~/recording/transitions.server";
 
 /** Why Record or Stop did not go ahead: the state machine refused, or the recorder did (see RecorderOutcome). */
@@ -76,7 +77,7 @@ export async function startRecording(liveSessionId: string, actor: string): Prom
       recordingId: begun.recordingId,
       trigger: outcome.kind === "accepted" ? "recorder_accepted" : TRIGGER_OF[outcome.kind],
       actor: "recorder",
-      reason: "reason" in outcome ? outcome.reason : null,
+      detail: "reason" in outcome ? outcome.reason : null,
     });
   } catch (error) {
     if (!(error instanceof TransitionRefusedError)) throw error;
@@ -87,16 +88,25 @@ export async function startRecording(liveSessionId: string, actor: string): Prom
   }
 
   if (outcome.kind === "timeout") {
-    // The recorder may still start after we gave up on it: ask it to stop so it is not busy recording for nobody.
-    void recorder.stop(begun.recordingId);
+    // The recorder may still start after we gave up on it: ask it to stop so it is not busy recording for nobody
+    // (the transition made that stop due; the watchdog retries it until confirmed).
+    void attemptStop(begun.recordingId, { actor: "recorder" }).catch(() => undefined);
   }
   if (outcome.kind !== "accepted") return refused(outcome);
   return succeeded(liveSessionId);
 }
 
-/** Host clicks Stop: PROCESSING is written before the recorder is asked, so an early webhook finds it. */
+/**
+ * Host clicks Stop: PROCESSING is written before the recorder is asked, so an early webhook finds it. While the
+ * latest recording is PROCESSING and the recorder did not confirm its stop, Stop asks the recorder again (no
+ * transition); the answer then carries the new confirmation.
+ */
 export async function stopRecording(liveSessionId: string, actor: string): Promise<RecordingCommandResult> {
-  const { status, latestRecordingId: recordingId } = await currentState(liveSessionId);
+  const { status, latestRecordingId: recordingId, stopConfirmed } = await currentState(liveSessionId);
+  if (recordingId && status === "PROCESSING" && stopConfirmed === false) {
+    await attemptStop(recordingId, { force: true, actor });
+    return succeeded(liveSessionId);
+  }
   if (!recordingId || !decideTransition({ from: status, trigger: "stop" }).allowed) return invalidTransition("stop", status);
   try {
     await applyTransition({ recordingId, trigger: "stop", actor });
@@ -104,20 +114,8 @@ export async function stopRecording(liveSessionId: string, actor: string): Promi
     if (error instanceof TransitionRefusedError) return invalidTransition("stop", error.from);
     throw error;
   }
-
-  const chosen = getRecorder();
-  if ("missing" in chosen) {
-    logger.warn("recording.stop", { liveSessionId, recordingId, actor, outcome: "unavailable", missing: chosen.missing });
-    return succeeded(liveSessionId);
-  }
-  // Real Jibri answers stop only after its upload: a timeout means "still finalizing", and the webhook settles it.
-  const outcome = await chosen.recorder.stop(recordingId);
-  logger[outcome.kind === "accepted" || outcome.kind === "timeout" ? "info" : "warn"]("recording.stop", {
-    liveSessionId,
-    recordingId,
-    actor,
-    outcome: outcome.kind,
-    reason: "reason" in outcome ? outcome.reason : undefined,
-  });
+  // The transition made a stop attempt due: this request claims it unless a sweep got there first; an unconfirmed
+  // answer is retried by the watchdog with back-off.
+  await attemptStop(recordingId, { actor });
   return succeeded(liveSessionId);
 }

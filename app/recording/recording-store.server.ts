@@ -16,7 +16,16 @@ export type TransitionEvent = {
   actor: string;
   at: string;
   /** The recording the trigger applied to, and what became of it. */
-  recording: { id: string; trigger: string; from: RecordingStatus; to: RecordingStatus; url: string | null; watchUrl: string | null };
+  recording: {
+    id: string;
+    trigger: string;
+    from: RecordingStatus;
+    to: RecordingStatus;
+    url: string | null;
+    watchUrl: string | null;
+    /** The recording's stop confirmation after this entry. */
+    stopConfirmed?: boolean | null;
+  };
   /** The watch page of the recording this transition left READY and shown; null otherwise (see the recordings list). */
   watchUrl: string | null;
 };
@@ -39,7 +48,13 @@ type TransitionRow = {
   reason: string | null;
   actor: string;
   at: Date;
+  stopConfirmed: boolean | null;
 };
+
+/** Who made a change, as pages may show it: a person's id stays in the database and the log. */
+function publicActor(actor: string): string {
+  return actor.startsWith("user:") ? "user" : actor;
+}
 
 export function toTransitionEvent(row: TransitionRow): TransitionEvent {
   const watchable = row.toStatus === "READY" && !removesRecording(row.trigger);
@@ -50,7 +65,7 @@ export function toTransitionEvent(row: TransitionRow): TransitionEvent {
     status: asStatus(row.sessionStatus),
     recordingUrl: row.sessionRecordingUrl,
     reason: row.reason,
-    actor: row.actor,
+    actor: publicActor(row.actor),
     at: row.at.toISOString(),
     recording: {
       id: row.recordingId,
@@ -59,6 +74,7 @@ export function toTransitionEvent(row: TransitionRow): TransitionEvent {
       to: asStatus(row.toStatus),
       url: row.recordingUrl,
       watchUrl,
+      stopConfirmed: row.stopConfirmed,
     },
     watchUrl: watchable && row.sessionStatus === "READY" && row.sessionRecordingUrl === row.recordingUrl ? watchUrl : null,
   };
@@ -72,8 +88,13 @@ export type RecordingOverview = {
   watchUrl: string | null;
   reason: string | null;
   updatedAt: string;
+  /** The latest recording's stop confirmation: null before any stop answer, false when the recorder did not confirm. */
+  stopConfirmed: boolean | null;
   recordings: RecordingListItem[];
 };
+
+/** The recording overview lists this many recordings, newest first. */
+export const OVERVIEW_RECORDINGS_LIMIT = 50;
 
 /** What Record and Stop decide on: the session's status and its latest recording; null for an unknown session. */
 export async function getSessionRecordingState(liveSessionId: string) {
@@ -81,7 +102,15 @@ export async function getSessionRecordingState(liveSessionId: string) {
     where: { id: liveSessionId },
     select: { recordingStatus: true, latestRecordingId: true },
   });
-  return session ? { status: asStatus(session.recordingStatus), latestRecordingId: session.latestRecordingId } : null;
+  if (!session) return null;
+  const latest = session.latestRecordingId
+    ? await prisma.recording.findUnique({ where: { id: session.latestRecordingId }, select: { stopConfirmed: true } })
+    : null;
+  return {
+    status: asStatus(session.recordingStatus),
+    latestRecordingId: session.latestRecordingId,
+    stopConfirmed: latest?.stopConfirmed ?? null,
+  };
 }
 
 /** One recording's status and URL, by its id (the sessionId Jibri knows it by); null when there is none. */
@@ -91,7 +120,10 @@ export async function getRecordingStatusAndUrl(recordingId: string) {
 }
 
 /** The contract's GET …/recording body: the session's latest status and all its recordings, newest first. */
-export async function getRecordingOverview(liveSessionId: string): Promise<RecordingOverview | null> {
+export async function getRecordingOverview(
+  liveSessionId: string,
+  options: { forAdmin?: boolean } = {},
+): Promise<RecordingOverview | null> {
   const session = await prisma.liveSession.findUnique({
     where: { id: liveSessionId },
     select: {
@@ -104,11 +136,25 @@ export async function getRecordingOverview(liveSessionId: string): Promise<Recor
       recordings: {
         where: { deletedAt: null },
         orderBy: [{ startedAt: "desc" }, { id: "desc" }],
-        select: { id: true, status: true, recordingUrl: true, reason: true, startedAt: true, endedAt: true },
+        take: OVERVIEW_RECORDINGS_LIMIT,
+        select: {
+          id: true,
+          status: true,
+          recordingUrl: true,
+          reason: true,
+          reasonDetail: true,
+          startedAt: true,
+          endedAt: true,
+          stopConfirmed: true,
+        },
       },
     },
   });
   if (!session) return null;
+  const latest = session.latestRecordingId
+    ? (session.recordings.find((r) => r.id === session.latestRecordingId) ??
+      (await prisma.recording.findUnique({ where: { id: session.latestRecordingId }, select: { stopConfirmed: true } })))
+    : null;
   return {
     liveSessionId: session.id,
     status: asStatus(session.recordingStatus),
@@ -116,6 +162,7 @@ export async function getRecordingOverview(liveSessionId: string): Promise<Recor
     watchUrl: session.recordingStatus === "READY" && session.latestRecordingId ? watchUrlOf(session.latestRecordingId) : null,
     reason: session.recordingReason,
     updatedAt: session.recordingUpdatedAt.toISOString(),
+    stopConfirmed: latest?.stopConfirmed ?? null,
     recordings: session.recordings.map((r) => ({
       id: r.id,
       status: asStatus(r.status),
@@ -124,6 +171,9 @@ export async function getRecordingOverview(liveSessionId: string): Promise<Recor
       startedAt: r.startedAt.toISOString(),
       endedAt: r.endedAt?.toISOString() ?? null,
       watchUrl: r.status === "READY" ? watchUrlOf(r.id) : null,
+      stopConfirmed: r.stopConfirmed,
+      // The technical detail behind a failure is for admins only.
+      ...(options.forAdmin ? { reasonDetail: r.reasonDetail } : {}),
     })),
   };
 }
@@ -177,5 +227,42 @@ export async function findOverdueRecordings(
     statusChangedAt: row.statusChangedAt,
     liveSessionId: row.liveSession.id,
     title: row.liveSession.title,
+  }));
+}
+
+/** Recordings RECORDING since before `changedBefore`, oldest first. */
+export async function findRecordingsSince(changedBefore: Date, take: number) {
+  return prisma.recording.findMany({
+    where: { status: "RECORDING", statusChangedAt: { lt: changedBefore } },
+    orderBy: { statusChangedAt: "asc" },
+    take,
+    select: { id: true, liveSessionId: true },
+  });
+}
+
+/** The latest FAILED recordings with their technical detail: for the admin page only. */
+export async function listRecentFailures(take: number) {
+  const rows = await prisma.recording.findMany({
+    where: { status: "FAILED" },
+    orderBy: { statusChangedAt: "desc" },
+    take,
+    select: {
+      id: true,
+      liveSessionId: true,
+      reason: true,
+      reasonDetail: true,
+      failureCause: true,
+      statusChangedAt: true,
+      liveSession: { select: { title: true } },
+    },
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    liveSessionId: r.liveSessionId,
+    title: r.liveSession.title,
+    reason: r.reason,
+    detail: r.reasonDetail,
+    cause: r.failureCause,
+    at: r.statusChangedAt.toISOString(),
   }));
 }

@@ -38,6 +38,9 @@ const TABLE: Record<RecordingTrigger, Partial<Record<RecordingStatus, RecordingS
   // watchdog: PENDING too long / PROCESSING too long --> FAILED
   pending_timeout: { PENDING: "FAILED" },
   processing_timeout: { PROCESSING: "FAILED" },
+  // watchdog: RECORDING longer than RECORDING_MAX_SECONDS, or the recorder idle while the app thinks it records --> PROCESSING
+  max_duration: { RECORDING: "PROCESSING" },
+  recorder_idle: { RECORDING: "PROCESSING" },
 };
 
 const TRIGGERS = Object.keys(TABLE) as RecordingTrigger[];
@@ -65,9 +68,9 @@ describe("state machine: the module covers exactly the contract's vocabulary", (
 const pairs = STATUSES.flatMap((from) => TRIGGERS.map((trigger) => ({ from, trigger, expected: TABLE[trigger][from] })));
 
 describe("state machine: every (status, trigger) pair", () => {
-  it("tests all 66 pairs", () => {
+  it("tests all 78 pairs", () => {
     expect(pairs).toHaveLength(STATUSES.length * TRIGGERS.length);
-    expect(pairs).toHaveLength(66);
+    expect(pairs).toHaveLength(78);
   });
 
   it.each(pairs.filter((p) => p.expected !== "previous"))("$from + $trigger → $expected", ({ from, trigger, expected }) => {

@@ -15,6 +15,8 @@ export const RECORDING_TRIGGERS = [
   "failure_reported", // webhook recording_failed
   "pending_timeout", // watchdog: PENDING too long
   "processing_timeout", // watchdog: PROCESSING too long without a webhook
+  "max_duration", // watchdog: RECORDING longer than RECORDING_MAX_SECONDS
+  "recorder_idle", // watchdog: the recorder's health says idle while the app thinks it records
 ] as const;
 export type RecordingTrigger = (typeof RECORDING_TRIGGERS)[number];
 
@@ -54,6 +56,9 @@ export function decideTransition({ from, trigger, statusBeforePending, failureCa
     case "pending_timeout":
       return from === "PENDING" ? to("FAILED") : REFUSED;
     case "stop":
+    case "max_duration":
+    case "recorder_idle":
+      // However the capture ends, the webhook (or the processing timeout) settles what was recorded.
       return from === "RECORDING" ? to("PROCESSING") : REFUSED;
     case "upload_reported":
       // A late upload after the processing timeout still exists: it must never be lost.

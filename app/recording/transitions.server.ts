@@ -3,7 +3,9 @@
 import { randomBytes } from "node:crypto";
 import { publishChange } from "~/change-hints/change-channel.server";
 import { prisma, type Tx } from "~/db/db.server";
-import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
+import { createRecordingNotifications } from "~/notifications/recording-notifications.server";
+import { FRIENDLY_REASONS } from "~/recording/messages";
+import { metrics } from "~/observability/metrics.server";
 import { asStatus } from "~/recording/recording-store.server";
 import {
   decideTransition,
@@ -11,8 +13,6 @@ import {
   type RecordingStatus,
   type RecordingTrigger,
 } from "~/recording/state-machine";
-
-export const RECORDING_READY_NOTIFICATION = NOTIFICATION_TYPES.recordingReady;
 
 /** The state machine (or a concurrent writer that got there first) refused the change; nothing was written. */
 export class TransitionRefusedError extends Error {
@@ -85,6 +85,7 @@ export async function beginRecording(liveSessionId: string, actor: string): Prom
     });
     return { recordingId, liveSessionId, roomName: session.roomName };
   });
+  metrics().transitions.inc({ trigger: "record" });
   publishChange({ liveSessionIds: [liveSessionId], notifiedRecordingIds: [] });
   return begun;
 }
@@ -93,7 +94,8 @@ export type TransitionRequest = {
   recordingId: string;
   trigger: RecordingTrigger;
   actor: string;
-  reason?: string | null;
+  /** The technical detail (a recorder's answer, a timeout): for admins only; people read the trigger's friendly reason. */
+  detail?: string | null;
   recordingUrl?: string | null;
   durationSeconds?: number | null;
   sizeBytes?: number | null;
@@ -105,7 +107,7 @@ export type AppliedTransition = {
   liveSessionId: string;
   from: RecordingStatus;
   to: RecordingStatus;
-  /** How many students were notified that the recording is ready (0 for any other change). */
+  /** How many users this transition notified (READY: students and host; FAILED: the host). */
   notified: number;
 };
 
@@ -126,8 +128,9 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
         status: true,
         recordingUrl: true,
         failureCause: true,
+        stopConfirmed: true,
         liveSessionId: true,
-        liveSession: { select: { latestRecordingId: true, title: true, cohortId: true } },
+        liveSession: { select: { latestRecordingId: true, title: true, cohortId: true, hostId: true } },
       },
     });
     if (!recording) throw new RecordingNotFoundError(request.recordingId);
@@ -142,8 +145,10 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
     });
     if (!decision.allowed) throw new TransitionRefusedError(from, request.trigger);
 
-    const reason = request.reason ?? null;
+    const reason = FRIENDLY_REASONS[request.trigger] ?? null;
+    const detail = request.detail ?? null;
     let sessionView: { status: RecordingStatus; url: string | null; reason: string | null; latestId: string | null };
+    let stopConfirmed: boolean | null = null;
 
     if (restoring) {
       // Nothing was recorded: the attempt disappears and the session shows its previous recording again.
@@ -157,17 +162,22 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
       };
     } else {
       const becameFailed = decision.to === "FAILED";
+      stopConfirmed = recording.stopConfirmed;
+      const stop = stopBookkeeping(request.trigger, from, decision.to, now);
+      if (stop.stopConfirmed !== undefined) stopConfirmed = stop.stopConfirmed;
       const updated = await tx.recording.updateMany({
         where: { id: recording.id, status: from },
         data: {
           status: decision.to,
           statusChangedAt: now,
           reason: becameFailed ? reason : decision.to === "READY" ? null : undefined,
+          reasonDetail: becameFailed ? detail : decision.to === "READY" ? null : undefined,
           failureCause: becameFailed ? request.trigger : null,
           recordingUrl: decision.to === "READY" ? request.recordingUrl ?? null : undefined,
           durationSeconds: request.durationSeconds ?? undefined,
           sizeBytes: request.sizeBytes ?? undefined,
           endedAt: decision.to === "PROCESSING" || (becameFailed && from === "PENDING") ? now : undefined,
+          ...stop,
         },
       });
       if (updated.count !== 1) throw new TransitionRefusedError(from, request.trigger);
@@ -203,31 +213,53 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
         sessionStatus: sessionView.status,
         sessionRecordingUrl: sessionView.url,
         reason,
+        reasonDetail: detail,
         actor: request.actor,
         at: now,
+        stopConfirmed,
       },
     });
 
-    // Only an upload makes a recording READY; a restore back to an earlier READY recording notifies nobody again.
-    const notified =
-      decision.to === "READY" && !restoring
-        ? await notifyEnrolledStudents(tx, {
-            cohortId: recording.liveSession.cohortId,
-            liveSessionId: recording.liveSessionId,
-            recordingId: recording.id,
-            title: recording.liveSession.title,
-            recordingUrl: request.recordingUrl ?? null,
-            createdAt: now,
-          })
-        : 0;
+    // A restore back to an earlier READY or FAILED recording notifies nobody again.
+    const notified = restoring
+      ? 0
+      : await createRecordingNotifications(tx, {
+          to: decision.to,
+          cohortId: recording.liveSession.cohortId,
+          hostId: recording.liveSession.hostId,
+          liveSessionId: recording.liveSessionId,
+          recordingId: recording.id,
+          title: recording.liveSession.title,
+          recordingUrl: request.recordingUrl ?? null,
+          reason,
+          createdAt: now,
+        });
     await request.alsoWrite?.(tx);
     return { liveSessionId: recording.liveSessionId, from, to: decision.to, notified };
   });
+  metrics().transitions.inc({ trigger: request.trigger });
   publishChange({
     liveSessionIds: [applied.liveSessionId],
     notifiedRecordingIds: applied.notified > 0 ? [request.recordingId] : [],
   });
   return applied;
+}
+
+/**
+ * What a transition does to the recording's stop bookkeeping. Capture ends (Stop, the length limit, a start given up
+ * on): the recorder must be told, so a stop attempt falls due now and is retried until confirmed. A recorder found
+ * idle has nothing to stop. Once the recorder reports the upload or a failure, it has finished: no more attempts.
+ */
+function stopBookkeeping(trigger: RecordingTrigger, from: RecordingStatus, to: RecordingStatus, now: Date) {
+  if (trigger === "recorder_idle") {
+    return { stopRequestedAt: now, stopAcknowledgedAt: now, stopConfirmed: true, nextStopAttemptAt: null };
+  }
+  const startGivenUp = from === "PENDING" && (trigger === "pending_timeout" || trigger === "recorder_timeout");
+  if (to === "PROCESSING" || startGivenUp) {
+    return { stopRequestedAt: now, stopConfirmed: null, stopAttempts: 0, nextStopAttemptAt: now };
+  }
+  if (trigger === "upload_reported" || trigger === "failure_reported") return { nextStopAttemptAt: null };
+  return {};
 }
 
 export function previousRecording(tx: Tx, liveSessionId: string, excludingId: string) {
@@ -249,29 +281,4 @@ async function currentSessionView(tx: Tx, liveSessionId: string) {
     reason: session.recordingReason,
     latestId: session.latestRecordingId,
   };
-}
-
-/** One notification per enrolled student; the (user, recording, type) unique key makes a second one impossible. */
-async function notifyEnrolledStudents(
-  tx: Tx,
-  input: { cohortId: string; liveSessionId: string; recordingId: string; title: string; recordingUrl: string | null; createdAt: Date },
-): Promise<number> {
-  const students = await tx.enrollment.findMany({
-    where: { cohortId: input.cohortId, user: { role: "STUDENT" } },
-    select: { userId: true },
-    orderBy: { userId: "asc" },
-  });
-  if (students.length === 0) return 0;
-  const { count } = await tx.notification.createMany({
-    data: students.map(({ userId }) => ({
-      userId,
-      type: RECORDING_READY_NOTIFICATION,
-      liveSessionId: input.liveSessionId,
-      recordingId: input.recordingId,
-      title: input.title,
-      recordingUrl: input.recordingUrl,
-      createdAt: input.createdAt,
-    })),
-  });
-  return count;
 }

@@ -1,26 +1,50 @@
-// The periodic sweep that fails recordings stuck in PENDING or PROCESSING; safe with many instances sweeping at once.
+// The periodic sweep that settles stuck recordings, stops over-long or orphaned ones and retries unconfirmed stops;
+// safe with many instances sweeping at once.
 import { getEnv } from "~/config/env.server";
 import { describeError, logger } from "~/observability/logger.server";
 import { getRecorder } from "~/recording/recorder.server";
 import { sweepExpiredRecordings } from "~/recording/recording-library.server";
-import { findOverdueRecordings } from "~/recording/recording-store.server";
+import { findOverdueRecordings, findRecordingsSince } from "~/recording/recording-store.server";
+import { attemptStop, findDueStops } from "~/recording/stop-attempts.server";
 import type { RecordingTrigger } from "~/recording/state-machine";
 import { applyTransition, TransitionRefusedError } from "~/recording/transitions.server";
 import { pruneDeliveriesOlderThan } from "~/recording/webhook-deliveries.server";
 
 const DELIVERY_LOG_RETENTION_MS = 30 * 24 * 3600 * 1000;
+const SWEEP_BATCH = 100;
 
-export type SweepResult = { failed: Array<{ recordingId: string; trigger: RecordingTrigger }> };
+export type SweepResult = {
+  failed: Array<{ recordingId: string; trigger: RecordingTrigger }>;
+  stopped: Array<{ recordingId: string; trigger: RecordingTrigger }>;
+  /** Recordings this sweep could not handle (logged); the sweep went on with the others. */
+  errors: Array<{ recordingId: string; error: string }>;
+};
 
-/** Moves every overdue recording to FAILED once; a recording another sweep already settled is skipped. */
+/**
+ * One sweep: overdue PENDING/PROCESSING → FAILED, over-long or recorder-idle RECORDING → PROCESSING, and due stop
+ * attempts sent again. Each change is applied once whatever other instances do; one recording that throws is logged
+ * and the sweep goes on.
+ */
 export async function sweepOverdueRecordings(now = new Date()): Promise<SweepResult> {
   const env = getEnv();
+  const result: SweepResult = { failed: [], stopped: [], errors: [] };
+  const apply = async (recording: { id: string; liveSessionId: string }, trigger: RecordingTrigger, reason: string) => {
+    try {
+      await applyTransition({ recordingId: recording.id, trigger, actor: "watchdog", detail: reason });
+      logger.warn("watchdog.applied", { recordingId: recording.id, liveSessionId: recording.liveSessionId, trigger, reason });
+      return true;
+    } catch (error) {
+      if (error instanceof TransitionRefusedError) return false;
+      result.errors.push({ recordingId: recording.id, error: error instanceof Error ? error.message : String(error) });
+      logger.error("watchdog.recording_failed", { recordingId: recording.id, trigger, error: describeError(error) });
+      return false;
+    }
+  };
+
   const overdue = await findOverdueRecordings(
     { pendingSeconds: env.RECORDING_PENDING_TIMEOUT_SECONDS, processingSeconds: env.RECORDING_PROCESSING_TIMEOUT_SECONDS },
-    { now, take: 100 },
+    { now, take: SWEEP_BATCH },
   );
-
-  const result: SweepResult = { failed: [] };
   for (const recording of overdue) {
     const pending = recording.status === "PENDING";
     const trigger: RecordingTrigger = pending ? "pending_timeout" : "processing_timeout";
@@ -28,25 +52,42 @@ export async function sweepOverdueRecordings(now = new Date()): Promise<SweepRes
     const reason = pending
       ? `the recorder did not confirm the start within ${limit} s`
       : `no upload callback arrived within ${limit} s of Stop`;
-    try {
-      await applyTransition({ recordingId: recording.id, trigger, actor: "watchdog", reason });
-      result.failed.push({ recordingId: recording.id, trigger });
-      logger.warn("watchdog.failed_recording", { recordingId: recording.id, liveSessionId: recording.liveSessionId, trigger, reason });
-      // A start that hung may have begun recording after all: ask the recorder to stop so it is not busy forever.
-      if (pending) void stopOrphanedRecorder(recording.id);
-    } catch (error) {
-      if (!(error instanceof TransitionRefusedError)) throw error;
+    if (await apply(recording, trigger, reason)) result.failed.push({ recordingId: recording.id, trigger });
+  }
+
+  const overLong = await findRecordingsSince(new Date(now.getTime() - env.RECORDING_MAX_SECONDS * 1000), SWEEP_BATCH);
+  for (const recording of overLong) {
+    const reason = `stopped after the maximum length of ${env.RECORDING_MAX_SECONDS} s`;
+    if (await apply(recording, "max_duration", reason)) result.stopped.push({ recordingId: recording.id, trigger: "max_duration" });
+  }
+
+  // A recording is given as long as a start may take before an idle recorder is believed.
+  const graceSeconds = Math.max(env.RECORDING_PENDING_TIMEOUT_SECONDS, 2 * env.RECORDING_WATCHDOG_INTERVAL_SECONDS);
+  const running = await findRecordingsSince(new Date(now.getTime() - graceSeconds * 1000), SWEEP_BATCH);
+  if (running.length > 0) {
+    const chosen = getRecorder();
+    // One health question per sweep, whatever the number of recordings.
+    const health = "missing" in chosen ? null : await chosen.recorder.health();
+    if (health?.reachable && health.busyStatus.toUpperCase() === "IDLE") {
+      for (const recording of running) {
+        const reason = "the recorder reported it was not recording";
+        if (await apply(recording, "recorder_idle", reason)) result.stopped.push({ recordingId: recording.id, trigger: "recorder_idle" });
+      }
     }
+  }
+
+  for (const due of await findDueStops(now, SWEEP_BATCH)) {
+    if (stopsInFlight.has(due.id)) continue;
+    stopsInFlight.add(due.id);
+    // Not awaited: a stop may block for the whole call timeout; the claim keeps other sweeps from calling it too.
+    void attemptStop(due.id, { actor: "watchdog" })
+      .catch((error) => logger.error("watchdog.stop_failed", { recordingId: due.id, error: describeError(error) }))
+      .finally(() => stopsInFlight.delete(due.id));
   }
   return result;
 }
 
-async function stopOrphanedRecorder(recordingId: string) {
-  const chosen = getRecorder();
-  if ("missing" in chosen) return;
-  const outcome = await chosen.recorder.stop(recordingId);
-  logger.info("watchdog.stop_orphan", { recordingId, outcome: outcome.kind });
-}
+const stopsInFlight = new Set<string>();
 
 let timer: ReturnType<typeof setInterval> | undefined;
 let running: Promise<void> | undefined;

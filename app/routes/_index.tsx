@@ -5,16 +5,13 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import type { LiveHandle } from "~/components/live-events";
+import { LocalTime } from "~/components/local-time";
 import { LiveStatusBadge } from "~/components/live-status-badge";
 import { listSessionsForUser } from "~/live-sessions/live-sessions.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   return json({ sessions: await listSessionsForUser(user), canSchedule: user.role !== "STUDENT" });
-}
-
-function formatStart(iso: string) {
-  return new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 }
 
 /** Every badge follows the status of its session. */
@@ -54,7 +51,7 @@ export default function Dashboard() {
                   <Link to={`/sessions/${session.id}`}>{session.title}</Link>
                 </h2>
                 <p className="muted">
-                  <time dateTime={session.startsAt}>{formatStart(session.startsAt)} UTC</time> ·{" "}
+                  <LocalTime iso={session.startsAt} /> ·{" "}
                   {session.role === "host" ? `You host · ${session.cohortName}` : `Hosted by ${session.hostName}`}
                 </p>
               </div>

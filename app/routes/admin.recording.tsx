@@ -4,15 +4,12 @@ import { json } from "@remix-run/node";
 import { Link, useLoaderData, useRevalidator } from "@remix-run/react";
 import { requireAdmin, requireUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
+import { LocalTime } from "~/components/local-time";
 import { getRecordingDiagnostics } from "~/recording/diagnostics.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   requireAdmin(await requireUser(request));
   return json(await getRecordingDiagnostics(), { headers: { "Cache-Control": "no-store" } });
-}
-
-function formatTime(iso: string) {
-  return new Date(iso).toLocaleString("en-GB", { dateStyle: "short", timeStyle: "medium", timeZone: "UTC" });
 }
 
 export default function RecordingAdminPage() {
@@ -84,7 +81,52 @@ export default function RecordingAdminPage() {
           <ul>
             {data.stalled.map((r) => (
               <li key={r.id}>
-                <Link to={`/sessions/${r.liveSessionId}`}>{r.title}</Link>: <code>{r.id}</code> {r.status} since {formatTime(r.since)} UTC
+                <Link to={`/sessions/${r.liveSessionId}`}>{r.title}</Link>: <code>{r.id}</code> {r.status} since <LocalTime iso={r.since} style="short" />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="failures-heading">
+        <h2 id="failures-heading">Recent failures</h2>
+        <p className="muted">What hosts and students read, and the technical detail only admins see.</p>
+        {data.failures.length === 0 ? (
+          <p className="muted">None.</p>
+        ) : (
+          <ul data-testid="recent-failures">
+            {data.failures.map((f) => (
+              <li key={f.id}>
+                <Link to={`/sessions/${f.liveSessionId}`}>{f.title}</Link> at <LocalTime iso={f.at} style="short" />: {f.reason ?? "—"}
+                {f.detail ? (
+                  <>
+                    {" "}
+                    <code>{f.detail}</code>
+                  </>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="unconfirmed-heading">
+        <h2 id="unconfirmed-heading">Stops the recorder did not confirm</h2>
+        {data.unconfirmedStops.length === 0 ? (
+          <p className="muted">None.</p>
+        ) : (
+          <ul data-testid="unconfirmed-stops">
+            {data.unconfirmedStops.map((r) => (
+              <li key={r.id}>
+                <Link to={`/sessions/${r.liveSessionId}`}>{r.title}</Link>: <code>{r.id}</code> {r.status}, {r.stopAttempts}{" "}
+                {r.stopAttempts === 1 ? "attempt" : "attempts"}
+                {r.nextStopAttemptAt ? (
+                  <>
+                    , next at <LocalTime iso={r.nextStopAttemptAt} style="short" />
+                  </>
+                ) : (
+                  ", given up: stop it on the recorder"
+                )}
               </li>
             ))}
           </ul>
@@ -99,7 +141,7 @@ export default function RecordingAdminPage() {
           <table className="table table--stack" data-testid="deliveries">
             <thead>
               <tr>
-                <th scope="col">Received (UTC)</th>
+                <th scope="col">Received</th>
                 <th scope="col">Event</th>
                 <th scope="col">sessionId</th>
                 <th scope="col">Outcome</th>
@@ -109,7 +151,9 @@ export default function RecordingAdminPage() {
             <tbody>
               {data.deliveries.map((d) => (
                 <tr key={d.id}>
-                  <td data-label="Received">{formatTime(d.receivedAt)}</td>
+                  <td data-label="Received">
+                    <LocalTime iso={d.receivedAt} style="short" />
+                  </td>
                   <td data-label="Event">{d.event ?? "—"}</td>
                   <td data-label="sessionId">
                     <code>{d.sessionId ?? "—"}</code>
@@ -120,6 +164,42 @@ export default function RecordingAdminPage() {
                     </span>
                   </td>
                   <td data-label="Reason">{d.reason ?? ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="refusals-heading">
+        <h2 id="refusals-heading">Unsigned requests refused</h2>
+        <p className="muted">Counted per minute rather than listed: anyone can send these.</p>
+        {data.refusals.length === 0 ? (
+          <p className="muted">None.</p>
+        ) : (
+          <table className="table table--stack" data-testid="refusal-counts">
+            <thead>
+              <tr>
+                <th scope="col">Minute (UTC)</th>
+                <th scope="col">Outcome</th>
+                <th scope="col">Count</th>
+                <th scope="col">Example</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.refusals.map((r) => (
+                <tr key={`${r.outcome}-${r.minute}`}>
+                  <td data-label="Minute">
+                    <LocalTime iso={r.minute} style="short" />
+                  </td>
+                  <td data-label="Outcome">
+                    <span className="pill pill--bad">
+                      {r.outcome.replace(/_/g, " ")}
+                      {r.httpStatus ? ` (${r.httpStatus})` : ""}
+                    </span>
+                  </td>
+                  <td data-label="Count">{r.count}</td>
+                  <td data-label="Example">{r.sample.reason ?? ""}</td>
                 </tr>
               ))}
             </tbody>

@@ -12,7 +12,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const user = await requireApiUser(request);
     const id = parseSessionId(params);
     await requireSessionViewer(user, id);
-    const overview = await getRecordingOverview(id);
+    const overview = await getRecordingOverview(id, { forAdmin: user.role === "ADMIN" });
     if (!overview) throw notFound("That live session");
     return json(overview, { headers: { "Cache-Control": "no-store" } });
   });

@@ -5,7 +5,9 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import type { LiveHandle } from "~/components/live-events";
+import { LocalTime } from "~/components/local-time";
 import { isCrossSiteRequest } from "~/http/same-origin.server";
+import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
 import { listNotifications, markAllRead } from "~/notifications/notifications.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -44,11 +46,14 @@ export default function NotificationsPage() {
         <ul className="notification-list" data-testid="notifications">
           {notifications.map((n) => (
             <li key={n.id} className={`card ${n.read ? "" : "unread"}`}>
-              <p>
-                {n.read ? null : <span className="pill">New</span>} The recording of <Link to={`/sessions/${n.liveSessionId}`}>{n.title}</Link> is ready.{" "}
-                <a href={n.watchUrl}>Watch the recording</a>
+              <p data-type={n.type}>
+                {n.read ? null : <span className="pill">New</span>} The recording of <Link to={`/sessions/${n.liveSessionId}`}>{n.title}</Link>{" "}
+                {n.type === NOTIFICATION_TYPES.recordingFailed ? `failed${n.reason ? `: ${n.reason}` : "."}` : "is ready."}{" "}
+                {n.type !== NOTIFICATION_TYPES.recordingFailed ? <a href={n.watchUrl}>Watch the recording</a> : null}
               </p>
-              <p className="muted">{new Date(n.createdAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC</p>
+              <p className="muted">
+                <LocalTime iso={n.createdAt} />
+              </p>
             </li>
           ))}
         </ul>

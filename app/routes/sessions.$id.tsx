@@ -1,12 +1,20 @@
-// GET /sessions/:id: the session detail with its live recording panel.
-import type { LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
-import { json } from "@remix-run/node";
+// GET /sessions/:id: the session detail with its live recording panel. POST: Record or Stop as a plain form.
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
 import { requireUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import type { LiveHandle } from "~/components/live-events";
+import { LocalTime } from "~/components/local-time";
 import { RecordingPanel } from "~/components/recording-panel";
+import { errorResponse } from "~/http/api-error.server";
+import { commitFlash, takeFlash, type FlashMessage } from "~/http/flash.server";
+import { describeRecordingRefusal } from "~/http/recording-refusals.server";
 import { parseSessionId } from "~/http/route-input.server";
+import { isCrossSiteRequest } from "~/http/same-origin.server";
+import { requireSessionController } from "~/live-sessions/session-access.server";
+import { startRecording, stopRecording } from "~/recording/recording-service.server";
 import { getEnv } from "~/config/env.server";
 import { getRecorderConfig } from "~/recording/jibri-client.server";
 import { getRecordingOverview, getTimeline } from "~/recording/recording-store.server";
@@ -23,6 +31,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const id = parseSessionId(params);
   const { session, role } = await requireSessionViewer(user, id);
+  // What the last Record or Stop sent as a plain form came to: shown once, on this load only.
+  const { flash, clear } = await takeFlash(request, `/sessions/${id}`);
   // The timeline is read before the overview: anything between the two reads is replayed by the stream.
   const timeline = await getTimeline(id);
   const overview = await getRecordingOverview(id);
@@ -56,6 +66,37 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     recordingAvailable: !("missing" in getRecorderConfig()),
     meetingUrl: meetingUrlOf(session.roomName),
     view,
+    outcome: flash,
+  }, clear ? { headers: { "Set-Cookie": clear, "Cache-Control": "no-store" } } : undefined);
+}
+
+const intentSchema = z.object({ intent: z.enum(["record", "stop"]) });
+
+/** What the host reads after a Record or Stop that went ahead. */
+const DONE: Record<z.infer<typeof intentSchema>["intent"], FlashMessage> = {
+  record: { code: "recording_started", message: "Recording started." },
+  stop: { code: "recording_stopped", message: "Recording stopped. It will be listed here once it is processed." },
+};
+
+/**
+ * Record and Stop without JavaScript: the same guards and domain calls as the JSON API, answered with 303 back to the
+ * page, which shows the outcome once. With JavaScript the panel calls the JSON API instead and stays on the page.
+ */
+export async function action({ request, params }: ActionFunctionArgs) {
+  if (isCrossSiteRequest(request)) throw errorResponse(403, "cross_origin", "This request came from another site and was refused.");
+  const user = await requireUser(request);
+  const id = parseSessionId(params);
+  await requireSessionController(user, id);
+  const parsed = intentSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) throw errorResponse(400, "invalid_intent", "This page can only Record or Stop.");
+  const { intent } = parsed.data;
+  const actor = `user:${user.id}`;
+  const result = intent === "record" ? await startRecording(id, actor) : await stopRecording(id, actor);
+  const outcome = result.ok ? DONE[intent] : describeRecordingRefusal(result.refusal);
+  const path = `/sessions/${id}`;
+  return redirect(path, {
+    status: 303,
+    headers: { "Set-Cookie": await commitFlash(path, { code: outcome.code, message: outcome.message }) },
   });
 }
 
@@ -65,7 +106,7 @@ export const handle: LiveHandle<SerializeFrom<typeof loader>> = {
 };
 
 export default function SessionPage() {
-  const { session, role, canControl, recordingAvailable, meetingUrl, view } = useLoaderData<typeof loader>();
+  const { session, role, canControl, recordingAvailable, meetingUrl, view, outcome } = useLoaderData<typeof loader>();
   return (
     <article className="stack">
       <p>
@@ -74,7 +115,7 @@ export default function SessionPage() {
       <header>
         <h1>{session.title}</h1>
         <p className="muted">
-          {new Date(session.startsAt).toLocaleString("en-GB", { dateStyle: "full", timeStyle: "short", timeZone: "UTC" })} UTC · Hosted by{" "}
+          <LocalTime iso={session.startsAt} style="long" testId="session-starts-at" /> · Hosted by{" "}
           {session.hostName} · {session.cohortName} · You are {role === "host" ? "the host" : role === "admin" ? "an administrator" : "a student"}
         </p>
         {meetingUrl ? (
@@ -85,7 +126,14 @@ export default function SessionPage() {
           </p>
         ) : null}
       </header>
-      <RecordingPanel key={session.id} liveSessionId={session.id} initial={view} canControl={canControl} recordingAvailable={recordingAvailable} />
+      <RecordingPanel
+        key={session.id}
+        liveSessionId={session.id}
+        initial={view}
+        canControl={canControl}
+        recordingAvailable={recordingAvailable}
+        outcome={outcome}
+      />
     </article>
   );
 }

@@ -2,10 +2,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { z } from "zod";
 import { requireHostRole, requireUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { isCrossSiteRequest } from "~/http/same-origin.server";
 import { listSchedulableCohorts, scheduleLiveSession, scheduleSchema } from "~/live-sessions/schedule.server";
+import { isTimeZone, LOCAL_DATE_TIME, localDateTimeToUtc } from "~/time/zoned-time";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = requireHostRole(await requireUser(request));
@@ -15,11 +18,34 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 type FieldErrors = Partial<Record<"title" | "startsAt" | "cohortId" | "form", string>>;
 
+/**
+ * The start as typed is wall-clock time in the zone the browser filled in (none without JavaScript: the form then
+ * says UTC, and UTC it is). Text of another shape goes on as typed, for the schedule rules to judge.
+ */
+const localStartSchema = z
+  .object({
+    startsAt: z.string({ invalid_type_error: "Choose a valid date and time." }).max(40, "Choose a valid date and time.").default(""),
+    timeZone: z
+      .string({ invalid_type_error: "Your browser sent a time zone this server does not know; please try again." })
+      .max(64, "Your browser sent a time zone this server does not know; please try again.")
+      .default("")
+      .refine((zone) => zone === "" || isTimeZone(zone), "Your browser sent a time zone this server does not know; please try again."),
+  })
+  .transform(({ startsAt, timeZone }, ctx) => {
+    if (!LOCAL_DATE_TIME.test(startsAt)) return startsAt;
+    const instant = localDateTimeToUtc(startsAt, timeZone || "UTC");
+    // Shaped like a date and time but naming no real one (31 February): Date would quietly roll it into March.
+    if (!instant) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "Choose a valid date and time." });
+    return instant?.toISOString() ?? startsAt;
+  });
+
 export async function action({ request }: ActionFunctionArgs) {
   const user = requireHostRole(await requireUser(request));
   if (isCrossSiteRequest(request)) throw new Response("Cross-site request refused.", { status: 403 });
-  const form = await request.formData();
-  const parsed = scheduleSchema.safeParse(Object.fromEntries(form));
+  const fields = Object.fromEntries(await request.formData());
+  const start = localStartSchema.safeParse(fields);
+  if (!start.success) return json({ errors: { startsAt: start.error.issues[0].message } satisfies FieldErrors }, { status: 400 });
+  const parsed = scheduleSchema.safeParse({ ...fields, startsAt: start.data });
   if (!parsed.success) {
     const errors: FieldErrors = {};
     for (const issue of parsed.error.issues) errors[issue.path[0] as keyof FieldErrors] ??= issue.message;
@@ -34,6 +60,9 @@ export default function ScheduleSessionPage() {
   const { cohorts } = useLoaderData<typeof loader>();
   const errors: FieldErrors = useActionData<typeof action>()?.errors ?? {};
   const busy = useNavigation().state !== "idle";
+  // Filled in the browser only: until then (and without JavaScript) the form takes UTC and says so.
+  const [timeZone, setTimeZone] = useState("");
+  useEffect(() => setTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone ?? ""), []);
   return (
     <section className="card narrow">
       <h1>Schedule a live session</h1>
@@ -44,8 +73,9 @@ export default function ScheduleSessionPage() {
           {errors.title ? <small id="title-error" className="field-error">{errors.title}</small> : null}
         </label>
         <label className="field">
-          <span>Starts at (UTC)</span>
+          <span>{timeZone ? `Starts at (your time, ${timeZone})` : "Starts at (UTC)"}</span>
           <input name="startsAt" type="datetime-local" required aria-invalid={Boolean(errors.startsAt)} aria-describedby="startsAt-error" />
+          <input type="hidden" name="timeZone" value={timeZone} />
           {errors.startsAt ? <small id="startsAt-error" className="field-error">{errors.startsAt}</small> : null}
         </label>
         <label className="field">

@@ -1,4 +1,5 @@
 // Between node:http and the Fetch API that Remix speaks: a request in as a Request, a Response out, both streamed.
+import { PEER_ADDRESS_HEADER } from "~/auth/client-address.server";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 export class RequestBodyTooLargeError extends Error {
@@ -118,6 +119,8 @@ export function toFetchRequest(
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i], raw[i + 1]);
   for (const [name, value] of Object.entries(overrideHeaders)) headers.set(name, value);
+  // The socket's own address, never a client's claim: the login limit counts by it.
+  headers.set(PEER_ADDRESS_HEADER, req.socket.remoteAddress ?? "");
   const method = req.method ?? "GET";
   const init: RequestInit & { duplex?: "half" } = { method, headers, signal };
   if (body && hasRequestBody(method)) Object.assign(init, { body, duplex: "half" });

@@ -194,6 +194,18 @@ describe("jibri simulator", () => {
     expect(app.received.map((r) => r.body.sessionId)).toEqual(["real1"]);
   });
 
+  it("crashes on demand: the recording is lost without a webhook and health answers IDLE", async () => {
+    await start("lost1");
+    expect((await api("/health")).json.status.busyStatus).toBe("BUSY");
+    expect(await control("/crash", {})).toMatchObject({ status: 200, json: { ok: true } });
+    expect((await api("/health")).json.status.busyStatus).toBe("IDLE");
+    expect((await stop("lost1")).status).toBe(200);
+    await sim.whenIdle();
+    expect(app.received).toEqual([]);
+    // And it records again.
+    expect((await start("next1")).status).toBe(200);
+  });
+
   it("sends a signed recording_failed webhook when the outcome is failed", async () => {
     await control("/mode", { outcome: "failed" });
     await start("fail1");

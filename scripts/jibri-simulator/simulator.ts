@@ -82,6 +82,8 @@ export type JibriSimulator = {
   calls(): Call[];
   webhookAttempts(): Attempt[];
   reset(): void;
+  /** Jibri dies and comes back: the current recording is forgotten without upload or webhook, health answers IDLE. */
+  crash(): void;
   /** Resolves when no upload or webhook delivery is pending (also once the simulator is closed). */
   whenIdle(): Promise<void>;
 };
@@ -468,6 +470,9 @@ export async function startJibriSimulator(opts: JibriSimulatorOptions): Promise<
       case "POST /reset":
         resetState();
         return sendJson(res, 200, { ok: true, mode: { ...mode } });
+      case "POST /crash":
+        crash();
+        return sendJson(res, 200, { ok: true });
       default:
         return sendJson(res, 404, { error: "not_found", message: `no control route ${route}` });
     }
@@ -491,6 +496,11 @@ export async function startJibriSimulator(opts: JibriSimulatorOptions): Promise<
     if (path.startsWith(`${CONTROL_BASE_PATH}/`)) return handleControl(req, res, path);
     if (path.startsWith(RECORDINGS_PATH)) return handleRecording(req, res, path);
     sendJson(res, 404, { error: "not_found", message: `no route for ${path}` });
+  }
+
+  function crash(): void {
+    say(current ? `crash: session=${current.sessionId} lost` : "crash: nothing was recording");
+    current = null;
   }
 
   function resetState(): void {
@@ -545,6 +555,7 @@ export async function startJibriSimulator(opts: JibriSimulatorOptions): Promise<
     calls: () => structuredClone(calls),
     webhookAttempts: () => structuredClone(attempts),
     reset: resetState,
+    crash,
     whenIdle: () =>
       pending.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve)),
   };

@@ -81,6 +81,7 @@ describe("GET /api/live-sessions/:id/recording", () => {
       watchUrl: null,
       reason: null,
       updatedAt: expect.any(String),
+      stopConfirmed: null,
       recordings: [],
     });
     expect(Number.isNaN(Date.parse(result.body.updatedAt))).toBe(false);

@@ -117,7 +117,8 @@ describe("recording stream", () => {
     expect((await start(id)).status).toBe(502);
     const [pending, failed] = [await stream.next(), await stream.next()];
     expect(pending.data.status).toBe("PENDING");
-    expect(failed.data).toMatchObject({ status: "FAILED", reason: expect.stringMatching(/500/) });
+    // The friendly reason: the recorder's technical answer stays with admins.
+    expect(failed.data).toMatchObject({ status: "FAILED", reason: "The recorder could not start." });
   });
 
   it("resumes with Last-Event-ID: exactly the missed transitions, in order, no snapshot, then live; nothing repeated", async () => {
@@ -233,6 +234,8 @@ describe("notification stream", () => {
         title: "Streams class",
         recordingUrl: row.recordingUrl,
         watchUrl: `/recordings/${row.recordingId}/watch`,
+        // Why a recording failed: only LIVE_CLASS_RECORDING_FAILED carries one.
+        reason: null,
         createdAt: row.createdAt.toISOString(),
       },
     });

@@ -1,4 +1,5 @@
-// The whole flow over real HTTP: Record, Stop, the simulator's signed upload callback, READY and one notification per student.
+// The whole flow over real HTTP: Record, Stop, the simulator's signed upload callback, READY and one notification per
+// student and one for the host.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api } from "../support/http";
 import { openEventStream } from "../support/sse-client";
@@ -13,7 +14,7 @@ afterAll(async () => {
 });
 
 describe("recording happy path", () => {
-  it("goes PENDING → RECORDING → PROCESSING → READY and notifies each enrolled student once", async () => {
+  it("goes PENDING → RECORDING → PROCESSING → READY and notifies each enrolled student and the host once", async () => {
     const { app, cookies, demoSessionId: id, jibri, db } = stack;
     const base = `/api/live-sessions/${id}/recording`;
     const stream = await openEventStream(`${app.url}${base}/events`, { cookie: cookies.student1 });
@@ -51,8 +52,8 @@ describe("recording happy path", () => {
     expect(session.recordingUrl).toBe(overview.body.recordingUrl);
 
     const notifications = await db.notification.findMany({ where: { liveSessionId: id } });
-    expect(notifications.map((n) => n.type)).toEqual(Array(3).fill("LIVE_CLASS_RECORDING_READY"));
-    expect(new Set(notifications.map((n) => n.userId)).size).toBe(3);
+    expect(notifications.map((n) => n.type)).toEqual(Array(4).fill("LIVE_CLASS_RECORDING_READY"));
+    expect(new Set(notifications.map((n) => n.userId)).size).toBe(4);
     const mine = await api(app.url, "/api/notifications", { cookie: cookies.student3 });
     expect(mine.body).toHaveLength(1);
     expect(mine.body[0]).toMatchObject({ type: "LIVE_CLASS_RECORDING_READY", liveSessionId: id, read: false });

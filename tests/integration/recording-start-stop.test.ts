@@ -46,8 +46,18 @@ describe("success", () => {
       watchUrl: null,
       reason: null,
       updatedAt: expect.any(String),
+      stopConfirmed: null,
       recordings: [
-        { id: expect.stringMatching(/^[A-Za-z0-9]+$/), status: "RECORDING", recordingUrl: null, reason: null, startedAt: expect.any(String), endedAt: null, watchUrl: null },
+        {
+          id: expect.stringMatching(/^[A-Za-z0-9]+$/),
+          status: "RECORDING",
+          recordingUrl: null,
+          reason: null,
+          startedAt: expect.any(String),
+          endedAt: null,
+          stopConfirmed: null,
+          watchUrl: null,
+        },
       ],
     });
     const recordingId = result.body.recordings[0].id;
@@ -199,8 +209,8 @@ describe("the recorder's answers to startService", () => {
     const row = await sessionRow(id);
     expect(row.recordingStatus).toBe("READY");
     expect(row.recordingUrl).toBe(url);
-    // Students were notified once, for the real recording only.
-    expect(await stack.db.notification.count({ where: { liveSessionId: id } })).toBe(3);
+    // The students and the host were notified once, for the real recording only.
+    expect(await stack.db.notification.count({ where: { liveSessionId: id } })).toBe(4);
     // And recording again works.
     stack.jibri.reset();
     expect((await start(id)).status).toBe(200);
@@ -239,8 +249,12 @@ describe("the recorder's answers to startService", () => {
     expectApiError(await start(id), 502, "recorder_error");
     const view = (await overview(id)).body;
     expect(view.status).toBe("FAILED");
-    expect(view.reason).toMatch(/500/);
+    expect(view.reason).toBe("The recorder could not start.");
     expect(view.recordings).toHaveLength(1);
+    expect(view.recordings[0]).not.toHaveProperty("reasonDetail");
+    // An admin's view carries the technical detail too.
+    const adminView = (await api(stack.app.url, recordingPath(id), { cookie: stack.cookies.admin })).body;
+    expect(adminView.recordings[0].reasonDetail).toMatch(/500/);
     expect(view.recordings[0]).toMatchObject({ status: "FAILED", reason: view.reason, endedAt: expect.any(String) });
     const row = await sessionRow(id);
     expect(row.recordingStatus).toBe("FAILED");
@@ -343,7 +357,9 @@ describe("other configurations", () => {
       expectApiError(await api(unreachable.url, `${recordingPath(id)}/start`, { method: "POST", cookie: host }), 502, "recorder_error");
       const view = await api(unreachable.url, recordingPath(id), { cookie: host });
       expect(view.body.status).toBe("FAILED");
-      expect(view.body.reason).toMatch(/network/i);
+      expect(view.body.reason).toBe("The recorder could not start.");
+      const admin = await login(unreachable.url, ACCOUNTS.admin);
+      expect((await api(unreachable.url, recordingPath(id), { cookie: admin })).body.recordings[0].reasonDetail).toMatch(/network/i);
       expect((await db.liveSession.findUniqueOrThrow({ where: { id } })).recordingStatus).toBe("FAILED");
     } finally {
       await db.$disconnect();

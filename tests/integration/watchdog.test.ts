@@ -109,7 +109,9 @@ describe("watchdog", () => {
     const log = await transitionsOf(stack.db, id);
     expect(log.at(-1)).toMatchObject({ trigger: "processing_timeout", fromStatus: "PROCESSING", toStatus: "FAILED", actor: "watchdog", reason: failed.data.reason });
     expect((await stack.db.recording.findUniqueOrThrow({ where: { id: recordingId } })).status).toBe("FAILED");
-    expect(await stack.db.notification.count({ where: { recordingId } })).toBe(0);
+    // The host hears that it failed, with the reason; nobody else does.
+    const failures = await stack.db.notification.findMany({ where: { recordingId }, include: { user: true } });
+    expect(failures.map((n) => [n.user.email, n.type, n.reason])).toEqual([["host@optilearn.test", "LIVE_CLASS_RECORDING_FAILED", failed.data.reason]]);
 
     // The upload was only late: it is not lost.
     const payload = uploadedPayload(recordingId);
@@ -120,7 +122,8 @@ describe("watchdog", () => {
     const view = await api(stack.app.url, recordingPath(id), { cookie: stack.cookies.student2 });
     expect(view.body).toMatchObject({ status: "READY", recordingUrl: payload.recordingUrl, reason: null });
     expect(view.body.recordings[0]).toMatchObject({ id: recordingId, status: "READY", recordingUrl: payload.recordingUrl });
-    expect(await stack.db.notification.count({ where: { recordingId } })).toBe(3);
+    // Ready: the three students and the host (who also keeps the earlier failure notice).
+    expect(await stack.db.notification.count({ where: { recordingId, type: "LIVE_CLASS_RECORDING_READY" } })).toBe(4);
     expect((await transitionsOf(stack.db, id)).at(-1)).toMatchObject({ trigger: "upload_reported", fromStatus: "FAILED", toStatus: "READY" });
 
     // The watchdog leaves a READY recording alone.

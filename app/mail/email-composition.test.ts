@@ -1,0 +1,65 @@
+// The email a notification becomes, and the retry back-off: pure functions, checked without a server.
+import { describe, expect, it } from "vitest";
+import { retryDelayMs } from "~/mail/email-outbox.server";
+import { composeNotificationEmail, notificationMessageId } from "~/mail/notification-email.server";
+import { verifyUnsubscribeToken } from "~/mail/unsubscribe-token.server";
+
+const settings = {
+  appUrl: "https://learn.example.com",
+  from: "OptiLearn Live <no-reply@learn.example.com>",
+  secret: "s".repeat(32),
+};
+const base = {
+  id: 42,
+  title: "Algebra <basics> & more",
+  reason: null,
+  recordingId: "rec123",
+  liveSessionId: "sess1",
+  classStartsAt: new Date("2026-12-01T14:30:00Z"),
+  recipient: { id: "user-7", email: "student@example.com", name: "Sam" },
+};
+
+describe("notification emails", () => {
+  it("READY: subject, date, watch link, escaped HTML, a stable Message-ID and one-click unsubscribe headers", () => {
+    const email = composeNotificationEmail({ ...base, type: "LIVE_CLASS_RECORDING_READY" }, settings);
+    expect(email.subject).toBe("Recording ready: Algebra <basics> & more");
+    expect(email.to).toBe("student@example.com");
+    expect(email.text).toContain("Tuesday, 1 December 2026 at 14:30 UTC");
+    expect(email.text).toContain("https://learn.example.com/recordings/rec123/watch");
+    expect(email.html).toContain("Algebra &lt;basics&gt; &amp; more");
+    expect(email.html).not.toContain("<basics>");
+    expect(email.messageId).toBe("<notification-42@learn.example.com>");
+    expect(notificationMessageId(42, settings.appUrl)).toBe(email.messageId);
+    expect(email.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
+    const link = /^<(.+)>$/.exec(email.headers["List-Unsubscribe"])?.[1] ?? "";
+    expect(link.startsWith("https://learn.example.com/unsubscribe?token=")).toBe(true);
+    expect(verifyUnsubscribeToken(new URL(link).searchParams.get("token") ?? "", [settings.secret])).toEqual({
+      valid: true,
+      userId: "user-7",
+    });
+    expect(email.text).toContain(link);
+  });
+
+  it("FAILED: the reason and the class link, no watch link", () => {
+    const email = composeNotificationEmail(
+      { ...base, type: "LIVE_CLASS_RECORDING_FAILED", reason: "disk <full>" },
+      settings,
+    );
+    expect(email.subject).toBe("Recording failed: Algebra <basics> & more");
+    expect(email.text).toContain("failed: disk <full>");
+    expect(email.html).toContain("disk &lt;full&gt;");
+    expect(email.text).toContain("https://learn.example.com/sessions/sess1");
+    expect(email.text).not.toContain("/watch");
+  });
+});
+
+describe("retry back-off", () => {
+  it("doubles from the base, stops at the cap, and spreads each wait between half and all of it", () => {
+    expect(retryDelayMs(1, 1000, 60_000, 1)).toBe(1000);
+    expect(retryDelayMs(2, 1000, 60_000, 1)).toBe(2000);
+    expect(retryDelayMs(4, 1000, 60_000, 1)).toBe(8000);
+    expect(retryDelayMs(4, 1000, 60_000, 0)).toBe(4000);
+    expect(retryDelayMs(30, 1000, 60_000, 1)).toBe(60_000);
+    expect(retryDelayMs(1000, 1000, 60_000, 0)).toBe(30_000);
+  });
+});

@@ -1,0 +1,109 @@
+// The email a notification becomes: subject, plain-text and HTML bodies, a stable Message-ID and the unsubscribe headers.
+import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
+import { signUnsubscribeToken } from "~/mail/unsubscribe-token.server";
+
+export type EmailNotification = {
+  id: number;
+  type: string;
+  title: string;
+  reason: string | null;
+  recordingId: string;
+  liveSessionId: string;
+  /** When the class took place: the date the email names. */
+  classStartsAt: Date;
+  recipient: { id: string; email: string; name: string };
+};
+
+export type ComposedEmail = {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+  headers: Record<string, string>;
+};
+
+/**
+ * The same notification always gets the same Message-ID: a copy resent after a crash between "accepted" and "marked
+ * sent" is recognisable as the same message by the receiving side.
+ */
+export function notificationMessageId(notificationId: number, appUrl: string): string {
+  return `<notification-${notificationId}@${new URL(appUrl).hostname}>`;
+}
+
+export function unsubscribeUrl(userId: string, appUrl: string, secret: string): string {
+  return `${appUrl}/unsubscribe?${new URLSearchParams({ token: signUnsubscribeToken(userId, secret) })}`;
+}
+
+const formatClassDate = (date: Date) =>
+  `${date.toLocaleString("en-GB", { dateStyle: "full", timeStyle: "short", timeZone: "UTC" })} UTC`;
+
+const escapeHtml = (value: string) =>
+  value.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string,
+  );
+
+export function composeNotificationEmail(
+  notification: EmailNotification,
+  settings: { appUrl: string; from: string; secret: string },
+): ComposedEmail {
+  const failed = notification.type === NOTIFICATION_TYPES.recordingFailed;
+  const when = formatClassDate(notification.classStartsAt);
+  const watchUrl = `${settings.appUrl}/recordings/${notification.recordingId}/watch`;
+  const sessionUrl = `${settings.appUrl}/sessions/${notification.liveSessionId}`;
+  const unsubscribe = unsubscribeUrl(notification.recipient.id, settings.appUrl, settings.secret);
+  const settingsUrl = `${settings.appUrl}/settings`;
+  const reason = notification.reason ?? "no reason was given";
+
+  const subject = failed ? `Recording failed: ${notification.title}` : `Recording ready: ${notification.title}`;
+  const lead = failed
+    ? `The recording of "${notification.title}" (${when}) failed: ${reason}.`
+    : `The recording of "${notification.title}" (${when}) is ready to watch.`;
+  const action = failed ? `Open the class: ${sessionUrl}` : `Watch it: ${watchUrl}`;
+  const text = [
+    `Hello ${notification.recipient.name},`,
+    "",
+    lead,
+    "",
+    action,
+    "",
+    "--",
+    `You get this email because notification emails are on for ${notification.recipient.email}.`,
+    `Turn them off with one click: ${unsubscribe}`,
+    `Or manage them in your settings: ${settingsUrl}`,
+    "",
+  ].join("\n");
+
+  const title = escapeHtml(notification.title);
+  const html = `<!doctype html>
+<html lang="en"><body style="font-family: system-ui, sans-serif; color: #1d2433; line-height: 1.5">
+<p>Hello ${escapeHtml(notification.recipient.name)},</p>
+${
+  failed
+    ? `<p>The recording of <strong>${title}</strong> (${escapeHtml(when)}) failed: ${escapeHtml(reason)}.</p>
+<p><a href="${escapeHtml(sessionUrl)}">Open the class</a></p>`
+    : `<p>The recording of <strong>${title}</strong> (${escapeHtml(when)}) is ready to watch.</p>
+<p><a href="${escapeHtml(watchUrl)}">Watch the recording</a></p>`
+}
+<hr>
+<p style="font-size: 0.85em; color: #5b6475">You get this email because notification emails are on for ${escapeHtml(notification.recipient.email)}.
+<a href="${escapeHtml(unsubscribe)}">Unsubscribe</a> with one click, or <a href="${escapeHtml(settingsUrl)}">manage your settings</a>.</p>
+</body></html>
+`;
+
+  return {
+    from: settings.from,
+    to: notification.recipient.email,
+    subject,
+    text,
+    html,
+    messageId: notificationMessageId(notification.id, settings.appUrl),
+    headers: {
+      // RFC 2369 and RFC 8058: mail clients offer a one-click unsubscribe that POSTs to this URL.
+      "List-Unsubscribe": `<${unsubscribe}>`,
+      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    },
+  };
+}

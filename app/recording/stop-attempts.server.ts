@@ -1,0 +1,162 @@
+// Telling the recorder to stop until it confirms: each stopService call is claimed once (a conditional update on the
+// attempt count, so instances never double-call), its answer recorded, and an unconfirmed stop retried with back-off.
+import { publishChange } from "~/change-hints/change-channel.server";
+import { getEnv } from "~/config/env.server";
+import { prisma } from "~/db/db.server";
+import { logger } from "~/observability/logger.server";
+import { getRecorder, type RecorderOutcome } from "~/recording/recorder.server";
+
+/** After this many unconfirmed calls the app gives up (and says so in the log): Jibri may by then record another class. */
+export const MAX_STOP_ATTEMPTS = 10;
+const MAX_BACKOFF_SECONDS = 600;
+
+/** Log entries that record a change of the stop's confirmation, not of the status: the streams carry them like the rest. */
+export const STOP_NOTE_TRIGGERS = { unconfirmed: "stop_unconfirmed", confirmed: "stop_confirmed" } as const;
+
+/** The wait before the next call after `attempts` unconfirmed ones: the sweep interval, doubling, capped. */
+export function stopBackoffSeconds(attempts: number, baseSeconds: number): number {
+  return Math.min(baseSeconds * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_SECONDS);
+}
+
+/** A call in flight holds its attempt this long; an instance killed mid-call leaves it to be retried after that. */
+function leaseMs(): number {
+  const env = getEnv();
+  return (env.JITSI_RECORDING_API_TIMEOUT_SECONDS + env.RECORDING_WATCHDOG_INTERVAL_SECONDS) * 1000;
+}
+
+/**
+ * Claims the next stop attempt: the one call to stopService for it is this caller's. Without `force` only a due
+ * attempt is claimed (the watchdog); with it (Stop again) any unconfirmed one is.
+ */
+async function claimStopAttempt(recordingId: string, force: boolean, now = new Date()): Promise<number | null> {
+  const row = await prisma.recording.findUnique({
+    where: { id: recordingId },
+    select: { stopRequestedAt: true, stopAcknowledgedAt: true, stopAttempts: true, nextStopAttemptAt: true },
+  });
+  if (!row?.stopRequestedAt || row.stopAcknowledgedAt) return null;
+  if (!force && (!row.nextStopAttemptAt || row.nextStopAttemptAt > now)) return null;
+  const claimed = await prisma.recording.updateMany({
+    where: { id: recordingId, stopAttempts: row.stopAttempts, stopAcknowledgedAt: null },
+    data: { stopAttempts: row.stopAttempts + 1, nextStopAttemptAt: new Date(now.getTime() + leaseMs()) },
+  });
+  return claimed.count === 1 ? row.stopAttempts + 1 : null;
+}
+
+/** Real Jibri answers stop only after its upload: a timeout means "still finalizing" and counts as confirmed. */
+export function confirmsStop(outcome: RecorderOutcome): boolean {
+  return outcome.kind === "accepted" || outcome.kind === "timeout";
+}
+
+/**
+ * Stores what the recorder answered to attempt `attempt`; when the confirmation changes (first refusal, or confirmed
+ * after a refusal) a log entry tells every stream. Returns the recording's confirmation afterwards.
+ */
+async function recordStopAnswer(recordingId: string, attempt: number, outcome: RecorderOutcome): Promise<boolean | null> {
+  const confirmed = confirmsStop(outcome);
+  const env = getEnv();
+  const result = await prisma.$transaction(async (tx) => {
+    const located = await tx.recording.findUnique({ where: { id: recordingId }, select: { liveSessionId: true } });
+    if (!located) return null;
+    const now = new Date();
+    // The session row first, as every transition does: log ids then follow commit order.
+    const session = await tx.liveSession.update({
+      where: { id: located.liveSessionId },
+      data: { recordingUpdatedAt: now },
+      select: { recordingStatus: true, recordingUrl: true, recordingReason: true },
+    });
+    const recording = await tx.recording.findUniqueOrThrow({
+      where: { id: recordingId },
+      select: { status: true, stopConfirmed: true, stopAcknowledgedAt: true, recordingUrl: true },
+    });
+    const givingUp = !confirmed && attempt >= MAX_STOP_ATTEMPTS;
+    const updated = await tx.recording.updateMany({
+      where: { id: recordingId, stopAttempts: attempt },
+      data: confirmed
+        ? { stopConfirmed: true, stopAcknowledgedAt: recording.stopAcknowledgedAt ?? now, nextStopAttemptAt: null }
+        : {
+            stopConfirmed: false,
+            nextStopAttemptAt: givingUp
+              ? null
+              : new Date(now.getTime() + stopBackoffSeconds(attempt, env.RECORDING_WATCHDOG_INTERVAL_SECONDS) * 1000),
+          },
+    });
+    // A later attempt was claimed meanwhile (Stop again): its answer is the one that counts.
+    if (updated.count !== 1) return { liveSessionId: located.liveSessionId, changed: false, stopConfirmed: recording.stopConfirmed, givingUp };
+    const changed = confirmed ? recording.stopConfirmed === false : recording.stopConfirmed !== false;
+    if (changed) {
+      await tx.recordingTransition.create({
+        data: {
+          liveSessionId: located.liveSessionId,
+          recordingId,
+          trigger: confirmed ? STOP_NOTE_TRIGGERS.confirmed : STOP_NOTE_TRIGGERS.unconfirmed,
+          fromStatus: recording.status,
+          toStatus: recording.status,
+          recordingUrl: recording.recordingUrl,
+          sessionStatus: session.recordingStatus,
+          sessionRecordingUrl: session.recordingUrl,
+          reason: session.recordingReason,
+          actor: "recorder",
+          at: now,
+          stopConfirmed: confirmed,
+        },
+      });
+    }
+    return { liveSessionId: located.liveSessionId, changed, stopConfirmed: confirmed as boolean | null, givingUp };
+  });
+  if (!result) return null;
+  if (result.changed) publishChange({ liveSessionIds: [result.liveSessionId], notifiedRecordingIds: [] });
+  if (result.givingUp) logger.error("recording.stop_given_up", { recordingId, attempts: attempt });
+  return result.stopConfirmed;
+}
+
+/**
+ * One stop attempt if one can be claimed: the call, then its answer stored. Returns the confirmation afterwards,
+ * or undefined when nothing was called (another caller holds the attempt, or the stop is confirmed already).
+ */
+export async function attemptStop(
+  recordingId: string,
+  options: { force?: boolean; actor: string },
+): Promise<boolean | null | undefined> {
+  const chosen = getRecorder();
+  const attempt = await claimStopAttempt(recordingId, options.force ?? false);
+  if (attempt === null) return undefined;
+  const outcome: RecorderOutcome =
+    "missing" in chosen ? { kind: "unavailable", reason: `not configured: ${chosen.missing.join(", ")} unset` } : await chosen.recorder.stop(recordingId);
+  logger[confirmsStop(outcome) ? "info" : "warn"]("recording.stop", {
+    recordingId,
+    actor: options.actor,
+    attempt,
+    outcome: outcome.kind,
+    reason: "reason" in outcome ? outcome.reason : undefined,
+  });
+  return recordStopAnswer(recordingId, attempt, outcome);
+}
+
+/** Recordings whose stop is unconfirmed and due again, oldest first. */
+export async function findDueStops(now: Date, take: number) {
+  return prisma.recording.findMany({
+    where: { stopAcknowledgedAt: null, nextStopAttemptAt: { lte: now } },
+    orderBy: { nextStopAttemptAt: "asc" },
+    take,
+    select: { id: true, liveSessionId: true },
+  });
+}
+
+/** Stops the recorder has not confirmed (still retried, or given up on), newest first: for the admin page. */
+export async function listUnconfirmedStops(take: number) {
+  return prisma.recording.findMany({
+    where: { stopRequestedAt: { not: null }, stopAcknowledgedAt: null, stopAttempts: { gt: 0 } },
+    orderBy: { stopRequestedAt: "desc" },
+    take,
+    select: {
+      id: true,
+      status: true,
+      liveSessionId: true,
+      stopRequestedAt: true,
+      stopAttempts: true,
+      stopConfirmed: true,
+      nextStopAttemptAt: true,
+      liveSession: { select: { title: true } },
+    },
+  });
+}

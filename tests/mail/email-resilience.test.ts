@@ -1,0 +1,136 @@
+// Nothing is lost and nothing is sent twice under another Message-ID: an SMTP server that refuses and then is down,
+// and a worker killed (-9) in the middle of a send, then replaced.
+import { afterEach, beforeAll, afterAll, describe, expect, it } from "vitest";
+import { startMailCatcher, type MailCatcher } from "../../scripts/mail-catcher";
+import { createSession, driveTo, sendWebhook, sleep, uploadedPayload, waitFor } from "../integration/fixtures";
+import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
+import { FAST_WORKER_ENV, startWorker, type WorkerProcess } from "../support/worker-process";
+
+let stack: RecordingStack;
+const running: Array<{ close(): Promise<void> } | WorkerProcess> = [];
+
+beforeAll(async () => {
+  stack = await startRecordingStack();
+});
+afterEach(async () => {
+  for (const item of running.splice(0).reverse()) await ("close" in item ? item.close() : item.stop());
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+/** A READY recording of a new session: four notifications (three students, the host), four outbox rows. */
+async function readyRecording(): Promise<{ recordingId: string; notificationIds: number[] }> {
+  const liveSessionId = await createSession(stack.db);
+  const recordingId = await driveTo(stack, liveSessionId, "PROCESSING");
+  expect((await sendWebhook(stack.app.url, uploadedPayload(recordingId), TEST_SECRET)).status).toBe(200);
+  const rows = await stack.db.notification.findMany({
+    where: { recordingId },
+    orderBy: { id: "asc" },
+    select: { id: true },
+  });
+  expect(rows).toHaveLength(4);
+  return { recordingId, notificationIds: rows.map((row) => row.id) };
+}
+
+const messageIdOf = (id: number) => `<notification-${id}@localhost>`;
+const outboxOf = (notificationIds: number[]) =>
+  stack.db.emailOutbox.findMany({
+    where: { notificationId: { in: notificationIds } },
+    orderBy: { notificationId: "asc" },
+  });
+
+async function catcherOn(port = 0): Promise<MailCatcher> {
+  const catcher = await startMailCatcher({ port });
+  running.push(catcher);
+  return catcher;
+}
+
+async function worker(catcher: { url: string }, env: Record<string, string> = {}): Promise<WorkerProcess> {
+  const started = await startWorker({ ...stack.app.env, ...FAST_WORKER_ENV, SMTP_URL: catcher.url, ...env });
+  running.push(started);
+  return started;
+}
+
+describe("email delivery when things go wrong", () => {
+  it("retries with back-off while the SMTP server refuses (4xx) and then is down; after recovery each email arrives once", async () => {
+    const refusing = await catcherOn();
+    const port = refusing.port;
+    refusing.setMode("refuse");
+    await worker(refusing);
+    const { notificationIds } = await readyRecording();
+
+    // Refused, and retried: attempts grow, the error is kept, nothing is marked sent.
+    await waitFor(
+      () => outboxOf(notificationIds),
+      (rows) => rows.every((row) => row.attempts >= 2),
+      { what: "retries", timeoutMs: 20_000 },
+    );
+    let rows = await outboxOf(notificationIds);
+    expect(rows.every((row) => row.status === "PENDING" && /451|try again later/i.test(row.lastError ?? ""))).toBe(
+      true,
+    );
+    expect(refusing.emails()).toHaveLength(0);
+
+    // Down: nothing listens on the port.
+    await refusing.close();
+    running.splice(running.indexOf(refusing), 1);
+    const attemptsWhenDown = Math.max(...rows.map((row) => row.attempts));
+    await waitFor(
+      () => outboxOf(notificationIds),
+      (list) => list.every((row) => row.attempts > attemptsWhenDown),
+      { what: "retries while down", timeoutMs: 20_000 },
+    );
+    rows = await outboxOf(notificationIds);
+    expect(rows.every((row) => row.status === "PENDING" && /ECONNREFUSED|connect/i.test(row.lastError ?? ""))).toBe(
+      true,
+    );
+
+    // Back up on the same port: every notification is delivered, once.
+    const recovered = await catcherOn(port);
+    await waitFor(
+      () => outboxOf(notificationIds),
+      (list) => list.every((row) => row.status === "SENT"),
+      { what: "delivery after recovery", timeoutMs: 20_000 },
+    );
+    await sleep(1_000);
+    expect(
+      recovered
+        .emails()
+        .map((email) => email.parsed.messageId)
+        .sort(),
+    ).toEqual(notificationIds.map(messageIdOf).sort());
+  });
+
+  it("a worker killed with -9 while the server holds its DATA: a new worker delivers each email, a resend only under the same Message-ID", async () => {
+    const catcher = await catcherOn();
+    catcher.setMode("stall");
+    // A short lease, so the killed worker's claim runs out quickly; its SMTP timeout (half the lease) is longer than the test's reaction.
+    const lease = { EMAIL_LEASE_SECONDS: "4" };
+    const first = await worker(catcher, lease);
+    const { notificationIds } = await readyRecording();
+    await waitFor(
+      () => Promise.resolve(catcher.stalled().length),
+      (count) => count >= 1,
+      { what: "a send in progress", timeoutMs: 20_000, intervalMs: 10 },
+    );
+    await first.kill();
+    const stalledIds = catcher.stalled().map((email) => email.parsed.messageId);
+    expect(stalledIds).toHaveLength(1);
+    // The claimed rows are held by the dead worker's lease: nothing is sent yet, nothing is marked sent.
+    expect((await outboxOf(notificationIds)).some((row) => row.status === "SENT")).toBe(false);
+
+    catcher.setMode("accept");
+    await worker(catcher, lease);
+    await waitFor(
+      () => outboxOf(notificationIds),
+      (list) => list.every((row) => row.status === "SENT"),
+      { what: "delivery by the new worker", timeoutMs: 30_000 },
+    );
+    await sleep(1_000);
+    const accepted = catcher.emails().map((email) => email.parsed.messageId);
+    // Each notification accepted exactly once; the copy the dead worker was sending reappears with its own Message-ID.
+    expect([...accepted].sort()).toEqual(notificationIds.map(messageIdOf).sort());
+    expect(accepted).toContain(stalledIds[0]);
+  });
+});
