@@ -58,6 +58,7 @@ function SiteHeader({ user, unreadCount }: { user: HeaderUser; unreadCount: numb
                 My sessions
               </NavLink>
               {user.role !== "STUDENT" ? <NavLink to="/sessions/new">Schedule</NavLink> : null}
+              <NavLink to="/recordings">Recordings</NavLink>
               <NavLink to="/notifications">
                 Notifications
                 {unreadCount > 0 ? (
@@ -70,6 +71,7 @@ function SiteHeader({ user, unreadCount }: { user: HeaderUser; unreadCount: numb
                 ) : null}
               </NavLink>
               {user.role === "ADMIN" ? <NavLink to="/admin/recording">Recording admin</NavLink> : null}
+              {user.role === "ADMIN" ? <NavLink to="/admin/cohorts">Cohorts</NavLink> : null}
               <NavLink to="/settings">Settings</NavLink>
             </nav>
             <div className="site-user">

@@ -4,16 +4,18 @@ import { useLiveEvent } from "~/components/live-events";
 import { StatusBadge } from "~/components/status-badge";
 import type { RecordingStatus } from "~/recording/state-machine";
 
-type Shown = { transitionId: number; status: RecordingStatus; recordingUrl: string | null };
+type Shown = { transitionId: number; status: RecordingStatus; recordingUrl: string | null; watchUrl: string | null };
 
 export function LiveStatusBadge({
   liveSessionId,
   status,
   recordingUrl,
+  watchUrl,
 }: {
   liveSessionId: string;
   status: RecordingStatus;
   recordingUrl: string | null;
+  watchUrl: string | null;
 }) {
   const [streamed, setStreamed] = useState<Shown | null>(null);
   useLiveEvent("status", (event) => {
@@ -22,15 +24,16 @@ export function LiveStatusBadge({
     setStreamed((current) =>
       current && current.transitionId > event.transitionId
         ? current
-        : { transitionId: event.transitionId, status: event.status, recordingUrl: event.recordingUrl },
+        : { transitionId: event.transitionId, status: event.status, recordingUrl: event.recordingUrl, watchUrl: event.watchUrl },
     );
   });
-  const shown = streamed ?? { status, recordingUrl };
+  const shown = streamed ?? { status, recordingUrl, watchUrl };
   return (
     <div className="session-card__status" data-testid={`session-status-${liveSessionId}`} data-status={shown.status}>
       <StatusBadge status={shown.status} />
       {shown.status === "READY" && shown.recordingUrl ? (
-        <a href={shown.recordingUrl} target="_blank" rel="noreferrer" className="button button--small">
+        // Watched through the app; when the event did not say which recording it shows, the class page lists them.
+        <a href={shown.watchUrl ?? `/sessions/${liveSessionId}`} className="button button--small">
           Watch
         </a>
       ) : null}

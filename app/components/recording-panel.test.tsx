@@ -175,10 +175,11 @@ describe("recording panel", () => {
       liveSessionId: SESSION,
       status,
       recordingUrl: null,
+      watchUrl: null,
       reason: null,
       at,
       transitionId,
-      recording: { id: "rec1", trigger, from, to: status, url: null },
+      recording: { id: "rec1", trigger, from, to: status, url: null, watchUrl: null },
     });
 
     streamServer.send("status", "5.7", change(5, "IDLE", "PENDING", "record"));

@@ -1,6 +1,7 @@
 // The session's recording panel: live status, the host's Record and Stop, messages, recordings and timeline.
-import { useFetcher } from "@remix-run/react";
+import { Link, useFetcher } from "@remix-run/react";
 import { useEffect, useReducer, useRef, useState, type FormEvent } from "react";
+import { DeleteRecordingButton } from "~/components/delete-recording-button";
 import { LocalTime } from "~/components/local-time";
 import { StatusBadge, statusLabel } from "~/components/status-badge";
 import { StopUnconfirmedWarning } from "~/components/stop-unconfirmed-warning";
@@ -15,6 +16,7 @@ import {
   TRIGGER_LABELS,
 } from "~/recording/messages";
 import { canRecordFrom, canStopFrom, isRecordingTrigger } from "~/recording/state-machine";
+import { recordingPageOf } from "~/storage/watch-url";
 import { formatElapsed } from "~/time/time-format";
 
 /** What the start and stop endpoints answer: the recording, or the contract's error shape. */
@@ -170,9 +172,7 @@ export function RecordingPanel({
       {view.status === "READY" && view.recordingUrl ? (
         <p className="message message--success">
           {PANEL_TEXT.ready}{" "}
-          <a href={view.recordingUrl} target="_blank" rel="noreferrer">
-            {PANEL_TEXT.watch}
-          </a>
+          {latestRecording?.watchUrl ? <a href={latestRecording.watchUrl}>{PANEL_TEXT.watch}</a> : null}
         </p>
       ) : null}
 
@@ -227,10 +227,10 @@ export function RecordingPanel({
                 return (
                   <li key={recording.id} className="recordings__item">
                     <div className="recordings__text">
-                      {recording.recordingUrl ? (
-                        <a href={recording.recordingUrl} target="_blank" rel="noreferrer" className="recordings__name">
+                      {recording.watchUrl ? (
+                        <Link to={recordingPageOf(recording.id)} className="recordings__name">
                           {name}
-                        </a>
+                        </Link>
                       ) : (
                         <span className="recordings__name">{name}</span>
                       )}
@@ -241,6 +241,9 @@ export function RecordingPanel({
                       </span>
                     </div>
                     <StatusBadge status={recording.status} />
+                    {canControl && (recording.status === "READY" || recording.status === "FAILED") ? (
+                      <DeleteRecordingButton recordingId={recording.id} name={name} redirectTo={`/sessions/${liveSessionId}`} />
+                    ) : null}
                   </li>
                 );
               })}

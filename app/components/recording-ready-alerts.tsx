@@ -52,8 +52,8 @@ export function RecordingAlerts({ alerts, onDismiss }: { alerts: RecordingNotifi
                 </p>
               )}
               <p className="alert__actions">
-                {!failed && alert.recordingUrl ? (
-                  <a href={alert.recordingUrl} target="_blank" rel="noreferrer" className="button button--small">
+                {!failed && alert.watchUrl ? (
+                  <a href={alert.watchUrl} className="button button--small">
                     Watch the recording
                   </a>
                 ) : null}

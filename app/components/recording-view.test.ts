@@ -12,7 +12,7 @@ function view(overrides: Partial<RecordingView> = {}): RecordingView {
 }
 
 function recording(id: string, status: RecordingStatus, overrides: Partial<RecordingListItem> = {}): RecordingListItem {
-  return { id, status, recordingUrl: null, reason: null, startedAt: T0, endedAt: null, stopConfirmed: null, ...overrides };
+  return { id, status, recordingUrl: null, reason: null, startedAt: T0, endedAt: null, stopConfirmed: null, watchUrl: status === "READY" ? `/recordings/${id}/watch` : null, ...overrides };
 }
 
 /** The event a transition of recording `id` from `from` to `to` sends; the session shows `to` unless told otherwise. */
@@ -27,9 +27,10 @@ function change(
     liveSessionId: "s1",
     status: extra.sessionStatus ?? to,
     recordingUrl: to === "READY" ? (extra.url ?? null) : null,
+    watchUrl: null,
     reason: extra.reason ?? null,
     at: extra.at ?? T0,
-    recording: { id, trigger, from, to, url: extra.url ?? null },
+    recording: { id, trigger, from, to, url: extra.url ?? null, watchUrl: null },
   };
 }
 
@@ -46,6 +47,7 @@ describe("applyStatusEvent", () => {
       liveSessionId: "s1",
       status: "READY",
       recordingUrl: "https://storage.example.com/r1.mp4",
+      watchUrl: "/recordings/r1/watch",
       reason: null,
       at: T0,
       recording: null,
@@ -136,6 +138,17 @@ describe("applyStatusEvent", () => {
     applyStatusEvent(before, 2, change("r1", "stop", "RECORDING", "PROCESSING"));
     expect(before).toEqual(copy);
   });
+
+  it("drops a deleted recording from the list; the session shows what the event says", () => {
+    const r0 = recording("r0", "READY", { recordingUrl: "u0", endedAt: T0 });
+    const r1 = recording("r1", "READY", { recordingUrl: "u1", endedAt: T1 });
+    const before = view({ lastEventId: 4, status: "READY", recordingUrl: "u1", recordings: [r1, r0] });
+    const after = applyStatusEvent(before, 5, { ...change("r1", "deleted", "READY", "READY"), recordingUrl: "u0" });
+    expect(after.recordings).toEqual([r0]);
+    expect(after.status).toBe("READY");
+    expect(after.recordingUrl).toBe("u0");
+    expect(after.timeline.at(-1)).toMatchObject({ id: 5, trigger: "deleted" });
+  });
 });
 
 describe("applyStatusEvent: the recorder's answer to a stop", () => {
@@ -143,7 +156,7 @@ describe("applyStatusEvent: the recorder's answer to a stop", () => {
     view({ lastEventId: 4, status: "PROCESSING", recordings: [recording("r1", "PROCESSING", { endedAt: T0, stopConfirmed: null })] });
   const note = (trigger: string, stopConfirmed: boolean): RecordingStatusPayload => ({
     ...change("r1", trigger, "PROCESSING", "PROCESSING", { at: T1 }),
-    recording: { id: "r1", trigger, from: "PROCESSING", to: "PROCESSING", url: null, stopConfirmed },
+    recording: { id: "r1", trigger, from: "PROCESSING", to: "PROCESSING", url: null, watchUrl: null, stopConfirmed },
   });
 
   it("marks the stop unconfirmed without touching the status or the end time", () => {

@@ -1,7 +1,8 @@
 // What the recording panel shows, and how one status event changes it: pure, shared by server render and browser.
 import type { RecordingStatusPayload } from "~/events/live-wire";
 import type { RecordingListItem } from "~/recording/recording-list-item";
-import { endsRecording, isRestoringTrigger, type RecordingStatus } from "~/recording/state-machine";
+import { endsRecording, removesRecording, type RecordingStatus } from "~/recording/state-machine";
+import { watchUrlOf } from "~/storage/watch-url";
 
 export type { RecordingListItem };
 
@@ -48,11 +49,11 @@ export function applyStatusEvent(view: RecordingView, eventId: number, data: Rec
   if (isStopNote(change.trigger)) {
     // The recorder answered a stop: only the confirmation changes, the status and times stay.
     next.recordings = view.recordings.map((r) => (r.id === change.id ? { ...r, stopConfirmed: change.stopConfirmed ?? null } : r));
-  } else if (isRestoringTrigger(change.trigger)) {
+  } else if (removesRecording(change.trigger)) {
     next.recordings = view.recordings.filter((r) => r.id !== change.id);
   } else if (change.trigger === "record") {
     next.recordings = [
-      { id: change.id, status: change.to, recordingUrl: null, reason: null, startedAt: data.at, endedAt: null, stopConfirmed: null },
+      { id: change.id, status: change.to, recordingUrl: null, reason: null, startedAt: data.at, endedAt: null, stopConfirmed: null, watchUrl: null },
       ...view.recordings.filter((r) => r.id !== change.id),
     ];
   } else {
@@ -65,6 +66,7 @@ export function applyStatusEvent(view: RecordingView, eventId: number, data: Rec
             // As the server keeps it: a failure's reason, cleared when a late upload revives the recording.
             reason: change.to === "FAILED" ? data.reason : change.to === "READY" ? null : r.reason,
             endedAt: endsRecording(change) ? data.at : r.endedAt,
+            watchUrl: change.to === "READY" ? watchUrlOf(r.id) : r.watchUrl,
             stopConfirmed: change.stopConfirmed === undefined ? r.stopConfirmed : change.stopConfirmed,
           }
         : r,

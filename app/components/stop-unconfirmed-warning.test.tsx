@@ -49,9 +49,10 @@ function sendNote(transitionId: number, trigger: "stop_unconfirmed" | "stop_conf
     status: "PROCESSING",
     recordingUrl: null,
     reason: null,
+    watchUrl: null,
     at: AT,
     transitionId,
-    recording: { id: "rec1", trigger, from: "PROCESSING", to: "PROCESSING", url: null, stopConfirmed },
+    recording: { id: "rec1", trigger, from: "PROCESSING", to: "PROCESSING", url: null, watchUrl: null, stopConfirmed },
   };
   for (const stream of streams) stream.write(`event: status\nid: ${transitionId}.0\ndata: ${JSON.stringify(data)}\n\n`);
 }
@@ -62,7 +63,7 @@ function processing(stopConfirmed: boolean | null): RecordingView {
     status: "PROCESSING",
     recordingUrl: null,
     reason: null,
-    recordings: [{ id: "rec1", status: "PROCESSING", recordingUrl: null, reason: null, startedAt: AT, endedAt: AT, stopConfirmed }],
+    recordings: [{ id: "rec1", status: "PROCESSING", recordingUrl: null, reason: null, startedAt: AT, endedAt: AT, stopConfirmed, watchUrl: null }],
     timeline: [],
   };
 }

@@ -74,4 +74,27 @@ describe("parseEnv", () => {
     ]);
     expect(problemsOf({ NODE_ENV: "development", SESSION_SECRET: "s" })).toEqual([]);
   });
+
+  it("keeps recordings public by default and asks s3 for its bucket and credentials by name", () => {
+    const env = parseEnv({});
+    expect(env.RECORDING_STORAGE).toBe("public");
+    expect(env.RECORDING_LINK_TTL_SECONDS).toBe(300);
+    expect(env.RECORDING_RETENTION_DAYS).toBeUndefined();
+    expect(problemsOf({ RECORDING_STORAGE: "s3" })).toEqual([
+      "RECORDING_S3_BUCKET: required when RECORDING_STORAGE=s3",
+      "RECORDING_S3_ACCESS_KEY_ID: required when RECORDING_STORAGE=s3",
+      "RECORDING_S3_SECRET_ACCESS_KEY: required when RECORDING_STORAGE=s3",
+    ]);
+    const s3 = parseEnv({
+      RECORDING_STORAGE: "s3",
+      RECORDING_S3_BUCKET: "class-recordings",
+      RECORDING_S3_ACCESS_KEY_ID: "id",
+      RECORDING_S3_SECRET_ACCESS_KEY: "secret",
+      RECORDING_S3_FORCE_PATH_STYLE: "true",
+    });
+    expect(s3.RECORDING_S3_FORCE_PATH_STYLE).toBe(true);
+    expect(problemsOf({ RECORDING_STORAGE: "minio" })[0]).toMatch(/^RECORDING_STORAGE: must be public or s3/);
+    expect(problemsOf({ RECORDING_LINK_TTL_SECONDS: "0" })[0]).toMatch(/^RECORDING_LINK_TTL_SECONDS: /);
+    expect(problemsOf({ RECORDING_S3_ENDPOINT: "minio:9000" })[0]).toMatch(/^RECORDING_S3_ENDPOINT: /);
+  });
 });

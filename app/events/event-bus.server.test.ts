@@ -14,6 +14,7 @@ function notification(id: number, userId: string, recordingId: string): Notifica
     recordingId,
     title: "Class",
     recordingUrl: "https://storage.example.com/r.mp4",
+    watchUrl: `/recordings/${recordingId}/watch`,
     reason: null,
     createdAt: new Date(0).toISOString(),
     read: false,
@@ -29,7 +30,8 @@ function transition(id: number, liveSessionId = "s1"): TransitionEvent {
     reason: null,
     actor: "test",
     at: new Date(0).toISOString(),
-    recording: { id: "r1", trigger: "recorder_accepted", from: "PENDING", to: "RECORDING", url: null },
+    recording: { id: "r1", trigger: "recorder_accepted", from: "PENDING", to: "RECORDING", url: null, watchUrl: null },
+    watchUrl: null,
   };
 }
 

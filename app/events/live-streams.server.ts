@@ -10,7 +10,7 @@ import { getLatestNotificationId } from "~/notifications/notifications.server";
 import { metrics } from "~/observability/metrics.server";
 import { getLatestTransition } from "~/recording/recording-store.server";
 
-export type StatusSnapshot = Pick<TransitionEvent, "id" | "liveSessionId" | "status" | "recordingUrl" | "reason" | "at"> & {
+export type StatusSnapshot = Pick<TransitionEvent, "id" | "liveSessionId" | "status" | "recordingUrl" | "watchUrl" | "reason" | "at"> & {
   recording: TransitionEvent["recording"] | null;
 };
 
@@ -22,6 +22,7 @@ export function statusMessage(event: StatusSnapshot): LiveMessage<"status", Reco
       liveSessionId: event.liveSessionId,
       status: event.status,
       recordingUrl: event.recordingUrl,
+      watchUrl: event.watchUrl,
       reason: event.reason,
       at: event.at,
       recording: event.recording,
@@ -39,6 +40,7 @@ export function notificationMessage(event: NotificationEvent): LiveMessage<"noti
       liveSessionId: event.liveSessionId,
       title: event.title,
       recordingUrl: event.recordingUrl,
+      watchUrl: event.watchUrl,
       reason: event.reason,
       createdAt: event.createdAt,
     },
@@ -139,6 +141,7 @@ async function currentStatus(session: { id: string; recordingUpdatedAt: Date }):
       recording: null,
       status: "IDLE",
       recordingUrl: null,
+      watchUrl: null,
       reason: null,
       at: session.recordingUpdatedAt.toISOString(),
     }

@@ -53,10 +53,13 @@ const recordingStatusSchema = z.object({
       from: recordingStatus,
       to: recordingStatus,
       url: z.string().nullable(),
+      watchUrl: z.string().nullable(),
       /** The recording's stop confirmation after this entry (absent from older entries). */
       stopConfirmed: z.boolean().nullable().optional(),
     })
     .nullable(),
+  /** The watch page of the READY recording this event shows, when it is the one the event is about. */
+  watchUrl: z.string().nullable(),
 });
 
 /** The `status` data of a session's own recording stream (whose event ids are the transition ids). */
@@ -69,6 +72,7 @@ const notificationSchema = z.object({
   liveSessionId: z.string(),
   title: z.string(),
   recordingUrl: z.string().nullable(),
+  watchUrl: z.string().nullable(),
   // Why a recording failed, for LIVE_CLASS_RECORDING_FAILED; optional so an older server's payload still passes.
   reason: z.string().nullable().optional(),
   createdAt: z.string(),

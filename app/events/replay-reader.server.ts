@@ -4,6 +4,7 @@
 import { asDate, streamReads } from "~/events/stream-reads.server";
 import type { NotificationEvent, TransitionEvent } from "~/events/event-types";
 import { toTransitionEvent } from "~/recording/recording-store.server";
+import { watchUrlOf } from "~/storage/watch-url";
 
 /** The most transitions (or notifications) one resume replays. */
 export const REPLAY_LIMIT = 1000;
@@ -111,6 +112,7 @@ async function notificationPage(userId: string, afterId: number): Promise<Notifi
     title: row.title,
     recordingUrl: row.recordingUrl,
     reason: row.reason,
+    watchUrl: watchUrlOf(row.recordingId),
     createdAt: asDate(row.createdAt).toISOString(),
     read: row.readAt !== null,
   }));
@@ -135,13 +137,14 @@ export async function readNotificationReplay(userId: string, afterId: number): P
 }
 
 /** The sessions a user hosts or attends, for a dashboard's page stream. */
-export async function sessionsOfUser(userId: string): Promise<Array<{ id: string; recordingUpdatedAt: Date }>> {
+export async function sessionsOfUser(userId: string, isAdmin = false): Promise<Array<{ id: string; recordingUpdatedAt: Date }>> {
+  // Admins' dashboards list every session, so their streams watch every one.
   const rows = await streamReads().all<Array<{ id: string; recordingUpdatedAt: Date | string | number }>>(
     `
     SELECT "id", "recordingUpdatedAt" FROM "LiveSession"
-    WHERE "hostId" = ? OR "cohortId" IN (SELECT "cohortId" FROM "Enrollment" WHERE "userId" = ?)
+    WHERE ? = 1 OR "hostId" = ? OR "cohortId" IN (SELECT "cohortId" FROM "Enrollment" WHERE "userId" = ?)
     ORDER BY "startsAt" ASC, "id" ASC`,
-    [userId, userId],
+    [isAdmin ? 1 : 0, userId, userId],
   );
   return rows.map((row) => ({ id: row.id, recordingUpdatedAt: asDate(row.recordingUpdatedAt) }));
 }

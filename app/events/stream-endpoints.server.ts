@@ -104,7 +104,7 @@ export async function planStream(request: StreamRequest): Promise<StreamOpener> 
       const resume = parsePageCursor(request.lastEventId ?? query.lastEventId ?? null);
       const focused = query.session ? await requireViewer(request, query.session) : null;
       const login = focused?.login ?? (await requireLogin(request));
-      const watched = query.dashboard ? await sessionsOfUser(login.user.id) : [];
+      const watched = query.dashboard ? await sessionsOfUser(login.user.id, login.user.role === "ADMIN") : [];
       const ticket = admitStream("page", login, {
         liveSessionIds: focused ? [focused.session.id] : [],
         resumed: resume !== null,

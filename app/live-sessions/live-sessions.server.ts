@@ -2,6 +2,7 @@
 import { prisma } from "~/db/db.server";
 import { asStatus } from "~/recording/recording-store.server";
 import type { RecordingStatus } from "~/recording/state-machine";
+import { watchUrlOf } from "~/storage/watch-url";
 
 export function getLiveSession(id: string) {
   return prisma.liveSession.findUnique({
@@ -39,22 +40,25 @@ export type SessionSummary = {
   role: "host" | "student";
   recordingStatus: RecordingStatus;
   recordingUrl: string | null;
+  /** Where the session's latest recording is watched, when it is READY. */
+  watchUrl: string | null;
   recordingUpdatedAt: string;
   startsAt: string;
   hostName: string;
   cohortName: string;
 };
 
-/** Sessions a user hosts or attends, soonest first; `page` takes a slice after a given session of that order. */
+/** Sessions a user hosts or attends (an admin: every session), soonest first; `page` takes a slice after a given session of that order. */
 export async function listSessionsForUser(
-  userId: string,
+  user: { id: string; role: string },
   page?: { take: number; after?: { startsAt: Date; id: string } },
 ): Promise<SessionSummary[]> {
+  const userId = user.id;
   const after = page?.after;
   const rows = await prisma.liveSession.findMany({
     where: {
       AND: [
-        { OR: [{ hostId: userId }, { cohort: { enrollments: { some: { userId } } } }] },
+        user.role === "ADMIN" ? {} : { OR: [{ hostId: userId }, { cohort: { enrollments: { some: { userId } } } }] },
         after ? { OR: [{ startsAt: { gt: after.startsAt } }, { startsAt: after.startsAt, id: { gt: after.id } }] } : {},
       ],
     },
@@ -67,6 +71,7 @@ export async function listSessionsForUser(
       startsAt: true,
       recordingStatus: true,
       recordingUrl: true,
+      latestRecordingId: true,
       recordingUpdatedAt: true,
       host: { select: { name: true } },
       cohort: { select: { name: true } },
@@ -78,6 +83,7 @@ export async function listSessionsForUser(
     role: row.hostId === userId ? "host" : "student",
     recordingStatus: asStatus(row.recordingStatus),
     recordingUrl: row.recordingUrl,
+    watchUrl: row.recordingStatus === "READY" && row.latestRecordingId ? watchUrlOf(row.latestRecordingId) : null,
     recordingUpdatedAt: row.recordingUpdatedAt.toISOString(),
     startsAt: row.startsAt.toISOString(),
     hostName: row.host.name,

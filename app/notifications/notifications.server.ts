@@ -2,6 +2,7 @@
 import { prisma } from "~/db/db.server";
 import { readAllAfter } from "~/db/read-after-cursor.server";
 import type { Notification } from "~/generated/prisma/client";
+import { watchUrlOf } from "~/storage/watch-url";
 
 /** A notification as the API lists it and the notification stream carries it. */
 export type NotificationEvent = {
@@ -12,6 +13,8 @@ export type NotificationEvent = {
   recordingId: string;
   title: string;
   recordingUrl: string | null;
+  /** Where the recording is watched: through the app, never the storage URL. */
+  watchUrl: string;
   /** Why the recording failed (LIVE_CLASS_RECORDING_FAILED); null otherwise. */
   reason: string | null;
   createdAt: string;
@@ -27,6 +30,7 @@ export function toNotificationEvent(row: Notification): NotificationEvent {
     recordingId: row.recordingId,
     title: row.title,
     recordingUrl: row.recordingUrl,
+    watchUrl: watchUrlOf(row.recordingId),
     reason: row.reason,
     createdAt: row.createdAt.toISOString(),
     read: row.readAt !== null,
@@ -36,7 +40,8 @@ export function toNotificationEvent(row: Notification): NotificationEvent {
 /** Newest first; `beforeId` starts after that notification (paging). */
 export async function listNotifications(userId: string, limit = 100, beforeId?: number) {
   const rows = await prisma.notification.findMany({
-    where: { userId, ...(beforeId === undefined ? {} : { id: { lt: beforeId } }) },
+    // A deleted recording is in no list: its notifications go with it.
+    where: { userId, recording: { deletedAt: null }, ...(beforeId === undefined ? {} : { id: { lt: beforeId } }) },
     orderBy: { id: "desc" },
     take: limit,
   });

@@ -7,6 +7,7 @@ import { recordAppliedDelivery, wasEventApplied } from "~/recording/webhook-deli
 import type { DeliveryFacts, WebhookSender, WebhookVerdict } from "~/recording/webhook-outcomes";
 import { asksForCurrentState, parseJibriDelivery, type JibriWebhookPayload } from "~/recording/webhook-payload";
 import { SIGNATURE_HEADER, verifyJibriSignature } from "~/recording/webhook-signature.server";
+import { getRecordingStorage } from "~/storage/storage.server";
 
 export const jibriWebhook: WebhookSender = {
   isConfigured: () => Boolean(getEnv().JITSI_RECORDING_WEBHOOK_SECRET),
@@ -30,6 +31,13 @@ async function settleRecording(payload: JibriWebhookPayload): Promise<WebhookVer
     return { ...facts, outcome: "duplicate", reason: "eventId seen before" };
   }
 
+  // Only an object of the configured storage can be watched through the app: anything else changes nothing.
+  const location = payload.event === "recording_uploaded" ? getRecordingStorage().parseLocation(payload.recordingUrl) : null;
+  if (location && !location.ok) {
+    return { ...facts, outcome: "bad_payload", reason: location.message, message: `recordingUrl refused: ${location.message}.` };
+  }
+  const storageKey = location?.ok ? location.storageKey : null;
+
   const recording = await getRecordingStatusAndUrl(payload.sessionId);
   if (!recording) return { ...facts, outcome: "unknown_session" };
   if (asksForCurrentState(payload, recording)) {
@@ -45,7 +53,10 @@ async function settleRecording(payload: JibriWebhookPayload): Promise<WebhookVer
       recordingUrl: payload.event === "recording_uploaded" ? payload.recordingUrl : null,
       durationSeconds: payload.durationSeconds ?? null,
       sizeBytes: payload.sizeBytes ?? null,
-      alsoWrite: (tx) => recordAppliedDelivery(tx, { ...facts, outcome: "accepted", reason: null }),
+      alsoWrite: async (tx) => {
+        await recordAppliedDelivery(tx, { ...facts, outcome: "accepted", reason: null });
+        if (storageKey) await tx.recording.update({ where: { id: payload.sessionId }, data: { storageKey } });
+      },
     });
     return { ...facts, outcome: "accepted", reason: `${applied.from} → ${applied.to}`, recorded: true };
   } catch (error) {

@@ -8,6 +8,8 @@ export type RecordingListItem = {
   reason: string | null;
   startedAt: string;
   endedAt: string | null;
+  /** Where it is watched (through the app); null until it is READY. */
+  watchUrl: string | null;
   /** Whether the recorder confirmed the stop: null before any answer, false after an error or no answer at all. */
   stopConfirmed: boolean | null;
 };

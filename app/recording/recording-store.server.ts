@@ -2,7 +2,8 @@
 import { prisma } from "~/db/db.server";
 import { readAllAfter } from "~/db/read-after-cursor.server";
 import type { RecordingListItem } from "~/recording/recording-list-item";
-import { isRecordingStatus, type RecordingStatus } from "~/recording/state-machine";
+import { isRecordingStatus, removesRecording, type RecordingStatus } from "~/recording/state-machine";
+import { watchUrlOf } from "~/storage/watch-url";
 
 /** One committed transition as the log holds it and the live streams carry it. */
 export type TransitionEvent = {
@@ -21,9 +22,12 @@ export type TransitionEvent = {
     from: RecordingStatus;
     to: RecordingStatus;
     url: string | null;
+    watchUrl: string | null;
     /** The recording's stop confirmation after this entry. */
     stopConfirmed?: boolean | null;
   };
+  /** The watch page of the recording this transition left READY and shown; null otherwise (see the recordings list). */
+  watchUrl: string | null;
 };
 
 export function asStatus(value: string): RecordingStatus {
@@ -53,6 +57,8 @@ function publicActor(actor: string): string {
 }
 
 export function toTransitionEvent(row: TransitionRow): TransitionEvent {
+  const watchable = row.toStatus === "READY" && !removesRecording(row.trigger);
+  const watchUrl = watchable ? watchUrlOf(row.recordingId) : null;
   return {
     id: row.id,
     liveSessionId: row.liveSessionId,
@@ -67,8 +73,10 @@ export function toTransitionEvent(row: TransitionRow): TransitionEvent {
       from: asStatus(row.fromStatus),
       to: asStatus(row.toStatus),
       url: row.recordingUrl,
+      watchUrl,
       stopConfirmed: row.stopConfirmed,
     },
+    watchUrl: watchable && row.sessionStatus === "READY" && row.sessionRecordingUrl === row.recordingUrl ? watchUrl : null,
   };
 }
 
@@ -76,6 +84,8 @@ export type RecordingOverview = {
   liveSessionId: string;
   status: RecordingStatus;
   recordingUrl: string | null;
+  /** The watch page of the session's latest recording when it is READY. */
+  watchUrl: string | null;
   reason: string | null;
   updatedAt: string;
   /** The latest recording's stop confirmation: null before any stop answer, false when the recorder did not confirm. */
@@ -124,6 +134,7 @@ export async function getRecordingOverview(
       recordingUpdatedAt: true,
       latestRecordingId: true,
       recordings: {
+        where: { deletedAt: null },
         orderBy: [{ startedAt: "desc" }, { id: "desc" }],
         take: OVERVIEW_RECORDINGS_LIMIT,
         select: {
@@ -148,6 +159,7 @@ export async function getRecordingOverview(
     liveSessionId: session.id,
     status: asStatus(session.recordingStatus),
     recordingUrl: session.recordingUrl,
+    watchUrl: session.recordingStatus === "READY" && session.latestRecordingId ? watchUrlOf(session.latestRecordingId) : null,
     reason: session.recordingReason,
     updatedAt: session.recordingUpdatedAt.toISOString(),
     stopConfirmed: latest?.stopConfirmed ?? null,
@@ -158,6 +170,7 @@ export async function getRecordingOverview(
       reason: r.reason,
       startedAt: r.startedAt.toISOString(),
       endedAt: r.endedAt?.toISOString() ?? null,
+      watchUrl: r.status === "READY" ? watchUrlOf(r.id) : null,
       stopConfirmed: r.stopConfirmed,
       // The technical detail behind a failure is for admins only.
       ...(options.forAdmin ? { reasonDetail: r.reasonDetail } : {}),

@@ -101,3 +101,18 @@ export function isRestoringTrigger(trigger: string): boolean {
 export function endsRecording(change: { from: RecordingStatus; to: RecordingStatus }): boolean {
   return change.to === "PROCESSING" || (change.to === "FAILED" && change.from === "PENDING");
 }
+
+// Deleting a recording (its host, an admin, or the retention sweep). Not one of the contract's triggers: the recording
+// keeps its status and disappears from every list; only settled recordings can go, so no recorder is left writing one.
+export const DELETION_TRIGGER = "deleted";
+const DELETABLE: ReadonlySet<RecordingStatus> = new Set(["READY", "FAILED"]);
+
+/** Whether a recording in this status may be deleted; it keeps the status (the log row's from and to are equal). */
+export function decideDeletion(from: RecordingStatus): TransitionDecision {
+  return DELETABLE.has(from) ? to(from) : REFUSED;
+}
+
+/** Whether this (stored or streamed) trigger removes its recording from the page: a refused start or a deletion. */
+export function removesRecording(trigger: string): boolean {
+  return trigger === DELETION_TRIGGER || isRestoringTrigger(trigger);
+}

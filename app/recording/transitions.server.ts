@@ -114,7 +114,8 @@ export type AppliedTransition = {
 /** Applies one trigger to an existing recording, exactly once, whatever runs concurrently. */
 export async function applyTransition(request: TransitionRequest): Promise<AppliedTransition> {
   const applied = await prisma.$transaction(async (tx): Promise<AppliedTransition> => {
-    const located = await tx.recording.findUnique({ where: { id: request.recordingId }, select: { liveSessionId: true } });
+    // A deleted recording takes no more triggers (a late upload must not bring it back).
+    const located = await tx.recording.findFirst({ where: { id: request.recordingId, deletedAt: null }, select: { liveSessionId: true } });
     if (!located) throw new RecordingNotFoundError(request.recordingId);
     const now = new Date();
     // Lock the session row first: transitions of one session then run one at a time (on PostgreSQL too),
@@ -261,9 +262,9 @@ function stopBookkeeping(trigger: RecordingTrigger, from: RecordingStatus, to: R
   return {};
 }
 
-function previousRecording(tx: Tx, liveSessionId: string, excludingId: string) {
+export function previousRecording(tx: Tx, liveSessionId: string, excludingId: string) {
   return tx.recording.findFirst({
-    where: { liveSessionId, id: { not: excludingId } },
+    where: { liveSessionId, id: { not: excludingId }, deletedAt: null },
     orderBy: [{ startedAt: "desc" }, { id: "desc" }],
     select: { id: true, status: true, recordingUrl: true, reason: true },
   });

@@ -3,6 +3,7 @@
 import { getEnv } from "~/config/env.server";
 import { describeError, logger } from "~/observability/logger.server";
 import { getRecorder } from "~/recording/recorder.server";
+import { sweepExpiredRecordings } from "~/recording/recording-library.server";
 import { findOverdueRecordings, findRecordingsSince } from "~/recording/recording-store.server";
 import { attemptStop, findDueStops } from "~/recording/stop-attempts.server";
 import type { RecordingTrigger } from "~/recording/state-machine";
@@ -98,6 +99,7 @@ export function startWatchdog(): void {
   const sweepOnce = async () => {
     try {
       await sweepOverdueRecordings();
+      await sweepExpiredRecordings(getEnv().RECORDING_RETENTION_DAYS);
       if (Date.now() - lastPrune > 3600_000) {
         lastPrune = Date.now();
         await pruneDeliveriesOlderThan(new Date(Date.now() - DELIVERY_LOG_RETENTION_MS));

@@ -10,7 +10,8 @@ const httpUrl = z
   .string()
   .max(2048)
   .url("recordingUrl must be a URL")
-  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), "recordingUrl must be an http or https URL");
+  // s3:// names an object in the private bucket; the configured storage decides what it accepts (jibri-webhook).
+  .refine((value) => URL.canParse(value) && /^(https?|s3):$/.test(new URL(value).protocol), "recordingUrl must be an http, https or s3 URL");
 
 const common = {
   sessionId: z.string().regex(/^[A-Za-z0-9]{1,64}$/, "sessionId must be 1 to 64 letters and digits"),

@@ -11,7 +11,7 @@ import { listSessionsForUser } from "~/live-sessions/live-sessions.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return json({ sessions: await listSessionsForUser(user.id), canSchedule: user.role !== "STUDENT" });
+  return json({ sessions: await listSessionsForUser(user), canSchedule: user.role !== "STUDENT" });
 }
 
 /** Every badge follows the status of its session. */
@@ -59,6 +59,7 @@ export default function Dashboard() {
                 liveSessionId={session.id}
                 status={session.recordingStatus}
                 recordingUrl={session.recordingUrl}
+                watchUrl={session.watchUrl}
               />
             </li>
           ))}

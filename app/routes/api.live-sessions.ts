@@ -1,4 +1,4 @@
-// GET /api/live-sessions: the sessions the user hosts or attends, soonest first, paged (`limit`, `before`, Link: next).
+// GET /api/live-sessions: the sessions the user hosts or attends (an admin: every session), soonest first, paged (`limit`, `before`, Link: next).
 import { json } from "@remix-run/node";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireApiUser } from "~/auth/guards.server";
@@ -12,12 +12,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const { limit, before } = parsePageQuery(request);
     const after = before ? sessionCursor(before) : undefined;
     // One more than asked: whether it exists says if there is a next page.
-    const rows = await listSessionsForUser(user.id, { take: limit + 1, after });
+    const rows = await listSessionsForUser(user, { take: limit + 1, after });
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     const next = rows.length > limit && last ? encodeCursor([last.startsAt, last.id]) : null;
     return json(
-      page.map(({ id, title, role, recordingStatus, recordingUrl }) => ({ id, title, role, recordingStatus, recordingUrl })),
+      page.map(({ id, title, role, recordingStatus, recordingUrl, watchUrl }) => ({ id, title, role, recordingStatus, recordingUrl, watchUrl })),
       { headers: { "Cache-Control": "no-store", ...nextPageHeaders(request, limit, next) } },
     );
   });

@@ -49,11 +49,7 @@ export default function NotificationsPage() {
               <p data-type={n.type}>
                 {n.read ? null : <span className="pill">New</span>} The recording of <Link to={`/sessions/${n.liveSessionId}`}>{n.title}</Link>{" "}
                 {n.type === NOTIFICATION_TYPES.recordingFailed ? `failed${n.reason ? `: ${n.reason}` : "."}` : "is ready."}{" "}
-                {n.type !== NOTIFICATION_TYPES.recordingFailed && n.recordingUrl ? (
-                  <a href={n.recordingUrl} target="_blank" rel="noreferrer">
-                    Watch the recording
-                  </a>
-                ) : null}
+                {n.type !== NOTIFICATION_TYPES.recordingFailed ? <a href={n.watchUrl}>Watch the recording</a> : null}
               </p>
               <p className="muted">
                 <LocalTime iso={n.createdAt} />

@@ -89,7 +89,7 @@ describe("without JavaScript", () => {
     await page.reload();
     expect(await status(page)).toBe("READY");
     expect(await page.getByRole("button", { name: "Stop" }).isDisabled()).toBe(true);
-    expect(await page.getByRole("button", { name: "Record" }).isEnabled()).toBe(true);
+    expect(await page.getByRole("button", { name: "Record", exact: true }).isEnabled()).toBe(true);
     await context.close();
   });
 });
@@ -134,7 +134,7 @@ describe("times in the viewer's zone", () => {
     // While recording, the panel counts the time, each second.
     await page.goto(`/sessions/${id}`);
     await eventually(() => page.getByTestId("stream-state").getAttribute("data-state")).toBe("open");
-    await page.getByRole("button", { name: "Record" }).click();
+    await page.getByRole("button", { name: "Record", exact: true }).click();
     await eventually(() => status(page)).toBe("RECORDING");
     const elapsed = page.getByTestId("recording-elapsed");
     await eventually(() => elapsed.textContent()).toMatch(/^00:0[0-9]$/);

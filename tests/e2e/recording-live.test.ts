@@ -76,12 +76,15 @@ describe("live recording in the browser", () => {
     await eventually(() => status(host.page).getAttribute("data-status"), 10_000).toBe("READY");
     await eventually(() => status(student1.page).getAttribute("data-status"), 10_000).toBe("READY");
     const session = await stack.db.liveSession.findUniqueOrThrow({ where: { id: stack.demoSessionId } });
-    const url = session.recordingUrl!;
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/recordings\/.+\.mp4$/);
+    expect(session.recordingUrl!).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/recordings\/.+\.mp4$/);
+    // Pages link the app's watch URL (which checks who asks), never the storage URL.
+    const url = `/recordings/${session.latestRecordingId}/watch`;
 
-    // The host's page links the recording, in the message and in the recordings list.
+    // The host's page links the recording, in the message and in the recordings list (its page, with the player).
     await expect(host.page.getByRole("link", { name: "Watch it" }).getAttribute("href")).resolves.toBe(url);
-    await expect(host.page.getByTestId("recordings").getByRole("link").first().getAttribute("href")).resolves.toBe(url);
+    await expect(host.page.getByTestId("recordings").getByRole("link").first().getAttribute("href")).resolves.toBe(
+      `/recordings/${session.latestRecordingId}`,
+    );
     await expect(student1.page.getByRole("link", { name: "Watch it" }).getAttribute("href")).resolves.toBe(url);
 
     // The student's page went through every status, in order, live.
@@ -161,7 +164,7 @@ describe("live recording in the browser", () => {
     await eventually(() => page.locator('[data-testid="recordings"] li').count()).toBe(recordingsBefore + 1);
     const newest = await page.getByTestId("recordings").getByRole("link").first().getAttribute("href");
     const session = await stack.db.liveSession.findUniqueOrThrow({ where: { id: stack.demoSessionId } });
-    expect(newest).toBe(session.recordingUrl);
+    expect(newest).toBe(`/recordings/${session.latestRecordingId}`);
     await host.context.close();
   });
 });

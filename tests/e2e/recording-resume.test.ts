@@ -88,8 +88,9 @@ describe("a recording stream interrupted by an app restart", () => {
     expect(ranks.every((rank, i) => rank >= 0 && (i === 0 || rank > ranks[i - 1])), `student saw ${seen.join(" → ")}`).toBe(true);
     expect(seen.at(-1)).toBe("READY");
     expect(reloads).toBe(0);
-    expect(await student.page.getByRole("link", { name: "Watch it" }).getAttribute("href")).toBe(rows[3].sessionRecordingUrl);
-    expect(await alert.getByRole("link", { name: "Watch the recording" }).getAttribute("href")).toBe(rows[3].sessionRecordingUrl);
+    // Linked through the app's watch URL, never the storage URL.
+    expect(await student.page.getByRole("link", { name: "Watch it" }).getAttribute("href")).toBe(`/recordings/${rows[3].recordingId}/watch`);
+    expect(await alert.getByRole("link", { name: "Watch the recording" }).getAttribute("href")).toBe(`/recordings/${rows[3].recordingId}/watch`);
     await screenshot(student.page, "session-resumed-student");
 
     await Promise.all([host.context.close(), student.context.close()]);

@@ -42,8 +42,8 @@ describe("GET /api/live-sessions", () => {
     const result = await api(stack.app.url, "/api/live-sessions", { cookie: stack.cookies.host });
     expect(result.status).toBe(200);
     const demo = result.body.find((s: any) => s.id === stack.demoSessionId);
-    expect(demo).toEqual({ id: stack.demoSessionId, title: "Demo class", role: "host", recordingStatus: "IDLE", recordingUrl: null });
-    for (const session of result.body) expect(Object.keys(session).sort()).toEqual(["id", "recordingStatus", "recordingUrl", "role", "title"]);
+    expect(demo).toEqual({ id: stack.demoSessionId, title: "Demo class", role: "host", recordingStatus: "IDLE", recordingUrl: null, watchUrl: null });
+    for (const session of result.body) expect(Object.keys(session).sort()).toEqual(["id", "recordingStatus", "recordingUrl", "role", "title", "watchUrl"]);
     expect(result.body.map((s: any) => s.id)).not.toContain(otherSessionId);
     expect(result.body.every((s: any) => s.role === "host")).toBe(true);
   });
@@ -51,7 +51,7 @@ describe("GET /api/live-sessions", () => {
   it("lists the sessions a student attends, with role student", async () => {
     const result = await api(stack.app.url, "/api/live-sessions", { cookie: stack.cookies.student2 });
     expect(result.status).toBe(200);
-    expect(result.body).toContainEqual({ id: stack.demoSessionId, title: "Demo class", role: "student", recordingStatus: "IDLE", recordingUrl: null });
+    expect(result.body).toContainEqual({ id: stack.demoSessionId, title: "Demo class", role: "student", recordingStatus: "IDLE", recordingUrl: null, watchUrl: null });
     expect(result.body.map((s: any) => s.id)).not.toContain(otherSessionId);
   });
 
@@ -65,7 +65,7 @@ describe("GET /api/live-sessions", () => {
     const result = await api(stack.app.url, "/api/live-sessions", { cookie: otherHost.cookie });
     expect(result.status).toBe(200);
     expect(result.body).toEqual([
-      { id: otherSessionId, title: "Other host's class", role: "host", recordingStatus: "IDLE", recordingUrl: null },
+      { id: otherSessionId, title: "Other host's class", role: "host", recordingStatus: "IDLE", recordingUrl: null, watchUrl: null },
     ]);
   });
 });
@@ -78,6 +78,7 @@ describe("GET /api/live-sessions/:id/recording", () => {
       liveSessionId: stack.demoSessionId,
       status: "IDLE",
       recordingUrl: null,
+      watchUrl: null,
       reason: null,
       updatedAt: expect.any(String),
       stopConfirmed: null,

@@ -363,7 +363,7 @@ describe("paged lists", () => {
     const pages = await allPages("/api/live-sessions?limit=2", host.cookie);
     expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
     expect(pages.flat().map((s) => s.id).sort()).toEqual([...ids].sort());
-    expect(pages.flat()[0]).toEqual({ id: expect.any(String), title: expect.any(String), role: "host", recordingStatus: "IDLE", recordingUrl: null });
+    expect(pages.flat()[0]).toEqual({ id: expect.any(String), title: expect.any(String), role: "host", recordingStatus: "IDLE", recordingUrl: null, watchUrl: null });
     // Without a limit: the default page, no Link when everything fits.
     const whole = await api(stack.app.url, "/api/live-sessions", { cookie: host.cookie });
     expect(whole.body).toHaveLength(5);

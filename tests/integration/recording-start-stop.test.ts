@@ -43,6 +43,7 @@ describe("success", () => {
       liveSessionId: id,
       status: "RECORDING",
       recordingUrl: null,
+      watchUrl: null,
       reason: null,
       updatedAt: expect.any(String),
       stopConfirmed: null,
@@ -55,6 +56,7 @@ describe("success", () => {
           startedAt: expect.any(String),
           endedAt: null,
           stopConfirmed: null,
+          watchUrl: null,
         },
       ],
     });

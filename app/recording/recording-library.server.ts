@@ -1,0 +1,245 @@
+// Recordings as a library: who may watch one, the READY recordings a user may watch, and deleting one (by a person
+// or by the retention sweep) with its stored object.
+import { publishChange } from "~/change-hints/change-channel.server";
+import { prisma } from "~/db/db.server";
+import type { Prisma } from "~/generated/prisma/client";
+import { describeError, logger } from "~/observability/logger.server";
+import { metrics } from "~/observability/metrics.server";
+import { asStatus } from "~/recording/recording-store.server";
+import { decideDeletion, DELETION_TRIGGER, type RecordingStatus } from "~/recording/state-machine";
+import { previousRecording } from "~/recording/transitions.server";
+import { getRecordingStorage } from "~/storage/storage.server";
+import { watchUrlOf } from "~/storage/watch-url";
+
+export type Viewer = { id: string; role: string };
+
+/** Only a settled recording (READY or FAILED) can be deleted: the recorder may still be writing any other. */
+export class RecordingInFlightError extends Error {
+  constructor(readonly status: RecordingStatus) {
+    super(`A ${status} recording cannot be deleted`);
+    this.name = "RecordingInFlightError";
+  }
+}
+
+const recordingDetailSelect = {
+  id: true,
+  status: true,
+  recordingUrl: true,
+  storageKey: true,
+  durationSeconds: true,
+  sizeBytes: true,
+  startedAt: true,
+  endedAt: true,
+  deletedAt: true,
+  liveSession: { select: { id: true, title: true, hostId: true, cohortId: true, cohort: { select: { name: true } } } },
+} satisfies Prisma.RecordingSelect;
+
+type RecordingDetailRow = Prisma.RecordingGetPayload<{ select: typeof recordingDetailSelect }>;
+
+export type RecordingAccess =
+  | { kind: "not_found" }
+  | { kind: "forbidden" }
+  | { kind: "allowed"; role: "host" | "admin" | "student"; recording: RecordingDetailRow };
+
+/** Host, admin and enrolled students may watch; an unknown or deleted recording does not exist for anyone. */
+export async function checkRecordingAccess(viewer: Viewer, recordingId: string): Promise<RecordingAccess> {
+  const recording = await prisma.recording.findUnique({ where: { id: recordingId }, select: recordingDetailSelect });
+  if (!recording || recording.deletedAt) return { kind: "not_found" };
+  const session = recording.liveSession;
+  if (session.hostId === viewer.id) return { kind: "allowed", role: "host", recording };
+  if (viewer.role === "ADMIN") return { kind: "allowed", role: "admin", recording };
+  const enrolled = await prisma.enrollment.findUnique({
+    where: { cohortId_userId: { cohortId: session.cohortId, userId: viewer.id } },
+    select: { userId: true },
+  });
+  return enrolled ? { kind: "allowed", role: "student", recording } : { kind: "forbidden" };
+}
+
+/** Who pressed Record: the actor of the recording's `record` transition, as a name when it was a user. */
+export async function whoRecorded(recordingId: string): Promise<string | null> {
+  const row = await prisma.recordingTransition.findFirst({
+    where: { recordingId, trigger: "record" },
+    orderBy: { id: "asc" },
+    select: { actor: true },
+  });
+  if (!row) return null;
+  const userId = row.actor.startsWith("user:") ? row.actor.slice("user:".length) : null;
+  if (!userId) return row.actor;
+  const user = await prisma.user.findUnique({ where: { id: userId }, select: { name: true } });
+  return user?.name ?? row.actor;
+}
+
+export type LibraryEntry = {
+  id: string;
+  liveSessionId: string;
+  title: string;
+  cohortName: string;
+  status: RecordingStatus;
+  startedAt: string;
+  endedAt: string | null;
+  durationSeconds: number | null;
+  sizeBytes: number | null;
+  watchUrl: string;
+};
+
+export type LibraryQuery = { cohort?: string; q?: string; limit: number; before?: string };
+
+/** READY recordings the viewer may watch (admins: all), newest first; `before` is the last id of the previous page. */
+export async function listWatchableRecordings(viewer: Viewer, query: LibraryQuery) {
+  const visible: Prisma.LiveSessionWhereInput =
+    viewer.role === "ADMIN" ? {} : { OR: [{ hostId: viewer.id }, { cohort: { enrollments: { some: { userId: viewer.id } } } }] };
+  const session: Prisma.LiveSessionWhereInput = {
+    AND: [
+      visible,
+      query.cohort ? { cohortId: query.cohort } : {},
+      // SQLite's LIKE is case-insensitive for ASCII; PostgreSQL needs the mode.
+      query.q ? { title: { contains: query.q, ...(isPostgres() ? { mode: "insensitive" as const } : {}) } } : {},
+    ],
+  };
+  const where: Prisma.RecordingWhereInput = { status: "READY", deletedAt: null, liveSession: session };
+  if (query.before) {
+    const cursor = await prisma.recording.findUnique({ where: { id: query.before }, select: { id: true, startedAt: true } });
+    if (cursor) {
+      where.OR = [{ startedAt: { lt: cursor.startedAt } }, { startedAt: cursor.startedAt, id: { lt: cursor.id } }];
+    }
+  }
+  const rows = await prisma.recording.findMany({
+    where,
+    orderBy: [{ startedAt: "desc" }, { id: "desc" }],
+    take: query.limit + 1,
+    select: {
+      id: true,
+      status: true,
+      startedAt: true,
+      endedAt: true,
+      durationSeconds: true,
+      sizeBytes: true,
+      liveSession: { select: { id: true, title: true, cohort: { select: { name: true } } } },
+    },
+  });
+  const page = rows.slice(0, query.limit);
+  const entries: LibraryEntry[] = page.map((row) => ({
+    id: row.id,
+    liveSessionId: row.liveSession.id,
+    title: row.liveSession.title,
+    cohortName: row.liveSession.cohort.name,
+    status: asStatus(row.status),
+    startedAt: row.startedAt.toISOString(),
+    endedAt: row.endedAt?.toISOString() ?? null,
+    durationSeconds: row.durationSeconds ?? durationOf(row.startedAt, row.endedAt),
+    sizeBytes: row.sizeBytes === null ? null : Number(row.sizeBytes),
+    watchUrl: watchUrlOf(row.id),
+  }));
+  return { entries, nextBefore: rows.length > query.limit ? page.at(-1)!.id : null };
+}
+
+function durationOf(startedAt: Date, endedAt: Date | null): number | null {
+  return endedAt ? Math.max(0, Math.round((endedAt.getTime() - startedAt.getTime()) / 1000)) : null;
+}
+
+function isPostgres(): boolean {
+  return /^postgres(ql)?:/.test(process.env.DATABASE_URL ?? "");
+}
+
+/** The cohorts a viewer's recordings may come from, for the list's filter. */
+export function listCohortsForViewer(viewer: Viewer) {
+  return prisma.cohort.findMany({
+    where:
+      viewer.role === "ADMIN"
+        ? {}
+        : { OR: [{ enrollments: { some: { userId: viewer.id } } }, { sessions: { some: { hostId: viewer.id } } }] },
+    orderBy: { name: "asc" },
+    select: { id: true, name: true },
+  });
+}
+
+/**
+ * Deletes a settled recording: marks it deleted with who and when, writes a `deleted` row to the transition log (so
+ * every open page drops it, on every instance), then removes its stored object. Refused while it is still in flight.
+ */
+export async function deleteRecording(recordingId: string, actor: string, reason: string | null = null): Promise<void> {
+  const deleted = await prisma.$transaction(async (tx) => {
+    const located = await tx.recording.findFirst({ where: { id: recordingId, deletedAt: null }, select: { liveSessionId: true } });
+    if (!located) return null;
+    const now = new Date();
+    // The session row first, as every transition does: changes of one session then run one at a time.
+    const session = await tx.liveSession.update({
+      where: { id: located.liveSessionId },
+      data: { recordingUpdatedAt: now },
+      select: { latestRecordingId: true, recordingStatus: true, recordingUrl: true, recordingReason: true },
+    });
+    const recording = await tx.recording.findUniqueOrThrow({
+      where: { id: recordingId },
+      select: { status: true, recordingUrl: true, storageKey: true },
+    });
+    const from = asStatus(recording.status);
+    const decision = decideDeletion(from);
+    if (!decision.allowed) throw new RecordingInFlightError(from);
+    const marked = await tx.recording.updateMany({
+      where: { id: recordingId, deletedAt: null, status: from },
+      data: { deletedAt: now, deletedBy: actor },
+    });
+    if (marked.count !== 1) return null;
+
+    // Only deleting the recording the session shows changes what it shows: the one before it, or nothing.
+    let view = { status: asStatus(session.recordingStatus), url: session.recordingUrl, reason: session.recordingReason, latestId: session.latestRecordingId };
+    if (session.latestRecordingId === recordingId) {
+      const previous = await previousRecording(tx, located.liveSessionId, recordingId);
+      view = previous
+        ? { status: asStatus(previous.status), url: previous.recordingUrl, reason: previous.reason, latestId: previous.id }
+        : { status: "IDLE", url: null, reason: null, latestId: null };
+      await tx.liveSession.update({
+        where: { id: located.liveSessionId },
+        data: { recordingStatus: view.status, recordingUrl: view.url, recordingReason: view.reason, latestRecordingId: view.latestId },
+      });
+    }
+    await tx.recordingTransition.create({
+      data: {
+        liveSessionId: located.liveSessionId,
+        recordingId,
+        trigger: DELETION_TRIGGER,
+        fromStatus: from,
+        toStatus: decision.to,
+        recordingUrl: recording.recordingUrl,
+        sessionStatus: view.status,
+        sessionRecordingUrl: view.url,
+        reason,
+        actor,
+        at: now,
+      },
+    });
+    return { liveSessionId: located.liveSessionId, location: { recordingUrl: recording.recordingUrl, storageKey: recording.storageKey } };
+  });
+  if (!deleted) return;
+  publishChange({ liveSessionIds: [deleted.liveSessionId], notifiedRecordingIds: [] });
+  metrics().transitions.inc({ trigger: DELETION_TRIGGER });
+  logger.info("recording.deleted", { recordingId, liveSessionId: deleted.liveSessionId, actor });
+  try {
+    await getRecordingStorage().deleteObject(deleted.location);
+  } catch (error) {
+    // The recording is already gone from the app; an object left behind is only storage, and says so in the log.
+    logger.error("recording.delete_object_failed", { recordingId, error: describeError(error) });
+  }
+}
+
+/** Deletes READY recordings older than the retention period, oldest first, a bounded batch per sweep. */
+export async function sweepExpiredRecordings(retentionDays: number | undefined, now = new Date()): Promise<string[]> {
+  if (!retentionDays) return [];
+  const cutoff = new Date(now.getTime() - retentionDays * 24 * 3600 * 1000);
+  const expired = await prisma.recording.findMany({
+    where: { status: "READY", deletedAt: null, startedAt: { lt: cutoff } },
+    orderBy: { startedAt: "asc" },
+    take: 50,
+    select: { id: true },
+  });
+  const deleted: string[] = [];
+  for (const { id } of expired) {
+    try {
+      await deleteRecording(id, "retention", `kept longer than ${retentionDays} days (RECORDING_RETENTION_DAYS)`);
+      deleted.push(id);
+    } catch (error) {
+      if (!(error instanceof RecordingInFlightError)) throw error;
+    }
+  }
+  return deleted;
+}

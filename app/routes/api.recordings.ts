@@ -1,0 +1,34 @@
+// GET /api/recordings: every READY recording the user may watch (admins: all), newest first, filtered and paged.
+import { json } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireApiUser } from "~/auth/guards.server";
+import { ApiError, handleApi } from "~/http/api-error.server";
+import { libraryQuerySchema, nextPageSearch } from "~/recording/library-query";
+import { listWatchableRecordings } from "~/recording/recording-library.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  return handleApi(request, async () => {
+    const user = await requireApiUser(request);
+    const parsed = libraryQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+    if (!parsed.success) {
+      throw new ApiError(400, "invalid_query", parsed.error.issues.map((issue) => issue.message).join("; "));
+    }
+    const { entries, nextBefore } = await listWatchableRecordings(user, parsed.data);
+    const headers: Record<string, string> = { "Cache-Control": "private, no-store" };
+    if (nextBefore) headers.Link = `</api/recordings${nextPageSearch(parsed.data, nextBefore)}>; rel="next"`;
+    return json(
+      entries.map(({ id, liveSessionId, title, status, startedAt, endedAt, durationSeconds, sizeBytes, watchUrl }) => ({
+        id,
+        liveSessionId,
+        title,
+        status,
+        startedAt,
+        endedAt,
+        durationSeconds,
+        sizeBytes,
+        watchUrl,
+      })),
+      { headers },
+    );
+  });
+}

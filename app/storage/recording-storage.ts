@@ -1,0 +1,17 @@
+// What every place that keeps recordings answers: where a delivered URL points, a link to watch it, and its removal.
+
+/** Where a recording lives, as stored on its row: the URL Jibri reported, and the object key in a private bucket. */
+export type StoredLocation = { recordingUrl: string | null; storageKey: string | null };
+
+/** A delivered recordingUrl read against the configured storage: what to store, or why it is refused. */
+export type ParsedLocation = { ok: true; recordingUrl: string; storageKey: string | null } | { ok: false; message: string };
+
+export interface RecordingStorage {
+  readonly kind: "public" | "s3";
+  /** Reads the webhook's recordingUrl; anything that is not an object of this storage is refused with a reason. */
+  parseLocation(recordingUrl: string): ParsedLocation;
+  /** A URL the browser can play (or, with `download`, save) now; null when the recording has no location. */
+  watchUrlFor(location: StoredLocation, options?: { download?: boolean }): Promise<string | null>;
+  /** Removes the stored file where the app can; a file that is already gone is not an error. */
+  deleteObject(location: StoredLocation): Promise<void>;
+}
