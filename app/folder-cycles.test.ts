@@ -95,15 +95,33 @@ function folderCycles(edges: Array<Pick<Edge, "from" | "to">>): string[][] {
 }
 
 const isAllowed = (group: string[]) =>
-  ALLOWED_CYCLES.some((allowed) => allowed.length === group.length && allowed.every((folder) => group.includes(folder)));
+  ALLOWED_CYCLES.some(
+    (allowed) => allowed.length === group.length && allowed.every((folder) => group.includes(folder)),
+  );
 
 describe("folder cycles", () => {
   it("finds a direct cycle, a longer one, and none in a layered graph", () => {
-    expect(folderCycles([{ from: "a", to: "b" }, { from: "b", to: "a" }])).toEqual([["a", "b"]]);
-    expect(folderCycles([{ from: "a", to: "b" }, { from: "b", to: "c" }, { from: "c", to: "a" }, { from: "c", to: "d" }])).toEqual([
-      ["a", "b", "c"],
-    ]);
-    expect(folderCycles([{ from: "a", to: "b" }, { from: "a", to: "c" }, { from: "b", to: "c" }])).toEqual([]);
+    expect(
+      folderCycles([
+        { from: "a", to: "b" },
+        { from: "b", to: "a" },
+      ]),
+    ).toEqual([["a", "b"]]);
+    expect(
+      folderCycles([
+        { from: "a", to: "b" },
+        { from: "b", to: "c" },
+        { from: "c", to: "a" },
+        { from: "c", to: "d" },
+      ]),
+    ).toEqual([["a", "b", "c"]]);
+    expect(
+      folderCycles([
+        { from: "a", to: "b" },
+        { from: "a", to: "c" },
+        { from: "b", to: "c" },
+      ]),
+    ).toEqual([]);
   });
 
   it("no folder of app/ imports a folder that imports it back", () => {
@@ -112,7 +130,9 @@ describe("folder cycles", () => {
     const cycles = folderCycles(edges).filter((group) => !isAllowed(group));
     const explained = cycles.map((group) => ({
       folders: group.join(" ↔ "),
-      imports: edges.filter((e) => group.includes(e.from) && group.includes(e.to)).map((e) => `${e.file} → ${e.specifier}`),
+      imports: edges
+        .filter((e) => group.includes(e.from) && group.includes(e.to))
+        .map((e) => `${e.file} → ${e.specifier}`),
     }));
     expect(explained).toEqual([]);
   });

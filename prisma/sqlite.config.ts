@@ -15,7 +15,8 @@ export default defineConfig({
   schema: "schema.prisma",
   migrations: { path: "migrations" },
   adapter: async () => {
-    if (!configuredUrl.startsWith("file:")) throw new Error("DATABASE_URL is not a file: URL; use prisma/postgresql.config.ts");
+    if (!configuredUrl.startsWith("file:"))
+      throw new Error("DATABASE_URL is not a file: URL; use prisma/postgresql.config.ts");
     return createSqliteAdapter(configuredUrl);
   },
 });

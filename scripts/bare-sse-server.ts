@@ -15,7 +15,14 @@ const HEARTBEAT = Buffer.from(": heartbeat\n\n");
 let lastId = 1;
 
 function frame(id: number, status: string): Buffer {
-  const data = { liveSessionId: "bare", status, recordingUrl: null, reason: null, at: new Date().toISOString(), recording: null };
+  const data = {
+    liveSessionId: "bare",
+    status,
+    recordingUrl: null,
+    reason: null,
+    at: new Date().toISOString(),
+    recording: null,
+  };
   return Buffer.from(`event: status\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 

@@ -37,7 +37,12 @@ const { values } = parseArgs({
 const streams = z.coerce.number().int().min(1).max(15_000).parse(values.streams);
 const kinds = z.enum(["both", "session", "page"]).parse(values.kind);
 const rounds = z.coerce.number().int().min(1).max(10).parse(values.rounds);
-const postgresAdminUrl = values.postgres ? z.string().regex(/^postgres(ql)?:\/\//).parse(values.postgres) : undefined;
+const postgresAdminUrl = values.postgres
+  ? z
+      .string()
+      .regex(/^postgres(ql)?:\/\//)
+      .parse(values.postgres)
+  : undefined;
 
 const TOKEN = "bench-token";
 const SECRET = "bench-secret";
@@ -110,7 +115,9 @@ function connect(url: string, headers: Record<string, string>, timeoutMs = 60_00
   });
 }
 
-async function connectAll(urls: Array<{ url: string; headers: Record<string, string> }>): Promise<{ clients: Client[]; failures: number }> {
+async function connectAll(
+  urls: Array<{ url: string; headers: Record<string, string> }>,
+): Promise<{ clients: Client[]; failures: number }> {
   const clients: Client[] = [];
   let failures = 0;
   for (let i = 0; i < urls.length; i += CONNECT_BATCH) {
@@ -199,7 +206,9 @@ async function measure(target: Target): Promise<Result> {
       }
       await waitUntil(() => clients.every((c) => c.events >= target.eventsAfter(round)), 10_000);
     }
-    result.missed = clients.filter((c) => c.events < target.eventsAfter(rounds - 1) || c.readyAt.length < rounds).length;
+    result.missed = clients.filter(
+      (c) => c.events < target.eventsAfter(rounds - 1) || c.readyAt.length < rounds,
+    ).length;
   } finally {
     for (const client of clients) client.request.destroy();
   }
@@ -260,7 +269,13 @@ async function createAudience(databaseUrl: string): Promise<Fixture> {
     const host = await db.user.findUniqueOrThrow({ where: { email: "host@optilearn.test" } });
     const cohort = await db.cohort.create({ data: { name: `Bench ${tag}` } });
     const session = await db.liveSession.create({
-      data: { title: `Bench ${tag}`, startsAt: new Date(), roomName: `bench-${tag}`, hostId: host.id, cohortId: cohort.id },
+      data: {
+        title: `Bench ${tag}`,
+        startsAt: new Date(),
+        roomName: `bench-${tag}`,
+        hostId: host.id,
+        cohortId: cohort.id,
+      },
     });
     const users = streams;
     const userRows = Array.from({ length: users }, (_, n) => ({
@@ -276,12 +291,18 @@ async function createAudience(databaseUrl: string): Promise<Fixture> {
       const slice = userRows.slice(i, i + 500);
       await db.user.createMany({ data: slice });
       // Admins see every session without enrolment (and get no notifications); students are enrolled.
-      if (values.students) await db.enrollment.createMany({ data: slice.map((u) => ({ cohortId: cohort.id, userId: u.id })) });
+      if (values.students)
+        await db.enrollment.createMany({ data: slice.map((u) => ({ cohortId: cohort.id, userId: u.id })) });
       await db.userSession.createMany({
         data: slice.map((u, k) => ({ id: sessionIds[i + k], userId: u.id, expiresAt })),
       });
     }
-    const cookie = createCookie("__optilearn_session", { secrets: [SESSION_SECRET], path: "/", httpOnly: true, sameSite: "lax" });
+    const cookie = createCookie("__optilearn_session", {
+      secrets: [SESSION_SECRET],
+      path: "/",
+      httpOnly: true,
+      sameSite: "lax",
+    });
     const perUser = await Promise.all(sessionIds.map(async (id) => (await cookie.serialize(id)).split(";")[0]));
     return { liveSessionId: session.id, cookies: Array.from({ length: streams }, (_, n) => perUser[n % users]) };
   } finally {
@@ -307,7 +328,10 @@ function startInstance(databaseUrl: string, jibri: JibriSimulator): Promise<AppP
 
 /** The server's own time for the latest webhook answer, from its access log line. */
 function webhookAnswerMs(app: AppProcess): number {
-  const lines = app.logs().split("\n").filter((l) => l.includes('"event":"http.request"') && l.includes("/api/webhooks/jitsi-recording"));
+  const lines = app
+    .logs()
+    .split("\n")
+    .filter((l) => l.includes('"event":"http.request"') && l.includes("/api/webhooks/jitsi-recording"));
   const last = lines.at(-1);
   return last ? Number(JSON.parse(last).durationMs) : Number.NaN;
 }
@@ -350,7 +374,10 @@ async function measureApp(
   await pause(50);
   const idleAnswerMs = webhookAnswerMs(actionApp);
   const db = openDatabase(databaseUrl);
-  const log = await db.recordingTransition.findMany({ where: { liveSessionId: fixture.liveSessionId }, orderBy: { id: "asc" } });
+  const log = await db.recordingTransition.findMany({
+    where: { liveSessionId: fixture.liveSessionId },
+    orderBy: { id: "asc" },
+  });
   await db.$disconnect();
   const after = log.at(-2)?.id ?? 0;
   const path =
@@ -394,12 +421,19 @@ function report(app: Result, bare: Result) {
     ["server CPU per READY fan-out (mean)", (r) => r.readyCpuMs.reduce((a, b) => a + b, 0) / r.readyCpuMs.length, ms],
     ["READY trigger answered (server's own time, max)", (r) => r.answerMs.at(-1) ?? Number.NaN, ms],
   ];
-  console.log(`\n${app.label}  vs  ${bare.label}   (${streams} streams, ${rounds} READY rounds, viewers: ${values.students ? "students" : "admins"})`);
-  console.log(`  opened                                          ${app.opened} (failed ${app.failures})  vs  ${bare.opened} (failed ${bare.failures})`);
+  console.log(
+    `\n${app.label}  vs  ${bare.label}   (${streams} streams, ${rounds} READY rounds, viewers: ${values.students ? "students" : "admins"})`,
+  );
+  console.log(
+    `  opened                                          ${app.opened} (failed ${app.failures})  vs  ${bare.opened} (failed ${bare.failures})`,
+  );
   console.log(`  clients that missed an event                    ${app.missed}  vs  ${bare.missed}`);
-  if (app.idleAnswerMs !== undefined) console.log(`  webhook answered with no stream open            ${ms(app.idleAnswerMs)}`);
+  if (app.idleAnswerMs !== undefined)
+    console.log(`  webhook answered with no stream open            ${ms(app.idleAnswerMs)}`);
   for (const [name, pick, format] of rows) {
-    console.log(`  ${name.padEnd(48)}${format(pick(app)).padStart(10)}  vs ${format(pick(bare)).padStart(10)}   ${ratio(pick(app), pick(bare))}`);
+    console.log(
+      `  ${name.padEnd(48)}${format(pick(app)).padStart(10)}  vs ${format(pick(bare)).padStart(10)}   ${ratio(pick(app), pick(bare))}`,
+    );
   }
 }
 

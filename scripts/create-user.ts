@@ -22,9 +22,18 @@ At least ${NEW_PASSWORD_MIN_LENGTH} characters.
 Exit status: 0 created; 1 the email is taken; 2 usage error.`;
 
 const optionsSchema = z.object({
-  email: z.string({ required_error: "--email is required" }).trim().toLowerCase().email("--email must be an email address"),
+  email: z
+    .string({ required_error: "--email is required" })
+    .trim()
+    .toLowerCase()
+    .email("--email must be an email address"),
   role: z.enum(ROLES, { errorMap: () => ({ message: `--role must be one of ${ROLES.join(", ")}` }) }),
-  name: z.string().trim().min(1, "--name must not be empty").max(120, "--name must be at most 120 characters").optional(),
+  name: z
+    .string()
+    .trim()
+    .min(1, "--name must not be empty")
+    .max(120, "--name must be at most 120 characters")
+    .optional(),
 });
 
 const passwordSchema = z
@@ -53,7 +62,8 @@ function readOptions(argv: string[]) {
     }));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (/--password/.test(message)) fail(2, "there is no --password option: type it at the prompt or pipe it on stdin", true);
+    if (/--password/.test(message))
+      fail(2, "there is no --password option: type it at the prompt or pipe it on stdin", true);
     fail(2, message, true);
   }
   if (values.help) {

@@ -38,7 +38,9 @@ mailbox.onEmail((email) => {
   const file = join(emailFolder, `${String(emailCount).padStart(3, "0")}.eml`);
   writeFileSync(file, email.raw);
   const link = /https?:\/\/\S+\/(?:recordings\/\S+\/watch|sessions\/\S+)/.exec(email.parsed.text ?? "")?.[0];
-  console.log(`[mail] To: ${email.envelopeTo.join(", ")} | Subject: ${email.parsed.subject ?? ""}${link ? ` | ${link}` : ""} | ${file}`);
+  console.log(
+    `[mail] To: ${email.envelopeTo.join(", ")} | Subject: ${email.parsed.subject ?? ""}${link ? ` | ${link}` : ""} | ${file}`,
+  );
 });
 
 // The same environment for the web service and the worker, as in a deployment.
@@ -105,7 +107,9 @@ async function shutdown(code: number) {
     worker.kill("SIGKILL");
   }, 2000);
   await Promise.all(
-    [app, worker].map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once("exit", resolve)))),
+    [app, worker].map(
+      (child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once("exit", resolve))),
+    ),
   );
   clearTimeout(force);
   await Promise.all([jibri.close(), mailbox.close()]);

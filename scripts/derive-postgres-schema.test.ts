@@ -9,7 +9,9 @@ describe("prisma/postgresql/schema.prisma", () => {
   });
 
   it("differs only in provider and client folder", () => {
-    const derived = derivePostgresSchema('generator client {\n  output = "../app/generated/prisma"\n}\ndatasource db {\n  provider = "sqlite"\n}\n');
+    const derived = derivePostgresSchema(
+      'generator client {\n  output = "../app/generated/prisma"\n}\ndatasource db {\n  provider = "sqlite"\n}\n',
+    );
     expect(derived).toContain('provider = "postgresql"');
     expect(derived).toContain('output = "../../app/generated/prisma-postgresql"');
     expect(() => derivePostgresSchema("model A { id Int @id }")).toThrow(/no longer matches/);

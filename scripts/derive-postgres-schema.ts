@@ -6,7 +6,8 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 export const SOURCE = `${root}prisma/schema.prisma`;
 export const TARGET = `${root}prisma/postgresql/schema.prisma`;
 
-const HEADER = "// GENERATED from prisma/schema.prisma by `npm run db:derive`. Do not edit: change the source and derive again.\n";
+const HEADER =
+  "// GENERATED from prisma/schema.prisma by `npm run db:derive`. Do not edit: change the source and derive again.\n";
 
 function replaceOnce(text: string, pattern: RegExp, replacement: string): string {
   if (!pattern.test(text)) throw new Error(`prisma/schema.prisma no longer matches ${pattern}; update the derivation`);
@@ -17,7 +18,11 @@ function replaceOnce(text: string, pattern: RegExp, replacement: string): string
 export function derivePostgresSchema(source: string): string {
   let schema = source.replace(/^(\/\/.*\n)+\n?/, "");
   schema = replaceOnce(schema, /provider\s*=\s*"sqlite"/, 'provider = "postgresql"');
-  schema = replaceOnce(schema, /output(\s*)=\s*"\.\.\/app\/generated\/prisma"/, 'output$1= "../../app/generated/prisma-postgresql"');
+  schema = replaceOnce(
+    schema,
+    /output(\s*)=\s*"\.\.\/app\/generated\/prisma"/,
+    'output$1= "../../app/generated/prisma-postgresql"',
+  );
   return HEADER + "\n" + schema;
 }
 

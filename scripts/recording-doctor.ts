@@ -101,7 +101,10 @@ async function checkMeetServer(env: AppEnv, timeoutSeconds: number): Promise<Che
   const title = "Meet server reachable";
   if (!env.JITSI_MEET_URL) return { status: "skip", title, detail: "JITSI_MEET_URL is not set" };
   try {
-    const response = await fetch(env.JITSI_MEET_URL, { redirect: "manual", signal: AbortSignal.timeout(timeoutSeconds * 1000) });
+    const response = await fetch(env.JITSI_MEET_URL, {
+      redirect: "manual",
+      signal: AbortSignal.timeout(timeoutSeconds * 1000),
+    });
     await response.arrayBuffer().catch(() => undefined);
     // Any HTTP answer proves the host, port and TLS work; what the page says is the meet server's business.
     return { status: "pass", title, detail: `${env.JITSI_MEET_URL} answered ${response.status}` };
@@ -118,7 +121,10 @@ async function checkMeetServer(env: AppEnv, timeoutSeconds: number): Promise<Che
 /** checkRecorderHealth reports a bare "fetch failed"; one more try tells the operator why (refused, DNS, TLS…). */
 async function networkFailure(url: string, token: string, timeoutSeconds: number, fallback: string): Promise<string> {
   try {
-    const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(timeoutSeconds * 1000) });
+    const response = await fetch(url, {
+      headers: { Authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(timeoutSeconds * 1000),
+    });
     await response.arrayBuffer().catch(() => undefined);
     return fallback.replace(/^health: /, "");
   } catch (error) {
@@ -129,7 +135,10 @@ async function networkFailure(url: string, token: string, timeoutSeconds: number
 async function checkRecorder(env: AppEnv, timeoutSeconds: number): Promise<Check> {
   const title = "Recorder health (through the recording API, with the token)";
   if (!env.recordingApiUrl || !env.JITSI_MEET_URL || !env.JITSI_RECORDING_API_TOKEN) {
-    const missing = [!env.JITSI_MEET_URL && "JITSI_MEET_URL", !env.JITSI_RECORDING_API_TOKEN && "JITSI_RECORDING_API_TOKEN"].filter(Boolean);
+    const missing = [
+      !env.JITSI_MEET_URL && "JITSI_MEET_URL",
+      !env.JITSI_RECORDING_API_TOKEN && "JITSI_RECORDING_API_TOKEN",
+    ].filter(Boolean);
     return { status: "skip", title, detail: `${missing.join(" and ")} not set` };
   }
   const where = `${env.recordingApiUrl}/health`;
@@ -141,7 +150,9 @@ async function checkRecorder(env: AppEnv, timeoutSeconds: number): Promise<Check
   });
   if (!health.reachable) {
     const status = /answered (\d{3})/.exec(health.reason)?.[1];
-    const reason = status ? health.reason.replace(/^health: /, "") : await networkFailure(where, env.JITSI_RECORDING_API_TOKEN, timeoutSeconds, health.reason);
+    const reason = status
+      ? health.reason.replace(/^health: /, "")
+      : await networkFailure(where, env.JITSI_RECORDING_API_TOKEN, timeoutSeconds, health.reason);
     const fix =
       status === "401" || status === "403"
         ? "The token was refused: JITSI_RECORDING_API_TOKEN must equal the token the meet server's /jibri/api proxy (or Jibri) expects."
@@ -159,13 +170,19 @@ async function checkRecorder(env: AppEnv, timeoutSeconds: number): Promise<Check
       fix: "Jibri reports itself unhealthy: read its logs (/var/log/jitsi/jibri/) and restart the Jibri container.",
     };
   }
-  const busyNote = health.busyStatus === "BUSY" ? " (recording now: if no class is being recorded, stop it or restart Jibri)" : "";
+  const busyNote =
+    health.busyStatus === "BUSY" ? " (recording now: if no class is being recorded, stop it or restart Jibri)" : "";
   return { status: "pass", title, detail: `${state}${busyNote}` };
 }
 
 type WebhookAnswer = { status: number; body: string } | { error: string };
 
-async function postWebhook(url: string, body: string, headers: Record<string, string>, timeoutSeconds: number): Promise<WebhookAnswer> {
+async function postWebhook(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutSeconds: number,
+): Promise<WebhookAnswer> {
   try {
     const response = await fetch(url, {
       method: "POST",
@@ -186,9 +203,21 @@ const UNREACHABLE_FIX =
 async function checkWebhookRefusesUnsigned(env: AppEnv, timeoutSeconds: number): Promise<Check> {
   const title = "Webhook URL live and refusing unsigned callbacks";
   // Recognisable in the admin page's delivery log as the doctor's probe.
-  const answer = await postWebhook(env.webhookUrl, JSON.stringify({ event: "doctor_probe", sessionId: "doctor" }), {}, timeoutSeconds);
-  if ("error" in answer) return { status: "fail", title, detail: `${env.webhookUrl}: not reachable (${answer.error})`, fix: UNREACHABLE_FIX };
-  if (answer.status === 401) return { status: "pass", title, detail: `${env.webhookUrl} answered 401 to an unsigned POST` };
+  const answer = await postWebhook(
+    env.webhookUrl,
+    JSON.stringify({ event: "doctor_probe", sessionId: "doctor" }),
+    {},
+    timeoutSeconds,
+  );
+  if ("error" in answer)
+    return {
+      status: "fail",
+      title,
+      detail: `${env.webhookUrl}: not reachable (${answer.error})`,
+      fix: UNREACHABLE_FIX,
+    };
+  if (answer.status === 401)
+    return { status: "pass", title, detail: `${env.webhookUrl} answered 401 to an unsigned POST` };
   if (answer.status === 503) {
     return {
       status: "fail",
@@ -205,16 +234,31 @@ async function checkWebhookRefusesUnsigned(env: AppEnv, timeoutSeconds: number):
   };
 }
 
-async function checkWebhookAcceptsSignature(env: AppEnv, timeoutSeconds: number, unsignedPassed: boolean): Promise<Check> {
+async function checkWebhookAcceptsSignature(
+  env: AppEnv,
+  timeoutSeconds: number,
+  unsignedPassed: boolean,
+): Promise<Check> {
   const title = "Webhook accepts this environment's signature";
   const secret = env.JITSI_RECORDING_WEBHOOK_SECRET?.[0];
   if (!secret) return { status: "skip", title, detail: "JITSI_RECORDING_WEBHOOK_SECRET is not set here" };
   if (!unsignedPassed) return { status: "skip", title, detail: "the webhook URL check failed" };
   // An event the app does not handle: a correct signature earns 202 and changes nothing.
-  const body = JSON.stringify({ event: "doctor_signature_check", sessionId: "doctor", timestamp: Math.floor(Date.now() / 1000) });
-  const answer = await postWebhook(env.webhookUrl, body, { "X-Jibri-Signature": `sha256=${signJibriPayload(body, secret)}` }, timeoutSeconds);
-  if ("error" in answer) return { status: "fail", title, detail: `not reachable (${answer.error})`, fix: UNREACHABLE_FIX };
-  if (answer.status >= 200 && answer.status < 300) return { status: "pass", title, detail: `a signed test event was answered ${answer.status}` };
+  const body = JSON.stringify({
+    event: "doctor_signature_check",
+    sessionId: "doctor",
+    timestamp: Math.floor(Date.now() / 1000),
+  });
+  const answer = await postWebhook(
+    env.webhookUrl,
+    body,
+    { "X-Jibri-Signature": `sha256=${signJibriPayload(body, secret)}` },
+    timeoutSeconds,
+  );
+  if ("error" in answer)
+    return { status: "fail", title, detail: `not reachable (${answer.error})`, fix: UNREACHABLE_FIX };
+  if (answer.status >= 200 && answer.status < 300)
+    return { status: "pass", title, detail: `a signed test event was answered ${answer.status}` };
   if (answer.status === 401) {
     return {
       status: "fail",
@@ -223,7 +267,12 @@ async function checkWebhookAcceptsSignature(env: AppEnv, timeoutSeconds: number,
       fix: "The secrets differ between this environment and the running app (the usual cause of refused callbacks), or the clocks are more than 10 minutes apart. Give the web service, Jibri's finalize step and this shell the same value.",
     };
   }
-  return { status: "fail", title, detail: `answered ${answer.status}, expected 202`, fix: "See the app's logs and the admin page's delivery list for why." };
+  return {
+    status: "fail",
+    title,
+    detail: `answered ${answer.status}, expected 202`,
+    fix: "See the app's logs and the admin page's delivery list for why.",
+  };
 }
 
 async function checkSmtp(env: AppEnv, timeoutSeconds: number): Promise<Check> {
@@ -287,7 +336,10 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const checks: Check[] = [{ status: "pass", title: "Environment is valid", detail: `APP_URL ${env.APP_URL}` }, ...settingChecks(env)];
+  const checks: Check[] = [
+    { status: "pass", title: "Environment is valid", detail: `APP_URL ${env.APP_URL}` },
+    ...settingChecks(env),
+  ];
   const [meet, recorder, unsigned, smtp] = await Promise.all([
     checkMeetServer(env, options.timeout),
     checkRecorder(env, options.timeout),

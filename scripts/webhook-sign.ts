@@ -39,20 +39,44 @@ const optionsSchema = z
   .object({
     event: z.enum(["recording_uploaded", "recording_failed"], {
       errorMap: (issue) => ({
-        message: issue.code === "invalid_type" ? "--event is required" : "--event must be recording_uploaded or recording_failed",
+        message:
+          issue.code === "invalid_type"
+            ? "--event is required"
+            : "--event must be recording_uploaded or recording_failed",
       }),
     }),
     "session-id": z
       .string({ required_error: "--session-id is required" })
-      .regex(/^[A-Za-z0-9]{1,64}$/, "--session-id must be 1 to 64 letters and digits (the sessionId the app gave Jibri)"),
+      .regex(
+        /^[A-Za-z0-9]{1,64}$/,
+        "--session-id must be 1 to 64 letters and digits (the sessionId the app gave Jibri)",
+      ),
     "recording-url": httpUrl("--recording-url").optional(),
-    error: z.string().min(1, "--error must not be empty").max(2000, "--error must be at most 2000 characters").optional(),
-    "event-id": z.string().min(1, "--event-id must not be empty").max(200, "--event-id must be at most 200 characters").optional(),
-    "size-bytes": z.coerce.number({ invalid_type_error: "--size-bytes must be a number" }).int("--size-bytes must be a whole number").nonnegative("--size-bytes must not be negative").optional(),
-    "duration-seconds": z.coerce.number({ invalid_type_error: "--duration-seconds must be a number" }).nonnegative("--duration-seconds must not be negative").optional(),
+    error: z
+      .string()
+      .min(1, "--error must not be empty")
+      .max(2000, "--error must be at most 2000 characters")
+      .optional(),
+    "event-id": z
+      .string()
+      .min(1, "--event-id must not be empty")
+      .max(200, "--event-id must be at most 200 characters")
+      .optional(),
+    "size-bytes": z.coerce
+      .number({ invalid_type_error: "--size-bytes must be a number" })
+      .int("--size-bytes must be a whole number")
+      .nonnegative("--size-bytes must not be negative")
+      .optional(),
+    "duration-seconds": z.coerce
+      .number({ invalid_type_error: "--duration-seconds must be a number" })
+      .nonnegative("--duration-seconds must not be negative")
+      .optional(),
     url: httpUrl("--url").optional(),
     send: z.boolean().default(false),
-    timeout: z.coerce.number({ invalid_type_error: "--timeout must be a number of seconds" }).positive("--timeout must be positive").default(15),
+    timeout: z.coerce
+      .number({ invalid_type_error: "--timeout must be a number of seconds" })
+      .positive("--timeout must be positive")
+      .default(15),
   })
   .superRefine((options, ctx) => {
     if (options.event === "recording_uploaded" && !options["recording-url"]) {
@@ -132,7 +156,12 @@ async function send(url: string, body: string, signature: string, timeoutSeconds
       signal: AbortSignal.timeout(timeoutSeconds * 1000),
     });
   } catch (error) {
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
+    const cause =
+      error instanceof Error && error.cause instanceof Error
+        ? error.cause.message
+        : error instanceof Error
+          ? error.message
+          : String(error);
     console.log(`POST ${url}\nnot reachable: ${cause}`);
     return 1;
   }
@@ -153,7 +182,8 @@ async function main(): Promise<number> {
   }
   // The first secret is the current one during a rotation; the app accepts any of them.
   const secret = env.JITSI_RECORDING_WEBHOOK_SECRET?.[0];
-  if (!secret) fail(2, "JITSI_RECORDING_WEBHOOK_SECRET is not set: export the same secret the app uses, then run again.");
+  if (!secret)
+    fail(2, "JITSI_RECORDING_WEBHOOK_SECRET is not set: export the same secret the app uses, then run again.");
 
   const url = options.url ?? env.webhookUrl;
   const body = buildBody(options);
@@ -173,7 +203,9 @@ async function main(): Promise<number> {
       shellQuote(body),
     ].join(" "),
   );
-  console.error(`# Valid until ${new Date(Date.now() + 10 * 60 * 1000).toISOString()} (the app refuses timestamps more than 10 minutes old).`);
+  console.error(
+    `# Valid until ${new Date(Date.now() + 10 * 60 * 1000).toISOString()} (the app refuses timestamps more than 10 minutes old).`,
+  );
   return 0;
 }
 

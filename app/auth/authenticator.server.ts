@@ -11,7 +11,10 @@ export type SessionUser = { id: string };
 
 export const loginSchema = z.object({
   email: z.string().trim().toLowerCase().email("Enter a valid email address.").max(254, "Enter a valid email address."),
-  password: z.string().min(1, "Enter your password.").max(PASSWORD_MAX_LENGTH, "That email and password don't match an account."),
+  password: z
+    .string()
+    .min(1, "Enter your password.")
+    .max(PASSWORD_MAX_LENGTH, "That email and password don't match an account."),
 });
 
 export const INVALID_LOGIN = "That email and password don't match an account.";

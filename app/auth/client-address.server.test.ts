@@ -24,7 +24,9 @@ describe("normaliseAddress", () => {
 
 describe("clientAddress", () => {
   it("uses the socket's address and ignores X-Forwarded-For when no proxy is trusted", () => {
-    expect(clientAddress(request({ [PEER]: "::ffff:127.0.0.1", "X-Forwarded-For": "198.51.100.1" }), 0)).toBe("127.0.0.1");
+    expect(clientAddress(request({ [PEER]: "::ffff:127.0.0.1", "X-Forwarded-For": "198.51.100.1" }), 0)).toBe(
+      "127.0.0.1",
+    );
   });
 
   it("takes the entry the trusted proxies appended, not what the client wrote further left", () => {

@@ -30,7 +30,10 @@ export function normaliseAddress(raw: string): string | null {
   // An embedded IPv4 tail (::1.2.3.4 forms) sits in the last 32 bits, beyond the /64 kept below.
   const fill = Array(Math.max(0, 8 - headGroups.length - tailGroups.length)).fill("0");
   const groups = address.includes("::") ? [...headGroups, ...fill, ...tailGroups] : headGroups;
-  return `${groups.slice(0, 4).map((g) => (parseInt(g, 16) || 0).toString(16)).join(":")}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => (parseInt(g, 16) || 0).toString(16))
+    .join(":")}::/64`;
 }
 
 /**

@@ -28,7 +28,8 @@ export async function requireApiUser(request: Request): Promise<AppUser> {
 
 /** A signed-in visitor of the login page goes where it would have sent them (a path on this site, else home). */
 export async function requireAnonymous(request: Request): Promise<void> {
-  if (await getOptionalUser(request)) throw redirect(safeRedirectTarget(new URL(request.url).searchParams.get("redirectTo")));
+  if (await getOptionalUser(request))
+    throw redirect(safeRedirectTarget(new URL(request.url).searchParams.get("redirectTo")));
 }
 
 export function requireAdmin(user: AppUser): AppUser {

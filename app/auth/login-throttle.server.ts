@@ -49,7 +49,12 @@ export async function lockedFor(key: string, now = new Date()): Promise<number> 
  * nothing is counted while a lock holds. Every change is a conditional update on the row as read: of two requests
  * (or instances) racing, one wins and the other re-reads, so no count is lost and no lock is skipped.
  */
-async function countAttempt(key: string, policy: ThrottlePolicy, now: Date, refuseWhileLocked: boolean): Promise<ClaimResult> {
+async function countAttempt(
+  key: string,
+  policy: ThrottlePolicy,
+  now: Date,
+  refuseWhileLocked: boolean,
+): Promise<ClaimResult> {
   for (let race = 0; race < MAX_RACES; race++) {
     const row = await prisma.loginThrottle.findUnique({ where: { key } });
     if (!row) {
@@ -62,7 +67,10 @@ async function countAttempt(key: string, policy: ThrottlePolicy, now: Date, refu
       continue;
     }
     if (refuseWhileLocked && row.lockedUntil && row.lockedUntil > now) {
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((row.lockedUntil.getTime() - now.getTime()) / 1000)) };
+      return {
+        allowed: false,
+        retryAfterSeconds: Math.max(1, Math.ceil((row.lockedUntil.getTime() - now.getTime()) / 1000)),
+      };
     }
     const windowOver = now.getTime() - row.lastFailureAt.getTime() >= policy.windowMs;
     const failures = (windowOver ? 0 : row.failures) + 1;

@@ -1,5 +1,14 @@
 // One password login attempt: the rate limits, the password check (constant work for unknown emails) and the rehash.
-import { ACCOUNT_POLICY, ADDRESS_POLICY, accountKey, addressKey, claimAttempt, lockedFor, recordFailure, resetKey } from "~/auth/login-throttle.server";
+import {
+  ACCOUNT_POLICY,
+  ADDRESS_POLICY,
+  accountKey,
+  addressKey,
+  claimAttempt,
+  lockedFor,
+  recordFailure,
+  resetKey,
+} from "~/auth/login-throttle.server";
 import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, verifyPassword } from "~/auth/password.server";
 import { findUserByEmailWithPassword, replacePasswordHash } from "~/auth/users.server";
 import { logger } from "~/observability/logger.server";

@@ -9,7 +9,10 @@ import { logger } from "~/observability/logger.server";
 
 export const passwordChangeSchema = z
   .object({
-    currentPassword: z.string().min(1, "Enter your current password.").max(PASSWORD_MAX_LENGTH, "That is not your current password."),
+    currentPassword: z
+      .string()
+      .min(1, "Enter your current password.")
+      .max(PASSWORD_MAX_LENGTH, "That is not your current password."),
     newPassword: z
       .string()
       .min(NEW_PASSWORD_MIN_LENGTH, `Choose a new password of at least ${NEW_PASSWORD_MIN_LENGTH} characters.`)
@@ -30,7 +33,10 @@ export type PasswordChangeOutcome =
  * Checks the current password (counted against the account's login limit, so a borrowed session cannot be used to
  * guess it), stores the new hash and ends every session of the user, this one included: the caller starts a new one.
  */
-export async function changePassword(user: { id: string; email: string }, input: PasswordChangeInput): Promise<PasswordChangeOutcome> {
+export async function changePassword(
+  user: { id: string; email: string },
+  input: PasswordChangeInput,
+): Promise<PasswordChangeOutcome> {
   const key = accountKey(user.email);
   const claim = await claimAttempt(key, ACCOUNT_POLICY);
   if (!claim.allowed) {
@@ -47,7 +53,8 @@ export async function changePassword(user: { id: string; email: string }, input:
   }
   await resetKey(key);
   const replaced = await replacePasswordHash(user.id, stored.passwordHash, await hashPassword(input.newPassword));
-  if (!replaced) return { ok: false, field: "currentPassword", message: "Your password was changed meanwhile. Please try again." };
+  if (!replaced)
+    return { ok: false, field: "currentPassword", message: "Your password was changed meanwhile. Please try again." };
   const endedSessions = await endAllUserSessions(user.id);
   logger.info("auth.password_changed", { userId: user.id, endedSessions });
   return { ok: true, endedSessions };

@@ -1,6 +1,12 @@
 // scrypt hashes carry their parameters: today's cost for new hashes, older ones still verify and are flagged for rehash.
 import { describe, expect, it } from "vitest";
-import { CURRENT_SCRYPT_PARAMS, DUMMY_PASSWORD_HASH, hashPassword, needsRehash, verifyPassword } from "~/auth/password.server";
+import {
+  CURRENT_SCRYPT_PARAMS,
+  DUMMY_PASSWORD_HASH,
+  hashPassword,
+  needsRehash,
+  verifyPassword,
+} from "~/auth/password.server";
 
 describe("password hashing", () => {
   it("hashes with OWASP's scrypt parameters and verifies only the right password", async () => {
@@ -20,14 +26,25 @@ describe("password hashing", () => {
   });
 
   it("refuses malformed or absurd stored hashes without trying them", async () => {
-    for (const stored of ["", "bcrypt$x", "scrypt$1000$8$1$AA==$AA==", "scrypt$16384$8$1$AA==", `scrypt$${2 ** 24}$8$1$AA==$AA==`, "scrypt$16384$0$1$AA==$AA=="]) {
+    for (const stored of [
+      "",
+      "bcrypt$x",
+      "scrypt$1000$8$1$AA==$AA==",
+      "scrypt$16384$8$1$AA==",
+      `scrypt$${2 ** 24}$8$1$AA==$AA==`,
+      "scrypt$16384$0$1$AA==$AA==",
+    ]) {
       expect(await verifyPassword("anything", stored)).toBe(false);
       expect(needsRehash(stored)).toBe(true);
     }
   });
 
   it("keeps the stand-in hash for unknown emails at today's cost, so they take as long as real accounts", () => {
-    expect(DUMMY_PASSWORD_HASH.startsWith(`scrypt$${CURRENT_SCRYPT_PARAMS.N}$${CURRENT_SCRYPT_PARAMS.r}$${CURRENT_SCRYPT_PARAMS.p}$`)).toBe(true);
+    expect(
+      DUMMY_PASSWORD_HASH.startsWith(
+        `scrypt$${CURRENT_SCRYPT_PARAMS.N}$${CURRENT_SCRYPT_PARAMS.r}$${CURRENT_SCRYPT_PARAMS.p}$`,
+      ),
+    ).toBe(true);
     expect(needsRehash(DUMMY_PASSWORD_HASH)).toBe(false);
   });
 });

@@ -36,8 +36,13 @@ function parseHash(stored: string): ParsedHash | null {
   if (scheme !== "scrypt" || !salt || !hash || rest.length > 0) return null;
   const params = { N: Number(n), r: Number(r), p: Number(p) };
   const sane =
-    Number.isInteger(params.N) && params.N > 1 && (params.N & (params.N - 1)) === 0 &&
-    Number.isInteger(params.r) && params.r >= 1 && Number.isInteger(params.p) && params.p >= 1 &&
+    Number.isInteger(params.N) &&
+    params.N > 1 &&
+    (params.N & (params.N - 1)) === 0 &&
+    Number.isInteger(params.r) &&
+    params.r >= 1 &&
+    Number.isInteger(params.p) &&
+    params.p >= 1 &&
     memoryNeeded(params) <= MAX_MEMORY_BYTES;
   return sane ? { params, salt: Buffer.from(salt, "base64"), hash: Buffer.from(hash, "base64") } : null;
 }

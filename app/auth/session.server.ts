@@ -1,6 +1,12 @@
 // Server-side sessions: the signed cookie carries a random id, the UserSession row says whether that login still stands.
 import { randomBytes } from "node:crypto";
-import { createCookie, createSessionStorage, type Cookie, type SessionData, type SessionStorage } from "@remix-run/node";
+import {
+  createCookie,
+  createSessionStorage,
+  type Cookie,
+  type SessionData,
+  type SessionStorage,
+} from "@remix-run/node";
 import { getEnv } from "~/config/env.server";
 import { prisma } from "~/db/db.server";
 import { logger } from "~/observability/logger.server";
@@ -70,7 +76,10 @@ function databaseStorage(): SessionStorage {
       // Cookies of the former cookie-only format held JSON, not an id: they simply no longer sign anyone in.
       if (typeof id !== "string" || !SESSION_ID.test(id)) return null;
       const now = new Date();
-      const row = await prisma.userSession.findUnique({ where: { id }, select: { userId: true, lastSeenAt: true, expiresAt: true } });
+      const row = await prisma.userSession.findUnique({
+        where: { id },
+        select: { userId: true, lastSeenAt: true, expiresAt: true },
+      });
       if (!row || row.expiresAt <= now) return null;
       if (now.getTime() - row.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
         await prisma.userSession.updateMany({ where: { id }, data: { lastSeenAt: now } });

@@ -5,7 +5,10 @@ import { isRole, type Role } from "~/auth/roles";
 export type AppUser = { id: string; email: string; name: string; role: Role };
 
 export async function getUserById(id: string): Promise<AppUser | null> {
-  const user = await prisma.user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true } });
+  const user = await prisma.user.findUnique({
+    where: { id },
+    select: { id: true, email: true, name: true, role: true },
+  });
   if (!user || !isRole(user.role)) return null;
   return { ...user, role: user.role };
 }
@@ -20,6 +23,9 @@ export function findUserPasswordHash(id: string) {
 
 /** Swaps a user's hash only if it is still `previousHash`: of two concurrent changes, the later one does nothing. */
 export async function replacePasswordHash(userId: string, previousHash: string, nextHash: string): Promise<boolean> {
-  const { count } = await prisma.user.updateMany({ where: { id: userId, passwordHash: previousHash }, data: { passwordHash: nextHash } });
+  const { count } = await prisma.user.updateMany({
+    where: { id: userId, passwordHash: previousHash },
+    data: { passwordHash: nextHash },
+  });
   return count === 1;
 }

@@ -1,6 +1,12 @@
 // The hint's NOTIFY payload: round trips, splits under the size limit without losing or repeating an id, refuses what is not a hint.
 import { describe, expect, it } from "vitest";
-import { decodeChangeHint, encodeChangeHint, isEmptyHint, MAX_HINT_PAYLOAD_BYTES, type ChangeHint } from "~/change-hints/change-hint";
+import {
+  decodeChangeHint,
+  encodeChangeHint,
+  isEmptyHint,
+  MAX_HINT_PAYLOAD_BYTES,
+  type ChangeHint,
+} from "~/change-hints/change-hint";
 
 const recordingId = (i: number) => `rec${i.toString(16).padStart(24, "0")}`;
 const sessionId = (i: number) => `cmx${i.toString(36).padStart(22, "0")}`;

@@ -19,7 +19,9 @@ export class PostgresHintTransport implements HintTransport {
 
   constructor(private readonly connectionString: string) {
     this.publisher = new pg.Pool({ connectionString, max: 2, application_name: "optilearn-notify" });
-    this.publisher.on("error", (error) => logger.warn("event_transport.publisher_error", { error: describeError(error) }));
+    this.publisher.on("error", (error) =>
+      logger.warn("event_transport.publisher_error", { error: describeError(error) }),
+    );
   }
 
   publish(hint: ChangeHint) {
@@ -43,7 +45,11 @@ export class PostgresHintTransport implements HintTransport {
   }
 
   private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.connectionString, application_name: LISTENER_APPLICATION_NAME, keepAlive: true });
+    const client = new pg.Client({
+      connectionString: this.connectionString,
+      application_name: LISTENER_APPLICATION_NAME,
+      keepAlive: true,
+    });
     client.on("notification", (message) => {
       const hint = decodeChangeHint(message.payload ?? "");
       if (hint) {

@@ -7,7 +7,11 @@ import { prisma } from "~/db/db.server";
 
 export const createCohortSchema = z.object({
   intent: z.literal("create"),
-  name: z.string().trim().min(2, "Give the cohort a name of at least 2 characters.").max(80, "Keep the name under 80 characters."),
+  name: z
+    .string()
+    .trim()
+    .min(2, "Give the cohort a name of at least 2 characters.")
+    .max(80, "Keep the name under 80 characters."),
 });
 
 export const addMemberSchema = z.object({
@@ -19,7 +23,11 @@ export const addMemberSchema = z.object({
   role: z.enum(["STUDENT", "HOST"]).default("STUDENT"),
 });
 
-export const removeMemberSchema = z.object({ intent: z.literal("remove"), cohortId: z.string().min(1), userId: z.string().min(1) });
+export const removeMemberSchema = z.object({
+  intent: z.literal("remove"),
+  cohortId: z.string().min(1),
+  userId: z.string().min(1),
+});
 
 export function listCohortsWithMembers() {
   return prisma.cohort.findMany({
@@ -49,7 +57,10 @@ export async function createCohort(name: string) {
 export async function addMemberByEmail(input: z.infer<typeof addMemberSchema>, appUrl: string) {
   const cohort = await prisma.cohort.findUnique({ where: { id: input.cohortId }, select: { id: true, name: true } });
   if (!cohort) return { error: "That cohort no longer exists." } as const;
-  let user = await prisma.user.findUnique({ where: { email: input.email }, select: { id: true, email: true, passwordHash: true } });
+  let user = await prisma.user.findUnique({
+    where: { email: input.email },
+    select: { id: true, email: true, passwordHash: true },
+  });
   let created = false;
   if (!user) {
     user = await prisma.user.create({
@@ -80,9 +91,14 @@ export const newLinkSchema = z.object({ intent: z.literal("link"), userId: z.str
 
 /** A fresh one-time link for an account, e.g. when the first one expired; it stops working once any link is used. */
 export async function newSetPasswordLink(userId: string, appUrl: string) {
-  const user = await prisma.user.findUnique({ where: { id: userId }, select: { id: true, email: true, passwordHash: true } });
+  const user = await prisma.user.findUnique({
+    where: { id: userId },
+    select: { id: true, email: true, passwordHash: true },
+  });
   if (!user) return { error: "That account no longer exists." } as const;
-  return { link: { email: user.email, setPasswordUrl: `${appUrl}/set-password?token=${createSetPasswordToken(user)}` } } as const;
+  return {
+    link: { email: user.email, setPasswordUrl: `${appUrl}/set-password?token=${createSetPasswordToken(user)}` },
+  } as const;
 }
 
 /** Sets the password a one-time link was made for; the link is spent because the hash it is bound to changes. */

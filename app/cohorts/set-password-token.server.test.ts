@@ -35,7 +35,9 @@ describe("set-password tokens", () => {
   it("refuses a token whose body or signature was changed", () => {
     const token = createSetPasswordToken(account);
     const [body, signature] = token.split(".");
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body, "base64url").toString()), u: "admin" })).toString("base64url");
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(body, "base64url").toString()), u: "admin" }),
+    ).toString("base64url");
     expect(readSetPasswordToken(`${forged}.${signature}`)).toBeNull();
     expect(readSetPasswordToken(`${body}.${signature.slice(0, -2)}AA`)).toBeNull();
     expect(readSetPasswordToken(`${body}`)).toBeNull();

@@ -22,7 +22,11 @@ function mac(secret: string, body: string): Buffer {
 
 export function createSetPasswordToken(user: { id: string; passwordHash: string }, now = Date.now()): string {
   const body = Buffer.from(
-    JSON.stringify({ u: user.id, e: Math.floor(now / 1000) + SET_PASSWORD_TTL_SECONDS, f: fingerprint(user.passwordHash) }),
+    JSON.stringify({
+      u: user.id,
+      e: Math.floor(now / 1000) + SET_PASSWORD_TTL_SECONDS,
+      f: fingerprint(user.passwordHash),
+    }),
   ).toString("base64url");
   return `${body}.${mac(secrets()[0], body).toString("base64url")}`;
 }
@@ -40,7 +44,11 @@ export function readSetPasswordToken(token: string, now = Date.now()): TokenClai
   });
   if (!valid) return null;
   try {
-    const claims = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as { u?: unknown; e?: unknown; f?: unknown };
+    const claims = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as {
+      u?: unknown;
+      e?: unknown;
+      f?: unknown;
+    };
     if (typeof claims.u !== "string" || typeof claims.e !== "number" || typeof claims.f !== "string") return null;
     if (claims.e * 1000 < now) return null;
     return { userId: claims.u, expiresAt: claims.e, fingerprint: claims.f };

@@ -1,7 +1,15 @@
 // A recording's Delete button: asks for confirmation, then posts to the recording page, which deletes and goes back.
 import { Form } from "@remix-run/react";
 
-export function DeleteRecordingButton({ recordingId, name, redirectTo }: { recordingId: string; name: string; redirectTo: string }) {
+export function DeleteRecordingButton({
+  recordingId,
+  name,
+  redirectTo,
+}: {
+  recordingId: string;
+  name: string;
+  redirectTo: string;
+}) {
   return (
     <Form
       method="post"

@@ -68,7 +68,10 @@ export function LiveEventsProvider({
   // The URL is chosen when what the page asks for changes, never on a revalidation: reopening past events the page has
   // not applied yet would lose them. A new request resumes notifications from the last one this page received.
   const requestKey = `${request.focus?.sessionId ?? ""}|${request.allSessions === true}`;
-  const [stream, setStream] = useState(() => ({ key: requestKey, url: pageStreamUrl(request, lastNotification.current) }));
+  const [stream, setStream] = useState(() => ({
+    key: requestKey,
+    url: pageStreamUrl(request, lastNotification.current),
+  }));
   if (stream.key !== requestKey) setStream({ key: requestKey, url: pageStreamUrl(request, lastNotification.current) });
 
   const revalidator = useRevalidator();

@@ -24,7 +24,12 @@ export function LiveStatusBadge({
     setStreamed((current) =>
       current && current.transitionId > event.transitionId
         ? current
-        : { transitionId: event.transitionId, status: event.status, recordingUrl: event.recordingUrl, watchUrl: event.watchUrl },
+        : {
+            transitionId: event.transitionId,
+            status: event.status,
+            recordingUrl: event.recordingUrl,
+            watchUrl: event.watchUrl,
+          },
     );
   });
   const shown = streamed ?? { status, recordingUrl, watchUrl };

@@ -38,7 +38,8 @@ function startStreamServer() {
     },
     /** Whatever the wire may carry, even what it should not. */
     sendRaw(event: string, id: string, data: unknown) {
-      for (const stream of streams) stream.response.write(`event: ${event}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`);
+      for (const stream of streams)
+        stream.response.write(`event: ${event}\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`);
     },
     close() {
       for (const stream of streams) stream.response.end();
@@ -97,7 +98,14 @@ function renderSessionPage(options: { initial: RecordingView; canControl?: boole
           loader: () => Response.json({ view: options.initial }),
           Component: function SessionPage() {
             const data = useLoaderData<{ view: RecordingView }>();
-            return <RecordingPanel liveSessionId={SESSION} initial={data.view} canControl={options.canControl ?? true} recordingAvailable />;
+            return (
+              <RecordingPanel
+                liveSessionId={SESSION}
+                initial={data.view}
+                canControl={options.canControl ?? true}
+                recordingAvailable
+              />
+            );
           },
         },
         {

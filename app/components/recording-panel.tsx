@@ -100,7 +100,9 @@ export function RecordingPanel({
   // A refusal of a plain-form Record or Stop arrives with the page; one from the panel's own request, in its answer.
   const outcomeError = outcome && !DONE_CODES.has(outcome.code) ? outcome : undefined;
   const lastError =
-    (stop.state === "idle" ? stop.data?.error : undefined) ?? (start.state === "idle" ? start.data?.error : undefined) ?? outcomeError;
+    (stop.state === "idle" ? stop.data?.error : undefined) ??
+    (start.state === "idle" ? start.data?.error : undefined) ??
+    outcomeError;
   const [dismissedError, setDismissedError] = useReducer((_: unknown, next: unknown) => next, undefined);
   useEffect(() => setDismissedError(undefined), [start.data, stop.data, outcome]);
   const since = recordingSince(view);
@@ -109,7 +111,8 @@ export function RecordingPanel({
   // Why the latest recording failed comes from that recording itself: after a refused start the session is back to
   // it, while the event that brought it back carries the refusal's reason instead.
   const latestRecording = view.recordings[0];
-  const failureReason = view.status === "FAILED" && latestRecording?.status === "FAILED" ? latestRecording.reason : null;
+  const failureReason =
+    view.status === "FAILED" && latestRecording?.status === "FAILED" ? latestRecording.reason : null;
 
   // Keyboard users keep their place: the button they pressed becomes disabled, so focus moves on to what comes next
   // (Stop once recording, Record again if the start was refused, the panel heading after Stop).
@@ -140,11 +143,16 @@ export function RecordingPanel({
 
   // The forms post to the page itself, which is what runs without JavaScript; with it, the same forms call the JSON
   // API through a fetcher, so the page stays put and the live stream shows the rest.
-  const submitTo = (fetcher: typeof start, endpoint: "start" | "stop", next: "after-record" | "after-stop") => (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    focusNext.current = next;
-    fetcher.submit(event.currentTarget, { method: "post", action: `/api/live-sessions/${liveSessionId}/recording/${endpoint}` });
-  };
+  const submitTo =
+    (fetcher: typeof start, endpoint: "start" | "stop", next: "after-record" | "after-stop") =>
+    (event: FormEvent<HTMLFormElement>) => {
+      event.preventDefault();
+      focusNext.current = next;
+      fetcher.submit(event.currentTarget, {
+        method: "post",
+        action: `/api/live-sessions/${liveSessionId}/recording/${endpoint}`,
+      });
+    };
 
   return (
     <section className="card recording-panel" aria-labelledby="recording-heading">
@@ -156,13 +164,19 @@ export function RecordingPanel({
           <StatusBadge status={view.status} />
         </span>
         {since ? <ElapsedTime since={since} /> : null}
-        <span className={`stream-state stream-state--${streamState}`} data-testid="stream-state" data-state={streamState}>
+        <span
+          className={`stream-state stream-state--${streamState}`}
+          data-testid="stream-state"
+          data-state={streamState}
+        >
           {STREAM_STATE_LABELS[streamState]}
         </span>
       </div>
 
       {(view.status === "READY" && view.recordingUrl) || failureReason ? null : (
-        <p className={`recording-panel__summary recording-panel__summary--${view.status.toLowerCase()}`}>{STATUS_SUMMARIES[view.status]}</p>
+        <p className={`recording-panel__summary recording-panel__summary--${view.status.toLowerCase()}`}>
+          {STATUS_SUMMARIES[view.status]}
+        </p>
       )}
       {failureReason && !startFailureShown ? (
         <p className="message message--error">
@@ -178,13 +192,21 @@ export function RecordingPanel({
 
       {canControl ? (
         <div className="recording-panel__controls">
-          <start.Form method="post" action={`/sessions/${liveSessionId}`} onSubmit={submitTo(start, "start", "after-record")}>
+          <start.Form
+            method="post"
+            action={`/sessions/${liveSessionId}`}
+            onSubmit={submitTo(start, "start", "after-record")}
+          >
             <input type="hidden" name="intent" value="record" />
             <button ref={recordRef} type="submit" className="button button--record" disabled={!canRecord || inFlight}>
               {PANEL_TEXT.record}
             </button>
           </start.Form>
-          <stop.Form method="post" action={`/sessions/${liveSessionId}`} onSubmit={submitTo(stop, "stop", "after-stop")}>
+          <stop.Form
+            method="post"
+            action={`/sessions/${liveSessionId}`}
+            onSubmit={submitTo(stop, "stop", "after-stop")}
+          >
             <input type="hidden" name="intent" value="stop" />
             <button ref={stopRef} type="submit" className="button button--stop" disabled={!canStop || inFlight}>
               {PANEL_TEXT.stop}
@@ -194,7 +216,12 @@ export function RecordingPanel({
         </div>
       ) : null}
 
-      <StopUnconfirmedWarning liveSessionId={liveSessionId} status={view.status} latest={view.recordings[0]} canControl={canControl} />
+      <StopUnconfirmedWarning
+        liveSessionId={liveSessionId}
+        status={view.status}
+        latest={view.recordings[0]}
+        canControl={canControl}
+      />
       {doneMessage ? (
         <p className="message message--success" role="status" data-testid="recording-outcome">
           {doneMessage}
@@ -236,13 +263,19 @@ export function RecordingPanel({
                       )}
                       <span className="muted recordings__meta">
                         {PANEL_TEXT.startedAt} <LocalTime iso={recording.startedAt} style="time" />
-                        {recording.endedAt && recording.status !== "FAILED" ? ` · ${formatDuration(recording.startedAt, recording.endedAt)}` : null}
+                        {recording.endedAt && recording.status !== "FAILED"
+                          ? ` · ${formatDuration(recording.startedAt, recording.endedAt)}`
+                          : null}
                         {recording.status === "FAILED" && recording.reason ? ` · ${recording.reason}` : null}
                       </span>
                     </div>
                     <StatusBadge status={recording.status} />
                     {canControl && (recording.status === "READY" || recording.status === "FAILED") ? (
-                      <DeleteRecordingButton recordingId={recording.id} name={name} redirectTo={`/sessions/${liveSessionId}`} />
+                      <DeleteRecordingButton
+                        recordingId={recording.id}
+                        name={name}
+                        redirectTo={`/sessions/${liveSessionId}`}
+                      />
                     ) : null}
                   </li>
                 );
@@ -251,15 +284,18 @@ export function RecordingPanel({
           )}
         </div>
         <div>
-          <h3>
-            {PANEL_TEXT.timelineHeading}
-          </h3>
+          <h3>{PANEL_TEXT.timelineHeading}</h3>
           {view.timeline.length === 0 ? (
             <p className="muted">{PANEL_TEXT.nothingYet}</p>
           ) : (
             <ol className="timeline" data-testid="timeline">
               {view.timeline.map((entry) => (
-                <li key={entry.id} data-transition-id={entry.id} data-to={entry.to} className={`timeline__item timeline__item--${entry.to.toLowerCase()}`}>
+                <li
+                  key={entry.id}
+                  data-transition-id={entry.id}
+                  data-to={entry.to}
+                  className={`timeline__item timeline__item--${entry.to.toLowerCase()}`}
+                >
                   <LocalTime iso={entry.at} style="time" />
                   <span>
                     {triggerLabel(entry.trigger)}: {statusLabel(entry.from)} → <strong>{statusLabel(entry.to)}</strong>

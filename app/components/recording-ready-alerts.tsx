@@ -8,7 +8,10 @@ import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
 
 export type RecordingNotification = LiveEventPayloads["notification"];
 
-const ALERTED_TYPES: ReadonlySet<string> = new Set([NOTIFICATION_TYPES.recordingReady, NOTIFICATION_TYPES.recordingFailed]);
+const ALERTED_TYPES: ReadonlySet<string> = new Set([
+  NOTIFICATION_TYPES.recordingReady,
+  NOTIFICATION_TYPES.recordingFailed,
+]);
 
 /** Alerts from the page's event stream; `userKey` changes when another user signs in, which starts afresh. */
 export function useRecordingAlerts(userKey: string | null, onNotification: (n: RecordingNotification) => void) {
@@ -30,7 +33,13 @@ export function useRecordingAlerts(userKey: string | null, onNotification: (n: R
   return { alerts, dismiss };
 }
 
-export function RecordingAlerts({ alerts, onDismiss }: { alerts: RecordingNotification[]; onDismiss: (id: number) => void }) {
+export function RecordingAlerts({
+  alerts,
+  onDismiss,
+}: {
+  alerts: RecordingNotification[];
+  onDismiss: (id: number) => void;
+}) {
   // On the class's own page the alert needs no link to it.
   const focusedSessionId = useFocusedSessionId();
   if (alerts.length === 0) return null;
@@ -39,7 +48,12 @@ export function RecordingAlerts({ alerts, onDismiss }: { alerts: RecordingNotifi
       {alerts.map((alert) => {
         const failed = alert.type === NOTIFICATION_TYPES.recordingFailed;
         return (
-          <div key={alert.id} role="alert" className={`alert ${failed ? "alert--error" : "alert--success"}`} data-type={alert.type}>
+          <div
+            key={alert.id}
+            role="alert"
+            className={`alert ${failed ? "alert--error" : "alert--success"}`}
+            data-type={alert.type}
+          >
             <div className="alert__body">
               <p className="alert__title">{failed ? "Recording failed" : "Recording ready"}</p>
               {failed ? (
@@ -64,7 +78,12 @@ export function RecordingAlerts({ alerts, onDismiss }: { alerts: RecordingNotifi
                 )}
               </p>
             </div>
-            <button type="button" className="alert__close" onClick={() => onDismiss(alert.id)} aria-label={`Dismiss the alert about ${alert.title}`}>
+            <button
+              type="button"
+              className="alert__close"
+              onClick={() => onDismiss(alert.id)}
+              aria-label={`Dismiss the alert about ${alert.title}`}
+            >
               <span aria-hidden="true">×</span>
             </button>
           </div>

@@ -31,7 +31,12 @@ export function isStopNote(trigger: string): boolean {
 }
 
 /** Applies one stream event; an event at or below the last id seen changes nothing. */
-export function applyStatusEvent(view: RecordingView, eventId: number, data: RecordingStatusPayload, actor = ""): RecordingView {
+export function applyStatusEvent(
+  view: RecordingView,
+  eventId: number,
+  data: RecordingStatusPayload,
+  actor = "",
+): RecordingView {
   if (eventId <= view.lastEventId) return view;
   const next: RecordingView = {
     ...view,
@@ -48,12 +53,23 @@ export function applyStatusEvent(view: RecordingView, eventId: number, data: Rec
   ];
   if (isStopNote(change.trigger)) {
     // The recorder answered a stop: only the confirmation changes, the status and times stay.
-    next.recordings = view.recordings.map((r) => (r.id === change.id ? { ...r, stopConfirmed: change.stopConfirmed ?? null } : r));
+    next.recordings = view.recordings.map((r) =>
+      r.id === change.id ? { ...r, stopConfirmed: change.stopConfirmed ?? null } : r,
+    );
   } else if (removesRecording(change.trigger)) {
     next.recordings = view.recordings.filter((r) => r.id !== change.id);
   } else if (change.trigger === "record") {
     next.recordings = [
-      { id: change.id, status: change.to, recordingUrl: null, reason: null, startedAt: data.at, endedAt: null, stopConfirmed: null, watchUrl: null },
+      {
+        id: change.id,
+        status: change.to,
+        recordingUrl: null,
+        reason: null,
+        startedAt: data.at,
+        endedAt: null,
+        stopConfirmed: null,
+        watchUrl: null,
+      },
       ...view.recordings.filter((r) => r.id !== change.id),
     ];
   } else {

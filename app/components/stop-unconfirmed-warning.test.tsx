@@ -63,13 +63,30 @@ function processing(stopConfirmed: boolean | null): RecordingView {
     status: "PROCESSING",
     recordingUrl: null,
     reason: null,
-    recordings: [{ id: "rec1", status: "PROCESSING", recordingUrl: null, reason: null, startedAt: AT, endedAt: AT, stopConfirmed, watchUrl: null }],
+    recordings: [
+      {
+        id: "rec1",
+        status: "PROCESSING",
+        recordingUrl: null,
+        reason: null,
+        startedAt: AT,
+        endedAt: AT,
+        stopConfirmed,
+        watchUrl: null,
+      },
+    ],
     timeline: [],
   };
 }
 
-function renderPanel(initial: RecordingView, canControl = true, stopAnswer = () => Response.json({ status: "PROCESSING", stopConfirmed: false })) {
-  const handle: LiveHandle<{ view: RecordingView }> = { live: (data) => ({ focus: { sessionId: SESSION, after: data.view.lastEventId } }) };
+function renderPanel(
+  initial: RecordingView,
+  canControl = true,
+  stopAnswer = () => Response.json({ status: "PROCESSING", stopConfirmed: false }),
+) {
+  const handle: LiveHandle<{ view: RecordingView }> = {
+    live: (data) => ({ focus: { sessionId: SESSION, after: data.view.lastEventId } }),
+  };
   const stops: Request[] = [];
   const Stub = createRemixStub([
     {
@@ -86,7 +103,9 @@ function renderPanel(initial: RecordingView, canControl = true, stopAnswer = () 
           loader: () => Response.json({ view: initial }),
           Component: function SessionPage() {
             const data = useLoaderData<{ view: RecordingView }>();
-            return <RecordingPanel liveSessionId={SESSION} initial={data.view} canControl={canControl} recordingAvailable />;
+            return (
+              <RecordingPanel liveSessionId={SESSION} initial={data.view} canControl={canControl} recordingAvailable />
+            );
           },
         },
         {

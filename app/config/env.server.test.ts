@@ -67,7 +67,9 @@ describe("parseEnv", () => {
   });
 
   it("requires SESSION_SECRET in production only", () => {
-    expect(problemsOf({ NODE_ENV: "production" })).toEqual([expect.stringMatching(/^SESSION_SECRET: required in production/)]);
+    expect(problemsOf({ NODE_ENV: "production" })).toEqual([
+      expect.stringMatching(/^SESSION_SECRET: required in production/),
+    ]);
     expect(problemsOf({ NODE_ENV: "production", SESSION_SECRET: "s".repeat(32) })).toEqual([]);
     expect(problemsOf({ NODE_ENV: "production", SESSION_SECRET: `${"s".repeat(32)},${"t".repeat(31)}` })).toEqual([
       expect.stringMatching(/^SESSION_SECRET: each secret must be at least 32 characters in production/),

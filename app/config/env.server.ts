@@ -62,73 +62,104 @@ const databaseUrl = z.preprocess(
     .default(DEFAULT_DATABASE_URL),
 );
 
-const envSchema = z.object({
-  NODE_ENV: z.preprocess(blankAsUnset, z.enum(["development", "production", "test"]).default("development")),
-  DATABASE_URL: databaseUrl,
-  SESSION_SECRET: secretList,
-  APP_URL: z.preprocess(blankAsUnset, httpUrl.default("http://localhost:3000")),
-  PORT: z.preprocess(blankAsUnset, z.coerce.number().int().min(1).max(65535).default(3000)),
-  JITSI_MEET_URL: z.preprocess(blankAsUnset, httpUrl.optional()),
-  JITSI_RECORDING_API_URL: z.preprocess(blankAsUnset, httpUrl.optional()),
-  JITSI_RECORDING_API_TOKEN: optionalString,
-  JITSI_RECORDING_WEBHOOK_SECRET: secretList,
-  RECORDING_PENDING_TIMEOUT_SECONDS: positiveSeconds(120),
-  RECORDING_PROCESSING_TIMEOUT_SECONDS: positiveSeconds(7200),
-  /** RECORDING longer than this is stopped by the watchdog. */
-  RECORDING_MAX_SECONDS: positiveSeconds(14400),
-  /** How long one startService / stopService / health call may take. */
-  JITSI_RECORDING_API_TIMEOUT_SECONDS: positiveSeconds(15),
-  /** How often an idle event stream sends a heartbeat comment (docs/recording-api.md promises one at least every 25 s). */
-  SSE_HEARTBEAT_SECONDS: z.preprocess(
-    blankAsUnset,
-    z.coerce.number().positive().max(25, "must be at most 25 seconds").default(15),
-  ),
-  /** How often each instance's watchdog sweeps for overdue recordings. */
-  RECORDING_WATCHDOG_INTERVAL_SECONDS: positiveSeconds(15),
-  /** Where recordings live: `public` (the webhook's URL plays as it is) or `s3` (a private bucket, presigned links). */
-  RECORDING_STORAGE: z.preprocess(
-    blankAsUnset,
-    z.enum(["public", "s3"], { message: "must be public or s3" }).default("public"),
-  ),
-  RECORDING_S3_ENDPOINT: z.preprocess(blankAsUnset, httpUrl.optional()),
-  RECORDING_S3_REGION: z.preprocess(blankAsUnset, z.string().trim().min(1).default("us-east-1")),
-  RECORDING_S3_BUCKET: z.preprocess(
-    blankAsUnset,
-    z.string().trim().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)").optional(),
-  ),
-  RECORDING_S3_ACCESS_KEY_ID: optionalString,
-  RECORDING_S3_SECRET_ACCESS_KEY: optionalString,
-  RECORDING_S3_FORCE_PATH_STYLE: z.preprocess(
-    blankAsUnset,
-    z.enum(["true", "false", "1", "0"], { message: "must be true or false" }).default("false").transform((v) => v === "true" || v === "1"),
-  ),
-  /** How long a presigned watch link stays valid. */
-  RECORDING_LINK_TTL_SECONDS: z.preprocess(
-    blankAsUnset,
-    z.coerce.number().int("must be a whole number of seconds").min(1).max(604800, "must be at most 604800 (7 days, the S3 limit)").default(300),
-  ),
-  /** READY recordings older than this many days are deleted by the watchdog; unset keeps them forever. */
-  RECORDING_RETENTION_DAYS: z.preprocess(blankAsUnset, z.coerce.number().positive("must be a positive number of days").optional()),
-  /** How many proxies in front of the app append to X-Forwarded-For (0: trust none, use the socket's address). */
-  TRUST_PROXY: z.preprocess(blankAsUnset, z.coerce.number().int("must be a whole number of proxies").min(0).max(10).default(0)),
-  /** A user's open event streams on one instance; one more is refused with 429 too_many_streams. */
-  STREAMS_PER_USER: z.preprocess(blankAsUnset, z.coerce.number().int("must be a whole number").min(1).max(1_000_000).default(20)),
-  /** Bearer token of GET /metrics; unset = the endpoint does not exist (404). */
-  METRICS_TOKEN: optionalString,
-  /** Where the worker sends notification emails; unset = no email. */
-  SMTP_URL: z.preprocess(blankAsUnset, smtpUrl.optional()),
-  MAIL_FROM: z.preprocess(blankAsUnset, mailFrom.optional()),
-  /** The email worker: how often it looks for work, how long a claim lasts, and the retry back-off's first step and cap. */
-  EMAIL_POLL_SECONDS: positiveSeconds(5),
-  EMAIL_LEASE_SECONDS: positiveSeconds(120),
-  EMAIL_RETRY_BASE_SECONDS: positiveSeconds(30),
-  EMAIL_RETRY_MAX_SECONDS: positiveSeconds(3600),
-}).superRefine((env, ctx) => {
-  if (env.RECORDING_STORAGE !== "s3") return;
-  for (const name of ["RECORDING_S3_BUCKET", "RECORDING_S3_ACCESS_KEY_ID", "RECORDING_S3_SECRET_ACCESS_KEY"] as const) {
-    if (!env[name]) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: "required when RECORDING_STORAGE=s3" });
-  }
-});
+const envSchema = z
+  .object({
+    NODE_ENV: z.preprocess(blankAsUnset, z.enum(["development", "production", "test"]).default("development")),
+    DATABASE_URL: databaseUrl,
+    SESSION_SECRET: secretList,
+    APP_URL: z.preprocess(blankAsUnset, httpUrl.default("http://localhost:3000")),
+    PORT: z.preprocess(blankAsUnset, z.coerce.number().int().min(1).max(65535).default(3000)),
+    JITSI_MEET_URL: z.preprocess(blankAsUnset, httpUrl.optional()),
+    JITSI_RECORDING_API_URL: z.preprocess(blankAsUnset, httpUrl.optional()),
+    JITSI_RECORDING_API_TOKEN: optionalString,
+    JITSI_RECORDING_WEBHOOK_SECRET: secretList,
+    RECORDING_PENDING_TIMEOUT_SECONDS: positiveSeconds(120),
+    RECORDING_PROCESSING_TIMEOUT_SECONDS: positiveSeconds(7200),
+    /** RECORDING longer than this is stopped by the watchdog. */
+    RECORDING_MAX_SECONDS: positiveSeconds(14400),
+    /** How long one startService / stopService / health call may take. */
+    JITSI_RECORDING_API_TIMEOUT_SECONDS: positiveSeconds(15),
+    /** How often an idle event stream sends a heartbeat comment (docs/recording-api.md promises one at least every 25 s). */
+    SSE_HEARTBEAT_SECONDS: z.preprocess(
+      blankAsUnset,
+      z.coerce.number().positive().max(25, "must be at most 25 seconds").default(15),
+    ),
+    /** How often each instance's watchdog sweeps for overdue recordings. */
+    RECORDING_WATCHDOG_INTERVAL_SECONDS: positiveSeconds(15),
+    /** Where recordings live: `public` (the webhook's URL plays as it is) or `s3` (a private bucket, presigned links). */
+    RECORDING_STORAGE: z.preprocess(
+      blankAsUnset,
+      z.enum(["public", "s3"], { message: "must be public or s3" }).default("public"),
+    ),
+    RECORDING_S3_ENDPOINT: z.preprocess(blankAsUnset, httpUrl.optional()),
+    RECORDING_S3_REGION: z.preprocess(blankAsUnset, z.string().trim().min(1).default("us-east-1")),
+    RECORDING_S3_BUCKET: z.preprocess(
+      blankAsUnset,
+      z
+        .string()
+        .trim()
+        .regex(
+          /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+          "must be an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)",
+        )
+        .optional(),
+    ),
+    RECORDING_S3_ACCESS_KEY_ID: optionalString,
+    RECORDING_S3_SECRET_ACCESS_KEY: optionalString,
+    RECORDING_S3_FORCE_PATH_STYLE: z.preprocess(
+      blankAsUnset,
+      z
+        .enum(["true", "false", "1", "0"], { message: "must be true or false" })
+        .default("false")
+        .transform((v) => v === "true" || v === "1"),
+    ),
+    /** How long a presigned watch link stays valid. */
+    RECORDING_LINK_TTL_SECONDS: z.preprocess(
+      blankAsUnset,
+      z.coerce
+        .number()
+        .int("must be a whole number of seconds")
+        .min(1)
+        .max(604800, "must be at most 604800 (7 days, the S3 limit)")
+        .default(300),
+    ),
+    /** READY recordings older than this many days are deleted by the watchdog; unset keeps them forever. */
+    RECORDING_RETENTION_DAYS: z.preprocess(
+      blankAsUnset,
+      z.coerce.number().positive("must be a positive number of days").optional(),
+    ),
+    /** How many proxies in front of the app append to X-Forwarded-For (0: trust none, use the socket's address). */
+    TRUST_PROXY: z.preprocess(
+      blankAsUnset,
+      z.coerce.number().int("must be a whole number of proxies").min(0).max(10).default(0),
+    ),
+    /** A user's open event streams on one instance; one more is refused with 429 too_many_streams. */
+    STREAMS_PER_USER: z.preprocess(
+      blankAsUnset,
+      z.coerce.number().int("must be a whole number").min(1).max(1_000_000).default(20),
+    ),
+    /** Bearer token of GET /metrics; unset = the endpoint does not exist (404). */
+    METRICS_TOKEN: optionalString,
+    /** Where the worker sends notification emails; unset = no email. */
+    SMTP_URL: z.preprocess(blankAsUnset, smtpUrl.optional()),
+    MAIL_FROM: z.preprocess(blankAsUnset, mailFrom.optional()),
+    /** The email worker: how often it looks for work, how long a claim lasts, and the retry back-off's first step and cap. */
+    EMAIL_POLL_SECONDS: positiveSeconds(5),
+    EMAIL_LEASE_SECONDS: positiveSeconds(120),
+    EMAIL_RETRY_BASE_SECONDS: positiveSeconds(30),
+    EMAIL_RETRY_MAX_SECONDS: positiveSeconds(3600),
+  })
+  .superRefine((env, ctx) => {
+    if (env.RECORDING_STORAGE !== "s3") return;
+    for (const name of [
+      "RECORDING_S3_BUCKET",
+      "RECORDING_S3_ACCESS_KEY_ID",
+      "RECORDING_S3_SECRET_ACCESS_KEY",
+    ] as const) {
+      if (!env[name])
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: "required when RECORDING_STORAGE=s3" });
+    }
+  });
 
 export type AppEnv = z.infer<typeof envSchema> & {
   /** Where the Jibri HTTP API is reached; undefined when neither URL is set. */
@@ -155,7 +186,9 @@ export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
     throw new InvalidEnvironmentError(["SESSION_SECRET: required in production (comma-separated for rotation)"]);
   }
   if (env.NODE_ENV === "production" && env.SESSION_SECRET?.some((secret) => secret.length < 32)) {
-    throw new InvalidEnvironmentError(["SESSION_SECRET: each secret must be at least 32 characters in production (e.g. openssl rand -hex 32)"]);
+    throw new InvalidEnvironmentError([
+      "SESSION_SECRET: each secret must be at least 32 characters in production (e.g. openssl rand -hex 32)",
+    ]);
   }
   return Object.freeze({
     ...env,

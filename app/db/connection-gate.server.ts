@@ -30,11 +30,14 @@ export class ConnectionGate {
           resolve(release);
         },
       };
-      const timer = setTimeout(() => {
-        const index = this.#waiters.indexOf(waiter);
-        if (index >= 0) this.#waiters.splice(index, 1);
-        reject(new GateTimeoutError(Date.now() - began));
-      }, Math.max(0, deadline - began));
+      const timer = setTimeout(
+        () => {
+          const index = this.#waiters.indexOf(waiter);
+          if (index >= 0) this.#waiters.splice(index, 1);
+          reject(new GateTimeoutError(Date.now() - began));
+        },
+        Math.max(0, deadline - began),
+      );
       this.#waiters.push(waiter);
     });
   }

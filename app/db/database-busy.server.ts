@@ -8,7 +8,12 @@ export function isDatabaseBusyError(error: unknown): boolean {
   // Prisma wraps the adapter's error; walk the chain rather than depend on which layer threw it.
   for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
     if (isDriverAdapterError(current) && current.cause.kind === "SocketTimeout") return true;
-    const { name, code, meta, cause } = current as { name?: unknown; code?: unknown; meta?: { driverAdapterError?: unknown }; cause?: unknown };
+    const { name, code, meta, cause } = current as {
+      name?: unknown;
+      code?: unknown;
+      meta?: { driverAdapterError?: unknown };
+      cause?: unknown;
+    };
     if (name === "PrismaClientKnownRequestError" && code === TIMED_OUT) return true;
     current = meta?.driverAdapterError ?? cause;
   }

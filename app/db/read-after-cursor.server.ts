@@ -5,7 +5,7 @@ export async function readAllAfter<Row extends { id: number }>(
   pageSize = 500,
 ): Promise<Row[]> {
   const rows: Row[] = [];
-  for (let cursor = afterId; ; ) {
+  for (let cursor = afterId; ;) {
     const page = await readPage(cursor, pageSize);
     rows.push(...page);
     if (page.length < pageSize) return rows;

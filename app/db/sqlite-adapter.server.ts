@@ -114,7 +114,9 @@ class SqliteTransaction implements Transaction {
     try {
       // A COMMIT locked out has not happened and may be retried; the connection stays ours meanwhile, as the
       // transaction is still open on it. (With WAL and BEGIN IMMEDIATE this is rare: the write lock is already held.)
-      await retryWhileLockedOut("committing", Date.now() + LOCK_WAIT_MS, () => this.connection.executeRaw(sql("COMMIT")));
+      await retryWhileLockedOut("committing", Date.now() + LOCK_WAIT_MS, () =>
+        this.connection.executeRaw(sql("COMMIT")),
+      );
     } catch (error) {
       // SQLite keeps a transaction open when its COMMIT fails: end it, or every later statement would run inside it.
       await this.#rollbackOnConnection();

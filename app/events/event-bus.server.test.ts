@@ -95,7 +95,11 @@ describe("EventBus", () => {
     transport.deliverAll();
     await settle();
 
-    expect(seen).toEqual([[3, 7], [3, 7], [3, 7]]);
+    expect(seen).toEqual([
+      [3, 7],
+      [3, 7],
+      [3, 7],
+    ]);
     expect(log.reads.transitions).toBe(2);
   });
 
@@ -157,7 +161,12 @@ describe("EventBus", () => {
     bus.onUserNotification("u1", (n) => seen.u1.push(n.id));
     bus.onUserNotification("u2", (n) => seen.u2.push(n.id));
 
-    log.notifications.push(notification(1, "u1", "r1"), notification(2, "u2", "r1"), notification(3, "u3", "r1"), notification(4, "u1", "r2"));
+    log.notifications.push(
+      notification(1, "u1", "r1"),
+      notification(2, "u2", "r1"),
+      notification(3, "u3", "r1"),
+      notification(4, "u1", "r2"),
+    );
     transport.publish({ liveSessionIds: [], notifiedRecordingIds: ["r1"] });
     transport.deliverAll();
     await settle();

@@ -87,7 +87,8 @@ export class EventBus {
     const subscribed = feed;
     return () => {
       subscribed.listeners.delete(listener);
-      if (subscribed.listeners.size === 0 && this.feeds.get(liveSessionId) === subscribed) this.feeds.delete(liveSessionId);
+      if (subscribed.listeners.size === 0 && this.feeds.get(liveSessionId) === subscribed)
+        this.feeds.delete(liveSessionId);
     };
   }
 

@@ -10,7 +10,10 @@ import { getLatestNotificationId } from "~/notifications/notifications.server";
 import { metrics } from "~/observability/metrics.server";
 import { getLatestTransition } from "~/recording/recording-store.server";
 
-export type StatusSnapshot = Pick<TransitionEvent, "id" | "liveSessionId" | "status" | "recordingUrl" | "watchUrl" | "reason" | "at"> & {
+export type StatusSnapshot = Pick<
+  TransitionEvent,
+  "id" | "liveSessionId" | "status" | "recordingUrl" | "watchUrl" | "reason" | "at"
+> & {
   recording: TransitionEvent["recording"] | null;
 };
 
@@ -70,13 +73,19 @@ function cached(cache: WeakMap<object, Buffer>, key: object, encode: () => Buffe
 /** A session's recording stream: the whole frame is the same for every stream, ids included. */
 function sendSessionStatus(channel: SseChannel, event: StatusSnapshot): boolean {
   countSent("status");
-  return channel.sendFrame("", cached(sessionFrames, event, () => encodeSseMessage(statusMessage(event))));
+  return channel.sendFrame(
+    "",
+    cached(sessionFrames, event, () => encodeSseMessage(statusMessage(event))),
+  );
 }
 
 function sendNotification(channel: SseChannel, event: NotificationEvent): boolean {
   countSent("notification");
   const message = notificationMessage(event);
-  return channel.sendFrame(`event: notification\nid: ${message.id}\n`, cached(notificationBodies, event, () => encodeSseData(message.data)));
+  return channel.sendFrame(
+    `event: notification\nid: ${message.id}\n`,
+    cached(notificationBodies, event, () => encodeSseData(message.data)),
+  );
 }
 
 /** Delivers one replayed event; resolves false once the stream is closed (the replay then stops). */
@@ -224,7 +233,9 @@ export async function relayPageEvents(channel: SseChannel, options: PageStreamOp
   };
   const sendStatus = (event: StatusSnapshot) => {
     countSent("status");
-    const body = cached(pageStatusBodies, event, () => encodeSseData({ ...statusMessage(event).data, transitionId: event.id }));
+    const body = cached(pageStatusBodies, event, () =>
+      encodeSseData({ ...statusMessage(event).data, transitionId: event.id }),
+    );
     return channel.sendFrame(`event: status\nid: ${formatPageCursor(cursor)}\n`, body);
   };
   // One relay after another: each holds its live events until its own backlog is out, so the order stays exact.

@@ -17,7 +17,10 @@ const count = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /** The stream's query, as the server validates it (a bad value is 400 `invalid_query`). */
 export const pageStreamQuerySchema = z.object({
-  session: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+  session: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional(),
   after: count.optional(),
   dashboard: z.enum(["1"]).optional(),
   notificationsAfter: count.optional(),
@@ -97,7 +100,11 @@ export function isLiveEventName(value: string): value is LiveEventName {
 export const LIVE_EVENT_NAMES: readonly LiveEventName[] = Object.keys(LIVE_EVENT_SCHEMAS).filter(isLiveEventName);
 
 /** One server-sent event as the server's stream helper writes it. */
-export type LiveMessage<N extends LiveEventName, Data = LiveEventPayloads[N]> = { event: N; id: number | string; data: Data };
+export type LiveMessage<N extends LiveEventName, Data = LiveEventPayloads[N]> = {
+  event: N;
+  id: number | string;
+  data: Data;
+};
 
 /** The payload of one received event, or null when it is not what the wire promises (it is then ignored). */
 export function parseLiveEvent<N extends LiveEventName>(name: N, raw: string): LiveEventPayloads[N] | null {

@@ -73,7 +73,10 @@ export async function readTransitionReplay(liveSessionId: string, afterId: numbe
   return { inReach: true, pages: pagesFrom(first, (cursor) => transitionPage(liveSessionId, cursor)) };
 }
 
-async function* pagesFrom<T extends { id: number }>(first: T[], read: (cursor: number) => Promise<T[]>): AsyncGenerator<T[]> {
+async function* pagesFrom<T extends { id: number }>(
+  first: T[],
+  read: (cursor: number) => Promise<T[]>,
+): AsyncGenerator<T[]> {
   let page = first;
   while (page.length > 0) {
     yield page;
@@ -122,14 +125,17 @@ async function notificationPage(userId: string, afterId: number): Promise<Notifi
  * A user's notifications after `afterId`, page by page; a cursor further back than the user's newest REPLAY_LIMIT
  * starts just before them (older ones stay in the notifications list). Reach is checked only when the first page is full.
  */
-export async function readNotificationReplay(userId: string, afterId: number): Promise<AsyncGenerator<NotificationEvent[]>> {
+export async function readNotificationReplay(
+  userId: string,
+  afterId: number,
+): Promise<AsyncGenerator<NotificationEvent[]>> {
   let first = await notificationPage(userId, afterId);
   if (first.length === REPLAY_PAGE) {
     const rows = await streamReads().all<Array<{ id: number | bigint }>>(
-    `
+      `
       SELECT "id" FROM "Notification" WHERE "userId" = ? ORDER BY "id" DESC LIMIT 1 OFFSET ?`,
-    [userId, REPLAY_LIMIT],
-  );
+      [userId, REPLAY_LIMIT],
+    );
     const beyond = rows[0] ? Number(rows[0].id) : null;
     if (beyond !== null && beyond > afterId) first = await notificationPage(userId, beyond);
   }
@@ -137,7 +143,10 @@ export async function readNotificationReplay(userId: string, afterId: number): P
 }
 
 /** The sessions a user hosts or attends, for a dashboard's page stream. */
-export async function sessionsOfUser(userId: string, isAdmin = false): Promise<Array<{ id: string; recordingUpdatedAt: Date }>> {
+export async function sessionsOfUser(
+  userId: string,
+  isAdmin = false,
+): Promise<Array<{ id: string; recordingUpdatedAt: Date }>> {
   // Admins' dashboards list every session, so their streams watch every one.
   const rows = await streamReads().all<Array<{ id: string; recordingUpdatedAt: Date | string | number }>>(
     `

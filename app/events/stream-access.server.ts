@@ -30,7 +30,14 @@ async function userSessionIdOf(cookieHeader: string | null): Promise<string | nu
   return id;
 }
 
-type LoginRow = { expiresAt: Date | string | number; id: string; email: string; name: string; role: string; enrolled: number | bigint };
+type LoginRow = {
+  expiresAt: Date | string | number;
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  enrolled: number | bigint;
+};
 
 /**
  * The signed-in user behind a Cookie header, in one query: the login row, its user, and (when `cohortId` is given)
@@ -182,12 +189,18 @@ export async function recheckAccess(): Promise<void> {
     const now = new Date();
     const liveLogins = new Set<string>();
     for (const ids of chunks([...new Set(streams.map((s) => s.userSessionId))])) {
-      const rows = await prisma.userSession.findMany({ where: { id: { in: ids }, expiresAt: { gt: now } }, select: { id: true } });
+      const rows = await prisma.userSession.findMany({
+        where: { id: { in: ids }, expiresAt: { gt: now } },
+        select: { id: true },
+      });
       for (const row of rows) liveLogins.add(row.id);
     }
     const sessions = new Map<string, { hostId: string; cohortId: string }>();
     for (const ids of chunks([...new Set(streams.flatMap((s) => s.liveSessionIds))])) {
-      const rows = await prisma.liveSession.findMany({ where: { id: { in: ids } }, select: { id: true, hostId: true, cohortId: true } });
+      const rows = await prisma.liveSession.findMany({
+        where: { id: { in: ids } },
+        select: { id: true, hostId: true, cohortId: true },
+      });
       for (const row of rows) sessions.set(row.id, row);
     }
     // Students only: hosts and admins see their sessions whatever the cohort.
@@ -205,7 +218,10 @@ export async function recheckAccess(): Promise<void> {
     const enrolled = new Set<string>();
     for (const [cohortId, users] of studentsByCohort) {
       for (const ids of chunks([...users])) {
-        const rows = await prisma.enrollment.findMany({ where: { cohortId, userId: { in: ids } }, select: { userId: true } });
+        const rows = await prisma.enrollment.findMany({
+          where: { cohortId, userId: { in: ids } },
+          select: { userId: true },
+        });
         for (const row of rows) enrolled.add(`${cohortId} ${row.userId}`);
       }
     }
@@ -217,7 +233,11 @@ export async function recheckAccess(): Promise<void> {
           ? "session_deleted"
           : stream.liveSessionIds.some((id) => {
                 const session = sessions.get(id)!;
-                return !stream.isAdmin && session.hostId !== stream.userId && !enrolled.has(`${session.cohortId} ${stream.userId}`);
+                return (
+                  !stream.isAdmin &&
+                  session.hostId !== stream.userId &&
+                  !enrolled.has(`${session.cohortId} ${stream.userId}`)
+                );
               })
             ? "not_enrolled"
             : null;

@@ -1,7 +1,12 @@
 // The three event-stream endpoints, judged the same way on the production server's lean path and in the Remix routes
 // (`npm run dev`): who asks (one query), what they may see, whether they may open one more stream; then what to send.
 import { PAGE_STREAM_PATH, pageStreamQuerySchema } from "~/events/live-wire";
-import { parsePageCursor, relayPageEvents, relayRecordingTransitions, relayUserNotifications } from "~/events/live-streams.server";
+import {
+  parsePageCursor,
+  relayPageEvents,
+  relayRecordingTransitions,
+  relayUserNotifications,
+} from "~/events/live-streams.server";
 import { sessionsOfUser } from "~/events/replay-reader.server";
 import { parseLastEventId, type SseChannel } from "~/events/sse.server";
 import {
@@ -61,7 +66,10 @@ async function requireLogin(request: StreamRequest, cohortId?: string): Promise<
 }
 
 /** The host, an enrolled student or an admin; 401, 404 and 403 in the order the JSON API answers them. */
-async function requireViewer(request: StreamRequest, rawId: string): Promise<{ login: StreamLogin; session: StreamSessionRecord }> {
+async function requireViewer(
+  request: StreamRequest,
+  rawId: string,
+): Promise<{ login: StreamLogin; session: StreamSessionRecord }> {
   const valid = /^[A-Za-z0-9_-]{1,64}$/.test(rawId);
   const session = valid ? await streamSessionRecord(rawId) : null;
   const login = await requireLogin(request, session?.cohortId);

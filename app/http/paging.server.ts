@@ -8,7 +8,10 @@ export const MAX_PAGE_SIZE = 100;
 
 const pageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
-  before: z.string().regex(/^[A-Za-z0-9_-]{1,200}$/).optional(),
+  before: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,200}$/)
+    .optional(),
 });
 
 export type PageQuery = { limit: number; before?: string };

@@ -19,7 +19,11 @@ describe("describeRecordingRefusal", () => {
   it("maps each recorder refusal to its status, code and the panel's wording; the recorder's reason stays out", () => {
     const cases = [
       [{ kind: "unavailable", reason: "startService: the meet server answered 404" }, 503, "recording_unavailable"],
-      [{ kind: "busy", reason: "startService: the recorder is busy (412)", retryAfterSeconds: 30 }, 503, "recorder_busy"],
+      [
+        { kind: "busy", reason: "startService: the recorder is busy (412)", retryAfterSeconds: 30 },
+        503,
+        "recorder_busy",
+      ],
       [{ kind: "error", reason: "startService: the recorder answered 500" }, 502, "recorder_error"],
       [{ kind: "timeout", reason: "startService: no answer within 15 s" }, 504, "recorder_timeout"],
     ] as const;
@@ -31,7 +35,9 @@ describe("describeRecordingRefusal", () => {
   });
 
   it("tells a busy recorder's caller when to try again", () => {
-    expect(describeRecordingRefusal({ kind: "busy", reason: "busy", retryAfterSeconds: 45 }).headers).toEqual({ "Retry-After": "45" });
+    expect(describeRecordingRefusal({ kind: "busy", reason: "busy", retryAfterSeconds: 45 }).headers).toEqual({
+      "Retry-After": "45",
+    });
   });
 });
 
@@ -41,6 +47,8 @@ describe("recordingRefusalResponse", () => {
     expect(response.status).toBe(503);
     expect(response.headers.get("Retry-After")).toBe("30");
     expect(response.headers.get("Cache-Control")).toBe("no-store");
-    expect(await response.json()).toEqual({ error: { code: "recorder_busy", message: RECORDING_MESSAGES.recorder_busy } });
+    expect(await response.json()).toEqual({
+      error: { code: "recorder_busy", message: RECORDING_MESSAGES.recorder_busy },
+    });
   });
 });

@@ -13,7 +13,12 @@ export function describeRecordingRefusal(refusal: RecordingRefusal): RefusalAnsw
       return { status: 409, code: "invalid_transition", message, headers: {} };
     }
     case "unavailable":
-      return { status: 503, code: "recording_unavailable", message: RECORDING_MESSAGES.recording_unavailable, headers: {} };
+      return {
+        status: 503,
+        code: "recording_unavailable",
+        message: RECORDING_MESSAGES.recording_unavailable,
+        headers: {},
+      };
     case "busy":
       return {
         status: 503,

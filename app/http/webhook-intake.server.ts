@@ -75,6 +75,10 @@ async function answer(verdict: WebhookVerdict): Promise<Response> {
   }
   if (status < 300) return json({ ok: true, outcome: verdict.outcome, message }, { status });
   const headers: Record<string, string> =
-    verdict.outcome === "method_not_allowed" ? { Allow: "POST" } : verdict.outcome === "database_busy" ? { "Retry-After": "5" } : {};
+    verdict.outcome === "method_not_allowed"
+      ? { Allow: "POST" }
+      : verdict.outcome === "database_busy"
+        ? { "Retry-After": "5" }
+        : {};
   return errorResponse(status, code, message, headers);
 }

@@ -15,7 +15,11 @@ const EARLIEST = Date.UTC(1970, 0, 1);
 const LATEST = Date.UTC(10000, 0, 1);
 
 export const scheduleSchema = z.object({
-  title: z.string().trim().min(3, "Give the session a title of at least 3 characters.").max(120, "Keep the title under 120 characters."),
+  title: z
+    .string()
+    .trim()
+    .min(3, "Give the session a title of at least 3 characters.")
+    .max(120, "Keep the title under 120 characters."),
   startsAt: z
     .string()
     .trim()
@@ -25,7 +29,10 @@ export const scheduleSchema = z.object({
     .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?$/, "Choose a valid date and time.")
     .transform((value) => new Date(asUtc(value)))
     .refine((date) => !Number.isNaN(date.getTime()), "Choose a valid date and time.")
-    .refine((date) => date.getTime() >= EARLIEST && date.getTime() < LATEST, "Choose a date between the years 1970 and 9999."),
+    .refine(
+      (date) => date.getTime() >= EARLIEST && date.getTime() < LATEST,
+      "Choose a date between the years 1970 and 9999.",
+    ),
   cohortId: z.string().min(1, "Choose the cohort that attends.").max(100, "Choose the cohort that attends."),
 });
 
@@ -47,21 +54,34 @@ export function listSchedulableCohorts(user: AppUser) {
 }
 
 function roomNameFor(title: string): string {
-  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "class";
+  const slug =
+    title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(0, 40) || "class";
   return `optilearn-${slug}-${randomBytes(4).toString("hex")}`;
 }
 
-export type ScheduleOutcome =
-  | { session: { id: string } }
-  | { error: { cohortId: string }; status: 400 | 403 };
+export type ScheduleOutcome = { session: { id: string } } | { error: { cohortId: string }; status: 400 | 403 };
 
-export async function scheduleLiveSession(user: AppUser, input: z.infer<typeof scheduleSchema>): Promise<ScheduleOutcome> {
+export async function scheduleLiveSession(
+  user: AppUser,
+  input: z.infer<typeof scheduleSchema>,
+): Promise<ScheduleOutcome> {
   const cohort = await prisma.cohort.findUnique({ where: { id: input.cohortId }, select: { id: true } });
   if (!cohort) return { error: { cohortId: "That cohort no longer exists." }, status: 400 };
   const allowed = await prisma.cohort.count({ where: { AND: [{ id: cohort.id }, cohortsTaughtBy(user)] } });
-  if (allowed === 0) return { error: { cohortId: "You can only schedule sessions for cohorts you teach." }, status: 403 };
+  if (allowed === 0)
+    return { error: { cohortId: "You can only schedule sessions for cohorts you teach." }, status: 403 };
   const session = await prisma.liveSession.create({
-    data: { title: input.title, startsAt: input.startsAt, cohortId: cohort.id, hostId: user.id, roomName: roomNameFor(input.title) },
+    data: {
+      title: input.title,
+      startsAt: input.startsAt,
+      cohortId: cohort.id,
+      hostId: user.id,
+      roomName: roomNameFor(input.title),
+    },
     select: { id: true },
   });
   return { session };

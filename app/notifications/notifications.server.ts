@@ -65,13 +65,20 @@ export async function getNotificationsAfter(userId: string, afterId: number) {
 }
 
 export async function getLatestNotificationId(userId: string): Promise<number> {
-  const latest = await prisma.notification.findFirst({ where: { userId }, orderBy: { id: "desc" }, select: { id: true } });
+  const latest = await prisma.notification.findFirst({
+    where: { userId },
+    orderBy: { id: "desc" },
+    select: { id: true },
+  });
   return latest?.id ?? 0;
 }
 
 /** The notifications written for these recordings: what a hint's notifiedRecordingIds point at. */
 export async function getNotificationsOfRecordings(recordingIds: string[]) {
-  const rows = await prisma.notification.findMany({ where: { recordingId: { in: recordingIds } }, orderBy: { id: "asc" } });
+  const rows = await prisma.notification.findMany({
+    where: { recordingId: { in: recordingIds } },
+    orderBy: { id: "asc" },
+  });
   return rows.map(toNotificationEvent);
 }
 

@@ -7,9 +7,12 @@ import { describeRecordingSettings } from "~/recording/recording-settings.server
 import { listUnconfirmedStops } from "~/recording/stop-attempts.server";
 import { listRecentDeliveries, listRecentRefusalCounts } from "~/recording/webhook-deliveries.server";
 
-export async function getRecorderHealth(): Promise<RecorderHealth | { reachable: false; reason: string; unconfigured: true }> {
+export async function getRecorderHealth(): Promise<
+  RecorderHealth | { reachable: false; reason: string; unconfigured: true }
+> {
   const chosen = getRecorder();
-  if ("missing" in chosen) return { reachable: false, unconfigured: true, reason: `not configured: ${chosen.missing.join(", ")} unset` };
+  if ("missing" in chosen)
+    return { reachable: false, unconfigured: true, reason: `not configured: ${chosen.missing.join(", ")} unset` };
   return chosen.recorder.health();
 }
 

@@ -6,7 +6,8 @@ const status = (code: number, body?: string) => ({ kind: "status" as const, stat
 
 describe("classifyJibriAnswer", () => {
   it("accepts every 2xx", () => {
-    for (const code of [200, 201, 202, 204, 299]) expect(classifyJibriAnswer("startService", status(code))).toEqual({ kind: "accepted" });
+    for (const code of [200, 201, 202, 204, 299])
+      expect(classifyJibriAnswer("startService", status(code))).toEqual({ kind: "accepted" });
   });
 
   it("reads 404, 401 and 403 as recording unavailable, naming the call and the status", () => {
@@ -37,7 +38,9 @@ describe("classifyJibriAnswer", () => {
   });
 
   it("reads a network failure as an error with its cause", () => {
-    expect(classifyJibriAnswer("startService", { kind: "network_error", cause: "connect ECONNREFUSED 127.0.0.1:9" })).toEqual({
+    expect(
+      classifyJibriAnswer("startService", { kind: "network_error", cause: "connect ECONNREFUSED 127.0.0.1:9" }),
+    ).toEqual({
       kind: "error",
       reason: "startService: network error (connect ECONNREFUSED 127.0.0.1:9)",
     });
@@ -54,22 +57,43 @@ describe("classifyJibriAnswer", () => {
 describe("readJibriHealth", () => {
   it("reads Jibri's busy and health status", () => {
     const body = JSON.stringify({ status: { busyStatus: "IDLE", health: { healthStatus: "HEALTHY" } } });
-    expect(readJibriHealth(status(200, body))).toEqual({ reachable: true, busyStatus: "IDLE", healthStatus: "HEALTHY" });
+    expect(readJibriHealth(status(200, body))).toEqual({
+      reachable: true,
+      busyStatus: "IDLE",
+      healthStatus: "HEALTHY",
+    });
   });
 
   it("says UNKNOWN for what the answer leaves out", () => {
-    expect(readJibriHealth(status(200, "{}"))).toEqual({ reachable: true, busyStatus: "UNKNOWN", healthStatus: "UNKNOWN" });
-    expect(readJibriHealth(status(200, "null"))).toEqual({ reachable: true, busyStatus: "UNKNOWN", healthStatus: "UNKNOWN" });
+    expect(readJibriHealth(status(200, "{}"))).toEqual({
+      reachable: true,
+      busyStatus: "UNKNOWN",
+      healthStatus: "UNKNOWN",
+    });
+    expect(readJibriHealth(status(200, "null"))).toEqual({
+      reachable: true,
+      busyStatus: "UNKNOWN",
+      healthStatus: "UNKNOWN",
+    });
     expect(readJibriHealth(status(200, '{"status":{"busyStatus":7}}'))).toMatchObject({ busyStatus: "UNKNOWN" });
   });
 
   it("is unreachable on a refused status, a body that is not JSON, a network error or a timeout", () => {
-    expect(readJibriHealth(status(401, "{}"))).toEqual({ reachable: false, reason: "health: the meet server answered 401" });
-    expect(readJibriHealth(status(200, "<html>"))).toEqual({ reachable: false, reason: "health: the answer is not JSON" });
+    expect(readJibriHealth(status(401, "{}"))).toEqual({
+      reachable: false,
+      reason: "health: the meet server answered 401",
+    });
+    expect(readJibriHealth(status(200, "<html>"))).toEqual({
+      reachable: false,
+      reason: "health: the answer is not JSON",
+    });
     expect(readJibriHealth({ kind: "network_error", cause: "getaddrinfo ENOTFOUND jibri" })).toEqual({
       reachable: false,
       reason: "health: network error (getaddrinfo ENOTFOUND jibri)",
     });
-    expect(readJibriHealth({ kind: "timeout", timeoutMs: 2500 })).toEqual({ reachable: false, reason: "health: no answer within 2.5 s" });
+    expect(readJibriHealth({ kind: "timeout", timeoutMs: 2500 })).toEqual({
+      reachable: false,
+      reason: "health: no answer within 2.5 s",
+    });
   });
 });

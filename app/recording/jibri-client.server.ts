@@ -70,7 +70,9 @@ function callRecorder(
         // Keep only what a health answer needs; the rest is drained so the connection is released.
         if ((size += chunk.length) <= 64 * 1024) chunks.push(chunk);
       });
-      response.on("end", () => settle(() => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") })));
+      response.on("end", () =>
+        settle(() => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") })),
+      );
       response.on("error", (error) => settle(() => reject(error)));
     });
     request.on("error", (error) => settle(() => reject(error)));
@@ -103,32 +105,45 @@ export class JibriRecorder implements Recorder {
   constructor(private readonly config: RecorderConfig) {}
 
   start(request: RecordingStart): Promise<RecorderOutcome> {
-    return measured("start", async () => {
-      const answer = await ask(this.config, "POST", "/startService", {
-        sessionId: request.recordingId,
-        callParams: { callUrlInfo: { baseUrl: this.config.meetUrl, callName: request.roomName } },
-        sinkType: "file",
-        appData: { callbackUrl: request.callbackUrl, liveSessionId: request.liveSessionId },
-      });
-      return classifyJibriAnswer("startService", answer);
-    }, (outcome) => outcome.kind);
+    return measured(
+      "start",
+      async () => {
+        const answer = await ask(this.config, "POST", "/startService", {
+          sessionId: request.recordingId,
+          callParams: { callUrlInfo: { baseUrl: this.config.meetUrl, callName: request.roomName } },
+          sinkType: "file",
+          appData: { callbackUrl: request.callbackUrl, liveSessionId: request.liveSessionId },
+        });
+        return classifyJibriAnswer("startService", answer);
+      },
+      (outcome) => outcome.kind,
+    );
   }
 
   stop(recordingId: string): Promise<RecorderOutcome> {
     return measured(
       "stop",
-      async () => classifyJibriAnswer("stopService", await ask(this.config, "POST", "/stopService", { sessionId: recordingId })),
+      async () =>
+        classifyJibriAnswer("stopService", await ask(this.config, "POST", "/stopService", { sessionId: recordingId })),
       (outcome) => outcome.kind,
     );
   }
 
   health(): Promise<RecorderHealth> {
-    return measured("health", () => checkRecorderHealth(this.config), (health) => (health.reachable ? "reachable" : "unreachable"));
+    return measured(
+      "health",
+      () => checkRecorderHealth(this.config),
+      (health) => (health.reachable ? "reachable" : "unreachable"),
+    );
   }
 }
 
 /** Counts one recorder call by operation and outcome, and its latency. */
-async function measured<T>(operation: "start" | "stop" | "health", call: () => Promise<T>, outcomeOf: (result: T) => string): Promise<T> {
+async function measured<T>(
+  operation: "start" | "stop" | "health",
+  call: () => Promise<T>,
+  outcomeOf: (result: T) => string,
+): Promise<T> {
   const began = performance.now();
   const result = await call();
   metrics().recorderCalls.inc({ operation, outcome: outcomeOf(result) });

@@ -32,9 +32,15 @@ async function settleRecording(payload: JibriWebhookPayload): Promise<WebhookVer
   }
 
   // Only an object of the configured storage can be watched through the app: anything else changes nothing.
-  const location = payload.event === "recording_uploaded" ? getRecordingStorage().parseLocation(payload.recordingUrl) : null;
+  const location =
+    payload.event === "recording_uploaded" ? getRecordingStorage().parseLocation(payload.recordingUrl) : null;
   if (location && !location.ok) {
-    return { ...facts, outcome: "bad_payload", reason: location.message, message: `recordingUrl refused: ${location.message}.` };
+    return {
+      ...facts,
+      outcome: "bad_payload",
+      reason: location.message,
+      message: `recordingUrl refused: ${location.message}.`,
+    };
   }
   const storageKey = location?.ok ? location.storageKey : null;
 
@@ -74,7 +80,8 @@ async function verdictAfterRace(payload: JibriWebhookPayload, facts: DeliveryFac
     return { ...facts, outcome: "duplicate", reason: "eventId seen before" };
   }
   const now = await getRecordingStatusAndUrl(payload.sessionId);
-  if (now && asksForCurrentState(payload, now)) return { ...facts, outcome: "duplicate", reason: `recording is already ${now.status}` };
+  if (now && asksForCurrentState(payload, now))
+    return { ...facts, outcome: "duplicate", reason: `recording is already ${now.status}` };
   const status = now?.status ?? "gone";
   return {
     ...facts,

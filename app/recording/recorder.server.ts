@@ -14,8 +14,7 @@ export type RecorderOutcome =
 export type RecorderRefusal = Exclude<RecorderOutcome, { kind: "accepted" }>;
 
 export type RecorderHealth =
-  | { reachable: true; busyStatus: string; healthStatus: string }
-  | { reachable: false; reason: string };
+  { reachable: true; busyStatus: string; healthStatus: string } | { reachable: false; reason: string };
 
 export type RecordingStart = {
   /** The app's recording id: the recorder's session id, and how its webhook names the recording. */

@@ -87,7 +87,9 @@ export type LibraryQuery = { cohort?: string; q?: string; limit: number; before?
 /** READY recordings the viewer may watch (admins: all), newest first; `before` is the last id of the previous page. */
 export async function listWatchableRecordings(viewer: Viewer, query: LibraryQuery) {
   const visible: Prisma.LiveSessionWhereInput =
-    viewer.role === "ADMIN" ? {} : { OR: [{ hostId: viewer.id }, { cohort: { enrollments: { some: { userId: viewer.id } } } }] };
+    viewer.role === "ADMIN"
+      ? {}
+      : { OR: [{ hostId: viewer.id }, { cohort: { enrollments: { some: { userId: viewer.id } } } }] };
   const session: Prisma.LiveSessionWhereInput = {
     AND: [
       visible,
@@ -98,7 +100,10 @@ export async function listWatchableRecordings(viewer: Viewer, query: LibraryQuer
   };
   const where: Prisma.RecordingWhereInput = { status: "READY", deletedAt: null, liveSession: session };
   if (query.before) {
-    const cursor = await prisma.recording.findUnique({ where: { id: query.before }, select: { id: true, startedAt: true } });
+    const cursor = await prisma.recording.findUnique({
+      where: { id: query.before },
+      select: { id: true, startedAt: true },
+    });
     if (cursor) {
       where.OR = [{ startedAt: { lt: cursor.startedAt } }, { startedAt: cursor.startedAt, id: { lt: cursor.id } }];
     }
@@ -159,7 +164,10 @@ export function listCohortsForViewer(viewer: Viewer) {
  */
 export async function deleteRecording(recordingId: string, actor: string, reason: string | null = null): Promise<void> {
   const deleted = await prisma.$transaction(async (tx) => {
-    const located = await tx.recording.findFirst({ where: { id: recordingId, deletedAt: null }, select: { liveSessionId: true } });
+    const located = await tx.recording.findFirst({
+      where: { id: recordingId, deletedAt: null },
+      select: { liveSessionId: true },
+    });
     if (!located) return null;
     const now = new Date();
     // The session row first, as every transition does: changes of one session then run one at a time.
@@ -182,15 +190,30 @@ export async function deleteRecording(recordingId: string, actor: string, reason
     if (marked.count !== 1) return null;
 
     // Only deleting the recording the session shows changes what it shows: the one before it, or nothing.
-    let view = { status: asStatus(session.recordingStatus), url: session.recordingUrl, reason: session.recordingReason, latestId: session.latestRecordingId };
+    let view = {
+      status: asStatus(session.recordingStatus),
+      url: session.recordingUrl,
+      reason: session.recordingReason,
+      latestId: session.latestRecordingId,
+    };
     if (session.latestRecordingId === recordingId) {
       const previous = await previousRecording(tx, located.liveSessionId, recordingId);
       view = previous
-        ? { status: asStatus(previous.status), url: previous.recordingUrl, reason: previous.reason, latestId: previous.id }
+        ? {
+            status: asStatus(previous.status),
+            url: previous.recordingUrl,
+            reason: previous.reason,
+            latestId: previous.id,
+          }
         : { status: "IDLE", url: null, reason: null, latestId: null };
       await tx.liveSession.update({
         where: { id: located.liveSessionId },
-        data: { recordingStatus: view.status, recordingUrl: view.url, recordingReason: view.reason, latestRecordingId: view.latestId },
+        data: {
+          recordingStatus: view.status,
+          recordingUrl: view.url,
+          recordingReason: view.reason,
+          latestRecordingId: view.latestId,
+        },
       });
     }
     await tx.recordingTransition.create({
@@ -208,7 +231,10 @@ export async function deleteRecording(recordingId: string, actor: string, reason
         at: now,
       },
     });
-    return { liveSessionId: located.liveSessionId, location: { recordingUrl: recording.recordingUrl, storageKey: recording.storageKey } };
+    return {
+      liveSessionId: located.liveSessionId,
+      location: { recordingUrl: recording.recordingUrl, storageKey: recording.storageKey },
+    };
   });
   if (!deleted) return;
   publishChange({ liveSessionIds: [deleted.liveSessionId], notifiedRecordingIds: [] });

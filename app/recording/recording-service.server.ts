@@ -3,17 +3,21 @@
 import { getEnv } from "~/config/env.server";
 import { logger } from "~/observability/logger.server";
 import { getRecorder, type RecorderRefusal } from "~/recording/recorder.server";
-import { getRecordingOverview, getSessionRecordingState, type RecordingOverview } from "~/recording/recording-store.server";
+import {
+  getRecordingOverview,
+  getSessionRecordingState,
+  type RecordingOverview,
+} from "~/recording/recording-store.server";
 import { decideTransition, type RecordingStatus, type RecordingTrigger } from "~/recording/state-machine";
 import { attemptStop } from "~/recording/stop-attempts.server";
 import { applyTransition, beginRecording, TransitionRefusedError } from "~/recording/transitions.server";
 
 /** Why Record or Stop did not go ahead: the state machine refused, or the recorder did (see RecorderOutcome). */
 export type RecordingRefusal =
-  | { kind: "invalid_transition"; action: "start" | "stop"; status: RecordingStatus }
-  | RecorderRefusal;
+  { kind: "invalid_transition"; action: "start" | "stop"; status: RecordingStatus } | RecorderRefusal;
 
-export type RecordingCommandResult = { ok: true; overview: RecordingOverview } | { ok: false; refusal: RecordingRefusal };
+export type RecordingCommandResult =
+  { ok: true; overview: RecordingOverview } | { ok: false; refusal: RecordingRefusal };
 
 const refused = (refusal: RecordingRefusal): RecordingCommandResult => ({ ok: false, refusal });
 const invalidTransition = (action: "start" | "stop", status: RecordingStatus) =>
@@ -107,7 +111,8 @@ export async function stopRecording(liveSessionId: string, actor: string): Promi
     await attemptStop(recordingId, { force: true, actor });
     return succeeded(liveSessionId);
   }
-  if (!recordingId || !decideTransition({ from: status, trigger: "stop" }).allowed) return invalidTransition("stop", status);
+  if (!recordingId || !decideTransition({ from: status, trigger: "stop" }).allowed)
+    return invalidTransition("stop", status);
   try {
     await applyTransition({ recordingId, trigger: "stop", actor });
   } catch (error) {

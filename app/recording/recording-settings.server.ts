@@ -10,11 +10,20 @@ const defaultEnv = () => (defaults ??= parseEnv({}));
 export function describeRecordingSettings(env: AppEnv): SettingState[] {
   const fallback = defaultEnv();
   const setOr = (value: unknown, otherwise: "unset" | "default") => (value ? "set" : otherwise);
-  const setUnlessDefault = (name: "APP_URL" | "RECORDING_PENDING_TIMEOUT_SECONDS" | "RECORDING_PROCESSING_TIMEOUT_SECONDS") =>
-    env[name] === fallback[name] ? "default" : "set";
+  const setUnlessDefault = (
+    name: "APP_URL" | "RECORDING_PENDING_TIMEOUT_SECONDS" | "RECORDING_PROCESSING_TIMEOUT_SECONDS",
+  ) => (env[name] === fallback[name] ? "default" : "set");
   return [
-    { name: "APP_URL", state: setUnlessDefault("APP_URL"), note: "Public base URL; the webhook URL below is built from it." },
-    { name: "JITSI_MEET_URL", state: setOr(env.JITSI_MEET_URL, "unset"), note: "The Jitsi meet server; needed to record." },
+    {
+      name: "APP_URL",
+      state: setUnlessDefault("APP_URL"),
+      note: "Public base URL; the webhook URL below is built from it.",
+    },
+    {
+      name: "JITSI_MEET_URL",
+      state: setOr(env.JITSI_MEET_URL, "unset"),
+      note: "The Jitsi meet server; needed to record.",
+    },
     {
       name: "JITSI_RECORDING_API_URL",
       state: setOr(env.JITSI_RECORDING_API_URL, env.recordingApiUrl ? "default" : "unset"),
@@ -23,7 +32,9 @@ export function describeRecordingSettings(env: AppEnv): SettingState[] {
     {
       name: "JITSI_RECORDING_API_TOKEN",
       state: setOr(env.JITSI_RECORDING_API_TOKEN, "unset"),
-      note: env.JITSI_RECORDING_API_TOKEN ? "Sent as the bearer token to the recording API." : "Unset: hosts see “contact your administrator”.",
+      note: env.JITSI_RECORDING_API_TOKEN
+        ? "Sent as the bearer token to the recording API."
+        : "Unset: hosts see “contact your administrator”.",
     },
     {
       name: "JITSI_RECORDING_WEBHOOK_SECRET",

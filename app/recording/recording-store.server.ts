@@ -76,7 +76,8 @@ export function toTransitionEvent(row: TransitionRow): TransitionEvent {
       watchUrl,
       stopConfirmed: row.stopConfirmed,
     },
-    watchUrl: watchable && row.sessionStatus === "READY" && row.sessionRecordingUrl === row.recordingUrl ? watchUrl : null,
+    watchUrl:
+      watchable && row.sessionStatus === "READY" && row.sessionRecordingUrl === row.recordingUrl ? watchUrl : null,
   };
 }
 
@@ -115,7 +116,10 @@ export async function getSessionRecordingState(liveSessionId: string) {
 
 /** One recording's status and URL, by its id (the sessionId Jibri knows it by); null when there is none. */
 export async function getRecordingStatusAndUrl(recordingId: string) {
-  const recording = await prisma.recording.findUnique({ where: { id: recordingId }, select: { status: true, recordingUrl: true } });
+  const recording = await prisma.recording.findUnique({
+    where: { id: recordingId },
+    select: { status: true, recordingUrl: true },
+  });
   return recording ? { status: asStatus(recording.status), recordingUrl: recording.recordingUrl } : null;
 }
 
@@ -153,13 +157,17 @@ export async function getRecordingOverview(
   if (!session) return null;
   const latest = session.latestRecordingId
     ? (session.recordings.find((r) => r.id === session.latestRecordingId) ??
-      (await prisma.recording.findUnique({ where: { id: session.latestRecordingId }, select: { stopConfirmed: true } })))
+      (await prisma.recording.findUnique({
+        where: { id: session.latestRecordingId },
+        select: { stopConfirmed: true },
+      })))
     : null;
   return {
     liveSessionId: session.id,
     status: asStatus(session.recordingStatus),
     recordingUrl: session.recordingUrl,
-    watchUrl: session.recordingStatus === "READY" && session.latestRecordingId ? watchUrlOf(session.latestRecordingId) : null,
+    watchUrl:
+      session.recordingStatus === "READY" && session.latestRecordingId ? watchUrlOf(session.latestRecordingId) : null,
     reason: session.recordingReason,
     updatedAt: session.recordingUpdatedAt.toISOString(),
     stopConfirmed: latest?.stopConfirmed ?? null,

@@ -15,7 +15,14 @@ import {
   type RecordingTrigger,
 } from "~/recording/state-machine";
 
-const STATUSES = ["IDLE", "PENDING", "RECORDING", "PROCESSING", "READY", "FAILED"] as const satisfies readonly RecordingStatus[];
+const STATUSES = [
+  "IDLE",
+  "PENDING",
+  "RECORDING",
+  "PROCESSING",
+  "READY",
+  "FAILED",
+] as const satisfies readonly RecordingStatus[];
 
 /** The contract's table: for each trigger, the statuses it applies to and where they go. Absent = refused (409). */
 const TABLE: Record<RecordingTrigger, Partial<Record<RecordingStatus, RecordingStatus | "previous">>> = {
@@ -65,7 +72,9 @@ describe("state machine: the module covers exactly the contract's vocabulary", (
   });
 });
 
-const pairs = STATUSES.flatMap((from) => TRIGGERS.map((trigger) => ({ from, trigger, expected: TABLE[trigger][from] })));
+const pairs = STATUSES.flatMap((from) =>
+  TRIGGERS.map((trigger) => ({ from, trigger, expected: TABLE[trigger][from] })),
+);
 
 describe("state machine: every (status, trigger) pair", () => {
   it("tests all 78 pairs", () => {
@@ -73,39 +82,52 @@ describe("state machine: every (status, trigger) pair", () => {
     expect(pairs).toHaveLength(78);
   });
 
-  it.each(pairs.filter((p) => p.expected !== "previous"))("$from + $trigger → $expected", ({ from, trigger, expected }) => {
-    // Whatever the extra context (short of a processing-timeout failure, tested below), the table alone decides.
-    const contexts = [{}, { statusBeforePending: "READY" as const }, { failureCause: "pending_timeout" }];
-    for (const context of contexts) {
-      const decision = decideTransition({ from, trigger, ...context });
-      if (expected === undefined) expect(decision).toEqual({ allowed: false });
-      else expect(decision).toEqual({ allowed: true, to: expected });
-    }
-  });
-
-  describe.each(["recorder_unavailable", "recorder_busy"] as const)("%s restores the status before PENDING", (trigger) => {
-    it.each(BEGINNABLE)("PENDING (begun from %s) → back to it", (before) => {
-      expect(decideTransition({ from: "PENDING", trigger, statusBeforePending: before })).toEqual({ allowed: true, to: before });
-    });
-
-    it("is refused from PENDING when the previous status is unknown or could not have begun a recording", () => {
-      expect(decideTransition({ from: "PENDING", trigger })).toEqual({ allowed: false });
-      for (const before of ["PENDING", "RECORDING", "PROCESSING"] as const) {
-        expect(decideTransition({ from: "PENDING", trigger, statusBeforePending: before })).toEqual({ allowed: false });
+  it.each(pairs.filter((p) => p.expected !== "previous"))(
+    "$from + $trigger → $expected",
+    ({ from, trigger, expected }) => {
+      // Whatever the extra context (short of a processing-timeout failure, tested below), the table alone decides.
+      const contexts = [{}, { statusBeforePending: "READY" as const }, { failureCause: "pending_timeout" }];
+      for (const context of contexts) {
+        const decision = decideTransition({ from, trigger, ...context });
+        if (expected === undefined) expect(decision).toEqual({ allowed: false });
+        else expect(decision).toEqual({ allowed: true, to: expected });
       }
-    });
+    },
+  );
 
-    it.each(STATUSES.filter((s) => s !== "PENDING"))("is refused from %s whatever came before", (from) => {
-      for (const before of BEGINNABLE) {
-        expect(decideTransition({ from, trigger, statusBeforePending: before })).toEqual({ allowed: false });
-      }
-    });
-  });
+  describe.each(["recorder_unavailable", "recorder_busy"] as const)(
+    "%s restores the status before PENDING",
+    (trigger) => {
+      it.each(BEGINNABLE)("PENDING (begun from %s) → back to it", (before) => {
+        expect(decideTransition({ from: "PENDING", trigger, statusBeforePending: before })).toEqual({
+          allowed: true,
+          to: before,
+        });
+      });
+
+      it("is refused from PENDING when the previous status is unknown or could not have begun a recording", () => {
+        expect(decideTransition({ from: "PENDING", trigger })).toEqual({ allowed: false });
+        for (const before of ["PENDING", "RECORDING", "PROCESSING"] as const) {
+          expect(decideTransition({ from: "PENDING", trigger, statusBeforePending: before })).toEqual({
+            allowed: false,
+          });
+        }
+      });
+
+      it.each(STATUSES.filter((s) => s !== "PENDING"))("is refused from %s whatever came before", (from) => {
+        for (const before of BEGINNABLE) {
+          expect(decideTransition({ from, trigger, statusBeforePending: before })).toEqual({ allowed: false });
+        }
+      });
+    },
+  );
 });
 
 describe("state machine: a late upload is never lost", () => {
   it("revives a recording FAILED by the processing timeout", () => {
-    expect(decideTransition({ from: "FAILED", trigger: "upload_reported", failureCause: "processing_timeout" })).toEqual({
+    expect(
+      decideTransition({ from: "FAILED", trigger: "upload_reported", failureCause: "processing_timeout" }),
+    ).toEqual({
       allowed: true,
       to: "READY",
     });
@@ -114,13 +136,20 @@ describe("state machine: a late upload is never lost", () => {
   it.each([null, undefined, "pending_timeout", "recorder_error", "recorder_timeout", "failure_reported"])(
     "does not revive a recording FAILED by %s",
     (failureCause) => {
-      expect(decideTransition({ from: "FAILED", trigger: "upload_reported", failureCause })).toEqual({ allowed: false });
+      expect(decideTransition({ from: "FAILED", trigger: "upload_reported", failureCause })).toEqual({
+        allowed: false,
+      });
     },
   );
 
   it("only upload_reported revives: a processing-timeout failure refuses every other trigger but Record", () => {
     for (const trigger of TRIGGERS) {
-      const decision = decideTransition({ from: "FAILED", trigger, failureCause: "processing_timeout", statusBeforePending: "IDLE" });
+      const decision = decideTransition({
+        from: "FAILED",
+        trigger,
+        failureCause: "processing_timeout",
+        statusBeforePending: "IDLE",
+      });
       if (trigger === "upload_reported") expect(decision).toEqual({ allowed: true, to: "READY" });
       else if (trigger === "record") expect(decision).toEqual({ allowed: true, to: "PENDING" });
       else expect(decision).toEqual({ allowed: false });

@@ -40,7 +40,12 @@ const to = (status: RecordingStatus): TransitionDecision => ({ allowed: true, to
 const CAN_BEGIN: ReadonlySet<RecordingStatus> = new Set(["IDLE", "READY", "FAILED"]);
 const AWAITING_UPLOAD: ReadonlySet<RecordingStatus> = new Set(["RECORDING", "PROCESSING"]);
 
-export function decideTransition({ from, trigger, statusBeforePending, failureCause }: TransitionInput): TransitionDecision {
+export function decideTransition({
+  from,
+  trigger,
+  statusBeforePending,
+  failureCause,
+}: TransitionInput): TransitionDecision {
   switch (trigger) {
     case "record":
       return CAN_BEGIN.has(from) ? to("PENDING") : REFUSED;

@@ -51,7 +51,11 @@ export function confirmsStop(outcome: RecorderOutcome): boolean {
  * Stores what the recorder answered to attempt `attempt`; when the confirmation changes (first refusal, or confirmed
  * after a refusal) a log entry tells every stream. Returns the recording's confirmation afterwards.
  */
-async function recordStopAnswer(recordingId: string, attempt: number, outcome: RecorderOutcome): Promise<boolean | null> {
+async function recordStopAnswer(
+  recordingId: string,
+  attempt: number,
+  outcome: RecorderOutcome,
+): Promise<boolean | null> {
   const confirmed = confirmsStop(outcome);
   const env = getEnv();
   const result = await prisma.$transaction(async (tx) => {
@@ -84,7 +88,8 @@ async function recordStopAnswer(recordingId: string, attempt: number, outcome: R
           },
     });
     // A later attempt was claimed meanwhile (Stop again): its answer is the one that counts.
-    if (updated.count !== 1) return { liveSessionId: located.liveSessionId, changed: false, stopConfirmed: recording.stopConfirmed, givingUp };
+    if (updated.count !== 1)
+      return { liveSessionId: located.liveSessionId, changed: false, stopConfirmed: recording.stopConfirmed, givingUp };
     const changed = confirmed ? recording.stopConfirmed === false : recording.stopConfirmed !== false;
     if (changed) {
       await tx.recordingTransition.create({
@@ -124,7 +129,9 @@ export async function attemptStop(
   const attempt = await claimStopAttempt(recordingId, options.force ?? false);
   if (attempt === null) return undefined;
   const outcome: RecorderOutcome =
-    "missing" in chosen ? { kind: "unavailable", reason: `not configured: ${chosen.missing.join(", ")} unset` } : await chosen.recorder.stop(recordingId);
+    "missing" in chosen
+      ? { kind: "unavailable", reason: `not configured: ${chosen.missing.join(", ")} unset` }
+      : await chosen.recorder.stop(recordingId);
   logger[confirmsStop(outcome) ? "info" : "warn"]("recording.stop", {
     recordingId,
     actor: options.actor,

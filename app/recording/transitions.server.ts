@@ -115,7 +115,10 @@ export type AppliedTransition = {
 export async function applyTransition(request: TransitionRequest): Promise<AppliedTransition> {
   const applied = await prisma.$transaction(async (tx): Promise<AppliedTransition> => {
     // A deleted recording takes no more triggers (a late upload must not bring it back).
-    const located = await tx.recording.findFirst({ where: { id: request.recordingId, deletedAt: null }, select: { liveSessionId: true } });
+    const located = await tx.recording.findFirst({
+      where: { id: request.recordingId, deletedAt: null },
+      select: { liveSessionId: true },
+    });
     if (!located) throw new RecordingNotFoundError(request.recordingId);
     const now = new Date();
     // Lock the session row first: transitions of one session then run one at a time (on PostgreSQL too),
@@ -173,7 +176,7 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
           reason: becameFailed ? reason : decision.to === "READY" ? null : undefined,
           reasonDetail: becameFailed ? detail : decision.to === "READY" ? null : undefined,
           failureCause: becameFailed ? request.trigger : null,
-          recordingUrl: decision.to === "READY" ? request.recordingUrl ?? null : undefined,
+          recordingUrl: decision.to === "READY" ? (request.recordingUrl ?? null) : undefined,
           durationSeconds: request.durationSeconds ?? undefined,
           sizeBytes: request.sizeBytes ?? undefined,
           endedAt: decision.to === "PROCESSING" || (becameFailed && from === "PENDING") ? now : undefined,
@@ -185,7 +188,7 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
       sessionView = isLatest
         ? {
             status: decision.to,
-            url: decision.to === "READY" ? request.recordingUrl ?? null : null,
+            url: decision.to === "READY" ? (request.recordingUrl ?? null) : null,
             reason: becameFailed ? reason : null,
             latestId: recording.id,
           }
@@ -209,7 +212,11 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
         trigger: request.trigger,
         fromStatus: from,
         toStatus: decision.to,
-        recordingUrl: restoring ? null : decision.to === "READY" ? request.recordingUrl ?? null : recording.recordingUrl,
+        recordingUrl: restoring
+          ? null
+          : decision.to === "READY"
+            ? (request.recordingUrl ?? null)
+            : recording.recordingUrl,
         sessionStatus: sessionView.status,
         sessionRecordingUrl: sessionView.url,
         reason,

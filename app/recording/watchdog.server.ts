@@ -31,7 +31,12 @@ export async function sweepOverdueRecordings(now = new Date()): Promise<SweepRes
   const apply = async (recording: { id: string; liveSessionId: string }, trigger: RecordingTrigger, reason: string) => {
     try {
       await applyTransition({ recordingId: recording.id, trigger, actor: "watchdog", detail: reason });
-      logger.warn("watchdog.applied", { recordingId: recording.id, liveSessionId: recording.liveSessionId, trigger, reason });
+      logger.warn("watchdog.applied", {
+        recordingId: recording.id,
+        liveSessionId: recording.liveSessionId,
+        trigger,
+        reason,
+      });
       return true;
     } catch (error) {
       if (error instanceof TransitionRefusedError) return false;
@@ -42,7 +47,10 @@ export async function sweepOverdueRecordings(now = new Date()): Promise<SweepRes
   };
 
   const overdue = await findOverdueRecordings(
-    { pendingSeconds: env.RECORDING_PENDING_TIMEOUT_SECONDS, processingSeconds: env.RECORDING_PROCESSING_TIMEOUT_SECONDS },
+    {
+      pendingSeconds: env.RECORDING_PENDING_TIMEOUT_SECONDS,
+      processingSeconds: env.RECORDING_PROCESSING_TIMEOUT_SECONDS,
+    },
     { now, take: SWEEP_BATCH },
   );
   for (const recording of overdue) {
@@ -58,7 +66,8 @@ export async function sweepOverdueRecordings(now = new Date()): Promise<SweepRes
   const overLong = await findRecordingsSince(new Date(now.getTime() - env.RECORDING_MAX_SECONDS * 1000), SWEEP_BATCH);
   for (const recording of overLong) {
     const reason = `stopped after the maximum length of ${env.RECORDING_MAX_SECONDS} s`;
-    if (await apply(recording, "max_duration", reason)) result.stopped.push({ recordingId: recording.id, trigger: "max_duration" });
+    if (await apply(recording, "max_duration", reason))
+      result.stopped.push({ recordingId: recording.id, trigger: "max_duration" });
   }
 
   // A recording is given as long as a start may take before an idle recorder is believed.
@@ -71,7 +80,8 @@ export async function sweepOverdueRecordings(now = new Date()): Promise<SweepRes
     if (health?.reachable && health.busyStatus.toUpperCase() === "IDLE") {
       for (const recording of running) {
         const reason = "the recorder reported it was not recording";
-        if (await apply(recording, "recorder_idle", reason)) result.stopped.push({ recordingId: recording.id, trigger: "recorder_idle" });
+        if (await apply(recording, "recorder_idle", reason))
+          result.stopped.push({ recordingId: recording.id, trigger: "recorder_idle" });
       }
     }
   }

@@ -43,7 +43,12 @@ export async function pruneDeliveriesOlderThan(cutoff: Date): Promise<number> {
 }
 
 /** Refusals decided before the signature was checked: anyone on the internet can send these, so they are counted. */
-export const UNVERIFIED_REFUSALS: ReadonlySet<WebhookOutcome> = new Set(["not_configured", "method_not_allowed", "too_large", "signature_mismatch"]);
+export const UNVERIFIED_REFUSALS: ReadonlySet<WebhookOutcome> = new Set([
+  "not_configured",
+  "method_not_allowed",
+  "too_large",
+  "signature_mismatch",
+]);
 
 /** Adds one refusal to its outcome's count for the current minute, keeping the minute's first facts as a sample. */
 export async function countRefusal(delivery: DeliveryRecord, now = new Date()): Promise<void> {

@@ -22,7 +22,11 @@ export const WEBHOOK_OUTCOMES = {
     code: "database_busy",
     message: "The system is busy right now. Please try again in a moment.",
   },
-  not_configured: { status: 503, code: "webhook_not_configured", message: "Recording callbacks are not configured on this server." },
+  not_configured: {
+    status: 503,
+    code: "webhook_not_configured",
+    message: "Recording callbacks are not configured on this server.",
+  },
 } as const satisfies Record<string, { status: number; code: string; message: string }>;
 
 export type WebhookOutcome = keyof typeof WEBHOOK_OUTCOMES;

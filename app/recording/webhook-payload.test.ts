@@ -5,7 +5,11 @@ import { asksForCurrentState, parseJibriDelivery } from "~/recording/webhook-pay
 const NOW_MS = 1_764_370_000_000;
 const NOW_S = NOW_MS / 1000;
 const bytes = (value: unknown) => new TextEncoder().encode(typeof value === "string" ? value : JSON.stringify(value));
-const uploaded = { event: "recording_uploaded", sessionId: "rec1a2b", recordingUrl: "https://storage.example.com/r.mp4" };
+const uploaded = {
+  event: "recording_uploaded",
+  sessionId: "rec1a2b",
+  recordingUrl: "https://storage.example.com/r.mp4",
+};
 
 describe("parseJibriDelivery", () => {
   it("gives the payload of a well-formed recording_uploaded or recording_failed", () => {
@@ -36,7 +40,9 @@ describe("parseJibriDelivery", () => {
       { ...uploaded, sizeBytes: -1 },
     ]) {
       const read = parseJibriDelivery(bytes({ ...body, eventId: "e1" }), NOW_MS);
-      expect(read, JSON.stringify(body)).toMatchObject({ verdict: { outcome: "bad_payload", event: body.event, eventId: "e1" } });
+      expect(read, JSON.stringify(body)).toMatchObject({
+        verdict: { outcome: "bad_payload", event: body.event, eventId: "e1" },
+      });
     }
   });
 
@@ -54,14 +60,22 @@ describe("parseJibriDelivery", () => {
     }
     expect(parseJibriDelivery(bytes({ ...uploaded, timestamp: NOW_S - 600 }), NOW_MS)).toHaveProperty("payload");
     // A malformed handled event is a bad payload even when its timestamp is stale too.
-    expect(parseJibriDelivery(bytes({ event: "recording_uploaded", sessionId: "rec1", timestamp: 1 }), NOW_MS)).toMatchObject({
+    expect(
+      parseJibriDelivery(bytes({ event: "recording_uploaded", sessionId: "rec1", timestamp: 1 }), NOW_MS),
+    ).toMatchObject({
       verdict: { outcome: "bad_payload" },
     });
   });
 
   it("acknowledges and ignores other events, but only with a fresh timestamp", () => {
     expect(parseJibriDelivery(bytes({ event: "connectivity_check", sessionId: "check" }), NOW_MS)).toEqual({
-      verdict: { outcome: "ignored", event: "connectivity_check", sessionId: "check", eventId: undefined, reason: "event connectivity_check is not handled" },
+      verdict: {
+        outcome: "ignored",
+        event: "connectivity_check",
+        sessionId: "check",
+        eventId: undefined,
+        reason: "event connectivity_check is not handled",
+      },
     });
     expect(parseJibriDelivery(bytes({ event: "connectivity_check", timestamp: 1 }), NOW_MS)).toMatchObject({
       verdict: { outcome: "stale_timestamp" },
@@ -73,7 +87,9 @@ describe("asksForCurrentState", () => {
   const payload = { event: "recording_uploaded", sessionId: "rec1a2b", recordingUrl: uploaded.recordingUrl } as const;
   it("is a repeat when an upload names the URL a READY recording already has", () => {
     expect(asksForCurrentState(payload, { status: "READY", recordingUrl: uploaded.recordingUrl })).toBe(true);
-    expect(asksForCurrentState(payload, { status: "READY", recordingUrl: "https://storage.example.com/other.mp4" })).toBe(false);
+    expect(
+      asksForCurrentState(payload, { status: "READY", recordingUrl: "https://storage.example.com/other.mp4" }),
+    ).toBe(false);
     expect(asksForCurrentState(payload, { status: "PROCESSING", recordingUrl: null })).toBe(false);
   });
 

@@ -11,19 +11,36 @@ const httpUrl = z
   .max(2048)
   .url("recordingUrl must be a URL")
   // s3:// names an object in the private bucket; the configured storage decides what it accepts (jibri-webhook).
-  .refine((value) => URL.canParse(value) && /^(https?|s3):$/.test(new URL(value).protocol), "recordingUrl must be an http, https or s3 URL");
+  .refine(
+    (value) => URL.canParse(value) && /^(https?|s3):$/.test(new URL(value).protocol),
+    "recordingUrl must be an http, https or s3 URL",
+  );
 
 const common = {
   sessionId: z.string().regex(/^[A-Za-z0-9]{1,64}$/, "sessionId must be 1 to 64 letters and digits"),
   eventId: z.string().min(1).max(200).optional(),
   timestamp: z.number().int().nonnegative().optional(),
-  durationSeconds: z.number().nonnegative().max(31 * 24 * 3600).optional(),
+  durationSeconds: z
+    .number()
+    .nonnegative()
+    .max(31 * 24 * 3600)
+    .optional(),
   sizeBytes: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
 };
 
 export const jibriWebhookSchema = z.discriminatedUnion("event", [
-  z.object({ event: z.literal("recording_uploaded"), recordingUrl: httpUrl, error: z.string().max(2000).optional(), ...common }),
-  z.object({ event: z.literal("recording_failed"), recordingUrl: httpUrl.optional(), error: z.string().max(2000).optional(), ...common }),
+  z.object({
+    event: z.literal("recording_uploaded"),
+    recordingUrl: httpUrl,
+    error: z.string().max(2000).optional(),
+    ...common,
+  }),
+  z.object({
+    event: z.literal("recording_failed"),
+    recordingUrl: httpUrl.optional(),
+    error: z.string().max(2000).optional(),
+    ...common,
+  }),
 ]);
 export type JibriWebhookPayload = z.infer<typeof jibriWebhookSchema>;
 
@@ -49,7 +66,10 @@ function summarize(error: z.ZodError): string {
  * Reads a verified body in the contract's order: JSON, the payload's shape, the timestamp, then whether the event is
  * one the app handles. Either the payload to apply, or the verdict that ends the delivery here.
  */
-export function parseJibriDelivery(rawBody: Uint8Array, nowMs: number): { payload: JibriWebhookPayload } | { verdict: WebhookVerdict } {
+export function parseJibriDelivery(
+  rawBody: Uint8Array,
+  nowMs: number,
+): { payload: JibriWebhookPayload } | { verdict: WebhookVerdict } {
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(rawBody).toString("utf8"));
@@ -62,12 +82,14 @@ export function parseJibriDelivery(rawBody: Uint8Array, nowMs: number): { payloa
 
   const handled = (HANDLED_EVENTS as readonly string[]).includes(envelope.data.event);
   const parsed = handled ? jibriWebhookSchema.safeParse(json) : null;
-  if (parsed && !parsed.success) return { verdict: { ...facts, outcome: "bad_payload", reason: summarize(parsed.error) } };
+  if (parsed && !parsed.success)
+    return { verdict: { ...facts, outcome: "bad_payload", reason: summarize(parsed.error) } };
   if (isStaleTimestamp(envelope.data.timestamp, nowMs)) {
     const reason = `timestamp ${envelope.data.timestamp} is more than ${MAX_CLOCK_SKEW_SECONDS / 60} minutes from now`;
     return { verdict: { ...facts, outcome: "stale_timestamp", reason } };
   }
-  if (!parsed) return { verdict: { ...facts, outcome: "ignored", reason: `event ${envelope.data.event} is not handled` } };
+  if (!parsed)
+    return { verdict: { ...facts, outcome: "ignored", reason: `event ${envelope.data.event} is not handled` } };
   return { payload: parsed.data };
 }
 

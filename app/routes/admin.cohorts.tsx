@@ -47,7 +47,8 @@ export async function action({ request }: ActionFunctionArgs) {
     }
     case "add": {
       const parsed = addMemberSchema.safeParse(fields);
-      if (!parsed.success) return reply({ ok: false, error: firstIssue(parsed.error), cohortId: String(fields.cohortId ?? "") }, 400);
+      if (!parsed.success)
+        return reply({ ok: false, error: firstIssue(parsed.error), cohortId: String(fields.cohortId ?? "") }, 400);
       const result = await addMemberByEmail(parsed.data, appUrl);
       if (!result.added) return reply({ ok: false, error: result.error ?? "Could not add them." }, 400);
       const { added } = result;
@@ -92,7 +93,11 @@ export default function AdminCohortsPage() {
         <h1>Cohorts</h1>
       </div>
       {result ? (
-        <div className={`message ${result.ok ? "message--success" : "message--error"}`} role="status" data-testid="cohort-result">
+        <div
+          className={`message ${result.ok ? "message--success" : "message--error"}`}
+          role="status"
+          data-testid="cohort-result"
+        >
           <p>{result.ok ? result.message : result.error}</p>
           {result.ok && result.setPasswordUrl ? (
             <p className="token-box" data-testid="set-password-link">
@@ -129,14 +134,22 @@ export default function AdminCohortsPage() {
                     <input type="hidden" name="intent" value="remove" />
                     <input type="hidden" name="cohortId" value={cohort.id} />
                     <input type="hidden" name="userId" value={user.id} />
-                    <button type="submit" className="link-button" aria-label={`Remove ${user.email} from ${cohort.name}`}>
+                    <button
+                      type="submit"
+                      className="link-button"
+                      aria-label={`Remove ${user.email} from ${cohort.name}`}
+                    >
                       Remove
                     </button>
                   </Form>{" "}
                   <Form method="post" className="inline-form">
                     <input type="hidden" name="intent" value="link" />
                     <input type="hidden" name="userId" value={user.id} />
-                    <button type="submit" className="link-button" aria-label={`New set-password link for ${user.email}`}>
+                    <button
+                      type="submit"
+                      className="link-button"
+                      aria-label={`New set-password link for ${user.email}`}
+                    >
                       New password link
                     </button>
                   </Form>

@@ -20,7 +20,12 @@ export default function RecordingAdminPage() {
     <section className="stack">
       <div className="page-title">
         <h1>Recording administration</h1>
-        <button type="button" className="button button--ghost" onClick={() => revalidator.revalidate()} disabled={revalidator.state !== "idle"}>
+        <button
+          type="button"
+          className="button button--ghost"
+          onClick={() => revalidator.revalidate()}
+          disabled={revalidator.state !== "idle"}
+        >
           Refresh
         </button>
       </div>
@@ -46,9 +51,7 @@ export default function RecordingAdminPage() {
                     {setting.state}
                   </span>
                 </td>
-                <td className="muted">
-                  {setting.note}
-                </td>
+                <td className="muted">{setting.note}</td>
               </tr>
             ))}
           </tbody>
@@ -66,7 +69,10 @@ export default function RecordingAdminPage() {
             <strong>{health.busyStatus}</strong>
           </p>
         ) : (
-          <p className={`message ${"unconfigured" in health ? "message--warning" : "message--error"}`} data-testid="recorder-health">
+          <p
+            className={`message ${"unconfigured" in health ? "message--warning" : "message--error"}`}
+            data-testid="recorder-health"
+          >
             {"unconfigured" in health ? "Recording is " : "The recorder is not reachable: "}
             {health.reason}
           </p>
@@ -81,7 +87,8 @@ export default function RecordingAdminPage() {
           <ul>
             {data.stalled.map((r) => (
               <li key={r.id}>
-                <Link to={`/sessions/${r.liveSessionId}`}>{r.title}</Link>: <code>{r.id}</code> {r.status} since <LocalTime iso={r.since} style="short" />
+                <Link to={`/sessions/${r.liveSessionId}`}>{r.title}</Link>: <code>{r.id}</code> {r.status} since{" "}
+                <LocalTime iso={r.since} style="short" />
               </li>
             ))}
           </ul>
@@ -97,7 +104,8 @@ export default function RecordingAdminPage() {
           <ul data-testid="recent-failures">
             {data.failures.map((f) => (
               <li key={f.id}>
-                <Link to={`/sessions/${f.liveSessionId}`}>{f.title}</Link> at <LocalTime iso={f.at} style="short" />: {f.reason ?? "—"}
+                <Link to={`/sessions/${f.liveSessionId}`}>{f.title}</Link> at <LocalTime iso={f.at} style="short" />:{" "}
+                {f.reason ?? "—"}
                 {f.detail ? (
                   <>
                     {" "}
@@ -118,8 +126,8 @@ export default function RecordingAdminPage() {
           <ul data-testid="unconfirmed-stops">
             {data.unconfirmedStops.map((r) => (
               <li key={r.id}>
-                <Link to={`/sessions/${r.liveSessionId}`}>{r.title}</Link>: <code>{r.id}</code> {r.status}, {r.stopAttempts}{" "}
-                {r.stopAttempts === 1 ? "attempt" : "attempts"}
+                <Link to={`/sessions/${r.liveSessionId}`}>{r.title}</Link>: <code>{r.id}</code> {r.status},{" "}
+                {r.stopAttempts} {r.stopAttempts === 1 ? "attempt" : "attempts"}
                 {r.nextStopAttemptAt ? (
                   <>
                     , next at <LocalTime iso={r.nextStopAttemptAt} style="short" />

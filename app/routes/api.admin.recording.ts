@@ -11,6 +11,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
     requireAdmin(await requireApiUser(request));
     const diagnostics = await getRecordingDiagnostics();
     // Streams open on this instance's event bus: monitoring wants it, the page does not.
-    return json({ ...diagnostics, liveListeners: eventBus.listenerCount() }, { headers: { "Cache-Control": "no-store" } });
+    return json(
+      { ...diagnostics, liveListeners: eventBus.listenerCount() },
+      { headers: { "Cache-Control": "no-store" } },
+    );
   });
 }

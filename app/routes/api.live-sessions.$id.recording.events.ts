@@ -6,5 +6,7 @@ import { eventStreamResponse } from "~/events/sse.server";
 import { handleApi } from "~/http/api-error.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  return handleApi(request, async () => eventStreamResponse(request, await planStream(streamRequestOf(request, "session", params.id))));
+  return handleApi(request, async () =>
+    eventStreamResponse(request, await planStream(streamRequestOf(request, "session", params.id))),
+  );
 }

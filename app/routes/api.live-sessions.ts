@@ -17,7 +17,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const last = page.at(-1);
     const next = rows.length > limit && last ? encodeCursor([last.startsAt, last.id]) : null;
     return json(
-      page.map(({ id, title, role, recordingStatus, recordingUrl, watchUrl }) => ({ id, title, role, recordingStatus, recordingUrl, watchUrl })),
+      page.map(({ id, title, role, recordingStatus, recordingUrl, watchUrl }) => ({
+        id,
+        title,
+        role,
+        recordingStatus,
+        recordingUrl,
+        watchUrl,
+      })),
       { headers: { "Cache-Control": "no-store", ...nextPageHeaders(request, limit, next) } },
     );
   });

@@ -7,5 +7,7 @@ import { eventStreamResponse } from "~/events/sse.server";
 import { handleApi } from "~/http/api-error.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  return handleApi(request, async () => eventStreamResponse(request, await planStream(streamRequestOf(request, "page"))));
+  return handleApi(request, async () =>
+    eventStreamResponse(request, await planStream(streamRequestOf(request, "page"))),
+  );
 }

@@ -26,7 +26,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
       await deleteRecording(parsed.data.id, `user:${user.id}`);
     } catch (error) {
       if (error instanceof RecordingInFlightError) {
-        throw new ApiError(409, "invalid_transition", "This recording is still being made; stop it and wait until it is ready or failed.");
+        throw new ApiError(
+          409,
+          "invalid_transition",
+          "This recording is still being made; stop it and wait until it is ready or failed.",
+        );
       }
       throw error;
     }

@@ -51,7 +51,14 @@ export default function LoginPage() {
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <label className="field">
           <span>Email</span>
-          <input name="email" type="email" autoComplete="email" required defaultValue={actionData?.email ?? ""} autoFocus />
+          <input
+            name="email"
+            type="email"
+            autoComplete="email"
+            required
+            defaultValue={actionData?.email ?? ""}
+            autoFocus
+          />
         </label>
         <label className="field">
           <span>Password</span>

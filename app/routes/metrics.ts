@@ -16,7 +16,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!expected) return errorResponse(404, "not_found", "There is nothing here.");
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.get("Authorization") ?? "");
   if (!match || !tokenMatches(match[1], expected)) {
-    return errorResponse(401, "unauthenticated", "A valid metrics token is required.", { "WWW-Authenticate": "Bearer" });
+    return errorResponse(401, "unauthenticated", "A valid metrics token is required.", {
+      "WWW-Authenticate": "Bearer",
+    });
   }
   const { registry } = metrics();
   return new Response(await registry.metrics(), {

@@ -47,8 +47,11 @@ export default function NotificationsPage() {
           {notifications.map((n) => (
             <li key={n.id} className={`card ${n.read ? "" : "unread"}`}>
               <p data-type={n.type}>
-                {n.read ? null : <span className="pill">New</span>} The recording of <Link to={`/sessions/${n.liveSessionId}`}>{n.title}</Link>{" "}
-                {n.type === NOTIFICATION_TYPES.recordingFailed ? `failed${n.reason ? `: ${n.reason}` : "."}` : "is ready."}{" "}
+                {n.read ? null : <span className="pill">New</span>} The recording of{" "}
+                <Link to={`/sessions/${n.liveSessionId}`}>{n.title}</Link>{" "}
+                {n.type === NOTIFICATION_TYPES.recordingFailed
+                  ? `failed${n.reason ? `: ${n.reason}` : "."}`
+                  : "is ready."}{" "}
                 {n.type !== NOTIFICATION_TYPES.recordingFailed ? <a href={n.watchUrl}>Watch the recording</a> : null}
               </p>
               <p className="muted">

@@ -8,7 +8,12 @@ import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { DeleteRecordingButton } from "~/components/delete-recording-button";
 import { formatBytes, formatDurationSeconds, RecordingDate } from "~/components/recording-facts";
 import { isCrossSiteRequest } from "~/http/same-origin.server";
-import { checkRecordingAccess, deleteRecording, RecordingInFlightError, whoRecorded } from "~/recording/recording-library.server";
+import {
+  checkRecordingAccess,
+  deleteRecording,
+  RecordingInFlightError,
+  whoRecorded,
+} from "~/recording/recording-library.server";
 import { playsInBrowser, watchUrlOf } from "~/storage/watch-url";
 
 const paramsSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9]{1,64}$/) });
@@ -19,7 +24,8 @@ async function loadAllowed(request: Request, params: Record<string, string | und
   if (!parsed.success) throw new Response("That recording was not found.", { status: 404 });
   const access = await checkRecordingAccess(user, parsed.data.id);
   if (access.kind === "not_found") throw new Response("That recording was not found.", { status: 404 });
-  if (access.kind === "forbidden") throw new Response("You are not enrolled in the class of this recording.", { status: 403 });
+  if (access.kind === "forbidden")
+    throw new Response("You are not enrolled in the class of this recording.", { status: 403 });
   return access;
 }
 
@@ -40,7 +46,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         playable: recording.status === "READY" && playsInBrowser(recording.storageKey ?? recording.recordingUrl),
         recordedBy: await whoRecorded(recording.id),
       },
-      session: { id: recording.liveSession.id, title: recording.liveSession.title, cohortName: recording.liveSession.cohort.name },
+      session: {
+        id: recording.liveSession.id,
+        title: recording.liveSession.title,
+        cohortName: recording.liveSession.cohort.name,
+      },
       canDelete: role === "host" || role === "admin",
     },
     { headers: { "Cache-Control": "private, no-store" } },
@@ -55,14 +65,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = actionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!form.success) throw new Response("Unknown action.", { status: 400 });
   if (role !== "host" && role !== "admin") {
-    throw new Response("Only the host of this live session (or an administrator) can delete its recordings.", { status: 403 });
+    throw new Response("Only the host of this live session (or an administrator) can delete its recordings.", {
+      status: 403,
+    });
   }
   const user = await requireUser(request);
   try {
     await deleteRecording(recording.id, `user:${user.id}`);
   } catch (error) {
     if (error instanceof RecordingInFlightError) {
-      throw new Response("This recording is still being made; stop it and wait until it is ready or failed.", { status: 409 });
+      throw new Response("This recording is still being made; stop it and wait until it is ready or failed.", {
+        status: 409,
+      });
     }
     throw error;
   }
@@ -88,7 +102,9 @@ export default function RecordingPage() {
         </p>
       </header>
       {recording.status !== "READY" ? (
-        <p className="message message--warning">This recording is {recording.status.toLowerCase()}; there is nothing to watch.</p>
+        <p className="message message--warning">
+          This recording is {recording.status.toLowerCase()}; there is nothing to watch.
+        </p>
       ) : recording.playable ? (
         <video
           data-testid="recording-player"
@@ -109,14 +125,20 @@ export default function RecordingPage() {
           </a>
         ) : null}
         {canDelete ? (
-          <DeleteRecordingButton recordingId={recording.id} name={`the recording of ${session.title}`} redirectTo={`/sessions/${session.id}`} />
+          <DeleteRecordingButton
+            recordingId={recording.id}
+            name={`the recording of ${session.title}`}
+            redirectTo={`/sessions/${session.id}`}
+          />
         ) : null}
       </p>
     </article>
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Recording of ${data?.session.title ?? "a class"} · OptiLearn Live` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Recording of ${data?.session.title ?? "a class"} · OptiLearn Live` },
+];
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;

@@ -14,9 +14,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const parsed = paramsSchema.safeParse(params);
   const query = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.success || !query.success) throw new Response("That recording was not found.", { status: 404, headers: NO_STORE });
+  if (!parsed.success || !query.success)
+    throw new Response("That recording was not found.", { status: 404, headers: NO_STORE });
   const access = await checkRecordingAccess(user, parsed.data.id);
-  if (access.kind === "not_found") throw new Response("That recording was not found.", { status: 404, headers: NO_STORE });
+  if (access.kind === "not_found")
+    throw new Response("That recording was not found.", { status: 404, headers: NO_STORE });
   if (access.kind === "forbidden") {
     throw new Response("You are not enrolled in the class of this recording.", { status: 403, headers: NO_STORE });
   }

@@ -13,8 +13,12 @@ import { recordingPageOf } from "~/storage/watch-url";
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const parsed = libraryQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.success) throw new Response(parsed.error.issues.map((issue) => issue.message).join("; "), { status: 400 });
-  const [{ entries, nextBefore }, cohorts] = await Promise.all([listWatchableRecordings(user, parsed.data), listCohortsForViewer(user)]);
+  if (!parsed.success)
+    throw new Response(parsed.error.issues.map((issue) => issue.message).join("; "), { status: 400 });
+  const [{ entries, nextBefore }, cohorts] = await Promise.all([
+    listWatchableRecordings(user, parsed.data),
+    listCohortsForViewer(user),
+  ]);
   return json({
     recordings: entries.map((entry) => ({ ...entry, pageUrl: recordingPageOf(entry.id) })),
     cohorts,

@@ -53,21 +53,24 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       at: t.at,
     })),
   };
-  return json({
-    session: {
-      id: session.id,
-      title: session.title,
-      startsAt: session.startsAt.toISOString(),
-      hostName: session.host.name,
-      cohortName: session.cohort.name,
+  return json(
+    {
+      session: {
+        id: session.id,
+        title: session.title,
+        startsAt: session.startsAt.toISOString(),
+        hostName: session.host.name,
+        cohortName: session.cohort.name,
+      },
+      role,
+      canControl: role === "host" || role === "admin",
+      recordingAvailable: !("missing" in getRecorderConfig()),
+      meetingUrl: meetingUrlOf(session.roomName),
+      view,
+      outcome: flash,
     },
-    role,
-    canControl: role === "host" || role === "admin",
-    recordingAvailable: !("missing" in getRecorderConfig()),
-    meetingUrl: meetingUrlOf(session.roomName),
-    view,
-    outcome: flash,
-  }, clear ? { headers: { "Set-Cookie": clear, "Cache-Control": "no-store" } } : undefined);
+    clear ? { headers: { "Set-Cookie": clear, "Cache-Control": "no-store" } } : undefined,
+  );
 }
 
 const intentSchema = z.object({ intent: z.enum(["record", "stop"]) });
@@ -83,7 +86,8 @@ const DONE: Record<z.infer<typeof intentSchema>["intent"], FlashMessage> = {
  * page, which shows the outcome once. With JavaScript the panel calls the JSON API instead and stays on the page.
  */
 export async function action({ request, params }: ActionFunctionArgs) {
-  if (isCrossSiteRequest(request)) throw errorResponse(403, "cross_origin", "This request came from another site and was refused.");
+  if (isCrossSiteRequest(request))
+    throw errorResponse(403, "cross_origin", "This request came from another site and was refused.");
   const user = await requireUser(request);
   const id = parseSessionId(params);
   await requireSessionController(user, id);
@@ -115,8 +119,9 @@ export default function SessionPage() {
       <header>
         <h1>{session.title}</h1>
         <p className="muted">
-          <LocalTime iso={session.startsAt} style="long" testId="session-starts-at" /> · Hosted by{" "}
-          {session.hostName} · {session.cohortName} · You are {role === "host" ? "the host" : role === "admin" ? "an administrator" : "a student"}
+          <LocalTime iso={session.startsAt} style="long" testId="session-starts-at" /> · Hosted by {session.hostName} ·{" "}
+          {session.cohortName} · You are{" "}
+          {role === "host" ? "the host" : role === "admin" ? "an administrator" : "a student"}
         </p>
         {meetingUrl ? (
           <p>
@@ -138,7 +143,9 @@ export default function SessionPage() {
   );
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.session.title ?? "Live session"} · OptiLearn Live` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.session.title ?? "Live session"} · OptiLearn Live` },
+];
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;

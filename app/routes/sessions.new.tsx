@@ -24,12 +24,18 @@ type FieldErrors = Partial<Record<"title" | "startsAt" | "cohortId" | "form", st
  */
 const localStartSchema = z
   .object({
-    startsAt: z.string({ invalid_type_error: "Choose a valid date and time." }).max(40, "Choose a valid date and time.").default(""),
+    startsAt: z
+      .string({ invalid_type_error: "Choose a valid date and time." })
+      .max(40, "Choose a valid date and time.")
+      .default(""),
     timeZone: z
       .string({ invalid_type_error: "Your browser sent a time zone this server does not know; please try again." })
       .max(64, "Your browser sent a time zone this server does not know; please try again.")
       .default("")
-      .refine((zone) => zone === "" || isTimeZone(zone), "Your browser sent a time zone this server does not know; please try again."),
+      .refine(
+        (zone) => zone === "" || isTimeZone(zone),
+        "Your browser sent a time zone this server does not know; please try again.",
+      ),
   })
   .transform(({ startsAt, timeZone }, ctx) => {
     if (!LOCAL_DATE_TIME.test(startsAt)) return startsAt;
@@ -44,7 +50,8 @@ export async function action({ request }: ActionFunctionArgs) {
   if (isCrossSiteRequest(request)) throw new Response("Cross-site request refused.", { status: 403 });
   const fields = Object.fromEntries(await request.formData());
   const start = localStartSchema.safeParse(fields);
-  if (!start.success) return json({ errors: { startsAt: start.error.issues[0].message } satisfies FieldErrors }, { status: 400 });
+  if (!start.success)
+    return json({ errors: { startsAt: start.error.issues[0].message } satisfies FieldErrors }, { status: 400 });
   const parsed = scheduleSchema.safeParse({ ...fields, startsAt: start.data });
   if (!parsed.success) {
     const errors: FieldErrors = {};
@@ -69,18 +76,45 @@ export default function ScheduleSessionPage() {
       <Form method="post" className="stack">
         <label className="field">
           <span>Title</span>
-          <input name="title" required minLength={3} maxLength={120} aria-invalid={Boolean(errors.title)} aria-describedby="title-error" />
-          {errors.title ? <small id="title-error" className="field-error">{errors.title}</small> : null}
+          <input
+            name="title"
+            required
+            minLength={3}
+            maxLength={120}
+            aria-invalid={Boolean(errors.title)}
+            aria-describedby="title-error"
+          />
+          {errors.title ? (
+            <small id="title-error" className="field-error">
+              {errors.title}
+            </small>
+          ) : null}
         </label>
         <label className="field">
           <span>{timeZone ? `Starts at (your time, ${timeZone})` : "Starts at (UTC)"}</span>
-          <input name="startsAt" type="datetime-local" required aria-invalid={Boolean(errors.startsAt)} aria-describedby="startsAt-error" />
+          <input
+            name="startsAt"
+            type="datetime-local"
+            required
+            aria-invalid={Boolean(errors.startsAt)}
+            aria-describedby="startsAt-error"
+          />
           <input type="hidden" name="timeZone" value={timeZone} />
-          {errors.startsAt ? <small id="startsAt-error" className="field-error">{errors.startsAt}</small> : null}
+          {errors.startsAt ? (
+            <small id="startsAt-error" className="field-error">
+              {errors.startsAt}
+            </small>
+          ) : null}
         </label>
         <label className="field">
           <span>Cohort</span>
-          <select name="cohortId" required defaultValue="" aria-invalid={Boolean(errors.cohortId)} aria-describedby="cohortId-error">
+          <select
+            name="cohortId"
+            required
+            defaultValue=""
+            aria-invalid={Boolean(errors.cohortId)}
+            aria-describedby="cohortId-error"
+          >
             <option value="" disabled>
               Choose a cohort
             </option>
@@ -90,7 +124,11 @@ export default function ScheduleSessionPage() {
               </option>
             ))}
           </select>
-          {errors.cohortId ? <small id="cohortId-error" className="field-error">{errors.cohortId}</small> : null}
+          {errors.cohortId ? (
+            <small id="cohortId-error" className="field-error">
+              {errors.cohortId}
+            </small>
+          ) : null}
           {cohorts.length === 0 ? (
             <small className="muted">You teach no cohort yet: ask an administrator to add you to one.</small>
           ) : null}

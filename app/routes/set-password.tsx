@@ -28,7 +28,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const formSchema = z
   .object({
     token: z.string().min(1).max(2000),
-    password: z.string().min(10, "Choose a password of at least 10 characters.").max(200, "Keep the password under 200 characters."),
+    password: z
+      .string()
+      .min(10, "Choose a password of at least 10 characters.")
+      .max(200, "Keep the password under 200 characters."),
     confirm: z.string(),
   })
   .refine((form) => form.password === form.confirm, { message: "The two passwords differ.", path: ["confirm"] });

@@ -32,7 +32,9 @@ export async function action({ request }: ActionFunctionArgs) {
       : json({ errors }, { status: 400 });
   }
   // Every session ended with the change; this browser gets a new one so its user stays signed in.
-  return redirect("/settings/password?changed=1", { headers: { "Set-Cookie": await startUserSession(request, user.id) } });
+  return redirect("/settings/password?changed=1", {
+    headers: { "Set-Cookie": await startUserSession(request, user.id) },
+  });
 }
 
 export default function ChangePasswordPage() {
@@ -59,7 +61,11 @@ export default function ChangePasswordPage() {
             aria-invalid={Boolean(errors.currentPassword)}
             aria-describedby="currentPassword-error"
           />
-          {errors.currentPassword ? <small id="currentPassword-error" className="field-error">{errors.currentPassword}</small> : null}
+          {errors.currentPassword ? (
+            <small id="currentPassword-error" className="field-error">
+              {errors.currentPassword}
+            </small>
+          ) : null}
         </label>
         <label className="field">
           <span>New password</span>
@@ -73,8 +79,14 @@ export default function ChangePasswordPage() {
             aria-invalid={Boolean(errors.newPassword)}
             aria-describedby="newPassword-error newPassword-hint"
           />
-          <small id="newPassword-hint" className="muted">At least {NEW_PASSWORD_MIN_LENGTH} characters.</small>
-          {errors.newPassword ? <small id="newPassword-error" className="field-error">{errors.newPassword}</small> : null}
+          <small id="newPassword-hint" className="muted">
+            At least {NEW_PASSWORD_MIN_LENGTH} characters.
+          </small>
+          {errors.newPassword ? (
+            <small id="newPassword-error" className="field-error">
+              {errors.newPassword}
+            </small>
+          ) : null}
         </label>
         <button type="submit" className="button" disabled={busy}>
           Change password

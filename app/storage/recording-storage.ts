@@ -4,7 +4,8 @@
 export type StoredLocation = { recordingUrl: string | null; storageKey: string | null };
 
 /** A delivered recordingUrl read against the configured storage: what to store, or why it is refused. */
-export type ParsedLocation = { ok: true; recordingUrl: string; storageKey: string | null } | { ok: false; message: string };
+export type ParsedLocation =
+  { ok: true; recordingUrl: string; storageKey: string | null } | { ok: false; message: string };
 
 export interface RecordingStorage {
   readonly kind: "public" | "s3";

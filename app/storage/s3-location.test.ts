@@ -16,7 +16,10 @@ describe("parseS3Location", () => {
 
   it("reads a path-style URL under an endpoint with a path prefix", () => {
     const prefixed = { ...config, endpoint: "https://storage.example.com/s3" };
-    expect(parseS3Location("https://storage.example.com/s3/class-recordings/a.mp4", prefixed)).toMatchObject({ ok: true, storageKey: "a.mp4" });
+    expect(parseS3Location("https://storage.example.com/s3/class-recordings/a.mp4", prefixed)).toMatchObject({
+      ok: true,
+      storageKey: "a.mp4",
+    });
   });
 
   it.each([

@@ -16,7 +16,8 @@ export function keyProblem(key: string): string | null {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(key)) return "the object key contains control characters";
   if (key.startsWith("/")) return "the object key starts with a slash";
-  if (key.split("/").some((segment) => segment === ".." || segment === ".")) return "the object key has . or .. segments";
+  if (key.split("/").some((segment) => segment === ".." || segment === "."))
+    return "the object key has . or .. segments";
   if (key.split("/").some((segment) => segment === "")) return "the object key has an empty segment";
   return null;
 }
@@ -55,12 +56,15 @@ export function parseS3Location(recordingUrl: string, config: BucketConfig): Par
   } else {
     const endpoint = new URL(config.endpoint);
     // Only the endpoint's own scheme: an http URL for an https endpoint is not the same object.
-    if (url.protocol !== endpoint.protocol) return refused(`recordingUrl must be s3:// or ${endpoint.protocol}// for the configured bucket`);
-    if (url.port !== endpoint.port) return refused(`recordingUrl is not on the configured storage endpoint (${endpoint.host})`);
+    if (url.protocol !== endpoint.protocol)
+      return refused(`recordingUrl must be s3:// or ${endpoint.protocol}// for the configured bucket`);
+    if (url.port !== endpoint.port)
+      return refused(`recordingUrl is not on the configured storage endpoint (${endpoint.host})`);
     const basePath = endpoint.pathname.replace(/\/+$/, "");
     if (url.hostname === endpoint.hostname) {
       // Path style: <endpoint>/<bucket>/<key>
-      if (!url.pathname.startsWith(`${basePath}/`)) return refused("recordingUrl is not under the storage endpoint's path");
+      if (!url.pathname.startsWith(`${basePath}/`))
+        return refused("recordingUrl is not under the storage endpoint's path");
       const rest = url.pathname.slice(basePath.length + 1);
       const slash = rest.indexOf("/");
       bucket = slash === -1 ? rest : rest.slice(0, slash);
@@ -68,14 +72,16 @@ export function parseS3Location(recordingUrl: string, config: BucketConfig): Par
     } else if (url.hostname.endsWith(`.${endpoint.hostname}`)) {
       // Virtual-host style: <bucket>.<endpoint host>/<key>
       bucket = url.hostname.slice(0, -(endpoint.hostname.length + 1));
-      if (!url.pathname.startsWith(`${basePath}/`)) return refused("recordingUrl is not under the storage endpoint's path");
+      if (!url.pathname.startsWith(`${basePath}/`))
+        return refused("recordingUrl is not under the storage endpoint's path");
       encodedKey = url.pathname.slice(basePath.length + 1);
     } else {
       return refused(`recordingUrl is not on the configured storage endpoint (${endpoint.host})`);
     }
   }
 
-  if (bucket !== config.bucket) return refused(`recordingUrl names another bucket than the configured one (${config.bucket})`);
+  if (bucket !== config.bucket)
+    return refused(`recordingUrl names another bucket than the configured one (${config.bucket})`);
   const key = decodeKey(encodedKey);
   if (key === null) return refused("the object key is not valid percent-encoding");
   const problem = keyProblem(key);

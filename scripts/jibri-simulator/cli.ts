@@ -3,7 +3,8 @@ import { z } from "zod";
 import { startJibriSimulator, type JibriSimulator } from "./simulator.js";
 
 // Shell scripts often export empty strings for "unset"; treat those as absent so defaults apply.
-const blankAsUndefined = (value: unknown): unknown => (typeof value === "string" && value.trim() === "" ? undefined : value);
+const blankAsUndefined = (value: unknown): unknown =>
+  typeof value === "string" && value.trim() === "" ? undefined : value;
 
 const portSchema = z.coerce.number().int().min(0).max(65535);
 

@@ -69,9 +69,18 @@ type ApiOptions = { method?: string; body?: unknown; token?: string | null; sign
 async function call(url: string, { method = "GET", body, token = TOKEN, signal }: ApiOptions = {}) {
   const headers: Record<string, string> = { "Content-Type": "application/json" };
   if (token !== null) headers.Authorization = `Bearer ${token}`;
-  const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+  const res = await fetch(url, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal,
+  });
   const text = await res.text();
-  return { status: res.status, contentType: res.headers.get("content-type"), json: text ? (JSON.parse(text) as any) : null };
+  return {
+    status: res.status,
+    contentType: res.headers.get("content-type"),
+    json: text ? (JSON.parse(text) as any) : null,
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -111,7 +120,11 @@ describe("jibri simulator", () => {
     expect(health.status).toBe(200);
     expect(health.json).toEqual({ status: { busyStatus: "IDLE", health: { healthStatus: "HEALTHY" } } });
 
-    const missing = await api("/startService", { method: "POST", body: startBody("abc1", app.callbackUrl), token: null });
+    const missing = await api("/startService", {
+      method: "POST",
+      body: startBody("abc1", app.callbackUrl),
+      token: null,
+    });
     const wrong = await api("/health", { token: "nope" });
     for (const refused of [missing, wrong]) {
       expect(refused.status).toBe(401);
@@ -150,7 +163,9 @@ describe("jibri simulator", () => {
       sizeBytes: expect.any(Number),
     });
     expect(Math.abs((hook.body.timestamp as number) - Date.now() / 1000)).toBeLessThan(5);
-    expect(sim.webhookAttempts()).toMatchObject([{ sessionId: "sess1", event: "recording_uploaded", status: 200, attempt: 1 }]);
+    expect(sim.webhookAttempts()).toMatchObject([
+      { sessionId: "sess1", event: "recording_uploaded", status: 200, attempt: 1 },
+    ]);
 
     const video = await fetch(hook.body.recordingUrl as string);
     expect(video.status).toBe(200);
@@ -334,13 +349,25 @@ describe("jibri simulator", () => {
       "/jibri/api/v1.0/stopService",
       "/jibri/api/v1.0/startService",
     ]);
-    expect(calls.json[1]).toMatchObject({ method: "POST", body: { sessionId: "ctl1" }, authorized: true, at: expect.any(String) });
-    expect((await control("/webhooks")).json).toMatchObject([{ sessionId: "ctl1", event: "recording_failed", status: 200 }]);
+    expect(calls.json[1]).toMatchObject({
+      method: "POST",
+      body: { sessionId: "ctl1" },
+      authorized: true,
+      at: expect.any(String),
+    });
+    expect((await control("/webhooks")).json).toMatchObject([
+      { sessionId: "ctl1", event: "recording_failed", status: 200 },
+    ]);
 
     expect((await control("/reset", {})).status).toBe(200);
     expect((await control("/calls")).json).toEqual([]);
     expect((await control("/webhooks")).json).toEqual([]);
-    expect((await control("/mode")).json).toEqual({ start: "accept", outcome: "uploaded", uploadDelayMs: 20, stop: "accept" });
+    expect((await control("/mode")).json).toEqual({
+      start: "accept",
+      outcome: "uploaded",
+      uploadDelayMs: 20,
+      stop: "accept",
+    });
     expect((await api("/health")).json.status.busyStatus).toBe("IDLE");
   });
 

@@ -121,7 +121,10 @@ const isHttpUrl = (value: string): boolean => {
 const httpUrlSchema = z.string().refine(isHttpUrl, "must be an absolute http(s) URL");
 
 const startBodySchema = z.object({
-  sessionId: z.string().regex(/^[A-Za-z0-9]+$/, "must be letters and digits only").max(128),
+  sessionId: z
+    .string()
+    .regex(/^[A-Za-z0-9]+$/, "must be letters and digits only")
+    .max(128),
   callParams: z.object({
     callUrlInfo: z.object({
       baseUrl: httpUrlSchema,
@@ -309,7 +312,11 @@ export async function startJibriSimulator(opts: JibriSimulatorOptions): Promise<
 
   const shouldRetry = (result: DeliveryResult): boolean => "error" in result || result.status >= 500;
 
-  async function deliverWebhook(job: UploadJob, session: ActiveSession, payload: Record<string, unknown>): Promise<void> {
+  async function deliverWebhook(
+    job: UploadJob,
+    session: ActiveSession,
+    payload: Record<string, unknown>,
+  ): Promise<void> {
     // One serialisation for every try: the signature and the eventId must stay identical across retries.
     const rawBody = Buffer.from(JSON.stringify(payload), "utf8");
     const event = payload.event as WebhookEvent;
@@ -322,13 +329,19 @@ export async function startJibriSimulator(opts: JibriSimulatorOptions): Promise<
       if (job.cancelled) return;
       attempts.push({ sessionId: session.sessionId, event, eventId, attempt, at: nowIso(), ...result });
       const outcome = "error" in result ? `error: ${result.error}` : String(result.status);
-      say(`webhook ${event} session=${session.sessionId} -> ${redactUrl(session.callbackUrl)} attempt ${attempt}/${maxAttempts}: ${outcome}`);
+      say(
+        `webhook ${event} session=${session.sessionId} -> ${redactUrl(session.callbackUrl)} attempt ${attempt}/${maxAttempts}: ${outcome}`,
+      );
       if (!shouldRetry(result)) return;
     }
     say(`webhook ${event} session=${session.sessionId} gave up after ${maxAttempts} attempts`);
   }
 
-  function buildPayload(session: ActiveSession, stoppedAt: number, outcome: "uploaded" | "failed"): Record<string, unknown> {
+  function buildPayload(
+    session: ActiveSession,
+    stoppedAt: number,
+    outcome: "uploaded" | "failed",
+  ): Record<string, unknown> {
     const common = { sessionId: session.sessionId, eventId: randomUUID(), timestamp: Math.floor(Date.now() / 1000) };
     if (outcome === "failed") return { event: "recording_failed", ...common, error: "simulated upload failure" };
     return {
@@ -342,7 +355,13 @@ export async function startJibriSimulator(opts: JibriSimulatorOptions): Promise<
     };
   }
 
-  async function runUpload(job: UploadJob, session: ActiveSession, stoppedAt: number, outcome: UploadOutcome, delayMs: number) {
+  async function runUpload(
+    job: UploadJob,
+    session: ActiveSession,
+    stoppedAt: number,
+    outcome: UploadOutcome,
+    delayMs: number,
+  ) {
     try {
       await sleep(job, delayMs);
       if (job.cancelled) return;
@@ -382,7 +401,12 @@ export async function startJibriSimulator(opts: JibriSimulatorOptions): Promise<
         note: `session=${sessionId} refused, busy with ${current.sessionId}`,
       };
     }
-    current = { sessionId, callbackUrl: appData.callbackUrl, liveSessionId: appData.liveSessionId, startedAt: Date.now() };
+    current = {
+      sessionId,
+      callbackUrl: appData.callbackUrl,
+      liveSessionId: appData.liveSessionId,
+      startedAt: Date.now(),
+    };
     return { status: 200, body: {}, note: `session=${sessionId} recording` };
   }
 
@@ -391,13 +415,21 @@ export async function startJibriSimulator(opts: JibriSimulatorOptions): Promise<
     const parsed = stopBodySchema.safeParse(body.value);
     if (!parsed.success) return badRequest(describeZodError(parsed.error));
     if (mode.stop === "hang") return HANG;
-    if (mode.stop === "error") return { status: 500, body: { error: "internal_error", message: "simulated: stop failed" } };
+    if (mode.stop === "error")
+      return { status: 500, body: { error: "internal_error", message: "simulated: stop failed" } };
     const session = current;
     if (!session) return { status: 200, body: {}, note: "nothing was recording" };
     current = null;
     scheduleUpload(session, Date.now());
-    const mismatch = parsed.data.sessionId && parsed.data.sessionId !== session.sessionId ? ` (asked for ${parsed.data.sessionId})` : "";
-    return { status: 200, body: {}, note: `session=${session.sessionId} stopped${mismatch}, upload in ${mode.uploadDelayMs}ms` };
+    const mismatch =
+      parsed.data.sessionId && parsed.data.sessionId !== session.sessionId
+        ? ` (asked for ${parsed.data.sessionId})`
+        : "";
+    return {
+      status: 200,
+      body: {},
+      note: `session=${session.sessionId} stopped${mismatch}, upload in ${mode.uploadDelayMs}ms`,
+    };
   }
 
   const healthReply = (): Reply => ({
@@ -434,8 +466,10 @@ export async function startJibriSimulator(opts: JibriSimulatorOptions): Promise<
     });
 
     let result: ApiResult;
-    if (!authorized) result = { status: 401, body: { error: "unauthorized", message: "missing or invalid bearer token" } };
-    else if (tooLarge) result = { status: 413, body: { error: "payload_too_large", message: `body exceeds ${MAX_BODY_BYTES} bytes` } };
+    if (!authorized)
+      result = { status: 401, body: { error: "unauthorized", message: "missing or invalid bearer token" } };
+    else if (tooLarge)
+      result = { status: 413, body: { error: "payload_too_large", message: `body exceeds ${MAX_BODY_BYTES} bytes` } };
     else result = routeApi(method, path, body);
 
     if (result === HANG) {
@@ -485,7 +519,8 @@ export async function startJibriSimulator(opts: JibriSimulatorOptions): Promise<
       res.writeHead(405, { Allow: "GET, HEAD" }).end();
       return;
     }
-    if (!match || !uploaded.has(match[1])) return sendJson(res, 404, { error: "not_found", message: "no such recording" });
+    if (!match || !uploaded.has(match[1]))
+      return sendJson(res, 404, { error: "not_found", message: "no such recording" });
     res.writeHead(200, { "Content-Type": "video/mp4", "Content-Length": PLACEHOLDER_MP4.length });
     res.end(method === "HEAD" ? undefined : PLACEHOLDER_MP4);
   }
@@ -516,7 +551,8 @@ export async function startJibriSimulator(opts: JibriSimulatorOptions): Promise<
   const server: Server = createServer((req, res) => {
     handleRequest(req, res).catch((err: unknown) => {
       say(`${req.method} ${req.url} crashed: ${describeError(err)}`);
-      if (!res.headersSent && !res.destroyed) sendJson(res, 500, { error: "internal_error", message: "simulator crashed" });
+      if (!res.headersSent && !res.destroyed)
+        sendJson(res, 500, { error: "internal_error", message: "simulator crashed" });
     });
   });
   // Tracked so close() can cut hanging requests and idle keep-alive connections instead of waiting on them.

@@ -32,7 +32,10 @@ describe("login in Chromium", () => {
     await page.goto("/login?redirectTo=%2F%09%2Fevil.example");
     await page.getByLabel("Email").fill("student1@optilearn.test");
     await page.getByLabel("Password").fill(DEMO_PASSWORD);
-    await Promise.all([page.waitForURL((url) => url.pathname === "/" || url.hostname === "evil.example"), page.getByRole("button", { name: "Log in" }).click()]);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === "/" || url.hostname === "evil.example"),
+      page.getByRole("button", { name: "Log in" }).click(),
+    ]);
     expect(offSite).toEqual([]);
     expect(new URL(page.url()).origin).toBe(new URL(app.url).origin);
     expect(new URL(page.url()).pathname).toBe("/");
@@ -44,18 +47,24 @@ describe("login in Chromium", () => {
     await page.goto("/login");
     const statuses: number[] = [];
     page.on("response", (response) => {
-      if (response.request().method() === "POST" && new URL(response.url()).pathname === "/login") statuses.push(response.status());
+      if (response.request().method() === "POST" && new URL(response.url()).pathname === "/login")
+        statuses.push(response.status());
     });
     for (let i = 0; i < 6; i++) {
       await page.getByLabel("Email").fill("student2@optilearn.test");
       await page.getByLabel("Password").fill(`wrong-${i}`);
-      await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.getByRole("button", { name: "Log in" }).click()]);
+      await Promise.all([
+        page.waitForResponse((r) => r.request().method() === "POST"),
+        page.getByRole("button", { name: "Log in" }).click(),
+      ]);
       await page.getByRole("status").waitFor();
     }
     await expect.poll(() => statuses.length).toBe(6);
     expect(statuses.slice(0, 5)).toEqual([400, 400, 400, 400, 400]);
     expect(statuses[5]).toBe(429);
-    await expect.poll(() => page.getByRole("status").textContent()).toMatch(/Too many failed attempts\. Try again in \d+ seconds\./);
+    await expect
+      .poll(() => page.getByRole("status").textContent())
+      .toMatch(/Too many failed attempts\. Try again in \d+ seconds\./);
     await screenshot(page, "login-locked");
     await context.close();
   });
@@ -69,7 +78,10 @@ describe("login in Chromium", () => {
     await mine.page.goto("/settings/password");
     await mine.page.getByLabel("Current password").fill(DEMO_PASSWORD);
     await mine.page.getByLabel("New password").fill("a sturdy new passphrase");
-    await Promise.all([mine.page.waitForURL(/changed=1/), mine.page.getByRole("button", { name: "Change password" }).click()]);
+    await Promise.all([
+      mine.page.waitForURL(/changed=1/),
+      mine.page.getByRole("button", { name: "Change password" }).click(),
+    ]);
     await expect.poll(() => mine.page.getByRole("status").textContent()).toContain("Your password was changed.");
     // The hint survives hydration: its number comes from a module the browser bundle has too.
     await expect.poll(() => mine.page.getByText("At least 12 characters.").isVisible()).toBe(true);

@@ -15,7 +15,13 @@ beforeAll(async () => {
   [stack, unconfigured, browser] = await Promise.all([
     startRecordingStack({ uploadDelayMs: 50 }),
     // The meet server is known (live classes work); the recording token is not set.
-    startApp({ env: { JITSI_MEET_URL: "https://meet.example.test", JITSI_RECORDING_API_TOKEN: "", JITSI_RECORDING_WEBHOOK_SECRET: "" } }),
+    startApp({
+      env: {
+        JITSI_MEET_URL: "https://meet.example.test",
+        JITSI_RECORDING_API_TOKEN: "",
+        JITSI_RECORDING_WEBHOOK_SECRET: "",
+      },
+    }),
     launchBrowser(),
   ]);
 });
@@ -52,7 +58,12 @@ describe("recording not configured", () => {
     await screenshot(page, "session-unconfigured-host");
 
     // Students are not told to call an administrator: they just see the class is not recorded.
-    const student = await openAs(browser, unconfigured.url, ACCOUNTS.student1, page.url().replace(unconfigured.url, ""));
+    const student = await openAs(
+      browser,
+      unconfigured.url,
+      ACCOUNTS.student1,
+      page.url().replace(unconfigured.url, ""),
+    );
     expect(await student.page.getByText(/contact your administrator/i).count()).toBe(0);
     expect(await student.page.getByTestId("recording-status").getAttribute("data-status")).toBe("IDLE");
     await Promise.all([context.close(), student.context.close()]);
@@ -63,9 +74,25 @@ describe("the recording admin page", () => {
   it("shows the configuration as set, recorder health and the webhook deliveries; never a secret's value", async () => {
     // One full recording, so a signed delivery reaches the webhook.
     const id = stack.demoSessionId;
-    expect((await api(stack.app.url, `/api/live-sessions/${id}/recording/start`, { method: "POST", cookie: stack.cookies.host })).status).toBe(200);
-    expect((await api(stack.app.url, `/api/live-sessions/${id}/recording/stop`, { method: "POST", cookie: stack.cookies.host })).status).toBe(200);
-    await eventually(async () => (await stack.db.liveSession.findUniqueOrThrow({ where: { id } })).recordingStatus).toBe("READY");
+    expect(
+      (
+        await api(stack.app.url, `/api/live-sessions/${id}/recording/start`, {
+          method: "POST",
+          cookie: stack.cookies.host,
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await api(stack.app.url, `/api/live-sessions/${id}/recording/stop`, {
+          method: "POST",
+          cookie: stack.cookies.host,
+        })
+      ).status,
+    ).toBe(200);
+    await eventually(
+      async () => (await stack.db.liveSession.findUniqueOrThrow({ where: { id } })).recordingStatus,
+    ).toBe("READY");
 
     const { page, context } = await openAs(browser, stack.app.url, ACCOUNTS.admin, "/");
     await page.getByRole("link", { name: "Recording admin" }).click();
@@ -107,7 +134,12 @@ describe("the recording admin page", () => {
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toMatch(/403|not allowed|permission/i);
     expect(await page.getByText("Configuration").count()).toBe(0);
     expect(await page.getByTestId("deliveries").count()).toBe(0);
-    await eventually(() => page.getByRole("link", { name: /my sessions/i }).first().isVisible()).toBe(true);
+    await eventually(() =>
+      page
+        .getByRole("link", { name: /my sessions/i })
+        .first()
+        .isVisible(),
+    ).toBe(true);
     await screenshot(page, "admin-recording-forbidden-student");
     await context.close();
   });

@@ -2,7 +2,14 @@
 // student on the dashboard gets the in-page alert with the link; and the host can do it all by keyboard.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, launchBrowser, openAs, openEventSources, recordStatusChanges, screenshot } from "../support/browser";
+import {
+  eventually,
+  launchBrowser,
+  openAs,
+  openEventSources,
+  recordStatusChanges,
+  screenshot,
+} from "../support/browser";
 import { ACCOUNTS } from "../support/http";
 import { startRecordingStack, type RecordingStack } from "../support/recording-stack";
 
@@ -22,7 +29,10 @@ const status = (page: Page) => page.getByTestId("recording-status");
 
 /** Ids of the session's transitions, oldest first, as the database has them. */
 async function transitionIds(sessionId: string) {
-  const rows = await stack.db.recordingTransition.findMany({ where: { liveSessionId: sessionId }, orderBy: { id: "asc" } });
+  const rows = await stack.db.recordingTransition.findMany({
+    where: { liveSessionId: sessionId },
+    orderBy: { id: "asc" },
+  });
   return rows.map((r) => ({ id: String(r.id), to: r.toStatus }));
 }
 
@@ -30,7 +40,9 @@ async function timelineOf(page: Page) {
   return page
     .getByTestId("timeline")
     .locator("li")
-    .evaluateAll((items) => items.map((li) => ({ id: li.getAttribute("data-transition-id"), to: li.getAttribute("data-to") })));
+    .evaluateAll((items) =>
+      items.map((li) => ({ id: li.getAttribute("data-transition-id"), to: li.getAttribute("data-to") })),
+    );
 }
 
 describe("live recording in the browser", () => {
@@ -89,7 +101,10 @@ describe("live recording in the browser", () => {
 
     // The student's page went through every status, in order, live.
     const order = ["RECORDING", "PROCESSING", "READY"].map((s) => studentStatuses.indexOf(s));
-    expect(order.every((i) => i >= 0), `student saw ${studentStatuses.join(" → ")}`).toBe(true);
+    expect(
+      order.every((i) => i >= 0),
+      `student saw ${studentStatuses.join(" → ")}`,
+    ).toBe(true);
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(studentStatuses.at(-1)).toBe("READY");
     expect(await timelineOf(student1.page)).toEqual(await transitionIds(stack.demoSessionId));
@@ -119,7 +134,10 @@ describe("live recording in the browser", () => {
     await screenshot(student1.page, "session-ready-student-mobile");
 
     // The notifications list has it too (a client-side navigation: the alert stays on screen).
-    await student2.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /Notifications/ }).click();
+    await student2.page
+      .getByRole("navigation", { name: "Main" })
+      .getByRole("link", { name: /Notifications/ })
+      .click();
     await student2.page.waitForURL("**/notifications");
     const entry = student2.page.getByTestId("notifications").locator("li").first();
     await expect(entry.getByRole("link", { name: "Watch the recording" }).getAttribute("href")).resolves.toBe(url);
@@ -136,7 +154,8 @@ describe("live recording in the browser", () => {
     expect(["IDLE", "READY", "FAILED"]).toContain(await status(page).getAttribute("data-status"));
     const recordingsBefore = await page.locator('[data-testid="recordings"] li').count();
 
-    const focusedText = () => page.evaluate(() => (document.activeElement as HTMLElement | null)?.innerText?.trim() ?? "");
+    const focusedText = () =>
+      page.evaluate(() => (document.activeElement as HTMLElement | null)?.innerText?.trim() ?? "");
     // Tab from the top of the page until Record has the focus: it is in the tab order.
     let presses = 0;
     while ((await focusedText()) !== "Record") {

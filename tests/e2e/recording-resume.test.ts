@@ -2,7 +2,14 @@
 // page missed while it was disconnected are replayed, each exactly once, ending at READY.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, openAs, recordStatusChanges, screenshot, watchStreamRequests, eventually } from "../support/browser";
+import {
+  launchBrowser,
+  openAs,
+  recordStatusChanges,
+  screenshot,
+  watchStreamRequests,
+  eventually,
+} from "../support/browser";
 import { ACCOUNTS } from "../support/http";
 import { startRecordingStack, type RecordingStack } from "../support/recording-stack";
 
@@ -66,7 +73,10 @@ describe("a recording stream interrupted by an app restart", () => {
 
     // The page reconnected, resuming from the last id it had seen: the browser's Last-Event-ID (or, when the browser
     // gave up, the hook's own lastEventId), never from the start.
-    const rows = await stack.db.recordingTransition.findMany({ where: { liveSessionId: stack.demoSessionId }, orderBy: { id: "asc" } });
+    const rows = await stack.db.recordingTransition.findMany({
+      where: { liveSessionId: stack.demoSessionId },
+      orderBy: { id: "asc" },
+    });
     expect(rows.map((r) => r.toStatus)).toEqual(["PENDING", "RECORDING", "PROCESSING", "READY"]);
     const reconnects = studentStreams.slice(streamsBeforeRestart);
     expect(reconnects.length).toBeGreaterThan(0);
@@ -85,12 +95,19 @@ describe("a recording stream interrupted by an app restart", () => {
     // The page only ever moved forward (PROCESSING may pass within one render when replayed together).
     const order = ["IDLE", "PENDING", "RECORDING", "PROCESSING", "READY"];
     const ranks = seen.map((s) => order.indexOf(s));
-    expect(ranks.every((rank, i) => rank >= 0 && (i === 0 || rank > ranks[i - 1])), `student saw ${seen.join(" → ")}`).toBe(true);
+    expect(
+      ranks.every((rank, i) => rank >= 0 && (i === 0 || rank > ranks[i - 1])),
+      `student saw ${seen.join(" → ")}`,
+    ).toBe(true);
     expect(seen.at(-1)).toBe("READY");
     expect(reloads).toBe(0);
     // Linked through the app's watch URL, never the storage URL.
-    expect(await student.page.getByRole("link", { name: "Watch it" }).getAttribute("href")).toBe(`/recordings/${rows[3].recordingId}/watch`);
-    expect(await alert.getByRole("link", { name: "Watch the recording" }).getAttribute("href")).toBe(`/recordings/${rows[3].recordingId}/watch`);
+    expect(await student.page.getByRole("link", { name: "Watch it" }).getAttribute("href")).toBe(
+      `/recordings/${rows[3].recordingId}/watch`,
+    );
+    expect(await alert.getByRole("link", { name: "Watch the recording" }).getAttribute("href")).toBe(
+      `/recordings/${rows[3].recordingId}/watch`,
+    );
     await screenshot(student.page, "session-resumed-student");
 
     await Promise.all([host.context.close(), student.context.close()]);

@@ -47,7 +47,13 @@ async function readyRecording(key: string): Promise<string> {
   await putObject(s3, key, VIDEO, "video/webm");
   const delivered = await postWebhook(
     stack.app.url,
-    { event: "recording_uploaded", sessionId: id, recordingUrl: `s3://${s3.bucket}/${key}`, durationSeconds: 1, sizeBytes: VIDEO.length },
+    {
+      event: "recording_uploaded",
+      sessionId: id,
+      recordingUrl: `s3://${s3.bucket}/${key}`,
+      durationSeconds: 1,
+      sizeBytes: VIDEO.length,
+    },
     { secret: TEST_SECRET },
   );
   expect(delivered.status).toBe(200);
@@ -64,10 +70,15 @@ describe("watching recordings in the browser", () => {
     const player = student.page.getByTestId("recording-player");
     await expect(player.getAttribute("src")).resolves.toBe(`/recordings/${first}/watch`);
     // The player follows the app's redirect to a presigned link and decodes the file.
-    await eventually(() => player.evaluate((video: HTMLVideoElement) => video.readyState), 15_000).toBeGreaterThanOrEqual(2);
+    await eventually(
+      () => player.evaluate((video: HTMLVideoElement) => video.readyState),
+      15_000,
+    ).toBeGreaterThanOrEqual(2);
     const source = await player.evaluate((video: HTMLVideoElement) => video.currentSrc);
     expect(source).toBe(`${stack.app.url}/recordings/${first}/watch`);
-    await expect(student.page.getByRole("link", { name: "Download" }).getAttribute("href")).resolves.toBe(`/recordings/${first}/watch?download=1`);
+    await expect(student.page.getByRole("link", { name: "Download" }).getAttribute("href")).resolves.toBe(
+      `/recordings/${first}/watch?download=1`,
+    );
     await screenshot(student.page, "recording-watch-student-player");
 
     const outsider = await openAs(browser, stack.app.url, ACCOUNTS.outsider, `/recordings/${first}`);

@@ -14,7 +14,11 @@ beforeAll(async () => {
   stack = await startRecordingStack();
   otherHost = await createUser(stack.db, stack.app.url, "HOST");
   const cohort = await stack.db.cohort.create({ data: { name: `Empty cohort ${Date.now()}` } });
-  otherSessionId = await createSession(stack.db, { hostId: otherHost.id, cohortId: cohort.id, title: "Other host's class" });
+  otherSessionId = await createSession(stack.db, {
+    hostId: otherHost.id,
+    cohortId: cohort.id,
+    title: "Other host's class",
+  });
 });
 afterAll(async () => {
   await stack?.close();
@@ -42,8 +46,23 @@ describe("GET /api/live-sessions", () => {
     const result = await api(stack.app.url, "/api/live-sessions", { cookie: stack.cookies.host });
     expect(result.status).toBe(200);
     const demo = result.body.find((s: any) => s.id === stack.demoSessionId);
-    expect(demo).toEqual({ id: stack.demoSessionId, title: "Demo class", role: "host", recordingStatus: "IDLE", recordingUrl: null, watchUrl: null });
-    for (const session of result.body) expect(Object.keys(session).sort()).toEqual(["id", "recordingStatus", "recordingUrl", "role", "title", "watchUrl"]);
+    expect(demo).toEqual({
+      id: stack.demoSessionId,
+      title: "Demo class",
+      role: "host",
+      recordingStatus: "IDLE",
+      recordingUrl: null,
+      watchUrl: null,
+    });
+    for (const session of result.body)
+      expect(Object.keys(session).sort()).toEqual([
+        "id",
+        "recordingStatus",
+        "recordingUrl",
+        "role",
+        "title",
+        "watchUrl",
+      ]);
     expect(result.body.map((s: any) => s.id)).not.toContain(otherSessionId);
     expect(result.body.every((s: any) => s.role === "host")).toBe(true);
   });
@@ -51,7 +70,14 @@ describe("GET /api/live-sessions", () => {
   it("lists the sessions a student attends, with role student", async () => {
     const result = await api(stack.app.url, "/api/live-sessions", { cookie: stack.cookies.student2 });
     expect(result.status).toBe(200);
-    expect(result.body).toContainEqual({ id: stack.demoSessionId, title: "Demo class", role: "student", recordingStatus: "IDLE", recordingUrl: null, watchUrl: null });
+    expect(result.body).toContainEqual({
+      id: stack.demoSessionId,
+      title: "Demo class",
+      role: "student",
+      recordingStatus: "IDLE",
+      recordingUrl: null,
+      watchUrl: null,
+    });
     expect(result.body.map((s: any) => s.id)).not.toContain(otherSessionId);
   });
 
@@ -65,7 +91,14 @@ describe("GET /api/live-sessions", () => {
     const result = await api(stack.app.url, "/api/live-sessions", { cookie: otherHost.cookie });
     expect(result.status).toBe(200);
     expect(result.body).toEqual([
-      { id: otherSessionId, title: "Other host's class", role: "host", recordingStatus: "IDLE", recordingUrl: null, watchUrl: null },
+      {
+        id: otherSessionId,
+        title: "Other host's class",
+        role: "host",
+        recordingStatus: "IDLE",
+        recordingUrl: null,
+        watchUrl: null,
+      },
     ]);
   });
 });
@@ -93,25 +126,47 @@ describe("GET /api/live-sessions/:id/recording", () => {
 
   it("is 401 for a forged cookie", async () => {
     expectApiError(
-      await api(stack.app.url, recordingPath(stack.demoSessionId), { cookie: `${stack.cookies.host.split("=")[0]}=forged.value` }),
+      await api(stack.app.url, recordingPath(stack.demoSessionId), {
+        cookie: `${stack.cookies.host.split("=")[0]}=forged.value`,
+      }),
       401,
       "unauthenticated",
     );
   });
 
   it("is 403 for a student not enrolled in the session's cohort", async () => {
-    expectApiError(await api(stack.app.url, recordingPath(stack.demoSessionId), { cookie: stack.cookies.outsider }), 403, "forbidden");
-    expectApiError(await api(stack.app.url, recordingPath(otherSessionId), { cookie: stack.cookies.student1 }), 403, "forbidden");
+    expectApiError(
+      await api(stack.app.url, recordingPath(stack.demoSessionId), { cookie: stack.cookies.outsider }),
+      403,
+      "forbidden",
+    );
+    expectApiError(
+      await api(stack.app.url, recordingPath(otherSessionId), { cookie: stack.cookies.student1 }),
+      403,
+      "forbidden",
+    );
   });
 
   it("is 403 for a host who does not host the session", async () => {
-    expectApiError(await api(stack.app.url, recordingPath(stack.demoSessionId), { cookie: otherHost.cookie }), 403, "forbidden");
-    expectApiError(await api(stack.app.url, recordingPath(otherSessionId), { cookie: stack.cookies.host }), 403, "forbidden");
+    expectApiError(
+      await api(stack.app.url, recordingPath(stack.demoSessionId), { cookie: otherHost.cookie }),
+      403,
+      "forbidden",
+    );
+    expectApiError(
+      await api(stack.app.url, recordingPath(otherSessionId), { cookie: stack.cookies.host }),
+      403,
+      "forbidden",
+    );
   });
 
   it("is 404 for an unknown session, whoever asks", async () => {
     for (const who of ["host", "admin", "student1"] as const) {
-      expectApiError(await api(stack.app.url, recordingPath(UNKNOWN), { cookie: stack.cookies[who] }), 404, "not_found");
+      expectApiError(
+        await api(stack.app.url, recordingPath(UNKNOWN), { cookie: stack.cookies[who] }),
+        404,
+        "not_found",
+      );
     }
   });
 });
@@ -148,7 +203,12 @@ describe.each(["start", "stop"] as const)("POST /api/live-sessions/:id/recording
   });
 
   it("is 403 cross_origin for a POST from another site, even the host's own cookie", async () => {
-    for (const origin of ["https://evil.example", `http://localhost:${stack.app.port + 1}`, "null", `https://localhost:${stack.app.port}`]) {
+    for (const origin of [
+      "https://evil.example",
+      `http://localhost:${stack.app.port + 1}`,
+      "null",
+      `https://localhost:${stack.app.port}`,
+    ]) {
       expectApiError(await post(id, stack.cookies.host, origin), 403, "cross_origin");
     }
     await expectUntouched(id);
@@ -159,27 +219,44 @@ describe("who may record", () => {
   it("the host, with the app's own Origin header", async () => {
     const id = await createSession(stack.db);
     const origin = new URL(stack.app.url).origin;
-    const started = await api(stack.app.url, `${recordingPath(id)}/start`, { method: "POST", cookie: stack.cookies.host, origin });
+    const started = await api(stack.app.url, `${recordingPath(id)}/start`, {
+      method: "POST",
+      cookie: stack.cookies.host,
+      origin,
+    });
     expect(started.status, JSON.stringify(started.body)).toBe(200);
     expect(started.body.status).toBe("RECORDING");
-    const stopped = await api(stack.app.url, `${recordingPath(id)}/stop`, { method: "POST", cookie: stack.cookies.host, origin });
+    const stopped = await api(stack.app.url, `${recordingPath(id)}/stop`, {
+      method: "POST",
+      cookie: stack.cookies.host,
+      origin,
+    });
     expect(stopped.status).toBe(200);
     expect(stopped.body.status).toBe("PROCESSING");
   });
 
   it("the host, with no Origin header at all (scripts, curl)", async () => {
     const id = await createSession(stack.db);
-    const started = await api(stack.app.url, `${recordingPath(id)}/start`, { method: "POST", cookie: stack.cookies.host });
+    const started = await api(stack.app.url, `${recordingPath(id)}/start`, {
+      method: "POST",
+      cookie: stack.cookies.host,
+    });
     expect(started.status).toBe(200);
     expect(started.body.status).toBe("RECORDING");
   });
 
   it("an admin who does not host the session; the log names the admin", async () => {
     const id = await createSession(stack.db);
-    const started = await api(stack.app.url, `${recordingPath(id)}/start`, { method: "POST", cookie: stack.cookies.admin });
+    const started = await api(stack.app.url, `${recordingPath(id)}/start`, {
+      method: "POST",
+      cookie: stack.cookies.admin,
+    });
     expect(started.status).toBe(200);
     expect(started.body.status).toBe("RECORDING");
-    const stopped = await api(stack.app.url, `${recordingPath(id)}/stop`, { method: "POST", cookie: stack.cookies.admin });
+    const stopped = await api(stack.app.url, `${recordingPath(id)}/stop`, {
+      method: "POST",
+      cookie: stack.cookies.admin,
+    });
     expect(stopped.status).toBe(200);
     expect(stopped.body.status).toBe("PROCESSING");
     const admin = await stack.db.user.findUniqueOrThrow({ where: { email: "admin@optilearn.test" } });
@@ -191,7 +268,10 @@ describe("who may record", () => {
   });
 
   it("another host, on the session they host", async () => {
-    const started = await api(stack.app.url, `${recordingPath(otherSessionId)}/start`, { method: "POST", cookie: otherHost.cookie });
+    const started = await api(stack.app.url, `${recordingPath(otherSessionId)}/start`, {
+      method: "POST",
+      cookie: otherHost.cookie,
+    });
     expect(started.status).toBe(200);
     expect(started.body.status).toBe("RECORDING");
   });
@@ -243,7 +323,11 @@ describe("notifications and diagnostics authorization", () => {
   it("GET /api/admin/recording is for admins only", async () => {
     expectApiError(await api(stack.app.url, "/api/admin/recording"), 401, "unauthenticated");
     expectApiError(await api(stack.app.url, "/api/admin/recording", { cookie: stack.cookies.host }), 403, "forbidden");
-    expectApiError(await api(stack.app.url, "/api/admin/recording", { cookie: stack.cookies.student1 }), 403, "forbidden");
+    expectApiError(
+      await api(stack.app.url, "/api/admin/recording", { cookie: stack.cookies.student1 }),
+      403,
+      "forbidden",
+    );
     const ok = await api(stack.app.url, "/api/admin/recording", { cookie: stack.cookies.admin });
     expect(ok.status).toBe(200);
     const text = JSON.stringify(ok.body);

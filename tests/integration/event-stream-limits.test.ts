@@ -53,8 +53,13 @@ async function appendTransitions(liveSessionId: string, count: number, reasonByt
     reason: `${n}:`.padEnd(reasonBytes, "x"),
     actor: "test",
   }));
-  for (let i = 0; i < rows.length; i += 200) await stack.db.recordingTransition.createMany({ data: rows.slice(i, i + 200) });
-  const ids = await stack.db.recordingTransition.findMany({ where: { liveSessionId }, orderBy: { id: "asc" }, select: { id: true } });
+  for (let i = 0; i < rows.length; i += 200)
+    await stack.db.recordingTransition.createMany({ data: rows.slice(i, i + 200) });
+  const ids = await stack.db.recordingTransition.findMany({
+    where: { liveSessionId },
+    orderBy: { id: "asc" },
+    select: { id: true },
+  });
   return ids.map((row) => row.id);
 }
 
@@ -63,7 +68,11 @@ describe("STREAMS_PER_USER", () => {
     const student = await createUser(stack.db, stack.app.url, "STUDENT");
     const cohortId = (await stack.db.cohort.findUniqueOrThrow({ where: { name: "Demo cohort" } })).id;
     await stack.db.enrollment.create({ data: { cohortId, userId: student.id } });
-    const paths = [`${recordingPath(stack.demoSessionId)}/events`, "/api/notifications/events", "/api/live/events?notificationsAfter=0"];
+    const paths = [
+      `${recordingPath(stack.demoSessionId)}/events`,
+      "/api/notifications/events",
+      "/api/live/events?notificationsAfter=0",
+    ];
     const held = await Promise.all(paths.map((path) => stream(path, student.cookie)));
     expect(held.map((s) => s.status)).toEqual([200, 200, 200]);
 
@@ -116,12 +125,17 @@ describe("GET /metrics", () => {
       sample(before.text, "optilearn_sse_connects_total", 'stream="session",outcome="opened"'),
     );
 
-    const started = await api(stack.app.url, `${recordingPath(id)}/start`, { method: "POST", cookie: stack.cookies.host });
+    const started = await api(stack.app.url, `${recordingPath(id)}/start`, {
+      method: "POST",
+      cookie: stack.cookies.host,
+    });
     expect(started.status).toBe(200);
     await viewer.waitForCount(3);
     const after = await waitFor(
       () => scrape(),
-      (s) => sample(s.text, "optilearn_sse_fanout_seconds_count", "") >= sample(before.text, "optilearn_sse_fanout_seconds_count", "") + 2,
+      (s) =>
+        sample(s.text, "optilearn_sse_fanout_seconds_count", "") >=
+        sample(before.text, "optilearn_sse_fanout_seconds_count", "") + 2,
       { what: "fan-out observed" },
     );
     expect(sample(after.text, "optilearn_sse_events_sent_total", 'event="status"')).toBeGreaterThanOrEqual(
@@ -130,7 +144,9 @@ describe("GET /metrics", () => {
     viewer.close();
     await waitFor(
       () => scrape(),
-      (s) => sample(s.text, "optilearn_sse_open_streams", 'stream="session"') === sample(before.text, "optilearn_sse_open_streams", 'stream="session"'),
+      (s) =>
+        sample(s.text, "optilearn_sse_open_streams", 'stream="session"') ===
+        sample(before.text, "optilearn_sse_open_streams", 'stream="session"'),
       { what: "the closed stream no longer counted" },
     );
   });
@@ -189,7 +205,8 @@ describe("replay", () => {
     const other = await api(stack.app.url, "/api/live-sessions", { cookie: stack.cookies.student2 });
     expect(other.status).toBe(200);
     expect(performance.now() - began).toBeLessThan(1_000);
-    const sentWhilePaused = sample((await scrape()).text, "optilearn_sse_events_sent_total", 'event="status"') - sentBefore;
+    const sentWhilePaused =
+      sample((await scrape()).text, "optilearn_sse_events_sent_total", 'event="status"') - sentBefore;
     expect(sentWhilePaused).toBeGreaterThan(0);
     expect(sentWhilePaused).toBeLessThan(1_000);
 
@@ -206,7 +223,11 @@ describe("replay", () => {
       }
     });
     response.resume();
-    await waitFor(async () => received.length, (n) => n >= 1_000, { timeoutMs: 20_000, what: "the whole replay" });
+    await waitFor(
+      async () => received.length,
+      (n) => n >= 1_000,
+      { timeoutMs: 20_000, what: "the whole replay" },
+    );
     expect(received).toEqual(ids);
     response.destroy();
   });
@@ -224,7 +245,10 @@ describe("a stream whose user lost access ends", () => {
     expect(page.status).toBe(200);
 
     await stack.db.enrollment.delete({ where: { cohortId_userId: { cohortId: cohort.id, userId: student.id } } });
-    await Promise.race([Promise.all([viewer.closed, page.closed]), sleep(8_000).then(() => Promise.reject(new Error("still open")))]);
+    await Promise.race([
+      Promise.all([viewer.closed, page.closed]),
+      sleep(8_000).then(() => Promise.reject(new Error("still open"))),
+    ]);
     expect((await api(stack.app.url, `${recordingPath(id)}/events`, { cookie: student.cookie })).status).toBe(403);
   });
 
@@ -240,7 +264,11 @@ describe("a stream whose user lost access ends", () => {
     const student = await createUser(stack.db, stack.app.url, "STUDENT");
     const notifications = await stream("/api/notifications/events", student.cookie);
     expect(notifications.status).toBe(200);
-    const loggedOut = await fetch(`${stack.app.url}/logout`, { method: "POST", headers: { Cookie: student.cookie }, redirect: "manual" });
+    const loggedOut = await fetch(`${stack.app.url}/logout`, {
+      method: "POST",
+      headers: { Cookie: student.cookie },
+      redirect: "manual",
+    });
     expect(loggedOut.status).toBeLessThan(400);
     await Promise.race([notifications.closed, sleep(8_000).then(() => Promise.reject(new Error("still open")))]);
     expect((await api(stack.app.url, "/api/notifications/events", { cookie: student.cookie })).status).toBe(401);

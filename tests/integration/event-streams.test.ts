@@ -9,7 +9,10 @@ import { createSession, diagnostics, recordingPath, sleep, transitionsOf, waitFo
 let stack: RecordingStack;
 beforeAll(async () => {
   // 1,000 streams of five accounts below: above the default per-user limit (its own test is event-stream-limits).
-  stack = await startRecordingStack({ uploadDelayMs: 50, env: { SSE_HEARTBEAT_SECONDS: "1", STREAMS_PER_USER: "300" } });
+  stack = await startRecordingStack({
+    uploadDelayMs: 50,
+    env: { SSE_HEARTBEAT_SECONDS: "1", STREAMS_PER_USER: "300" },
+  });
 });
 afterAll(async () => {
   await stack?.close();
@@ -20,7 +23,10 @@ beforeEach(() => {
 
 const open: SseConnection[] = [];
 const streamOf = async (liveSessionId: string, cookie = stack.cookies.student1, lastEventId?: number | string) => {
-  const stream = await openEventStream(`${stack.app.url}${recordingPath(liveSessionId)}/events`, { cookie, lastEventId });
+  const stream = await openEventStream(`${stack.app.url}${recordingPath(liveSessionId)}/events`, {
+    cookie,
+    lastEventId,
+  });
   open.push(stream);
   return stream;
 };
@@ -31,15 +37,21 @@ const notificationStream = async (cookie: string, lastEventId?: number) => {
 };
 afterAll(() => open.forEach((s) => s.close()));
 
-const start = (id: string) => api(stack.app.url, `${recordingPath(id)}/start`, { method: "POST", cookie: stack.cookies.host });
-const stop = (id: string) => api(stack.app.url, `${recordingPath(id)}/stop`, { method: "POST", cookie: stack.cookies.host });
+const start = (id: string) =>
+  api(stack.app.url, `${recordingPath(id)}/start`, { method: "POST", cookie: stack.cookies.host });
+const stop = (id: string) =>
+  api(stack.app.url, `${recordingPath(id)}/stop`, { method: "POST", cookie: stack.cookies.host });
 const ids = (events: SseEvent[]) => events.map((e) => Number(e.id));
 const statuses = (events: SseEvent[]) => events.map((e) => e.data.status);
 
 async function recordToReady(id: string) {
   expect((await start(id)).status).toBe(200);
   expect((await stop(id)).status).toBe(200);
-  await waitFor(() => stack.db.liveSession.findUniqueOrThrow({ where: { id } }), (s) => s.recordingStatus === "READY", { what: "READY" });
+  await waitFor(
+    () => stack.db.liveSession.findUniqueOrThrow({ where: { id } }),
+    (s) => s.recordingStatus === "READY",
+    { what: "READY" },
+  );
   await stack.jibri.whenIdle();
   stack.jibri.reset();
 }
@@ -87,13 +99,21 @@ describe("recording stream", () => {
     const log = await transitionsOf(stack.db, id);
     const stream = await streamOf(id, stack.cookies.host);
     const first = await stream.next();
-    expect(first).toMatchObject({ event: "status", id: String(log.at(-1)!.id), data: { liveSessionId: id, status: "RECORDING" } });
+    expect(first).toMatchObject({
+      event: "status",
+      id: String(log.at(-1)!.id),
+      data: { liveSessionId: id, status: "RECORDING" },
+    });
     await expectQuiet(stream, 200);
   });
 
   it("then sends one event per transition, in order, with the log's ids, to every viewer", async () => {
     const id = await createSession(stack.db);
-    const viewers = await Promise.all([streamOf(id, stack.cookies.student1), streamOf(id, stack.cookies.host), streamOf(id, stack.cookies.admin)]);
+    const viewers = await Promise.all([
+      streamOf(id, stack.cookies.student1),
+      streamOf(id, stack.cookies.host),
+      streamOf(id, stack.cookies.admin),
+    ]);
     for (const viewer of viewers) expect((await viewer.next()).data.status).toBe("IDLE");
     await recordToReady(id);
     const log = await transitionsOf(stack.db, id);
@@ -103,7 +123,12 @@ describe("recording stream", () => {
       expect(events.every((e) => e.event === "status")).toBe(true);
       expect(statuses(events)).toEqual(["PENDING", "RECORDING", "PROCESSING", "READY"]);
       expect(ids(events)).toEqual(log.map((t) => t.id));
-      expect(events.at(-1)!.data).toMatchObject({ liveSessionId: id, status: "READY", recordingUrl: log.at(-1)!.sessionRecordingUrl, reason: null });
+      expect(events.at(-1)!.data).toMatchObject({
+        liveSessionId: id,
+        status: "READY",
+        recordingUrl: log.at(-1)!.sessionRecordingUrl,
+        reason: null,
+      });
       expect(events.at(-1)!.data.recordingUrl).toMatch(/^http:\/\//);
     }
     await expectQuiet(viewers[0], 200);
@@ -134,7 +159,11 @@ describe("recording stream", () => {
 
     // Missed while disconnected: PROCESSING and READY.
     expect((await stop(id)).status).toBe(200);
-    await waitFor(() => stack.db.liveSession.findUniqueOrThrow({ where: { id } }), (s) => s.recordingStatus === "READY", { what: "READY" });
+    await waitFor(
+      () => stack.db.liveSession.findUniqueOrThrow({ where: { id } }),
+      (s) => s.recordingStatus === "READY",
+      { what: "READY" },
+    );
     await stack.jibri.whenIdle();
     stack.jibri.reset();
 
@@ -186,7 +215,11 @@ describe("recording stream", () => {
     const id = await createSession(stack.db);
     const stream = await streamOf(id);
     await stream.next();
-    await waitFor(async () => stream.comments.filter((c) => c === "heartbeat").length, (n) => n >= 1, { timeoutMs: 3_000, what: "a heartbeat" });
+    await waitFor(
+      async () => stream.comments.filter((c) => c === "heartbeat").length,
+      (n) => n >= 1,
+      { timeoutMs: 3_000, what: "a heartbeat" },
+    );
   });
 
   it("is refused: 401 anonymous, 403 outsider, 404 unknown session", async () => {
@@ -248,7 +281,10 @@ describe("notification stream", () => {
   it("with Last-Event-ID replays every later notification of the user, in order, then continues live", async () => {
     await recordToReady(await createSession(stack.db));
     await recordToReady(await createSession(stack.db));
-    const mine = await stack.db.notification.findMany({ where: { user: { email: "student2@optilearn.test" } }, orderBy: { id: "asc" } });
+    const mine = await stack.db.notification.findMany({
+      where: { user: { email: "student2@optilearn.test" } },
+      orderBy: { id: "asc" },
+    });
     expect(mine.length).toBeGreaterThanOrEqual(2);
     const from = mine.at(-2)!.id - 1;
     const expected = mine.filter((n) => n.id > from).map((n) => n.id);
@@ -262,13 +298,19 @@ describe("notification stream", () => {
     expect(live.data).toMatchObject({ liveSessionId: id, type: "LIVE_CLASS_RECORDING_READY" });
     expect(Number(live.id)).toBeGreaterThan(expected.at(-1)!);
     // Only this user's notifications.
-    const owner = await stack.db.notification.findUniqueOrThrow({ where: { id: Number(live.id) }, include: { user: true } });
+    const owner = await stack.db.notification.findUniqueOrThrow({
+      where: { id: Number(live.id) },
+      include: { user: true },
+    });
     expect(owner.user.email).toBe("student2@optilearn.test");
 
     // The same notifications through GET /api/notifications: newest first, each with its read flag.
     const list = await api(stack.app.url, "/api/notifications", { cookie: stack.cookies.student2 });
     expect(list.status).toBe(200);
-    const all = await stack.db.notification.findMany({ where: { user: { email: "student2@optilearn.test" } }, orderBy: { id: "desc" } });
+    const all = await stack.db.notification.findMany({
+      where: { user: { email: "student2@optilearn.test" } },
+      orderBy: { id: "desc" },
+    });
     expect(list.body.map((n: any) => n.id)).toEqual(all.map((n) => n.id));
     expect(list.body[0]).toMatchObject({
       id: Number(live.id),
@@ -295,8 +337,18 @@ describe("closed connections release what they held", () => {
     open.splice(0).forEach((s) => s.close());
     const listeners = async () => (await diagnostics(stack.app.url, stack.cookies.admin)).liveListeners;
     // Every stream of the earlier tests is closed: they must all have been released too.
-    const baseline = await waitFor(listeners, (n) => n === 0, { timeoutMs: 10_000, intervalMs: 100, what: "earlier streams released" });
-    const viewers = [stack.cookies.host, stack.cookies.student1, stack.cookies.student2, stack.cookies.student3, stack.cookies.admin];
+    const baseline = await waitFor(listeners, (n) => n === 0, {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      what: "earlier streams released",
+    });
+    const viewers = [
+      stack.cookies.host,
+      stack.cookies.student1,
+      stack.cookies.student2,
+      stack.cookies.student3,
+      stack.cookies.admin,
+    ];
     const TOTAL = 1_000;
     const BATCH = 100;
     const streams: SseConnection[] = [];
@@ -320,9 +372,17 @@ describe("closed connections release what they held", () => {
 
       // Close half, then the rest: each closing releases its listener.
       streams.slice(0, TOTAL / 2).forEach((s) => s.close());
-      await waitFor(listeners, (n) => n === baseline + TOTAL / 2, { timeoutMs: 15_000, intervalMs: 200, what: "half the listeners released" });
+      await waitFor(listeners, (n) => n === baseline + TOTAL / 2, {
+        timeoutMs: 15_000,
+        intervalMs: 200,
+        what: "half the listeners released",
+      });
       streams.slice(TOTAL / 2).forEach((s) => s.close());
-      await waitFor(listeners, (n) => n === baseline, { timeoutMs: 15_000, intervalMs: 200, what: "listeners back to baseline" });
+      await waitFor(listeners, (n) => n === baseline, {
+        timeoutMs: 15_000,
+        intervalMs: 200,
+        what: "listeners back to baseline",
+      });
     } finally {
       streams.forEach((s) => s.close());
     }

@@ -17,7 +17,8 @@ export async function createSession(
   options: { hostEmail?: string; hostId?: string; cohortId?: string; title?: string } = {},
 ): Promise<string> {
   const hostId =
-    options.hostId ?? (await db.user.findUniqueOrThrow({ where: { email: options.hostEmail ?? "host@optilearn.test" } })).id;
+    options.hostId ??
+    (await db.user.findUniqueOrThrow({ where: { email: options.hostEmail ?? "host@optilearn.test" } })).id;
   const cohortId = options.cohortId ?? (await db.cohort.findUniqueOrThrow({ where: { name: "Demo cohort" } })).id;
   const session = await db.liveSession.create({
     data: {
@@ -52,7 +53,8 @@ export async function waitFor<T>(
   const deadline = Date.now() + timeoutMs;
   let last: T = await probe();
   while (!accept(last)) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; last value: ${JSON.stringify(last, bigintSafe)}`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out waiting for ${what}; last value: ${JSON.stringify(last, bigintSafe)}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
     last = await probe();
   }
@@ -112,7 +114,10 @@ export async function driveTo(
   if (status === "PROCESSING") {
     // No automatic callback: the test sends its own.
     jibri.setMode({ outcome: "none" });
-    const stopped = await api(app.url, `${recordingPath(liveSessionId)}/stop`, { method: "POST", cookie: cookies.host });
+    const stopped = await api(app.url, `${recordingPath(liveSessionId)}/stop`, {
+      method: "POST",
+      cookie: cookies.host,
+    });
     expect(stopped.status, JSON.stringify(stopped.body)).toBe(200);
     expect(stopped.body.status).toBe("PROCESSING");
   }
@@ -131,7 +136,12 @@ export function uploadedPayload(recordingId: string, extra: Record<string, unkno
   };
 }
 
-export function sendWebhook(appUrl: string, payload: unknown, secret: string, signature?: "prefixed" | "bare" | string | null) {
+export function sendWebhook(
+  appUrl: string,
+  payload: unknown,
+  secret: string,
+  signature?: "prefixed" | "bare" | string | null,
+) {
   return postWebhook(appUrl, payload, { secret, signature });
 }
 

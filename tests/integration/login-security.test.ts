@@ -26,7 +26,13 @@ const SLOW = 120_000;
 /** A documentation-range address no other test uses. */
 const newAddress = () => `198.51.100.${++addressCounter}`;
 
-type LoginAnswer = { status: number; location: string | null; cookie: string | null; retryAfter: string | null; html: string };
+type LoginAnswer = {
+  status: number;
+  location: string | null;
+  cookie: string | null;
+  retryAfter: string | null;
+  html: string;
+};
 
 async function postLogin(
   fields: Record<string, string>,
@@ -53,7 +59,9 @@ async function postLogin(
 /** A fresh account with the demo password, so each test has its own counter. */
 async function freshAccount(label: string): Promise<string> {
   const email = `${label}-${Date.now()}-${addressCounter}@optilearn.test`;
-  await db.user.create({ data: { email, name: label, role: "STUDENT", passwordHash: await hashPassword(DEMO_PASSWORD) } });
+  await db.user.create({
+    data: { email, name: label, role: "STUDENT", passwordHash: await hashPassword(DEMO_PASSWORD) },
+  });
   return email;
 }
 
@@ -68,7 +76,10 @@ describe("POST /login redirectTo", () => {
     ["/%09/evil.example", "/"],
     ["/notifications?x=1", "/notifications?x=1"],
   ])("%j sends the browser to %s", async (redirectTo, expected) => {
-    const answer = await postLogin({ email: "student1@optilearn.test", password: DEMO_PASSWORD, redirectTo }, { address: newAddress() });
+    const answer = await postLogin(
+      { email: "student1@optilearn.test", password: DEMO_PASSWORD, redirectTo },
+      { address: newAddress() },
+    );
     expect(answer.status, answer.html.slice(0, 300)).toBe(302);
     expect(answer.location).toBe(expected);
     expect(answer.cookie).toMatch(/^__optilearn_session=/);
@@ -86,73 +97,110 @@ describe("POST /login redirectTo", () => {
 
   it("a signed-in visitor of /login with a hostile target is sent home, not away", async () => {
     const cookie = await login(app.url, "student2@optilearn.test");
-    const response = await fetch(`${app.url}/login?redirectTo=${encodeURIComponent("/\t/evil.example")}`, { headers: { Cookie: cookie }, redirect: "manual" });
+    const response = await fetch(`${app.url}/login?redirectTo=${encodeURIComponent("/\t/evil.example")}`, {
+      headers: { Cookie: cookie },
+      redirect: "manual",
+    });
     expect(response.status).toBe(302);
     expect(response.headers.get("location")).toBe("/");
   });
 });
 
 describe("login limits", () => {
-  it("locks an account after 5 failures: 429 with Retry-After, even for the right password, and the page explains", async () => {
-    const email = await freshAccount("locked");
-    const address = newAddress();
-    for (let i = 1; i <= 5; i++) {
-      expect((await postLogin({ email, password: `wrong-${i}` }, { address })).status).toBe(400);
-    }
-    const locked = await postLogin({ email, password: DEMO_PASSWORD }, { address: newAddress() });
-    expect(locked.status).toBe(429);
-    expect(locked.cookie).toBeNull();
-    expect(Number(locked.retryAfter)).toBeGreaterThan(20);
-    expect(Number(locked.retryAfter)).toBeLessThanOrEqual(32);
-    expect(locked.html).toContain("Too many failed attempts. Try again in");
-    expect(locked.html).toContain('type="email"');
-  }, SLOW);
+  it(
+    "locks an account after 5 failures: 429 with Retry-After, even for the right password, and the page explains",
+    async () => {
+      const email = await freshAccount("locked");
+      const address = newAddress();
+      for (let i = 1; i <= 5; i++) {
+        expect((await postLogin({ email, password: `wrong-${i}` }, { address })).status).toBe(400);
+      }
+      const locked = await postLogin({ email, password: DEMO_PASSWORD }, { address: newAddress() });
+      expect(locked.status).toBe(429);
+      expect(locked.cookie).toBeNull();
+      expect(Number(locked.retryAfter)).toBeGreaterThan(20);
+      expect(Number(locked.retryAfter)).toBeLessThanOrEqual(32);
+      expect(locked.html).toContain("Too many failed attempts. Try again in");
+      expect(locked.html).toContain('type="email"');
+    },
+    SLOW,
+  );
 
-  it("50 wrong passwords then the right one does not get in", async () => {
-    const email = await freshAccount("fifty");
-    const statuses: number[] = [];
-    for (let i = 0; i < 50; i++) statuses.push((await postLogin({ email, password: `guess-${i}` }, { address: newAddress() })).status);
-    expect(statuses.slice(0, 5)).toEqual([400, 400, 400, 400, 400]);
-    expect(new Set(statuses.slice(5))).toEqual(new Set([429]));
-    const right = await postLogin({ email, password: DEMO_PASSWORD }, { address: newAddress() });
-    expect(right.status).toBe(429);
-    expect(right.cookie).toBeNull();
-  }, SLOW);
+  it(
+    "50 wrong passwords then the right one does not get in",
+    async () => {
+      const email = await freshAccount("fifty");
+      const statuses: number[] = [];
+      for (let i = 0; i < 50; i++)
+        statuses.push((await postLogin({ email, password: `guess-${i}` }, { address: newAddress() })).status);
+      expect(statuses.slice(0, 5)).toEqual([400, 400, 400, 400, 400]);
+      expect(new Set(statuses.slice(5))).toEqual(new Set([429]));
+      const right = await postLogin({ email, password: DEMO_PASSWORD }, { address: newAddress() });
+      expect(right.status).toBe(429);
+      expect(right.cookie).toBeNull();
+    },
+    SLOW,
+  );
 
-  it("a burst of parallel wrong guesses checks at most 5 passwords", async () => {
-    const email = await freshAccount("burst");
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => postLogin({ email, password: `burst-${i}` }, { address: newAddress() })));
-    const statuses = answers.map((a) => a.status);
-    expect(statuses.filter((s) => s === 400)).toHaveLength(5);
-    expect(statuses.filter((s) => s === 429)).toHaveLength(15);
-  }, SLOW);
+  it(
+    "a burst of parallel wrong guesses checks at most 5 passwords",
+    async () => {
+      const email = await freshAccount("burst");
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => postLogin({ email, password: `burst-${i}` }, { address: newAddress() })),
+      );
+      const statuses = answers.map((a) => a.status);
+      expect(statuses.filter((s) => s === 400)).toHaveLength(5);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+    },
+    SLOW,
+  );
 
-  it("a success resets the account's counter", async () => {
-    const email = await freshAccount("reset");
-    const address = newAddress();
-    for (let i = 0; i < 4; i++) expect((await postLogin({ email, password: `nope-${i}` }, { address })).status).toBe(400);
-    expect((await postLogin({ email, password: DEMO_PASSWORD }, { address })).status).toBe(302);
-    for (let i = 0; i < 4; i++) expect((await postLogin({ email, password: `again-${i}` }, { address })).status).toBe(400);
-    expect((await postLogin({ email, password: DEMO_PASSWORD }, { address })).status).toBe(302);
-  }, SLOW);
+  it(
+    "a success resets the account's counter",
+    async () => {
+      const email = await freshAccount("reset");
+      const address = newAddress();
+      for (let i = 0; i < 4; i++)
+        expect((await postLogin({ email, password: `nope-${i}` }, { address })).status).toBe(400);
+      expect((await postLogin({ email, password: DEMO_PASSWORD }, { address })).status).toBe(302);
+      for (let i = 0; i < 4; i++)
+        expect((await postLogin({ email, password: `again-${i}` }, { address })).status).toBe(400);
+      expect((await postLogin({ email, password: DEMO_PASSWORD }, { address })).status).toBe(302);
+    },
+    SLOW,
+  );
 
-  it("locks a client address after 20 failures across accounts, without locking those accounts elsewhere", async () => {
-    const address = newAddress();
-    for (let i = 0; i < 20; i++) {
-      expect((await postLogin({ email: `nobody-${i}@optilearn.test`, password: "x" }, { address })).status).toBe(400);
-    }
-    const fromThere = await postLogin({ email: "student3@optilearn.test", password: DEMO_PASSWORD }, { address });
-    expect(fromThere.status).toBe(429);
-    expect(Number(fromThere.retryAfter)).toBeGreaterThan(0);
-    expect((await postLogin({ email: "student3@optilearn.test", password: DEMO_PASSWORD }, { address: newAddress() })).status).toBe(302);
-  }, SLOW);
+  it(
+    "locks a client address after 20 failures across accounts, without locking those accounts elsewhere",
+    async () => {
+      const address = newAddress();
+      for (let i = 0; i < 20; i++) {
+        expect((await postLogin({ email: `nobody-${i}@optilearn.test`, password: "x" }, { address })).status).toBe(400);
+      }
+      const fromThere = await postLogin({ email: "student3@optilearn.test", password: DEMO_PASSWORD }, { address });
+      expect(fromThere.status).toBe(429);
+      expect(Number(fromThere.retryAfter)).toBeGreaterThan(0);
+      expect(
+        (await postLogin({ email: "student3@optilearn.test", password: DEMO_PASSWORD }, { address: newAddress() }))
+          .status,
+      ).toBe(302);
+    },
+    SLOW,
+  );
 
-  it("many people logging in at once from one school address are never locked out by their successes", async () => {
-    const address = newAddress();
-    const emails = await Promise.all(Array.from({ length: 24 }, (_, i) => freshAccount(`classmate${i}`)));
-    const answers = await Promise.all(emails.map((email) => postLogin({ email, password: DEMO_PASSWORD }, { address })));
-    expect(answers.map((a) => a.status)).toEqual(emails.map(() => 302));
-  }, SLOW);
+  it(
+    "many people logging in at once from one school address are never locked out by their successes",
+    async () => {
+      const address = newAddress();
+      const emails = await Promise.all(Array.from({ length: 24 }, (_, i) => freshAccount(`classmate${i}`)));
+      const answers = await Promise.all(
+        emails.map((email) => postLogin({ email, password: DEMO_PASSWORD }, { address })),
+      );
+      expect(answers.map((a) => a.status)).toEqual(emails.map(() => 302));
+    },
+    SLOW,
+  );
 
   it("without TRUST_PROXY, X-Forwarded-For is the client's own claim: attempts count against the socket's address", async () => {
     const direct = await startApp({ databaseUrl: await freshDatabaseUrl("login-direct") });
@@ -160,9 +208,13 @@ describe("login limits", () => {
     try {
       const claimed = [newAddress(), newAddress()];
       for (const address of claimed) {
-        expect((await postLogin({ email: "nobody@optilearn.test", password: "x" }, { address, baseUrl: direct.url })).status).toBe(400);
+        expect(
+          (await postLogin({ email: "nobody@optilearn.test", password: "x" }, { address, baseUrl: direct.url })).status,
+        ).toBe(400);
       }
-      const keys = (await directDb.loginThrottle.findMany({ where: { key: { startsWith: "address:" } } })).map((row) => [row.key, row.failures]);
+      const keys = (await directDb.loginThrottle.findMany({ where: { key: { startsWith: "address:" } } })).map(
+        (row) => [row.key, row.failures],
+      );
       // localhost is 127.0.0.1 or ::1 (counted by its /64), depending on how the name resolves here.
       expect(keys).toEqual([[expect.stringMatching(/^address:(127\.0\.0\.1|0:0:0:0::\/64)$/), 2]]);
     } finally {
@@ -173,7 +225,9 @@ describe("login limits", () => {
 
   it("with TRUST_PROXY=1, the address the proxy appended is the one counted", async () => {
     const address = newAddress();
-    expect((await postLogin({ email: "nobody@optilearn.test", password: "x" }, { address: `6.6.6.6, ${address}` })).status).toBe(400);
+    expect(
+      (await postLogin({ email: "nobody@optilearn.test", password: "x" }, { address: `6.6.6.6, ${address}` })).status,
+    ).toBe(400);
     expect(await db.loginThrottle.findUnique({ where: { key: `address:${address}` } })).toMatchObject({ failures: 1 });
     expect(await db.loginThrottle.findUnique({ where: { key: "address:6.6.6.6" } })).toBeNull();
   });
@@ -184,7 +238,11 @@ describe("sessions end", () => {
     const cookie = await login(app.url, "student1@optilearn.test");
     const copy = cookie;
     expect((await api(app.url, "/api/live-sessions", { cookie: copy })).status).toBe(200);
-    const logout = await fetch(`${app.url}/logout`, { method: "POST", headers: { Cookie: cookie }, redirect: "manual" });
+    const logout = await fetch(`${app.url}/logout`, {
+      method: "POST",
+      headers: { Cookie: cookie },
+      redirect: "manual",
+    });
     expect(logout.status).toBe(302);
     expect(logout.headers.get("location")).toBe("/login");
     expect((await api(app.url, "/api/live-sessions", { cookie: copy })).status).toBe(401);
@@ -195,60 +253,71 @@ describe("sessions end", () => {
 
   it("a login never reuses the session id the browser came with", async () => {
     const first = await login(app.url, "student2@optilearn.test");
-    const second = await postLogin({ email: "student2@optilearn.test", password: DEMO_PASSWORD }, { cookie: first, address: newAddress() });
+    const second = await postLogin(
+      { email: "student2@optilearn.test", password: DEMO_PASSWORD },
+      { cookie: first, address: newAddress() },
+    );
     expect(second.status).toBe(302);
     expect(second.cookie).not.toBe(first);
     expect((await api(app.url, "/api/live-sessions", { cookie: first })).status).toBe(401);
     expect((await api(app.url, "/api/live-sessions", { cookie: second.cookie ?? "" })).status).toBe(200);
   });
 
-  it("a password change ends every session of the user; the new password works, the old does not", async () => {
-    const email = await freshAccount("changer");
-    const laptop = await login(app.url, email);
-    const phone = await login(app.url, email);
-    const newPassword = "a brand new passphrase";
+  it(
+    "a password change ends every session of the user; the new password works, the old does not",
+    async () => {
+      const email = await freshAccount("changer");
+      const laptop = await login(app.url, email);
+      const phone = await login(app.url, email);
+      const newPassword = "a brand new passphrase";
 
-    const tooShort = await fetch(`${app.url}/settings/password`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { Cookie: laptop, "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ currentPassword: DEMO_PASSWORD, newPassword: "short" }),
-    });
-    expect(tooShort.status).toBe(400);
-    expect(await tooShort.text()).toContain("at least 12 characters");
+      const tooShort = await fetch(`${app.url}/settings/password`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { Cookie: laptop, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ currentPassword: DEMO_PASSWORD, newPassword: "short" }),
+      });
+      expect(tooShort.status).toBe(400);
+      expect(await tooShort.text()).toContain("at least 12 characters");
 
-    const wrongCurrent = await fetch(`${app.url}/settings/password`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { Cookie: laptop, "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ currentPassword: "not it", newPassword }),
-    });
-    expect(wrongCurrent.status).toBe(400);
-    expect(await wrongCurrent.text()).toContain("That is not your current password.");
+      const wrongCurrent = await fetch(`${app.url}/settings/password`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { Cookie: laptop, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ currentPassword: "not it", newPassword }),
+      });
+      expect(wrongCurrent.status).toBe(400);
+      expect(await wrongCurrent.text()).toContain("That is not your current password.");
 
-    const changed = await fetch(`${app.url}/settings/password`, {
-      method: "POST",
-      redirect: "manual",
-      headers: { Cookie: laptop, "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ currentPassword: DEMO_PASSWORD, newPassword }),
-    });
-    expect(changed.status).toBe(302);
-    expect(changed.headers.get("location")).toBe("/settings/password?changed=1");
-    const renewed = changed.headers.get("set-cookie")?.split(";")[0] ?? "";
+      const changed = await fetch(`${app.url}/settings/password`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { Cookie: laptop, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ currentPassword: DEMO_PASSWORD, newPassword }),
+      });
+      expect(changed.status).toBe(302);
+      expect(changed.headers.get("location")).toBe("/settings/password?changed=1");
+      const renewed = changed.headers.get("set-cookie")?.split(";")[0] ?? "";
 
-    expect((await api(app.url, "/api/live-sessions", { cookie: laptop })).status).toBe(401);
-    expect((await api(app.url, "/api/live-sessions", { cookie: phone })).status).toBe(401);
-    expect((await api(app.url, "/api/live-sessions", { cookie: renewed })).status).toBe(200);
-    const page = await (await fetch(`${app.url}/settings/password?changed=1`, { headers: { Cookie: renewed } })).text();
-    expect(page).toContain("Your password was changed.");
+      expect((await api(app.url, "/api/live-sessions", { cookie: laptop })).status).toBe(401);
+      expect((await api(app.url, "/api/live-sessions", { cookie: phone })).status).toBe(401);
+      expect((await api(app.url, "/api/live-sessions", { cookie: renewed })).status).toBe(200);
+      const page = await (
+        await fetch(`${app.url}/settings/password?changed=1`, { headers: { Cookie: renewed } })
+      ).text();
+      expect(page).toContain("Your password was changed.");
 
-    expect((await postLogin({ email, password: DEMO_PASSWORD }, { address: newAddress() })).status).toBe(400);
-    expect((await postLogin({ email, password: newPassword }, { address: newAddress() })).status).toBe(302);
-  }, SLOW);
+      expect((await postLogin({ email, password: DEMO_PASSWORD }, { address: newAddress() })).status).toBe(400);
+      expect((await postLogin({ email, password: newPassword }, { address: newAddress() })).status).toBe(302);
+    },
+    SLOW,
+  );
 
   it("a cookie of the former cookie-only format, though validly signed, signs nobody in and breaks nothing", async () => {
     const { createCookieSessionStorage } = await import("@remix-run/node");
-    const former = createCookieSessionStorage({ cookie: { name: "__optilearn_session", secrets: [app.env.SESSION_SECRET] } });
+    const former = createCookieSessionStorage({
+      cookie: { name: "__optilearn_session", secrets: [app.env.SESSION_SECRET] },
+    });
     const session = await former.getSession();
     const host = await db.user.findUniqueOrThrow({ where: { email: "host@optilearn.test" } });
     session.set("userId", { id: host.id });

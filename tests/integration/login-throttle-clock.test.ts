@@ -23,7 +23,9 @@ const newKey = () => `account:clock-${++keyCounter}-${Date.now()}@optilearn.test
 describe("login throttle", () => {
   it("grows the lock: 32 s at the threshold, doubling per further failure, capped at 15 minutes", () => {
     const { lockSecondsAfter, ACCOUNT_POLICY, ADDRESS_POLICY } = throttle;
-    expect([4, 5, 6, 7, 8, 9, 10, 11, 50].map((n) => lockSecondsAfter(n, ACCOUNT_POLICY))).toEqual([0, 32, 64, 128, 256, 512, 900, 900, 900]);
+    expect([4, 5, 6, 7, 8, 9, 10, 11, 50].map((n) => lockSecondsAfter(n, ACCOUNT_POLICY))).toEqual([
+      0, 32, 64, 128, 256, 512, 900, 900, 900,
+    ]);
     expect([19, 20, 21].map((n) => lockSecondsAfter(n, ADDRESS_POLICY))).toEqual([0, 32, 64]);
   });
 

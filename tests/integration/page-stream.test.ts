@@ -24,7 +24,9 @@ async function recordToReady(id: string) {
 describe("GET /api/live/events", () => {
   it("refuses the anonymous (401) and a student not enrolled in the focused session (403)", async () => {
     expect((await api(stack.app.url, `/api/live/events?session=${stack.demoSessionId}`)).status).toBe(401);
-    const outsider = await api(stack.app.url, `/api/live/events?session=${stack.demoSessionId}`, { cookie: stack.cookies.outsider });
+    const outsider = await api(stack.app.url, `/api/live/events?session=${stack.demoSessionId}`, {
+      cookie: stack.cookies.outsider,
+    });
     expect(outsider.status).toBe(403);
     expect(outsider.body.error.code).toBe("forbidden");
     const bad = await api(stack.app.url, "/api/live/events?after=-1", { cookie: stack.cookies.student1 });
@@ -33,7 +35,9 @@ describe("GET /api/live/events", () => {
 
   it("carries the focused session's transitions and the notification, then resumes both from Last-Event-ID", async () => {
     const id = await createSession(stack.db, { title: "Page stream focus" });
-    const stream = await openEventStream(pageStream(`session=${id}&after=0&notificationsAfter=0`), { cookie: stack.cookies.student1 });
+    const stream = await openEventStream(pageStream(`session=${id}&after=0&notificationsAfter=0`), {
+      cookie: stack.cookies.student1,
+    });
     expect(stream.status).toBe(200);
     expect(stream.headers["content-type"]).toContain("text/event-stream");
 
@@ -47,15 +51,24 @@ describe("GET /api/live/events", () => {
     const log = await stack.db.recordingTransition.findMany({ where: { liveSessionId: id }, orderBy: { id: "asc" } });
     const statusIds = events.filter((e) => e.event === "status").map((e) => Number(e.id?.split(".")[0]));
     expect(statusIds).toEqual(log.map((row) => row.id));
-    expect(events.filter((e) => e.event === "status").map((e) => e.data.transitionId)).toEqual(log.map((row) => row.id));
+    expect(events.filter((e) => e.event === "status").map((e) => e.data.transitionId)).toEqual(
+      log.map((row) => row.id),
+    );
     // The notification may overtake READY on the wire; its id still names what was sent before it.
     expect(notification?.id?.split(".")[1]).toBe(String(notification?.data.id));
     stream.close();
 
     // Resuming from the RECORDING event: the rest of the transitions and the notification, once each, no snapshot.
-    const resumed = await openEventStream(pageStream(`session=${id}`), { cookie: stack.cookies.student1, lastEventId: events[1].id });
+    const resumed = await openEventStream(pageStream(`session=${id}`), {
+      cookie: stack.cookies.student1,
+      lastEventId: events[1].id,
+    });
     const replay = await resumed.waitForCount(3, 10_000);
-    expect(replay.map((e) => e.event === "status" ? e.data.status : e.event)).toEqual(["PROCESSING", "READY", "notification"]);
+    expect(replay.map((e) => (e.event === "status" ? e.data.status : e.event))).toEqual([
+      "PROCESSING",
+      "READY",
+      "notification",
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(resumed.events).toHaveLength(3);
     resumed.close();
@@ -71,7 +84,12 @@ describe("GET /api/live/events", () => {
 
     await recordToReady(id);
     const later = (await stream.waitForCount(sessions + 5, 15_000)).slice(sessions);
-    expect(later.filter((e) => e.event === "status").map((e) => e.data.status)).toEqual(["PENDING", "RECORDING", "PROCESSING", "READY"]);
+    expect(later.filter((e) => e.event === "status").map((e) => e.data.status)).toEqual([
+      "PENDING",
+      "RECORDING",
+      "PROCESSING",
+      "READY",
+    ]);
     expect(later.filter((e) => e.event === "notification")).toHaveLength(1);
     stream.close();
   });

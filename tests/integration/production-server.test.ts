@@ -319,7 +319,10 @@ describe("request bodies over the limit", () => {
     const db = openDatabase(app.env.DATABASE_URL);
     try {
       // Refused before its signature could be checked, so it is counted per minute rather than stored one by one.
-      const counted = await db.webhookRefusalCount.findFirst({ where: { outcome: "too_large" }, orderBy: { id: "desc" } });
+      const counted = await db.webhookRefusalCount.findFirst({
+        where: { outcome: "too_large" },
+        orderBy: { id: "desc" },
+      });
       expect(counted?.count).toBeGreaterThanOrEqual(1);
     } finally {
       await db.$disconnect();

@@ -6,7 +6,17 @@ import { startApp, type AppProcess } from "../support/app-process";
 import { ACCOUNTS, api, login, postWebhook } from "../support/http";
 import { openEventStream, type SseConnection } from "../support/sse-client";
 import { startRecordingStack, TEST_SECRET, TEST_TOKEN, type RecordingStack } from "../support/recording-stack";
-import { createSession, createUser, diagnostics, expectApiError, recordingPath, sleep, transitionsOf, uploadedPayload, waitFor } from "./fixtures";
+import {
+  createSession,
+  createUser,
+  diagnostics,
+  expectApiError,
+  recordingPath,
+  sleep,
+  transitionsOf,
+  uploadedPayload,
+  waitFor,
+} from "./fixtures";
 
 const ENV = {
   RECORDING_MAX_SECONDS: "3",
@@ -28,8 +38,10 @@ beforeEach(() => {
   stack.jibri.reset();
 });
 
-const start = (id: string) => api(stack.app.url, `${recordingPath(id)}/start`, { method: "POST", cookie: stack.cookies.host });
-const stop = (id: string) => api(stack.app.url, `${recordingPath(id)}/stop`, { method: "POST", cookie: stack.cookies.host });
+const start = (id: string) =>
+  api(stack.app.url, `${recordingPath(id)}/start`, { method: "POST", cookie: stack.cookies.host });
+const stop = (id: string) =>
+  api(stack.app.url, `${recordingPath(id)}/stop`, { method: "POST", cookie: stack.cookies.host });
 const stopCalls = () => stack.jibri.calls().filter((c) => c.path.endsWith("/stopService")).length;
 const recordingRow = (recordingId: string) => stack.db.recording.findUniqueOrThrow({ where: { id: recordingId } });
 
@@ -58,20 +70,36 @@ describe("a Stop the recorder did not confirm", () => {
 
     const processing = await stream.next(5_000);
     const unconfirmed = await stream.next(5_000);
-    expect(processing.data).toMatchObject({ status: "PROCESSING", recording: { trigger: "stop", stopConfirmed: null } });
+    expect(processing.data).toMatchObject({
+      status: "PROCESSING",
+      recording: { trigger: "stop", stopConfirmed: null },
+    });
     expect(unconfirmed.data).toMatchObject({
       status: "PROCESSING",
-      recording: { id: recordingId, trigger: "stop_unconfirmed", from: "PROCESSING", to: "PROCESSING", stopConfirmed: false },
+      recording: {
+        id: recordingId,
+        trigger: "stop_unconfirmed",
+        from: "PROCESSING",
+        to: "PROCESSING",
+        stopConfirmed: false,
+      },
     });
 
     // The watchdog keeps asking, with back-off.
-    await waitFor(async () => stopCalls(), (n) => n >= 3, { what: "stopService retries", timeoutMs: 10_000 });
+    await waitFor(
+      async () => stopCalls(),
+      (n) => n >= 3,
+      { what: "stopService retries", timeoutMs: 10_000 },
+    );
     expect((await recordingRow(recordingId)).stopAttempts).toBeGreaterThanOrEqual(3);
 
     // Once the recorder answers, the stop is confirmed, the stream says so, and the retries end.
     stack.jibri.setMode({ stop: "accept" });
     const confirmed = await stream.next(15_000);
-    expect(confirmed.data).toMatchObject({ status: "PROCESSING", recording: { trigger: "stop_confirmed", stopConfirmed: true } });
+    expect(confirmed.data).toMatchObject({
+      status: "PROCESSING",
+      recording: { trigger: "stop_confirmed", stopConfirmed: true },
+    });
     const row = await recordingRow(recordingId);
     expect(row).toMatchObject({ stopConfirmed: true, nextStopAttemptAt: null });
     expect(row.stopAcknowledgedAt).not.toBeNull();
@@ -101,7 +129,8 @@ describe("a Stop the recorder did not confirm", () => {
     const before = stopCalls();
 
     // The host's page says so, with a way to try again; a student's does not offer it.
-    const page = (cookie: string) => fetch(`${stack.app.url}/sessions/${id}`, { headers: { Cookie: cookie } }).then((r) => r.text());
+    const page = (cookie: string) =>
+      fetch(`${stack.app.url}/sessions/${id}`, { headers: { Cookie: cookie } }).then((r) => r.text());
     const hostPage = await page(stack.cookies.host);
     expect(hostPage).toContain('data-testid="stop-unconfirmed"');
     expect(hostPage).toContain("The recorder did not confirm the stop");
@@ -134,17 +163,25 @@ describe("a Stop the recorder did not confirm", () => {
     });
     try {
       const host = await login(app.url, ACCOUNTS.host);
-      const id = (await api(app.url, "/api/live-sessions", { cookie: host })).body.find((s: any) => s.title === "Demo class").id;
+      const id = (await api(app.url, "/api/live-sessions", { cookie: host })).body.find(
+        (s: any) => s.title === "Demo class",
+      ).id;
       expect((await api(app.url, `${recordingPath(id)}/start`, { method: "POST", cookie: host })).status).toBe(200);
       stack.jibri.setMode({ stop: "error", outcome: "none" });
-      expect((await api(app.url, `${recordingPath(id)}/stop`, { method: "POST", cookie: host })).body.stopConfirmed).toBe(false);
+      expect(
+        (await api(app.url, `${recordingPath(id)}/stop`, { method: "POST", cookie: host })).body.stopConfirmed,
+      ).toBe(false);
       await waitFor(
         async () => (await api(app.url, recordingPath(id), { cookie: host })).body.status,
         (status) => status === "FAILED",
         { what: "the processing timeout" },
       );
       const afterFailure = stopCalls();
-      await waitFor(async () => stopCalls(), (n) => n > afterFailure, { what: "a stop retried after FAILED", timeoutMs: 10_000 });
+      await waitFor(
+        async () => stopCalls(),
+        (n) => n > afterFailure,
+        { what: "a stop retried after FAILED", timeoutMs: 10_000 },
+      );
       stack.jibri.setMode({ stop: "accept" });
       await waitFor(
         async () => (await api(app.url, recordingPath(id), { cookie: host })).body.stopConfirmed,
@@ -173,22 +210,36 @@ describe("an app killed between the PROCESSING commit and the recorder's answer"
     const first = await startApp({ env });
     apps.push(first);
     const host = await login(first.url, ACCOUNTS.host);
-    const id = (await api(first.url, "/api/live-sessions", { cookie: host })).body.find((s: any) => s.title === "Demo class").id;
+    const id = (await api(first.url, "/api/live-sessions", { cookie: host })).body.find(
+      (s: any) => s.title === "Demo class",
+    ).id;
     expect((await api(first.url, `${recordingPath(id)}/start`, { method: "POST", cookie: host })).status).toBe(200);
     stack.jibri.setMode({ stop: "hang", outcome: "none" });
     const controller = new AbortController();
-    void fetch(`${first.url}${recordingPath(id)}/stop`, { method: "POST", headers: { Cookie: host }, signal: controller.signal })
+    void fetch(`${first.url}${recordingPath(id)}/stop`, {
+      method: "POST",
+      headers: { Cookie: host },
+      signal: controller.signal,
+    })
       .then((r) => r.arrayBuffer())
       .catch(() => undefined);
     // The stop is committed and the recorder holds the call: now the process dies.
-    await waitFor(async () => stopCalls(), (n) => n === 1, { what: "the first stopService call" });
+    await waitFor(
+      async () => stopCalls(),
+      (n) => n === 1,
+      { what: "the first stopService call" },
+    );
     await first.kill();
     controller.abort();
 
     stack.jibri.setMode({ stop: "accept" });
     const again = await first.restart();
     apps.push(again);
-    await waitFor(async () => stopCalls(), (n) => n === 2, { what: "the stop sent again after the restart", timeoutMs: 15_000 });
+    await waitFor(
+      async () => stopCalls(),
+      (n) => n === 2,
+      { what: "the stop sent again after the restart", timeoutMs: 15_000 },
+    );
     const hostAgain = await login(again.url, ACCOUNTS.host);
     const view = await waitFor(
       async () => (await api(again.url, recordingPath(id), { cookie: hostAgain })).body,
@@ -209,9 +260,18 @@ describe("recorder reconciliation by the watchdog", () => {
     const processing = await stream.next(10_000);
     expect(processing.data).toMatchObject({ status: "PROCESSING", recording: { trigger: "max_duration" } });
     const log = await transitionsOf(stack.db, id);
-    expect(log.at(-1)).toMatchObject({ trigger: "max_duration", fromStatus: "RECORDING", toStatus: "PROCESSING", actor: "watchdog" });
+    expect(log.at(-1)).toMatchObject({
+      trigger: "max_duration",
+      fromStatus: "RECORDING",
+      toStatus: "PROCESSING",
+      actor: "watchdog",
+    });
     expect(log.at(-1)!.reason).toMatch(/maximum length/);
-    await waitFor(async () => stopCalls(), (n) => n >= 1, { what: "the watchdog's stopService call" });
+    await waitFor(
+      async () => stopCalls(),
+      (n) => n >= 1,
+      { what: "the watchdog's stopService call" },
+    );
     const ready = await stream.next(10_000);
     expect(ready.data).toMatchObject({ status: "READY", recording: { id: recordingId } });
   });
@@ -222,7 +282,10 @@ describe("recorder reconciliation by the watchdog", () => {
     const stream = await watch(id);
     stack.jibri.crash();
     const processing = await stream.next(10_000);
-    expect(processing.data).toMatchObject({ status: "PROCESSING", recording: { id: recordingId, trigger: "recorder_idle" } });
+    expect(processing.data).toMatchObject({
+      status: "PROCESSING",
+      recording: { id: recordingId, trigger: "recorder_idle" },
+    });
     expect((await transitionsOf(stack.db, id)).at(-1)).toMatchObject({
       reason: "The recorder stopped unexpectedly.",
       reasonDetail: expect.stringMatching(/not recording/),
@@ -238,17 +301,33 @@ describe("recorder reconciliation by the watchdog", () => {
     const old = new Date(Date.now() - 3600_000);
     const broken = await createSession(stack.db);
     // A session row no status of the state machine fits: applying anything to its recording throws.
-    await stack.db.liveSession.update({ where: { id: broken }, data: { recordingStatus: "CORRUPT", latestRecordingId: null } });
+    await stack.db.liveSession.update({
+      where: { id: broken },
+      data: { recordingStatus: "CORRUPT", latestRecordingId: null },
+    });
     await stack.db.recording.create({
       data: { id: "recbroken1", liveSessionId: broken, status: "PENDING", startedAt: old, statusChangedAt: old },
     });
     const fine = await createSession(stack.db);
     await stack.db.recording.create({
-      data: { id: "recfine1", liveSessionId: fine, status: "PENDING", startedAt: old, statusChangedAt: new Date(old.getTime() + 1000) },
+      data: {
+        id: "recfine1",
+        liveSessionId: fine,
+        status: "PENDING",
+        startedAt: old,
+        statusChangedAt: new Date(old.getTime() + 1000),
+      },
     });
-    await stack.db.liveSession.update({ where: { id: fine }, data: { recordingStatus: "PENDING", latestRecordingId: "recfine1" } });
+    await stack.db.liveSession.update({
+      where: { id: fine },
+      data: { recordingStatus: "PENDING", latestRecordingId: "recfine1" },
+    });
     try {
-      const failed = await waitFor(() => recordingRow("recfine1"), (r) => r.status === "FAILED", { what: "the healthy recording failed" });
+      const failed = await waitFor(
+        () => recordingRow("recfine1"),
+        (r) => r.status === "FAILED",
+        { what: "the healthy recording failed" },
+      );
       expect(failed.failureCause).toBe("pending_timeout");
       expect((await recordingRow("recbroken1")).status).toBe("PENDING");
       expect(stack.app.logs()).toContain("watchdog.recording_failed");
@@ -270,7 +349,9 @@ describe("the webhook's log under a flood", () => {
     for (let batch = 0; batch < 10; batch++) {
       const answers = await Promise.all(
         Array.from({ length: 30 }, (_, i) =>
-          postWebhook(stack.app.url, uploadedPayload(`recflood${batch}x${i}`), { signature: i % 2 ? null : "sha256=00" }),
+          postWebhook(stack.app.url, uploadedPayload(`recflood${batch}x${i}`), {
+            signature: i % 2 ? null : "sha256=00",
+          }),
         ),
       );
       for (const answer of answers) expectApiError(answer, 401, "invalid_signature");
@@ -297,12 +378,18 @@ describe("the webhook's log under a flood", () => {
     const id = await createSession(stack.db);
     const old = new Date();
     // A recording whose status no state of the machine fits: applying the upload throws.
-    await stack.db.recording.create({ data: { id: "reccorrupt500", liveSessionId: id, status: "CORRUPT", startedAt: old, statusChangedAt: old } });
+    await stack.db.recording.create({
+      data: { id: "reccorrupt500", liveSessionId: id, status: "CORRUPT", startedAt: old, statusChangedAt: old },
+    });
     try {
       const answer = await postWebhook(stack.app.url, uploadedPayload("reccorrupt500"), { secret: TEST_SECRET });
       expectApiError(answer, 500, "internal_error");
       const { deliveries } = await diagnostics(stack.app.url, stack.cookies.admin);
-      expect(deliveries[0]).toMatchObject({ outcome: "error", httpStatus: 500, reason: expect.stringContaining("unexpected") });
+      expect(deliveries[0]).toMatchObject({
+        outcome: "error",
+        httpStatus: 500,
+        reason: expect.stringContaining("unexpected"),
+      });
     } finally {
       await stack.db.recording.delete({ where: { id: "reccorrupt500" } });
     }
@@ -312,7 +399,9 @@ describe("the webhook's log under a flood", () => {
 describe("reasons: friendly for people, technical for admins", () => {
   it("a student's API answer and stream never carry the recorder's technical answer; the admin page does", async () => {
     const id = await createSession(stack.db);
-    const studentStream = await openEventStream(`${stack.app.url}${recordingPath(id)}/events`, { cookie: stack.cookies.student1 });
+    const studentStream = await openEventStream(`${stack.app.url}${recordingPath(id)}/events`, {
+      cookie: stack.cookies.student1,
+    });
     streams.push(studentStream);
     await studentStream.next();
     stack.jibri.setMode({ start: "error" });
@@ -321,20 +410,29 @@ describe("reasons: friendly for people, technical for admins", () => {
     const failed = await studentStream.next();
     expect(failed.data).toMatchObject({ status: "FAILED", reason: "The recorder could not start." });
 
-    const detail: string = (await api(stack.app.url, recordingPath(id), { cookie: stack.cookies.admin })).body.recordings[0].reasonDetail;
+    const detail: string = (await api(stack.app.url, recordingPath(id), { cookie: stack.cookies.admin })).body
+      .recordings[0].reasonDetail;
     expect(detail).toMatch(/500/);
-    const escaped = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-    const technical = (text: string) => [detail, escaped(detail), JSON.stringify(detail).slice(1, -1), "simulated", "user:"].some((t) => text.includes(t));
+    const escaped = (text: string) =>
+      text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+    const technical = (text: string) =>
+      [detail, escaped(detail), JSON.stringify(detail).slice(1, -1), "simulated", "user:"].some((t) =>
+        text.includes(t),
+      );
     const student = await api(stack.app.url, recordingPath(id), { cookie: stack.cookies.student1 });
     expect(student.body).toMatchObject({ status: "FAILED", reason: "The recorder could not start." });
     expect(student.body.recordings[0]).not.toHaveProperty("reasonDetail");
     expect(technical(JSON.stringify(student.body))).toBe(false);
     expect(technical(JSON.stringify(studentStream.events))).toBe(false);
-    const page = await fetch(`${stack.app.url}/sessions/${id}`, { headers: { Cookie: stack.cookies.student1 } }).then((r) => r.text());
+    const page = await fetch(`${stack.app.url}/sessions/${id}`, { headers: { Cookie: stack.cookies.student1 } }).then(
+      (r) => r.text(),
+    );
     expect(page).toContain("The recorder could not start.");
     expect(technical(page)).toBe(false);
 
-    const adminPage = await fetch(`${stack.app.url}/admin/recording`, { headers: { Cookie: stack.cookies.admin } }).then((r) => r.text());
+    const adminPage = await fetch(`${stack.app.url}/admin/recording`, {
+      headers: { Cookie: stack.cookies.admin },
+    }).then((r) => r.text());
     expect(adminPage).toContain("The recorder could not start.");
     expect(adminPage).toContain(escaped(detail));
   });
@@ -345,7 +443,9 @@ describe("paged lists", () => {
     const pages: any[][] = [];
     let next: string | null = path;
     while (next) {
-      const answer: { status: number; body: any[]; headers: Headers } = await api<any[]>(stack.app.url, next, { cookie });
+      const answer: { status: number; body: any[]; headers: Headers } = await api<any[]>(stack.app.url, next, {
+        cookie,
+      });
       expect(answer.status, JSON.stringify(answer.body)).toBe(200);
       expect(Array.isArray(answer.body)).toBe(true);
       pages.push(answer.body);
@@ -362,8 +462,20 @@ describe("paged lists", () => {
     for (let i = 0; i < 5; i++) ids.push(await createSession(stack.db, { hostId: host.id }));
     const pages = await allPages("/api/live-sessions?limit=2", host.cookie);
     expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
-    expect(pages.flat().map((s) => s.id).sort()).toEqual([...ids].sort());
-    expect(pages.flat()[0]).toEqual({ id: expect.any(String), title: expect.any(String), role: "host", recordingStatus: "IDLE", recordingUrl: null, watchUrl: null });
+    expect(
+      pages
+        .flat()
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual([...ids].sort());
+    expect(pages.flat()[0]).toEqual({
+      id: expect.any(String),
+      title: expect.any(String),
+      role: "host",
+      recordingStatus: "IDLE",
+      recordingUrl: null,
+      watchUrl: null,
+    });
     // Without a limit: the default page, no Link when everything fits.
     const whole = await api(stack.app.url, "/api/live-sessions", { cookie: host.cookie });
     expect(whole.body).toHaveLength(5);
@@ -375,21 +487,24 @@ describe("paged lists", () => {
     const id = await createSession(stack.db);
     await stack.db.recording.create({ data: { id: "recpaged1", liveSessionId: id, status: "READY" } });
     for (const type of ["A", "B", "C"]) {
-      await stack.db.notification.create({ data: { userId: student.id, type, liveSessionId: id, recordingId: "recpaged1", title: "t" } });
+      await stack.db.notification.create({
+        data: { userId: student.id, type, liveSessionId: id, recordingId: "recpaged1", title: "t" },
+      });
     }
     const pages = await allPages("/api/notifications?limit=2", student.cookie);
     expect(pages.map((p) => p.map((n: any) => n.type))).toEqual([["C", "B"], ["A"]]);
   });
 
-  it.each([
-    ["limit=0"],
-    ["limit=101"],
-    ["limit=abc"],
-    ["before=not%20a%20cursor"],
-    ["before=bm90LWpzb24"],
-  ])("refuses %s with 400 invalid_query", async (query) => {
-    for (const path of ["/api/live-sessions", "/api/notifications"]) {
-      expectApiError(await api(stack.app.url, `${path}?${query}`, { cookie: stack.cookies.host }), 400, "invalid_query");
-    }
-  });
+  it.each([["limit=0"], ["limit=101"], ["limit=abc"], ["before=not%20a%20cursor"], ["before=bm90LWpzb24"]])(
+    "refuses %s with 400 invalid_query",
+    async (query) => {
+      for (const path of ["/api/live-sessions", "/api/notifications"]) {
+        expectApiError(
+          await api(stack.app.url, `${path}?${query}`, { cookie: stack.cookies.host }),
+          400,
+          "invalid_query",
+        );
+      }
+    },
+  );
 });

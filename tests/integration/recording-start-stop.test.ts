@@ -17,10 +17,13 @@ beforeEach(() => {
   stack.jibri.reset();
 });
 
-const start = (id: string, cookie = stack.cookies.host) => api(stack.app.url, `${recordingPath(id)}/start`, { method: "POST", cookie });
-const stop = (id: string, cookie = stack.cookies.host) => api(stack.app.url, `${recordingPath(id)}/stop`, { method: "POST", cookie });
+const start = (id: string, cookie = stack.cookies.host) =>
+  api(stack.app.url, `${recordingPath(id)}/start`, { method: "POST", cookie });
+const stop = (id: string, cookie = stack.cookies.host) =>
+  api(stack.app.url, `${recordingPath(id)}/stop`, { method: "POST", cookie });
 const overview = (id: string) => api(stack.app.url, recordingPath(id), { cookie: stack.cookies.student1 });
-const callsTo = (name: "startService" | "stopService") => stack.jibri.calls().filter((c) => c.path.endsWith(`/${name}`));
+const callsTo = (name: "startService" | "stopService") =>
+  stack.jibri.calls().filter((c) => c.path.endsWith(`/${name}`));
 const sessionRow = (id: string) => stack.db.liveSession.findUniqueOrThrow({ where: { id } });
 const UNAVAILABLE_MESSAGE = /contact your administrator/i;
 
@@ -28,7 +31,11 @@ const UNAVAILABLE_MESSAGE = /contact your administrator/i;
 async function recordToReady(id: string): Promise<string> {
   expect((await start(id)).status).toBe(200);
   expect((await stop(id)).status).toBe(200);
-  const ready = await waitFor(() => overview(id), (r) => r.body.status === "READY", { what: "READY" });
+  const ready = await waitFor(
+    () => overview(id),
+    (r) => r.body.status === "READY",
+    { what: "READY" },
+  );
   await stack.jibri.whenIdle();
   return ready.body.recordingUrl;
 }
@@ -94,15 +101,27 @@ describe("success", () => {
     expect(result.status).toBe(200);
     expect(result.body).toMatchObject({ liveSessionId: id, status: "PROCESSING", recordingUrl: null, reason: null });
     expect(result.body.recordings).toHaveLength(1);
-    expect(result.body.recordings[0]).toMatchObject({ id: recordingId, status: "PROCESSING", endedAt: expect.any(String) });
+    expect(result.body.recordings[0]).toMatchObject({
+      id: recordingId,
+      status: "PROCESSING",
+      endedAt: expect.any(String),
+    });
     const calls = callsTo("stopService");
     expect(calls).toHaveLength(1);
     expect(calls[0].authorized).toBe(true);
     expect(calls[0].body).toEqual({ sessionId: recordingId });
 
-    const ready = await waitFor(() => overview(id), (r) => r.body.status === "READY", { what: "READY" });
+    const ready = await waitFor(
+      () => overview(id),
+      (r) => r.body.status === "READY",
+      { what: "READY" },
+    );
     expect(ready.body.recordingUrl).toBe(`${stack.jibri.url}/recordings/${recordingId}.mp4`);
-    expect(ready.body.recordings[0]).toMatchObject({ id: recordingId, status: "READY", recordingUrl: ready.body.recordingUrl });
+    expect(ready.body.recordings[0]).toMatchObject({
+      id: recordingId,
+      status: "READY",
+      recordingUrl: ready.body.recordingUrl,
+    });
     const row = await sessionRow(id);
     expect(row.recordingStatus).toBe("READY");
     expect(row.recordingUrl).toBe(ready.body.recordingUrl);
@@ -260,7 +279,12 @@ describe("the recorder's answers to startService", () => {
     expect(row.recordingStatus).toBe("FAILED");
     expect(row.recordingReason).toBe(view.reason);
     const last = (await transitionsOf(stack.db, id)).at(-1)!;
-    expect(last).toMatchObject({ trigger: "recorder_error", fromStatus: "PENDING", toStatus: "FAILED", reason: view.reason });
+    expect(last).toMatchObject({
+      trigger: "recorder_error",
+      fromStatus: "PENDING",
+      toStatus: "FAILED",
+      reason: view.reason,
+    });
 
     stack.jibri.setMode({ start: "accept" });
     const again = await start(id);
@@ -280,10 +304,17 @@ describe("the recorder's answers to startService", () => {
     expect(view.status).toBe("FAILED");
     expect(view.reason).toBeTruthy();
     expect((await sessionRow(id)).recordingStatus).toBe("FAILED");
-    expect((await transitionsOf(stack.db, id)).at(-1)).toMatchObject({ trigger: "recorder_timeout", toStatus: "FAILED" });
+    expect((await transitionsOf(stack.db, id)).at(-1)).toMatchObject({
+      trigger: "recorder_timeout",
+      toStatus: "FAILED",
+    });
     // The recorder may have started late: it is asked to stop that very recording, so it is not left busy.
     const recordingId = view.recordings[0].id;
-    await waitFor(async () => callsTo("stopService"), (calls) => calls.length === 1, { what: "a stopService after the timeout" });
+    await waitFor(
+      async () => callsTo("stopService"),
+      (calls) => calls.length === 1,
+      { what: "a stopService after the timeout" },
+    );
     expect(callsTo("stopService")[0].body).toEqual({ sessionId: recordingId });
   });
 });
@@ -343,7 +374,11 @@ describe("other configurations", () => {
       expect(await db.recordingTransition.count()).toBe(0);
       expect(callsTo("startService")).toEqual([]);
       // Stop is still judged by the state machine.
-      expectApiError(await api(unconfigured.url, `${recordingPath(id)}/stop`, { method: "POST", cookie: host }), 409, "invalid_transition");
+      expectApiError(
+        await api(unconfigured.url, `${recordingPath(id)}/stop`, { method: "POST", cookie: host }),
+        409,
+        "invalid_transition",
+      );
     } finally {
       await db.$disconnect();
     }
@@ -354,12 +389,18 @@ describe("other configurations", () => {
     try {
       const id = (await db.liveSession.findUniqueOrThrow({ where: { roomName: "optilearn-demo-class" } })).id;
       const host = await login(unreachable.url, ACCOUNTS.host);
-      expectApiError(await api(unreachable.url, `${recordingPath(id)}/start`, { method: "POST", cookie: host }), 502, "recorder_error");
+      expectApiError(
+        await api(unreachable.url, `${recordingPath(id)}/start`, { method: "POST", cookie: host }),
+        502,
+        "recorder_error",
+      );
       const view = await api(unreachable.url, recordingPath(id), { cookie: host });
       expect(view.body.status).toBe("FAILED");
       expect(view.body.reason).toBe("The recorder could not start.");
       const admin = await login(unreachable.url, ACCOUNTS.admin);
-      expect((await api(unreachable.url, recordingPath(id), { cookie: admin })).body.recordings[0].reasonDetail).toMatch(/network/i);
+      expect(
+        (await api(unreachable.url, recordingPath(id), { cookie: admin })).body.recordings[0].reasonDetail,
+      ).toMatch(/network/i);
       expect((await db.liveSession.findUniqueOrThrow({ where: { id } })).recordingStatus).toBe("FAILED");
     } finally {
       await db.$disconnect();

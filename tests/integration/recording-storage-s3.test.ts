@@ -43,9 +43,15 @@ afterAll(async () => {
 
 /** Record and Stop as the host: a recording waiting for its upload (PROCESSING). */
 async function processingRecording(): Promise<string> {
-  const start = await api(stack.app.url, `/api/live-sessions/${stack.demoSessionId}/recording/start`, { method: "POST", cookie: stack.cookies.host });
+  const start = await api(stack.app.url, `/api/live-sessions/${stack.demoSessionId}/recording/start`, {
+    method: "POST",
+    cookie: stack.cookies.host,
+  });
   expect(start.status).toBe(200);
-  const stop = await api(stack.app.url, `/api/live-sessions/${stack.demoSessionId}/recording/stop`, { method: "POST", cookie: stack.cookies.host });
+  const stop = await api(stack.app.url, `/api/live-sessions/${stack.demoSessionId}/recording/stop`, {
+    method: "POST",
+    cookie: stack.cookies.host,
+  });
   expect(stop.status).toBe(200);
   const session = await stack.db.liveSession.findUniqueOrThrow({ where: { id: stack.demoSessionId } });
   return session.latestRecordingId!;
@@ -99,14 +105,18 @@ describe("recordings in a private S3 bucket", () => {
 
   it("stores the object key of an s3:// location and answers watch with a presigned link only for those who may", async () => {
     await putObject(s3, key, bytes, "video/mp4");
-    const answer = await postWebhook(stack.app.url, uploaded(recordingId, `s3://${s3.bucket}/${key}`), { secret: TEST_SECRET });
+    const answer = await postWebhook(stack.app.url, uploaded(recordingId, `s3://${s3.bucket}/${key}`), {
+      secret: TEST_SECRET,
+    });
     expect(answer.status).toBe(200);
     const row = await stack.db.recording.findUniqueOrThrow({ where: { id: recordingId } });
     expect(row.status).toBe("READY");
     expect(row.storageKey).toBe(key);
 
     // Every answer carries the app's watch URL, never a link into the bucket.
-    const overview = await api(stack.app.url, `/api/live-sessions/${stack.demoSessionId}/recording`, { cookie: stack.cookies.student1 });
+    const overview = await api(stack.app.url, `/api/live-sessions/${stack.demoSessionId}/recording`, {
+      cookie: stack.cookies.student1,
+    });
     expect(overview.body.watchUrl).toBe(`/recordings/${recordingId}/watch`);
     expect(overview.body.recordings[0].watchUrl).toBe(`/recordings/${recordingId}/watch`);
     const notifications = await api(stack.app.url, "/api/notifications", { cookie: stack.cookies.student1 });
@@ -120,7 +130,9 @@ describe("recordings in a private S3 bucket", () => {
     expect(decodeURIComponent(location.pathname)).toBe(`/${s3.bucket}/${key}`);
     // Never an unsigned object URL: SigV4 query auth with the app's key, limited to the configured lifetime.
     expect(location.searchParams.get("X-Amz-Algorithm")).toBe("AWS4-HMAC-SHA256");
-    expect(location.searchParams.get("X-Amz-Credential")).toMatch(new RegExp(`^${S3_ACCESS_KEY_ID}/\\d{8}/us-east-1/s3/aws4_request$`));
+    expect(location.searchParams.get("X-Amz-Credential")).toMatch(
+      new RegExp(`^${S3_ACCESS_KEY_ID}/\\d{8}/us-east-1/s3/aws4_request$`),
+    );
     expect(location.searchParams.get("X-Amz-Expires")).toBe(String(TTL_SECONDS));
     const signature = location.searchParams.get("X-Amz-Signature");
     expect(signature).toMatch(/^[0-9a-f]{64}$/);
@@ -139,13 +151,16 @@ describe("recordings in a private S3 bucket", () => {
     await late.arrayBuffer();
     expect(late.status).toBe(403);
 
-    for (const cookie of [stack.cookies.host, stack.cookies.admin]) expect((await watch(recordingId, cookie)).status).toBe(302);
+    for (const cookie of [stack.cookies.host, stack.cookies.admin])
+      expect((await watch(recordingId, cookie)).status).toBe(302);
     const outsider = await watch(recordingId, stack.cookies.outsider);
     expect(outsider.status).toBe(403);
     expect(outsider.headers.get("location")).toBeNull();
     const anonymous = await watch(recordingId);
     expect(anonymous.status).toBe(302);
-    expect(anonymous.headers.get("location")).toBe(`/login?redirectTo=${encodeURIComponent(`/recordings/${recordingId}/watch`)}`);
+    expect(anonymous.headers.get("location")).toBe(
+      `/login?redirectTo=${encodeURIComponent(`/recordings/${recordingId}/watch`)}`,
+    );
     expect((await watch("rec000000000000000000000000", stack.cookies.student1)).status).toBe(404);
   }, 30_000);
 
@@ -153,7 +168,9 @@ describe("recordings in a private S3 bucket", () => {
     const second = await processingRecording();
     const secondKey = "recordings/second.webm";
     await putObject(s3, secondKey, bytes, "video/webm");
-    const answer = await postWebhook(stack.app.url, uploaded(second, `${s3.endpoint}/${s3.bucket}/${secondKey}`), { secret: TEST_SECRET });
+    const answer = await postWebhook(stack.app.url, uploaded(second, `${s3.endpoint}/${s3.bucket}/${secondKey}`), {
+      secret: TEST_SECRET,
+    });
     expect(answer.status).toBe(200);
     expect((await stack.db.recording.findUniqueOrThrow({ where: { id: second } })).storageKey).toBe(secondKey);
 
@@ -174,28 +191,50 @@ describe("recordings in a private S3 bucket", () => {
     const paged = await api(stack.app.url, "/api/recordings?limit=1", { cookie: stack.cookies.student2 });
     expect(paged.body.map((r: { id: string }) => r.id)).toEqual([second]);
     expect(paged.headers.get("link")).toBe(`</api/recordings?limit=1&before=${second}>; rel="next"`);
-    const rest = await api(stack.app.url, `/api/recordings?limit=1&before=${second}`, { cookie: stack.cookies.student2 });
+    const rest = await api(stack.app.url, `/api/recordings?limit=1&before=${second}`, {
+      cookie: stack.cookies.student2,
+    });
     expect(rest.body.map((r: { id: string }) => r.id)).toEqual([recordingId]);
     expect((await api(stack.app.url, "/api/recordings", { cookie: stack.cookies.outsider })).body).toEqual([]);
-    expect((await api(stack.app.url, "/api/recordings?q=nothing-like-this", { cookie: stack.cookies.student2 })).body).toEqual([]);
-    expect((await api(stack.app.url, "/api/recordings?q=demo", { cookie: stack.cookies.student2 })).body).toHaveLength(2);
-    expect((await api(stack.app.url, "/api/recordings?limit=101", { cookie: stack.cookies.student2 })).status).toBe(400);
+    expect(
+      (await api(stack.app.url, "/api/recordings?q=nothing-like-this", { cookie: stack.cookies.student2 })).body,
+    ).toEqual([]);
+    expect((await api(stack.app.url, "/api/recordings?q=demo", { cookie: stack.cookies.student2 })).body).toHaveLength(
+      2,
+    );
+    expect((await api(stack.app.url, "/api/recordings?limit=101", { cookie: stack.cookies.student2 })).status).toBe(
+      400,
+    );
     expect((await api(stack.app.url, "/api/recordings")).status).toBe(401);
   });
 
   it("deletes for the host or an admin only: then no list has it, watch answers 404, and the object is gone", async () => {
     const key2 = "recordings/second.webm";
-    const [latest] = (await api(stack.app.url, "/api/recordings", { cookie: stack.cookies.host })).body as Array<{ id: string }>;
+    const [latest] = (await api(stack.app.url, "/api/recordings", { cookie: stack.cookies.host })).body as Array<{
+      id: string;
+    }>;
     const origin = stack.app.url;
     for (const cookie of [stack.cookies.student1, stack.cookies.outsider]) {
       const refused = await api(origin, `/api/recordings/${latest.id}`, { method: "DELETE", cookie, origin });
       expect(refused.status).toBe(403);
       expect(refused.body.error.code).toBe("forbidden");
     }
-    expect((await api(origin, `/api/recordings/${latest.id}`, { method: "DELETE", cookie: stack.cookies.host, origin: "https://evil.example" })).status).toBe(403);
+    expect(
+      (
+        await api(origin, `/api/recordings/${latest.id}`, {
+          method: "DELETE",
+          cookie: stack.cookies.host,
+          origin: "https://evil.example",
+        })
+      ).status,
+    ).toBe(403);
     expect(await objectExists(s3, key2)).toBe(true);
 
-    const deleted = await api(origin, `/api/recordings/${latest.id}`, { method: "DELETE", cookie: stack.cookies.host, origin });
+    const deleted = await api(origin, `/api/recordings/${latest.id}`, {
+      method: "DELETE",
+      cookie: stack.cookies.host,
+      origin,
+    });
     expect(deleted.status).toBe(200);
     expect(await objectExists(s3, key2)).toBe(false);
     const row = await stack.db.recording.findUniqueOrThrow({ where: { id: latest.id } });
@@ -205,14 +244,21 @@ describe("recordings in a private S3 bucket", () => {
     expect((await watch(latest.id, stack.cookies.host)).status).toBe(404);
     const list = await api(origin, "/api/recordings", { cookie: stack.cookies.admin });
     expect(list.body.map((r: { id: string }) => r.id)).toEqual([recordingId]);
-    const overview = await api(origin, `/api/live-sessions/${stack.demoSessionId}/recording`, { cookie: stack.cookies.host });
+    const overview = await api(origin, `/api/live-sessions/${stack.demoSessionId}/recording`, {
+      cookie: stack.cookies.host,
+    });
     expect(overview.body.recordings.map((r: { id: string }) => r.id)).not.toContain(latest.id);
     // The session shows the recording before the deleted one again, and the log says who deleted it.
     expect(overview.body.status).toBe("READY");
     expect(overview.body.watchUrl).toBe(`/recordings/${recordingId}/watch`);
-    const logged = await stack.db.recordingTransition.findFirstOrThrow({ where: { recordingId: latest.id, trigger: "deleted" } });
+    const logged = await stack.db.recordingTransition.findFirstOrThrow({
+      where: { recordingId: latest.id, trigger: "deleted" },
+    });
     expect(logged.actor).toBe(row.deletedBy);
     // A second delete finds nothing.
-    expect((await api(origin, `/api/recordings/${latest.id}`, { method: "DELETE", cookie: stack.cookies.admin, origin })).status).toBe(404);
+    expect(
+      (await api(origin, `/api/recordings/${latest.id}`, { method: "DELETE", cookie: stack.cookies.admin, origin }))
+        .status,
+    ).toBe(404);
   });
 });

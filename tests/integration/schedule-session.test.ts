@@ -18,7 +18,12 @@ beforeAll(async () => {
   otherCohortId = (await db.cohort.create({ data: { name: "Other cohort" } })).id;
   // A second host who belongs to the other cohort (as an admin adds a teacher) and hosts nothing yet.
   const memberHost = await db.user.create({
-    data: { email: "member-host@optilearn.test", name: "Mo Member", role: "HOST", passwordHash: await hashPassword(DEMO_PASSWORD) },
+    data: {
+      email: "member-host@optilearn.test",
+      name: "Mo Member",
+      role: "HOST",
+      passwordHash: await hashPassword(DEMO_PASSWORD),
+    },
   });
   await db.enrollment.create({ data: { cohortId: otherCohortId, userId: memberHost.id } });
   cookies = {
@@ -61,7 +66,11 @@ describe("who may schedule for which cohort", () => {
 
   it("a forged cohortId of a cohort the host does not teach is a 403 form error, and nothing is scheduled", async () => {
     const before = await sessionsOf(otherCohortId);
-    const answer = await schedule(cookies.host, { title: "Not my cohort", startsAt: "2031-05-01T10:00", cohortId: otherCohortId });
+    const answer = await schedule(cookies.host, {
+      title: "Not my cohort",
+      startsAt: "2031-05-01T10:00",
+      cohortId: otherCohortId,
+    });
     expect(answer.status).toBe(403);
     expect(answer.html).toContain("You can only schedule sessions for cohorts you teach.");
     expect(await sessionsOf(otherCohortId)).toBe(before);
@@ -76,12 +85,19 @@ describe("who may schedule for which cohort", () => {
       const answer = await schedule(cookie, { title: "Allowed class", startsAt: "2031-05-01T10:00", cohortId });
       expect(answer.status, answer.html.slice(0, 200)).toBe(302);
       const id = answer.location?.replace("/sessions/", "") ?? "";
-      expect(await db.liveSession.findUniqueOrThrow({ where: { id } })).toMatchObject({ cohortId, startsAt: new Date("2031-05-01T10:00:00Z") });
+      expect(await db.liveSession.findUniqueOrThrow({ where: { id } })).toMatchObject({
+        cohortId,
+        startsAt: new Date("2031-05-01T10:00:00Z"),
+      });
     }
   });
 
   it("an unknown cohort is a 400 form error", async () => {
-    const answer = await schedule(cookies.admin, { title: "Ghost cohort", startsAt: "2031-05-01T10:00", cohortId: "nosuchcohort" });
+    const answer = await schedule(cookies.admin, {
+      title: "Ghost cohort",
+      startsAt: "2031-05-01T10:00",
+      cohortId: "nosuchcohort",
+    });
     expect(answer.status).toBe(400);
     expect(answer.html).toContain("That cohort no longer exists.");
   });
@@ -104,7 +120,11 @@ describe("dates", () => {
   });
 
   it("accepts the last minute of the year 9999", async () => {
-    const answer = await schedule(cookies.host, { title: "Far future", startsAt: "9999-12-31T23:59", cohortId: demoCohortId });
+    const answer = await schedule(cookies.host, {
+      title: "Far future",
+      startsAt: "9999-12-31T23:59",
+      cohortId: demoCohortId,
+    });
     expect(answer.status).toBe(302);
   });
 });

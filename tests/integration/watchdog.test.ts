@@ -6,7 +6,15 @@ import { openDatabase } from "../support/database";
 import { ACCOUNTS, api, login, postWebhook } from "../support/http";
 import { openEventStream, type SseConnection } from "../support/sse-client";
 import { startRecordingStack, TEST_SECRET, TEST_TOKEN, type RecordingStack } from "../support/recording-stack";
-import { createSession, expectApiError, recordingPath, sleep, transitionsOf, uploadedPayload, waitFor } from "./fixtures";
+import {
+  createSession,
+  expectApiError,
+  recordingPath,
+  sleep,
+  transitionsOf,
+  uploadedPayload,
+  waitFor,
+} from "./fixtures";
 
 const WATCHDOG_ENV = {
   RECORDING_PENDING_TIMEOUT_SECONDS: "1",
@@ -32,20 +40,27 @@ beforeEach(() => {
 
 const start = (id: string, app = stack.app.url, cookie = stack.cookies.host) =>
   api(app, `${recordingPath(id)}/start`, { method: "POST", cookie });
-const stop = (id: string) => api(stack.app.url, `${recordingPath(id)}/stop`, { method: "POST", cookie: stack.cookies.host });
+const stop = (id: string) =>
+  api(stack.app.url, `${recordingPath(id)}/stop`, { method: "POST", cookie: stack.cookies.host });
 
 /** Sends Record without waiting for the answer (the recorder hangs); the request is cut when the test ends. */
 function startInBackground(appUrl: string, id: string, cookie: string) {
   const controller = new AbortController();
   inFlight.push(controller);
-  void fetch(`${appUrl}${recordingPath(id)}/start`, { method: "POST", headers: { Cookie: cookie }, signal: controller.signal })
+  void fetch(`${appUrl}${recordingPath(id)}/start`, {
+    method: "POST",
+    headers: { Cookie: cookie },
+    signal: controller.signal,
+  })
     .then((r) => r.arrayBuffer())
     .catch(() => undefined);
   return controller;
 }
 
 async function watch(id: string) {
-  const stream = await openEventStream(`${stack.app.url}${recordingPath(id)}/events`, { cookie: stack.cookies.student1 });
+  const stream = await openEventStream(`${stack.app.url}${recordingPath(id)}/events`, {
+    cookie: stack.cookies.student1,
+  });
   streams.push(stream);
   expect((await stream.next()).data.status).toBe("IDLE");
   return stream;
@@ -107,11 +122,19 @@ describe("watchdog", () => {
     const failed = events[4];
     expect(failed.data.reason).toEqual(expect.any(String));
     const log = await transitionsOf(stack.db, id);
-    expect(log.at(-1)).toMatchObject({ trigger: "processing_timeout", fromStatus: "PROCESSING", toStatus: "FAILED", actor: "watchdog", reason: failed.data.reason });
+    expect(log.at(-1)).toMatchObject({
+      trigger: "processing_timeout",
+      fromStatus: "PROCESSING",
+      toStatus: "FAILED",
+      actor: "watchdog",
+      reason: failed.data.reason,
+    });
     expect((await stack.db.recording.findUniqueOrThrow({ where: { id: recordingId } })).status).toBe("FAILED");
     // The host hears that it failed, with the reason; nobody else does.
     const failures = await stack.db.notification.findMany({ where: { recordingId }, include: { user: true } });
-    expect(failures.map((n) => [n.user.email, n.type, n.reason])).toEqual([["host@optilearn.test", "LIVE_CLASS_RECORDING_FAILED", failed.data.reason]]);
+    expect(failures.map((n) => [n.user.email, n.type, n.reason])).toEqual([
+      ["host@optilearn.test", "LIVE_CLASS_RECORDING_FAILED", failed.data.reason],
+    ]);
 
     // The upload was only late: it is not lost.
     const payload = uploadedPayload(recordingId);
@@ -121,17 +144,24 @@ describe("watchdog", () => {
     expect(ready.data).toMatchObject({ status: "READY", recordingUrl: payload.recordingUrl, reason: null });
     const view = await api(stack.app.url, recordingPath(id), { cookie: stack.cookies.student2 });
     expect(view.body).toMatchObject({ status: "READY", recordingUrl: payload.recordingUrl, reason: null });
-    expect(view.body.recordings[0]).toMatchObject({ id: recordingId, status: "READY", recordingUrl: payload.recordingUrl });
+    expect(view.body.recordings[0]).toMatchObject({
+      id: recordingId,
+      status: "READY",
+      recordingUrl: payload.recordingUrl,
+    });
     // Ready: the three students and the host (who also keeps the earlier failure notice).
     expect(await stack.db.notification.count({ where: { recordingId, type: "LIVE_CLASS_RECORDING_READY" } })).toBe(4);
-    expect((await transitionsOf(stack.db, id)).at(-1)).toMatchObject({ trigger: "upload_reported", fromStatus: "FAILED", toStatus: "READY" });
+    expect((await transitionsOf(stack.db, id)).at(-1)).toMatchObject({
+      trigger: "upload_reported",
+      fromStatus: "FAILED",
+      toStatus: "READY",
+    });
 
     // The watchdog leaves a READY recording alone.
     await sleep(1_200);
     expect((await stack.db.liveSession.findUniqueOrThrow({ where: { id } })).recordingStatus).toBe("READY");
     expect(stream.events).toHaveLength(6);
   });
-
 });
 
 describe("a process killed in the middle of a start", () => {
@@ -163,13 +193,25 @@ describe("a process killed in the middle of a start", () => {
         (r) => r?.status === "PENDING",
         { what: "the attempt in PENDING" },
       );
-      await waitFor(async () => stack.jibri.calls().filter((c) => c.path.endsWith("/startService")).length, (n) => n === 1, {
-        what: "the startService call",
-      });
+      await waitFor(
+        async () => stack.jibri.calls().filter((c) => c.path.endsWith("/startService")).length,
+        (n) => n === 1,
+        {
+          what: "the startService call",
+        },
+      );
 
       // While PENDING, neither Stop nor a second Record is allowed.
-      expectApiError(await api(first.url, `${recordingPath(id)}/stop`, { method: "POST", cookie: host }), 409, "invalid_transition");
-      expectApiError(await api(first.url, `${recordingPath(id)}/start`, { method: "POST", cookie: host }), 409, "invalid_transition");
+      expectApiError(
+        await api(first.url, `${recordingPath(id)}/stop`, { method: "POST", cookie: host }),
+        409,
+        "invalid_transition",
+      );
+      expectApiError(
+        await api(first.url, `${recordingPath(id)}/start`, { method: "POST", cookie: host }),
+        409,
+        "invalid_transition",
+      );
 
       await first.kill();
       await sleep(300);
@@ -189,7 +231,10 @@ describe("a process killed in the middle of a start", () => {
       );
       expect(failed.reason).toEqual(expect.any(String));
       await sleep(1_200);
-      const log = await db.recordingTransition.findMany({ where: { recordingId: pending!.id }, orderBy: { id: "asc" } });
+      const log = await db.recordingTransition.findMany({
+        where: { recordingId: pending!.id },
+        orderBy: { id: "asc" },
+      });
       expect(log.map((t) => [t.trigger, t.toStatus])).toEqual([
         ["record", "PENDING"],
         ["pending_timeout", "FAILED"],

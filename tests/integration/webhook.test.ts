@@ -53,7 +53,9 @@ async function pendingRecording() {
   const liveSessionId = await createSession(stack.db);
   const recordingId = `rec${randomBytes(12).toString("hex")}`;
   const now = new Date();
-  await stack.db.recording.create({ data: { id: recordingId, liveSessionId, status: "PENDING", startedAt: now, statusChangedAt: now } });
+  await stack.db.recording.create({
+    data: { id: recordingId, liveSessionId, status: "PENDING", startedAt: now, statusChangedAt: now },
+  });
   await stack.db.liveSession.update({
     where: { id: liveSessionId },
     data: { recordingStatus: "PENDING", latestRecordingId: recordingId, recordingUpdatedAt: now },
@@ -94,34 +96,49 @@ describe("accepted deliveries", () => {
   it.each([
     ["sha256=<hex>", "prefixed"],
     ["<hex>", "bare"],
-  ] as const)("recording_uploaded signed as %s → 200, READY, URL stored, one notification per student", async (_form, signature) => {
-    const { liveSessionId, recordingId, deliveriesBefore } = await processingRecording();
-    const payload = uploadedPayload(recordingId, { eventId: randomUUID() });
-    const result = await send(payload, TEST_SECRET, signature);
-    expect(result.status, JSON.stringify(result.body)).toBe(200);
+  ] as const)(
+    "recording_uploaded signed as %s → 200, READY, URL stored, one notification per student",
+    async (_form, signature) => {
+      const { liveSessionId, recordingId, deliveriesBefore } = await processingRecording();
+      const payload = uploadedPayload(recordingId, { eventId: randomUUID() });
+      const result = await send(payload, TEST_SECRET, signature);
+      expect(result.status, JSON.stringify(result.body)).toBe(200);
 
-    const recording = await recordingRow(recordingId);
-    expect(recording).toMatchObject({ status: "READY", recordingUrl: payload.recordingUrl, durationSeconds: 1800 });
-    expect(Number(recording.sizeBytes)).toBe(734003200);
-    const session = await stack.db.liveSession.findUniqueOrThrow({ where: { id: liveSessionId } });
-    expect(session).toMatchObject({ recordingStatus: "READY", recordingUrl: payload.recordingUrl });
-    const view = await api(stack.app.url, recordingPath(liveSessionId), { cookie: stack.cookies.student1 });
-    expect(view.body).toMatchObject({ status: "READY", recordingUrl: payload.recordingUrl });
+      const recording = await recordingRow(recordingId);
+      expect(recording).toMatchObject({ status: "READY", recordingUrl: payload.recordingUrl, durationSeconds: 1800 });
+      expect(Number(recording.sizeBytes)).toBe(734003200);
+      const session = await stack.db.liveSession.findUniqueOrThrow({ where: { id: liveSessionId } });
+      expect(session).toMatchObject({ recordingStatus: "READY", recordingUrl: payload.recordingUrl });
+      const view = await api(stack.app.url, recordingPath(liveSessionId), { cookie: stack.cookies.student1 });
+      expect(view.body).toMatchObject({ status: "READY", recordingUrl: payload.recordingUrl });
 
-    const notifications = await stack.db.notification.findMany({ where: { recordingId }, include: { user: true } });
-    expect(notifications.map((n) => n.user.email).sort()).toEqual([ACCOUNTS.host, ACCOUNTS.student1, ACCOUNTS.student2, ACCOUNTS.student3]);
-    expect(notifications.every((n) => n.type === "LIVE_CLASS_RECORDING_READY" && n.recordingUrl === payload.recordingUrl)).toBe(true);
-    const mine = await api(stack.app.url, "/api/notifications", { cookie: stack.cookies.student2 });
-    expect(mine.body[0]).toMatchObject({
-      type: "LIVE_CLASS_RECORDING_READY",
-      liveSessionId,
-      recordingUrl: payload.recordingUrl,
-      read: false,
-    });
-    const last = (await transitionsOf(stack.db, liveSessionId)).at(-1)!;
-    expect(last).toMatchObject({ trigger: "upload_reported", fromStatus: "PROCESSING", toStatus: "READY", actor: "webhook" });
-    await expectDelivery(deliveriesBefore, "accepted", 200, recordingId);
-  });
+      const notifications = await stack.db.notification.findMany({ where: { recordingId }, include: { user: true } });
+      expect(notifications.map((n) => n.user.email).sort()).toEqual([
+        ACCOUNTS.host,
+        ACCOUNTS.student1,
+        ACCOUNTS.student2,
+        ACCOUNTS.student3,
+      ]);
+      expect(
+        notifications.every((n) => n.type === "LIVE_CLASS_RECORDING_READY" && n.recordingUrl === payload.recordingUrl),
+      ).toBe(true);
+      const mine = await api(stack.app.url, "/api/notifications", { cookie: stack.cookies.student2 });
+      expect(mine.body[0]).toMatchObject({
+        type: "LIVE_CLASS_RECORDING_READY",
+        liveSessionId,
+        recordingUrl: payload.recordingUrl,
+        read: false,
+      });
+      const last = (await transitionsOf(stack.db, liveSessionId)).at(-1)!;
+      expect(last).toMatchObject({
+        trigger: "upload_reported",
+        fromStatus: "PROCESSING",
+        toStatus: "READY",
+        actor: "webhook",
+      });
+      await expectDelivery(deliveriesBefore, "accepted", 200, recordingId);
+    },
+  );
 
   it("a signature by the old secret of a rotated list is accepted", async () => {
     const { recordingId, deliveriesBefore } = await processingRecording();
@@ -140,7 +157,12 @@ describe("accepted deliveries", () => {
 
   it("recording_failed → 200, FAILED with the reason, the host notified; a repeat is a 200 no-op", async () => {
     const { liveSessionId, recordingId, deliveriesBefore } = await processingRecording();
-    const payload = { event: "recording_failed", sessionId: recordingId, error: "disk full on the recorder", timestamp: Math.floor(Date.now() / 1000) };
+    const payload = {
+      event: "recording_failed",
+      sessionId: recordingId,
+      error: "disk full on the recorder",
+      timestamp: Math.floor(Date.now() / 1000),
+    };
     expect((await send(payload)).status).toBe(200);
     const recording = await recordingRow(recordingId);
     expect(recording.status).toBe("FAILED");
@@ -167,7 +189,11 @@ describe("accepted deliveries", () => {
   it("another event → 202 and ignored, whatever its sessionId", async () => {
     const { liveSessionId, recordingId, deliveriesBefore } = await processingRecording();
     const before = await snapshot(liveSessionId, recordingId);
-    const known = await send({ event: "recording_started", sessionId: recordingId, timestamp: Math.floor(Date.now() / 1000) });
+    const known = await send({
+      event: "recording_started",
+      sessionId: recordingId,
+      timestamp: Math.floor(Date.now() / 1000),
+    });
     expect(known.status).toBe(202);
     const first = await expectDelivery(deliveriesBefore, "ignored", 202);
     const unknown = await send({ event: "connectivity_check", sessionId: "check" });
@@ -185,7 +211,10 @@ describe("accepted deliveries", () => {
   it("a body of exactly 64 KiB is not too large", async () => {
     const { recordingId } = await processingRecording();
     const base = JSON.stringify({ ...uploadedPayload(recordingId), padding: "" });
-    const raw = JSON.stringify({ ...uploadedPayload(recordingId), padding: "x".repeat(MAX_BODY - Buffer.byteLength(base)) });
+    const raw = JSON.stringify({
+      ...uploadedPayload(recordingId),
+      padding: "x".repeat(MAX_BODY - Buffer.byteLength(base)),
+    });
     expect(Buffer.byteLength(raw)).toBe(MAX_BODY);
     const result = await sendRaw(raw);
     expect(result.status, JSON.stringify(result.body)).toBe(200);
@@ -238,7 +267,11 @@ describe("refused deliveries change nothing and are logged", () => {
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const request = httpRequest(`${stack.app.url}/api/webhooks/jitsi-recording`, {
         method: "POST",
-        headers: { "Content-Type": "application/json", "Transfer-Encoding": "chunked", "X-Jibri-Signature": "sha256=" + "0".repeat(64) },
+        headers: {
+          "Content-Type": "application/json",
+          "Transfer-Encoding": "chunked",
+          "X-Jibri-Signature": "sha256=" + "0".repeat(64),
+        },
       });
       request.on("response", (response) => {
         let text = "";
@@ -353,9 +386,17 @@ describe("repeats and refused transitions", () => {
     expect((await send(uploadedPayload(recordingId))).status).toBe(200);
     const accepted = await expectDelivery(deliveriesBefore, "accepted", 200);
     const before = await snapshot(liveSessionId, recordingId);
-    expectApiError(await send(uploadedPayload(recordingId, { recordingUrl: "https://storage.example.com/other.mp4" })), 409, "invalid_transition");
+    expectApiError(
+      await send(uploadedPayload(recordingId, { recordingUrl: "https://storage.example.com/other.mp4" })),
+      409,
+      "invalid_transition",
+    );
     const refused = await expectDelivery(accepted.id, "refused_transition", 409, recordingId);
-    expectApiError(await send({ event: "recording_failed", sessionId: recordingId, error: "too late" }), 409, "invalid_transition");
+    expectApiError(
+      await send({ event: "recording_failed", sessionId: recordingId, error: "too late" }),
+      409,
+      "invalid_transition",
+    );
     await expectDelivery(refused.id, "refused_transition", 409, recordingId);
     expect(await snapshot(liveSessionId, recordingId)).toEqual(before);
   });
@@ -366,26 +407,40 @@ describe("repeats and refused transitions", () => {
     const before = await snapshot(liveSessionId, recordingId);
     expectApiError(await send(uploadedPayload(recordingId)), 409, "invalid_transition");
     const refused = await expectDelivery(deliveriesBefore, "refused_transition", 409, recordingId);
-    expectApiError(await send({ event: "recording_failed", sessionId: recordingId, error: "x" }), 409, "invalid_transition");
+    expectApiError(
+      await send({ event: "recording_failed", sessionId: recordingId, error: "x" }),
+      409,
+      "invalid_transition",
+    );
     await expectDelivery(refused.id, "refused_transition", 409, recordingId);
     expect(await snapshot(liveSessionId, recordingId)).toEqual(before);
   });
 
   it("10 concurrent identical deliveries → one READY, one notification per student, one stream event each", async () => {
     const { liveSessionId, recordingId, deliveriesBefore } = await processingRecording();
-    const status = await openEventStream(`${stack.app.url}${recordingPath(liveSessionId)}/events`, { cookie: stack.cookies.student1 });
-    const alerts = await openEventStream(`${stack.app.url}/api/notifications/events`, { cookie: stack.cookies.student2 });
+    const status = await openEventStream(`${stack.app.url}${recordingPath(liveSessionId)}/events`, {
+      cookie: stack.cookies.student1,
+    });
+    const alerts = await openEventStream(`${stack.app.url}/api/notifications/events`, {
+      cookie: stack.cookies.student2,
+    });
     try {
       expect((await status.next()).data.status).toBe("PROCESSING");
       const payload = uploadedPayload(recordingId, { eventId: randomUUID() });
       const raw = JSON.stringify(payload);
       const answers = await Promise.all(Array.from({ length: 10 }, () => sendRaw(raw)));
-      expect(answers.map((a) => a.status), JSON.stringify(answers.map((a) => a.body))).toEqual(Array(10).fill(200));
+      expect(
+        answers.map((a) => a.status),
+        JSON.stringify(answers.map((a) => a.body)),
+      ).toEqual(Array(10).fill(200));
 
       const ready = await status.next();
       expect(ready).toMatchObject({ event: "status", data: { status: "READY", recordingUrl: payload.recordingUrl } });
       const notification = await alerts.next();
-      expect(notification).toMatchObject({ event: "notification", data: { type: "LIVE_CLASS_RECORDING_READY", recordingUrl: payload.recordingUrl } });
+      expect(notification).toMatchObject({
+        event: "notification",
+        data: { type: "LIVE_CLASS_RECORDING_READY", recordingUrl: payload.recordingUrl },
+      });
       await sleep(500);
       expect(status.events.filter((e) => e.data.status === "READY")).toHaveLength(1);
       expect(status.events).toHaveLength(2);
@@ -409,7 +464,10 @@ describe("repeats and refused transitions", () => {
     const liveSessionId = await createSession(stack.db);
     await driveTo(stack, liveSessionId, "RECORDING");
     const deliveriesBefore = await latestDeliveryId(stack.app.url, stack.cookies.admin);
-    expect((await api(stack.app.url, `${recordingPath(liveSessionId)}/stop`, { method: "POST", cookie: stack.cookies.host })).status).toBe(200);
+    expect(
+      (await api(stack.app.url, `${recordingPath(liveSessionId)}/stop`, { method: "POST", cookie: stack.cookies.host }))
+        .status,
+    ).toBe(200);
     await stack.jibri.whenIdle();
     expect(stack.jibri.webhookAttempts().map((a) => a.status)).toEqual([200]);
     const session = await stack.db.liveSession.findUniqueOrThrow({ where: { id: liveSessionId } });
@@ -422,7 +480,11 @@ describe("webhook secret unset", () => {
   let app: AppProcess;
   beforeAll(async () => {
     app = await startApp({
-      env: { JITSI_MEET_URL: stack.jibri.url, JITSI_RECORDING_API_TOKEN: TEST_TOKEN, JITSI_RECORDING_WEBHOOK_SECRET: "" },
+      env: {
+        JITSI_MEET_URL: stack.jibri.url,
+        JITSI_RECORDING_API_TOKEN: TEST_TOKEN,
+        JITSI_RECORDING_WEBHOOK_SECRET: "",
+      },
     });
   });
   afterAll(async () => {
@@ -446,9 +508,7 @@ describe("webhook secret unset", () => {
     const { deliveries, refusals } = (await api(app.url, "/api/admin/recording", { cookie: admin })).body;
     // Nobody could have signed these: they are counted, not stored one by one.
     expect(deliveries).toHaveLength(0);
-    expect(refusals.map((r: any) => [r.outcome, r.httpStatus])).toEqual(
-      refusals.map(() => ["not_configured", 503]),
-    );
+    expect(refusals.map((r: any) => [r.outcome, r.httpStatus])).toEqual(refusals.map(() => ["not_configured", 503]));
     expect(refusals.reduce((sum: number, r: any) => sum + r.count, 0)).toBe(cases.length);
   });
 });

@@ -24,7 +24,11 @@ describe("the admin page's test command", () => {
 
     mkdirSync(TMP, { recursive: true });
     const { path, log } = argvLoggingPath(mkdtempSync(join(TMP, "test-command-")));
-    const result = await run("/usr/bin/bash", ["-c", command], { PATH: path, ARGV_LOG: log, JITSI_RECORDING_WEBHOOK_SECRET: `${TEST_SECRET},an-older-one` });
+    const result = await run("/usr/bin/bash", ["-c", command], {
+      PATH: path,
+      ARGV_LOG: log,
+      JITSI_RECORDING_WEBHOOK_SECRET: `${TEST_SECRET},an-older-one`,
+    });
     expect(result.stdout, result.stderr).toMatch(/^HTTP\/1\.1 202/);
 
     const started = readFileSync(log, "utf8");
@@ -35,7 +39,9 @@ describe("the admin page's test command", () => {
 
   it("is refused with 401 when the exported secret differs: the command really signs", async () => {
     const diagnostics = await api(stack.app.url, "/api/admin/recording", { cookie: stack.cookies.admin });
-    const result = await run("/usr/bin/bash", ["-c", diagnostics.body.testCommand], { JITSI_RECORDING_WEBHOOK_SECRET: "not-the-app-secret" });
+    const result = await run("/usr/bin/bash", ["-c", diagnostics.body.testCommand], {
+      JITSI_RECORDING_WEBHOOK_SECRET: "not-the-app-secret",
+    });
     expect(result.stdout, result.stderr).toMatch(/^HTTP\/1\.1 401/);
   });
 });

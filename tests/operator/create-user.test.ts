@@ -23,7 +23,10 @@ const createUser = (args: string[], stdin?: string) =>
 
 describe("user:create", () => {
   it("creates an admin from a password on stdin, who can log in and open the admin page", async () => {
-    const result = await createUser(["--email", "Ops@Example.com", "--role", "ADMIN", "--name", "Ops"], `${PASSWORD}\n`);
+    const result = await createUser(
+      ["--email", "Ops@Example.com", "--role", "ADMIN", "--name", "Ops"],
+      `${PASSWORD}\n`,
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain("Created ADMIN account ops@example.com");
     expect(result.stdout + result.stderr).not.toContain(PASSWORD);

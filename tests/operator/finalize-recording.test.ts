@@ -44,7 +44,8 @@ function finalizeEnv(overrides: Record<string, string> = {}): Record<string, str
     RECORDING_PUBLIC_BASE_URL: PUBLIC_BASE,
     FAKE_BUCKET: join(scratch, "bucket"),
     // The fake "S3": copies the file under its object key, creating the key's folders like a bucket would.
-    UPLOAD_COMMAND: 'mkdir -p "$(dirname "$FAKE_BUCKET/$RECORDING_KEY")" && cp "$RECORDING_FILE" "$FAKE_BUCKET/$RECORDING_KEY"',
+    UPLOAD_COMMAND:
+      'mkdir -p "$(dirname "$FAKE_BUCKET/$RECORDING_KEY")" && cp "$RECORDING_FILE" "$FAKE_BUCKET/$RECORDING_KEY"',
     BACKOFF_INITIAL_MS: "50",
     ...overrides,
   };
@@ -55,7 +56,9 @@ const finalize = (dir: string, env: Record<string, string>) => run("bash", [SCRI
 type Received = { body: string; signature: string | undefined };
 
 /** A webhook endpoint answering the given statuses in turn (the last one repeats). */
-async function scriptedWebhook(statuses: number[]): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
+async function scriptedWebhook(
+  statuses: number[],
+): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
   const received: Received[] = [];
   const server: Server = createServer((req, res) => {
     let body = "";
@@ -86,12 +89,18 @@ describe("finalize-recording.sh", () => {
 
     expect(readFileSync(join(scratch, "bucket", "live", `${id}.mp4`), "utf8")).toBe("final mp4 bytes");
     const expectedUrl = `${PUBLIC_BASE}live/${id}.mp4`;
-    expect(await recordingRow(stack, id)).toMatchObject({ status: "READY", recordingUrl: expectedUrl, sizeBytes: BigInt("final mp4 bytes".length) });
+    expect(await recordingRow(stack, id)).toMatchObject({
+      status: "READY",
+      recordingUrl: expectedUrl,
+      sizeBytes: BigInt("final mp4 bytes".length),
+    });
 
     const lines = result.stderr.trim().split("\n");
     for (const line of lines) expect(line).toMatch(TIMESTAMPED_LINE);
     expect(attemptLines(result.stderr)).toHaveLength(1);
-    expect(result.stderr).toContain(`attempt 1/6: POST recording_uploaded to ${stack.app.url}/api/webhooks/jitsi-recording: HTTP 200`);
+    expect(result.stderr).toContain(
+      `attempt 1/6: POST recording_uploaded to ${stack.app.url}/api/webhooks/jitsi-recording: HTTP 200`,
+    );
     expect(result.stderr).toContain(`done: ${expectedUrl}`);
     expect(result.stderr).not.toContain(TEST_SECRET);
   });
@@ -102,7 +111,8 @@ describe("finalize-recording.sh", () => {
     const result = await finalize(
       dir,
       finalizeEnv({
-        UPLOAD_COMMAND: 'echo "upload failed: An error occurred (AccessDenied) when calling the PutObject operation" >&2; exit 1',
+        UPLOAD_COMMAND:
+          'echo "upload failed: An error occurred (AccessDenied) when calling the PutObject operation" >&2; exit 1',
         UPLOAD_ATTEMPTS: "2",
       }),
     );
@@ -132,7 +142,10 @@ describe("finalize-recording.sh", () => {
   it("retries 5xx with backoff: 500, 500, then 200 is three signed attempts of one event", async () => {
     const hook = await scriptedWebhook([500, 500, 200]);
     try {
-      const result = await finalize(recordingFolder("rec5xx"), finalizeEnv({ APP_WEBHOOK_URL: hook.url, MAX_ATTEMPTS: "5" }));
+      const result = await finalize(
+        recordingFolder("rec5xx"),
+        finalizeEnv({ APP_WEBHOOK_URL: hook.url, MAX_ATTEMPTS: "5" }),
+      );
       expect(result.code, result.stderr).toBe(0);
       expect(hook.received).toHaveLength(3);
       const lines = attemptLines(result.stderr);
@@ -180,7 +193,10 @@ describe("finalize-recording.sh", () => {
 
   it("retries network errors until MAX_ATTEMPTS, then exits non-zero", async () => {
     const closed = `http://127.0.0.1:${await freePort()}/api/webhooks/jitsi-recording`;
-    const result = await finalize(recordingFolder("recnet"), finalizeEnv({ APP_WEBHOOK_URL: closed, MAX_ATTEMPTS: "3" }));
+    const result = await finalize(
+      recordingFolder("recnet"),
+      finalizeEnv({ APP_WEBHOOK_URL: closed, MAX_ATTEMPTS: "3" }),
+    );
     expect(result.code).toBe(2);
     const lines = attemptLines(result.stderr);
     expect(lines).toHaveLength(3);
@@ -213,7 +229,10 @@ describe("finalize-recording.sh", () => {
     for (const secret of secrets) {
       const hook = await scriptedWebhook([200]);
       try {
-        const result = await finalize(recordingFolder("recsecret"), finalizeEnv({ APP_WEBHOOK_URL: hook.url, JITSI_RECORDING_WEBHOOK_SECRET: secret }));
+        const result = await finalize(
+          recordingFolder("recsecret"),
+          finalizeEnv({ APP_WEBHOOK_URL: hook.url, JITSI_RECORDING_WEBHOOK_SECRET: secret }),
+        );
         expect(result.code, result.stderr).toBe(0);
         const [{ body, signature }] = hook.received;
         expect(signature, secret).toBe(`sha256=${createHmac("sha256", secret).update(body).digest("hex")}`);

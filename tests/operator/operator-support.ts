@@ -26,9 +26,17 @@ export function run(
   input?: string,
 ): Promise<RunResult> {
   // The project's typings make NODE_ENV required in ProcessEnv; leaving it out is the point here.
-  const childEnv = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? ROOT, ...env } as unknown as NodeJS.ProcessEnv;
+  const childEnv = {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? ROOT,
+    ...env,
+  } as unknown as NodeJS.ProcessEnv;
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, env: childEnv, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      env: childEnv,
+      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    });
     if (input !== undefined) child.stdin?.end(input);
     let stdout = "";
     let stderr = "";
@@ -36,7 +44,11 @@ export function run(
     child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`${command} ${args.join(" ")} ran longer than ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+      reject(
+        new Error(
+          `${command} ${args.join(" ")} ran longer than ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`,
+        ),
+      );
     }, timeoutMs);
     child.on("error", reject);
     child.on("close", (code) => {
@@ -60,7 +72,10 @@ export async function processingRecording(stack: RecordingStack): Promise<string
 }
 
 export async function recordingRow(stack: RecordingStack, id: string) {
-  return stack.db.recording.findUniqueOrThrow({ where: { id }, select: { status: true, recordingUrl: true, reason: true, reasonDetail: true, sizeBytes: true } });
+  return stack.db.recording.findUniqueOrThrow({
+    where: { id },
+    select: { status: true, recordingUrl: true, reason: true, reasonDetail: true, sizeBytes: true },
+  });
 }
 
 /**

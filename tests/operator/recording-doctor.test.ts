@@ -31,7 +31,8 @@ function healthyEnv(overrides: Record<string, string> = {}): Record<string, stri
   };
 }
 
-const doctor = (env: Record<string, string>, args: string[] = ["--timeout", "3"]) => run(TSX, ["scripts/recording-doctor.ts", ...args], env);
+const doctor = (env: Record<string, string>, args: string[] = ["--timeout", "3"]) =>
+  run(TSX, ["scripts/recording-doctor.ts", ...args], env);
 
 function linesStartingWith(output: string, mark: string): string[] {
   return output.split("\n").filter((line) => line.startsWith(mark));
@@ -54,7 +55,9 @@ describe("recording doctor", () => {
       "✔ Webhook accepts this environment's signature: a signed test event was answered 202",
     ]);
     expect(linesStartingWith(result.stdout, "✖")).toEqual([]);
-    expect(result.stdout).toContain(`All checks passed. Give Jibri this webhook URL: ${stack.app.url}/api/webhooks/jitsi-recording`);
+    expect(result.stdout).toContain(
+      `All checks passed. Give Jibri this webhook URL: ${stack.app.url}/api/webhooks/jitsi-recording`,
+    );
     expect(result.stdout + result.stderr).not.toContain(TEST_SECRET);
     expect(result.stdout + result.stderr).not.toContain(TEST_TOKEN);
     // The health call really carried the bearer token.
@@ -65,8 +68,12 @@ describe("recording doctor", () => {
     const result = await doctor(healthyEnv({ JITSI_RECORDING_API_TOKEN: "" }));
     expect(result.code).toBe(1);
     expect(linesStartingWith(result.stdout, "✖")).toEqual(["✖ JITSI_RECORDING_API_TOKEN is not set"]);
-    expect(result.stdout).toMatch(/✖ JITSI_RECORDING_API_TOKEN is not set\n {4}→ Set it on the web service to the bearer token/);
-    expect(result.stdout).toContain("– Recorder health (through the recording API, with the token): JITSI_RECORDING_API_TOKEN not set");
+    expect(result.stdout).toMatch(
+      /✖ JITSI_RECORDING_API_TOKEN is not set\n {4}→ Set it on the web service to the bearer token/,
+    );
+    expect(result.stdout).toContain(
+      "– Recorder health (through the recording API, with the token): JITSI_RECORDING_API_TOKEN not set",
+    );
     expect(result.stdout).toContain("1 check failed.");
   });
 
@@ -87,7 +94,9 @@ describe("recording doctor", () => {
     expect(linesStartingWith(result.stdout, "✖")).toEqual([
       `✖ Webhook URL live and refusing unsigned callbacks: ${appWithoutSecret.url}/api/webhooks/jitsi-recording answered 503: the webhook secret is not set on the server`,
     ]);
-    expect(result.stdout).toContain("→ Set JITSI_RECORDING_WEBHOOK_SECRET on the web service (the running app, not only here)");
+    expect(result.stdout).toContain(
+      "→ Set JITSI_RECORDING_WEBHOOK_SECRET on the web service (the running app, not only here)",
+    );
     expect(result.stdout).toContain("– Webhook accepts this environment's signature: the webhook URL check failed");
   });
 
@@ -102,19 +111,27 @@ describe("recording doctor", () => {
 
   it.concurrent("reports unreachable servers and the unset webhook secret", async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
-    const result = await doctor(healthyEnv({ APP_URL: closed, JITSI_MEET_URL: closed, JITSI_RECORDING_WEBHOOK_SECRET: "" }));
+    const result = await doctor(
+      healthyEnv({ APP_URL: closed, JITSI_MEET_URL: closed, JITSI_RECORDING_WEBHOOK_SECRET: "" }),
+    );
     expect(result.code).toBe(1);
     const failed = linesStartingWith(result.stdout, "✖");
     expect(failed).toHaveLength(4);
     expect(failed[0]).toBe("✖ JITSI_RECORDING_WEBHOOK_SECRET is not set");
     expect(failed[1]).toMatch(new RegExp(`^✖ Meet server reachable: ${closed}: .*ECONNREFUSED`));
     expect(failed[2]).toMatch(/^✖ Recorder health .*ECONNREFUSED/);
-    expect(failed[3]).toMatch(new RegExp(`^✖ Webhook URL live and refusing unsigned callbacks: ${closed}/api/webhooks/jitsi-recording: not reachable`));
+    expect(failed[3]).toMatch(
+      new RegExp(
+        `^✖ Webhook URL live and refusing unsigned callbacks: ${closed}/api/webhooks/jitsi-recording: not reachable`,
+      ),
+    );
     expect(result.stdout).toContain("4 checks failed.");
   });
 
   it.concurrent("reports an invalid environment as a failure naming the variable, without crashing", async () => {
-    const result = await doctor(healthyEnv({ JITSI_MEET_URL: "meet.example.com", RECORDING_PENDING_TIMEOUT_SECONDS: "-5" }));
+    const result = await doctor(
+      healthyEnv({ JITSI_MEET_URL: "meet.example.com", RECORDING_PENDING_TIMEOUT_SECONDS: "-5" }),
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toBe("");
     const failed = linesStartingWith(result.stdout, "✖");
@@ -139,7 +156,9 @@ describe("recording doctor", () => {
     expect(started.status).toBe(200);
     const result = await doctor(healthyEnv());
     expect(result.code, result.stdout).toBe(0);
-    expect(result.stdout).toContain("✔ Recorder health (through the recording API, with the token): healthy, busy (recording now");
+    expect(result.stdout).toContain(
+      "✔ Recorder health (through the recording API, with the token): healthy, busy (recording now",
+    );
     await api(stack.app.url, `${base}/stop`, { method: "POST", cookie: stack.cookies.host });
   });
 });

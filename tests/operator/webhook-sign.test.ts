@@ -24,7 +24,17 @@ describe("webhook:sign", () => {
   it("--send moves a PROCESSING recording to READY and prints the app's answer", async () => {
     const id = await processingRecording(stack);
     const url = "https://storage.example.com/recordings/sent.mp4";
-    const result = await sign(["--event", "recording_uploaded", "--session-id", id, "--recording-url", url, "--size-bytes", "1234", "--send"]);
+    const result = await sign([
+      "--event",
+      "recording_uploaded",
+      "--session-id",
+      id,
+      "--recording-url",
+      url,
+      "--size-bytes",
+      "1234",
+      "--send",
+    ]);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain(`POST ${stack.app.url}/api/webhooks/jitsi-recording`);
     expect(result.stdout).toContain("HTTP 200");
@@ -42,7 +52,9 @@ describe("webhook:sign", () => {
     expect(printed.code, printed.stderr).toBe(0);
     const command = printed.stdout.trim();
     expect(command.split("\n")).toHaveLength(1);
-    expect(command).toMatch(/^curl .*-H 'X-Jibri-Signature: sha256=[0-9a-f]{64}' --data-binary '\{"event":"recording_uploaded"/);
+    expect(command).toMatch(
+      /^curl .*-H 'X-Jibri-Signature: sha256=[0-9a-f]{64}' --data-binary '\{"event":"recording_uploaded"/,
+    );
     expect(command).toContain(`'${stack.app.url}/api/webhooks/jitsi-recording'`);
     expect(command).not.toContain(TEST_SECRET);
     expect(printed.stderr).toContain("Valid until");
@@ -68,7 +80,17 @@ describe("webhook:sign", () => {
   it("--send prints a refusal and exits non-zero; a repeated --event-id is a duplicate", async () => {
     const id = await processingRecording(stack);
     const url = "https://storage.example.com/recordings/retry.mp4";
-    const args = ["--event", "recording_uploaded", "--session-id", id, "--recording-url", url, "--event-id", `ev-${id}`, "--send"];
+    const args = [
+      "--event",
+      "recording_uploaded",
+      "--session-id",
+      id,
+      "--recording-url",
+      url,
+      "--event-id",
+      `ev-${id}`,
+      "--send",
+    ];
 
     const wrongSecret = await sign(args, signEnv({ JITSI_RECORDING_WEBHOOK_SECRET: "not-the-app-secret" }));
     expect(wrongSecret.code).toBe(1);

@@ -32,7 +32,8 @@ describe("login across instances on PostgreSQL", () => {
   it("failures on A and B add up: the sixth attempt is refused on either, the right password included", async () => {
     const email = "student3@optilearn.test";
     const statuses = [];
-    for (let i = 0; i < 5; i++) statuses.push((await postLogin(i % 2 === 0 ? appA.url : appB.url, email, `wrong-${i}`)).status);
+    for (let i = 0; i < 5; i++)
+      statuses.push((await postLogin(i % 2 === 0 ? appA.url : appB.url, email, `wrong-${i}`)).status);
     expect(statuses).toEqual([400, 400, 400, 400, 400]);
     const onB = await postLogin(appB.url, email, DEMO_PASSWORD);
     const onA = await postLogin(appA.url, email, DEMO_PASSWORD);
@@ -53,7 +54,11 @@ describe("login across instances on PostgreSQL", () => {
   it("a session made on A works on B, and a logout on B ends it on A", async () => {
     const cookie = await login(appA.url, "host@optilearn.test");
     expect((await api(appB.url, "/api/live-sessions", { cookie })).status).toBe(200);
-    const logout = await fetch(`${appB.url}/logout`, { method: "POST", headers: { Cookie: cookie }, redirect: "manual" });
+    const logout = await fetch(`${appB.url}/logout`, {
+      method: "POST",
+      headers: { Cookie: cookie },
+      redirect: "manual",
+    });
     expect(logout.status).toBe(302);
     expect((await api(appA.url, "/api/live-sessions", { cookie })).status).toBe(401);
   });

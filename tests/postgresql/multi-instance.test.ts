@@ -36,7 +36,13 @@ beforeEach(() => stack.jibri.reset());
 async function newSession(title: string): Promise<string> {
   const demo = await stack.db.liveSession.findUniqueOrThrow({ where: { id: stack.demoSessionId } });
   const created = await stack.db.liveSession.create({
-    data: { title, startsAt: new Date(), roomName: `room-${title.replace(/\W+/g, "-")}-${Date.now()}`, hostId: demo.hostId, cohortId: demo.cohortId },
+    data: {
+      title,
+      startsAt: new Date(),
+      roomName: `room-${title.replace(/\W+/g, "-")}-${Date.now()}`,
+      hostId: demo.hostId,
+      cohortId: demo.cohortId,
+    },
   });
   return created.id;
 }
@@ -55,13 +61,24 @@ async function terminateListeners(databaseUrl: string): Promise<number> {
 describe("several instances on PostgreSQL", () => {
   it("a start on A, a stop on B and a webhook on A reach a student streaming from B, in order, once each", async () => {
     const id = await newSession("Two instances");
-    const stream = await openEventStream(`${appB.url}/api/live-sessions/${id}/recording/events`, { cookie: studentOnB });
+    const stream = await openEventStream(`${appB.url}/api/live-sessions/${id}/recording/events`, {
+      cookie: studentOnB,
+    });
     const notifications = await openEventStream(`${appB.url}/api/notifications/events`, { cookie: studentOnB });
     expect((await stream.next()).data.status).toBe("IDLE");
 
     const hostOnB = await login(appB.url, "host@optilearn.test");
-    expect((await api(stack.app.url, `/api/live-sessions/${id}/recording/start`, { method: "POST", cookie: stack.cookies.host })).status).toBe(200);
-    expect((await api(appB.url, `/api/live-sessions/${id}/recording/stop`, { method: "POST", cookie: hostOnB })).status).toBe(200);
+    expect(
+      (
+        await api(stack.app.url, `/api/live-sessions/${id}/recording/start`, {
+          method: "POST",
+          cookie: stack.cookies.host,
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await api(appB.url, `/api/live-sessions/${id}/recording/stop`, { method: "POST", cookie: hostOnB })).status,
+    ).toBe(200);
 
     const events = await stream.waitForCount(5, 15_000);
     expect(events.map((e) => e.data.status)).toEqual(["IDLE", "PENDING", "RECORDING", "PROCESSING", "READY"]);
@@ -82,7 +99,9 @@ describe("several instances on PostgreSQL", () => {
 
   it("a dropped LISTEN connection is re-established and the stream misses nothing", async () => {
     const id = await newSession("Dropped listener");
-    const stream = await openEventStream(`${appB.url}/api/live-sessions/${id}/recording/events`, { cookie: studentOnB });
+    const stream = await openEventStream(`${appB.url}/api/live-sessions/${id}/recording/events`, {
+      cookie: studentOnB,
+    });
     expect((await stream.next()).data.status).toBe("IDLE");
     stack.jibri.setMode({ outcome: "none" });
 
@@ -96,7 +115,10 @@ describe("several instances on PostgreSQL", () => {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     })();
-    await api(stack.app.url, `/api/live-sessions/${id}/recording/start`, { method: "POST", cookie: stack.cookies.host });
+    await api(stack.app.url, `/api/live-sessions/${id}/recording/start`, {
+      method: "POST",
+      cookie: stack.cookies.host,
+    });
     await api(stack.app.url, `/api/live-sessions/${id}/recording/stop`, { method: "POST", cookie: stack.cookies.host });
     knocking = false;
     await knocker;
@@ -109,7 +131,9 @@ describe("several instances on PostgreSQL", () => {
 
   it("a NOTIFY on the channel that is not a hint is refused, and the stream catches up from the log instead", async () => {
     const id = await newSession("Garbage hint");
-    const stream = await openEventStream(`${appB.url}/api/live-sessions/${id}/recording/events`, { cookie: studentOnB });
+    const stream = await openEventStream(`${appB.url}/api/live-sessions/${id}/recording/events`, {
+      cookie: studentOnB,
+    });
     expect((await stream.next()).data.status).toBe("IDLE");
 
     const notifier = new pg.Client({ connectionString: stack.app.env.DATABASE_URL });
@@ -119,9 +143,18 @@ describe("several instances on PostgreSQL", () => {
       const sneaked = await stack.db.$transaction(async (tx) => {
         const now = new Date();
         const recording = await tx.recording.create({
-          data: { id: `rec${Date.now().toString(16)}sneaked`, liveSessionId: id, status: "PENDING", startedAt: now, statusChangedAt: now },
+          data: {
+            id: `rec${Date.now().toString(16)}sneaked`,
+            liveSessionId: id,
+            status: "PENDING",
+            startedAt: now,
+            statusChangedAt: now,
+          },
         });
-        await tx.liveSession.update({ where: { id }, data: { recordingStatus: "PENDING", latestRecordingId: recording.id, recordingUpdatedAt: now } });
+        await tx.liveSession.update({
+          where: { id },
+          data: { recordingStatus: "PENDING", latestRecordingId: recording.id, recordingUpdatedAt: now },
+        });
         return tx.recordingTransition.create({
           data: {
             liveSessionId: id,

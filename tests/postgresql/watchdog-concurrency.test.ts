@@ -31,13 +31,22 @@ describe("concurrent watchdog sweeps on PostgreSQL", () => {
     const recordingIds: string[] = [];
     for (let i = 0; i < 8; i += 1) {
       const session = await app.prisma.liveSession.create({
-        data: { title: `Sweep ${i}`, startsAt: new Date(), roomName: `sweep-${i}-${Date.now()}`, hostId: demo.hostId, cohortId: demo.cohortId },
+        data: {
+          title: `Sweep ${i}`,
+          startsAt: new Date(),
+          roomName: `sweep-${i}-${Date.now()}`,
+          hostId: demo.hostId,
+          cohortId: demo.cohortId,
+        },
       });
       recordingIds.push((await app.begin(session.id, "test")).recordingId);
     }
     // Half stuck in PENDING, half in PROCESSING, all well past their timeouts.
     const longAgo = new Date(Date.now() - 3600_000);
-    await app.prisma.recording.updateMany({ where: { id: { in: recordingIds.slice(0, 4) } }, data: { statusChangedAt: longAgo } });
+    await app.prisma.recording.updateMany({
+      where: { id: { in: recordingIds.slice(0, 4) } },
+      data: { statusChangedAt: longAgo },
+    });
     await app.prisma.recording.updateMany({
       where: { id: { in: recordingIds.slice(4) } },
       data: { status: "PROCESSING", statusChangedAt: longAgo },
@@ -54,7 +63,10 @@ describe("concurrent watchdog sweeps on PostgreSQL", () => {
     });
     expect(logged).toHaveLength(8);
     expect(logged.every((row) => row._count._all === 1)).toBe(true);
-    const statuses = await app.prisma.recording.findMany({ where: { id: { in: recordingIds } }, select: { status: true, reason: true } });
+    const statuses = await app.prisma.recording.findMany({
+      where: { id: { in: recordingIds } },
+      select: { status: true, reason: true },
+    });
     expect(statuses.every((r) => r.status === "FAILED" && r.reason)).toBe(true);
   });
 });

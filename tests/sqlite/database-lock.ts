@@ -37,7 +37,8 @@ export function holdDatabaseLock(databaseUrl: string, mode: "read" | "write", ho
       if (output.includes("locked")) resolve({ holding: () => releasedAt === undefined, released });
     });
     child.once("exit", (code) => {
-      if (!output.includes("locked")) reject(new Error(`The lock holder exited with ${code} before locking: ${output}`));
+      if (!output.includes("locked"))
+        reject(new Error(`The lock holder exited with ${code} before locking: ${output}`));
     });
   });
 }

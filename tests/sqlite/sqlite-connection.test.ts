@@ -83,9 +83,11 @@ describe("the SQLite connection", () => {
     // The other request was told its write succeeded: it must not have been rolled back with the first one.
     expect(await db.cohort.findUnique({ where: { name: outside } })).not.toBeNull();
     expect(await db.cohort.findUnique({ where: { name: inside } })).toBeNull();
-    expect(readElsewhere((other) => other.prepare("SELECT name FROM Cohort WHERE name IN (?, ?)").pluck().all(inside, outside))).toEqual([
-      outside,
-    ]);
+    expect(
+      readElsewhere((other) =>
+        other.prepare("SELECT name FROM Cohort WHERE name IN (?, ?)").pluck().all(inside, outside),
+      ),
+    ).toEqual([outside]);
   });
 
   it("rolls back a COMMIT that fails, so the connection leaves the transaction and the next one runs", async () => {
@@ -106,7 +108,9 @@ describe("the SQLite connection", () => {
     const began = Date.now();
     await db.$transaction(async (tx) => tx.cohort.create({ data: { name: next } }), { maxWait: 5_000 });
     expect(Date.now() - began).toBeLessThan(1_000);
-    expect(readElsewhere((other) => other.prepare("SELECT count(*) FROM Cohort WHERE name = ?").pluck().get(next))).toBe(1);
+    expect(
+      readElsewhere((other) => other.prepare("SELECT count(*) FROM Cohort WHERE name = ?").pluck().get(next)),
+    ).toBe(1);
   });
 
   it("waits for another process's write lock without blocking the event loop, and reads meanwhile", async () => {

@@ -38,8 +38,10 @@ beforeEach(() => {
 });
 
 const databaseUrl = () => stack.app.env.DATABASE_URL;
-const start = (id: string) => api(stack.app.url, `${recordingPath(id)}/start`, { method: "POST", cookie: stack.cookies.host });
-const stop = (id: string) => api(stack.app.url, `${recordingPath(id)}/stop`, { method: "POST", cookie: stack.cookies.host });
+const start = (id: string) =>
+  api(stack.app.url, `${recordingPath(id)}/start`, { method: "POST", cookie: stack.cookies.host });
+const stop = (id: string) =>
+  api(stack.app.url, `${recordingPath(id)}/stop`, { method: "POST", cookie: stack.cookies.host });
 const startServiceCalls = () => stack.jibri.calls().filter((call) => call.path.endsWith("/startService"));
 
 type Answer = { status: number; ms: number };
@@ -63,7 +65,10 @@ async function keepAsking(until: Promise<unknown>): Promise<Answer[]> {
 
 function expectAllQuick(answers: Answer[], atLeast: number) {
   expect(answers.length, JSON.stringify(answers)).toBeGreaterThanOrEqual(atLeast);
-  expect(answers.filter((a) => a.status !== 200), JSON.stringify(answers)).toEqual([]);
+  expect(
+    answers.filter((a) => a.status !== 200),
+    JSON.stringify(answers),
+  ).toEqual([]);
   expect(Math.max(...answers.map((a) => a.ms)), JSON.stringify(answers)).toBeLessThan(QUICK_ANSWER_MS);
 }
 
@@ -88,7 +93,11 @@ async function crashAndRestart() {
 }
 
 /** Everything a 200 to this upload promised: READY with its URL, one notification per student, the applied delivery. */
-async function expectUploadPersisted(liveSessionId: string, recordingId: string, payload: { recordingUrl: string; eventId: string }) {
+async function expectUploadPersisted(
+  liveSessionId: string,
+  recordingId: string,
+  payload: { recordingUrl: string; eventId: string },
+) {
   const view = await api(stack.app.url, recordingPath(liveSessionId), { cookie: stack.cookies.host });
   expect(view.status).toBe(200);
   expect(view.body).toMatchObject({ status: "READY", recordingUrl: payload.recordingUrl });

@@ -17,7 +17,13 @@ export type TestS3 = { endpoint: string; bucket: string; client: S3Client; close
 export async function startS3(bucket = "class-recordings"): Promise<TestS3> {
   const directory = join(TMP, `s3rver-${process.pid}-${Date.now()}`);
   mkdirSync(directory, { recursive: true });
-  const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory, configureBuckets: [{ name: bucket, configs: [] }] });
+  const server = new S3rver({
+    address: "127.0.0.1",
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: [{ name: bucket, configs: [] }],
+  });
   const address = (await server.run()) as { port: number };
   const endpoint = `http://127.0.0.1:${address.port}`;
   const client = new S3Client({
@@ -52,7 +58,11 @@ export async function deleteObject(s3: TestS3, key: string) {
  * Signs the same GET again with the SDK's own SigV4 presigner (same date, expiry, bucket, key and response options)
  * under the given secret, and returns that signature: equal to the presented one only when it was signed with it.
  */
-export async function recomputePresignedSignature(presigned: string, secretAccessKey: string, bucket: string): Promise<string> {
+export async function recomputePresignedSignature(
+  presigned: string,
+  secretAccessKey: string,
+  bucket: string,
+): Promise<string> {
   const url = new URL(presigned);
   const amzDate = url.searchParams.get("X-Amz-Date")!;
   const signingDate = new Date(
