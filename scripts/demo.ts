@@ -58,7 +58,8 @@ const sharedEnv: NodeJS.ProcessEnv = {
   EMAIL_POLL_SECONDS: process.env.EMAIL_POLL_SECONDS ?? "1",
 };
 
-const app = spawn(process.execPath, ["node_modules/@remix-run/serve/dist/cli.js", "build/index.js"], {
+// The same production server as `npm start`.
+const app = spawn(process.execPath, ["scripts/serve.mjs"], {
   cwd: root,
   stdio: ["ignore", "pipe", "inherit"],
   env: sharedEnv,
@@ -76,7 +77,7 @@ let announced = false;
 app.stdout.setEncoding("utf8");
 app.stdout.on("data", (chunk: string) => {
   process.stdout.write(chunk.replace(/^(?=.)/gm, "[app] "));
-  if (!announced && chunk.includes("[remix-serve]")) {
+  if (!announced && chunk.includes('"event":"server.listening"')) {
     announced = true;
     console.log(`
   OptiLearn Live demo is running: ${appUrl}
@@ -101,7 +102,7 @@ async function shutdown(code: number) {
   stopping = true;
   app.kill("SIGTERM");
   worker.kill("SIGTERM");
-  // remix-serve may wait for open event streams: do not let it hold the demo open.
+  // The server ends its streams and exits at once; the timer only guards against a stuck child.
   const force = setTimeout(() => {
     app.kill("SIGKILL");
     worker.kill("SIGKILL");
