@@ -130,7 +130,7 @@ function shellQuote(value: string): string {
 }
 
 function buildBody(options: Options): string {
-  // Key order follows the contract's example so a printed body reads like the documentation.
+  // Key order follows the API reference's example so a printed body reads like the documentation.
   const payload = {
     event: options.event,
     sessionId: options["session-id"],

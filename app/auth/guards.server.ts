@@ -19,7 +19,7 @@ export async function requireUser(request: Request): Promise<AppUser> {
   throw redirect(`/login?${new URLSearchParams({ redirectTo: url.pathname + url.search })}`);
 }
 
-/** For the JSON API and streams: an anonymous request gets 401 in the contract's error shape. */
+/** For the JSON API and streams: an anonymous request gets 401 in the API's error shape (docs/recording-api.md). */
 export async function requireApiUser(request: Request): Promise<AppUser> {
   const user = await getOptionalUser(request);
   if (!user) throw unauthenticated();

@@ -19,7 +19,7 @@ import { canRecordFrom, canStopFrom, isRecordingTrigger } from "~/recording/stat
 import { recordingPageOf } from "~/storage/watch-url";
 import { formatElapsed } from "~/time/time-format";
 
-/** What the start and stop endpoints answer: the recording, or the contract's error shape. */
+/** What the start and stop endpoints answer: the recording, or the API's error shape (docs/recording-api.md). */
 type ApiAnswer = { status?: string; error?: { code: string; message: string } };
 
 function triggerLabel(trigger: string): string {

@@ -11,7 +11,7 @@ function header(req: IncomingMessage, name: string): string | null {
   return typeof value === "string" ? value : Array.isArray(value) ? value.join("; ") : null;
 }
 
-/** Answers one stream request on `res`: the stream, or the refusal in the contract's error shape. */
+/** Answers one stream request on `res`: the stream, or the refusal in the API's error shape (docs/recording-api.md). */
 export async function serveStreamRoute(
   req: IncomingMessage,
   res: ServerResponse,

@@ -28,7 +28,7 @@ export const notFound = (what = "That") => errorResponse(404, "not_found", `${wh
 // The database stayed locked (say, by a long backup) longer than a request may wait: a moment later it will do.
 const DATABASE_BUSY_MESSAGE = "The system is busy right now. Please try again in a moment.";
 
-/** Runs an API handler and turns every refusal into the contract's error shape; unexpected errors become a logged 500. */
+/** Runs an API handler and turns every refusal into the API's error shape (docs/recording-api.md); unexpected errors become a logged 500. */
 export async function handleApi(request: Request, handler: () => Promise<Response>): Promise<Response> {
   try {
     return await handler();

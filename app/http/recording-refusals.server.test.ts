@@ -1,4 +1,4 @@
-// Every refusal of Record and Stop gets the contract's status, code and friendly message, in the one error shape.
+// Every refusal of Record and Stop gets the API reference's status, code and friendly message, in the one error shape.
 import { describe, expect, it } from "vitest";
 import { describeRecordingRefusal, recordingRefusalResponse } from "~/http/recording-refusals.server";
 import { RECORDING_MESSAGES } from "~/recording/messages";

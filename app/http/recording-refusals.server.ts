@@ -1,4 +1,4 @@
-// The one mapping from a refused Record or Stop to the contract's answer: status, error code, friendly message.
+// The one mapping from a refused Record or Stop to the API reference's answer: status, error code, friendly message.
 import { errorResponse } from "~/http/api-error.server";
 import { RECORDING_MESSAGES } from "~/recording/messages";
 import type { RecordingRefusal } from "~/recording/recording-service.server";

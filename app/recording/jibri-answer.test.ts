@@ -1,4 +1,4 @@
-// Each answer of the Jibri API, classified as the contract's table says: 2xx, 404/401/403, 412, anything else, no answer.
+// Each answer of the Jibri API, classified as the table in docs/recording-api.md says: 2xx, 404/401/403, 412, anything else, no answer.
 import { describe, expect, it } from "vitest";
 import { BUSY_RETRY_AFTER_SECONDS, classifyJibriAnswer, readJibriHealth } from "~/recording/jibri-answer";
 

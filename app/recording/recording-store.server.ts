@@ -123,7 +123,7 @@ export async function getRecordingStatusAndUrl(recordingId: string) {
   return recording ? { status: asStatus(recording.status), recordingUrl: recording.recordingUrl } : null;
 }
 
-/** The contract's GET …/recording body: the session's latest status and all its recordings, newest first. */
+/** The API reference's GET …/recording body: the session's latest status and all its recordings, newest first. */
 export async function getRecordingOverview(
   liveSessionId: string,
   options: { forAdmin?: boolean } = {},

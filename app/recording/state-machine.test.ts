@@ -1,4 +1,4 @@
-// Every (status, trigger) pair of the contract's state-machine table, written out here independently of the module.
+// Every (status, trigger) pair of the API reference's state-machine table, written out here independently of the module.
 import { describe, expect, it } from "vitest";
 import {
   canRecordFrom,
@@ -24,7 +24,7 @@ const STATUSES = [
   "FAILED",
 ] as const satisfies readonly RecordingStatus[];
 
-/** The contract's table: for each trigger, the statuses it applies to and where they go. Absent = refused (409). */
+/** The state-machine table of docs/recording-api.md: for each trigger, the statuses it applies to and where they go. Absent = refused (409). */
 const TABLE: Record<RecordingTrigger, Partial<Record<RecordingStatus, RecordingStatus | "previous">>> = {
   // IDLE, READY, FAILED --host clicks Record--> PENDING
   record: { IDLE: "PENDING", READY: "PENDING", FAILED: "PENDING" },
@@ -53,8 +53,8 @@ const TABLE: Record<RecordingTrigger, Partial<Record<RecordingStatus, RecordingS
 const TRIGGERS = Object.keys(TABLE) as RecordingTrigger[];
 const BEGINNABLE: RecordingStatus[] = ["IDLE", "READY", "FAILED"];
 
-describe("state machine: the module covers exactly the contract's vocabulary", () => {
-  it("has the contract's six statuses", () => {
+describe("state machine: the module covers exactly the API reference's vocabulary", () => {
+  it("has the API reference's six statuses", () => {
     expect([...RECORDING_STATUSES].sort()).toEqual([...STATUSES].sort());
   });
 
@@ -158,7 +158,7 @@ describe("state machine: a late upload is never lost", () => {
 });
 
 describe("state machine: what a page asks", () => {
-  // Written out from the contract's table, not derived from the module.
+  // Written out from the table in docs/recording-api.md, not derived from the module.
   const RECORD_FROM: RecordingStatus[] = ["IDLE", "READY", "FAILED"];
   const STOP_FROM: RecordingStatus[] = ["RECORDING"];
 

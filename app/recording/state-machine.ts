@@ -1,4 +1,4 @@
-// The contract's recording state machine: pure, no I/O, the only place that decides a status change.
+// The API reference's recording state machine: pure, no I/O, the only place that decides a status change.
 
 export const RECORDING_STATUSES = ["IDLE", "PENDING", "RECORDING", "PROCESSING", "READY", "FAILED"] as const;
 export type RecordingStatus = (typeof RECORDING_STATUSES)[number];
@@ -107,7 +107,7 @@ export function endsRecording(change: { from: RecordingStatus; to: RecordingStat
   return change.to === "PROCESSING" || (change.to === "FAILED" && change.from === "PENDING");
 }
 
-// Deleting a recording (its host, an admin, or the retention sweep). Not one of the contract's triggers: the recording
+// Deleting a recording (its host, an admin, or the retention sweep). Not one of the API reference's triggers: the recording
 // keeps its status and disappears from every list; only settled recordings can go, so no recorder is left writing one.
 export const DELETION_TRIGGER = "deleted";
 const DELETABLE: ReadonlySet<RecordingStatus> = new Set(["READY", "FAILED"]);

@@ -1,4 +1,4 @@
-// Reading a verified Jibri delivery, in the contract's order: JSON, shape, timestamp, handled event; and what is a repeat.
+// Reading a verified Jibri delivery, in the API reference's order: JSON, shape, timestamp, handled event; and what is a repeat.
 import { describe, expect, it } from "vitest";
 import { asksForCurrentState, parseJibriDelivery } from "~/recording/webhook-payload";
 

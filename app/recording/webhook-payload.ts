@@ -63,7 +63,7 @@ function summarize(error: z.ZodError): string {
 }
 
 /**
- * Reads a verified body in the contract's order: JSON, the payload's shape, the timestamp, then whether the event is
+ * Reads a verified body in the API reference's order: JSON, the payload's shape, the timestamp, then whether the event is
  * one the app handles. Either the payload to apply, or the verdict that ends the delivery here.
  */
 export function parseJibriDelivery(

@@ -20,7 +20,7 @@ describe("signJibriPayload", () => {
     expect(signJibriPayload(bytes(BODY), "s3cret")).toBe(hex);
   });
 
-  it("names the header the contract names", () => {
+  it("names the header the API reference names", () => {
     expect(SIGNATURE_HEADER.toLowerCase()).toBe("x-jibri-signature");
   });
 });

@@ -1,4 +1,4 @@
-// Who may do what: the contract's API table for anonymous users, students, outsiders, other hosts, the host and admins.
+// Who may do what: the API reference's API table for anonymous users, students, outsiders, other hosts, the host and admins.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { api } from "../support/http";
 import { openEventStream } from "../support/sse-client";
@@ -42,7 +42,7 @@ describe("GET /api/live-sessions", () => {
     expectApiError(await api(stack.app.url, "/api/live-sessions"), 401, "unauthenticated");
   });
 
-  it("lists the sessions the host hosts, with role host and the contract's fields only", async () => {
+  it("lists the sessions the host hosts, with role host and the API reference's fields only", async () => {
     const result = await api(stack.app.url, "/api/live-sessions", { cookie: stack.cookies.host });
     expect(result.status).toBe(200);
     const demo = result.body.find((s: any) => s.id === stack.demoSessionId);

@@ -1,4 +1,4 @@
-// The contract's server-sent events: headers, snapshot, live transitions, Last-Event-ID resume, heartbeats,
+// The API reference's server-sent events: headers, snapshot, live transitions, Last-Event-ID resume, heartbeats,
 // notifications, authorization, and listeners released by closed connections.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { api } from "../support/http";

@@ -1,4 +1,4 @@
-// Shared arrangements for the contract tests: fresh sessions and users in the app's database, polling, admin diagnostics.
+// Shared arrangements for the integration tests: fresh sessions and users in the app's database, polling, admin diagnostics.
 import { randomBytes } from "node:crypto";
 import { expect } from "vitest";
 import { hashPassword } from "../../app/auth/password.server";

@@ -1,4 +1,4 @@
-// POST /api/webhooks/jitsi-recording: every check of the contract, in order, and every delivery visible to admins.
+// POST /api/webhooks/jitsi-recording: every check of docs/recording-api.md, in order, and every delivery visible to admins.
 import { request as httpRequest } from "node:http";
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
