@@ -8,6 +8,9 @@ export const CHANGES_CHANNEL = "optilearn_changes";
 export const LISTENER_APPLICATION_NAME = "optilearn-listener";
 
 const RECONNECT_DELAYS_MS = [100, 250, 500, 1000, 2000, 5000];
+/** A LISTEN connection only ever receives: a dead peer (a firewall dropping the flow, a failover) would go unnoticed. */
+const PING_INTERVAL_MS = 20_000;
+const PING_TIMEOUT_MS = 10_000;
 
 export class PostgresHintTransport implements HintTransport {
   private readonly publisher: pg.Pool;
@@ -16,6 +19,7 @@ export class PostgresHintTransport implements HintTransport {
   private stopped = false;
   private attempt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private pingTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly connectionString: string) {
     this.publisher = new pg.Pool({ connectionString, max: 2, application_name: "optilearn-notify" });
@@ -40,6 +44,7 @@ export class PostgresHintTransport implements HintTransport {
   async stop() {
     this.stopped = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.pingTimer) clearInterval(this.pingTimer);
     await this.listener?.end().catch(() => undefined);
     await this.publisher.end().catch(() => undefined);
   }
@@ -48,7 +53,9 @@ export class PostgresHintTransport implements HintTransport {
     const client = new pg.Client({
       connectionString: this.connectionString,
       application_name: LISTENER_APPLICATION_NAME,
+      // TCP keepalive finds a peer that vanished within about a minute; the ping below covers a stalled server.
       keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
     });
     client.on("notification", (message) => {
       const hint = decodeChangeHint(message.payload ?? "");
@@ -74,11 +81,39 @@ export class PostgresHintTransport implements HintTransport {
     const reconnected = this.attempt > 0;
     this.listener = client;
     this.attempt = 0;
+    this.startPinging(client);
     if (reconnected) {
       logger.info("event_transport.reconnected", {});
       // Hints sent while we were away are lost: catch up from the log instead.
       this.handlers?.onResync();
     }
+  }
+
+  /** A ping that gets no answer in time ends the connection, so the reconnect (and its catch-up) starts at once. */
+  private startPinging(client: pg.Client) {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pingTimer = setInterval(() => {
+      if (this.listener !== client) return;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer to a ping within ${PING_TIMEOUT_MS} ms`)),
+          PING_TIMEOUT_MS,
+        );
+      });
+      void Promise.race([client.query("SELECT 1"), timeout]).then(
+        () => clearTimeout(timer),
+        (error: unknown) => {
+          clearTimeout(timer);
+          if (this.listener !== client) return;
+          logger.warn("event_transport.ping_failed", { error: describeError(error) });
+          // end() waits for the server's goodbye, which a dead connection never sends: drop the socket instead.
+          (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+          this.scheduleReconnect(client);
+        },
+      );
+    }, PING_INTERVAL_MS);
+    this.pingTimer.unref();
   }
 
   private scheduleReconnect(client: pg.Client) {
