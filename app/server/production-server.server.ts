@@ -131,7 +131,9 @@ export async function startProductionServer(
       const origin = req.headers.origin;
       const overrideHeaders: Record<string, string> = {};
       if (!api && UNSAFE_METHODS.has(method) && origin !== undefined) {
-        if (origin !== env.appOrigin) return await send(crossSitePost(), { refusedBody: true });
+        if (origin !== env.appOrigin) {
+          return await send(crossSitePost(url.searchParams.has("_data")), { refusedBody: true });
+        }
         overrideHeaders["X-Forwarded-Host"] = new URL(env.appOrigin).host;
       }
 

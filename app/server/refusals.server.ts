@@ -35,7 +35,11 @@ export function bodyTooLarge(api: boolean, limitBytes: number): Response {
   return api ? errorResponse(413, "payload_too_large", message) : plainPage(413, "Request too large", message);
 }
 
-export function crossSitePost(): Response {
+/** A page's data request (Remix's `?_data=`, sent by scripts and fetchers) gets the JSON shape its caller reads. */
+export function crossSitePost(dataRequest: boolean): Response {
+  if (dataRequest) {
+    return errorResponse(403, "cross_origin", "This request came from another site and was refused.");
+  }
   return plainPage(
     403,
     "Refused",

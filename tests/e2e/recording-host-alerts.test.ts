@@ -6,6 +6,7 @@ import { createSession, driveTo, sendWebhook, uploadedPayload } from "../integra
 import { eventually, launchBrowser, openAs, openEventSources } from "../support/browser";
 import { ACCOUNTS } from "../support/http";
 import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
+import { FRIENDLY_REASONS } from "~/recording/messages";
 
 let stack: RecordingStack;
 let browser: Browser;
@@ -35,7 +36,9 @@ describe("the host hears about recordings in the page", () => {
     expect((await sendWebhook(stack.app.url, failed, TEST_SECRET)).status).toBe(200);
     const failedAlert = host.page.locator('[role="alert"][data-type="LIVE_CLASS_RECORDING_FAILED"]');
     await eventually(() => failedAlert.count()).toBe(1);
-    await expect(failedAlert.textContent()).resolves.toContain("the recorder ran out of disk");
+    // The host reads the friendly reason; the recorder's own words are for admins.
+    await expect(failedAlert.textContent()).resolves.toContain(FRIENDLY_REASONS.failure_reported);
+    await expect(failedAlert.textContent()).resolves.not.toContain("ran out of disk");
     await expect(failedAlert.textContent()).resolves.toContain(title);
 
     const ready = await driveTo(stack, liveSessionId, "PROCESSING");
@@ -48,7 +51,7 @@ describe("the host hears about recordings in the page", () => {
     await host.page.waitForURL("**/notifications");
     const list = host.page.getByTestId("notifications");
     await eventually(() => list.locator("li").count()).toBe(2);
-    await expect(list.textContent()).resolves.toContain("the recorder ran out of disk");
+    await expect(list.textContent()).resolves.toContain(FRIENDLY_REASONS.failure_reported);
 
     await host.page.getByRole("link", { name: "Settings" }).click();
     await host.page.waitForURL("**/settings");
