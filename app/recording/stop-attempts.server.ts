@@ -121,6 +121,22 @@ async function recordStopAnswer(
  * One stop attempt if one can be claimed: the call, then its answer stored. Returns the confirmation afterwards,
  * or undefined when nothing was called (another caller holds the attempt, or the stop is confirmed already).
  */
+/** A start given up on, after which another recording began: the recorder has moved on and must not be stopped. */
+async function recorderMovedOn(recordingId: string): Promise<boolean> {
+  const recording = await prisma.recording.findUnique({
+    where: { id: recordingId },
+    select: { failureCause: true, startedAt: true },
+  });
+  if (!recording || (recording.failureCause !== "pending_timeout" && recording.failureCause !== "recorder_timeout")) {
+    return false;
+  }
+  const later = await prisma.recording.findFirst({
+    where: { startedAt: { gt: recording.startedAt }, status: { in: ["PENDING", "RECORDING"] } },
+    select: { id: true },
+  });
+  return later !== null;
+}
+
 export async function attemptStop(
   recordingId: string,
   options: { force?: boolean; actor: string },
@@ -128,8 +144,10 @@ export async function attemptStop(
   const chosen = getRecorder();
   const attempt = await claimStopAttempt(recordingId, options.force ?? false);
   if (attempt === null) return undefined;
-  const outcome: RecorderOutcome =
-    "missing" in chosen
+  const outcome: RecorderOutcome = (await recorderMovedOn(recordingId))
+    ? // Jibri stops whatever it records: once a later recording is under way, this stop would end that one instead.
+      { kind: "accepted" }
+    : "missing" in chosen
       ? { kind: "unavailable", reason: `not configured: ${chosen.missing.join(", ")} unset` }
       : await chosen.recorder.stop(recordingId);
   logger[confirmsStop(outcome) ? "info" : "warn"]("recording.stop", {

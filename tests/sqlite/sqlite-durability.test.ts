@@ -16,6 +16,7 @@ import {
   waitFor,
 } from "../integration/fixtures";
 import { holdDatabaseLock } from "./database-lock";
+import { FRIENDLY_REASONS } from "~/recording/messages";
 
 /** The longest a request waits for another process's lock before it is refused (app/db/sqlite-adapter.server.ts). */
 const LOCK_WAIT_MS = 10_000;
@@ -162,7 +163,7 @@ describe("a busy SQLite file", () => {
       (view) => view.body.status === "FAILED",
       { timeoutMs: 15_000, what: "the watchdog to fail the stuck start" },
     );
-    expect(failed.body.reason).toMatch(/did not confirm the start/);
+    expect(failed.body.reason).toBe(FRIENDLY_REASONS.pending_timeout);
     controller.abort();
   }, 120_000);
 
