@@ -168,8 +168,12 @@ describe("several instances on PostgreSQL", () => {
           },
         });
       });
-      for (const payload of ['{"s":["../etc"]}', "not json", '{"s":[1]}']) {
-        await notifier.query("SELECT pg_notify('optilearn_changes', $1)", [payload]);
+      // The previous test cut B's listener; a NOTIFY sent before it is back is lost, so send until B has read one.
+      for (let round = 0; round < 50 && !appB.logs().includes("event_transport.unreadable_hint"); round += 1) {
+        for (const payload of ['{"s":["../etc"]}', "not json", '{"s":[1]}']) {
+          await notifier.query("SELECT pg_notify('optilearn_changes', $1)", [payload]);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
       }
       const [, event] = await stream.waitForCount(2, 10_000);
       expect(event).toMatchObject({ id: String(sneaked.id), data: { status: "PENDING" } });
