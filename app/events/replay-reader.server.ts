@@ -4,7 +4,7 @@
 import { asDate, streamReads } from "~/events/stream-reads.server";
 import type { NotificationEvent, TransitionEvent } from "~/events/event-types";
 import { toTransitionEvent } from "~/recording/recording-store.server";
-import { watchUrlOf } from "~/storage/watch-url";
+import { toNotificationEvent } from "~/notifications/notifications.server";
 
 /** The most transitions (or notifications) one resume replays. */
 export const REPLAY_LIMIT = 1000;
@@ -106,19 +106,15 @@ async function notificationPage(userId: string, afterId: number): Promise<Notifi
     ORDER BY "id" ASC LIMIT ?`,
     [userId, afterId, REPLAY_PAGE],
   );
-  return rows.map((row) => ({
-    id: Number(row.id),
-    userId: row.userId,
-    type: row.type,
-    liveSessionId: row.liveSessionId,
-    recordingId: row.recordingId,
-    title: row.title,
-    recordingUrl: row.recordingUrl,
-    reason: row.reason,
-    watchUrl: watchUrlOf(row.recordingId),
-    createdAt: asDate(row.createdAt).toISOString(),
-    read: row.readAt !== null,
-  }));
+  // One mapping for every reader: the raw driver's ids and dates normalised, then the shared builder.
+  return rows.map((row) =>
+    toNotificationEvent({
+      ...row,
+      id: Number(row.id),
+      readAt: row.readAt === null ? null : asDate(row.readAt),
+      createdAt: asDate(row.createdAt),
+    }),
+  );
 }
 
 /**

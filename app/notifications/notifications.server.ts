@@ -21,7 +21,22 @@ export type NotificationEvent = {
   read: boolean;
 };
 
-export function toNotificationEvent(row: Notification): NotificationEvent {
+/** The columns a notification event is built from (Prisma's rows, and the streams' own prepared reads). */
+export type NotificationColumns = Pick<
+  Notification,
+  | "id"
+  | "userId"
+  | "type"
+  | "liveSessionId"
+  | "recordingId"
+  | "title"
+  | "recordingUrl"
+  | "reason"
+  | "readAt"
+  | "createdAt"
+>;
+
+export function toNotificationEvent(row: NotificationColumns): NotificationEvent {
   return {
     id: row.id,
     userId: row.userId,
