@@ -1,5 +1,8 @@
 // The one error message a page shows in place of its content, for a refusal (403, 404, …) or an unexpected failure.
-import { isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
+// A page whose data could not be reloaded because the server was restarting (or the network dropped) is not broken:
+// it says so and reloads its data by itself until the server answers, so a deploy never strands an open page.
+import { isRouteErrorResponse, Link, useRevalidator, useRouteError } from "@remix-run/react";
+import { useEffect, useState } from "react";
 
 const TITLES: Record<number, string> = {
   401: "Please log in",
@@ -13,6 +16,20 @@ const DETAILS: Record<number, string> = {
 };
 const DEFAULT_DETAIL = "Please try again in a moment.";
 
+/** Statuses a restarting server or a proxy in front of it answers with while the app is away. */
+const UNAVAILABLE_STATUSES = new Set([502, 503, 504]);
+/** What browsers' fetch rejects with when no answer came at all (Chromium, Firefox, Safari). */
+const NETWORK_FAILURE = /^(Failed to fetch|NetworkError when attempting to fetch resource\.|Load failed)$/;
+
+const RETRY_MIN_MS = 1_000;
+const RETRY_MAX_MS = 5_000;
+
+/** True when the failure says nothing about the page itself: the server or the network was away for a moment. */
+export function isTransientFailure(error: unknown): boolean {
+  if (isRouteErrorResponse(error)) return UNAVAILABLE_STATUSES.has(error.status);
+  return error instanceof TypeError && NETWORK_FAILURE.test(error.message);
+}
+
 /**
  * The friendly message a refusal carries: a plain text body, or the API's {"error": {"code", "message"}}. The router's
  * own "Error: No route matches…" is for developers, not users.
@@ -25,8 +42,38 @@ function messageOf(data: unknown): string | null {
   return typeof error.message === "string" && error.message ? error.message : null;
 }
 
+/** Reloads the page's data with a growing pause (and at once when the device is back online) until it succeeds. */
+function ReconnectingMessage() {
+  const revalidator = useRevalidator();
+  const [attempt, setAttempt] = useState(0);
+  const idle = revalidator.state === "idle";
+  const { revalidate } = revalidator;
+
+  useEffect(() => {
+    if (!idle) return;
+    const retry = () => {
+      setAttempt((n) => n + 1);
+      revalidate();
+    };
+    const timer = setTimeout(retry, Math.min(RETRY_MIN_MS * 2 ** attempt, RETRY_MAX_MS));
+    window.addEventListener("online", retry);
+    return () => {
+      clearTimeout(timer);
+      window.removeEventListener("online", retry);
+    };
+  }, [idle, attempt, revalidate]);
+
+  return (
+    <section className="card narrow error-page" role="status" data-testid="reconnecting">
+      <h1>Reconnecting…</h1>
+      <p>The server is restarting or the connection dropped. This page comes back by itself in a moment.</p>
+    </section>
+  );
+}
+
 export function GeneralErrorBoundary() {
   const error = useRouteError();
+  if (isTransientFailure(error)) return <ReconnectingMessage />;
   const response = isRouteErrorResponse(error) ? error : null;
   const status = response?.status ?? 500;
   // Only a refusal's own words are shown: an unexpected error's message may say more than a user should read.

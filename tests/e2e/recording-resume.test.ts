@@ -112,4 +112,29 @@ describe("a recording stream interrupted by an app restart", () => {
 
     await Promise.all([host.context.close(), student.context.close()]);
   });
+
+  it("a page whose data reload met the restart says it is reconnecting, then comes back by itself", async () => {
+    const sessionPath = `/sessions/${stack.demoSessionId}`;
+    const host = await openAs(browser, stack.app.url, ACCOUNTS.host, sessionPath);
+    let reloads = 0;
+    host.page.on("framenavigated", (frame) => frame === host.page.mainFrame() && reloads++);
+    await eventually(() => streamStateOf(host.page)).toBe("open");
+
+    await stack.app.stop();
+    // What Remix does after every Record or Stop: reload the page's data. The server is away, so it fails.
+    await host.page.evaluate(() =>
+      (window as unknown as { __remixRouter: { revalidate(): void } }).__remixRouter.revalidate(),
+    );
+    await expect(host.page.getByRole("status").filter({ hasText: "Reconnecting" }).textContent()).resolves.toContain(
+      "comes back by itself",
+    );
+    await screenshot(host.page, "session-reconnecting");
+
+    stack.app = await stack.app.restart();
+    await eventually(() => streamStateOf(host.page), 15_000).toBe("open");
+    expect(await statusOf(host.page)).toBe("READY");
+    expect(await host.page.getByTestId("reconnecting").count()).toBe(0);
+    expect(reloads).toBe(0);
+    await host.context.close();
+  });
 });
