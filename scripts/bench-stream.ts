@@ -2,6 +2,7 @@
 // driven by the same client in the same run: connect time (each connect waits for its first event), memory per idle
 // stream, server CPU, the READY fan-out latency to every client, and the webhook's own answer time, with ratios.
 // Usage: npm run bench:stream -- [--streams 10000] [--kind both|session|page] [--rounds 3] [--students] [--cpu-prof dir]
+//                                [--heap-snapshots dir]
 //                                [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
 // Every app stream is its own user's login (signed cookies, as browsers hold them), so no cache of logins flatters it.
 // The viewers are admins by default, so the webhook's own work stays the same at any scale and the figures show the
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "3" },
     postgres: { type: "string" },
     "cpu-prof": { type: "string" },
+    "heap-snapshots": { type: "string" },
     students: { type: "boolean", default: false },
   },
 });
@@ -169,7 +171,15 @@ type Target = {
   eventsAfter(round: number): number;
 };
 
+/** With --heap-snapshots: the app writes a V8 heap snapshot into that directory (node's --heapsnapshot-signal). */
+async function heapSnapshot(target: Target) {
+  if (!values["heap-snapshots"] || target.label.startsWith("bare")) return;
+  process.kill(target.pid, "SIGUSR2");
+  await pause(2000);
+}
+
 async function measure(target: Target): Promise<Result> {
+  await heapSnapshot(target);
   const rssIdle = await settledRss(target.pid);
   const cpuBefore = cpuMs(target.pid);
   const began = performance.now();
@@ -177,6 +187,7 @@ async function measure(target: Target): Promise<Result> {
   const connectMs = performance.now() - began;
   const connectCpuMs = cpuMs(target.pid) - cpuBefore;
   const rssWithStreams = await settledRss(target.pid);
+  await heapSnapshot(target);
   // A first event may itself be a READY (the app's snapshot after its warm-up recording): rounds count from here.
   for (const client of clients) client.readyAt = [];
   const result: Result = {
@@ -322,7 +333,13 @@ function startInstance(databaseUrl: string, jibri: JibriSimulator): Promise<AppP
       RECORDING_WATCHDOG_INTERVAL_SECONDS: "15",
     },
     // --cpu-prof <dir>: each instance writes a V8 CPU profile there when it stops.
-    nodeOptions: values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${values["cpu-prof"]}`] : [],
+    // --heap-snapshots <dir>: a heap snapshot there before the streams open and once they are all open.
+    nodeOptions: [
+      ...(values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${values["cpu-prof"]}`] : []),
+      ...(values["heap-snapshots"]
+        ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${values["heap-snapshots"]}`]
+        : []),
+    ],
   });
 }
 

@@ -17,6 +17,8 @@ export const eventBus = {
   sessionReady: (liveSessionId: string) => bus().sessionReady(liveSessionId),
   onSessionTransition: (...args: Parameters<EventBus["onSessionTransition"]>) => bus().onSessionTransition(...args),
   latestTransition: (liveSessionId: string) => bus().latestTransition(liveSessionId),
+  transitionsAfter: (liveSessionId: string, afterId: number) => bus().transitionsAfter(liveSessionId, afterId),
+  notificationEpoch: () => bus().notificationEpoch(),
   onUserNotification: (...args: Parameters<EventBus["onUserNotification"]>) => bus().onUserNotification(...args),
   listenerCount: () => bus().listenerCount(),
 };

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { ChangeHint } from "~/change-hints/change-hint";
 import type { HintHandlers, HintTransport } from "~/change-hints/hint-transport.server";
 import type { NotificationEvent, TransitionEvent } from "~/events/event-types";
-import { EventBus, FAN_OUT_SLICE, type ChangeLogReader } from "~/events/event-bus.server";
+import { EventBus, FAN_OUT_SLICE, RECENT_TRANSITIONS, type ChangeLogReader } from "~/events/event-bus.server";
 
 function notification(id: number, userId: string, recordingId: string): NotificationEvent {
   return {
@@ -39,10 +39,11 @@ function transition(id: number, liveSessionId = "s1"): TransitionEvent {
 function memoryLog() {
   const transitions: TransitionEvent[] = [];
   const notifications: NotificationEvent[] = [];
-  const reads = { transitions: 0, notifications: 0 };
+  const reads = { transitions: 0, notifications: 0, recent: 0 };
   const reader: ChangeLogReader = {
-    async latestTransition(liveSessionId) {
-      return transitions.filter((t) => t.liveSessionId === liveSessionId).at(-1) ?? null;
+    async recentTransitions(liveSessionId, limit) {
+      reads.recent += 1;
+      return transitions.filter((t) => t.liveSessionId === liveSessionId).slice(-limit);
     },
     async transitionsAfter(liveSessionId, afterId) {
       reads.transitions += 1;
@@ -185,7 +186,7 @@ describe("EventBus", () => {
     transport.publish({ liveSessionIds: ["s2"], notifiedRecordingIds: ["r1"] });
     transport.deliverAll();
     await settle();
-    expect(log.reads).toEqual({ transitions: 0, notifications: 0 });
+    expect(log.reads).toEqual({ transitions: 0, notifications: 0, recent: 1 });
   });
 
   it("fans out in slices, letting other work run between them, and keeps the latest transition as the snapshot", async () => {
@@ -211,5 +212,53 @@ describe("EventBus", () => {
     expect(other).toBeGreaterThan(0);
     expect(other).toBeLessThan(order.length - 1);
     expect(bus.latestTransition("s1")?.id).toBe(4);
+  });
+
+  it("answers a resume from memory while its feed reaches back that far, and says when it does not", async () => {
+    const log = memoryLog();
+    for (let id = 1; id <= 3; id++) log.transitions.push(transition(id));
+    const transport = new ManualTransport();
+    const bus = new EventBus(transport, log.reader);
+    await bus.ready();
+    bus.onSessionTransition("s1", () => undefined);
+    await bus.sessionReady("s1");
+    // The whole history is held: any cursor, even 0, is answered without a read.
+    expect(bus.transitionsAfter("s1", 0)?.map((t) => t.id)).toEqual([1, 2, 3]);
+    expect(bus.transitionsAfter("s1", 2)?.map((t) => t.id)).toEqual([3]);
+    expect(bus.transitionsAfter("s1", 3)).toEqual([]);
+    // A cursor ahead of this instance (another one emitted it first): nothing to replay, the live feed follows.
+    expect(bus.transitionsAfter("s1", 9)).toEqual([]);
+    expect(bus.transitionsAfter("unknown", 0)).toBeNull();
+
+    // Past the window: the oldest fall out, and a cursor before them needs the log.
+    const more = RECENT_TRANSITIONS + 5;
+    for (let id = 4; id < 4 + more; id++) log.transitions.push(transition(id));
+    transport.publish(changed("s1"));
+    transport.deliverAll();
+    await settle();
+    const newest = 3 + more;
+    const oldestHeld = newest - RECENT_TRANSITIONS + 1;
+    expect(bus.transitionsAfter("s1", oldestHeld - 2)).toBeNull();
+    expect(bus.transitionsAfter("s1", oldestHeld - 1)).toBeNull();
+    expect(bus.transitionsAfter("s1", oldestHeld)?.map((t) => t.id)).toEqual(
+      Array.from({ length: newest - oldestHeld }, (_, k) => oldestHeld + 1 + k),
+    );
+    expect(log.reads.recent).toBe(1);
+  });
+
+  it("changes its notification epoch on every notification hint and resync, listened to or not", async () => {
+    const log = memoryLog();
+    const transport = new ManualTransport();
+    const bus = new EventBus(transport, log.reader);
+    await bus.ready();
+    const before = bus.notificationEpoch();
+    transport.publish(changed("s1"));
+    transport.deliverAll();
+    expect(bus.notificationEpoch()).toBe(before);
+    transport.publish({ liveSessionIds: ["s1"], notifiedRecordingIds: ["r1"] });
+    transport.deliverAll();
+    expect(bus.notificationEpoch()).toBe(before + 1);
+    transport.handlers?.onResync();
+    expect(bus.notificationEpoch()).toBe(before + 2);
   });
 });

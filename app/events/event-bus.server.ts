@@ -1,6 +1,7 @@
 // The one event bus. It listens to the change channel's hints ("session S changed"), reads the new transitions of S
 // once, from its own watermark, and fans them out in id order to every listener this instance holds, in slices that let
-// requests in between. Each feed keeps its session's latest transition: a new stream's snapshot costs no read.
+// requests in between. Each feed keeps its session's latest transitions: a new stream's snapshot, and the resume of a
+// stream that was away for a few transitions (a page rendered a moment ago, a reconnect after a restart), cost no read.
 import type { ChangeHint } from "~/change-hints/change-hint";
 import type { HintTransport } from "~/change-hints/hint-transport.server";
 import type { NotificationEvent, TransitionEvent } from "~/events/event-types";
@@ -11,7 +12,8 @@ type Listener<T> = (event: T) => void;
 
 /** The reads a bus makes: the transition log and notifications. */
 export interface ChangeLogReader {
-  latestTransition(liveSessionId: string): Promise<TransitionEvent | null>;
+  /** The newest `limit` transitions of a session, oldest first. */
+  recentTransitions(liveSessionId: string, limit: number): Promise<TransitionEvent[]>;
   transitionsAfter(liveSessionId: string, afterId: number): Promise<TransitionEvent[]>;
   notificationsOfRecordings(recordingIds: string[]): Promise<NotificationEvent[]>;
   notificationsOfUsersSince(userIds: string[], since: Date): Promise<NotificationEvent[]>;
@@ -23,6 +25,10 @@ type SessionFeed = {
   watermark: number;
   /** The transition at the watermark (null: the session has none yet): the snapshot a new stream starts from. */
   latest: TransitionEvent | null;
+  /** The session's newest transitions, oldest first, up to RECENT_TRANSITIONS, ending at the watermark. */
+  recent: TransitionEvent[];
+  /** `recent` holds every transition the session has, so any cursor is answered from it. */
+  recentIsWhole: boolean;
   ready: Promise<void>;
   /** Catch-ups of one feed run one after another, so events leave in id order. */
   chain: Promise<void>;
@@ -30,6 +36,9 @@ type SessionFeed = {
 
 /** After a resync, notifications this recent are read again; streams drop the ones they already sent. */
 const RESYNC_NOTIFICATION_WINDOW_MS = 10 * 60 * 1000;
+
+/** Transitions each feed keeps in memory for resumes: a recording makes four or five. */
+export const RECENT_TRANSITIONS = 32;
 
 /** Listeners called before the fan-out lets other work run (a webhook's answer, a connect): a few milliseconds' worth. */
 export const FAN_OUT_SLICE = 200;
@@ -42,6 +51,10 @@ export class EventBus {
   private started: Promise<void> | undefined;
   /** Notification reads and their fan-out run one after another, so a user's notifications leave in id order. */
   private notificationChain: Promise<void> = Promise.resolve();
+  /** Counts notification hints and resyncs: unchanged between two readings means no notification was announced. */
+  private notificationHints = 0;
+  /** Hints reach this instance (on PostgreSQL: it listens); before that, one may have been missed. */
+  private listening = false;
 
   constructor(
     private readonly transport: HintTransport,
@@ -50,10 +63,14 @@ export class EventBus {
 
   /** Resolves once the transport delivers hints (for PostgreSQL: once this instance listens). */
   ready(): Promise<void> {
-    this.started ??= this.transport.start({
-      onHint: (hint) => this.onHint(hint),
-      onResync: () => this.onResync(),
-    });
+    this.started ??= this.transport
+      .start({
+        onHint: (hint) => this.onHint(hint),
+        onResync: () => this.onResync(),
+      })
+      .then(() => {
+        this.listening = true;
+      });
     return this.started;
   }
 
@@ -65,20 +82,27 @@ export class EventBus {
         listeners: new Set(),
         watermark: 0,
         latest: null,
+        recent: [],
+        recentIsWhole: false,
         ready: Promise.resolve(),
         chain: Promise.resolve(),
       };
-      created.ready = this.reader.latestTransition(liveSessionId).then(
-        (latest) => {
-          created.latest = latest;
-          created.watermark = latest?.id ?? 0;
-        },
-        (error) => {
-          // The next subscriber starts a fresh feed rather than inheriting this failure.
-          if (this.feeds.get(liveSessionId) === created) this.feeds.delete(liveSessionId);
-          throw error;
-        },
-      );
+      // Read once hints arrive, so a commit just after the read is announced to this feed rather than lost.
+      created.ready = this.ready()
+        .then(() => this.reader.recentTransitions(liveSessionId, RECENT_TRANSITIONS))
+        .then(
+          (recent) => {
+            created.recent = recent;
+            created.recentIsWhole = recent.length < RECENT_TRANSITIONS;
+            created.latest = recent.at(-1) ?? null;
+            created.watermark = created.latest?.id ?? 0;
+          },
+          (error) => {
+            // The next subscriber starts a fresh feed rather than inheriting this failure.
+            if (this.feeds.get(liveSessionId) === created) this.feeds.delete(liveSessionId);
+            throw error;
+          },
+        );
       created.chain = created.ready.catch(() => undefined);
       this.feeds.set(liveSessionId, created);
       feed = created;
@@ -101,6 +125,28 @@ export class EventBus {
   latestTransition(liveSessionId: string): TransitionEvent | null | undefined {
     const feed = this.feeds.get(liveSessionId);
     return feed ? feed.latest : undefined;
+  }
+
+  /**
+   * The session's transitions after `afterId` from memory, as far as this instance has emitted them; null when the feed
+   * does not reach back that far (read the log instead). Call after `sessionReady`, while subscribed: whatever comes
+   * later reaches the listener.
+   */
+  transitionsAfter(liveSessionId: string, afterId: number): TransitionEvent[] | null {
+    const feed = this.feeds.get(liveSessionId);
+    if (!feed) return null;
+    const { recent } = feed;
+    if (afterId >= feed.watermark) return [];
+    if (!feed.recentIsWhole && (recent.length === 0 || afterId < recent[0].id)) return null;
+    return recent.filter((event) => event.id > afterId);
+  }
+
+  /**
+   * Changes whenever a notification may have been announced; a stream compares it around its own reads. -1 until hints
+   * arrive (one may have been missed before), which never equals a later reading.
+   */
+  notificationEpoch(): number {
+    return this.listening ? this.notificationHints : -1;
   }
 
   onUserNotification(userId: string, listener: Listener<NotificationEvent>): () => void {
@@ -127,12 +173,14 @@ export class EventBus {
 
   private onHint(hint: ChangeHint) {
     for (const liveSessionId of hint.liveSessionIds) this.catchUp(liveSessionId);
+    if (hint.notifiedRecordingIds.length > 0) this.notificationHints += 1;
     if (hint.notifiedRecordingIds.length > 0 && this.userListeners.size > 0) {
       this.readNotifications(() => this.reader.notificationsOfRecordings(hint.notifiedRecordingIds));
     }
   }
 
   private onResync() {
+    this.notificationHints += 1;
     for (const liveSessionId of this.feeds.keys()) this.catchUp(liveSessionId);
     const userIds = [...this.userListeners.keys()];
     if (userIds.length === 0) return;
@@ -162,6 +210,11 @@ export class EventBus {
         for (const event of events) {
           feed.watermark = event.id;
           feed.latest = event;
+          feed.recent.push(event);
+          if (feed.recent.length > RECENT_TRANSITIONS) {
+            feed.recent.shift();
+            feed.recentIsWhole = false;
+          }
           const listeners = [...feed.listeners];
           for (let i = 0; i < listeners.length; i++) {
             if (i > 0 && i % FAN_OUT_SLICE === 0) await nextTurn();

@@ -173,6 +173,12 @@ export function relayRecordingTransitions(
     () => eventBus.sessionReady(session.id),
     async (deliver) => {
       if (lastEventId !== null) {
+        // A resume a few transitions back (the usual one) is answered from the feed's memory, without a read.
+        const recent = eventBus.transitionsAfter(session.id, lastEventId);
+        if (recent) {
+          for (const event of recent) if (!(await deliver(event))) return;
+          return;
+        }
         const replay = await readTransitionReplay(session.id, lastEventId);
         if (replay.inReach) return replayPages(replay.pages, deliver);
       }
@@ -183,19 +189,33 @@ export function relayRecordingTransitions(
   );
 }
 
-/** `lastEventId` null: only notifications created after the stream opened; a resume replays at most REPLAY_LIMIT. */
+/**
+ * The user's newest notification id as the stream's login query read it, and the bus's notification epoch just before
+ * that read: while the epoch has not moved, no notification was announced since, so none is missing from that id.
+ */
+export type NotificationsKnown = { latestId: number; epoch: number };
+
+/**
+ * `lastEventId` null: only notifications created after the stream opened; a resume replays at most REPLAY_LIMIT.
+ * With `known` from the login query, a stream that has missed nothing reads nothing.
+ */
 export async function relayUserNotifications(
   channel: SseChannel,
   userId: string,
   lastEventId: number | null,
   send: Send<NotificationEvent> = (event) => sendNotification(channel, event),
+  known?: NotificationsKnown,
 ) {
-  const after = lastEventId ?? (await getLatestNotificationId(userId));
+  const after = lastEventId ?? known?.latestId ?? (await getLatestNotificationId(userId));
   return relay<NotificationEvent>(
     channel,
     (listener) => eventBus.onUserNotification(userId, listener),
     () => eventBus.ready(),
-    async (deliver) => replayPages(await readNotificationReplay(userId, after), deliver),
+    async (deliver) => {
+      // Subscribed by now: anything announced from here on arrives live, so only an earlier announcement needs a read.
+      if (known && known.latestId <= after && eventBus.notificationEpoch() === known.epoch) return;
+      await replayPages(await readNotificationReplay(userId, after), deliver);
+    },
     after,
     send,
   );
@@ -220,6 +240,7 @@ export type PageStreamOptions = {
   /** Sessions whose current status the page shows (badges): a snapshot each on connect, then their changes. */
   watched: Array<{ id: string; recordingUpdatedAt: Date }>;
   notificationsAfter: number | null;
+  notificationsKnown?: NotificationsKnown;
 };
 
 /**
@@ -229,7 +250,10 @@ export type PageStreamOptions = {
 export async function relayPageEvents(channel: SseChannel, options: PageStreamOptions) {
   const cursor: PageCursor = {
     transitionId: options.focus?.after ?? 0,
-    notificationId: options.notificationsAfter ?? (await getLatestNotificationId(options.userId)),
+    notificationId:
+      options.notificationsAfter ??
+      options.notificationsKnown?.latestId ??
+      (await getLatestNotificationId(options.userId)),
   };
   const sendStatus = (event: StatusSnapshot) => {
     countSent("status");
@@ -245,12 +269,18 @@ export async function relayPageEvents(channel: SseChannel, options: PageStreamOp
       return sendStatus(event);
     });
   }
-  await relayUserNotifications(channel, options.userId, cursor.notificationId, (event) => {
-    cursor.notificationId = Math.max(cursor.notificationId, event.id);
-    countSent("notification");
-    const body = cached(notificationBodies, event, () => encodeSseData(notificationMessage(event).data));
-    return channel.sendFrame(`event: notification\nid: ${formatPageCursor(cursor)}\n`, body);
-  });
+  await relayUserNotifications(
+    channel,
+    options.userId,
+    cursor.notificationId,
+    (event) => {
+      cursor.notificationId = Math.max(cursor.notificationId, event.id);
+      countSent("notification");
+      const body = cached(notificationBodies, event, () => encodeSseData(notificationMessage(event).data));
+      return channel.sendFrame(`event: notification\nid: ${formatPageCursor(cursor)}\n`, body);
+    },
+    options.notificationsKnown,
+  );
   for (const session of options.watched) {
     if (channel.closed) return;
     await relayRecordingTransitions(channel, session, null, sendStatus);

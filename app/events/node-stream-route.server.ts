@@ -15,15 +15,15 @@ function header(req: IncomingMessage, name: string): string | null {
 export async function serveStreamRoute(
   req: IncomingMessage,
   res: ServerResponse,
-  url: URL,
-  route: { kind: StreamKind; liveSessionId?: string },
+  route: { kind: StreamKind; liveSessionId?: string; path: string },
+  query: URLSearchParams,
   sent: SentBytes,
 ): Promise<void> {
   const request: StreamRequest = {
     kind: route.kind,
     cookie: header(req, "cookie"),
     lastEventId: header(req, "last-event-id"),
-    query: url.searchParams,
+    query,
     liveSessionId: route.liveSessionId,
   };
   let opener: StreamOpener;
@@ -31,7 +31,9 @@ export async function serveStreamRoute(
     opener = await planStream(request);
   } catch (error) {
     // Rare (a refusal): the fetch Request exists only for the error mapping's log line.
-    const response = await handleApi(new Request(url, { method: "GET" }), () => Promise.reject(error));
+    const response = await handleApi(new Request(new URL(route.path, "http://localhost"), { method: "GET" }), () =>
+      Promise.reject(error),
+    );
     res.statusCode = response.status;
     for (const [name, value] of response.headers) res.setHeader(name, value);
     const body = Buffer.from(await response.arrayBuffer());
@@ -43,5 +45,5 @@ export async function serveStreamRoute(
     // The client left while it was judged: its place is taken only once a channel holds it, so nothing to release.
     return;
   }
-  serveEventStream(res, url.pathname, opener, sent);
+  serveEventStream(res, route.path, opener, sent);
 }

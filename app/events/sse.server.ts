@@ -130,7 +130,8 @@ class NodeChannel implements SseChannel, Beating {
     private readonly res: ServerResponse,
     private readonly sent: SentBytes,
   ) {
-    res.once("close", () => this.release());
+    // `on`, not `once`: "close" comes once, and a stream should not hold a wrapper for hours.
+    res.on("close", () => this.release());
   }
 
   heartbeat() {
@@ -198,6 +199,8 @@ export function serveEventStream(
   open: (channel: SseChannel) => Promise<void>,
   sent: SentBytes = { bytes: 0 },
 ) {
+  // Ended while it was judged (the server is shutting down) or already gone: nothing to open.
+  if (res.writableEnded || res.destroyed) return;
   const channel = new NodeChannel(res, sent);
   res.writeHead(200, SSE_HEADERS);
   sent.bytes += PREAMBLE.byteLength;

@@ -6,6 +6,8 @@ import { isRole } from "~/auth/roles";
 import type { AppUser } from "~/auth/users.server";
 import { getEnv } from "~/config/env.server";
 import { prisma } from "~/db/db.server";
+import { eventBus } from "~/events/bus.server";
+import type { NotificationsKnown } from "~/events/live-streams.server";
 import { onStreamTick, type SseChannel } from "~/events/sse.server";
 import { asDate, streamReads } from "~/events/stream-reads.server";
 import { ApiError } from "~/http/api-error.server";
@@ -14,7 +16,13 @@ import { metrics } from "~/observability/metrics.server";
 
 export type StreamKind = "session" | "notifications" | "page";
 
-export type StreamLogin = { userSessionId: string; user: AppUser; enrolled: boolean };
+export type StreamLogin = {
+  userSessionId: string;
+  user: AppUser;
+  enrolled: boolean;
+  /** The user's newest notification when the login was read, so a stream that missed none reads none. */
+  notifications: NotificationsKnown;
+};
 
 /** Verified cookie values: the signature check costs a few dozen microseconds, a connect storm repeats the same cookies. */
 const verifiedCookies = new Map<string, string | null>();
@@ -37,20 +45,24 @@ type LoginRow = {
   name: string;
   role: string;
   enrolled: number | bigint;
+  latestNotificationId: number | bigint | null;
 };
 
 /**
- * The signed-in user behind a Cookie header, in one query: the login row, its user, and (when `cohortId` is given)
- * whether the user is enrolled in that cohort. Null when the cookie is missing, forged, or its login ended or expired.
+ * The signed-in user behind a Cookie header, in one query: the login row, its user, its newest notification id, and
+ * (when `cohortId` is given) whether the user is enrolled in that cohort. Null when the cookie is missing, forged, or its login ended or expired.
  * Through the streams' own prepared statements (stream-reads.server.ts): it runs once per connect.
  */
 export async function authenticateStream(cookieHeader: string | null, cohortId?: string): Promise<StreamLogin | null> {
   const userSessionId = await userSessionIdOf(cookieHeader);
   if (!userSessionId) return null;
+  // Read before the query: if it has not moved once the stream is subscribed, the query's notification id is current.
+  const epoch = eventBus.notificationEpoch();
   const rows = await streamReads().all<LoginRow[]>(
     `
     SELECT s."expiresAt" AS "expiresAt", u."id" AS "id", u."email" AS "email", u."name" AS "name", u."role" AS "role",
-      (SELECT COUNT(*) FROM "Enrollment" e WHERE e."cohortId" = ? AND e."userId" = u."id") AS "enrolled"
+      (SELECT COUNT(*) FROM "Enrollment" e WHERE e."cohortId" = ? AND e."userId" = u."id") AS "enrolled",
+      (SELECT MAX(n."id") FROM "Notification" n WHERE n."userId" = u."id") AS "latestNotificationId"
     FROM "UserSession" s JOIN "User" u ON u."id" = s."userId"
     WHERE s."id" = ?`,
     [cohortId ?? "", userSessionId],
@@ -61,6 +73,7 @@ export async function authenticateStream(cookieHeader: string | null, cohortId?:
     userSessionId,
     user: { id: row.id, email: row.email, name: row.name, role: row.role },
     enrolled: Number(row.enrolled) > 0,
+    notifications: { latestId: Number(row.latestNotificationId ?? 0), epoch },
   };
 }
 

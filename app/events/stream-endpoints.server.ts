@@ -97,7 +97,7 @@ export async function planStream(request: StreamRequest): Promise<StreamOpener> 
       const ticket = admitStream("notifications", login, { liveSessionIds: [], resumed: lastEventId !== null });
       return (channel) => {
         ticket.attach(channel);
-        return relayUserNotifications(channel, login.user.id, lastEventId);
+        return relayUserNotifications(channel, login.user.id, lastEventId, undefined, login.notifications);
       };
     }
     case "page": {
@@ -124,6 +124,7 @@ export async function planStream(request: StreamRequest): Promise<StreamOpener> 
           focus: focused ? { session: focused.session, after: resume?.transitionId ?? query.after ?? null } : null,
           watched,
           notificationsAfter: resume?.notificationId ?? query.notificationsAfter ?? null,
+          notificationsKnown: login.notifications,
         });
       };
     }

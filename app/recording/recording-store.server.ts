@@ -199,6 +199,16 @@ export async function getLatestTransition(liveSessionId: string): Promise<Transi
   return latest ? toTransitionEvent(latest) : null;
 }
 
+/** The newest `limit` transitions of a session, oldest first. */
+export async function getRecentTransitions(liveSessionId: string, limit: number): Promise<TransitionEvent[]> {
+  const rows = await prisma.recordingTransition.findMany({
+    where: { liveSessionId },
+    orderBy: { id: "desc" },
+    take: limit,
+  });
+  return rows.reverse().map(toTransitionEvent);
+}
+
 /** The whole timeline of a session, newest last, for its page. */
 export async function getTimeline(liveSessionId: string, limit = 200) {
   const rows = await prisma.recordingTransition.findMany({

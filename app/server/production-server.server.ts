@@ -75,10 +75,44 @@ export async function startProductionServer(
   let closing: Promise<void> | undefined;
   let whenIdle: (() => void) | undefined;
 
-  async function handle(req: IncomingMessage, res: ServerResponse) {
+  /** Open event streams, apart from other requests: a stream lives for hours, so it holds only what it needs. */
+  const streams = new Set<ServerResponse>();
+
+  /** Event streams take the lean path: straight to the socket, thousands per instance (docs/decisions/0013). */
+  function serveLeanStream(req: IncomingMessage, res: ServerResponse, path: string, search: string) {
+    const route = matchStreamPath(path);
+    if (!route) return false;
     const started = performance.now();
+    const sent = { bytes: 0 };
+    streams.add(res);
+    res.on("close", () => {
+      streams.delete(res);
+      const aborted = !res.writableFinished;
+      logRequest({
+        method: "GET",
+        path,
+        status: res.statusCode,
+        durationMs: Math.round(performance.now() - started),
+        bytes: sent.bytes,
+        stream: true,
+        ...(aborted ? { aborted: true as const } : {}),
+      });
+      if (closing && open.size === 0 && streams.size === 0) whenIdle?.();
+    });
+    serveStreamRoute(req, res, { ...route, path }, new URLSearchParams(search), sent).catch((error) => {
+      logger.error("http.server_error", { method: "GET", path, error: describeError(error) });
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+    return true;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
     const method = req.method ?? "GET";
     const url = requestUrl(req, env.appOrigin);
+    // Only the path and the query string go on: the URL object stays with the requests that end soon.
+    if (method === "GET" && !closing && url && serveLeanStream(req, res, url.pathname, url.search.slice(1))) return;
+    const started = performance.now();
     const path = url?.pathname ?? "(unreadable)";
     const api = url ? isApiPath(url.pathname) : false;
     const exchange: Exchange = { abort: new AbortController(), stream: false };
@@ -98,7 +132,7 @@ export async function startProductionServer(
         ...(exchange.stream ? { stream: true as const } : {}),
         ...(aborted ? { aborted: true as const } : {}),
       });
-      if (closing && open.size === 0) whenIdle?.();
+      if (closing && open.size === 0 && streams.size === 0) whenIdle?.();
     });
 
     const send = async (response: Response, options: { refusedBody?: boolean } = {}) => {
@@ -112,14 +146,6 @@ export async function startProductionServer(
     try {
       if (closing) return await send(shuttingDown(api));
       if (!url) return await send(badRequestTarget());
-
-      // Event streams take the lean path: written straight to the socket, thousands per instance (docs/decisions/0010).
-      const stream = method === "GET" ? matchStreamPath(url.pathname) : null;
-      if (stream) {
-        exchange.stream = true;
-        exchange.abort.signal.addEventListener("abort", () => res.end(), { once: true });
-        return await serveStreamRoute(req, res, url, stream, sent);
-      }
 
       if (!api && (method === "GET" || method === "HEAD")) {
         if ((await serveStatic(req, res, url.pathname, sent)).served) return;
@@ -198,13 +224,14 @@ export async function startProductionServer(
   async function close() {
     closing ??= (async () => {
       const startedAt = performance.now();
-      const streams = [...open].filter((exchange) => exchange.stream).length;
-      logger.info("server.shutdown_started", { openRequests: open.size - streams, openStreams: streams });
+      const openStreams = [...open].filter((exchange) => exchange.stream).length + streams.size;
+      logger.info("server.shutdown_started", { openRequests: open.size + streams.size - openStreams, openStreams });
       server.close();
       server.closeIdleConnections();
       // Ending the streams (not cutting them) tells browsers to reconnect, to another instance if there is one.
       for (const exchange of open) if (exchange.stream) exchange.abort.abort();
-      if (open.size > 0) await new Promise<void>((resolveIdle) => (whenIdle = resolveIdle));
+      for (const stream of streams) stream.end();
+      if (open.size + streams.size > 0) await new Promise<void>((resolveIdle) => (whenIdle = resolveIdle));
       server.closeAllConnections();
       await closeServerResources();
       logger.info("server.shutdown_complete", { durationMs: Math.round(performance.now() - startedAt) });
