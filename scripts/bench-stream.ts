@@ -2,7 +2,10 @@
 // driven by the same client in the same run: connect time (each connect waits for its first event), memory per idle
 // stream, server CPU, the READY fan-out latency to every client, and the webhook's own answer time, with ratios.
 // Usage: npm run bench:stream -- [--streams 10000] [--kind both|session|page] [--rounds 3] [--students] [--cpu-prof dir]
-//                                [--heap-snapshots dir]
+//                                [--heap-snapshots dir] [--storm]
+// --storm: instead of the rounds, the reconnect storm: the app restarts under every stream open; the clients come back
+// as browsers do (after the stream's retry hint, resuming with Last-Event-ID) while a webhook and a host's Record are
+// sent; every client must then hold every transition once.
 //                                [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
 // Every app stream is its own user's login (signed cookies, as browsers hold them), so no cache of logins flatters it.
 // The viewers are admins by default, so the webhook's own work stays the same at any scale and the figures show the
@@ -34,6 +37,7 @@ const { values } = parseArgs({
     "cpu-prof": { type: "string" },
     "heap-snapshots": { type: "string" },
     students: { type: "boolean", default: false },
+    storm: { type: "boolean", default: false },
   },
 });
 const streams = z.coerce.number().int().min(1).max(15_000).parse(values.streams);
@@ -421,6 +425,244 @@ async function measureApp(
   return { ...result, idleAnswerMs };
 }
 
+// ---- The reconnect storm (--storm) ----
+
+/** The browser's retry after a stream ended or the server could not be reached: the `retry:` hint the app sends. */
+const BROWSER_RETRY_MS = 2000;
+
+/**
+ * A client that reconnects as a browser's EventSource does with the page's hook behind it: after the retry hint when
+ * the stream ends or the server is away, resuming with Last-Event-ID; after a refusal (the browser gives up), the
+ * hook's jittered, growing pause. It records the transition ids it receives after the restart.
+ */
+class StormClient {
+  lastId: string | null = null;
+  idsSinceMark: number[] = [];
+  marked = false;
+  connectedSinceMark = false;
+  private request: ClientRequest | undefined;
+  private stopped = false;
+  private refusals = 0;
+
+  constructor(
+    private readonly url: string,
+    private readonly cookie: string,
+  ) {}
+
+  open(): Promise<void> {
+    return new Promise((resolve) => {
+      const headers: Record<string, string> = { Accept: "text/event-stream", Cookie: this.cookie };
+      if (this.lastId !== null) headers["Last-Event-ID"] = this.lastId;
+      const request = httpRequest(this.url, { headers, agent: false });
+      this.request = request;
+      let settled = false;
+      const settle = () => {
+        if (!settled) {
+          settled = true;
+          resolve();
+        }
+      };
+      request.on("response", (response) => {
+        if (response.statusCode !== 200) {
+          response.resume();
+          this.refusals += 1;
+          const pause = 1000 * 2 ** Math.min(this.refusals - 1, 3) * (0.75 + Math.random() / 2);
+          this.again(pause);
+          return settle();
+        }
+        this.refusals = 0;
+        if (this.marked) this.connectedSinceMark = true;
+        let tail = "";
+        response.on("data", (chunk: Buffer) => {
+          const blocks = (tail + chunk.toString("latin1")).split("\n\n");
+          tail = blocks.pop() ?? "";
+          for (const block of blocks) {
+            const id = /^id: (.+)$/m.exec(block)?.[1];
+            if (!block.startsWith("event: ") || id === undefined) continue;
+            this.lastId = id;
+            if (this.marked) this.idsSinceMark.push(Number(id.split(".")[0]));
+            settle();
+          }
+        });
+        response.on("close", () => this.again(BROWSER_RETRY_MS));
+      });
+      request.on("error", () => {
+        this.again(BROWSER_RETRY_MS);
+        settle();
+      });
+      request.end();
+    });
+  }
+
+  private again(pauseMs: number) {
+    if (this.stopped) return;
+    const request = this.request;
+    this.request = undefined;
+    request?.destroy();
+    if (request) setTimeout(() => void (this.stopped ? undefined : this.open()), pauseMs);
+  }
+
+  stop() {
+    this.stopped = true;
+    this.request?.destroy();
+  }
+}
+
+type StormResult = {
+  label: string;
+  streams: number;
+  backMs: number;
+  allBack: boolean;
+  newProcessCpuMs: number;
+  webhookMs: number;
+  webhookServerMs: number;
+  recordMs: number;
+  recordServerMs: number;
+  expected: number[];
+  complete: number;
+  wrong: number;
+  sample: string;
+};
+
+/** The server's own time for the latest request to `pathPart`, from its access log. */
+function answerMsOf(app: AppProcess, pathPart: string): number {
+  const lines = app
+    .logs()
+    .split("\n")
+    .filter((l) => l.includes('"event":"http.request"') && l.includes(pathPart));
+  const last = lines.at(-1);
+  return last ? Number(JSON.parse(last).durationMs) : Number.NaN;
+}
+
+async function measureStorm(
+  kind: "session" | "page",
+  databaseUrl: string,
+  jibri: JibriSimulator,
+): Promise<StormResult> {
+  const fixture = await createAudience(databaseUrl);
+  let app = await startInstance(databaseUrl, jibri);
+  const clients: StormClient[] = [];
+  try {
+    const host = await login(app.url, "host@optilearn.test");
+    const base = `/api/live-sessions/${fixture.liveSessionId}/recording`;
+    const record = async () => {
+      const started = await api(app.url, `${base}/start`, { method: "POST", cookie: host });
+      if (started.status !== 200) throw new Error(`Record answered ${started.status}`);
+      return started.body.recordings[0].id as string;
+    };
+    const stop = async () => {
+      const stopped = await api(app.url, `${base}/stop`, { method: "POST", cookie: host });
+      if (stopped.status !== 200) throw new Error(`Stop answered ${stopped.status}`);
+    };
+    const recordingId = await record();
+    await stop();
+    const path =
+      kind === "session" ? `${base}/events` : `/api/live/events?session=${fixture.liveSessionId}&notificationsAfter=0`;
+    for (const cookie of fixture.cookies) clients.push(new StormClient(`${app.url}${path}`, cookie));
+    for (let i = 0; i < clients.length; i += CONNECT_BATCH) {
+      await Promise.all(clients.slice(i, i + CONNECT_BATCH).map((c) => c.open()));
+    }
+    const db = openDatabase(databaseUrl);
+    const logAt = async () =>
+      (
+        await db.recordingTransition.findMany({
+          where: { liveSessionId: fixture.liveSessionId },
+          orderBy: { id: "asc" },
+          select: { id: true },
+        })
+      ).map((t) => t.id);
+    const before = await logAt();
+    const lastBefore = before.at(-1) ?? 0;
+    const seenAll = await waitUntil(() => clients.every((c) => Number(c.lastId?.split(".")[0]) === lastBefore), 60_000);
+    if (!seenAll) throw new Error("not every client saw the stop before the restart");
+    for (const client of clients) client.marked = true;
+
+    // The restart: SIGTERM ends every stream; the same port comes back on a new process.
+    const began = performance.now();
+    const restarting = app.restart();
+    app = await restarting;
+    let webhookMs = Number.NaN;
+    let recordMs = Number.NaN;
+    // While a tenth of the clients are back and the rest are still coming: the webhook and a Record.
+    await waitUntil(() => clients.filter((c) => c.connectedSinceMark).length >= clients.length / 10, 60_000);
+    const timed = async (work: () => Promise<unknown>) => {
+      const at = performance.now();
+      await work();
+      return performance.now() - at;
+    };
+    [webhookMs, recordMs] = await Promise.all([
+      timed(async () => {
+        const answer = await postWebhook(
+          app.url,
+          {
+            event: "recording_uploaded",
+            sessionId: recordingId,
+            recordingUrl: `https://storage.example.com/recordings/${recordingId}.mp4`,
+            timestamp: Math.floor(Date.now() / 1000),
+          },
+          { secret: SECRET },
+        );
+        if (answer.status !== 200) throw new Error(`the webhook answered ${answer.status}`);
+      }),
+      // Record may find the recording still PROCESSING (409) for a moment: the host clicks again.
+      timed(async () => {
+        for (;;) {
+          const started = await api(app.url, `${base}/start`, { method: "POST", cookie: host });
+          if (started.status === 200) return;
+          if (started.status !== 409) throw new Error(`Record answered ${started.status}`);
+          await pause(20);
+        }
+      }),
+    ]);
+    const allBack = await waitUntil(() => clients.every((c) => c.connectedSinceMark), 120_000);
+    const backMs = performance.now() - began;
+    const expected = (await logAt()).filter((id) => id > lastBefore);
+    await waitUntil(() => clients.every((c) => c.idsSinceMark.length >= expected.length), 30_000);
+    await pause(500);
+    const same = (ids: number[]) => ids.length === expected.length && ids.every((id, k) => id === expected[k]);
+    const complete = clients.filter((c) => same(c.idsSinceMark)).length;
+    const wrongOne = clients.find((c) => !same(c.idsSinceMark));
+    await db.$disconnect();
+    // The recorder is free again for the next measurement.
+    await stop();
+    return {
+      label: kind === "session" ? "session stream" : "page stream (a session page)",
+      streams: clients.length,
+      backMs,
+      allBack,
+      newProcessCpuMs: cpuMs(app.pid),
+      webhookMs,
+      webhookServerMs: answerMsOf(app, "/api/webhooks/jitsi-recording"),
+      recordMs,
+      recordServerMs: answerMsOf(app, `${base}/start`),
+      expected,
+      complete,
+      wrong: clients.length - complete,
+      sample: wrongOne ? `e.g. got ${JSON.stringify(wrongOne.idsSinceMark)}` : "",
+    };
+  } finally {
+    for (const client of clients) client.stop();
+    await app.stop();
+  }
+}
+
+function reportStorm(storm: StormResult, bare: Result) {
+  console.log(`\nreconnect storm: app, ${storm.label}, restarted under ${storm.streams} open streams (SQLite)`);
+  console.log(
+    `  every client back on the new process        ${storm.allBack ? "yes" : "NO"} after ${ms(storm.backMs)} from SIGTERM`,
+  );
+  console.log(`  bare server's connects of as many clients    ${ms(bare.connectMs)}`);
+  console.log(`  new process CPU (start-up and the storm)     ${ms(storm.newProcessCpuMs)}`);
+  console.log(
+    `  webhook answered during the storm            ${ms(storm.webhookMs)} (server's own time ${ms(storm.webhookServerMs)})`,
+  );
+  console.log(
+    `  host's Record answered during the storm      ${ms(storm.recordMs)} (server's own time ${ms(storm.recordServerMs)})`,
+  );
+  console.log(`  transitions after the restart                ${storm.expected.join(", ")}`);
+  console.log(`  clients holding each of them once, in order  ${storm.complete} of ${storm.streams} ${storm.sample}`);
+}
+
 // ---- Report ----
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -496,6 +738,12 @@ await withScratchDatabase(async (databaseUrl) => {
   jibri.setMode({ outcome: "none" });
   const engine = postgresAdminUrl ? "PostgreSQL" : "SQLite";
   try {
+    if (values.storm) {
+      for (const kind of kinds === "both" ? (["session", "page"] as const) : [kinds]) {
+        reportStorm(await measureStorm(kind, databaseUrl, jibri), bare);
+      }
+      return;
+    }
     for (const kind of kinds === "both" ? (["session", "page"] as const) : [kinds]) {
       const path = kind === "session" ? "session stream" : "page stream (a session page)";
       const a = await startInstance(databaseUrl, jibri);
