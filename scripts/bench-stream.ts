@@ -678,7 +678,8 @@ function report(app: Result, bare: Result) {
     ["READY fan-out p99", (r) => percentile(r.readyLatencies, 99), ms],
     ["READY fan-out max", (r) => r.readyLatencies.at(-1) ?? Number.NaN, ms],
     ["server CPU per READY fan-out (mean)", (r) => r.readyCpuMs.reduce((a, b) => a + b, 0) / r.readyCpuMs.length, ms],
-    ["READY trigger answered (server's own time, max)", (r) => r.answerMs.at(-1) ?? Number.NaN, ms],
+    ["READY trigger answered (server's own time, p50)", (r) => percentile(r.answerMs, 50), ms],
+    ["READY trigger answered (server's own time, p99)", (r) => percentile(r.answerMs, 99), ms],
   ];
   console.log(
     `\n${app.label}  vs  ${bare.label}   (${streams} streams, ${rounds} READY rounds, viewers: ${values.students ? "students" : "admins"})`,
