@@ -1,7 +1,7 @@
 // The event streams' own read-only connection, beside Prisma's: the few indexed reads every connect and replay makes
 // (the login, a replay page, a dashboard's sessions) as plain prepared SQL. Prisma's client engine compiles each query
 // before running it, and in a connect storm that compilation cost more CPU than everything else a stream does
-// (docs/decisions/0010-lean-event-streams.md). SQLite: a read-only handle on the same WAL file (readers never wait for
+// (docs/decisions/0013-lean-event-streams.md). SQLite: a read-only handle on the same WAL file (readers never wait for
 // the writer). PostgreSQL: a small pool. Statements use `?` placeholders and identifiers quoted for both databases.
 import Database from "better-sqlite3";
 import pg from "pg";
