@@ -12,6 +12,8 @@ export type ClaimedEmail = {
   attempts: number;
   /** The recipient turned notification emails off. */
   emailsOff: boolean;
+  /** The recording was deleted after the notification was written. */
+  recordingDeleted: boolean;
   notification: EmailNotification;
 };
 
@@ -69,7 +71,7 @@ export async function claimDueEmails(
       notification: {
         include: {
           user: { select: { id: true, email: true, name: true, emailNotifications: true } },
-          recording: { select: { liveSession: { select: { startsAt: true } } } },
+          recording: { select: { deletedAt: true, liveSession: { select: { startsAt: true } } } },
         },
       },
     },
@@ -78,6 +80,7 @@ export async function claimDueEmails(
     outboxId: row.id,
     attempts: row.attempts,
     emailsOff: !row.notification.user.emailNotifications,
+    recordingDeleted: row.notification.recording.deletedAt !== null,
     notification: {
       id: row.notification.id,
       type: row.notification.type,

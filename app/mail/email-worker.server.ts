@@ -54,6 +54,12 @@ export function startEmailWorker(
       logger.info("email.skipped", { ...fields, why: "emails_off" });
       return;
     }
+    if (email.recordingDeleted) {
+      // Deleted after the notification was written: an email would announce a recording nobody may watch any more.
+      await markEmailSkipped(email.outboxId, "the recording was deleted before the email was sent");
+      logger.info("email.skipped", { ...fields, why: "recording_deleted" });
+      return;
+    }
     const message = composeNotificationEmail(notification, {
       appUrl: settings.appUrl,
       from: settings.from,
