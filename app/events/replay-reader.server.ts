@@ -1,31 +1,17 @@
 // What a resuming stream replays, read page by page (a replay never holds more than one page), and how far back a
 // resume may reach: a cursor older than the newest REPLAY_LIMIT entries is answered with a fresh start instead.
 // Read through the streams' own prepared statements (stream-reads.server.ts): every page load and reconnect reads here.
-import { asDate, streamReads } from "~/events/stream-reads.server";
+import { asDate, streamReads, type RawRow } from "~/events/stream-reads.server";
 import type { NotificationEvent, TransitionEvent } from "~/events/event-types";
-import { toTransitionEvent } from "~/recording/recording-store.server";
-import { toNotificationEvent } from "~/notifications/notifications.server";
+import { toTransitionEvent, type TransitionColumns } from "~/recording/recording-store.server";
+import { toNotificationEvent, type NotificationColumns } from "~/notifications/notifications.server";
 
 /** The most transitions (or notifications) one resume replays. */
 export const REPLAY_LIMIT = 1000;
 /** Entries read and written per step of a replay; the next page is read once the client has taken this one. */
 export const REPLAY_PAGE = 100;
 
-type TransitionSqlRow = {
-  id: number | bigint;
-  liveSessionId: string;
-  recordingId: string;
-  trigger: string;
-  fromStatus: string;
-  toStatus: string;
-  recordingUrl: string | null;
-  sessionStatus: string;
-  sessionRecordingUrl: string | null;
-  reason: string | null;
-  actor: string;
-  at: Date | string | number;
-  stopConfirmed: boolean | number | null;
-};
+type TransitionSqlRow = RawRow<TransitionColumns>;
 
 async function transitionPage(liveSessionId: string, afterId: number): Promise<TransitionEvent[]> {
   const rows = await streamReads().all<TransitionSqlRow[]>(
@@ -85,18 +71,7 @@ async function* pagesFrom<T extends { id: number }>(
   }
 }
 
-type NotificationSqlRow = {
-  id: number | bigint;
-  userId: string;
-  type: string;
-  liveSessionId: string;
-  recordingId: string;
-  title: string;
-  recordingUrl: string | null;
-  reason: string | null;
-  readAt: Date | string | number | null;
-  createdAt: Date | string | number;
-};
+type NotificationSqlRow = RawRow<NotificationColumns>;
 
 async function notificationPage(userId: string, afterId: number): Promise<NotificationEvent[]> {
   const rows = await streamReads().all<NotificationSqlRow[]>(

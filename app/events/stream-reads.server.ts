@@ -64,5 +64,19 @@ export async function closeStreamReads(): Promise<void> {
   await open?.close();
 }
 
+/**
+ * A row of `T`'s columns as the raw drivers return it: dates as Date (PostgreSQL) or text (SQLite), integers possibly
+ * as bigint, booleans as 0 / 1 on SQLite.
+ */
+export type RawRow<T> = {
+  [K in keyof T]: T[K] extends Date
+    ? Date | string | number
+    : T[K] extends number
+      ? number | bigint
+      : T[K] extends boolean
+        ? boolean | number
+        : T[K];
+};
+
 /** A timestamp as either database returns it: a Date (PostgreSQL) or ISO text (SQLite). */
 export const asDate = (value: Date | string | number) => (value instanceof Date ? value : new Date(value));

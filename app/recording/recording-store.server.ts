@@ -1,4 +1,5 @@
 // Named reads of recordings and their transition log; routes and streams never touch Prisma directly.
+import type { RecordingTransition } from "~/generated/prisma/client";
 import { prisma } from "~/db/db.server";
 import { readAllAfter } from "~/db/read-after-cursor.server";
 import type { RecordingListItem } from "~/recording/recording-list-item";
@@ -35,28 +36,30 @@ export function asStatus(value: string): RecordingStatus {
   return value;
 }
 
-type TransitionRow = {
-  id: number;
-  liveSessionId: string;
-  recordingId: string;
-  trigger: string;
-  fromStatus: string;
-  toStatus: string;
-  recordingUrl: string | null;
-  sessionStatus: string;
-  sessionRecordingUrl: string | null;
-  reason: string | null;
-  actor: string;
-  at: Date;
-  stopConfirmed: boolean | null;
-};
+/** The columns a transition event is built from (Prisma's rows, and the streams' own prepared reads). */
+export type TransitionColumns = Pick<
+  RecordingTransition,
+  | "id"
+  | "liveSessionId"
+  | "recordingId"
+  | "trigger"
+  | "fromStatus"
+  | "toStatus"
+  | "recordingUrl"
+  | "sessionStatus"
+  | "sessionRecordingUrl"
+  | "reason"
+  | "actor"
+  | "at"
+  | "stopConfirmed"
+>;
 
 /** Who made a change, as pages may show it: a person's id stays in the database and the log. */
 function publicActor(actor: string): string {
   return actor.startsWith("user:") ? "user" : actor;
 }
 
-export function toTransitionEvent(row: TransitionRow): TransitionEvent {
+export function toTransitionEvent(row: TransitionColumns): TransitionEvent {
   const watchable = row.toStatus === "READY" && !removesRecording(row.trigger);
   const watchUrl = watchable ? watchUrlOf(row.recordingId) : null;
   return {
