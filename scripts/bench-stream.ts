@@ -516,6 +516,9 @@ type StormResult = {
   newProcessCpuMs: number;
   webhookMs: number;
   webhookServerMs: number;
+  /** Clients back on the new process when the webhook, then the Record, had been answered. */
+  backAtWebhook: number;
+  backAtRecord: number;
   recordMs: number;
   recordServerMs: number;
   expected: number[];
@@ -581,8 +584,8 @@ async function measureStorm(
     const began = performance.now();
     const restarting = app.restart();
     app = await restarting;
-    let webhookMs = Number.NaN;
-    let recordMs = Number.NaN;
+    let webhookMs: number;
+    let recordMs: number;
     // While a tenth of the clients are back and the rest are still coming: the webhook and a Record.
     await waitUntil(() => clients.filter((c) => c.connectedSinceMark).length >= clients.length / 10, 60_000);
     const timed = async (work: () => Promise<unknown>) => {
@@ -590,30 +593,27 @@ async function measureStorm(
       await work();
       return performance.now() - at;
     };
-    [webhookMs, recordMs] = await Promise.all([
-      timed(async () => {
-        const answer = await postWebhook(
-          app.url,
-          {
-            event: "recording_uploaded",
-            sessionId: recordingId,
-            recordingUrl: `https://storage.example.com/recordings/${recordingId}.mp4`,
-            timestamp: Math.floor(Date.now() / 1000),
-          },
-          { secret: SECRET },
-        );
-        if (answer.status !== 200) throw new Error(`the webhook answered ${answer.status}`);
-      }),
-      // Record may find the recording still PROCESSING (409) for a moment: the host clicks again.
-      timed(async () => {
-        for (;;) {
-          const started = await api(app.url, `${base}/start`, { method: "POST", cookie: host });
-          if (started.status === 200) return;
-          if (started.status !== 409) throw new Error(`Record answered ${started.status}`);
-          await pause(20);
-        }
-      }),
-    ]);
+    const back = () => clients.filter((c) => c.connectedSinceMark).length;
+    webhookMs = await timed(async () => {
+      const answer = await postWebhook(
+        app.url,
+        {
+          event: "recording_uploaded",
+          sessionId: recordingId,
+          recordingUrl: `https://storage.example.com/recordings/${recordingId}.mp4`,
+          timestamp: Math.floor(Date.now() / 1000),
+        },
+        { secret: SECRET },
+      );
+      if (answer.status !== 200) throw new Error(`the webhook answered ${answer.status}`);
+    });
+    const backAtWebhook = back();
+    // The host records the next part of the class as soon as the upload is in.
+    recordMs = await timed(async () => {
+      const started = await api(app.url, `${base}/start`, { method: "POST", cookie: host });
+      if (started.status !== 200) throw new Error(`Record answered ${started.status}`);
+    });
+    const backAtRecord = back();
     const allBack = await waitUntil(() => clients.every((c) => c.connectedSinceMark), 120_000);
     const backMs = performance.now() - began;
     const expected = (await logAt()).filter((id) => id > lastBefore);
@@ -633,6 +633,8 @@ async function measureStorm(
       newProcessCpuMs: cpuMs(app.pid),
       webhookMs,
       webhookServerMs: answerMsOf(app, "/api/webhooks/jitsi-recording"),
+      backAtWebhook,
+      backAtRecord,
       recordMs,
       recordServerMs: answerMsOf(app, `${base}/start`),
       expected,
@@ -654,10 +656,10 @@ function reportStorm(storm: StormResult, bare: Result) {
   console.log(`  bare server's connects of as many clients    ${ms(bare.connectMs)}`);
   console.log(`  new process CPU (start-up and the storm)     ${ms(storm.newProcessCpuMs)}`);
   console.log(
-    `  webhook answered during the storm            ${ms(storm.webhookMs)} (server's own time ${ms(storm.webhookServerMs)})`,
+    `  webhook answered during the storm            ${ms(storm.webhookMs)} (server's own time ${ms(storm.webhookServerMs)}; ${storm.backAtWebhook} clients back then)`,
   );
   console.log(
-    `  host's Record answered during the storm      ${ms(storm.recordMs)} (server's own time ${ms(storm.recordServerMs)})`,
+    `  host's Record answered during the storm      ${ms(storm.recordMs)} (server's own time ${ms(storm.recordServerMs)}; ${storm.backAtRecord} clients back then)`,
   );
   console.log(`  transitions after the restart                ${storm.expected.join(", ")}`);
   console.log(`  clients holding each of them once, in order  ${storm.complete} of ${storm.streams} ${storm.sample}`);
