@@ -202,6 +202,10 @@ export function serveEventStream(
   // Ended while it was judged (the server is shutting down) or already gone: nothing to open.
   if (res.writableEnded || res.destroyed) return;
   const channel = new NodeChannel(res, sent);
+  // The first event (a snapshot, a short replay) follows within microtasks: held until then, it leaves with the headers
+  // in one write instead of two, which on a connect storm is most of the kernel's work per stream.
+  const socket = res.socket;
+  socket?.cork();
   res.writeHead(200, SSE_HEADERS);
   sent.bytes += PREAMBLE.byteLength;
   res.write(PREAMBLE);
@@ -211,6 +215,7 @@ export function serveEventStream(
     logger.error("sse.open_failed", { path, error: describeError(error) });
     channel.close();
   });
+  if (socket) setImmediate(() => socket.uncork());
 }
 
 // ---- Web Response body: the Remix routes (`npm run dev`) ----
