@@ -357,6 +357,37 @@ function webhookAnswerMs(app: AppProcess): number {
   return last ? Number(JSON.parse(last).durationMs) : Number.NaN;
 }
 
+/** The host's Record and Stop on one session, as the app's pages send them; Record answers the new recording's id. */
+function hostActions(appUrl: string, hostCookie: string, liveSessionId: string) {
+  const base = `/api/live-sessions/${liveSessionId}/recording`;
+  return {
+    async record(): Promise<string> {
+      const started = await api(appUrl, `${base}/start`, { method: "POST", cookie: hostCookie });
+      if (started.status !== 200) throw new Error(`Record answered ${started.status}`);
+      return started.body.recordings[0].id;
+    },
+    async stop() {
+      const stopped = await api(appUrl, `${base}/stop`, { method: "POST", cookie: hostCookie });
+      if (stopped.status !== 200) throw new Error(`Stop answered ${stopped.status}`);
+    },
+  };
+}
+
+/** The uploader's signed `recording_uploaded` webhook. */
+async function sendUpload(appUrl: string, recordingId: string) {
+  const answer = await postWebhook(
+    appUrl,
+    {
+      event: "recording_uploaded",
+      sessionId: recordingId,
+      recordingUrl: `https://storage.example.com/recordings/${recordingId}.mp4`,
+      timestamp: Math.floor(Date.now() / 1000),
+    },
+    { secret: SECRET },
+  );
+  if (answer.status !== 200) throw new Error(`the webhook answered ${answer.status}`);
+}
+
 async function measureApp(
   kind: "session" | "page",
   databaseUrl: string,
@@ -365,29 +396,14 @@ async function measureApp(
   label: string,
 ): Promise<Result> {
   const fixture = await createAudience(databaseUrl);
-  const host = await login(actionApp.url, "host@optilearn.test");
   const base = `/api/live-sessions/${fixture.liveSessionId}/recording`;
+  const host = hostActions(actionApp.url, await login(actionApp.url, "host@optilearn.test"), fixture.liveSessionId);
   let recordingId = "";
   const record = async () => {
-    const started = await api(actionApp.url, `${base}/start`, { method: "POST", cookie: host });
-    if (started.status !== 200) throw new Error(`Record answered ${started.status}`);
-    recordingId = started.body.recordings[0].id;
-    const stopped = await api(actionApp.url, `${base}/stop`, { method: "POST", cookie: host });
-    if (stopped.status !== 200) throw new Error(`Stop answered ${stopped.status}`);
+    recordingId = await host.record();
+    await host.stop();
   };
-  const upload = async () => {
-    const answer = await postWebhook(
-      actionApp.url,
-      {
-        event: "recording_uploaded",
-        sessionId: recordingId,
-        recordingUrl: `https://storage.example.com/recordings/${recordingId}.mp4`,
-        timestamp: Math.floor(Date.now() / 1000),
-      },
-      { secret: SECRET },
-    );
-    if (answer.status !== 200) throw new Error(`the webhook answered ${answer.status}`);
-  };
+  const upload = () => sendUpload(actionApp.url, recordingId);
   // One recording before the streams open: the session stream's first event is then its READY snapshot, the page
   // stream's the replay of that READY (the page was rendered with the transition before it).
   await record();
@@ -546,19 +562,11 @@ async function measureStorm(
   let app = await startInstance(databaseUrl, jibri);
   const clients: StormClient[] = [];
   try {
-    const host = await login(app.url, "host@optilearn.test");
+    // The app's URL stays the same across the restart (same port).
+    const host = hostActions(app.url, await login(app.url, "host@optilearn.test"), fixture.liveSessionId);
     const base = `/api/live-sessions/${fixture.liveSessionId}/recording`;
-    const record = async () => {
-      const started = await api(app.url, `${base}/start`, { method: "POST", cookie: host });
-      if (started.status !== 200) throw new Error(`Record answered ${started.status}`);
-      return started.body.recordings[0].id as string;
-    };
-    const stop = async () => {
-      const stopped = await api(app.url, `${base}/stop`, { method: "POST", cookie: host });
-      if (stopped.status !== 200) throw new Error(`Stop answered ${stopped.status}`);
-    };
-    const recordingId = await record();
-    await stop();
+    const recordingId = await host.record();
+    await host.stop();
     const path =
       kind === "session" ? `${base}/events` : `/api/live/events?session=${fixture.liveSessionId}&notificationsAfter=0`;
     for (const cookie of fixture.cookies) clients.push(new StormClient(`${app.url}${path}`, cookie));
@@ -584,8 +592,6 @@ async function measureStorm(
     const began = performance.now();
     const restarting = app.restart();
     app = await restarting;
-    let webhookMs: number;
-    let recordMs: number;
     // While a tenth of the clients are back and the rest are still coming: the webhook and a Record.
     await waitUntil(() => clients.filter((c) => c.connectedSinceMark).length >= clients.length / 10, 60_000);
     const timed = async (work: () => Promise<unknown>) => {
@@ -594,25 +600,10 @@ async function measureStorm(
       return performance.now() - at;
     };
     const back = () => clients.filter((c) => c.connectedSinceMark).length;
-    webhookMs = await timed(async () => {
-      const answer = await postWebhook(
-        app.url,
-        {
-          event: "recording_uploaded",
-          sessionId: recordingId,
-          recordingUrl: `https://storage.example.com/recordings/${recordingId}.mp4`,
-          timestamp: Math.floor(Date.now() / 1000),
-        },
-        { secret: SECRET },
-      );
-      if (answer.status !== 200) throw new Error(`the webhook answered ${answer.status}`);
-    });
+    const webhookMs = await timed(() => sendUpload(app.url, recordingId));
     const backAtWebhook = back();
     // The host records the next part of the class as soon as the upload is in.
-    recordMs = await timed(async () => {
-      const started = await api(app.url, `${base}/start`, { method: "POST", cookie: host });
-      if (started.status !== 200) throw new Error(`Record answered ${started.status}`);
-    });
+    const recordMs = await timed(() => host.record());
     const backAtRecord = back();
     const allBack = await waitUntil(() => clients.every((c) => c.connectedSinceMark), 120_000);
     const backMs = performance.now() - began;
@@ -624,7 +615,7 @@ async function measureStorm(
     const wrongOne = clients.find((c) => !same(c.idsSinceMark));
     await db.$disconnect();
     // The recorder is free again for the next measurement.
-    await stop();
+    await host.stop();
     return {
       label: kind === "session" ? "session stream" : "page stream (a session page)",
       streams: clients.length,

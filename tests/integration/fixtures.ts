@@ -136,6 +136,14 @@ export function uploadedPayload(recordingId: string, extra: Record<string, unkno
   };
 }
 
+/** A new session of the demo cohort with a READY recording (Record, Stop, the signed upload); returns its id. */
+export async function readyRecordingOfNewSession(stack: RecordingStack, secret: string): Promise<string> {
+  const liveSessionId = await createSession(stack.db);
+  const recordingId = await driveTo(stack, liveSessionId, "PROCESSING");
+  expect((await sendWebhook(stack.app.url, uploadedPayload(recordingId), secret)).status).toBe(200);
+  return recordingId;
+}
+
 export function sendWebhook(
   appUrl: string,
   payload: unknown,

@@ -2,7 +2,7 @@
 // so nobody is emailed a link to a recording that is gone; the recording next to it is emailed as usual.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMailCatcher, type MailCatcher } from "../../scripts/mail-catcher";
-import { createSession, driveTo, sendWebhook, uploadedPayload, waitFor } from "../integration/fixtures";
+import { readyRecordingOfNewSession, waitFor } from "../integration/fixtures";
 import { api } from "../support/http";
 import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
 import { FAST_WORKER_ENV, startWorker, type WorkerProcess } from "../support/worker-process";
@@ -20,12 +20,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function readyRecording(): Promise<string> {
-  const liveSessionId = await createSession(stack.db);
-  const recordingId = await driveTo(stack, liveSessionId, "PROCESSING");
-  expect((await sendWebhook(stack.app.url, uploadedPayload(recordingId), TEST_SECRET)).status).toBe(200);
-  return recordingId;
-}
+const readyRecording = () => readyRecordingOfNewSession(stack, TEST_SECRET);
 
 describe("a recording deleted before its emails went out", () => {
   it("is not emailed: its outbox rows are skipped with the reason, the other recording's are sent", async () => {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signUnsubscribeToken } from "../../app/mail/unsubscribe-token.server";
 import { startMailCatcher, type CaughtEmail, type MailCatcher } from "../../scripts/mail-catcher";
-import { createSession, driveTo, sendWebhook, uploadedPayload, waitFor } from "../integration/fixtures";
+import { readyRecordingOfNewSession, waitFor } from "../integration/fixtures";
 import { ACCOUNTS } from "../support/http";
 import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
 import { FAST_WORKER_ENV, startWorker, type WorkerProcess } from "../support/worker-process";
@@ -23,12 +23,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function readyRecording(): Promise<string> {
-  const liveSessionId = await createSession(stack.db);
-  const recordingId = await driveTo(stack, liveSessionId, "PROCESSING");
-  expect((await sendWebhook(stack.app.url, uploadedPayload(recordingId), TEST_SECRET)).status).toBe(200);
-  return recordingId;
-}
+const readyRecording = () => readyRecordingOfNewSession(stack, TEST_SECRET);
 
 const emailsOf = (recordingId: string) =>
   catcher.emails().filter((email) => email.parsed.text?.includes(`/recordings/${recordingId}/watch`));
