@@ -97,12 +97,20 @@ export async function getNotificationsOfRecordings(recordingIds: string[]) {
   return rows.map(toNotificationEvent);
 }
 
-/** Recent notifications of these users, oldest first, bounded: a catch-up after hints may have been lost. */
+/** Users per query: an instance may hold streams of ten thousand users, more than a query may name. */
+const USERS_PER_QUERY = 500;
+
+/** Recent notifications of these users, oldest first, bounded per user group: a catch-up after hints may have been lost. */
 export async function getNotificationsOfUsersSince(userIds: string[], since: Date, limit = 5000) {
-  const rows = await prisma.notification.findMany({
-    where: { userId: { in: userIds }, createdAt: { gte: since } },
-    orderBy: { id: "asc" },
-    take: limit,
-  });
-  return rows.map(toNotificationEvent);
+  const rows = [];
+  for (let i = 0; i < userIds.length; i += USERS_PER_QUERY) {
+    rows.push(
+      ...(await prisma.notification.findMany({
+        where: { userId: { in: userIds.slice(i, i + USERS_PER_QUERY) }, createdAt: { gte: since } },
+        orderBy: { id: "asc" },
+        take: limit,
+      })),
+    );
+  }
+  return rows.sort((a, b) => a.id - b.id).map(toNotificationEvent);
 }

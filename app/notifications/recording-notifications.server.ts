@@ -26,8 +26,9 @@ export async function createRecordingNotifications(tx: Tx, outcome: RecordingOut
   const recipients = await recipientsOf(tx, type, outcome);
   if (recipients.length === 0) return 0;
   // Users already notified of this (a repeat) are left out rather than failing the transition on the unique key.
+  // Read by recording and type, never by a list of users: a cohort may be larger than a query may name.
   const already = await tx.notification.findMany({
-    where: { recordingId: outcome.recordingId, type, userId: { in: recipients } },
+    where: { recordingId: outcome.recordingId, type },
     select: { userId: true },
   });
   const notifiedBefore = new Set(already.map((row) => row.userId));
@@ -45,10 +46,13 @@ export async function createRecordingNotifications(tx: Tx, outcome: RecordingOut
       createdAt: outcome.createdAt,
     })),
   });
-  const written = await tx.notification.findMany({
-    where: { recordingId: outcome.recordingId, type, userId: { in: fresh } },
-    select: { id: true },
-  });
+  // In this transaction the recording's notifications of this type are those read above and the ones just written.
+  const written = (
+    await tx.notification.findMany({
+      where: { recordingId: outcome.recordingId, type },
+      select: { id: true, userId: true },
+    })
+  ).filter((row) => !notifiedBefore.has(row.userId));
   await tx.emailOutbox.createMany({
     data: written.map(({ id }) => ({ notificationId: id, nextAttemptAt: outcome.createdAt })),
   });
