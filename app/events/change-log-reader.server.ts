@@ -1,11 +1,13 @@
 // The event bus's reads of the database: transitions after a watermark, notifications by recording or by user.
 import type { ChangeLogReader } from "~/events/event-bus.server";
-import { getNotificationsOfRecordings, getNotificationsOfUsersSince } from "~/notifications/notifications.server";
+import { readNotificationsOfRecording } from "~/events/replay-reader.server";
+import { getNotificationsOfUsersSince } from "~/notifications/notifications.server";
 import { getRecentTransitions, getTransitionsAfter } from "~/recording/recording-store.server";
 
 export const changeLogReader: ChangeLogReader = {
   recentTransitions: getRecentTransitions,
   transitionsAfter: getTransitionsAfter,
-  notificationsOfRecordings: getNotificationsOfRecordings,
+  notificationsOfRecordings: async (recordingIds) =>
+    (await Promise.all(recordingIds.map(readNotificationsOfRecording))).flat().sort((a, b) => a.id - b.id),
   notificationsOfUsersSince: (userIds, since) => getNotificationsOfUsersSince(userIds, since),
 };

@@ -261,4 +261,25 @@ describe("EventBus", () => {
     transport.handlers?.onResync();
     expect(bus.notificationEpoch()).toBe(before + 2);
   });
+
+  it("delivers a large class's notifications in slices too, letting other work run between them", async () => {
+    const log = memoryLog();
+    const transport = new ManualTransport();
+    const bus = new EventBus(transport, log.reader);
+    await bus.ready();
+    const order: string[] = [];
+    const users = FAN_OUT_SLICE * 3;
+    for (let n = 0; n < users; n++) {
+      bus.onUserNotification(`u${n}`, () => order.push("listener"));
+      log.notifications.push(notification(n + 1, `u${n}`, "r1"));
+    }
+    transport.publish({ liveSessionIds: ["s1"], notifiedRecordingIds: ["r1"] });
+    transport.deliverAll();
+    setImmediate(() => order.push("other work"));
+    await settle();
+    expect(order.filter((o) => o === "listener")).toHaveLength(users);
+    const other = order.indexOf("other work");
+    expect(other).toBeGreaterThan(0);
+    expect(other).toBeLessThan(order.length - 1);
+  });
 });

@@ -192,7 +192,7 @@ export class EventBus {
   private readNotifications(read: () => Promise<NotificationEvent[]>) {
     this.notificationChain = this.notificationChain.then(async () => {
       try {
-        this.emitNotifications(await read());
+        await this.emitNotifications(await read());
       } catch (error) {
         logger.error("event_bus.read_failed", { what: "notifications", error: describeError(error) });
       }
@@ -232,11 +232,17 @@ export class EventBus {
     });
   }
 
-  private emitNotifications(notifications: NotificationEvent[]) {
+  /** A large class's READY is thousands of notifications: delivered in slices too, with other work let in between. */
+  private async emitNotifications(notifications: NotificationEvent[]) {
+    let delivered = 0;
     for (const notification of notifications) {
       const set = this.userListeners.get(notification.userId);
       if (!set) continue;
-      for (const listener of [...set]) safely(() => listener(notification));
+      for (const listener of [...set]) {
+        if (delivered > 0 && delivered % FAN_OUT_SLICE === 0) await nextTurn();
+        delivered += 1;
+        safely(() => listener(notification));
+      }
     }
   }
 }

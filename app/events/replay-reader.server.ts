@@ -73,23 +73,40 @@ async function* pagesFrom<T extends { id: number }>(
 
 type NotificationSqlRow = RawRow<NotificationColumns>;
 
+const NOTIFICATION_COLUMNS = `"id", "userId", "type", "liveSessionId", "recordingId", "title", "recordingUrl", "reason",
+  "readAt", "createdAt"`;
+
+/** One mapping for every reader: the raw driver's ids and dates normalised, then the shared builder. */
+function notificationOf(row: NotificationSqlRow): NotificationEvent {
+  return toNotificationEvent({
+    ...row,
+    id: Number(row.id),
+    readAt: row.readAt === null ? null : asDate(row.readAt),
+    createdAt: asDate(row.createdAt),
+  });
+}
+
 async function notificationPage(userId: string, afterId: number): Promise<NotificationEvent[]> {
   const rows = await streamReads().all<NotificationSqlRow[]>(
     `
-    SELECT "id", "userId", "type", "liveSessionId", "recordingId", "title", "recordingUrl", "reason", "readAt", "createdAt"
+    SELECT ${NOTIFICATION_COLUMNS}
     FROM "Notification" WHERE "userId" = ? AND "id" > ?
     ORDER BY "id" ASC LIMIT ?`,
     [userId, afterId, REPLAY_PAGE],
   );
-  // One mapping for every reader: the raw driver's ids and dates normalised, then the shared builder.
-  return rows.map((row) =>
-    toNotificationEvent({
-      ...row,
-      id: Number(row.id),
-      readAt: row.readAt === null ? null : asDate(row.readAt),
-      createdAt: asDate(row.createdAt),
-    }),
+  return rows.map(notificationOf);
+}
+
+/**
+ * The notifications written for one recording, oldest first: what a hint announces. A READY of a large class is
+ * thousands of rows, read by the event bus once per instance.
+ */
+export async function readNotificationsOfRecording(recordingId: string): Promise<NotificationEvent[]> {
+  const rows = await streamReads().all<NotificationSqlRow[]>(
+    `SELECT ${NOTIFICATION_COLUMNS} FROM "Notification" WHERE "recordingId" = ? ORDER BY "id" ASC`,
+    [recordingId],
   );
+  return rows.map(notificationOf);
 }
 
 /**

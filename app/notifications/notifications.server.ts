@@ -88,15 +88,6 @@ export async function getLatestNotificationId(userId: string): Promise<number> {
   return latest?.id ?? 0;
 }
 
-/** The notifications written for these recordings: what a hint's notifiedRecordingIds point at. */
-export async function getNotificationsOfRecordings(recordingIds: string[]) {
-  const rows = await prisma.notification.findMany({
-    where: { recordingId: { in: recordingIds } },
-    orderBy: { id: "asc" },
-  });
-  return rows.map(toNotificationEvent);
-}
-
 /** Users per query: an instance may hold streams of ten thousand users, more than a query may name. */
 const USERS_PER_QUERY = 500;
 
