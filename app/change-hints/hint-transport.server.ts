@@ -15,11 +15,14 @@ export interface HintTransport {
   stop(): Promise<void>;
 }
 
-/** One instance: a hint is handled in this process right after the commit. */
+/**
+ * One instance: a hint is handled in this process right after the commit, on the next turn of the event loop, so the
+ * request that committed answers first and the fan-out (a large class's READY reads thousands of rows) comes after.
+ */
 export class InProcessHintTransport implements HintTransport {
   private handlers: HintHandlers | undefined;
   publish(hint: ChangeHint) {
-    this.handlers?.onHint(hint);
+    setImmediate(() => this.handlers?.onHint(hint));
   }
   async start(handlers: HintHandlers) {
     this.handlers = handlers;
