@@ -76,15 +76,21 @@ class ManualTransport implements HintTransport {
   }
 }
 
+/** A started bus over a log held in memory, its hints delivered by hand. */
+async function startedBus() {
+  const log = memoryLog();
+  const transport = new ManualTransport();
+  const bus = new EventBus(transport, log.reader);
+  await bus.ready();
+  return { log, transport, bus };
+}
+
 const changed = (...liveSessionIds: string[]): ChangeHint => ({ liveSessionIds, notifiedRecordingIds: [] });
 const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
 
 describe("EventBus", () => {
   it("reads the log once per hint and gives every listener the same events in id order", async () => {
-    const log = memoryLog();
-    const transport = new ManualTransport();
-    const bus = new EventBus(transport, log.reader);
-    await bus.ready();
+    const { log, transport, bus } = await startedBus();
     const seen: number[][] = [[], [], []];
     seen.forEach((list) => bus.onSessionTransition("s1", (e) => list.push(e.id)));
     await bus.sessionReady("s1");
@@ -105,10 +111,7 @@ describe("EventBus", () => {
   });
 
   it("catches up from the log after a resync, when hints were lost", async () => {
-    const log = memoryLog();
-    const transport = new ManualTransport();
-    const bus = new EventBus(transport, log.reader);
-    await bus.ready();
+    const { log, transport, bus } = await startedBus();
     const seen: number[] = [];
     bus.onSessionTransition("s1", (e) => seen.push(e.id));
     await bus.sessionReady("s1");
@@ -121,11 +124,8 @@ describe("EventBus", () => {
   });
 
   it("starts a new feed at the latest transition, so an old event is not sent as new", async () => {
-    const log = memoryLog();
+    const { log, transport, bus } = await startedBus();
     log.transitions.push(transition(5));
-    const transport = new ManualTransport();
-    const bus = new EventBus(transport, log.reader);
-    await bus.ready();
     const seen: number[] = [];
     bus.onSessionTransition("s1", (e) => seen.push(e.id));
     await bus.sessionReady("s1");
@@ -137,10 +137,7 @@ describe("EventBus", () => {
   });
 
   it("releases a session's feed when its last listener leaves and skips reads nobody needs", async () => {
-    const log = memoryLog();
-    const transport = new ManualTransport();
-    const bus = new EventBus(transport, log.reader);
-    await bus.ready();
+    const { log, transport, bus } = await startedBus();
     const stop = bus.onSessionTransition("s1", () => undefined);
     const stopUser = bus.onUserNotification("u1", () => undefined);
     expect(bus.listenerCount()).toBe(2);
@@ -154,10 +151,7 @@ describe("EventBus", () => {
   });
 
   it("gives each listening user the notifications of the recordings a hint names, with one read", async () => {
-    const log = memoryLog();
-    const transport = new ManualTransport();
-    const bus = new EventBus(transport, log.reader);
-    await bus.ready();
+    const { log, transport, bus } = await startedBus();
     const seen: Record<string, number[]> = { u1: [], u2: [] };
     bus.onUserNotification("u1", (n) => seen.u1.push(n.id));
     bus.onUserNotification("u2", (n) => seen.u2.push(n.id));
@@ -177,10 +171,7 @@ describe("EventBus", () => {
   });
 
   it("reads nothing for a hint about sessions and recordings nobody here listens to", async () => {
-    const log = memoryLog();
-    const transport = new ManualTransport();
-    const bus = new EventBus(transport, log.reader);
-    await bus.ready();
+    const { log, transport, bus } = await startedBus();
     bus.onSessionTransition("s1", () => undefined);
     await bus.sessionReady("s1");
     transport.publish({ liveSessionIds: ["s2"], notifiedRecordingIds: ["r1"] });
@@ -190,10 +181,7 @@ describe("EventBus", () => {
   });
 
   it("fans out in slices, letting other work run between them, and keeps the latest transition as the snapshot", async () => {
-    const log = memoryLog();
-    const transport = new ManualTransport();
-    const bus = new EventBus(transport, log.reader);
-    await bus.ready();
+    const { log, transport, bus } = await startedBus();
     const order: string[] = [];
     const total = FAN_OUT_SLICE * 3;
     for (let n = 0; n < total; n++) bus.onSessionTransition("s1", () => order.push("listener"));
@@ -215,11 +203,8 @@ describe("EventBus", () => {
   });
 
   it("answers a resume from memory while its feed reaches back that far, and says when it does not", async () => {
-    const log = memoryLog();
+    const { log, transport, bus } = await startedBus();
     for (let id = 1; id <= 3; id++) log.transitions.push(transition(id));
-    const transport = new ManualTransport();
-    const bus = new EventBus(transport, log.reader);
-    await bus.ready();
     bus.onSessionTransition("s1", () => undefined);
     await bus.sessionReady("s1");
     // The whole history is held: any cursor, even 0, is answered without a read.
@@ -247,10 +232,7 @@ describe("EventBus", () => {
   });
 
   it("changes its notification epoch on every notification hint and resync, listened to or not", async () => {
-    const log = memoryLog();
-    const transport = new ManualTransport();
-    const bus = new EventBus(transport, log.reader);
-    await bus.ready();
+    const { log, transport, bus } = await startedBus();
     const before = bus.notificationEpoch();
     transport.publish(changed("s1"));
     transport.deliverAll();
@@ -263,10 +245,7 @@ describe("EventBus", () => {
   });
 
   it("delivers a large class's notifications in slices too, letting other work run between them", async () => {
-    const log = memoryLog();
-    const transport = new ManualTransport();
-    const bus = new EventBus(transport, log.reader);
-    await bus.ready();
+    const { log, transport, bus } = await startedBus();
     const order: string[] = [];
     const users = FAN_OUT_SLICE * 3;
     for (let n = 0; n < users; n++) {
