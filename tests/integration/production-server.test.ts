@@ -91,9 +91,10 @@ function bytesReadBy(pid: number): number {
 const MiB = 1024 * 1024;
 /**
  * The exact check is the bytes read. RSS of an idle app still jumps now and then (V8 alone may grow its young generation
- * by 16 MB at once), so RSS is only held well below what keeping the body would take.
+ * by 16 MB at once; 36 MB was seen on a loaded machine), so RSS is only held well below what keeping the body would
+ * take: at least twice its 50 MB (its chunks and the parsed form), and 250 MB before bodies were capped.
  */
-const RSS_MARGIN_KIB = 32 * 1024;
+const RSS_MARGIN_KIB = 64 * 1024;
 
 /** Every line the app printed, each of which must be one JSON object. */
 function logLines(app: AppProcess): Array<Record<string, unknown>> {
