@@ -9,6 +9,7 @@ import { prisma } from "~/db/db.server";
 import { eventBus } from "~/events/bus.server";
 import type { NotificationsKnown } from "~/events/live-streams.server";
 import { onStreamTick, type SseChannel } from "~/events/sse.server";
+import { readLoginRow } from "~/events/login-reads.server";
 import { asDate, streamReads } from "~/events/stream-reads.server";
 import { ApiError } from "~/http/api-error.server";
 import { describeError, logger } from "~/observability/logger.server";
@@ -38,36 +39,17 @@ async function userSessionIdOf(cookieHeader: string | null): Promise<string | nu
   return id;
 }
 
-type LoginRow = {
-  expiresAt: Date | string | number;
-  id: string;
-  email: string;
-  name: string;
-  role: string;
-  enrolled: number | bigint;
-  latestNotificationId: number | bigint | null;
-};
-
 /**
  * The signed-in user behind a Cookie header, in one query: the login row, its user, its newest notification id, and
  * (when `cohortId` is given) whether the user is enrolled in that cohort. Null when the cookie is missing, forged, or its login ended or expired.
- * Through the streams' own prepared statements (stream-reads.server.ts): it runs once per connect.
+ * Through the streams' own reads (login-reads.server.ts): it runs once per connect.
  */
 export async function authenticateStream(cookieHeader: string | null, cohortId?: string): Promise<StreamLogin | null> {
   const userSessionId = await userSessionIdOf(cookieHeader);
   if (!userSessionId) return null;
   // Read before the query: if it has not moved once the stream is subscribed, the query's notification id is current.
   const epoch = eventBus.notificationEpoch();
-  const rows = await streamReads().all<LoginRow[]>(
-    `
-    SELECT s."expiresAt" AS "expiresAt", u."id" AS "id", u."email" AS "email", u."name" AS "name", u."role" AS "role",
-      (SELECT COUNT(*) FROM "Enrollment" e WHERE e."cohortId" = ? AND e."userId" = u."id") AS "enrolled",
-      (SELECT MAX(n."id") FROM "Notification" n WHERE n."userId" = u."id") AS "latestNotificationId"
-    FROM "UserSession" s JOIN "User" u ON u."id" = s."userId"
-    WHERE s."id" = ?`,
-    [cohortId ?? "", userSessionId],
-  );
-  const row = rows[0];
+  const row = await readLoginRow(userSessionId, cohortId ?? "");
   if (!row || asDate(row.expiresAt).getTime() <= Date.now() || !isRole(row.role)) return null;
   return {
     userSessionId,

@@ -12,7 +12,7 @@ import { existingSingleton, forgetSingleton, lazySingleton } from "~/lib/lazy-si
 
 export type StreamReads = {
   /** The rows of one statement; `Rows` is the row array type. */
-  all<Rows extends unknown[]>(sql: string, values: Array<string | number>): Promise<Rows>;
+  all<Rows extends unknown[]>(sql: string, values: Array<string | number | string[]>): Promise<Rows>;
   close(): Promise<void>;
 };
 
@@ -20,7 +20,7 @@ function sqliteReads(file: string): StreamReads {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   const statements = new Map<string, Database.Statement>();
   return {
-    async all<Rows extends unknown[]>(sql: string, values: Array<string | number>) {
+    async all<Rows extends unknown[]>(sql: string, values: Array<string | number | string[]>) {
       let statement = statements.get(sql);
       if (!statement) statements.set(sql, (statement = db.prepare(sql)));
       return statement.all(...values) as Rows;
@@ -35,7 +35,7 @@ function postgresReads(connectionString: string): StreamReads {
   const pool = new pg.Pool({ connectionString, max: 4 });
   const texts = new Map<string, string>();
   return {
-    async all<Rows extends unknown[]>(sql: string, values: Array<string | number>) {
+    async all<Rows extends unknown[]>(sql: string, values: Array<string | number | string[]>) {
       let text = texts.get(sql);
       if (!text) {
         let n = 0;
