@@ -47,7 +47,8 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class EventBus {
   private readonly feeds = new Map<string, SessionFeed>();
-  private readonly userListeners = new Map<string, Set<Listener<NotificationEvent>>>();
+  /** A user's listeners: one per open page of theirs, so a short array (smaller than a Set, per user, ten thousand times). */
+  private readonly userListeners = new Map<string, Array<Listener<NotificationEvent>>>();
   private started: Promise<void> | undefined;
   /** Notification reads and their fan-out run one after another, so a user's notifications leave in id order. */
   private notificationChain: Promise<void> = Promise.resolve();
@@ -150,20 +151,22 @@ export class EventBus {
   }
 
   onUserNotification(userId: string, listener: Listener<NotificationEvent>): () => void {
-    let set = this.userListeners.get(userId);
-    if (!set) this.userListeners.set(userId, (set = new Set()));
-    set.add(listener);
-    const subscribed = set;
+    let list = this.userListeners.get(userId);
+    // Made with its first element: an empty array that is pushed to reserves room for 17.
+    if (!list) this.userListeners.set(userId, (list = [listener]));
+    else list.push(listener);
+    const subscribed = list;
     return () => {
-      subscribed.delete(listener);
-      if (subscribed.size === 0 && this.userListeners.get(userId) === subscribed) this.userListeners.delete(userId);
+      const at = subscribed.indexOf(listener);
+      if (at >= 0) subscribed.splice(at, 1);
+      if (subscribed.length === 0 && this.userListeners.get(userId) === subscribed) this.userListeners.delete(userId);
     };
   }
 
   listenerCount(): number {
     let total = 0;
     for (const feed of this.feeds.values()) total += feed.listeners.size;
-    for (const set of this.userListeners.values()) total += set.size;
+    for (const list of this.userListeners.values()) total += list.length;
     return total;
   }
 
@@ -236,9 +239,9 @@ export class EventBus {
   private async emitNotifications(notifications: NotificationEvent[]) {
     let delivered = 0;
     for (const notification of notifications) {
-      const set = this.userListeners.get(notification.userId);
-      if (!set) continue;
-      for (const listener of [...set]) {
+      const list = this.userListeners.get(notification.userId);
+      if (!list) continue;
+      for (const listener of [...list]) {
         if (delivered > 0 && delivered % FAN_OUT_SLICE === 0) await nextTurn();
         delivered += 1;
         safely(() => listener(notification));

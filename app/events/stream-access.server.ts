@@ -150,14 +150,19 @@ export function admitStream(
       open.add(stream);
       metrics().openStreams.inc({ stream: kind });
       stopTick ??= onStreamTick(() => void recheckAccess());
-      channel.onClose(() => {
-        open.delete(stream);
-        metrics().openStreams.dec({ stream: kind });
-        const left = (openByUser.get(userId) ?? 1) - 1;
-        if (left > 0) openByUser.set(userId, left);
-        else openByUser.delete(userId);
-      });
+      channel.onClose(releaseOf(stream));
     },
+  };
+}
+
+/** Made outside `admitStream`, so an open stream holds its record only, not the login it was admitted with. */
+function releaseOf(stream: OpenStream): () => void {
+  return () => {
+    open.delete(stream);
+    metrics().openStreams.dec({ stream: stream.kind });
+    const left = (openByUser.get(stream.userId) ?? 1) - 1;
+    if (left > 0) openByUser.set(stream.userId, left);
+    else openByUser.delete(stream.userId);
   };
 }
 
