@@ -21,11 +21,10 @@ export interface ChangeLogReader {
 
 type SessionFeed = {
   listeners: Set<Listener<TransitionEvent>>;
-  /** The last transition id emitted; known once `ready` resolves. */
-  watermark: number;
-  /** The transition at the watermark (null: the session has none yet): the snapshot a new stream starts from. */
-  latest: TransitionEvent | null;
-  /** The session's newest transitions, oldest first, up to RECENT_TRANSITIONS, ending at the watermark. */
+  /**
+   * The session's newest transitions as emitted, oldest first, up to RECENT_TRANSITIONS; known once `ready` resolves.
+   * The last is the watermark (what the next read starts after) and the snapshot a new stream starts from.
+   */
   recent: TransitionEvent[];
   /** `recent` holds every transition the session has, so any cursor is answered from it. */
   recentIsWhole: boolean;
@@ -81,8 +80,6 @@ export class EventBus {
     if (!feed) {
       const created: SessionFeed = {
         listeners: new Set(),
-        watermark: 0,
-        latest: null,
         recent: [],
         recentIsWhole: false,
         ready: Promise.resolve(),
@@ -95,8 +92,6 @@ export class EventBus {
           (recent) => {
             created.recent = recent;
             created.recentIsWhole = recent.length < RECENT_TRANSITIONS;
-            created.latest = recent.at(-1) ?? null;
-            created.watermark = created.latest?.id ?? 0;
           },
           (error) => {
             // The next subscriber starts a fresh feed rather than inheriting this failure.
@@ -125,7 +120,7 @@ export class EventBus {
   /** The session's latest transition as this instance last emitted it; call after `sessionReady`, while subscribed. */
   latestTransition(liveSessionId: string): TransitionEvent | null | undefined {
     const feed = this.feeds.get(liveSessionId);
-    return feed ? feed.latest : undefined;
+    return feed ? latestOf(feed) : undefined;
   }
 
   /**
@@ -137,7 +132,7 @@ export class EventBus {
     const feed = this.feeds.get(liveSessionId);
     if (!feed) return null;
     const { recent } = feed;
-    if (afterId >= feed.watermark) return [];
+    if (afterId >= watermarkOf(feed)) return [];
     if (!feed.recentIsWhole && (recent.length === 0 || afterId < recent[0].id)) return null;
     return recent.filter((event) => event.id > afterId);
   }
@@ -209,10 +204,8 @@ export class EventBus {
     feed.chain = feed.chain.then(async () => {
       if (feed.listeners.size === 0) return;
       try {
-        const events = await this.reader.transitionsAfter(liveSessionId, feed.watermark);
+        const events = await this.reader.transitionsAfter(liveSessionId, watermarkOf(feed));
         for (const event of events) {
-          feed.watermark = event.id;
-          feed.latest = event;
           feed.recent.push(event);
           if (feed.recent.length > RECENT_TRANSITIONS) {
             feed.recent.shift();
@@ -248,6 +241,15 @@ export class EventBus {
       }
     }
   }
+}
+
+function latestOf(feed: SessionFeed): TransitionEvent | null {
+  return feed.recent.at(-1) ?? null;
+}
+
+/** The last transition id the feed emitted (0: none yet). */
+function watermarkOf(feed: SessionFeed): number {
+  return latestOf(feed)?.id ?? 0;
 }
 
 function safely(run: () => void) {

@@ -4,6 +4,7 @@
 import { databaseProvider } from "~/config/database-url.server";
 import { getEnv } from "~/config/env.server";
 import { streamReads } from "~/events/stream-reads.server";
+import { chunks } from "~/lib/chunks";
 
 export type LoginRow = {
   expiresAt: Date | string | number;
@@ -55,7 +56,7 @@ async function readOne(userSessionId: string, cohortId: string): Promise<LoginRo
 function readWaiting() {
   const all = waiting;
   waiting = [];
-  for (let i = 0; i < all.length; i += BATCH_LIMIT) void readBatch(all.slice(i, i + BATCH_LIMIT));
+  for (const batch of chunks(all, BATCH_LIMIT)) void readBatch(batch);
 }
 
 /** One statement for the whole batch; each row says which request it answers (its position, from 1). */

@@ -12,6 +12,7 @@ import { onStreamTick, type SseChannel } from "~/events/sse.server";
 import { readLoginRow } from "~/events/login-reads.server";
 import { asDate, streamReads } from "~/events/stream-reads.server";
 import { ApiError } from "~/http/api-error.server";
+import { chunks } from "~/lib/chunks";
 import { describeError, logger } from "~/observability/logger.server";
 import { metrics } from "~/observability/metrics.server";
 
@@ -41,7 +42,8 @@ async function userSessionIdOf(cookieHeader: string | null): Promise<string | nu
 
 /**
  * The signed-in user behind a Cookie header, in one query: the login row, its user, its newest notification id, and
- * (when `cohortId` is given) whether the user is enrolled in that cohort. Null when the cookie is missing, forged, or its login ended or expired.
+ * (when `cohortId` is given) whether the user is enrolled in that cohort. Null when the cookie is missing, forged, or
+ * its login ended or expired.
  * Through the streams' own reads (login-reads.server.ts): it runs once per connect.
  */
 export async function authenticateStream(cookieHeader: string | null, cohortId?: string): Promise<StreamLogin | null> {
@@ -168,14 +170,7 @@ function releaseOf(stream: OpenStream): () => void {
 
 // ---- The periodic re-check ----
 
-const CHUNK = 500;
 let checking = false;
-
-function chunks<T>(items: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
-  return out;
-}
 
 /**
  * Reads, in a few batched queries for all open streams of this instance, which logins still stand, which sessions

@@ -1,5 +1,6 @@
 // A user's notifications: listing, marking read, and the reads behind the notification stream.
 import { prisma } from "~/db/db.server";
+import { chunks } from "~/lib/chunks";
 import { readAllAfter } from "~/db/read-after-cursor.server";
 import type { Notification } from "~/generated/prisma/client";
 import { watchUrlOf } from "~/storage/watch-url";
@@ -88,16 +89,14 @@ export async function getLatestNotificationId(userId: string): Promise<number> {
   return latest?.id ?? 0;
 }
 
-/** Users per query: an instance may hold streams of ten thousand users, more than a query may name. */
-const USERS_PER_QUERY = 500;
-
-/** Recent notifications of these users, oldest first, bounded per user group: a catch-up after hints may have been lost. */
+/** Recent notifications of these users, oldest first, bounded per group of users: a catch-up after hints may have been lost. */
 export async function getNotificationsOfUsersSince(userIds: string[], since: Date, limit = 5000) {
   const rows = [];
-  for (let i = 0; i < userIds.length; i += USERS_PER_QUERY) {
+  // An instance may hold streams of ten thousand users, more than one query may name.
+  for (const ids of chunks(userIds)) {
     rows.push(
       ...(await prisma.notification.findMany({
-        where: { userId: { in: userIds.slice(i, i + USERS_PER_QUERY) }, createdAt: { gte: since } },
+        where: { userId: { in: ids }, createdAt: { gte: since } },
         orderBy: { id: "asc" },
         take: limit,
       })),

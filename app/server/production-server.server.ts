@@ -77,6 +77,10 @@ export async function startProductionServer(
 
   /** Open event streams, apart from other requests: a stream lives for hours, so it holds only what it needs. */
   const streams = new Set<ServerResponse>();
+  /** A shutdown waits for the last request or stream to end. */
+  const settleIfIdle = () => {
+    if (closing && open.size === 0 && streams.size === 0) whenIdle?.();
+  };
 
   /** Event streams take the lean path: straight to the socket, thousands per instance (docs/decisions/0013). */
   function serveLeanStream(req: IncomingMessage, res: ServerResponse, path: string, search: string) {
@@ -97,7 +101,7 @@ export async function startProductionServer(
         stream: true,
         ...(aborted ? { aborted: true as const } : {}),
       });
-      if (closing && open.size === 0 && streams.size === 0) whenIdle?.();
+      settleIfIdle();
     });
     serveStreamRoute(req, res, { ...route, path }, new URLSearchParams(search), sent).catch((error) => {
       logger.error("http.server_error", { method: "GET", path, error: describeError(error) });
@@ -132,7 +136,7 @@ export async function startProductionServer(
         ...(exchange.stream ? { stream: true as const } : {}),
         ...(aborted ? { aborted: true as const } : {}),
       });
-      if (closing && open.size === 0 && streams.size === 0) whenIdle?.();
+      settleIfIdle();
     });
 
     const send = async (response: Response, options: { refusedBody?: boolean } = {}) => {
