@@ -17,7 +17,7 @@ import {
 } from "~/cohorts/cohorts.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { getEnv } from "~/config/env.server";
-import { isCrossSiteRequest } from "~/http/same-origin.server";
+import { formFields, readFormPost } from "~/http/form-post.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   requireAdmin(await requireUser(request));
@@ -30,9 +30,9 @@ type ActionResult =
   | { ok: false; error: string; cohortId?: string };
 
 export async function action({ request }: ActionFunctionArgs) {
+  const form = await readFormPost(request);
   requireAdmin(await requireUser(request));
-  if (isCrossSiteRequest(request)) throw new Response("Cross-site request refused.", { status: 403 });
-  const fields = Object.fromEntries(await request.formData());
+  const fields = formFields(form);
   const appUrl = getEnv().APP_URL;
   const reply = (result: ActionResult, status = 200) => json(result, { status });
   const firstIssue = (error: { issues: Array<{ message: string }> }) => error.issues[0]?.message ?? "Check the form.";

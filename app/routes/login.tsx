@@ -3,7 +3,7 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AuthorizationError } from "remix-auth";
-import { authenticator, LoginThrottledError } from "~/auth/authenticator.server";
+import { authenticator, LoginBusyError, LoginThrottledError } from "~/auth/authenticator.server";
 import { requireAnonymous, safeRedirectTarget } from "~/auth/guards.server";
 import { startUserSession } from "~/auth/session.server";
 import { isCrossSiteRequest } from "~/http/same-origin.server";
@@ -27,10 +27,13 @@ export async function action({ request }: ActionFunctionArgs) {
     return redirect(redirectTo, { headers: { "Set-Cookie": await startUserSession(request, user.id) } });
   } catch (error) {
     if (error instanceof AuthorizationError) {
-      if (error.cause instanceof LoginThrottledError) {
+      if (error.cause instanceof LoginThrottledError || error.cause instanceof LoginBusyError) {
         return json(
           { error: error.cause.message, email },
-          { status: 429, headers: { "Retry-After": String(error.cause.retryAfterSeconds) } },
+          {
+            status: error.cause instanceof LoginBusyError ? 503 : 429,
+            headers: { "Retry-After": String(error.cause.retryAfterSeconds) },
+          },
         );
       }
       return json({ error: error.message, email }, { status: 400 });
