@@ -3,6 +3,7 @@
 import { scrypt as scryptCallback, randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import * as nodeRs from "@node-rs/argon2";
+import { ARGON2ID } from "~/auth/password.server";
 import argon2 from "argon2";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "20" } } });
@@ -34,8 +35,7 @@ const candidates: Candidate[] = [
   ...OWASP_ARGON2ID.flatMap(({ memoryCost, timeCost }) => [
     {
       name: `argon2id m=${memoryCost} KiB t=${timeCost} p=1 (@node-rs/argon2)`,
-      hash: (password: string) =>
-        nodeRs.hash(password, { algorithm: nodeRs.Algorithm.Argon2id, memoryCost, timeCost, parallelism: 1 }),
+      hash: (password: string) => nodeRs.hash(password, { algorithm: ARGON2ID, memoryCost, timeCost, parallelism: 1 }),
     },
     {
       name: `argon2id m=${memoryCost} KiB t=${timeCost} p=1 (argon2)`,

@@ -36,7 +36,12 @@ export const ADDRESS_POLICY: ThrottlePolicy = {
  * minute. It slows guessing from many addresses without keeping the owner out for long (and not at all from an
  * address they signed in from before).
  */
-export const ACCOUNT_POLICY: ThrottlePolicy = { threshold: 10, windowMs: HOUR_MS, firstLockSeconds: 2, maxLockSeconds: 60 };
+export const ACCOUNT_POLICY: ThrottlePolicy = {
+  threshold: 10,
+  windowMs: HOUR_MS,
+  firstLockSeconds: 2,
+  maxLockSeconds: 60,
+};
 /** The current password asked by the password change, from a signed-in session: as strict as one place. */
 export const PASSWORD_CHANGE_POLICY = ACCOUNT_ADDRESS_POLICY;
 

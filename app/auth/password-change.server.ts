@@ -1,7 +1,8 @@
 // Changing one's password: the current one must be right, the new one long enough, and every other login ends.
 import { z } from "zod";
 import { claimAttempt, PASSWORD_CHANGE_POLICY, passwordChangeKey, resetKey } from "~/auth/login-throttle.server";
-import { NEW_PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from "~/auth/password-rules";
+import { newPasswordSchema } from "~/auth/new-password.server";
+import { PASSWORD_MAX_LENGTH } from "~/auth/password-rules";
 import { hashPassword, verifyPassword } from "~/auth/password.server";
 import { withPasswordWorkSlot } from "~/auth/password-work-queue.server";
 import { endAllUserSessions } from "~/auth/session.server";
@@ -14,10 +15,7 @@ export const passwordChangeSchema = z
       .string()
       .min(1, "Enter your current password.")
       .max(PASSWORD_MAX_LENGTH, "That is not your current password."),
-    newPassword: z
-      .string()
-      .min(NEW_PASSWORD_MIN_LENGTH, `Choose a new password of at least ${NEW_PASSWORD_MIN_LENGTH} characters.`)
-      .max(PASSWORD_MAX_LENGTH, `Keep the new password under ${PASSWORD_MAX_LENGTH} characters.`),
+    newPassword: newPasswordSchema,
   })
   .refine((input) => input.newPassword !== input.currentPassword, {
     path: ["newPassword"],

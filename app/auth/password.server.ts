@@ -1,7 +1,10 @@
 // Password hashing with Argon2id at OWASP's parameters (docs/decisions/0014); scrypt hashes of earlier releases still
 // verify and are replaced at the next login. Each stored hash carries its own parameters, so the cost can be raised.
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual } from "node:crypto";
-import { Algorithm, hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2";
+import { type Algorithm, hash as argon2Hash, verify as argon2Verify } from "@node-rs/argon2";
+
+/** The binding's Algorithm.Argon2id: a const enum, which isolated modules cannot read by name. */
+export const ARGON2ID: Algorithm = 2;
 
 export type Argon2Params = { memoryCost: number; timeCost: number; parallelism: number };
 
@@ -33,7 +36,7 @@ function scrypt(password: string, salt: Buffer, params: ScryptParams): Promise<B
 
 /** A new hash at today's cost: `$argon2id$v=19$m=…,t=…,p=…$salt$hash` (the PHC string format). */
 export function hashPassword(password: string): Promise<string> {
-  return argon2Hash(password, { algorithm: Algorithm.Argon2id, ...CURRENT_ARGON2_PARAMS });
+  return argon2Hash(password, { algorithm: ARGON2ID, ...CURRENT_ARGON2_PARAMS });
 }
 
 /** A scrypt hash in the format of earlier releases (`scrypt$N$r$p$salt$hash`): for tests of their upgrade. */
@@ -44,13 +47,13 @@ export async function hashPasswordWithScrypt(password: string, params: ScryptPar
 }
 
 type ParsedHash =
-  | { kind: "argon2id"; params: Argon2Params }
-  | { kind: "scrypt"; params: ScryptParams; salt: Buffer; hash: Buffer };
+  { kind: "argon2id"; params: Argon2Params } | { kind: "scrypt"; params: ScryptParams; salt: Buffer; hash: Buffer };
 
-const ARGON2ID = /^\$argon2id\$v=19\$m=(\d{1,8}),t=(\d{1,3}),p=(\d{1,2})\$[A-Za-z0-9+/]{11,64}\$[A-Za-z0-9+/]{22,128}$/;
+const ARGON2ID_HASH =
+  /^\$argon2id\$v=19\$m=(\d{1,8}),t=(\d{1,3}),p=(\d{1,2})\$[A-Za-z0-9+/]{11,64}\$[A-Za-z0-9+/]{22,128}$/;
 
 function parseHash(stored: string): ParsedHash | null {
-  const argon = ARGON2ID.exec(stored);
+  const argon = ARGON2ID_HASH.exec(stored);
   if (argon) {
     const params = { memoryCost: Number(argon[1]), timeCost: Number(argon[2]), parallelism: Number(argon[3]) };
     const sane =
