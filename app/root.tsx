@@ -85,6 +85,7 @@ function SiteHeader({ user, unreadCount }: { user: HeaderUser; unreadCount: numb
               </NavLink>
               {user.role === "ADMIN" ? <NavLink to="/admin/recording">Recording admin</NavLink> : null}
               {user.role === "ADMIN" ? <NavLink to="/admin/cohorts">Cohorts</NavLink> : null}
+              {user.role === "ADMIN" ? <NavLink to="/admin/sign-ins">Sign-ins</NavLink> : null}
               <NavLink to="/settings">Settings</NavLink>
             </nav>
             <div className="site-user">
