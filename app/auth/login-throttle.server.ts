@@ -86,20 +86,28 @@ export function lockSecondsAfter(failures: number, policy: ThrottlePolicy): numb
 
 export type ClaimResult = { allowed: true; lockedUntil: Date | null } | { allowed: false; retryAfterSeconds: number };
 
-/** How often one request retries a compare-and-set it lost to a concurrent attempt on the same key. */
-const MAX_RACES = 8;
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
-}
-
 const secondsUntil = (until: Date, now: Date) => Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
 
 /** Seconds until the key's lock ends, or 0 when it is not locked. */
 export async function lockedFor(key: ThrottleKey, now = new Date()): Promise<number> {
-  const row = await prisma.loginThrottle.findUnique({ where: { key: key.key }, select: { lockedUntil: true } });
-  if (!row?.lockedUntil || row.lockedUntil <= now) return 0;
-  return secondsUntil(row.lockedUntil, now);
+  return (await longestLock([key], now)).seconds;
+}
+
+/** The longest lock among `keys` (one read for all of them), or 0 seconds when none is locked. */
+export async function longestLock(
+  keys: ThrottleKey[],
+  now = new Date(),
+): Promise<{ seconds: number; key?: ThrottleKey }> {
+  const rows = await prisma.loginThrottle.findMany({
+    where: { key: { in: keys.map((k) => k.key) }, lockedUntil: { gt: now } },
+    select: { key: true, lockedUntil: true },
+  });
+  let longest: { seconds: number; key?: ThrottleKey } = { seconds: 0 };
+  for (const row of rows) {
+    const seconds = row.lockedUntil ? secondsUntil(row.lockedUntil, now) : 0;
+    if (seconds > longest.seconds) longest = { seconds, key: keys.find((k) => k.key === row.key) };
+  }
+  return longest;
 }
 
 async function recordLockEvent(key: ThrottleKey, failures: number, lockedUntil: Date, now: Date) {
@@ -117,84 +125,96 @@ async function recordLockEvent(key: ThrottleKey, failures: number, lockedUntil: 
 }
 
 /**
- * Counts one attempt on `key`; the attempt that reaches the threshold sets the lock at once (and is recorded for
- * admins). With refuseWhileLocked, nothing is counted while a lock holds. Every change is a conditional update on the
- * row as read: of two requests (or instances) racing, one wins and the other re-reads, so no count is lost.
+ * Counts one attempt on `key` before its password is checked, so a burst cannot slip past the limit while the first
+ * ones are still hashing (a success then gives it back). One atomic upsert counts it; only the attempt that reaches
+ * the threshold, or the first after a lock ran out, writes a lock (recorded for admins). While a lock holds the
+ * attempt is refused and its count given back. Of attempts racing on one key, on one instance or several, exactly
+ * as many pass as the policy allows: the count is atomic, and a new lock after the first is a compare-and-set.
  */
-async function countAttempt(
-  key: ThrottleKey,
-  policy: ThrottlePolicy,
-  now: Date,
-  refuseWhileLocked: boolean,
-): Promise<ClaimResult> {
-  for (let race = 0; race < MAX_RACES; race++) {
-    const row = await prisma.loginThrottle.findUnique({ where: { key: key.key } });
-    if (!row) {
-      try {
-        await prisma.loginThrottle.create({ data: { key: key.key, failures: 0, lastFailureAt: now } });
-        await forgetStaleCounters(now);
-      } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
-      }
-      continue;
-    }
-    const stillLocked = row.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null;
-    if (refuseWhileLocked && stillLocked) return { allowed: false, retryAfterSeconds: secondsUntil(stillLocked, now) };
-    const windowOver = now.getTime() - row.lastFailureAt.getTime() >= policy.windowMs;
-    const failures = (windowOver ? 0 : row.failures) + 1;
-    const lockSeconds = lockSecondsAfter(failures, policy);
-    const lockedUntil = lockSeconds > 0 ? new Date(now.getTime() + lockSeconds * 1000) : stillLocked;
-    const { count } = await prisma.loginThrottle.updateMany({
-      where: { key: key.key, failures: row.failures, lastFailureAt: row.lastFailureAt, lockedUntil: row.lockedUntil },
-      data: { failures, lastFailureAt: now, lockedUntil },
-    });
-    if (count === 1) {
-      if (lockSeconds > 0 && !stillLocked && lockedUntil) await recordLockEvent(key, failures, lockedUntil, now);
-      return { allowed: true, lockedUntil };
-    }
+export async function claimAttempt(key: ThrottleKey, policy: ThrottlePolicy, now = new Date()): Promise<ClaimResult> {
+  await forgetStaleCountersNow(now);
+  const row = await prisma.loginThrottle.upsert({
+    where: { key: key.key },
+    create: { key: key.key, failures: 1, lastFailureAt: now },
+    update: { failures: { increment: 1 }, lastFailureAt: now },
+  });
+  const held = row.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null;
+  if (held) {
+    await giveBackAttempt(key, policy);
+    return { allowed: false, retryAfterSeconds: secondsUntil(held, now) };
   }
-  // Lost every race: this key is under a burst right now, so this attempt waits like a locked one.
-  return { allowed: false, retryAfterSeconds: 1 };
+  const lockSeconds = lockSecondsAfter(row.failures, policy);
+  if (lockSeconds === 0) return { allowed: true, lockedUntil: null };
+  const lockedUntil = new Date(now.getTime() + lockSeconds * 1000);
+  // Exactly one attempt reaches the threshold and sets the first lock. Past it, an attempt passes only after a lock ran
+  // out, and only the one that renews it: racers of either (no lock yet, or one renewed meanwhile) are refused.
+  const renewing = row.failures > policy.threshold;
+  const { count } =
+    renewing && row.lockedUntil === null
+      ? { count: 0 }
+      : await prisma.loginThrottle.updateMany({
+          where: { key: key.key, lockedUntil: row.lockedUntil },
+          data: { lockedUntil },
+        });
+  if (count === 0 && renewing) {
+    await giveBackAttempt(key, policy);
+    const current = await lockedFor(key, now);
+    return { allowed: false, retryAfterSeconds: Math.max(1, current) };
+  }
+  await recordLockEvent(key, row.failures, lockedUntil, now);
+  return { allowed: true, lockedUntil };
 }
 
 /**
- * Counts an attempt before its password is checked, so a burst cannot slip past the limit while the first ones are
- * still hashing (a success then gives it back). Refused, uncounted, while locked.
- */
-export function claimAttempt(key: ThrottleKey, policy: ThrottlePolicy, now = new Date()): Promise<ClaimResult> {
-  return countAttempt(key, policy, now, true);
-}
-
-/**
- * Gives one counted attempt back after it proved right: many people behind one school address logging in at once
- * never lock each other out. Below the threshold no lock stands (locks begin only at it).
+ * Gives one counted attempt back: a right password (many people behind one school address logging in at once never
+ * lock each other out), or an attempt refused after it was counted. Below the threshold no lock stands.
  */
 export async function giveBackAttempt(key: ThrottleKey, policy: ThrottlePolicy): Promise<void> {
-  for (let race = 0; race < MAX_RACES; race++) {
-    const row = await prisma.loginThrottle.findUnique({ where: { key: key.key } });
-    if (!row || row.failures === 0) return;
-    const failures = row.failures - 1;
-    const { count } = await prisma.loginThrottle.updateMany({
-      where: { key: key.key, failures: row.failures, lastFailureAt: row.lastFailureAt, lockedUntil: row.lockedUntil },
-      data: { failures, lockedUntil: failures < policy.threshold ? null : row.lockedUntil },
+  const [row] = await prisma.loginThrottle.updateManyAndReturn({
+    where: { key: key.key, failures: { gt: 0 } },
+    data: { failures: { decrement: 1 } },
+    select: { failures: true, lockedUntil: true },
+  });
+  if (row && row.failures < policy.threshold && row.lockedUntil) {
+    await prisma.loginThrottle.updateMany({
+      where: { key: key.key, failures: { lt: policy.threshold } },
+      data: { lockedUntil: null },
     });
-    if (count === 1) return;
   }
 }
 
-/** Forgets a key's count and lock: an account's counters after its correct password. */
-export async function resetKey(key: ThrottleKey): Promise<void> {
-  await prisma.loginThrottle.deleteMany({ where: { key: key.key } });
+/** Forgets keys' counts and locks: the pair's and the account's after a correct password, in one statement. */
+export async function resetKeys(keys: ThrottleKey[]): Promise<void> {
+  if (keys.length === 0) return;
+  await prisma.loginThrottle.deleteMany({ where: { key: { in: keys.map((k) => k.key) } } });
+}
+
+export function resetKey(key: ThrottleKey): Promise<void> {
+  return resetKeys([key]);
 }
 
 /** Lock events are kept this long for the admin page. */
 const LOCK_EVENT_RETENTION_MS = 30 * 24 * HOUR_MS;
 
-async function forgetStaleCounters(now: Date): Promise<void> {
+/** How often one process sweeps stale counters and old lock events (on the way of an attempt, never more). */
+const SWEEP_EVERY_MS = 60_000;
+let nextSweepAt = 0;
+
+async function forgetStaleCountersNow(now: Date): Promise<void> {
+  if (Date.now() < nextSweepAt) return;
+  nextSweepAt = Date.now() + SWEEP_EVERY_MS;
+  await forgetStaleCounters(now);
+}
+
+/**
+ * Forgets counts with no attempt for a window (an hour) and no lock standing, and lock events older than 30 days.
+ * Run by the attempts themselves at most once a minute per process, so a count lives an hour to an hour and a minute.
+ */
+export async function forgetStaleCounters(now = new Date()): Promise<void> {
   const longestWindow = Math.max(ACCOUNT_ADDRESS_POLICY.windowMs, ADDRESS_POLICY.windowMs, ACCOUNT_POLICY.windowMs);
   await prisma.loginThrottle.deleteMany({
     where: {
-      lastFailureAt: { lt: new Date(now.getTime() - longestWindow) },
+      lastFailureAt: { lte: new Date(now.getTime() - longestWindow) },
       OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }],
     },
   });

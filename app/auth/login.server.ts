@@ -10,8 +10,8 @@ import {
   addressKey,
   claimAttempt,
   giveBackAttempt,
-  lockedFor,
-  resetKey,
+  longestLock,
+  resetKeys,
   type ThrottleKey,
   type ThrottlePolicy,
 } from "~/auth/login-throttle.server";
@@ -56,11 +56,12 @@ export async function attemptPasswordLogin(input: {
   const known = user ? await isKnownAddress(user.id, address) : false;
   const counters = countersFor(input.email, address, known);
 
-  // A locked attempt is refused before it takes a place in the password queue.
-  for (const counter of counters) {
-    const wait = await lockedFor(counter.key, now());
-    if (wait > 0) return throttled(counter.key, wait);
-  }
+  // A locked attempt is refused before it takes a place in the password queue (one read for every counter).
+  const lock = await longestLock(
+    counters.map((counter) => counter.key),
+    now(),
+  );
+  if (lock.seconds > 0 && lock.key) return throttled(lock.key, lock.seconds);
 
   try {
     return await withPasswordWorkSlot(async () => {
@@ -81,9 +82,9 @@ export async function attemptPasswordLogin(input: {
         logger.info("login.failed", { clientAddress: address });
         return { ok: false, reason: "invalid" } as const;
       }
+      await resetKeys(claimed.filter((counter) => counter.onSuccess === "reset").map((counter) => counter.key));
       for (const counter of claimed) {
-        if (counter.onSuccess === "reset") await resetKey(counter.key);
-        else await giveBackAttempt(counter.key, counter.policy);
+        if (counter.onSuccess === "give-back") await giveBackAttempt(counter.key, counter.policy);
       }
       await rememberAddress(user.id, address, now());
       if (needsRehash(user.passwordHash)) {

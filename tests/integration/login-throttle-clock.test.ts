@@ -48,10 +48,14 @@ describe("login throttle", () => {
     expect(await claimAttempt(key, policy, at(37))).toEqual({ allowed: false, retryAfterSeconds: 63 });
   });
 
-  it("forgets the count after an hour without a counted attempt, but never while a lock holds", async () => {
+  it("forgets the count an hour after the last counted attempt", async () => {
     const key = newPair();
     const { claimAttempt, ACCOUNT_ADDRESS_POLICY: policy } = throttle;
     for (let i = 0; i < 4; i++) await claimAttempt(key, policy, at(i));
+    // The sweep (run by attempts at most once a minute) keeps a count until an hour passed without an attempt.
+    await throttle.forgetStaleCounters(at(3 + 3599));
+    expect((await prisma.loginThrottle.findUniqueOrThrow({ where: { key: key.key } })).failures).toBe(4);
+    await throttle.forgetStaleCounters(at(3 + 3600));
     expect(await claimAttempt(key, policy, at(3 + 3600))).toEqual({ allowed: true, lockedUntil: null });
     expect((await prisma.loginThrottle.findUniqueOrThrow({ where: { key: key.key } })).failures).toBe(1);
   });
