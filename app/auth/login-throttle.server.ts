@@ -169,15 +169,19 @@ export async function claimAttempt(key: ThrottleKey, policy: ThrottlePolicy, now
  * Gives one counted attempt back: a right password (many people behind one school address logging in at once never
  * lock each other out), or an attempt refused after it was counted. Below the threshold no lock stands.
  */
-export async function giveBackAttempt(key: ThrottleKey, policy: ThrottlePolicy): Promise<void> {
-  const [row] = await prisma.loginThrottle.updateManyAndReturn({
+export async function giveBackAttempt(
+  key: ThrottleKey,
+  policy: ThrottlePolicy,
+  /** Whether this attempt's claim set a lock: only then can the key be locked below its threshold afterwards. */
+  { setLock = true }: { setLock?: boolean } = {},
+): Promise<void> {
+  await prisma.loginThrottle.updateMany({
     where: { key: key.key, failures: { gt: 0 } },
     data: { failures: { decrement: 1 } },
-    select: { failures: true, lockedUntil: true },
   });
-  if (row && row.failures < policy.threshold && row.lockedUntil) {
+  if (setLock) {
     await prisma.loginThrottle.updateMany({
-      where: { key: key.key, failures: { lt: policy.threshold } },
+      where: { key: key.key, failures: { lt: policy.threshold }, lockedUntil: { not: null } },
       data: { lockedUntil: null },
     });
   }

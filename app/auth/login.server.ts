@@ -1,6 +1,6 @@
 // One password login attempt: the limits (charged before the password is checked), the check itself in the bounded
 // password queue (constant work for unknown emails), and the rehash to today's cost.
-import { isKnownAddress, rememberAddress } from "~/auth/known-addresses.server";
+import { findKnownAddress, rememberAddress, type KnownAddress } from "~/auth/known-addresses.server";
 import {
   ACCOUNT_ADDRESS_POLICY,
   ACCOUNT_POLICY,
@@ -16,7 +16,7 @@ import {
   type ThrottlePolicy,
 } from "~/auth/login-throttle.server";
 import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, verifyPassword } from "~/auth/password.server";
-import { PasswordWorkBusyError, withPasswordWorkSlot } from "~/auth/password-work-queue.server";
+import { PasswordWorkBusyError, passwordWorkRefusal, withPasswordWorkSlot } from "~/auth/password-work-queue.server";
 import { findUserByEmailWithPassword, replacePasswordHash } from "~/auth/users.server";
 import { logger } from "~/observability/logger.server";
 
@@ -52,9 +52,14 @@ export async function attemptPasswordLogin(input: {
 }): Promise<LoginOutcome> {
   const now = input.now ?? (() => new Date());
   const address = input.clientAddress;
+  // A full line is answered before anything else: under a flood, refused logins cost no database work.
+  const full = passwordWorkRefusal();
+  if (full) return busy(full);
   const user = await findUserByEmailWithPassword(input.email);
-  const known = user ? await isKnownAddress(user.id, address) : false;
-  const counters = countersFor(input.email, address, known);
+  const place: KnownAddress = user
+    ? await findKnownAddress(user.id, address, now())
+    : { known: false, lastSignedInAt: null };
+  const counters = countersFor(input.email, address, place.known);
 
   // A locked attempt is refused before it takes a place in the password queue (one read for every counter).
   const lock = await longestLock(
@@ -67,14 +72,14 @@ export async function attemptPasswordLogin(input: {
     return await withPasswordWorkSlot(async () => {
       // Charged right before the check, inside the slot: of a burst waiting in line, only as many are checked as the
       // limits allow, and the in-flight count of one instance is never more than its few slots.
-      const claimed: Counter[] = [];
+      const claimed: Array<Counter & { setLock: boolean }> = [];
       for (const counter of counters) {
         const claim = await claimAttempt(counter.key, counter.policy, now());
         if (!claim.allowed) {
-          for (const earlier of claimed) await giveBackAttempt(earlier.key, earlier.policy);
+          for (const earlier of claimed) await giveBackAttempt(earlier.key, earlier.policy, earlier);
           return throttled(counter.key, claim.retryAfterSeconds);
         }
-        claimed.push(counter);
+        claimed.push({ ...counter, setLock: claim.lockedUntil !== null });
       }
       // Verify against a hash even for unknown emails, so response time does not reveal which accounts exist.
       const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
@@ -84,9 +89,9 @@ export async function attemptPasswordLogin(input: {
       }
       await resetKeys(claimed.filter((counter) => counter.onSuccess === "reset").map((counter) => counter.key));
       for (const counter of claimed) {
-        if (counter.onSuccess === "give-back") await giveBackAttempt(counter.key, counter.policy);
+        if (counter.onSuccess === "give-back") await giveBackAttempt(counter.key, counter.policy, counter);
       }
-      await rememberAddress(user.id, address, now());
+      await rememberAddress(user.id, address, now(), place);
       if (needsRehash(user.passwordHash)) {
         // The password is at hand only now: store it under today's cost, unless it changed meanwhile.
         await replacePasswordHash(user.id, user.passwordHash, await hashPassword(input.password));
@@ -96,9 +101,13 @@ export async function attemptPasswordLogin(input: {
     });
   } catch (error) {
     if (!(error instanceof PasswordWorkBusyError)) throw error;
-    logger.warn("login.busy", { retryAfterSeconds: error.retryAfterSeconds });
-    return { ok: false, reason: "busy", retryAfterSeconds: error.retryAfterSeconds };
+    return busy(error);
   }
+}
+
+function busy(error: PasswordWorkBusyError): LoginOutcome {
+  logger.warn("login.busy", { retryAfterSeconds: error.retryAfterSeconds });
+  return { ok: false, reason: "busy", retryAfterSeconds: error.retryAfterSeconds };
 }
 
 function throttled(key: ThrottleKey, retryAfterSeconds: number): LoginOutcome {

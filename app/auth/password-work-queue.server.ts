@@ -50,6 +50,16 @@ export async function withPasswordWorkSlot<T>(job: () => Promise<T>): Promise<T>
   }
 }
 
+/**
+ * The refusal a job would meet now, or null when it would get a place: checked before a request does any other work
+ * (its database reads), so a full line costs the server nothing more.
+ */
+export function passwordWorkRefusal(): PasswordWorkBusyError | null {
+  return running >= PASSWORD_WORK_CONCURRENCY && waiting.length >= PASSWORD_WORK_MAX_WAITING
+    ? new PasswordWorkBusyError(retryAfterSeconds())
+    : null;
+}
+
 /** For metrics and tests: jobs running and waiting now. */
 export function passwordWorkLoad(): { running: number; waiting: number } {
   return { running, waiting: waiting.length };
