@@ -10,6 +10,7 @@ import { renderToPipeableStream } from "react-dom/server";
 import type { HandleDataRequestFunction, HandleErrorFunction } from "@remix-run/node";
 import { NonceProvider } from "~/components/nonce";
 import { checkEnvAtStart } from "~/config/check-env-at-start.server";
+import { carriesSessionCookie } from "~/auth/session.server";
 import { applyPageHeaders, newScriptNonce } from "~/http/page-headers.server";
 import { describeError, logger } from "~/observability/logger.server";
 import { startWatchdog } from "~/recording/watchdog.server";
@@ -43,7 +44,7 @@ export default function handleRequest(
           shellRendered = true;
           const body = new PassThrough();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          applyPageHeaders(request, responseHeaders, nonce);
+          applyPageHeaders(responseHeaders, { nonce, signedIn: carriesSessionCookie(request) });
           resolve(
             new Response(createReadableStreamFromReadable(body), {
               headers: responseHeaders,
@@ -71,7 +72,7 @@ export default function handleRequest(
 export const handleDataRequest: HandleDataRequestFunction = (response, { request }) => {
   // A copy: a response's headers may be immutable (a fetched one), and these must be set either way.
   const headers = new Headers(response.headers);
-  applyPageHeaders(request, headers, null);
+  applyPageHeaders(headers, { nonce: null, signedIn: carriesSessionCookie(request) });
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 };
 

@@ -1,7 +1,6 @@
 // The headers every page answer carries: a nonce-based Content-Security-Policy, and caching and referrer rules that
 // a route may make stricter but the document never loosens.
 import { randomBytes } from "node:crypto";
-import { SESSION_COOKIE_NAME } from "~/auth/session.server";
 
 export function newScriptNonce(): string {
   return randomBytes(16).toString("base64");
@@ -28,21 +27,20 @@ export function contentSecurityPolicy(nonce: string): string {
   ].join("; ");
 }
 
-/** A request of a signed-in browser: what it is shown is that person's own and must never sit in a shared cache. */
-export function carriesSessionCookie(request: Request): boolean {
-  return (request.headers.get("Cookie") ?? "").includes(`${SESSION_COOKIE_NAME}=`);
-}
-
 const PRIVATE = "private, no-store";
 
-/** Sets the headers of a page (document or data) answer, keeping what its route set where that is stricter. */
-export function applyPageHeaders(request: Request, headers: Headers, nonce: string | null): void {
+/**
+ * Sets the headers of a page (document or data) answer, keeping what its route set where that is stricter. A page
+ * for a signed-in browser is that person's own and must never sit in a shared cache.
+ */
+export function applyPageHeaders(headers: Headers, options: { nonce: string | null; signedIn: boolean }): void {
+  const { nonce } = options;
   if (nonce) headers.set("Content-Security-Policy", contentSecurityPolicy(nonce));
   headers.set("X-Content-Type-Options", "nosniff");
   // A route's own policy (set-password's no-referrer keeps its token out of every Referer) wins over the default.
   if (!headers.has("Referrer-Policy")) headers.set("Referrer-Policy", "same-origin");
   headers.set("X-Frame-Options", "DENY");
-  if (carriesSessionCookie(request) && !/no-store/.test(headers.get("Cache-Control") ?? "")) {
+  if (options.signedIn && !/no-store/.test(headers.get("Cache-Control") ?? "")) {
     headers.set("Cache-Control", PRIVATE);
   }
 }
