@@ -1,16 +1,21 @@
-// remix-auth with an email + password form strategy; the session row keeps only the user's id.
+// remix-auth with an email + password form strategy and OpenID Connect single sign-on; the session row keeps only the
+// user's id.
 import { Authenticator, AuthorizationError } from "remix-auth";
 import { FormStrategy } from "remix-auth-form";
 import { z } from "zod";
 import { clientAddress } from "~/auth/client-address.server";
+import { emailAddressSchema } from "~/auth/email-address";
 import { attemptPasswordLogin } from "~/auth/login.server";
+import { accountForOidcClaims } from "~/auth/oidc-accounts.server";
+import { OidcSignInError, OidcStrategy } from "~/auth/oidc-strategy.server";
 import { PASSWORD_MAX_LENGTH } from "~/auth/password-rules";
 import { SESSION_USER_KEY, sessionStorage } from "~/auth/session.server";
+import { getEnv } from "~/config/env.server";
 
 export type SessionUser = { id: string };
 
 export const loginSchema = z.object({
-  email: z.string().trim().toLowerCase().email("Enter a valid email address.").max(254, "Enter a valid email address."),
+  email: emailAddressSchema,
   password: z
     .string()
     .min(1, "Enter your password.")
@@ -18,6 +23,7 @@ export const loginSchema = z.object({
 });
 
 export const INVALID_LOGIN = "That email and password don't match an account.";
+export const ACCOUNT_DISABLED = "This account is disabled. Ask your administrator.";
 
 /** Thrown (as the cause of remix-auth's AuthorizationError) while the account or the address is locked. */
 export class LoginThrottledError extends Error {
@@ -51,7 +57,21 @@ authenticator.use(
     if (outcome.ok) return { id: outcome.userId };
     if (outcome.reason === "throttled") throw new LoginThrottledError(outcome.retryAfterSeconds);
     if (outcome.reason === "busy") throw new LoginBusyError(outcome.retryAfterSeconds);
+    if (outcome.reason === "disabled") throw new AuthorizationError(ACCOUNT_DISABLED);
     throw new AuthorizationError(INVALID_LOGIN);
   }),
   "password",
+);
+
+authenticator.use(
+  new OidcStrategy(getEnv, async ({ claims }) => {
+    const env = getEnv();
+    const outcome = await accountForOidcClaims(claims, {
+      createAccounts: env.OIDC_CREATE_ACCOUNTS,
+      roleClaim: env.OIDC_ROLE_CLAIM,
+    });
+    if (!outcome.ok) throw new OidcSignInError(outcome.message, 403, outcome.reason);
+    return { id: outcome.userId };
+  }),
+  "oidc",
 );

@@ -1,6 +1,7 @@
 // Login attempt counters, kept in the database so every instance enforces the same count. A hard lock belongs to one
 // (account, address) pair and to an address guessing across accounts; the account as a whole only slows down, so
 // nobody can lock a host out of their own class from elsewhere.
+import { normaliseEmail } from "~/auth/email-address";
 import { prisma } from "~/db/db.server";
 import { logger } from "~/observability/logger.server";
 
@@ -45,12 +46,25 @@ export const ACCOUNT_POLICY: ThrottlePolicy = {
 /** The current password asked by the password change, from a signed-in session: as strict as one place. */
 export const PASSWORD_CHANGE_POLICY = ACCOUNT_ADDRESS_POLICY;
 
-export type LockScope = "account_address" | "address" | "account" | "password_change";
+/** Reset links for one address typed: three an hour, then one every 20 minutes at most (an inbox is not a target). */
+export const RESET_EMAIL_POLICY: ThrottlePolicy = {
+  threshold: 3,
+  windowMs: HOUR_MS,
+  firstLockSeconds: 20 * 60,
+  maxLockSeconds: 60 * 60,
+};
+/** Reset requests from one client address: a school's share of forgetful people, not a mail cannon. */
+export const RESET_ADDRESS_POLICY: ThrottlePolicy = {
+  threshold: 20,
+  windowMs: HOUR_MS,
+  firstLockSeconds: 15 * 60,
+  maxLockSeconds: 60 * 60,
+};
+
+export type LockScope = "account_address" | "address" | "account" | "password_change" | "reset_email" | "reset_address";
 
 /** A counter, with what an admin reads when it locks. */
 export type ThrottleKey = { key: string; scope: LockScope; email: string | null; address: string | null };
-
-const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
 export const accountAddressKey = (email: string, address: string | null): ThrottleKey => ({
   key: `account-address:${normaliseEmail(email)}|${address ?? "unknown"}`,
@@ -75,6 +89,20 @@ export const passwordChangeKey = (userId: string, email: string): ThrottleKey =>
   scope: "password_change",
   email: normaliseEmail(email),
   address: null,
+});
+
+/** Counted by the address typed, whether or not an account has it: the count itself tells nothing. */
+export const resetEmailKey = (email: string): ThrottleKey => ({
+  key: `reset-email:${normaliseEmail(email)}`,
+  scope: "reset_email",
+  email: normaliseEmail(email),
+  address: null,
+});
+export const resetAddressKey = (address: string): ThrottleKey => ({
+  key: `reset-address:${address}`,
+  scope: "reset_address",
+  email: null,
+  address,
 });
 
 /** 0 below the threshold; the first lock at it, then doubling with each further counted attempt, capped. */

@@ -17,12 +17,13 @@ import {
 } from "~/auth/login-throttle.server";
 import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, verifyPassword } from "~/auth/password.server";
 import { PasswordWorkBusyError, passwordWorkRefusal, withPasswordWorkSlot } from "~/auth/password-work-queue.server";
-import { findUserByEmailWithPassword, replacePasswordHash } from "~/auth/users.server";
+import { findUserByEmailWithPassword, markSignedIn, replacePasswordHash } from "~/auth/users.server";
 import { logger } from "~/observability/logger.server";
 
 export type LoginOutcome =
   | { ok: true; userId: string }
   | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "disabled" }
   | { ok: false; reason: "throttled"; retryAfterSeconds: number }
   | { ok: false; reason: "busy"; retryAfterSeconds: number };
 
@@ -91,7 +92,10 @@ export async function attemptPasswordLogin(input: {
       for (const counter of claimed) {
         if (counter.onSuccess === "give-back") await giveBackAttempt(counter.key, counter.policy, counter);
       }
+      // Said only to whoever knows the password: the account exists, and an admin turned it off.
+      if (user.disabledAt) return { ok: false, reason: "disabled" } as const;
       await rememberAddress(user.id, address, now(), place);
+      if (!user.firstSignedInAt) await markSignedIn(user.id, now());
       if (needsRehash(user.passwordHash)) {
         // The password is at hand only now: store it under today's cost, unless it changed meanwhile.
         await replacePasswordHash(user.id, user.passwordHash, await hashPassword(input.password));

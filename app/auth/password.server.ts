@@ -79,9 +79,26 @@ function parseHash(stored: string): ParsedHash | null {
   return sane ? { kind: "scrypt", params, salt: Buffer.from(salt, "base64"), hash: Buffer.from(hash, "base64") } : null;
 }
 
+/**
+ * A stored hash that no password matches: an account whose owner has not chosen one yet (invited, or known only
+ * through single sign-on). Random, so two such accounts never share it; cheap, so an import of many makes no hash.
+ */
+export function unusablePasswordHash(): string {
+  return `!no-password$${randomBytes(16).toString("base64url")}`;
+}
+
+/** Whether the account has a password of its own (not the marker of unusablePasswordHash). */
+export function hasUsablePassword(stored: string): boolean {
+  return parseHash(stored) !== null;
+}
+
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parsed = parseHash(stored);
-  if (!parsed) return false;
+  if (!parsed) {
+    // The same work as a real check, so the time taken does not tell which accounts have no password yet.
+    await argon2Verify(DUMMY_PASSWORD_HASH, password).catch(() => false);
+    return false;
+  }
   if (parsed.kind === "argon2id") return argon2Verify(stored, password).catch(() => false);
   const actual = await scrypt(password, parsed.salt, parsed.params);
   return actual.length === parsed.hash.length && timingSafeEqual(actual, parsed.hash);

@@ -21,12 +21,16 @@ export const SESSION_USER_KEY = "userId";
 
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
-function sessionSecrets(): string[] {
+let secretsInUse: string[] | undefined;
+
+/** SESSION_SECRET's list, for every cookie the app signs (the login, the sign-on's state). */
+export function cookieSecrets(): string[] {
+  if (secretsInUse) return secretsInUse;
   const env = getEnv();
-  if (env.SESSION_SECRET) return env.SESSION_SECRET;
+  if (env.SESSION_SECRET) return (secretsInUse = env.SESSION_SECRET);
   // Outside production only (production refuses to start without it): cookies signed now stop verifying at exit.
   logger.warn("session.ephemeral_secret", { hint: "set SESSION_SECRET so logins survive restarts" });
-  return [randomBytes(32).toString("hex")];
+  return (secretsInUse = [randomBytes(32).toString("hex")]);
 }
 
 function userIdOf(data: SessionData): string | null {
@@ -43,7 +47,7 @@ function sessionCookie(): Cookie {
     sameSite: "lax",
     path: "/",
     secure: getEnv().APP_URL.startsWith("https://"),
-    secrets: sessionSecrets(),
+    secrets: cookieSecrets(),
     maxAge: SESSION_MAX_AGE_SECONDS,
   });
   return cookie;

@@ -4,9 +4,10 @@ import { isRole, type Role } from "~/auth/roles";
 
 export type AppUser = { id: string; email: string; name: string; role: Role };
 
+/** The signed-in user of a session; a disabled account is nobody (its sessions were ended when it was disabled). */
 export async function getUserById(id: string): Promise<AppUser | null> {
-  const user = await prisma.user.findUnique({
-    where: { id },
+  const user = await prisma.user.findFirst({
+    where: { id, disabledAt: null },
     select: { id: true, email: true, name: true, role: true },
   });
   if (!user || !isRole(user.role)) return null;
@@ -14,7 +15,15 @@ export async function getUserById(id: string): Promise<AppUser | null> {
 }
 
 export function findUserByEmailWithPassword(email: string) {
-  return prisma.user.findUnique({ where: { email }, select: { id: true, passwordHash: true } });
+  return prisma.user.findUnique({
+    where: { email },
+    select: { id: true, passwordHash: true, disabledAt: true, firstSignedInAt: true },
+  });
+}
+
+/** Notes a first sign-in (the cohort page lists who has not signed in yet); a no-op write after the first. */
+export async function markSignedIn(userId: string, now = new Date()): Promise<void> {
+  await prisma.user.updateMany({ where: { id: userId, firstSignedInAt: null }, data: { firstSignedInAt: now } });
 }
 
 export function findUserPasswordHash(id: string) {

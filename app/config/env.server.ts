@@ -47,6 +47,23 @@ const mailFrom = z
     "must be an address such as OptiLearn Live <no-reply@example.com> or no-reply@example.com",
   );
 
+const booleanFlag = (fallback: "true" | "false") =>
+  z.preprocess(
+    blankAsUnset,
+    z
+      .enum(["true", "false", "1", "0"], { message: "must be true or false" })
+      .default(fallback)
+      .transform((v) => v === "true" || v === "1"),
+  );
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+// An OpenID Provider's issuer: https, or http on this machine only (a provider run for development or tests).
+const oidcIssuer = httpUrl.refine(
+  (value) => new URL(value).protocol === "https:" || LOOPBACK_HOSTS.has(new URL(value).hostname),
+  "must be an https:// URL (http:// only for localhost), such as https://accounts.google.com",
+);
+
 const positiveSeconds = (fallback: number) =>
   z.preprocess(blankAsUnset, z.coerce.number().positive("must be a positive number of seconds").default(fallback));
 
@@ -106,13 +123,7 @@ const envSchema = z
     ),
     RECORDING_S3_ACCESS_KEY_ID: optionalString,
     RECORDING_S3_SECRET_ACCESS_KEY: optionalString,
-    RECORDING_S3_FORCE_PATH_STYLE: z.preprocess(
-      blankAsUnset,
-      z
-        .enum(["true", "false", "1", "0"], { message: "must be true or false" })
-        .default("false")
-        .transform((v) => v === "true" || v === "1"),
-    ),
+    RECORDING_S3_FORCE_PATH_STYLE: booleanFlag("false"),
     /** How long a presigned watch link stays valid. */
     RECORDING_LINK_TTL_SECONDS: z.preprocess(
       blankAsUnset,
@@ -156,8 +167,51 @@ const envSchema = z
     EMAIL_LEASE_SECONDS: positiveSeconds(120),
     EMAIL_RETRY_BASE_SECONDS: positiveSeconds(30),
     EMAIL_RETRY_MAX_SECONDS: positiveSeconds(3600),
+    /** Single sign-on through an OpenID Provider (discovery from its issuer); unset = password sign-in only. */
+    OIDC_ISSUER: z.preprocess(blankAsUnset, oidcIssuer.optional()),
+    OIDC_CLIENT_ID: optionalString,
+    /** Unset: a public client (PKCE alone); most providers give confidential web apps a secret. */
+    OIDC_CLIENT_SECRET: optionalString,
+    /** The provider's name on the login page's button: "Sign in with <name>". */
+    OIDC_DISPLAY_NAME: z.preprocess(
+      blankAsUnset,
+      z
+        .string()
+        .trim()
+        .max(60, "must be at most 60 characters")
+        .refine((value) => !/[\u0000-\u001f\u007f-\u009f]/.test(value), "must be one line of text")
+        .default("single sign-on"),
+    ),
+    /** A verified email with no account: create one (a student) rather than refuse. */
+    OIDC_CREATE_ACCOUNTS: booleanFlag("false"),
+    /** A claim (a dotted path for nested ones, e.g. realm_access.roles) whose value admin / host / student sets the role. */
+    OIDC_ROLE_CLAIM: z.preprocess(
+      blankAsUnset,
+      z
+        .string()
+        .trim()
+        .regex(
+          /^[A-Za-z0-9_:/-]+(\.[A-Za-z0-9_:/-]+)*$/,
+          "must be a claim name, or a dotted path such as realm_access.roles",
+        )
+        .optional(),
+    ),
+    /** Email and password sign-in (with forgot-password links); false leaves single sign-on alone. */
+    PASSWORD_LOGIN: booleanFlag("true"),
   })
   .superRefine((env, ctx) => {
+    if (env.OIDC_ISSUER && !env.OIDC_CLIENT_ID)
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["OIDC_CLIENT_ID"],
+        message: "required when OIDC_ISSUER is set",
+      });
+    if (!env.PASSWORD_LOGIN && !env.OIDC_ISSUER)
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["PASSWORD_LOGIN"],
+        message: "false needs OIDC_ISSUER (single sign-on), or nobody could sign in",
+      });
     if (env.RECORDING_STORAGE !== "s3") return;
     for (const name of [
       "RECORDING_S3_BUCKET",
@@ -174,6 +228,8 @@ export type AppEnv = z.infer<typeof envSchema> & {
   recordingApiUrl: string | undefined;
   webhookUrl: string;
   appOrigin: string;
+  /** The redirect URI to register with the OpenID Provider. */
+  oidcRedirectUri: string;
 };
 
 export class InvalidEnvironmentError extends Error {
@@ -203,6 +259,7 @@ export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
     recordingApiUrl:
       env.JITSI_RECORDING_API_URL ?? (env.JITSI_MEET_URL ? `${env.JITSI_MEET_URL}/jibri/api/v1.0` : undefined),
     webhookUrl: `${env.APP_URL}/api/webhooks/jitsi-recording`,
+    oidcRedirectUri: `${env.APP_URL}/auth/oidc/callback`,
     appOrigin: new URL(env.APP_URL).origin,
   });
 }

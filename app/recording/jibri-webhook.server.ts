@@ -1,5 +1,5 @@
 // Jibri's signed callback behind the webhook intake: its signature check, and the delivery that settles a recording.
-import { Prisma } from "~/generated/prisma/client";
+import { isUniqueViolation } from "~/db/unique-violation.server";
 import { getEnv } from "~/config/env.server";
 import { getRecordingStatusAndUrl } from "~/recording/recording-store.server";
 import { applyTransition, RecordingNotFoundError, TransitionRefusedError } from "~/recording/transitions.server";
@@ -89,8 +89,4 @@ async function verdictAfterRace(payload: JibriWebhookPayload, facts: DeliveryFac
     reason: `${payload.event} is not allowed while the recording is ${status}`,
     message: `This event is not allowed while the recording is ${status.toLowerCase()}.`,
   };
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002";
 }

@@ -29,6 +29,8 @@ const SCOPES: Record<LockScope, string> = {
   address: "Address, across accounts (locked)",
   account: "Account, from many addresses (slowed down)",
   password_change: "Password change: current password (locked)",
+  reset_email: "Reset links for one address (paused)",
+  reset_address: "Reset requests from one address (paused)",
 };
 
 export default function SignInsAdminPage() {

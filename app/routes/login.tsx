@@ -1,17 +1,24 @@
-// GET/POST /login: email and password; a failure re-renders the form with the reason, too many failures answer 429.
+// GET/POST /login: email and password, and "Sign in with <provider>" when single sign-on is configured; a failure
+// re-renders the form with the reason, too many failures answer 429.
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AuthorizationError } from "remix-auth";
-import { authenticator, LoginBusyError, LoginThrottledError } from "~/auth/authenticator.server";
+import { ACCOUNT_DISABLED, authenticator, LoginBusyError, LoginThrottledError } from "~/auth/authenticator.server";
 import { requireAnonymous, safeRedirectTarget } from "~/auth/guards.server";
 import { startUserSession } from "~/auth/session.server";
+import { getEnv } from "~/config/env.server";
 import { readFormPost } from "~/http/form-post.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);
-  // Sanitised here too, so the form never carries a target the action would refuse.
-  return json({ redirectTo: safeRedirectTarget(new URL(request.url).searchParams.get("redirectTo")) });
+  const env = getEnv();
+  return json({
+    // Sanitised here too, so the form never carries a target the action would refuse.
+    redirectTo: safeRedirectTarget(new URL(request.url).searchParams.get("redirectTo")),
+    passwordLogin: env.PASSWORD_LOGIN,
+    singleSignOn: env.OIDC_ISSUER ? { displayName: env.OIDC_DISPLAY_NAME } : null,
+  });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -19,6 +26,12 @@ export async function action({ request }: ActionFunctionArgs) {
   const formData = await readFormPost(request.clone());
   const redirectTo = safeRedirectTarget(formData.get("redirectTo"));
   const email = String(formData.get("email") ?? "").slice(0, 254);
+  if (!getEnv().PASSWORD_LOGIN) {
+    return json(
+      { error: `Password sign-in is turned off here: sign in with ${getEnv().OIDC_DISPLAY_NAME}.`, email },
+      { status: 403 },
+    );
+  }
   try {
     const user = await authenticator.authenticate("password", request, { throwOnError: true, context: { formData } });
     return redirect(redirectTo, { headers: { "Set-Cookie": await startUserSession(request, user.id) } });
@@ -33,20 +46,45 @@ export async function action({ request }: ActionFunctionArgs) {
           },
         );
       }
-      return json({ error: error.message, email }, { status: 400 });
+      return json({ error: error.message, email }, { status: error.message === ACCOUNT_DISABLED ? 403 : 400 });
     }
     throw error;
   }
 }
 
 export default function LoginPage() {
-  const { redirectTo } = useLoaderData<typeof loader>();
+  const { redirectTo, passwordLogin, singleSignOn } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
   return (
-    <section className="card narrow">
+    <section className="card narrow stack">
       <h1>Log in</h1>
+      {singleSignOn ? (
+        // A plain GET form: the provider's page is a full navigation away, with or without JavaScript.
+        <form method="get" action="/auth/oidc">
+          <input type="hidden" name="redirectTo" value={redirectTo} />
+          <button type="submit" className="button">
+            {`Sign in with ${singleSignOn.displayName}`}
+          </button>
+        </form>
+      ) : null}
+      {passwordLogin ? <PasswordForm redirectTo={redirectTo} busy={busy} actionData={actionData} /> : null}
+    </section>
+  );
+}
+
+function PasswordForm({
+  redirectTo,
+  busy,
+  actionData,
+}: {
+  redirectTo: string;
+  busy: boolean;
+  actionData: { error: string; email: string } | undefined;
+}) {
+  return (
+    <>
       <Form method="post" className="stack" noValidate={false}>
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <label className="field">
@@ -73,7 +111,10 @@ export default function LoginPage() {
           Log in
         </button>
       </Form>
-    </section>
+      <p>
+        <Link to="/forgot-password">Forgot your password?</Link>
+      </p>
+    </>
   );
 }
 
