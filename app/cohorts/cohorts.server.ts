@@ -1,12 +1,17 @@
-// Cohorts and their people, for admins: create a cohort, add someone by email (creating the account), remove them.
-import { randomBytes } from "node:crypto";
+// Cohorts and their people, for admins: create a cohort, add one person or a whole list (creating accounts and emailing
+// each new person an invitation through the outbox), remove them, send an invitation again, disable an account.
 import { z } from "zod";
-import { hashPassword } from "~/auth/password.server";
+import { emailAddressSchema } from "~/auth/email-address";
+import { hashPassword, hasUsablePassword, unusablePasswordHash } from "~/auth/password.server";
 import { withPasswordWorkSlot } from "~/auth/password-work-queue.server";
 import { endAllUserSessions } from "~/auth/session.server";
-import { createSetPasswordToken } from "~/cohorts/set-password-token.server";
+import { setPasswordUrl, type SetPasswordLinkFacts } from "~/auth/set-password-token.server";
+import { readPeopleList, type LineProblem, type PersonRow } from "~/cohorts/people-list";
 import { prisma } from "~/db/db.server";
+import type { Prisma } from "~/generated/prisma/client";
+import { chunks } from "~/lib/chunks";
 import { singleLine } from "~/lib/single-line-text";
+import { queueSetPasswordEmail } from "~/mail/account-email-outbox.server";
 import { logger } from "~/observability/logger.server";
 
 export const createCohortSchema = z.object({
@@ -24,8 +29,8 @@ export const createCohortSchema = z.object({
 export const addMemberSchema = z.object({
   intent: z.literal("add"),
   cohortId: z.string().min(1),
-  email: z.string().trim().toLowerCase().email("Enter an email address, like ada@example.com.").max(200),
-  name: singleLine(z.string().trim().max(80), "name").optional(),
+  email: emailAddressSchema,
+  name: singleLine(z.string().trim().max(80, "Keep the name under 80 characters."), "name").optional(),
   /** Only for an account that does not exist yet: a host teaches, a student attends. */
   role: z.enum(["STUDENT", "HOST"]).default("STUDENT"),
 });
@@ -36,6 +41,23 @@ export const removeMemberSchema = z.object({
   userId: z.string().min(1),
 });
 
+export const newLinkSchema = z.object({ intent: z.literal("link"), userId: z.string().min(1) });
+
+export const accountAccessSchema = z.object({
+  intent: z.enum(["disable", "enable"]),
+  userId: z.string().min(1),
+});
+
+/** A pasted list or an uploaded CSV, read before anything is written (preview) and again when confirmed (import). */
+export const peopleListSchema = z.object({
+  intent: z.enum(["preview", "import"]),
+  cohortId: z.string().min(1),
+  people: z
+    .string()
+    .max(300 * 1024, "This list is too large: add at most 1,000 people at once.")
+    .default(""),
+});
+
 export function listCohortsWithMembers() {
   return prisma.cohort.findMany({
     orderBy: { name: "asc" },
@@ -44,7 +66,11 @@ export function listCohortsWithMembers() {
       name: true,
       enrollments: {
         orderBy: { createdAt: "asc" },
-        select: { user: { select: { id: true, email: true, name: true, role: true } } },
+        select: {
+          user: {
+            select: { id: true, email: true, name: true, role: true, firstSignedInAt: true, disabledAt: true },
+          },
+        },
       },
       _count: { select: { sessions: true } },
     },
@@ -57,55 +83,171 @@ export async function createCohort(name: string) {
   return { cohort: await prisma.cohort.create({ data: { name }, select: { id: true, name: true } }) } as const;
 }
 
+type Tx = Prisma.TransactionClient;
+
+export type AddedPerson = {
+  email: string;
+  created: boolean;
+  /** The link emailed to them (an invitation), for the admin to see once; null when they already have a password. */
+  invitation: SetPasswordLinkFacts | null;
+};
+
 /**
- * Enrols the person with this email, creating the account when there is none. A new account gets an unguessable
- * password nobody knows, and the admin gets a one-time link for its owner to set their own.
+ * Enrols every person of `rows` in the cohort within the caller's transaction: an account is made for each new
+ * address (with no password: its owner chooses one through the emailed link), and everyone who has not chosen a
+ * password yet is sent an invitation. An existing account keeps its name and role.
+ */
+async function enrolPeople(tx: Tx, cohortId: string, rows: PersonRow[], now: Date): Promise<AddedPerson[]> {
+  const existing = new Map<string, { id: string; passwordHash: string; firstSignedInAt: Date | null }>();
+  for (const slice of chunks(rows.map((row) => row.email))) {
+    const found = await tx.user.findMany({
+      where: { email: { in: slice } },
+      select: { id: true, email: true, passwordHash: true, firstSignedInAt: true },
+    });
+    for (const user of found) existing.set(user.email, user);
+  }
+  const added: AddedPerson[] = [];
+  for (const row of rows) {
+    let user = existing.get(row.email);
+    const created = !user;
+    if (!user) {
+      user = await tx.user.create({
+        data: {
+          email: row.email,
+          name: row.name || row.email.split("@")[0],
+          role: row.role,
+          passwordHash: unusablePasswordHash(),
+        },
+        select: { id: true, passwordHash: true, firstSignedInAt: true },
+      });
+    }
+    await tx.enrollment.upsert({
+      where: { cohortId_userId: { cohortId, userId: user.id } },
+      create: { cohortId, userId: user.id, createdAt: now },
+      update: {},
+    });
+    const invite = created || (!user.firstSignedInAt && !hasUsablePassword(user.passwordHash));
+    added.push({
+      email: row.email,
+      created,
+      invitation: invite
+        ? await queueSetPasswordEmail(tx, { id: user.id, passwordHash: user.passwordHash }, now)
+        : null,
+    });
+  }
+  return added;
+}
+
+/**
+ * Enrols the person with this email, creating the account when there is none and emailing them an invitation; the
+ * admin sees that link once too.
  */
 export async function addMemberByEmail(input: z.infer<typeof addMemberSchema>, appUrl: string) {
   const cohort = await prisma.cohort.findUnique({ where: { id: input.cohortId }, select: { id: true, name: true } });
   if (!cohort) return { error: "That cohort no longer exists." } as const;
-  let user = await prisma.user.findUnique({
-    where: { email: input.email },
-    select: { id: true, email: true, passwordHash: true },
+  const row: PersonRow = { line: 1, email: input.email, name: input.name ?? "", role: input.role };
+  const [added] = await prisma.$transaction((tx) => enrolPeople(tx, cohort.id, [row], new Date()));
+  logger.info("cohort.member_added", {
+    cohortId: cohort.id,
+    created: added.created,
+    invited: Boolean(added.invitation),
   });
-  let created = false;
-  if (!user) {
-    user = await prisma.user.create({
-      data: {
-        email: input.email,
-        name: input.name || input.email.split("@")[0],
-        role: input.role,
-        passwordHash: await withPasswordWorkSlot(() => hashPassword(randomBytes(32).toString("base64url"))),
-      },
-      select: { id: true, email: true, passwordHash: true },
+  return {
+    added: {
+      email: added.email,
+      cohortName: cohort.name,
+      created: added.created,
+      setPasswordUrl: added.invitation ? setPasswordUrl(appUrl, added.invitation) : null,
+    },
+  } as const;
+}
+
+export type PreviewRow = PersonRow & { existing: { role: string; name: string } | null };
+
+export type PeopleListCheck =
+  { ok: true; rows: PreviewRow[]; problems: LineProblem[] } | { ok: false; message: string };
+
+/** The preview of a list: each person, whether they already have an account, and every line that is wrong. */
+export async function checkPeopleList(text: string): Promise<PeopleListCheck> {
+  const list = readPeopleList(text);
+  if (!list.ok) return list;
+  const existing = new Map<string, { role: string; name: string }>();
+  for (const slice of chunks(list.rows.map((row) => row.email))) {
+    const found = await prisma.user.findMany({
+      where: { email: { in: slice } },
+      select: { email: true, role: true, name: true },
     });
-    created = true;
+    for (const user of found) existing.set(user.email, { role: user.role, name: user.name });
   }
-  await prisma.enrollment.upsert({
-    where: { cohortId_userId: { cohortId: cohort.id, userId: user.id } },
-    create: { cohortId: cohort.id, userId: user.id },
-    update: {},
-  });
-  const setPasswordUrl = created ? `${appUrl}/set-password?token=${createSetPasswordToken(user)}` : null;
-  return { added: { email: user.email, cohortName: cohort.name, created, setPasswordUrl } } as const;
+  return {
+    ok: true,
+    rows: list.rows.map((row) => ({ ...row, existing: existing.get(row.email) ?? null })),
+    problems: list.problems,
+  };
+}
+
+export type PeopleImport =
+  | { ok: true; cohortName: string; added: number; created: number; invited: number }
+  | { ok: false; message: string; problems: LineProblem[] };
+
+/** Adds the whole list or nobody: a list with any wrong line changes no account; the writes are one transaction. */
+export async function importPeople(cohortId: string, text: string): Promise<PeopleImport> {
+  const cohort = await prisma.cohort.findUnique({ where: { id: cohortId }, select: { id: true, name: true } });
+  if (!cohort) return { ok: false, message: "That cohort no longer exists.", problems: [] };
+  const list = readPeopleList(text);
+  if (!list.ok) return { ok: false, message: list.message, problems: [] };
+  if (list.problems.length > 0) {
+    return {
+      ok: false,
+      message: `Nobody was added: ${list.problems.length} line${list.problems.length === 1 ? " needs" : "s need"} fixing first.`,
+      problems: list.problems,
+    };
+  }
+  const now = new Date();
+  const added = await prisma.$transaction((tx) => enrolPeople(tx, cohort.id, list.rows, now), { timeout: 60_000 });
+  const result = {
+    ok: true as const,
+    cohortName: cohort.name,
+    added: added.length,
+    created: added.filter((person) => person.created).length,
+    invited: added.filter((person) => person.invitation).length,
+  };
+  logger.info("cohort.people_imported", { cohortId: cohort.id, ...result });
+  return result;
 }
 
 export async function removeMember(cohortId: string, userId: string) {
   await prisma.enrollment.deleteMany({ where: { cohortId, userId } });
 }
 
-export const newLinkSchema = z.object({ intent: z.literal("link"), userId: z.string().min(1) });
-
-/** A fresh one-time link for an account, e.g. when the first one expired; it stops working once any link is used. */
-export async function newSetPasswordLink(userId: string, appUrl: string) {
+/**
+ * Emails a fresh set-password link to an account and returns it for the admin to see once: an invitation (7 days)
+ * while its owner has never chosen a password, a reset link (60 minutes) otherwise. Earlier links stop working once
+ * any link is used.
+ */
+export async function sendSetPasswordLink(userId: string, appUrl: string) {
   const user = await prisma.user.findUnique({
     where: { id: userId },
-    select: { id: true, email: true, passwordHash: true },
+    select: { id: true, email: true, passwordHash: true, disabledAt: true },
   });
   if (!user) return { error: "That account no longer exists." } as const;
+  if (user.disabledAt) return { error: "This account is disabled: enable it first." } as const;
+  const facts = await queueSetPasswordEmail(prisma, user);
+  logger.info("cohort.set_password_link_sent", { userId: user.id, purpose: facts.purpose });
   return {
-    link: { email: user.email, setPasswordUrl: `${appUrl}/set-password?token=${createSetPasswordToken(user)}` },
+    link: { email: user.email, purpose: facts.purpose, setPasswordUrl: setPasswordUrl(appUrl, facts) },
   } as const;
+}
+
+/** Disabling refuses every sign-in (password, single sign-on, links) and ends the account's logins at once. */
+export async function setAccountDisabled(admin: { id: string }, userId: string, disabled: boolean) {
+  if (disabled && userId === admin.id) return { error: "You cannot disable your own account." } as const;
+  const user = await prisma.user.findUnique({ where: { id: userId }, select: { id: true, email: true } });
+  if (!user) return { error: "That account no longer exists." } as const;
+  await prisma.user.update({ where: { id: userId }, data: { disabledAt: disabled ? new Date() : null } });
+  const endedSessions = disabled ? await endAllUserSessions(userId) : 0;
+  logger.info(disabled ? "account.disabled" : "account.enabled", { userId, by: admin.id, endedSessions });
+  return { email: user.email } as const;
 }
 
 /**
@@ -116,7 +258,7 @@ export async function newSetPasswordLink(userId: string, appUrl: string) {
 export async function setPasswordWithToken(userId: string, expectedPasswordHash: string, password: string) {
   const passwordHash = await withPasswordWorkSlot(() => hashPassword(password));
   const updated = await prisma.user.updateMany({
-    where: { id: userId, passwordHash: expectedPasswordHash },
+    where: { id: userId, passwordHash: expectedPasswordHash, disabledAt: null },
     data: { passwordHash },
   });
   if (updated.count !== 1) return false;
@@ -126,5 +268,8 @@ export async function setPasswordWithToken(userId: string, expectedPasswordHash:
 }
 
 export function getAccountForToken(userId: string) {
-  return prisma.user.findUnique({ where: { id: userId }, select: { id: true, email: true, passwordHash: true } });
+  return prisma.user.findUnique({
+    where: { id: userId },
+    select: { id: true, email: true, passwordHash: true, disabledAt: true },
+  });
 }

@@ -1,12 +1,21 @@
-// The email outbox's reads and writes: claim rows with a lease, then mark each sent, skipped or due again later.
+// The email outbox's reads and writes: claim rows (notifications' and account emails') with a lease, then mark each
+// sent, skipped or due again later.
 import { getEnv } from "~/config/env.server";
 import { prisma } from "~/db/db.server";
 import { databaseProvider } from "~/db/driver-adapter.server";
+import type { SetPasswordPurpose } from "~/auth/set-password-token.server";
 import type { EmailNotification } from "~/mail/notification-email.server";
 
 export const OUTBOX_STATUS = { pending: "PENDING", sent: "SENT", skipped: "SKIPPED" } as const;
 
-export type ClaimedEmail = {
+export const OUTBOX_KIND = {
+  notification: "NOTIFICATION",
+  passwordReset: "PASSWORD_RESET",
+  invitation: "INVITATION",
+} as const;
+
+export type ClaimedNotificationEmail = {
+  kind: "notification";
   outboxId: number;
   /** Attempts so far, this one included. */
   attempts: number;
@@ -16,6 +25,20 @@ export type ClaimedEmail = {
   recordingDeleted: boolean;
   notification: EmailNotification;
 };
+
+/** A password reset or an invitation: who it is for is settled when it is sent (account-emails.server.ts). */
+export type ClaimedAccountEmail = {
+  kind: "account";
+  outboxId: number;
+  attempts: number;
+  purpose: SetPasswordPurpose;
+  userId: string | null;
+  recipientEmail: string | null;
+  linkExpiresAt: Date | null;
+  passwordFingerprint: string | null;
+};
+
+export type ClaimedEmail = ClaimedNotificationEmail | ClaimedAccountEmail;
 
 /**
  * Takes up to `limit` due rows for `claim` (a token unique to this claim) until `leaseUntil`. A row whose lease ran out
@@ -76,22 +99,38 @@ export async function claimDueEmails(
       },
     },
   });
-  return rows.map((row) => ({
-    outboxId: row.id,
-    attempts: row.attempts,
-    emailsOff: !row.notification.user.emailNotifications,
-    recordingDeleted: row.notification.recording.deletedAt !== null,
-    notification: {
-      id: row.notification.id,
-      type: row.notification.type,
-      title: row.notification.title,
-      reason: row.notification.reason,
-      recordingId: row.notification.recordingId,
-      liveSessionId: row.notification.liveSessionId,
-      classStartsAt: row.notification.recording.liveSession.startsAt,
-      recipient: { id: row.notification.user.id, email: row.notification.user.email, name: row.notification.user.name },
-    },
-  }));
+  return rows.map((row): ClaimedEmail => {
+    if (!row.notification) {
+      return {
+        kind: "account",
+        outboxId: row.id,
+        attempts: row.attempts,
+        purpose: row.kind === OUTBOX_KIND.invitation ? "invitation" : "reset",
+        userId: row.userId,
+        recipientEmail: row.recipientEmail,
+        linkExpiresAt: row.linkExpiresAt,
+        passwordFingerprint: row.passwordFingerprint,
+      };
+    }
+    const { notification } = row;
+    return {
+      kind: "notification",
+      outboxId: row.id,
+      attempts: row.attempts,
+      emailsOff: !notification.user.emailNotifications,
+      recordingDeleted: notification.recording.deletedAt !== null,
+      notification: {
+        id: notification.id,
+        type: notification.type,
+        title: notification.title,
+        reason: notification.reason,
+        recordingId: notification.recordingId,
+        liveSessionId: notification.liveSessionId,
+        classStartsAt: notification.recording.liveSession.startsAt,
+        recipient: { id: notification.user.id, email: notification.user.email, name: notification.user.name },
+      },
+    };
+  });
 }
 
 /** Right after the SMTP server accepted: whoever holds the row now, it was sent. */

@@ -10,7 +10,9 @@ import {
   retryDelayMs,
   scheduleEmailRetry,
   type ClaimedEmail,
+  type ClaimedNotificationEmail,
 } from "~/mail/email-outbox.server";
+import { prepareAccountEmail, type PreparedEmail } from "~/mail/account-email-outbox.server";
 import type { MailSettings } from "~/mail/mail-settings.server";
 import { composeNotificationEmail } from "~/mail/notification-email.server";
 import { createSmtpTransport } from "~/mail/smtp-transport.server";
@@ -46,25 +48,35 @@ export function startEmailWorker(
       wake = done;
     });
 
+  /** The email a notification becomes, or why none is sent. */
+  function prepareNotificationEmail(email: ClaimedNotificationEmail): PreparedEmail {
+    if (email.emailsOff) return { skip: "the recipient turned notification emails off" };
+    // Deleted after the notification was written: an email would announce a recording nobody may watch any more.
+    if (email.recordingDeleted) return { skip: "the recording was deleted before the email was sent" };
+    return {
+      send: composeNotificationEmail(email.notification, {
+        appUrl: settings.appUrl,
+        from: settings.from,
+        secret: settings.secrets[0],
+      }),
+    };
+  }
+
   async function deliver(claim: string, email: ClaimedEmail) {
-    const { notification } = email;
-    const fields = { worker: id, notificationId: notification.id, outboxId: email.outboxId, attempt: email.attempts };
-    if (email.emailsOff) {
-      await markEmailSkipped(email.outboxId, "the recipient turned notification emails off");
-      logger.info("email.skipped", { ...fields, why: "emails_off" });
+    const fields = {
+      worker: id,
+      outboxId: email.outboxId,
+      attempt: email.attempts,
+      ...(email.kind === "notification" ? { notificationId: email.notification.id } : { purpose: email.purpose }),
+    };
+    const prepared =
+      email.kind === "notification" ? prepareNotificationEmail(email) : await prepareAccountEmail(email, settings);
+    if ("skip" in prepared) {
+      await markEmailSkipped(email.outboxId, prepared.skip);
+      logger.info("email.skipped", { ...fields, why: prepared.skip });
       return;
     }
-    if (email.recordingDeleted) {
-      // Deleted after the notification was written: an email would announce a recording nobody may watch any more.
-      await markEmailSkipped(email.outboxId, "the recording was deleted before the email was sent");
-      logger.info("email.skipped", { ...fields, why: "recording_deleted" });
-      return;
-    }
-    const message = composeNotificationEmail(notification, {
-      appUrl: settings.appUrl,
-      from: settings.from,
-      secret: settings.secrets[0],
-    });
+    const message = prepared.send;
     try {
       await transport.sendMail(message);
     } catch (error) {
@@ -76,7 +88,7 @@ export function startEmailWorker(
     }
     await markEmailSent(email.outboxId);
     metrics().emails.inc({ outcome: "sent" });
-    logger.info("email.sent", { ...fields, type: notification.type, messageId: message.messageId });
+    logger.info("email.sent", { ...fields, messageId: message.messageId });
   }
 
   async function runBatch(): Promise<number> {

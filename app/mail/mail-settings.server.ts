@@ -11,6 +11,9 @@ export type MailSettings = {
   leaseMs: number;
   retryBaseMs: number;
   retryMaxMs: number;
+  /** Whether emailed links may set a password (PASSWORD_LOGIN), and the single sign-on's name for invitations. */
+  passwordLogin: boolean;
+  singleSignOnName: string | null;
 };
 
 export type MailSetup = { enabled: true; settings: MailSettings } | { enabled: false; why: string };
@@ -32,7 +35,7 @@ export function mailSetup(env: AppEnv): MailSetup {
   if (!env.SESSION_SECRET) {
     throw new MailConfigurationError(
       "SESSION_SECRET",
-      "required for email (unsubscribe links are signed with it); give the worker the web service's value",
+      "required for email (unsubscribe and set-password links are signed with it); give the worker the web service's value",
     );
   }
   return {
@@ -46,6 +49,8 @@ export function mailSetup(env: AppEnv): MailSetup {
       leaseMs: env.EMAIL_LEASE_SECONDS * 1000,
       retryBaseMs: env.EMAIL_RETRY_BASE_SECONDS * 1000,
       retryMaxMs: env.EMAIL_RETRY_MAX_SECONDS * 1000,
+      passwordLogin: env.PASSWORD_LOGIN,
+      singleSignOnName: env.OIDC_ISSUER ? env.OIDC_DISPLAY_NAME : null,
     },
   };
 }

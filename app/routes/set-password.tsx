@@ -1,31 +1,42 @@
-// GET/POST /set-password?token=…: the owner of a new account sets their password with a one-time link.
+// GET/POST /set-password?token=…: the owner of an account sets their password with a one-time link (an invitation,
+// valid 7 days, or a reset link, valid 60 minutes); every login of the account ends.
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { getAccountForToken, setPasswordWithToken } from "~/cohorts/cohorts.server";
-import { readSetPasswordToken, tokenMatchesAccount } from "~/cohorts/set-password-token.server";
+import { readSetPasswordToken, tokenMatchesAccount } from "~/auth/set-password-token.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { newPasswordSchema } from "~/auth/new-password.server";
 import { NEW_PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from "~/auth/password-rules";
 import { PasswordWorkBusyError } from "~/auth/password-work-queue.server";
+import { getEnv } from "~/config/env.server";
 import { formFields, readFormPost } from "~/http/form-post.server";
 
-const INVALID_LINK = "This link is invalid, expired or already used. Ask your administrator for a new one.";
+const INVALID_LINK =
+  "This link is invalid, expired or already used. Ask for a new one with “Forgot your password?” on the login page, or ask your administrator.";
+const PASSWORDS_OFF = "Passwords are turned off here: sign in with your school account on the login page.";
 
+/** The account a link may set the password of: signed, unexpired, unused (the hash unchanged), not disabled. */
 async function accountFor(token: string | null) {
   const claims = token ? readSetPasswordToken(token) : null;
   if (!claims) return null;
   const account = await getAccountForToken(claims.userId);
-  return account && tokenMatchesAccount(claims, account.passwordHash) ? account : null;
+  if (!account || account.disabledAt || !tokenMatchesAccount(claims, account.passwordHash)) return null;
+  return { ...account, purpose: claims.purpose };
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
+  const headers = { "Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer" };
+  if (!getEnv().PASSWORD_LOGIN) return json({ valid: false as const, message: PASSWORDS_OFF }, { headers });
   const token = new URL(request.url).searchParams.get("token");
   const account = await accountFor(token);
-  return json(account ? { valid: true as const, email: account.email, token } : { valid: false as const }, {
-    headers: { "Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer" },
-  });
+  return json(
+    account
+      ? { valid: true as const, email: account.email, token, purpose: account.purpose }
+      : { valid: false as const, message: INVALID_LINK },
+    { headers },
+  );
 }
 
 const formSchema = z
@@ -37,7 +48,9 @@ const formSchema = z
   .refine((form) => form.password === form.confirm, { message: "The two passwords differ.", path: ["confirm"] });
 
 export async function action({ request }: ActionFunctionArgs) {
-  const parsed = formSchema.safeParse(formFields(await readFormPost(request)));
+  const form = await readFormPost(request);
+  if (!getEnv().PASSWORD_LOGIN) return json({ error: PASSWORDS_OFF }, { status: 403 });
+  const parsed = formSchema.safeParse(formFields(form));
   if (!parsed.success) return json({ error: parsed.error.issues[0]?.message ?? "Check the form." }, { status: 400 });
   const account = await accountFor(parsed.data.token);
   if (!account) return json({ error: INVALID_LINK }, { status: 400 });
@@ -64,13 +77,18 @@ export default function SetPasswordPage() {
     return (
       <section className="card narrow">
         <h1>Set your password</h1>
-        <p className="message message--error">{INVALID_LINK}</p>
+        <p className="message message--error" data-testid="link-refused">
+          {data.message}
+        </p>
+        <p>
+          <Link to="/forgot-password">Forgot your password?</Link> · <Link to="/login">Log in</Link>
+        </p>
       </section>
     );
   }
   return (
     <section className="card narrow">
-      <h1>Set your password</h1>
+      <h1>{data.purpose === "reset" ? "Choose a new password" : "Set your password"}</h1>
       <p className="muted">For {data.email}</p>
       <Form method="post" className="stack">
         <input type="hidden" name="token" value={data.token ?? ""} />

@@ -38,9 +38,9 @@ describe("a recording deleted before its emails went out", () => {
       { what: "the outbox settled", timeoutMs: 20_000 },
     );
     const statusOf = (recordingId: string) =>
-      rows.filter((row) => row.notification.recordingId === recordingId).map((row) => row.status);
+      rows.filter((row) => row.notification?.recordingId === recordingId).map((row) => row.status);
     expect(statusOf(deleted)).toEqual(["SKIPPED", "SKIPPED", "SKIPPED", "SKIPPED"]);
-    expect(rows.find((row) => row.notification.recordingId === deleted)?.lastError).toBe(
+    expect(rows.find((row) => row.notification?.recordingId === deleted)?.lastError).toBe(
       "the recording was deleted before the email was sent",
     );
     expect(statusOf(kept)).toEqual(["SENT", "SENT", "SENT", "SENT"]);

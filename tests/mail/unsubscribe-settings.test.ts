@@ -115,7 +115,7 @@ describe("unsubscribe and /settings", () => {
       (rows) => rows.length === 4 && rows.every((row) => row.status !== "PENDING"),
       { what: "the outbox settled", timeoutMs: 20_000 },
     ).then((rows) => {
-      const byEmail = Object.fromEntries(rows.map((row) => [row.notification.user.email, row.status]));
+      const byEmail = Object.fromEntries(rows.map((row) => [row.notification?.user.email, row.status]));
       expect(byEmail).toEqual({
         [ACCOUNTS.student1]: "SKIPPED",
         [ACCOUNTS.student2]: "SKIPPED",
