@@ -97,23 +97,57 @@ export function viewerRole(login: StreamLogin, session: StreamSessionRecord): Vi
 
 // ---- Open streams of this instance ----
 
-type OpenStream = {
-  kind: StreamKind;
-  userSessionId: string;
-  userId: string;
-  isAdmin: boolean;
-  /** Sessions whose access the stream depends on (its own session, or a page's focused one). */
-  liveSessionIds: string[];
-  channel: SseChannel;
-};
+/**
+ * One admitted stream: its place among the user's STREAMS_PER_USER, and what the access re-check needs once a channel
+ * holds it. It keeps its own record only, not the login it was admitted with (an open stream lives for hours).
+ */
+class AdmittedStream {
+  channel: SseChannel | null = null;
+  #released = false;
+
+  constructor(
+    readonly kind: StreamKind,
+    readonly userSessionId: string,
+    readonly userId: string,
+    readonly isAdmin: boolean,
+    /** Sessions whose access the stream depends on (its own session, or a page's focused one). */
+    readonly liveSessionIds: string[],
+  ) {}
+
+  /** Gives the place back, once, whichever comes first: the channel closing, or the stream never opening. */
+  readonly release = () => {
+    if (this.#released) return;
+    this.#released = true;
+    if (this.channel) {
+      open.delete(this);
+      metrics().openStreams.dec({ stream: this.kind });
+    }
+    const left = (openByUser.get(this.userId) ?? 1) - 1;
+    if (left > 0) openByUser.set(this.userId, left);
+    else openByUser.delete(this.userId);
+  };
+
+  attach(channel: SseChannel) {
+    if (this.#released || this.channel) return;
+    this.channel = channel;
+    open.add(this);
+    metrics().openStreams.inc({ stream: this.kind });
+    stopTick ??= onStreamTick(() => void recheckAccess());
+  }
+}
 
 const openByUser = new Map<string, number>();
-const open = new Set<OpenStream>();
+const open = new Set<AdmittedStream>();
 let stopTick: (() => void) | undefined;
 
 export type StreamTicket = {
-  /** Binds the admitted stream to its channel: counted and watched until the channel closes. */
+  /** Binds the admitted stream to its channel, whose close must run `release`: watched by the access re-check. */
   attach(channel: SseChannel): void;
+  /**
+   * Gives the place back; idempotent. Every path that admitted a stream calls it: the channel's close, a client that
+   * left before its stream opened, a HEAD request (headers only).
+   */
+  release(): void;
 };
 
 /**
@@ -139,33 +173,7 @@ export function admitStream(
   }
   openByUser.set(userId, held + 1);
   metrics().streamConnects.inc({ stream: kind, outcome: options.resumed ? "resumed" : "opened" });
-  return {
-    attach(channel) {
-      const stream: OpenStream = {
-        kind,
-        userSessionId: login.userSessionId,
-        userId,
-        isAdmin: login.user.role === "ADMIN",
-        liveSessionIds: options.liveSessionIds,
-        channel,
-      };
-      open.add(stream);
-      metrics().openStreams.inc({ stream: kind });
-      stopTick ??= onStreamTick(() => void recheckAccess());
-      channel.onClose(releaseOf(stream));
-    },
-  };
-}
-
-/** Made outside `admitStream`, so an open stream holds its record only, not the login it was admitted with. */
-function releaseOf(stream: OpenStream): () => void {
-  return () => {
-    open.delete(stream);
-    metrics().openStreams.dec({ stream: stream.kind });
-    const left = (openByUser.get(stream.userId) ?? 1) - 1;
-    if (left > 0) openByUser.set(stream.userId, left);
-    else openByUser.delete(stream.userId);
-  };
+  return new AdmittedStream(kind, login.userSessionId, userId, login.user.role === "ADMIN", options.liveSessionIds);
 }
 
 // ---- The periodic re-check ----
@@ -221,7 +229,7 @@ export async function recheckAccess(): Promise<void> {
       }
     }
     for (const stream of streams) {
-      if (stream.channel.closed) continue;
+      if (!stream.channel || stream.channel.closed) continue;
       const reason = !liveLogins.has(stream.userSessionId)
         ? "login_ended"
         : stream.liveSessionIds.some((id) => !sessions.has(id))
