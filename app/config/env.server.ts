@@ -168,7 +168,7 @@ const envSchema = z
         .default(300),
     ),
     /** READY recordings older than this many days are deleted by the watchdog; unset keeps them forever. */
-    RECORDING_RETENTION_DAYS: z.preprocess(blankAsUnset, durationIn("days", 0.01, 36_500).optional()),
+    RECORDING_RETENTION_DAYS: z.preprocess(blankAsUnset, durationIn("days", 0.00001, 36_500).optional()),
     /** How many proxies in front of the app append to X-Forwarded-For (0: trust none, use the socket's address). */
     TRUST_PROXY: z.preprocess(
       blankAsUnset,

@@ -6,6 +6,7 @@ import {
   relayPageEvents,
   relayRecordingTransitions,
   relayUserNotifications,
+  type RelayedSession,
 } from "~/events/live-streams.server";
 import { sessionsOfUser } from "~/events/replay-reader.server";
 import { eventStreamResponse, parseLastEventId, SSE_HEADERS, type StreamSource } from "~/events/sse.server";
@@ -20,6 +21,7 @@ import {
 } from "~/events/stream-access.server";
 import { ApiError, forbidden, handleApi, notFound, unauthenticated } from "~/http/api-error.server";
 import { parseSessionId } from "~/http/route-input.server";
+import { showsStorageUrl } from "~/storage/watch-url";
 
 export type StreamRequest = {
   kind: StreamKind;
@@ -69,13 +71,19 @@ async function requireLogin(request: StreamRequest, cohortId?: string): Promise<
 async function requireViewer(
   request: StreamRequest,
   rawId: string,
-): Promise<{ login: StreamLogin; session: StreamSessionRecord }> {
+): Promise<{ login: StreamLogin; session: StreamSessionRecord; relayed: RelayedSession }> {
   const valid = /^[A-Za-z0-9_-]{1,64}$/.test(rawId);
   const session = valid ? await streamSessionRecord(rawId) : null;
   const login = await requireLogin(request, session?.cohortId);
   if (!session) throw notFound("That live session");
-  if (!viewerRole(login, session)) throw forbidden("You are not enrolled in this live session.");
-  return { login, session };
+  const role = viewerRole(login, session);
+  if (!role) throw forbidden("You are not enrolled in this live session.");
+  const relayed = {
+    id: session.id,
+    recordingUpdatedAt: session.recordingUpdatedAt,
+    showsStorageUrl: showsStorageUrl(role),
+  };
+  return { login, session, relayed };
 }
 
 /**
@@ -87,14 +95,14 @@ export async function planStream(request: StreamRequest): Promise<StreamSource> 
   switch (request.kind) {
     case "session": {
       const id = parseSessionId({ id: request.liveSessionId });
-      const { login, session } = await requireViewer(request, id);
+      const { login, session, relayed } = await requireViewer(request, id);
       const lastEventId = parseLastEventId(request.lastEventId ?? request.query.get("lastEventId"));
       const ticket = admitStream("session", login, { liveSessionIds: [session.id], resumed: lastEventId !== null });
       return {
         release: ticket.release,
         open(channel) {
           ticket.attach(channel);
-          return relayRecordingTransitions(channel, session, lastEventId);
+          return relayRecordingTransitions(channel, relayed, lastEventId);
         },
       };
     }
@@ -122,9 +130,17 @@ export async function planStream(request: StreamRequest): Promise<StreamSource> 
       const resume = parsePageCursor(request.lastEventId ?? query.lastEventId ?? null);
       const focused = query.session ? await requireViewer(request, query.session) : null;
       const login = focused?.login ?? (await requireLogin(request));
-      const watched = query.dashboard ? await sessionsOfUser(login.user.id, login.user.role === "ADMIN") : [];
+      const isAdmin = login.user.role === "ADMIN";
+      const watched: RelayedSession[] = query.dashboard
+        ? (await sessionsOfUser(login.user.id, isAdmin)).map(({ id, hostId, recordingUpdatedAt }) => ({
+            id,
+            recordingUpdatedAt,
+            showsStorageUrl: isAdmin || hostId === login.user.id,
+          }))
+        : [];
       const ticket = admitStream("page", login, {
-        liveSessionIds: focused ? [focused.session.id] : [],
+        // Every session the page relays is re-checked; an admin's dashboard (every session) depends on the role alone.
+        liveSessionIds: [...(focused ? [focused.session.id] : []), ...(isAdmin ? [] : watched.map(({ id }) => id))],
         resumed: resume !== null,
       });
       return {
@@ -133,7 +149,7 @@ export async function planStream(request: StreamRequest): Promise<StreamSource> 
           ticket.attach(channel);
           return relayPageEvents(channel, {
             userId: login.user.id,
-            focus: focused ? { session: focused.session, after: resume?.transitionId ?? query.after ?? null } : null,
+            focus: focused ? { session: focused.relayed, after: resume?.transitionId ?? query.after ?? null } : null,
             watched,
             notificationsAfter: resume?.notificationId ?? query.notificationsAfter ?? null,
             notificationsKnown: login.notifications,

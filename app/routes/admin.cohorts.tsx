@@ -17,6 +17,7 @@ import {
 } from "~/cohorts/cohorts.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { getEnv } from "~/config/env.server";
+import { recheckAccess } from "~/events/stream-access.server";
 import { isCrossSiteRequest } from "~/http/same-origin.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -65,6 +66,9 @@ export async function action({ request }: ActionFunctionArgs) {
       const parsed = removeMemberSchema.safeParse(fields);
       if (!parsed.success) return reply({ ok: false, error: firstIssue(parsed.error) }, 400);
       await removeMember(parsed.data.cohortId, parsed.data.userId);
+      // Their open streams on this instance end before the answer, so no later change of the cohort's sessions reaches
+      // them; other instances end theirs at their next re-check (SSE_HEARTBEAT_SECONDS).
+      await recheckAccess();
       return reply({ ok: true, message: "Removed from the cohort." });
     }
     case "link": {
