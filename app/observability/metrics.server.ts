@@ -64,7 +64,7 @@ function createMetrics() {
     }),
     emails: new Counter({
       name: "optilearn_emails_total",
-      help: "Notification emails, by outcome (sent, failed).",
+      help: "Notification emails, by outcome (sent; failed: retried later; rejected: refused for good).",
       labelNames: ["outcome"] as const,
       registers,
     }),

@@ -1,5 +1,7 @@
-// What an operator needs to see on one page: settings (set or not, never values), recorder health, deliveries, stuck recordings.
+// What an operator needs to see on one page: settings (set or not, never values), recorder health, deliveries, stuck
+// recordings, emails refused for good.
 import { getEnv } from "~/config/env.server";
+import { listFailedEmails } from "~/mail/email-outbox.server";
 import { WEBHOOK_OUTCOMES, type WebhookOutcome } from "~/recording/webhook-outcomes";
 import { getRecorder, type RecorderHealth } from "~/recording/recorder.server";
 import { findOverdueRecordings, listRecentFailures } from "~/recording/recording-store.server";
@@ -52,6 +54,7 @@ export async function getRecordingDiagnostics() {
     listUnconfirmedStops(50),
   ]);
   const failures = await listRecentFailures(20);
+  const failedEmails = await listFailedEmails(20);
   return {
     settings: describeRecordingSettings(env),
     webhookUrl: env.webhookUrl,
@@ -92,6 +95,7 @@ export async function getRecordingDiagnostics() {
       nextStopAttemptAt: r.nextStopAttemptAt?.toISOString() ?? null,
     })),
     failures,
+    failedEmails,
     testCommand: signedTestCommand(env.webhookUrl),
   };
 }

@@ -118,6 +118,26 @@ export default function RecordingAdminPage() {
         )}
       </section>
 
+      <section className="card" aria-labelledby="failed-emails-heading">
+        <h2 id="failed-emails-heading">Emails that could not be delivered</h2>
+        <p className="muted">
+          The mail server refused these for good (a 5xx answer, such as an address that does not exist); they are not
+          tried again. Other failures are retried until they go through.
+        </p>
+        {data.failedEmails.length === 0 ? (
+          <p className="muted">None.</p>
+        ) : (
+          <ul data-testid="failed-emails">
+            {data.failedEmails.map((email) => (
+              <li key={email.id}>
+                <code>{email.recipient}</code>, <Link to={`/sessions/${email.liveSessionId}`}>{email.title}</Link> at{" "}
+                <LocalTime iso={email.failedAt} style="short" />: <code>{email.reason ?? "—"}</code>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
       <section className="card" aria-labelledby="unconfirmed-heading">
         <h2 id="unconfirmed-heading">Stops the recorder did not confirm</h2>
         {data.unconfirmedStops.length === 0 ? (
