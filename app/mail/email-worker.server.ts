@@ -9,11 +9,11 @@ import {
   markEmailSent,
   markEmailSkipped,
   releaseEmailClaims,
-  retryDelayMs,
   scheduleEmailRetry,
   takeClaimedEmail,
   type ClaimedEmail,
 } from "~/mail/email-outbox.server";
+import { retryDelayMs } from "~/lib/retry-delay";
 import type { MailSettings } from "~/mail/mail-settings.server";
 import { composeNotificationEmail } from "~/mail/notification-email.server";
 import { createSmtpTransport, isPermanentRefusal } from "~/mail/smtp-transport.server";

@@ -1,7 +1,8 @@
 // What an operator needs to see on one page: settings (set or not, never values), recorder health, deliveries, stuck
-// recordings, emails refused for good.
+// recordings, emails refused for good, stored objects not yet deleted.
 import { getEnv } from "~/config/env.server";
 import { listFailedEmails } from "~/mail/email-outbox.server";
+import { listPendingStorageDeletions } from "~/storage/storage-deletions.server";
 import { WEBHOOK_OUTCOMES, type WebhookOutcome } from "~/recording/webhook-outcomes";
 import { getRecorder, type RecorderHealth } from "~/recording/recorder.server";
 import { findOverdueRecordings, listRecentFailures } from "~/recording/recording-store.server";
@@ -55,6 +56,7 @@ export async function getRecordingDiagnostics() {
   ]);
   const failures = await listRecentFailures(20);
   const failedEmails = await listFailedEmails(20);
+  const pendingDeletions = await listPendingStorageDeletions(50);
   return {
     settings: describeRecordingSettings(env),
     webhookUrl: env.webhookUrl,
@@ -96,6 +98,7 @@ export async function getRecordingDiagnostics() {
     })),
     failures,
     failedEmails,
+    pendingDeletions,
     testCommand: signedTestCommand(env.webhookUrl),
   };
 }
