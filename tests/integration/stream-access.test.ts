@@ -107,7 +107,7 @@ describe("a student removed from the cohort", () => {
     void dashboardOfStaying.closed.then(() => (ended = true));
     await nextHeartbeat(dashboardOfStaying);
     expect(ended).toBe(false);
-  });
+  }, 90_000);
 });
 
 /** Every URL-valued field of a status or notification event. */
@@ -207,5 +207,5 @@ describe("the storage URL", () => {
     expect(list.body.find((s: { id: string }) => s.id === liveSessionId)).toMatchObject({ recordingUrl: null });
     const hosts = await api(stack.app.url, recordingPath(liveSessionId), { cookie: stack.cookies.host });
     expect(hosts.body.recordingUrl).toBe(uploadedPayload(second).recordingUrl);
-  });
+  }, 90_000);
 });
