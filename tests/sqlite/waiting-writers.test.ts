@@ -8,7 +8,7 @@ import { startRecordingStack, type RecordingStack } from "../support/recording-s
 import { expectApiError, waitFor } from "../integration/fixtures";
 import { holdDatabaseLock, type HeldLock } from "./database-lock";
 
-const METRICS_TOKEN = "metrics-token-for-the-lock-tests";
+const METRICS_TOKEN = "metrics-token-for-the-lock-tests-0123";
 /** The issue's figure: a page answers within this much of its time without the lock (compared as medians). */
 const PAGE_BUDGET_MS = 200;
 /**
