@@ -25,6 +25,7 @@ import {
 import { PEOPLE_LIST_MAX_BYTES, PEOPLE_LIST_MAX_ROWS, type LineProblem } from "~/cohorts/people-list";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { getEnv } from "~/config/env.server";
+import { recheckAccess } from "~/events/stream-access.server";
 import { formFields, readFormPost } from "~/http/form-post.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -112,6 +113,9 @@ export async function action({ request }: ActionFunctionArgs) {
       const parsed = removeMemberSchema.safeParse(fields);
       if (!parsed.success) return reply({ ok: false, error: firstIssue(parsed.error) }, 400);
       await removeMember(parsed.data.cohortId, parsed.data.userId);
+      // Their open streams on this instance end before the answer, so no later change of the cohort's sessions reaches
+      // them; other instances end theirs at their next re-check (SSE_HEARTBEAT_SECONDS).
+      await recheckAccess();
       return reply({ ok: true, message: "Removed from the cohort." });
     }
     case "link": {
@@ -137,6 +141,8 @@ export async function action({ request }: ActionFunctionArgs) {
       const disable = parsed.data.intent === "disable";
       const result = await setAccountDisabled(admin, parsed.data.userId, disable);
       if (!result.email) return reply({ ok: false, error: result.error ?? "Could not change the account." }, 400);
+      // Its open streams on this instance end before the answer, as when someone is removed from a cohort.
+      if (disable) await recheckAccess();
       return reply({
         ok: true,
         message: disable

@@ -16,11 +16,12 @@ CREATE TABLE "new_EmailOutbox" (
     "leaseOwner" TEXT,
     "lastError" TEXT,
     "sentAt" DATETIME,
+    "failedAt" DATETIME,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "EmailOutbox_notificationId_fkey" FOREIGN KEY ("notificationId") REFERENCES "Notification" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
     CONSTRAINT "EmailOutbox_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
-INSERT INTO "new_EmailOutbox" ("attempts", "createdAt", "id", "lastError", "leaseOwner", "leaseUntil", "nextAttemptAt", "notificationId", "sentAt", "status") SELECT "attempts", "createdAt", "id", "lastError", "leaseOwner", "leaseUntil", "nextAttemptAt", "notificationId", "sentAt", "status" FROM "EmailOutbox";
+INSERT INTO "new_EmailOutbox" ("attempts", "createdAt", "failedAt", "id", "lastError", "leaseOwner", "leaseUntil", "nextAttemptAt", "notificationId", "sentAt", "status") SELECT "attempts", "createdAt", "failedAt", "id", "lastError", "leaseOwner", "leaseUntil", "nextAttemptAt", "notificationId", "sentAt", "status" FROM "EmailOutbox";
 DROP TABLE "EmailOutbox";
 ALTER TABLE "new_EmailOutbox" RENAME TO "EmailOutbox";
 CREATE UNIQUE INDEX "EmailOutbox_notificationId_key" ON "EmailOutbox"("notificationId");
