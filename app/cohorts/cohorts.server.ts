@@ -6,7 +6,7 @@ import { hashPassword, hasUsablePassword, unusablePasswordHash } from "~/auth/pa
 import { withPasswordWorkSlot } from "~/auth/password-work-queue.server";
 import { endAllUserSessions } from "~/auth/session.server";
 import { setPasswordUrl, type SetPasswordLinkFacts } from "~/auth/set-password-token.server";
-import { readPeopleList, type LineProblem, type PersonRow } from "~/cohorts/people-list";
+import { PEOPLE_LIST_MAX_BYTES, readPeopleList, type LineProblem, type PersonRow } from "~/cohorts/people-list";
 import { prisma } from "~/db/db.server";
 import type { Prisma } from "~/generated/prisma/client";
 import { chunks } from "~/lib/chunks";

@@ -41,11 +41,11 @@ export default function SingleSignOnCallbackPage() {
       <p className="message message--error" role="alert" data-testid="sign-in-error">
         {error}
       </p>
-      <form method="get" action="/auth/oidc">
-        <button type="submit" className="button">
+      <p>
+        <Link to="/auth/oidc" className="button" reloadDocument>
           {`Sign in with ${displayName}`}
-        </button>
-      </form>
+        </Link>
+      </p>
       <p>
         <Link to="/login">Back to log in</Link>
       </p>

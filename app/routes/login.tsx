@@ -61,13 +61,15 @@ export default function LoginPage() {
     <section className="card narrow stack">
       <h1>Log in</h1>
       {singleSignOn ? (
-        // A plain GET form: the provider's page is a full navigation away, with or without JavaScript.
-        <form method="get" action="/auth/oidc">
-          <input type="hidden" name="redirectTo" value={redirectTo} />
-          <button type="submit" className="button">
-            {`Sign in with ${singleSignOn.displayName}`}
-          </button>
-        </form>
+        // A link, not a form: it navigates to the provider (form-action 'self' would stop a form's redirect there).
+        <Link
+          to={`/auth/oidc?${new URLSearchParams({ redirectTo })}`}
+          className="button"
+          reloadDocument
+          data-testid="single-sign-on"
+        >
+          {`Sign in with ${singleSignOn.displayName}`}
+        </Link>
       ) : null}
       {passwordLogin ? <PasswordForm redirectTo={redirectTo} busy={busy} actionData={actionData} /> : null}
     </section>

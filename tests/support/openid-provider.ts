@@ -153,6 +153,8 @@ export async function startOpenIdProvider(options: { redirectUris: string[] }): 
   const callback = provider.callback();
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? "/", issuer).pathname;
+    // The browser asks every site for an icon; a 404 would be a console error in the tests.
+    if (path === "/favicon.ico") return void res.writeHead(204).end();
     if (path.startsWith("/interaction/")) {
       interaction(req, res).catch((error: unknown) => {
         res.writeHead(500, { "Content-Type": "text/plain" }).end(String(error));
