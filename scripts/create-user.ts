@@ -1,6 +1,7 @@
 // `npm run user:create`: adds an account (e.g. the first admin of a real deployment); the password comes from a prompt or stdin, never argv.
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { isEmailAddress, normaliseEmail } from "~/auth/email-address";
 import { NEW_PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from "~/auth/password-rules";
 import { CONTROL_CHARACTERS } from "~/lib/single-line-text";
 import { hashPassword } from "~/auth/password.server";
@@ -25,9 +26,8 @@ Exit status: 0 created; 1 the email is taken; 2 usage error.`;
 const optionsSchema = z.object({
   email: z
     .string({ required_error: "--email is required" })
-    .trim()
-    .toLowerCase()
-    .email("--email must be an email address"),
+    .transform(normaliseEmail)
+    .refine(isEmailAddress, "--email must be an email address"),
   role: z.enum(ROLES, { errorMap: () => ({ message: `--role must be one of ${ROLES.join(", ")}` }) }),
   name: z
     .string()

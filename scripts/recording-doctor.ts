@@ -19,6 +19,8 @@ any left unset; run it where the web service's variables are set):
   5. the app accepts a POST signed with this environment's webhook secret
   6. when SMTP_URL is set: the SMTP server answers (connect and EHLO, and login
      when the URL has credentials; nothing is sent)
+  7. when OIDC_ISSUER is set: the provider's discovery document answers for that
+     issuer with PKCE (S256), and the redirect URI to register is https
 
 Options:
   --timeout <seconds>  limit for each network check (default 10)
@@ -294,6 +296,61 @@ async function checkSmtp(env: AppEnv, timeoutSeconds: number): Promise<Check> {
   }
 }
 
+/**
+ * With OIDC_ISSUER set: the provider's discovery document answers, names the same issuer, offers the code flow with
+ * PKCE (S256), and the redirect URI to register is in the form providers accept (https, or http on localhost).
+ */
+async function checkSingleSignOn(env: AppEnv, timeoutSeconds: number): Promise<Check> {
+  const title = "Single sign-on (OpenID Connect)";
+  if (!env.OIDC_ISSUER) return { status: "skip", title, detail: "OIDC_ISSUER is not set: password sign-in only" };
+  const where = `${env.OIDC_ISSUER}/.well-known/openid-configuration`;
+  let metadata: Record<string, unknown>;
+  try {
+    const response = await fetch(where, { redirect: "manual", signal: AbortSignal.timeout(timeoutSeconds * 1000) });
+    if (!response.ok) {
+      await response.arrayBuffer().catch(() => undefined);
+      return {
+        status: "fail",
+        title,
+        detail: `${where} answered ${response.status}`,
+        fix: "Check OIDC_ISSUER: it is the issuer as the provider names it (Google: https://accounts.google.com; Entra ID: https://login.microsoftonline.com/<tenant>/v2.0; Keycloak: https://<host>/realms/<realm>).",
+      };
+    }
+    metadata = (await response.json()) as Record<string, unknown>;
+  } catch (error) {
+    return {
+      status: "fail",
+      title,
+      detail: `${where}: ${networkReason(error, timeoutSeconds)}`,
+      fix: "The app must reach the provider: check OIDC_ISSUER, DNS, the firewall and TLS from this machine.",
+    };
+  }
+  const problems: string[] = [];
+  if (String(metadata.issuer ?? "").replace(/\/+$/, "") !== env.OIDC_ISSUER)
+    problems.push(`the document names the issuer ${String(metadata.issuer)}, not ${env.OIDC_ISSUER}`);
+  const methods = Array.isArray(metadata.code_challenge_methods_supported)
+    ? metadata.code_challenge_methods_supported
+    : [];
+  if (!methods.includes("S256")) problems.push("PKCE with S256 is not announced (code_challenge_methods_supported)");
+  const redirect = new URL(env.oidcRedirectUri);
+  if (redirect.protocol !== "https:" && !["localhost", "127.0.0.1", "[::1]"].includes(redirect.hostname))
+    problems.push(
+      `the redirect URI ${env.oidcRedirectUri} is not https (providers refuse http outside localhost): set APP_URL to the public https URL`,
+    );
+  if (problems.length > 0)
+    return {
+      status: "fail",
+      title,
+      detail: problems.join("; "),
+      fix: "Fix the provider's settings or APP_URL, then run the doctor again.",
+    };
+  return {
+    status: "pass",
+    title,
+    detail: `${env.OIDC_ISSUER} answered discovery; register the redirect URI ${env.oidcRedirectUri} for client ${env.OIDC_CLIENT_ID}`,
+  };
+}
+
 function print(checks: Check[]): void {
   for (const check of checks) {
     console.log(`${MARK[check.status]} ${check.title}${check.detail ? `: ${check.detail}` : ""}`);
@@ -340,14 +397,15 @@ async function main(): Promise<number> {
     { status: "pass", title: "Environment is valid", detail: `APP_URL ${env.APP_URL}` },
     ...settingChecks(env),
   ];
-  const [meet, recorder, unsigned, smtp] = await Promise.all([
+  const [meet, recorder, unsigned, smtp, singleSignOn] = await Promise.all([
     checkMeetServer(env, options.timeout),
     checkRecorder(env, options.timeout),
     checkWebhookRefusesUnsigned(env, options.timeout),
     checkSmtp(env, options.timeout),
+    checkSingleSignOn(env, options.timeout),
   ]);
   const signed = await checkWebhookAcceptsSignature(env, options.timeout, unsigned.status === "pass");
-  checks.push(meet, recorder, unsigned, signed, smtp);
+  checks.push(meet, recorder, unsigned, signed, smtp, singleSignOn);
   print(checks);
 
   const failed = checks.filter((check) => check.status === "fail").length;

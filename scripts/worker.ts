@@ -1,4 +1,5 @@
-// `npm run worker`: delivers notification emails from the outbox through SMTP_URL, beside the web service, with its environment.
+// `npm run worker`: delivers notification and account emails from the outbox through SMTP_URL, beside the web service, with its environment.
+import { prepareAccountEmail } from "~/auth/account-emails.server";
 import { getEnv, InvalidEnvironmentError } from "~/config/env.server";
 import { prisma } from "~/db/db.server";
 import { startEmailWorker, type EmailWorker } from "~/mail/email-worker.server";
@@ -24,7 +25,7 @@ const setup = readSetup();
 let worker: EmailWorker | null = null;
 
 if (setup.enabled) {
-  worker = startEmailWorker(setup.settings);
+  worker = startEmailWorker(setup.settings, prepareAccountEmail);
   logger.info("email_worker.started", {
     worker: worker.id,
     smtp: describeSmtpUrl(setup.settings.smtpUrl),

@@ -4,9 +4,10 @@
 // the worker that emails it later, from the stored fingerprint, make the same link without the link being stored.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { getEnv } from "~/config/env.server";
+import type { AccountEmailPurpose } from "~/mail/email-outbox.server";
 
 /** What a link is for: a new account's first password, or a reset of a forgotten one. */
-export type SetPasswordPurpose = "invitation" | "reset";
+export type SetPasswordPurpose = AccountEmailPurpose;
 
 /** An invitation waits a week for its owner; a reset link is for the person who asked for it just now. */
 export const SET_PASSWORD_TTL_SECONDS: Record<SetPasswordPurpose, number> = {

@@ -11,7 +11,7 @@ import { prisma } from "~/db/db.server";
 import type { Prisma } from "~/generated/prisma/client";
 import { chunks } from "~/lib/chunks";
 import { singleLine } from "~/lib/single-line-text";
-import { queueSetPasswordEmail } from "~/mail/account-email-outbox.server";
+import { queueSetPasswordEmail } from "~/auth/account-emails.server";
 import { logger } from "~/observability/logger.server";
 
 export const createCohortSchema = z.object({

@@ -1,12 +1,12 @@
 // The email an account email becomes: a password reset link or an invitation, with a stable Message-ID. No unsubscribe
 // link: these are sent only because someone asked (the person, or an admin adding them), never as news.
-import type { SetPasswordPurpose } from "~/auth/set-password-token.server";
 import { toSingleLine } from "~/lib/single-line-text";
+import type { AccountEmailPurpose } from "~/mail/email-outbox.server";
 import { escapeHtml, type ComposedEmail } from "~/mail/notification-email.server";
 
 export type AccountEmail = {
   outboxId: number;
-  purpose: SetPasswordPurpose;
+  purpose: AccountEmailPurpose;
   recipient: { email: string; name: string };
   /** The set-password link, or null when password sign-in is off (an invitation then points at the login page). */
   link: string | null;

@@ -1,7 +1,6 @@
 // The email outbox's reads and writes: claim rows (notifications' and account emails') with a lease, take each row
 // afresh before its send, then mark it sent, skipped, failed for good or due again later, each only while the claim
 // still holds it.
-import type { SetPasswordPurpose } from "~/auth/set-password-token.server";
 import { getEnv } from "~/config/env.server";
 import { prisma } from "~/db/db.server";
 import { databaseProvider } from "~/db/driver-adapter.server";
@@ -16,6 +15,9 @@ export const OUTBOX_KIND = {
   invitation: "INVITATION",
 } as const;
 
+/** What an account email's link is for: a new account's first password, or a reset of a forgotten one. */
+export type AccountEmailPurpose = "invitation" | "reset";
+
 export type ClaimedNotificationEmail = {
   kind: "notification";
   outboxId: number;
@@ -28,12 +30,12 @@ export type ClaimedNotificationEmail = {
   notification: EmailNotification;
 };
 
-/** A password reset or an invitation: who it is for is settled when it is sent (account-emails.server.ts). */
+/** A password reset or an invitation: who it is for is settled when it is sent (auth/account-emails.server.ts). */
 export type ClaimedAccountEmail = {
   kind: "account";
   outboxId: number;
   attempts: number;
-  purpose: SetPasswordPurpose;
+  purpose: AccountEmailPurpose;
   userId: string | null;
   recipientEmail: string | null;
   linkExpiresAt: Date | null;

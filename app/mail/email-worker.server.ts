@@ -11,13 +11,13 @@ import {
   releaseEmailClaims,
   scheduleEmailRetry,
   takeClaimedEmail,
+  type ClaimedAccountEmail,
   type ClaimedEmail,
   type ClaimedNotificationEmail,
 } from "~/mail/email-outbox.server";
-import { prepareAccountEmail, type PreparedEmail } from "~/mail/account-email-outbox.server";
 import { retryDelayMs } from "~/lib/retry-delay";
 import type { MailSettings } from "~/mail/mail-settings.server";
-import { composeNotificationEmail } from "~/mail/notification-email.server";
+import { composeNotificationEmail, type ComposedEmail } from "~/mail/notification-email.server";
 import { createSmtpTransport, isPermanentRefusal } from "~/mail/smtp-transport.server";
 import { describeError, logger } from "~/observability/logger.server";
 import { metrics } from "~/observability/metrics.server";
@@ -35,8 +35,15 @@ export function sendTimeoutMs(settings: Pick<MailSettings, "leaseMs">): number {
   return settings.leaseMs / 2;
 }
 
+/** What a claimed email becomes: the message to send, or why none is sent (marked SKIPPED with it). */
+export type PreparedEmail = { send: ComposedEmail } | { skip: string };
+
+/** Settles an account email (which account, which link); given by the caller, so mail needs nothing of auth. */
+export type AccountEmailPreparer = (email: ClaimedAccountEmail, settings: MailSettings) => Promise<PreparedEmail>;
+
 export function startEmailWorker(
   settings: MailSettings,
+  prepareAccountEmail: AccountEmailPreparer,
   transport: Transporter = createSmtpTransport(settings.smtpUrl, { timeoutMs: sendTimeoutMs(settings) }),
 ): EmailWorker {
   const id = `worker-${randomBytes(6).toString("hex")}`;

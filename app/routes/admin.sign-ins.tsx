@@ -1,5 +1,5 @@
-// GET /admin/sign-ins: the login locks and delays that began recently, so an admin sees who is being kept out and
-// from where (a host locked out before class, an address guessing across accounts).
+// GET /admin/sign-ins: which sign-in methods are on (password, single sign-on, emailed links), and the login locks and
+// delays that began recently, so an admin sees who is being kept out and from where.
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
@@ -7,11 +7,28 @@ import { requireAdmin, requireUser } from "~/auth/guards.server";
 import { listRecentLockEvents, type LockScope } from "~/auth/login-throttle.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { LocalTime } from "~/components/local-time";
+import { getEnv } from "~/config/env.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   requireAdmin(await requireUser(request));
   const events = await listRecentLockEvents();
+  const env = getEnv();
   return json({
+    // What is on, never a secret: the client secret and the SMTP credentials stay on the server.
+    methods: {
+      password: env.PASSWORD_LOGIN,
+      singleSignOn: env.OIDC_ISSUER
+        ? {
+            displayName: env.OIDC_DISPLAY_NAME,
+            issuer: env.OIDC_ISSUER,
+            clientId: env.OIDC_CLIENT_ID ?? "",
+            redirectUri: env.oidcRedirectUri,
+            createAccounts: env.OIDC_CREATE_ACCOUNTS,
+            roleClaim: env.OIDC_ROLE_CLAIM ?? null,
+          }
+        : null,
+      emails: Boolean(env.SMTP_URL),
+    },
     events: events.map((event) => ({
       id: event.id,
       at: event.at.toISOString(),
@@ -34,12 +51,68 @@ const SCOPES: Record<LockScope, string> = {
 };
 
 export default function SignInsAdminPage() {
-  const { events } = useLoaderData<typeof loader>();
+  const { events, methods } = useLoaderData<typeof loader>();
+  const sso = methods.singleSignOn;
   return (
     <section className="stack">
       <div className="page-title">
-        <h1>Sign-in locks</h1>
+        <h1>Sign-ins</h1>
       </div>
+      <section className="card" aria-labelledby="methods-heading">
+        <h2 id="methods-heading">Sign-in methods</h2>
+        <table className="table table--settings" data-testid="sign-in-methods">
+          <tbody>
+            <tr>
+              <th scope="row">Email and password</th>
+              <td>
+                <span className={`pill pill--${methods.password ? "ok" : "unset"}`}>
+                  {methods.password ? "on" : "off"}
+                </span>
+              </td>
+              <td className="muted">
+                {methods.password ? "PASSWORD_LOGIN, with “Forgot your password?” links" : "PASSWORD_LOGIN=false"}
+              </td>
+            </tr>
+            <tr>
+              <th scope="row">Single sign-on</th>
+              <td>
+                <span className={`pill pill--${sso ? "ok" : "unset"}`}>{sso ? "on" : "off"}</span>
+              </td>
+              <td className="muted">
+                {sso ? (
+                  <>
+                    “Sign in with {sso.displayName}”: issuer <code>{sso.issuer}</code>, client{" "}
+                    <code>{sso.clientId}</code>, redirect URI to register <code>{sso.redirectUri}</code>; new accounts{" "}
+                    {sso.createAccounts ? "created as students" : "not created (an admin adds people)"}; roles{" "}
+                    {sso.roleClaim ? (
+                      <>
+                        from the claim <code>{sso.roleClaim}</code>
+                      </>
+                    ) : (
+                      "set here only"
+                    )}
+                    .
+                  </>
+                ) : (
+                  "OIDC_ISSUER is not set"
+                )}
+              </td>
+            </tr>
+            <tr>
+              <th scope="row">Reset links and invitations by email</th>
+              <td>
+                <span className={`pill pill--${methods.emails ? "ok" : "unset"}`}>{methods.emails ? "on" : "off"}</span>
+              </td>
+              <td className="muted">
+                {methods.emails
+                  ? "SMTP_URL is set: the worker (npm run worker) sends them"
+                  : "SMTP_URL is not set: links are only shown to admins on /admin/cohorts"}
+              </td>
+            </tr>
+          </tbody>
+        </table>
+      </section>
+      <h2>Sign-in locks</h2>
       <p className="muted">
         Wrong passwords lock one account from one address (5 tries, then 32 seconds, doubling up to 15 minutes) and an
         address guessing across accounts (20 tries); the account as a whole is only slowed down, by at most a minute,
@@ -83,7 +156,7 @@ export default function SignInsAdminPage() {
   );
 }
 
-export const meta: MetaFunction = () => [{ title: "Sign-in locks · OptiLearn Live" }];
+export const meta: MetaFunction = () => [{ title: "Sign-ins · OptiLearn Live" }];
 
 export function ErrorBoundary() {
   return <GeneralErrorBoundary />;

@@ -9,7 +9,7 @@ import { emailAddressSchema } from "~/auth/email-address";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { getEnv } from "~/config/env.server";
 import { formFields, readFormPost } from "~/http/form-post.server";
-import { requestPasswordReset } from "~/mail/account-email-outbox.server";
+import { requestPasswordReset } from "~/auth/account-emails.server";
 
 export async function loader(_args: LoaderFunctionArgs) {
   const env = getEnv();

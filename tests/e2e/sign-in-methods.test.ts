@@ -86,7 +86,10 @@ describe("signing in, the school's way", () => {
 
     const { page, context } = await newUserPage(browser, app.url);
     await page.goto("/login");
-    await Promise.all([page.waitForURL(/\/forgot-password$/), page.getByRole("link", { name: "Forgot your password?" }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/forgot-password$/),
+      page.getByRole("link", { name: "Forgot your password?" }).click(),
+    ]);
     await page.getByLabel("Email").fill("Student2@OptiLearn.test");
     await page.getByRole("button", { name: "Send me a link" }).click();
     await eventually(() => page.getByTestId("reset-sent").textContent()).toContain(
@@ -101,7 +104,10 @@ describe("signing in, the school's way", () => {
     await eventually(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("Choose a new password");
     await page.getByLabel("New password").fill("remembered at last, long");
     await page.getByLabel("Repeat it").fill("remembered at last, long");
-    await Promise.all([page.waitForURL(/\/login\?passwordSet=1$/), page.getByRole("button", { name: "Set password" }).click()]);
+    await Promise.all([
+      page.waitForURL(/\/login\?passwordSet=1$/),
+      page.getByRole("button", { name: "Set password" }).click(),
+    ]);
     await logIn(page, ACCOUNTS.student2, "/", "remembered at last, long");
     await screenshot(page, "sign-in-methods-reset-done");
 
@@ -110,7 +116,9 @@ describe("signing in, the school's way", () => {
     await eventually(() => new URL(other.page.url()).pathname).toBe("/login");
     // The link was for one use.
     await page.goto(linkIn(email));
-    await eventually(() => page.getByTestId("link-refused").textContent()).toContain("invalid, expired or already used");
+    await eventually(() => page.getByTestId("link-refused").textContent()).toContain(
+      "invalid, expired or already used",
+    );
     await Promise.all([context.close(), other.context.close()]);
   });
 
@@ -164,5 +172,20 @@ describe("signing in, the school's way", () => {
       "not signed in yet",
     );
     await Promise.all([context.close(), invitee.context.close()]);
+  });
+});
+
+describe("the admin's view of sign-in methods", () => {
+  it("says which methods are on, with the redirect URI to register and never a secret", async () => {
+    const { page, context } = await newUserPage(browser, app.url);
+    await logIn(page, ACCOUNTS.admin, "/admin/sign-ins");
+    const methods = page.getByTestId("sign-in-methods");
+    await eventually(() => methods.locator("tr", { hasText: "Single sign-on" }).textContent()).toContain(
+      `redirect URI to register ${app.url}/auth/oidc/callback`,
+    );
+    expect(await methods.locator("tr", { hasText: "Email and password" }).textContent()).toContain("on");
+    expect(await page.content()).not.toContain(APP_CLIENT.secret);
+    await screenshot(page, "sign-in-methods-admin-view");
+    await context.close();
   });
 });

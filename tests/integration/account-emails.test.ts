@@ -32,7 +32,11 @@ afterAll(async () => {
 
 const newAddress = () => `203.0.113.${++addressCount}`;
 
-async function postForm(path: string, fields: Record<string, string>, options: { cookie?: string; address?: string } = {}) {
+async function postForm(
+  path: string,
+  fields: Record<string, string>,
+  options: { cookie?: string; address?: string } = {},
+) {
   const headers: Record<string, string> = { "Content-Type": "application/x-www-form-urlencoded" };
   if (options.cookie) headers.Cookie = options.cookie;
   if (options.address) headers["X-Forwarded-For"] = options.address;
@@ -84,16 +88,27 @@ describe("forgot password", () => {
   it("answers the same page for an address with an account and one without; only the owner gets an email", async () => {
     const owner = await newAccount("forgetful");
     const known = await postForm("/forgot-password", { email: owner.email.toUpperCase() }, { address: newAddress() });
-    const unknown = await postForm("/forgot-password", { email: "nobody-here@optilearn.test" }, { address: newAddress() });
+    const unknown = await postForm(
+      "/forgot-password",
+      { email: "nobody-here@optilearn.test" },
+      { address: newAddress() },
+    );
     expect(known.status).toBe(200);
     expect(unknown.status).toBe(200);
-    const sentence = (html: string) => /If an account exists for [^,]+, we sent it a link[^.]*\./.exec(textOf(html))?.[0];
-    expect(sentence(known.html)).toBe(`If an account exists for ${owner.email}, we sent it a link to choose a new password.`);
+    const sentence = (html: string) =>
+      /If an account exists for [^,]+, we sent it a link[^.]*\./.exec(textOf(html))?.[0];
+    expect(sentence(known.html)).toBe(
+      `If an account exists for ${owner.email}, we sent it a link to choose a new password.`,
+    );
     expect(sentence(unknown.html)).toBe(
       "If an account exists for nobody-here@optilearn.test, we sent it a link to choose a new password.",
     );
 
-    await waitFor(async () => emailsTo(owner.email).length, (n) => n === 1, { what: "the reset email", timeoutMs: 20_000 });
+    await waitFor(
+      async () => emailsTo(owner.email).length,
+      (n) => n === 1,
+      { what: "the reset email", timeoutMs: 20_000 },
+    );
     const email = emailsTo(owner.email)[0];
     expect(email.parsed.subject).toBe("Reset your OptiLearn Live password");
     expect(email.parsed.messageId).toMatch(/^<account-email-\d+@localhost>$/);
@@ -127,9 +142,13 @@ describe("forgot password", () => {
     const owner = await newAccount("reset-once");
     const elsewhere = await login(app.url, owner.email);
     expect((await postForm("/forgot-password", { email: owner.email }, { address: newAddress() })).status).toBe(200);
-    await waitFor(async () => emailsTo(owner.email).length, (n) => n === 1, { what: "the reset email", timeoutMs: 20_000 });
+    await waitFor(
+      async () => emailsTo(owner.email).length,
+      (n) => n === 1,
+      { what: "the reset email", timeoutMs: 20_000 },
+    );
     const link = linkIn(emailsTo(owner.email)[0]);
-    expect((await (await fetch(link)).text())).toContain("Choose a new password");
+    expect(await (await fetch(link)).text()).toContain("Choose a new password");
 
     const set = await setPassword(link, "a brand new passphrase");
     expect(set.status).toBe(303);
@@ -146,7 +165,11 @@ describe("forgot password", () => {
   it("an unused link is void once the password changes another way", async () => {
     const owner = await newAccount("changed-meanwhile");
     expect((await postForm("/forgot-password", { email: owner.email }, { address: newAddress() })).status).toBe(200);
-    await waitFor(async () => emailsTo(owner.email).length, (n) => n === 1, { what: "the reset email", timeoutMs: 20_000 });
+    await waitFor(
+      async () => emailsTo(owner.email).length,
+      (n) => n === 1,
+      { what: "the reset email", timeoutMs: 20_000 },
+    );
     const link = linkIn(emailsTo(owner.email)[0]);
     const cookie = await login(app.url, owner.email);
     const changed = await postForm(
@@ -205,13 +228,23 @@ describe("invitations", () => {
     const email = `invited-${Date.now()}@optilearn.test`;
     const answer = await postForm(
       "/admin/cohorts",
-      { intent: "add", cohortId: await demoCohortId(), email: email.toUpperCase(), name: "Ivy Invited", role: "STUDENT" },
+      {
+        intent: "add",
+        cohortId: await demoCohortId(),
+        email: email.toUpperCase(),
+        name: "Ivy Invited",
+        role: "STUDENT",
+      },
       { cookie: admin },
     );
     expect(answer.status).toBe(200);
     const shown = /data-testid="set-password-link"[^>]*>([^<]+)</.exec(answer.html)?.[1];
     expect(shown).toMatch(/\/set-password\?token=/);
-    await waitFor(async () => emailsTo(email).length, (n) => n === 1, { what: "the invitation", timeoutMs: 20_000 });
+    await waitFor(
+      async () => emailsTo(email).length,
+      (n) => n === 1,
+      { what: "the invitation", timeoutMs: 20_000 },
+    );
     const invitation = emailsTo(email)[0];
     expect(invitation.parsed.subject).toBe("Your OptiLearn Live account is ready");
     expect(linkIn(invitation)).toBe(shown!.replace(/&amp;/g, "&"));
@@ -227,7 +260,11 @@ describe("invitations", () => {
 
     const resent = await postForm("/admin/cohorts", { intent: "link", userId: user.id }, { cookie: admin });
     expect(resent.html).toContain("Invitation sent again");
-    await waitFor(async () => emailsTo(email).length, (n) => n === 2, { what: "the second invitation", timeoutMs: 20_000 });
+    await waitFor(
+      async () => emailsTo(email).length,
+      (n) => n === 2,
+      { what: "the second invitation", timeoutMs: 20_000 },
+    );
 
     expect((await setPassword(linkIn(emailsTo(email)[1]), "my own passphrase")).status).toBe(303);
     // The first invitation is spent with it: one password, chosen once.
@@ -283,7 +320,10 @@ describe("invitations", () => {
   it("a CSV of 10,000 lines is refused with a clear message and changes nothing", async () => {
     const admin = await adminCookie();
     const before = await db.user.count();
-    const csv = ["email,name,role", ...Array.from({ length: 10_000 }, (_, i) => `p${i}@bulk.example.com,P ${i},student`)];
+    const csv = [
+      "email,name,role",
+      ...Array.from({ length: 10_000 }, (_, i) => `p${i}@bulk.example.com,P ${i},student`),
+    ];
     for (const intent of ["preview", "import"] as const) {
       const answer = await postList(csv.join("\n"), intent, admin);
       expect(answer.status).toBe(400);
@@ -299,7 +339,12 @@ describe("invitations", () => {
     const stamp = Date.now();
     const existing = await newAccount("already-here");
     const people = Array.from({ length: 40 }, (_, i) => `csv-${stamp}-${i}@optilearn.test,"Pupil, No. ${i}",student`);
-    const csv = ["email,name,role", ...people, `${existing.email.toUpperCase()},Ignored Name,host`, `t-${stamp}@optilearn.test,Teacher,host`].join("\r\n");
+    const csv = [
+      "email,name,role",
+      ...people,
+      `${existing.email.toUpperCase()},Ignored Name,host`,
+      `t-${stamp}@optilearn.test,Teacher,host`,
+    ].join("\r\n");
     const preview = await postList(csv, "preview", admin);
     expect(preview.status).toBe(200);
     expect(textOf(preview.html)).toContain("Preview: 42 people for Demo cohort");
@@ -307,7 +352,9 @@ describe("invitations", () => {
 
     const imported = await postList(csv, "import", admin);
     expect(imported.status).toBe(200);
-    expect(textOf(imported.html)).toContain("42 people added to Demo cohort (41 new accounts); 41 invitations are on the way by email.");
+    expect(textOf(imported.html)).toContain(
+      "42 people added to Demo cohort (41 new accounts); 41 invitations are on the way by email.",
+    );
     const pupil = await db.user.findUniqueOrThrow({ where: { email: `csv-${stamp}-7@optilearn.test` } });
     expect(pupil).toMatchObject({ name: "Pupil, No. 7", role: "STUDENT" });
     expect((await db.user.findUniqueOrThrow({ where: { email: `t-${stamp}@optilearn.test` } })).role).toBe("HOST");

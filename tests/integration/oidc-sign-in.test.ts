@@ -6,6 +6,7 @@ import { openDatabase } from "../support/database";
 import { api } from "../support/http";
 import { APP_CLIENT, OTHER_CLIENT, startOpenIdProvider, type TestOpenIdProvider } from "../support/openid-provider";
 import { freshDatabaseUrl } from "../support/test-database";
+import { run, TSX } from "../operator/operator-support";
 
 let op: TestOpenIdProvider;
 let app: AppProcess;
@@ -310,5 +311,27 @@ describe("accounts made by single sign-on", () => {
     providerAccount("new.admin@optilearn.test", { roles: ["staff", "admin"] });
     expect((await signIn("new.admin@optilearn.test")).status).toBe(302);
     expect((await db.user.findUniqueOrThrow({ where: { email: "new.admin@optilearn.test" } })).role).toBe("ADMIN");
+  });
+});
+
+describe("the doctor", () => {
+  const doctor = (env: Record<string, string>) =>
+    run(TSX, ["scripts/recording-doctor.ts", "--timeout", "3"], { ...env, NODE_ENV: "production" }, 30_000);
+
+  it("checks the provider's discovery and names the redirect URI to register", async () => {
+    const result = await doctor(app.env);
+    expect(result.stdout).toContain(`✔ Single sign-on (OpenID Connect): ${op.issuer} answered discovery`);
+    expect(result.stdout).toContain(
+      `register the redirect URI ${app.url}/auth/oidc/callback for client ${APP_CLIENT.id}`,
+    );
+  });
+
+  it("fails with a fix when the issuer does not answer discovery", async () => {
+    const result = await doctor({ ...app.env, OIDC_ISSUER: `${op.issuer}/no-such-realm` });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /✖ Single sign-on \(OpenID Connect\): .*no-such-realm\/\.well-known\/openid-configuration answered 404/,
+    );
+    expect(result.stdout).toContain("Check OIDC_ISSUER");
   });
 });

@@ -1,4 +1,4 @@
-// Account emails through the outbox: a forgotten password's link and an invitation are queued as rows (the request
+// Account emails through the outbox (the worker in app/mail delivers them; scripts/worker.ts hands it prepareAccountEmail): a forgotten password's link and an invitation are queued as rows (the request
 // that asks does no other work, whether or not the account exists), and the worker settles each row once: for which
 // account, with which link, or skipped and why.
 import {
@@ -19,7 +19,7 @@ import { prisma } from "~/db/db.server";
 import type { Prisma } from "~/generated/prisma/client";
 import { composeAccountEmail } from "~/mail/account-email.server";
 import { OUTBOX_KIND, type ClaimedAccountEmail } from "~/mail/email-outbox.server";
-import type { ComposedEmail } from "~/mail/notification-email.server";
+import type { PreparedEmail } from "~/mail/email-worker.server";
 import { logger } from "~/observability/logger.server";
 
 type Db = Prisma.TransactionClient | typeof prisma;
@@ -100,8 +100,6 @@ export type AccountEmailSettings = {
   passwordLogin: boolean;
   singleSignOnName: string | null;
 };
-
-export type PreparedEmail = { send: ComposedEmail } | { skip: string };
 
 /**
  * What a claimed account email becomes: the email, or why none is sent (no such account, disabled, the link expired
