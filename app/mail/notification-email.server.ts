@@ -1,6 +1,7 @@
 // The email a notification becomes: subject, plain-text and HTML bodies, a stable Message-ID and the unsubscribe headers.
 import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
 import { signUnsubscribeToken } from "~/mail/unsubscribe-token.server";
+import { recordingPageOf } from "~/storage/watch-url";
 
 export type EmailNotification = {
   id: number;
@@ -51,7 +52,8 @@ export function composeNotificationEmail(
 ): ComposedEmail {
   const failed = notification.type === NOTIFICATION_TYPES.recordingFailed;
   const when = formatClassDate(notification.classStartsAt);
-  const watchUrl = `${settings.appUrl}/recordings/${notification.recordingId}/watch`;
+  // The recording's page, with its player: a login on the way (from a mail client) comes back to it.
+  const pageUrl = `${settings.appUrl}${recordingPageOf(notification.recordingId)}`;
   const sessionUrl = `${settings.appUrl}/sessions/${notification.liveSessionId}`;
   const unsubscribe = unsubscribeUrl(notification.recipient.id, settings.appUrl, settings.secret);
   const settingsUrl = `${settings.appUrl}/settings`;
@@ -61,7 +63,7 @@ export function composeNotificationEmail(
   const lead = failed
     ? `The recording of "${notification.title}" (${when}) failed: ${reason}.`
     : `The recording of "${notification.title}" (${when}) is ready to watch.`;
-  const action = failed ? `Open the class: ${sessionUrl}` : `Watch it: ${watchUrl}`;
+  const action = failed ? `Open the class: ${sessionUrl}` : `Watch it: ${pageUrl}`;
   const text = [
     `Hello ${notification.recipient.name},`,
     "",
@@ -85,7 +87,7 @@ ${
     ? `<p>The recording of <strong>${title}</strong> (${escapeHtml(when)}) failed: ${escapeHtml(reason)}.</p>
 <p><a href="${escapeHtml(sessionUrl)}">Open the class</a></p>`
     : `<p>The recording of <strong>${title}</strong> (${escapeHtml(when)}) is ready to watch.</p>
-<p><a href="${escapeHtml(watchUrl)}">Watch the recording</a></p>`
+<p><a href="${escapeHtml(pageUrl)}">Watch the recording</a></p>`
 }
 <hr>
 <p style="font-size: 0.85em; color: #5b6475">You get this email because notification emails are on for ${escapeHtml(notification.recipient.email)}.

@@ -101,12 +101,12 @@ describe("a recording stream interrupted by an app restart", () => {
     ).toBe(true);
     expect(seen.at(-1)).toBe("READY");
     expect(reloads).toBe(0);
-    // Linked through the app's watch URL, never the storage URL.
+    // Linked to the recording's page, never the storage URL.
     expect(await student.page.getByRole("link", { name: "Watch it" }).getAttribute("href")).toBe(
-      `/recordings/${rows[3].recordingId}/watch`,
+      `/recordings/${rows[3].recordingId}`,
     );
     expect(await alert.getByRole("link", { name: "Watch the recording" }).getAttribute("href")).toBe(
-      `/recordings/${rows[3].recordingId}/watch`,
+      `/recordings/${rows[3].recordingId}`,
     );
     await screenshot(student.page, "session-resumed-student");
 
