@@ -27,7 +27,8 @@ beforeAll(async () => {
     }),
     launchBrowser().then(guardBrowser),
   ]);
-}, 90_000);
+  // A generous ceiling: ffmpeg, the app and six logins share two cores with other test files.
+}, 180_000);
 afterAll(async () => {
   await browser?.close();
   await stack?.close();
