@@ -17,7 +17,8 @@ import {
 } from "~/cohorts/cohorts.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { getEnv } from "~/config/env.server";
-import { isCrossSiteRequest } from "~/http/same-origin.server";
+import { PasswordWorkBusyError } from "~/auth/password-work-queue.server";
+import { formFields, readFormPost } from "~/http/form-post.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   requireAdmin(await requireUser(request));
@@ -25,14 +26,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ cohorts });
 }
 
+const BUSY = "Many people are signing in right now. Please try again in a moment.";
+
 type ActionResult =
   | { ok: true; message: string; setPasswordUrl?: string | null; email?: string }
   | { ok: false; error: string; cohortId?: string };
 
 export async function action({ request }: ActionFunctionArgs) {
+  const form = await readFormPost(request);
   requireAdmin(await requireUser(request));
-  if (isCrossSiteRequest(request)) throw new Response("Cross-site request refused.", { status: 403 });
-  const fields = Object.fromEntries(await request.formData());
+  const fields = formFields(form);
   const appUrl = getEnv().APP_URL;
   const reply = (result: ActionResult, status = 200) => json(result, { status });
   const firstIssue = (error: { issues: Array<{ message: string }> }) => error.issues[0]?.message ?? "Check the form.";
@@ -49,7 +52,11 @@ export async function action({ request }: ActionFunctionArgs) {
       const parsed = addMemberSchema.safeParse(fields);
       if (!parsed.success)
         return reply({ ok: false, error: firstIssue(parsed.error), cohortId: String(fields.cohortId ?? "") }, 400);
-      const result = await addMemberByEmail(parsed.data, appUrl);
+      const result = await addMemberByEmail(parsed.data, appUrl).catch((error: unknown) => {
+        if (error instanceof PasswordWorkBusyError) return { error: BUSY } as const;
+        throw error;
+      });
+      if ("error" in result && result.error === BUSY) return reply({ ok: false, error: BUSY }, 503);
       if (!result.added) return reply({ ok: false, error: result.error ?? "Could not add them." }, 400);
       const { added } = result;
       return reply({

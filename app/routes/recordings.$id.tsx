@@ -10,7 +10,7 @@ import { DeleteRecordingButton } from "~/components/delete-recording-button";
 import { LocalTime } from "~/components/local-time";
 import { formatBytes, formatDurationSeconds, RecordingDate } from "~/components/recording-facts";
 import { RecordingPlayer } from "~/components/recording-player";
-import { isCrossSiteRequest } from "~/http/same-origin.server";
+import { formFields, readFormPost } from "~/http/form-post.server";
 import { recordingName, recordingTitle } from "~/recording/messages";
 import {
   checkRecordingAccess,
@@ -88,9 +88,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 const actionSchema = z.object({ intent: z.literal("delete"), redirectTo: z.string().max(300).optional() });
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  if (isCrossSiteRequest(request)) throw new Response("Cross-site request refused.", { status: 403 });
+  const fields = formFields(await readFormPost(request));
   const { user, access } = await loadVisible(request, params);
-  const form = actionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const form = actionSchema.safeParse(fields);
   if (!form.success) throw new Response("Unknown action.", { status: 400 });
   if (access.role !== "host" && access.role !== "admin") {
     throw new Response("Only the host of this live session (or an administrator) can delete its recordings.", {

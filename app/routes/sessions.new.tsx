@@ -6,7 +6,7 @@ import { useEffect, useState } from "react";
 import { z } from "zod";
 import { requireHostRole, requireUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
-import { isCrossSiteRequest } from "~/http/same-origin.server";
+import { formFields, readFormPost } from "~/http/form-post.server";
 import { listSchedulableCohorts, scheduleLiveSession, scheduleSchema } from "~/live-sessions/schedule.server";
 import { isTimeZone, LOCAL_DATE_TIME, localDateTimeToUtc } from "~/time/zoned-time";
 
@@ -46,9 +46,9 @@ const localStartSchema = z
   });
 
 export async function action({ request }: ActionFunctionArgs) {
+  const form = await readFormPost(request);
   const user = requireHostRole(await requireUser(request));
-  if (isCrossSiteRequest(request)) throw new Response("Cross-site request refused.", { status: 403 });
-  const fields = Object.fromEntries(await request.formData());
+  const fields = formFields(form);
   const start = localStartSchema.safeParse(fields);
   if (!start.success)
     return json({ errors: { startsAt: start.error.issues[0].message } satisfies FieldErrors }, { status: 400 });

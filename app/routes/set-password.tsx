@@ -6,7 +6,10 @@ import { z } from "zod";
 import { getAccountForToken, setPasswordWithToken } from "~/cohorts/cohorts.server";
 import { readSetPasswordToken, tokenMatchesAccount } from "~/cohorts/set-password-token.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
-import { isCrossSiteRequest } from "~/http/same-origin.server";
+import { newPasswordSchema } from "~/auth/new-password.server";
+import { NEW_PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from "~/auth/password-rules";
+import { PasswordWorkBusyError } from "~/auth/password-work-queue.server";
+import { formFields, readFormPost } from "~/http/form-post.server";
 
 const INVALID_LINK = "This link is invalid, expired or already used. Ask your administrator for a new one.";
 
@@ -28,21 +31,25 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const formSchema = z
   .object({
     token: z.string().min(1).max(2000),
-    password: z
-      .string()
-      .min(10, "Choose a password of at least 10 characters.")
-      .max(200, "Keep the password under 200 characters."),
+    password: newPasswordSchema,
     confirm: z.string(),
   })
   .refine((form) => form.password === form.confirm, { message: "The two passwords differ.", path: ["confirm"] });
 
 export async function action({ request }: ActionFunctionArgs) {
-  if (isCrossSiteRequest(request)) throw new Response("Cross-site request refused.", { status: 403 });
-  const parsed = formSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = formSchema.safeParse(formFields(await readFormPost(request)));
   if (!parsed.success) return json({ error: parsed.error.issues[0]?.message ?? "Check the form." }, { status: 400 });
   const account = await accountFor(parsed.data.token);
-  if (!account || !(await setPasswordWithToken(account.id, account.passwordHash, parsed.data.password))) {
-    return json({ error: INVALID_LINK }, { status: 400 });
+  if (!account) return json({ error: INVALID_LINK }, { status: 400 });
+  try {
+    if (!(await setPasswordWithToken(account.id, account.passwordHash, parsed.data.password)))
+      return json({ error: INVALID_LINK }, { status: 400 });
+  } catch (error) {
+    if (!(error instanceof PasswordWorkBusyError)) throw error;
+    return json(
+      { error: "Many people are signing in right now. Please send the form again in a moment." },
+      { status: 503, headers: { "Retry-After": String(error.retryAfterSeconds) } },
+    );
   }
   return redirect(`/login?${new URLSearchParams({ passwordSet: "1" })}`, 303);
 }
@@ -68,10 +75,30 @@ export default function SetPasswordPage() {
       <Form method="post" className="stack">
         <input type="hidden" name="token" value={data.token ?? ""} />
         <label className="field">
-          New password <input type="password" name="password" autoComplete="new-password" required minLength={10} />
+          New password{" "}
+          <input
+            type="password"
+            name="password"
+            autoComplete="new-password"
+            required
+            minLength={NEW_PASSWORD_MIN_LENGTH}
+            maxLength={PASSWORD_MAX_LENGTH}
+            aria-describedby="password-hint"
+          />
+          <small id="password-hint" className="muted">
+            At least {NEW_PASSWORD_MIN_LENGTH} characters.
+          </small>
         </label>
         <label className="field">
-          Repeat it <input type="password" name="confirm" autoComplete="new-password" required minLength={10} />
+          Repeat it{" "}
+          <input
+            type="password"
+            name="confirm"
+            autoComplete="new-password"
+            required
+            minLength={NEW_PASSWORD_MIN_LENGTH}
+            maxLength={PASSWORD_MAX_LENGTH}
+          />
         </label>
         {error ? (
           <p className="message message--error" role="alert">

@@ -5,7 +5,7 @@ import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
-import { isCrossSiteRequest } from "~/http/same-origin.server";
+import { formFields, readFormPost } from "~/http/form-post.server";
 import { getEmailPreference, setEmailNotifications } from "~/notifications/email-preferences.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -17,9 +17,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const settingsFormSchema = z.object({ intent: z.enum(["emails-on", "emails-off"]) });
 
 export async function action({ request }: ActionFunctionArgs) {
+  const form = await readFormPost(request);
   const user = await requireUser(request);
-  if (isCrossSiteRequest(request)) throw new Response("Cross-site request refused.", { status: 403 });
-  const parsed = settingsFormSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = settingsFormSchema.safeParse(formFields(form));
   if (!parsed.success) return json({ error: "Choose to turn emails on or off." }, { status: 400 });
   await setEmailNotifications(user.id, parsed.data.intent === "emails-on");
   return json({ error: null });

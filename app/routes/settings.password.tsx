@@ -6,7 +6,7 @@ import { requireUser } from "~/auth/guards.server";
 import { changePassword, passwordChangeSchema } from "~/auth/password-change.server";
 import { NEW_PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from "~/auth/password-rules";
 import { startUserSession } from "~/auth/session.server";
-import { isCrossSiteRequest } from "~/http/same-origin.server";
+import { formFields, readFormPost } from "~/http/form-post.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);
@@ -16,9 +16,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 type FieldErrors = Partial<Record<"currentPassword" | "newPassword", string>>;
 
 export async function action({ request }: ActionFunctionArgs) {
+  const form = await readFormPost(request);
   const user = await requireUser(request);
-  if (isCrossSiteRequest(request)) throw new Response("Cross-site request refused.", { status: 403 });
-  const parsed = passwordChangeSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = passwordChangeSchema.safeParse(formFields(form));
   if (!parsed.success) {
     const errors: FieldErrors = {};
     for (const issue of parsed.error.issues) errors[issue.path[0] as keyof FieldErrors] ??= issue.message;

@@ -3,6 +3,9 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  connectionRefused,
+  expectConsoleErrors,
+  failedResource,
   launchBrowser,
   openAs,
   recordStatusChanges,
@@ -34,6 +37,8 @@ describe("a recording stream interrupted by an app restart", () => {
       openAs(browser, stack.app.url, ACCOUNTS.host, sessionPath),
       openAs(browser, stack.app.url, ACCOUNTS.student1, sessionPath),
     ]);
+    // The app restarts under both pages: their reconnects meet a closed port until it is back.
+    for (const user of [host, student]) expectConsoleErrors(user.context, connectionRefused, failedResource(503));
     const studentStreams = await watchStreamRequests(student.page, "/api/live/events");
     let reloads = 0;
     student.page.on("framenavigated", (frame) => frame === student.page.mainFrame() && reloads++);
@@ -116,6 +121,7 @@ describe("a recording stream interrupted by an app restart", () => {
   it("a page whose data reload met the restart says it is reconnecting, then comes back by itself", async () => {
     const sessionPath = `/sessions/${stack.demoSessionId}`;
     const host = await openAs(browser, stack.app.url, ACCOUNTS.host, sessionPath);
+    expectConsoleErrors(host.context, connectionRefused, failedResource(503));
     let reloads = 0;
     host.page.on("framenavigated", (frame) => frame === host.page.mainFrame() && reloads++);
     await eventually(() => streamStateOf(host.page)).toBe("open");

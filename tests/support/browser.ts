@@ -26,6 +26,46 @@ export function launchBrowser(): Promise<Browser> {
 
 export type UserPage = { context: BrowserContext; page: Page };
 
+type ConsoleError = { context: BrowserContext; text: string };
+
+/** Console errors and uncaught exceptions of every page the tests opened since the last check. */
+const consoleErrors: ConsoleError[] = [];
+const expectedErrors = new WeakMap<BrowserContext, RegExp[]>();
+
+/**
+ * Declares console errors a test provokes on purpose, for a user's pages (before or after they happen): Chromium logs
+ * each 4xx or 5xx answer a page receives ("Failed to load resource: the server responded with a status of 429"), so a
+ * test of a refusal names its status, and a test that stops the server names the refused connections.
+ */
+export function expectConsoleErrors(user: Page | BrowserContext, ...patterns: RegExp[]): void {
+  const context = "context" in user ? user.context() : user;
+  expectedErrors.set(context, [...(expectedErrors.get(context) ?? []), ...patterns]);
+}
+
+/** Chromium's line for an answer of `status`, to pass to expectConsoleErrors. */
+export const failedResource = (status: number) => new RegExp(`the server responded with a status of ${status}\\b`);
+/** Chromium's line for a request to a server that is not listening. */
+export const connectionRefused = /net::ERR_CONNECTION_REFUSED/;
+
+/**
+ * The console errors since the last call that no test declared: the browser project's setup fails the test that left
+ * any (a CSP violation is one, as is a hydration mismatch).
+ */
+export function takeUnexpectedConsoleErrors(): string[] {
+  const errors = consoleErrors.splice(0);
+  return errors
+    .filter(({ context, text }) => !(expectedErrors.get(context) ?? []).some((pattern) => pattern.test(text)))
+    .map(({ text }) => text);
+}
+
+function watchConsole(page: Page): void {
+  const record = (text: string) => consoleErrors.push({ context: page.context(), text: `${page.url()}: ${text}` });
+  page.on("console", (message) => {
+    if (message.type() === "error") record(message.text());
+  });
+  page.on("pageerror", (error) => record(`uncaught ${error.name}: ${error.message}`));
+}
+
 /** A fresh context (own cookies) and page for one user. */
 export async function newUserPage(
   browser: Browser,
@@ -52,6 +92,7 @@ export async function newUserPage(
     (window as unknown as { __openEventSources(): string[] }).__openEventSources = () =>
       [...open].filter((source) => source.readyState !== Native.CLOSED).map((source) => source.url);
   });
+  context.on("page", watchConsole);
   const page = await context.newPage();
   return { context, page };
 }
