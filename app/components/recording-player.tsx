@@ -1,7 +1,7 @@
 // The recording's player. Its source is the app's watch URL, which redirects to a storage link that expires
 // (RECORDING_LINK_TTL_SECONDS with s3); the browser keeps using that link for every later range request, and once it
-// has expired storage refuses them all. So when the viewer plays, seeks or runs out of data after the link's lifetime,
-// the player asks the watch URL again (a fresh link) and carries on where it was, playing or paused as it was.
+// has expired storage refuses them all. So when the viewer presses Play, or seeks or runs out of data while playing,
+// after the link's lifetime, the player asks the watch URL again (a fresh link) and carries on where it was.
 import { useCallback, useRef } from "react";
 
 /**
@@ -12,8 +12,11 @@ const SAFETY_MARGIN_MS = 10_000;
 /** A media error soon after a fresh source is not the link's age: asking again would only repeat it. */
 const MIN_MS_BETWEEN_ERROR_RENEWALS = 5_000;
 
-/** Pressing Play, seeking, and playback running out of data: the moments the browser needs the link again. */
-const NEEDS_THE_LINK = ["play", "seeking", "waiting", "stalled"] as const;
+/**
+ * Seeking and running out of data while playing: moments the browser needs the link again. A paused player is renewed
+ * only when Play is pressed: reloading it at once would race the viewer's own Play, which could then be lost.
+ */
+const NEEDS_THE_LINK_WHILE_PLAYING = ["seeking", "waiting", "stalled"] as const;
 
 /**
  * Watches `video` and renews its source when the link behind it is spent; returns the function that stops watching.
@@ -28,6 +31,8 @@ export function keepSourceFresh(video: HTMLVideoElement, linkLifetimeSeconds: nu
   let linkAskedAt = started ? performance.timeOrigin : Date.now();
   /** Puts the viewer back where they were once the renewed source is loaded; null when no renewal is under way. */
   let restore: (() => void) | null = null;
+  /** Whether the viewer wants it playing once the renewed source is loaded. */
+  let resumePlaying = false;
 
   const spent = () =>
     lifetimeMs !== null && Date.now() - linkAskedAt >= lifetimeMs - Math.min(SAFETY_MARGIN_MS, lifetimeMs / 4);
@@ -35,11 +40,11 @@ export function keepSourceFresh(video: HTMLVideoElement, linkLifetimeSeconds: nu
   const renew = () => {
     if (restore) return;
     const resumeAt = video.currentTime;
-    const playing = !video.paused;
+    resumePlaying = !video.paused;
     restore = () => {
       restore = null;
       video.currentTime = resumeAt;
-      if (playing) video.play().catch(() => undefined);
+      if (resumePlaying) video.play().catch(() => undefined);
     };
     video.addEventListener("loadedmetadata", restore, { once: true });
     linkAskedAt = Date.now();
@@ -47,8 +52,13 @@ export function keepSourceFresh(video: HTMLVideoElement, linkLifetimeSeconds: nu
     video.load();
   };
 
-  const renewIfSpent = () => {
-    if (!restore && spent()) renew();
+  const onPlay = () => {
+    // Play pressed while the source is being renewed: the load has set the player paused, so play once it is back.
+    if (restore) resumePlaying = true;
+    else if (spent()) renew();
+  };
+  const onNeedsData = () => {
+    if (!restore && !video.paused && spent()) renew();
   };
   const onError = () => {
     if (restore) {
@@ -68,11 +78,13 @@ export function keepSourceFresh(video: HTMLVideoElement, linkLifetimeSeconds: nu
     if (!restore) linkAskedAt = Date.now();
   };
 
-  for (const name of NEEDS_THE_LINK) video.addEventListener(name, renewIfSpent);
+  video.addEventListener("play", onPlay);
+  for (const name of NEEDS_THE_LINK_WHILE_PLAYING) video.addEventListener(name, onNeedsData);
   video.addEventListener("error", onError);
   video.addEventListener("loadstart", onLoadStart);
   return () => {
-    for (const name of NEEDS_THE_LINK) video.removeEventListener(name, renewIfSpent);
+    video.removeEventListener("play", onPlay);
+    for (const name of NEEDS_THE_LINK_WHILE_PLAYING) video.removeEventListener(name, onNeedsData);
     video.removeEventListener("error", onError);
     video.removeEventListener("loadstart", onLoadStart);
     if (restore) video.removeEventListener("loadedmetadata", restore);
