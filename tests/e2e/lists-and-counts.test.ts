@@ -6,8 +6,15 @@ import { readFileSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSession, driveTo, sendWebhook } from "../integration/fixtures";
-import { eventually, launchBrowser, logIn, openAs, openEventSources, screenshot } from "../support/browser";
-import { guardBrowser } from "../support/console-guard";
+import {
+  eventually,
+  launchBrowser,
+  logIn,
+  newUserPage,
+  openAs,
+  openEventSources,
+  screenshot,
+} from "../support/browser";
 import { ACCOUNTS, api, DEMO_PASSWORD } from "../support/http";
 import { ROOT } from "../support/paths";
 import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
@@ -22,10 +29,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   s3 = await startS3();
-  [stack, browser] = await Promise.all([
-    startRecordingStack({ env: s3StorageEnv(s3) }),
-    launchBrowser().then(guardBrowser),
-  ]);
+  [stack, browser] = await Promise.all([startRecordingStack({ env: s3StorageEnv(s3) }), launchBrowser()]);
 }, 90_000);
 afterAll(async () => {
   await browser?.close();
@@ -36,17 +40,9 @@ afterAll(async () => {
 const readyRecording = (liveSessionId: string) => readyS3Recording(stack, s3, liveSessionId, VIDEO);
 
 async function pageWith(javaScriptEnabled: boolean, email: string, path = "/") {
-  const context = await browser.newContext({
-    baseURL: stack.app.url,
-    javaScriptEnabled,
-    locale: "en-GB",
-    timezoneId: "UTC",
-    viewport: { width: 1280, height: 860 },
-  });
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  await logIn(page, email, path);
-  return { context, page };
+  const user = await newUserPage(browser, stack.app.url, undefined, { javaScriptEnabled });
+  await logIn(user.page, email, path);
+  return user;
 }
 
 const nav = (page: Page) => page.getByRole("navigation", { name: "Main" });

@@ -5,7 +5,6 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSession } from "../integration/fixtures";
 import { eventually, launchBrowser, openAs, screenshot } from "../support/browser";
-import { guardBrowser } from "../support/console-guard";
 import { ACCOUNTS } from "../support/http";
 import { lectureVideo } from "../support/lecture-video";
 import { startRecordingStack, type RecordingStack } from "../support/recording-stack";
@@ -25,7 +24,7 @@ beforeAll(async () => {
     startRecordingStack({
       env: { ...s3StorageEnv(s3), RECORDING_LINK_TTL_SECONDS: String(LINK_TTL_SECONDS) },
     }),
-    launchBrowser().then(guardBrowser),
+    launchBrowser(),
   ]);
   // A generous ceiling: ffmpeg, the app and six logins share two cores with other test files.
 }, 180_000);

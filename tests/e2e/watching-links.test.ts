@@ -7,8 +7,17 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMailCatcher, type MailCatcher } from "../../scripts/mail-catcher";
 import { createSession, waitFor } from "../integration/fixtures";
-import { eventually, launchBrowser, logIn, openAs, openEventSources, screenshot } from "../support/browser";
-import { allowConsoleErrors, guardBrowser } from "../support/console-guard";
+import {
+  eventually,
+  expectConsoleErrors,
+  failedResource,
+  launchBrowser,
+  logIn,
+  newUserPage,
+  openAs,
+  openEventSources,
+  screenshot,
+} from "../support/browser";
 import { ACCOUNTS } from "../support/http";
 import { ROOT } from "../support/paths";
 import { startRecordingStack, type RecordingStack } from "../support/recording-stack";
@@ -28,7 +37,7 @@ beforeAll(async () => {
   [stack, catcher, browser] = await Promise.all([
     startRecordingStack({ env: s3StorageEnv(s3) }),
     startMailCatcher(),
-    launchBrowser().then(guardBrowser),
+    launchBrowser(),
   ]);
   worker = await startWorker({ ...stack.app.env, ...FAST_WORKER_ENV, SMTP_URL: catcher.url });
 }, 90_000);
@@ -97,8 +106,9 @@ describe("Watch the recording links open the recording's page", () => {
     expect(email!.parsed.html).toContain(`href="${pageUrl}"`);
     expect(email!.parsed.text).not.toContain("/watch");
 
-    const context = await browser.newContext({ baseURL: stack.app.url, javaScriptEnabled: false });
-    const reader = await context.newPage();
+    const { context, page: reader } = await newUserPage(browser, stack.app.url, undefined, {
+      javaScriptEnabled: false,
+    });
     await reader.goto(pageUrl);
     await reader.waitForURL((url) => url.pathname === "/login");
     await reader.getByLabel("Email").fill(ACCOUNTS.student1);
@@ -123,8 +133,6 @@ describe("a deleted recording's old links", () => {
   }
 
   it("give a page that says it was deleted, with JavaScript and without; unknown ids a 404 page", async () => {
-    // Each page below answers 404 or 410 on purpose; Chromium logs that status as a console error.
-    allowConsoleErrors(/status of 40[34] \(Not Found|Forbidden\)/, /status of 410 \(Gone\)/);
     const title = `Deleted links class ${Date.now()}`;
     const liveSessionId = await createSession(stack.db, { title });
     const recordingId = await readyRecording(liveSessionId);
@@ -137,8 +145,9 @@ describe("a deleted recording's old links", () => {
     await host.context.close();
 
     for (const javaScriptEnabled of [true, false]) {
-      const context = await browser.newContext({ baseURL: stack.app.url, javaScriptEnabled });
-      const student = { context, page: await context.newPage() };
+      const student = await newUserPage(browser, stack.app.url, undefined, { javaScriptEnabled });
+      // Its pages answer 410 and 404 on purpose; Chromium logs each such answer as a console error.
+      expectConsoleErrors(student.context, failedResource(410), failedResource(404));
       await logIn(student.page, ACCOUNTS.student2);
       const mode = javaScriptEnabled ? "js" : "no-js";
 
@@ -177,6 +186,7 @@ describe("a deleted recording's old links", () => {
 
     // Someone who could never watch it learns nothing about it: the same 404 as for an id that never existed.
     const outsider = await openAs(browser, stack.app.url, ACCOUNTS.outsider, "/");
+    expectConsoleErrors(outsider.context, failedResource(404));
     const answer = await outsider.page.goto(`/recordings/${recordingId}`);
     expect(answer?.status()).toBe(404);
     await expect(outsider.page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe(
