@@ -175,7 +175,7 @@ export function RecordingPanel({
         </span>
       </div>
 
-      {(view.status === "READY" && view.recordingUrl) || failureReason ? null : (
+      {view.status === "READY" || failureReason ? null : (
         <p className={`recording-panel__summary recording-panel__summary--${view.status.toLowerCase()}`}>
           {STATUS_SUMMARIES[view.status]}
         </p>
@@ -185,7 +185,8 @@ export function RecordingPanel({
           {PANEL_TEXT.lastFailed} <span className="message__detail">({failureReason})</span>
         </p>
       ) : null}
-      {view.status === "READY" && view.recordingUrl ? (
+      {/* READY always has a recording; whether this viewer is told where it is stored (recordingUrl) does not matter. */}
+      {view.status === "READY" ? (
         <p className="message message--success">
           {PANEL_TEXT.ready}{" "}
           {latestRecording?.pageUrl ? <Link to={latestRecording.pageUrl}>{PANEL_TEXT.watch}</Link> : null}

@@ -18,6 +18,7 @@ import {
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { getEnv } from "~/config/env.server";
 import { PasswordWorkBusyError } from "~/auth/password-work-queue.server";
+import { recheckAccess } from "~/events/stream-access.server";
 import { formFields, readFormPost } from "~/http/form-post.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -72,6 +73,9 @@ export async function action({ request }: ActionFunctionArgs) {
       const parsed = removeMemberSchema.safeParse(fields);
       if (!parsed.success) return reply({ ok: false, error: firstIssue(parsed.error) }, 400);
       await removeMember(parsed.data.cohortId, parsed.data.userId);
+      // Their open streams on this instance end before the answer, so no later change of the cohort's sessions reaches
+      // them; other instances end theirs at their next re-check (SSE_HEARTBEAT_SECONDS).
+      await recheckAccess();
       return reply({ ok: true, message: "Removed from the cohort." });
     }
     case "link": {

@@ -118,6 +118,48 @@ export default function RecordingAdminPage() {
         )}
       </section>
 
+      <section className="card" aria-labelledby="failed-emails-heading">
+        <h2 id="failed-emails-heading">Emails that could not be delivered</h2>
+        <p className="muted">
+          The mail server refused these for good (a 5xx answer, such as an address that does not exist); they are not
+          tried again. Other failures are retried until they go through.
+        </p>
+        {data.failedEmails.length === 0 ? (
+          <p className="muted">None.</p>
+        ) : (
+          <ul data-testid="failed-emails">
+            {data.failedEmails.map((email) => (
+              <li key={email.id}>
+                <code>{email.recipient}</code>, <Link to={`/sessions/${email.liveSessionId}`}>{email.title}</Link> at{" "}
+                <LocalTime iso={email.failedAt} style="short" />: <code>{email.reason ?? "—"}</code>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="pending-deletions-heading">
+        <h2 id="pending-deletions-heading">Stored objects not yet deleted</h2>
+        <p className="muted">
+          Recordings deleted in the app whose file the storage did not confirm removing; the watchdog tries again until
+          it does.
+        </p>
+        {data.pendingDeletions.length === 0 ? (
+          <p className="muted">None.</p>
+        ) : (
+          <ul data-testid="pending-deletions">
+            {data.pendingDeletions.map((deletion) => (
+              <li key={deletion.id}>
+                <code>{deletion.location}</code> (recording <code>{deletion.recordingId}</code>), deleted{" "}
+                <LocalTime iso={deletion.since} style="short" />, {deletion.attempts}{" "}
+                {deletion.attempts === 1 ? "attempt" : "attempts"}, next at{" "}
+                <LocalTime iso={deletion.nextAttemptAt} style="short" />: <code>{deletion.lastError}</code>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
       <section className="card" aria-labelledby="unconfirmed-heading">
         <h2 id="unconfirmed-heading">Stops the recorder did not confirm</h2>
         {data.unconfirmedStops.length === 0 ? (
