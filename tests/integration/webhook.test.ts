@@ -54,7 +54,7 @@ async function pendingRecording() {
   const recordingId = `rec${randomBytes(12).toString("hex")}`;
   const now = new Date();
   await stack.db.recording.create({
-    data: { id: recordingId, liveSessionId, status: "PENDING", startedAt: now, statusChangedAt: now },
+    data: { id: recordingId, liveSessionId, number: 1, status: "PENDING", startedAt: now, statusChangedAt: now },
   });
   await stack.db.liveSession.update({
     where: { id: liveSessionId },
