@@ -11,12 +11,12 @@ import { applyStatusEvent, type RecordingView } from "~/components/recording-vie
 import {
   PANEL_TEXT,
   RECORDING_MESSAGES,
+  recordingName,
   STATUS_SUMMARIES,
   STREAM_STATE_LABELS,
   TRIGGER_LABELS,
 } from "~/recording/messages";
 import { canRecordFrom, canStopFrom, isRecordingTrigger } from "~/recording/state-machine";
-import { recordingPageOf } from "~/storage/watch-url";
 import { formatElapsed } from "~/time/time-format";
 
 /** What the start and stop endpoints answer: the recording, or the API's error shape (docs/recording-api.md). */
@@ -113,6 +113,8 @@ export function RecordingPanel({
   const latestRecording = view.recordings[0];
   const failureReason =
     view.status === "FAILED" && latestRecording?.status === "FAILED" ? latestRecording.reason : null;
+  // A failed or running attempt does not hide the newest recording that can be watched.
+  const newestPlayable = view.recordings.find((recording) => recording.status === "READY" && recording.pageUrl);
 
   // Keyboard users keep their place: the button they pressed becomes disabled, so focus moves on to what comes next
   // (Stop once recording, Record again if the start was refused, the panel heading after Stop).
@@ -187,7 +189,13 @@ export function RecordingPanel({
       {view.status === "READY" ? (
         <p className="message message--success">
           {PANEL_TEXT.ready}{" "}
-          {latestRecording?.watchUrl ? <a href={latestRecording.watchUrl}>{PANEL_TEXT.watch}</a> : null}
+          {latestRecording?.pageUrl ? <Link to={latestRecording.pageUrl}>{PANEL_TEXT.watch}</Link> : null}
+        </p>
+      ) : null}
+      {view.status !== "READY" && newestPlayable?.pageUrl ? (
+        <p className="message message--success" data-testid="newest-playable">
+          {PANEL_TEXT.earlierReady}{" "}
+          <Link to={newestPlayable.pageUrl}>{PANEL_TEXT.watchNamed(recordingName(newestPlayable.number))}</Link>
         </p>
       ) : null}
 
@@ -250,13 +258,13 @@ export function RecordingPanel({
             <p className="muted">{PANEL_TEXT.noRecordings}</p>
           ) : (
             <ul className="recordings" data-testid="recordings">
-              {view.recordings.map((recording, index) => {
-                const name = PANEL_TEXT.recordingName(view.recordings.length - index);
+              {view.recordings.map((recording) => {
+                const name = recordingName(recording.number);
                 return (
                   <li key={recording.id} className="recordings__item">
                     <div className="recordings__text">
-                      {recording.watchUrl ? (
-                        <Link to={recordingPageOf(recording.id)} className="recordings__name">
+                      {recording.pageUrl ? (
+                        <Link to={recording.pageUrl} className="recordings__name">
                           {name}
                         </Link>
                       ) : (

@@ -2,6 +2,7 @@
 import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
 import { toSingleLine } from "~/lib/single-line-text";
 import { signUnsubscribeToken } from "~/mail/unsubscribe-token.server";
+import { recordingPageOf } from "~/storage/watch-url";
 
 export type EmailNotification = {
   id: number;
@@ -55,7 +56,8 @@ export function composeNotificationEmail(
   const recipientName = toSingleLine(notification.recipient.name);
   const failed = notification.type === NOTIFICATION_TYPES.recordingFailed;
   const when = formatClassDate(notification.classStartsAt);
-  const watchUrl = `${settings.appUrl}/recordings/${notification.recordingId}/watch`;
+  // The recording's page, with its player: a login on the way (from a mail client) comes back to it.
+  const pageUrl = `${settings.appUrl}${recordingPageOf(notification.recordingId)}`;
   const sessionUrl = `${settings.appUrl}/sessions/${notification.liveSessionId}`;
   const unsubscribe = unsubscribeUrl(notification.recipient.id, settings.appUrl, settings.secret);
   const settingsUrl = `${settings.appUrl}/settings`;
@@ -65,7 +67,7 @@ export function composeNotificationEmail(
   const lead = failed
     ? `The recording of "${classTitle}" (${when}) failed: ${reason}.`
     : `The recording of "${classTitle}" (${when}) is ready to watch.`;
-  const action = failed ? `Open the class: ${sessionUrl}` : `Watch it: ${watchUrl}`;
+  const action = failed ? `Open the class: ${sessionUrl}` : `Watch it: ${pageUrl}`;
   const text = [
     `Hello ${recipientName},`,
     "",
@@ -89,7 +91,7 @@ ${
     ? `<p>The recording of <strong>${title}</strong> (${escapeHtml(when)}) failed: ${escapeHtml(reason)}.</p>
 <p><a href="${escapeHtml(sessionUrl)}">Open the class</a></p>`
     : `<p>The recording of <strong>${title}</strong> (${escapeHtml(when)}) is ready to watch.</p>
-<p><a href="${escapeHtml(watchUrl)}">Watch the recording</a></p>`
+<p><a href="${escapeHtml(pageUrl)}">Watch the recording</a></p>`
 }
 <hr>
 <p style="font-size: 0.85em; color: #5b6475">You get this email because notification emails are on for ${escapeHtml(notification.recipient.email)}.

@@ -66,13 +66,20 @@ function watchConsole(page: Page): void {
   page.on("pageerror", (error) => record(`uncaught ${error.name}: ${error.message}`));
 }
 
-/** A fresh context (own cookies) and page for one user. */
+/** A fresh context (own cookies) and page for one user; `javaScriptEnabled: false` browses as a reader without scripts. */
 export async function newUserPage(
   browser: Browser,
   baseUrl: string,
   viewport: { width: number; height: number } = { width: 1280, height: 860 },
+  options: { javaScriptEnabled?: boolean } = {},
 ): Promise<UserPage> {
-  const context = await browser.newContext({ baseURL: baseUrl, viewport, locale: "en-GB", timezoneId: "UTC" });
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    viewport,
+    locale: "en-GB",
+    timezoneId: "UTC",
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
+  });
   context.setDefaultTimeout(10_000);
   // Counts the page's open EventSources, so a test can check a page holds exactly one event stream.
   await context.addInitScript(() => {
