@@ -21,6 +21,7 @@ afterAll(async () => {
 const FORM_ROUTES = [
   "/login",
   "/set-password?token=x",
+  "/forgot-password",
   "/settings",
   "/settings/password",
   "/notifications",
