@@ -148,7 +148,7 @@ export default function AdminCohortsPage() {
                     <button
                       type="submit"
                       className="link-button"
-                      aria-label={`New set-password link for ${user.email}`}
+                      aria-label={`New password link for ${user.email}`}
                     >
                       New password link
                     </button>

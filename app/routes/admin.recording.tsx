@@ -218,7 +218,10 @@ export default function RecordingAdminPage() {
       <section className="card" aria-labelledby="test-heading">
         <h2 id="test-heading">Send a signed test delivery</h2>
         <p>Run this where the webhook secret is set; the secret is read from your shell and never shown here.</p>
-        <pre className="code">{data.testCommand}</pre>
+        {/* Focusable and named: a keyboard can then scroll the long lines into view. */}
+        <pre className="code" tabIndex={0} role="region" aria-label="The test delivery command">
+          {data.testCommand}
+        </pre>
       </section>
     </section>
   );

@@ -118,7 +118,8 @@ export default function RecordingPage() {
       ) : (
         <p className="muted">This file does not play in a browser; download it to watch it.</p>
       )}
-      <p className="recording-actions">
+      {/* A div, not a p: a form inside a p is closed early by the HTML parser, and React's hydration then fails. */}
+      <div className="recording-actions">
         {recording.status === "READY" ? (
           <a href={`${recording.watchUrl}?download=1`} className="button button--ghost" download>
             Download
@@ -131,7 +132,7 @@ export default function RecordingPage() {
             redirectTo={`/sessions/${session.id}`}
           />
         ) : null}
-      </p>
+      </div>
     </article>
   );
 }

@@ -3,6 +3,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  allowConsoleErrors,
   launchBrowser,
   openAs,
   recordStatusChanges,
@@ -24,11 +25,17 @@ afterAll(async () => {
   await stack?.close();
 });
 
+/** The app is restarted on purpose: requests that meet it away fail, and the browser logs each. */
+function allowRestartErrors() {
+  allowConsoleErrors(/Failed to load resource: net::ERR_CONNECTION_REFUSED$/, /Failed to fetch manifest patches/);
+}
+
 const statusOf = (page: Page) => page.getByTestId("recording-status").getAttribute("data-status");
 const streamStateOf = (page: Page) => page.getByTestId("stream-state").getAttribute("data-state");
 
 describe("a recording stream interrupted by an app restart", () => {
   it("resumes where it stopped: every missed transition once, in order, ending at READY", async () => {
+    allowRestartErrors();
     const sessionPath = `/sessions/${stack.demoSessionId}`;
     const [host, student] = await Promise.all([
       openAs(browser, stack.app.url, ACCOUNTS.host, sessionPath),
@@ -114,6 +121,7 @@ describe("a recording stream interrupted by an app restart", () => {
   });
 
   it("a page whose data reload met the restart says it is reconnecting, then comes back by itself", async () => {
+    allowRestartErrors();
     const sessionPath = `/sessions/${stack.demoSessionId}`;
     const host = await openAs(browser, stack.app.url, ACCOUNTS.host, sessionPath);
     let reloads = 0;

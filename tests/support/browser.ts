@@ -1,10 +1,15 @@
 // Real Chromium for the e2e tests: one browser per test file, one context per user, login through the real form.
+// Every context the browser opens is watched: a console error, an uncaught page error or an accessibility violation
+// (axe-core) on any page fails the test that caused it (see page-guard.ts).
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { expect } from "vitest";
 import { DEMO_PASSWORD } from "./http";
+import { checkAccessibility, guardContext } from "./page-guard";
 import { SCREENSHOTS } from "./paths";
+
+export { allowConsoleErrors } from "./page-guard";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -20,8 +25,17 @@ export const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+/** Chromium whose every new context is guarded: however a test opens one, its pages are watched. */
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    // Motion off, as many people set it: an alert caught mid fade-in would read as low contrast.
+    const context = await newContext({ reducedMotion: "reduce", ...options });
+    guardContext(context, { javaScriptEnabled: options?.javaScriptEnabled });
+    return context;
+  };
+  return browser;
 }
 
 export type UserPage = { context: BrowserContext; page: Page };
@@ -88,6 +102,8 @@ export async function openAs(
 
 /** Saves a full-page screenshot to test-results/screenshots/<name>.png and returns its path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
+  // What is worth a picture is worth an accessibility check in that very state.
+  await checkAccessibility(page);
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true, animations: "disabled" });
