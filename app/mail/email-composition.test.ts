@@ -46,10 +46,19 @@ describe("notification emails", () => {
       settings,
     );
     expect(email.subject).toBe("Recording failed: Algebra <basics> & more");
-    expect(email.text).toContain("failed: disk <full>");
+    expect(email.text).toContain("failed. disk <full>");
     expect(email.html).toContain("disk &lt;full&gt;");
     expect(email.text).toContain("https://learn.example.com/sessions/sess1");
     expect(email.text).not.toContain("/watch");
+  });
+
+  it("NOT_SAVED: a student reads plainly that the recording could not be saved, with the class link", () => {
+    const email = composeNotificationEmail({ ...base, type: "LIVE_CLASS_RECORDING_NOT_SAVED", reason: null }, settings);
+    expect(email.subject).toBe("Recording not saved: Algebra <basics> & more");
+    expect(email.text).toContain("could not be saved; your teacher has been told.");
+    expect(email.text).toContain("https://learn.example.com/sessions/sess1");
+    expect(email.text).not.toContain("/watch");
+    expect(email.html).toContain("Algebra &lt;basics&gt; &amp; more");
   });
 });
 

@@ -1,6 +1,8 @@
 // The email a notification becomes: subject, plain-text and HTML bodies, a stable Message-ID and the unsubscribe headers.
 import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
 import { signUnsubscribeToken } from "~/mail/unsubscribe-token.server";
+import { notSavedSentence } from "~/recording/messages";
+import { formatUtc } from "~/time/time-format";
 
 export type EmailNotification = {
   id: number;
@@ -36,8 +38,8 @@ export function unsubscribeUrl(userId: string, appUrl: string, secret: string): 
   return `${appUrl}/unsubscribe?${new URLSearchParams({ token: signUnsubscribeToken(userId, secret) })}`;
 }
 
-const formatClassDate = (date: Date) =>
-  `${date.toLocaleString("en-GB", { dateStyle: "full", timeStyle: "short", timeZone: "UTC" })} UTC`;
+/** As the pages' long dates read; in UTC, named, since the app does not know the reader's zone. */
+const formatClassDate = (date: Date) => formatUtc(date.toISOString(), "long");
 
 const escapeHtml = (value: string) =>
   value.replace(
@@ -49,18 +51,26 @@ export function composeNotificationEmail(
   notification: EmailNotification,
   settings: { appUrl: string; from: string; secret: string },
 ): ComposedEmail {
-  const failed = notification.type === NOTIFICATION_TYPES.recordingFailed;
+  const notSaved = notification.type === NOTIFICATION_TYPES.recordingNotSaved;
+  // Either way the email leads to the class, not to a recording there is none of.
+  const failed = notification.type === NOTIFICATION_TYPES.recordingFailed || notSaved;
   const when = formatClassDate(notification.classStartsAt);
   const watchUrl = `${settings.appUrl}/recordings/${notification.recordingId}/watch`;
   const sessionUrl = `${settings.appUrl}/sessions/${notification.liveSessionId}`;
   const unsubscribe = unsubscribeUrl(notification.recipient.id, settings.appUrl, settings.secret);
   const settingsUrl = `${settings.appUrl}/settings`;
-  const reason = notification.reason ?? "no reason was given";
+  const reason = notification.reason ?? "No reason was given.";
 
-  const subject = failed ? `Recording failed: ${notification.title}` : `Recording ready: ${notification.title}`;
-  const lead = failed
-    ? `The recording of "${notification.title}" (${when}) failed: ${reason}.`
-    : `The recording of "${notification.title}" (${when}) is ready to watch.`;
+  const subject = notSaved
+    ? `Recording not saved: ${notification.title}`
+    : failed
+      ? `Recording failed: ${notification.title}`
+      : `Recording ready: ${notification.title}`;
+  const lead = notSaved
+    ? `${notSavedSentence(`"${notification.title}" (${when})`)}`
+    : failed
+      ? `The recording of "${notification.title}" (${when}) failed. ${reason}`
+      : `The recording of "${notification.title}" (${when}) is ready to watch.`;
   const action = failed ? `Open the class: ${sessionUrl}` : `Watch it: ${watchUrl}`;
   const text = [
     `Hello ${notification.recipient.name},`,
@@ -82,7 +92,7 @@ export function composeNotificationEmail(
 <p>Hello ${escapeHtml(notification.recipient.name)},</p>
 ${
   failed
-    ? `<p>The recording of <strong>${title}</strong> (${escapeHtml(when)}) failed: ${escapeHtml(reason)}.</p>
+    ? `<p>${escapeHtml(lead)}</p>
 <p><a href="${escapeHtml(sessionUrl)}">Open the class</a></p>`
     : `<p>The recording of <strong>${title}</strong> (${escapeHtml(when)}) is ready to watch.</p>
 <p><a href="${escapeHtml(watchUrl)}">Watch the recording</a></p>`

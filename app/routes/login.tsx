@@ -6,12 +6,18 @@ import { AuthorizationError } from "remix-auth";
 import { authenticator, LoginThrottledError } from "~/auth/authenticator.server";
 import { requireAnonymous, safeRedirectTarget } from "~/auth/guards.server";
 import { startUserSession } from "~/auth/session.server";
+import { FormField } from "~/components/form-field";
 import { isCrossSiteRequest } from "~/http/same-origin.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);
-  // Sanitised here too, so the form never carries a target the action would refuse.
-  return json({ redirectTo: safeRedirectTarget(new URL(request.url).searchParams.get("redirectTo")) });
+  const search = new URL(request.url).searchParams;
+  return json({
+    // Sanitised here too, so the form never carries a target the action would refuse.
+    redirectTo: safeRedirectTarget(search.get("redirectTo")),
+    // Arriving from /set-password: the new password is set and waits to be used.
+    passwordSet: search.get("passwordSet") === "1",
+  });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -40,30 +46,35 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function LoginPage() {
-  const { redirectTo } = useLoaderData<typeof loader>();
+  const { redirectTo, passwordSet } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
   return (
     <section className="card narrow">
       <h1>Log in</h1>
+      {passwordSet && !actionData ? (
+        <p className="message message--success" role="status">
+          Your password is set. Log in with it.
+        </p>
+      ) : null}
       <Form method="post" className="stack" noValidate={false}>
         <input type="hidden" name="redirectTo" value={redirectTo} />
-        <label className="field">
-          <span>Email</span>
-          <input
-            name="email"
-            type="email"
-            autoComplete="email"
-            required
-            defaultValue={actionData?.email ?? ""}
-            autoFocus
-          />
-        </label>
-        <label className="field">
-          <span>Password</span>
-          <input name="password" type="password" autoComplete="current-password" required />
-        </label>
+        <FormField name="email" label="Email">
+          {(control) => (
+            <input
+              {...control}
+              type="email"
+              autoComplete="email"
+              required
+              defaultValue={actionData?.email ?? ""}
+              autoFocus
+            />
+          )}
+        </FormField>
+        <FormField name="password" label="Password">
+          {(control) => <input {...control} type="password" autoComplete="current-password" required />}
+        </FormField>
         {actionData?.error ? (
           <p className="message message--error" role="status">
             {actionData.error}

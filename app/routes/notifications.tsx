@@ -49,10 +49,12 @@ export default function NotificationsPage() {
               <p data-type={n.type}>
                 {n.read ? null : <span className="pill">New</span>} The recording of{" "}
                 <Link to={`/sessions/${n.liveSessionId}`}>{n.title}</Link>{" "}
-                {n.type === NOTIFICATION_TYPES.recordingFailed
-                  ? `failed${n.reason ? `: ${n.reason}` : "."}`
-                  : "is ready."}{" "}
-                {n.type !== NOTIFICATION_TYPES.recordingFailed ? <a href={n.watchUrl}>Watch the recording</a> : null}
+                {n.type === NOTIFICATION_TYPES.recordingNotSaved
+                  ? "could not be saved; your teacher has been told."
+                  : n.type === NOTIFICATION_TYPES.recordingFailed
+                    ? `failed.${n.reason ? ` ${n.reason}` : ""}`
+                    : "is ready."}{" "}
+                {n.type === NOTIFICATION_TYPES.recordingReady ? <a href={n.watchUrl}>Watch the recording</a> : null}
               </p>
               <p className="muted">
                 <LocalTime iso={n.createdAt} />

@@ -134,6 +134,7 @@ export default function SessionPage() {
       <RecordingPanel
         key={session.id}
         liveSessionId={session.id}
+        title={session.title}
         initial={view}
         canControl={canControl}
         recordingAvailable={recordingAvailable}

@@ -5,8 +5,12 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { getAccountForToken, setPasswordWithToken } from "~/cohorts/cohorts.server";
 import { readSetPasswordToken, tokenMatchesAccount } from "~/cohorts/set-password-token.server";
+import { FormError, FormField } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
+import { fieldErrorsFrom, type FieldErrors } from "~/forms/field-errors";
 import { isCrossSiteRequest } from "~/http/same-origin.server";
+
+type PasswordField = "token" | "password" | "confirm";
 
 const INVALID_LINK = "This link is invalid, expired or already used. Ask your administrator for a new one.";
 
@@ -39,10 +43,10 @@ const formSchema = z
 export async function action({ request }: ActionFunctionArgs) {
   if (isCrossSiteRequest(request)) throw new Response("Cross-site request refused.", { status: 403 });
   const parsed = formSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!parsed.success) return json({ error: parsed.error.issues[0]?.message ?? "Check the form." }, { status: 400 });
+  if (!parsed.success) return json({ errors: fieldErrorsFrom<PasswordField>(parsed.error) }, { status: 400 });
   const account = await accountFor(parsed.data.token);
   if (!account || !(await setPasswordWithToken(account.id, account.passwordHash, parsed.data.password))) {
-    return json({ error: INVALID_LINK }, { status: 400 });
+    return json({ errors: { form: INVALID_LINK } as FieldErrors<PasswordField> }, { status: 400 });
   }
   return redirect(`/login?${new URLSearchParams({ passwordSet: "1" })}`, 303);
 }
@@ -52,7 +56,7 @@ export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export default function SetPasswordPage() {
   const data = useLoaderData<typeof loader>();
-  const error = useActionData<typeof action>()?.error;
+  const errors: FieldErrors<PasswordField> = useActionData<typeof action>()?.errors ?? {};
   if (!data.valid) {
     return (
       <section className="card narrow">
@@ -67,17 +71,13 @@ export default function SetPasswordPage() {
       <p className="muted">For {data.email}</p>
       <Form method="post" className="stack">
         <input type="hidden" name="token" value={data.token ?? ""} />
-        <label className="field">
-          New password <input type="password" name="password" autoComplete="new-password" required minLength={10} />
-        </label>
-        <label className="field">
-          Repeat it <input type="password" name="confirm" autoComplete="new-password" required minLength={10} />
-        </label>
-        {error ? (
-          <p className="message message--error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError error={errors.form ?? errors.token} />
+        <FormField name="password" label="New password" error={errors.password}>
+          {(control) => <input {...control} type="password" autoComplete="new-password" required minLength={10} />}
+        </FormField>
+        <FormField name="confirm" label="Repeat it" error={errors.confirm}>
+          {(control) => <input {...control} type="password" autoComplete="new-password" required minLength={10} />}
+        </FormField>
         <button type="submit" className="button">
           Set password
         </button>

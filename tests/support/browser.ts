@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { expect } from "vitest";
 import { DEMO_PASSWORD } from "./http";
-import { checkAccessibility, guardContext } from "./page-guard";
+import { checkAccessibility, guardContext, rememberPlainContext } from "./page-guard";
 import { SCREENSHOTS } from "./paths";
 
 export { allowConsoleErrors } from "./page-guard";
@@ -29,6 +29,7 @@ export const CHROMIUM_ARGS = [
 export async function launchBrowser(): Promise<Browser> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const newContext = browser.newContext.bind(browser);
+  rememberPlainContext(browser, () => newContext({ reducedMotion: "reduce" }));
   browser.newContext = async (options) => {
     // Motion off, as many people set it: an alert caught mid fade-in would read as low contrast.
     const context = await newContext({ reducedMotion: "reduce", ...options });

@@ -3,7 +3,7 @@
 // Registered on import: every browser test file imports tests/support/browser.ts, which imports this.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterEach } from "vitest";
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -65,23 +65,36 @@ export function checkAccessibility(page: Page): Promise<void> {
   return next;
 }
 
-/** Pages of contexts opened with JavaScript off: axe needs timers, which such a page does not run. */
+/** Contexts opened with JavaScript off: axe needs timers, which never run in their pages. */
 const withoutScripts = new WeakSet<BrowserContext>();
 
+/** A way to open a context that is not itself guarded: for the copies checked on behalf of pages without scripts. */
+const plainContextOf = new WeakMap<Browser, () => Promise<BrowserContext>>();
+
+export function rememberPlainContext(browser: Browser, open: () => Promise<BrowserContext>): void {
+  plainContextOf.set(browser, open);
+}
+
 /**
- * Lets axe run in a page whose own scripts are off: script execution is allowed for the check alone. The page's
- * scripts never ran (they were skipped while loading) and do not run now; a check only happens while the test is
- * not navigating (a screenshot, the context closing, the test's end), so no page loads with scripts on meanwhile.
+ * The page as axe can check it: itself, or for a page without scripts a copy of its document (scripts removed,
+ * styles still loaded from the app) in a page with scripts on and the same viewport.
  */
-async function withScriptsFor<T>(page: Page, run: () => Promise<T>): Promise<T> {
-  if (!withoutScripts.has(page.context())) return run();
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("Emulation.setScriptExecutionDisabled", { value: false });
+async function withCheckablePage<T>(page: Page, check: (target: Page) => Promise<T>): Promise<T> {
+  const context = page.context();
+  if (!withoutScripts.has(context)) return check(page);
+  const open = context.browser() && plainContextOf.get(context.browser()!);
+  if (!open) throw new Error("No plain context to check a page without scripts in");
+  const html = (await page.content())
+    .replace(/<script\b[\s\S]*?<\/script>/gi, "")
+    .replace(/<head>/i, `<head><base href="${new URL(page.url()).origin}/">`);
+  const mirrorContext = await open();
   try {
-    return await run();
+    const mirror = await mirrorContext.newPage();
+    await mirror.setViewportSize(page.viewportSize() ?? { width: 1280, height: 860 });
+    await mirror.setContent(html, { waitUntil: "load" });
+    return await check(mirror);
   } finally {
-    await cdp.send("Emulation.setScriptExecutionDisabled", { value: true }).catch(() => undefined);
-    await cdp.detach().catch(() => undefined);
+    await mirrorContext.close();
   }
 }
 
@@ -89,11 +102,11 @@ async function runAxe(page: Page): Promise<void> {
   if (page.isClosed() || !/^https?:/.test(page.url())) return;
   const path = pathOf(page);
   try {
-    const violations = await withScriptsFor(page, () =>
-      page.evaluate(
+    const violations = await withCheckablePage(page, (target) =>
+      target.evaluate(
         async ([source, options]) => {
           const w = window as unknown as { axe?: { run(c: Document, o: unknown): Promise<{ violations: unknown[] }> } };
-          // Evaluated by the test's protocol, not the page: neither the page's scripts being off nor its rules stop it.
+          // Evaluated by the test's protocol, not the page's own scripts.
           if (!w.axe) (0, eval)(source);
           return (await w.axe!.run(document, options)).violations;
         },
@@ -131,7 +144,7 @@ export function guardContext(context: BrowserContext, options: { javaScriptEnabl
   });
   context.on("weberror", (error) => report(`page error: ${error.error().stack ?? error.error().message}`));
   context.on("page", (page) => {
-    // Without scripts a page is checked only at the quiet points below (see withScriptsFor).
+    // Without scripts a page is checked at the quiet points below, through a copy (see withCheckablePage).
     if (scripts) page.on("load", () => track(checkAccessibility(page)));
   });
   const close = context.close.bind(context);
