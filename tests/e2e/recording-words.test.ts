@@ -13,10 +13,15 @@ let browser: Browser;
 
 beforeAll(async () => {
   [stack, browser] = await Promise.all([
-    // A watchdog that sweeps every second and stops recordings at 4 s: its stops happen within the test.
+    // A watchdog that sweeps every second, stops recordings at 6 s, and believes an idle recorder after 2 s: its stops
+    // happen within the test.
     startRecordingStack({
       uploadDelayMs: 300,
-      env: { RECORDING_WATCHDOG_INTERVAL_SECONDS: "1", RECORDING_MAX_SECONDS: "4" },
+      env: {
+        RECORDING_WATCHDOG_INTERVAL_SECONDS: "1",
+        RECORDING_MAX_SECONDS: "6",
+        RECORDING_PENDING_TIMEOUT_SECONDS: "2",
+      },
     }),
     launchBrowser(),
   ]);
@@ -110,7 +115,7 @@ describe("a stop made by the watchdog says why", () => {
     const student = await openAs(browser, stack.app.url, ACCOUNTS.student2, `/sessions/${id}`);
     await hostCalls(id, "start");
     await eventually(() => statusOf(student.page), 20_000).toBe("PROCESSING");
-    const said = /stopped after the maximum length of 4 s/i;
+    const said = /stopped after the maximum length of 6 s/i;
     await eventually(() => student.page.getByTestId("recording-summary").textContent()).toMatch(said);
     const json = await api(stack.app.url, recordingPath(id), { cookie: stack.cookies.student2 });
     expect(json.body.reason).toMatch(said);
