@@ -6,9 +6,15 @@ import { describeListenError, describeLogLine } from "./demo-output";
 describe("describeLogLine", () => {
   it("drops the routine lines (one per request) and says warnings and errors in words", () => {
     const at = "2026-12-06T10:00:00.000Z";
-    expect(describeLogLine(JSON.stringify({ method: "GET", path: "/", status: 200, at, level: "info", event: "http.request" }))).toBeNull();
     expect(
-      describeLogLine(JSON.stringify({ recordingId: "rec1", outcome: "error", at, level: "warn", event: "recording.stop" })),
+      describeLogLine(
+        JSON.stringify({ method: "GET", path: "/", status: 200, at, level: "info", event: "http.request" }),
+      ),
+    ).toBeNull();
+    expect(
+      describeLogLine(
+        JSON.stringify({ recordingId: "rec1", outcome: "error", at, level: "warn", event: "recording.stop" }),
+      ),
     ).toBe("warning: recording.stop (recordingId=rec1 outcome=error)");
     expect(describeLogLine(JSON.stringify({ at, level: "error", event: "watchdog.sweep_failed" }))).toBe(
       "error: watchdog.sweep_failed",
@@ -16,7 +22,9 @@ describe("describeLogLine", () => {
   });
 
   it("shows every line with --verbose, and anything that is not a log line as it is", () => {
-    expect(describeLogLine(JSON.stringify({ at: "x", level: "info", event: "http.request" }), true)).toBe("info: http.request");
+    expect(describeLogLine(JSON.stringify({ at: "x", level: "info", event: "http.request" }), true)).toBe(
+      "info: http.request",
+    );
     expect(describeLogLine("(node:1) Warning: something")).toBe("(node:1) Warning: something");
     expect(describeLogLine("   ")).toBeNull();
   });

@@ -26,6 +26,7 @@ export function describeListenError(error: unknown, what: string, port: number, 
   if (code === "EADDRINUSE") {
     return `Port ${port} (${what}) is already in use. Stop the process that holds it, or set ${variable} to a free port.`;
   }
-  if (code === "EACCES") return `Port ${port} (${what}) needs privileges this process does not have. Set ${variable} to a port above 1023.`;
+  if (code === "EACCES")
+    return `Port ${port} (${what}) needs privileges this process does not have. Set ${variable} to a port above 1023.`;
   return null;
 }

@@ -54,7 +54,10 @@ try {
 
 const tsx = join(root, "node_modules", ".bin", "tsx");
 step("setting up the database", tsx, ["scripts/setup.ts", ...(process.argv.includes("--reset") ? ["--reset"] : [])]);
-step("building the app", join(root, "node_modules", ".bin", "remix"), ["build"], { ...process.env, NODE_ENV: "production" });
+step("building the app", join(root, "node_modules", ".bin", "remix"), ["build"], {
+  ...process.env,
+  NODE_ENV: "production",
+});
 
 // Emails stay on this machine: the catcher prints each one and keeps it as an .eml file to open in a mail program.
 const mailbox = await startMailCatcher();
