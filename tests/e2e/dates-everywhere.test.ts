@@ -55,7 +55,6 @@ describe("dates and times in the viewer's locale and zone", () => {
       timezoneId: "America/New_York",
       viewport: { width: 1280, height: 860 },
     });
-    context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     await logIn(page, ACCOUNTS.admin);
     const pages = ["/", `/sessions/${sessionId}`, "/recordings", `/recordings/${recordingId}`, "/admin/recording"];

@@ -35,7 +35,6 @@ async function noScriptPage(email: string, path: string) {
     javaScriptEnabled: false,
     viewport: { width: 1280, height: 860 },
   });
-  context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   await logIn(page, email, path);
   return { context, page };

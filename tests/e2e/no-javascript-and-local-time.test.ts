@@ -30,7 +30,6 @@ async function contextFor(options: {
     viewport: { width: 1280, height: 860 },
     ...options,
   });
-  context.setDefaultTimeout(10_000);
   return { context, page: await context.newPage() };
 }
 

@@ -154,9 +154,15 @@ describe("a failed upload", () => {
     await stack.jibri.whenIdle();
 
     const plain = `The recording of ${title} could not be saved; your teacher has been told.`;
-    const alert = elsewhere.page.getByRole("alert");
+    const alert = elsewhere.page.locator('[role="alert"][data-type="LIVE_CLASS_RECORDING_NOT_SAVED"]');
     await eventually(() => alert.count()).toBe(1);
     await expect(alert.textContent()).resolves.toContain(plain);
+    // The student never gets the host's version, with its technical-sounding reason.
+    const alerts = await elsewhere.page.getByRole("alert").allTextContents();
+    expect(
+      alerts.filter((text) => text.includes(title)),
+      alerts.join(" | "),
+    ).toHaveLength(1);
     await screenshot(elsewhere.page, "words-student-failed-alert");
 
     await eventually(() => statusOf(student.page)).toBe("FAILED");

@@ -33,6 +33,8 @@ export async function launchBrowser(): Promise<Browser> {
   browser.newContext = async (options) => {
     // Motion off, as many people set it: an alert caught mid fade-in would read as low contrast.
     const context = await newContext({ reducedMotion: "reduce", ...options });
+    // A generous ceiling for every wait: on a loaded 2-core machine a login's redirect was seen to take over 10 s.
+    context.setDefaultTimeout(20_000);
     guardContext(context, { javaScriptEnabled: options?.javaScriptEnabled });
     return context;
   };
@@ -48,7 +50,6 @@ export async function newUserPage(
   viewport: { width: number; height: number } = { width: 1280, height: 860 },
 ): Promise<UserPage> {
   const context = await browser.newContext({ baseURL: baseUrl, viewport, locale: "en-GB", timezoneId: "UTC" });
-  context.setDefaultTimeout(10_000);
   // Counts the page's open EventSources, so a test can check a page holds exactly one event stream.
   await context.addInitScript(() => {
     const Native = window.EventSource;

@@ -126,6 +126,22 @@ async function runAxe(page: Page): Promise<void> {
   }
 }
 
+/** Kinds of page (a path with its ids left out) already checked as they load, in this test file. */
+const loadedKinds = new Set<string>();
+
+/**
+ * Whether this load is the first of its kind of page in the file: a page is checked once as it loads (the login page
+ * is loaded by every test), and again in every state a test leaves it in (screenshots, a context closing, the end).
+ */
+function firstLoadOf(page: Page): boolean {
+  const kind = pathOf(page)
+    .replace(/\/[A-Za-z0-9]{20,}/g, "/:id")
+    .split("?")[0];
+  if (loadedKinds.has(kind)) return false;
+  loadedKinds.add(kind);
+  return true;
+}
+
 function track(check: Promise<void>): void {
   pendingChecks.add(check);
   void check.finally(() => pendingChecks.delete(check));
@@ -145,7 +161,7 @@ export function guardContext(context: BrowserContext, options: { javaScriptEnabl
   context.on("weberror", (error) => report(`page error: ${error.error().stack ?? error.error().message}`));
   context.on("page", (page) => {
     // Without scripts a page is checked at the quiet points below, through a copy (see withCheckablePage).
-    if (scripts) page.on("load", () => track(checkAccessibility(page)));
+    if (scripts) page.on("load", () => firstLoadOf(page) && track(checkAccessibility(page)));
   });
   const close = context.close.bind(context);
   context.close = async (options) => {
