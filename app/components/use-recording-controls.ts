@@ -11,6 +11,8 @@ type ApiAnswer = { status?: string; error?: { code: string; message: string } };
 export type RecordingOutcome = { code: string; message: string };
 
 const DONE_CODES = new Set(["recording_started", "recording_stopped"]);
+/** Outcomes another part of the panel already says: an unconfirmed stop has the host's warning with Stop again. */
+const SAID_ELSEWHERE = new Set(["stop_unconfirmed"]);
 
 type FocusAfter = "after-record" | "after-stop";
 
@@ -22,7 +24,7 @@ export function useRecordingControls(liveSessionId: string, view: RecordingView,
   const lastError =
     (stop.state === "idle" ? stop.data?.error : undefined) ??
     (start.state === "idle" ? start.data?.error : undefined) ??
-    (outcome && !DONE_CODES.has(outcome.code) ? outcome : undefined);
+    (outcome && !DONE_CODES.has(outcome.code) && !SAID_ELSEWHERE.has(outcome.code) ? outcome : undefined);
   const [dismissed, dismiss] = useReducer((_: boolean, next: boolean) => next, false);
   useEffect(() => dismiss(false), [start.data, stop.data, outcome]);
 

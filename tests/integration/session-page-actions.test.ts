@@ -94,6 +94,20 @@ describe("Record and Stop without JavaScript", () => {
     await stack.jibri.whenIdle();
   });
 
+  it("a Stop the recorder did not confirm is not called done: the page shows the warning, once", async () => {
+    const id = await createSession(stack.db);
+    const path = `/sessions/${id}`;
+    expect((await postForm(path, { intent: "record" }, stack.cookies.host)).status).toBe(303);
+    stack.jibri.setMode({ stop: "error", outcome: "none" });
+    const stop = await postForm(path, { intent: "stop" }, stack.cookies.host);
+    expect(stop.status).toBe(303);
+    const page = await getPage(path, `${stack.cookies.host}; ${stop.flash}`);
+    expect(statusIn(page.body)).toBe("PROCESSING");
+    expect(page.body).not.toContain("Recording stopped.");
+    expect(page.body.split("The recorder did not confirm the stop.").length - 1).toBe(1);
+    stack.jibri.reset();
+  });
+
   it("an admin may record too", async () => {
     const id = await createSession(stack.db);
     const answer = await postForm(`/sessions/${id}`, { intent: "record" }, stack.cookies.admin);
