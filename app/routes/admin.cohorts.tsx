@@ -142,7 +142,7 @@ export default function AdminCohortsPage() {
           <h2>
             {cohort.name} <span className="muted h-note">{plural(cohort._count.sessions, "session", "sessions")}</span>
           </h2>
-          <p className="muted" data-testid="cohort-teachers">
+          <p className="muted cohort-teachers" data-testid="cohort-teachers">
             {cohort.teachers.length > 0
               ? `Taught by ${cohort.teachers.join(", ")}`
               : "No teacher yet: add a host below."}
