@@ -115,7 +115,6 @@ export const PANEL_TEXT = {
   record: "Record",
   stop: "Stop",
   askingRecorder: "Asking the recorder…",
-  lastFailed: "The last recording failed.",
   ready: "The recording is ready.",
   watch: "Watch it",
   dismiss: "Dismiss",
