@@ -34,7 +34,14 @@ export default defineConfig({
       {
         extends: true,
         // A real browser against a restarting server is slow on a loaded 2-core machine: a longer limit, same rules.
-        test: { ...WITH_BUILT_APP, name: "browser", include: ["tests/e2e/**/*.test.ts"], testTimeout: 90_000 },
+        // Any console error a page logs fails its test (tests/support/browser-console.ts): CSP violations among them.
+        test: {
+          ...WITH_BUILT_APP,
+          name: "browser",
+          include: ["tests/e2e/**/*.test.ts"],
+          setupFiles: ["./tests/support/browser-console.ts"],
+          testTimeout: 90_000,
+        },
       },
       {
         extends: true,

@@ -7,8 +7,11 @@ import { createReadableStreamFromReadable } from "@remix-run/node";
 import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
-import type { HandleErrorFunction } from "@remix-run/node";
+import type { HandleDataRequestFunction, HandleErrorFunction } from "@remix-run/node";
+import { NonceProvider } from "~/components/nonce";
 import { checkEnvAtStart } from "~/config/check-env-at-start.server";
+import { carriesSessionCookie } from "~/auth/session.server";
+import { applyPageHeaders, newScriptNonce } from "~/http/page-headers.server";
 import { describeError, logger } from "~/observability/logger.server";
 import { startWatchdog } from "~/recording/watchdog.server";
 import { RequestBodyTooLargeError } from "~/server/http-bridge.server";
@@ -27,18 +30,21 @@ export default function handleRequest(
   remixContext: EntryContext,
 ) {
   const waitForAll = isbot(request.headers.get("user-agent") ?? "");
+  // A fresh nonce per document: only the scripts this answer wrote may run (docs/recording-api.md, "Pages").
+  const nonce = newScriptNonce();
   return new Promise((resolve, reject) => {
     let shellRendered = false;
     const { pipe, abort } = renderToPipeableStream(
-      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} />,
+      <NonceProvider value={nonce}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY_MS} nonce={nonce} />
+      </NonceProvider>,
       {
+        nonce,
         [waitForAll ? "onAllReady" : "onShellReady"]() {
           shellRendered = true;
           const body = new PassThrough();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          responseHeaders.set("X-Content-Type-Options", "nosniff");
-          responseHeaders.set("Referrer-Policy", "same-origin");
-          responseHeaders.set("X-Frame-Options", "DENY");
+          applyPageHeaders(responseHeaders, { nonce, signedIn: carriesSessionCookie(request) });
           resolve(
             new Response(createReadableStreamFromReadable(body), {
               headers: responseHeaders,
@@ -61,6 +67,14 @@ export default function handleRequest(
     setTimeout(abort, ABORT_DELAY_MS);
   });
 }
+
+/** A page's data (a client-side navigation or form) is as private as the page itself. */
+export const handleDataRequest: HandleDataRequestFunction = (response, { request }) => {
+  // A copy: a response's headers may be immutable (a fetched one), and these must be set either way.
+  const headers = new Headers(response.headers);
+  applyPageHeaders(headers, { nonce: null, signedIn: carriesSessionCookie(request) });
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+};
 
 /** One structured line per server error; a request the client aborted (a closed stream) is not an error. */
 export const handleError: HandleErrorFunction = (error, { request }) => {

@@ -18,6 +18,7 @@ import { useEffect, useState } from "react";
 import { getOptionalUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { LiveEventsProvider } from "~/components/live-events";
+import { useNonce } from "~/components/nonce";
 import { RecordingAlerts, useRecordingAlerts } from "~/components/recording-ready-alerts";
 import { countUnread, getLatestNotificationId } from "~/notifications/notifications.server";
 import stylesheet from "~/styles/app.css";
@@ -36,6 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 function Document({ children }: { children: React.ReactNode }) {
+  const nonce = useNonce();
   return (
     <html lang="en">
       <head>
@@ -46,8 +48,8 @@ function Document({ children }: { children: React.ReactNode }) {
       </head>
       <body>
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );
@@ -83,6 +85,7 @@ function SiteHeader({ user, unreadCount }: { user: HeaderUser; unreadCount: numb
               </NavLink>
               {user.role === "ADMIN" ? <NavLink to="/admin/recording">Recording admin</NavLink> : null}
               {user.role === "ADMIN" ? <NavLink to="/admin/cohorts">Cohorts</NavLink> : null}
+              {user.role === "ADMIN" ? <NavLink to="/admin/sign-ins">Sign-ins</NavLink> : null}
               <NavLink to="/settings">Settings</NavLink>
             </nav>
             <div className="site-user">

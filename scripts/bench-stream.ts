@@ -12,20 +12,36 @@
 // streams; --students makes them students enrolled in the session's cohort (the webhook then also writes one
 // notification per student, which its answer time includes). The page stream is a session page's (`session=`, `after=`). With --postgres: on a scratch PostgreSQL database, also streams on instance B with the webhook on A, and
 // what the hop adds. Needs `npm run build`; only 127.0.0.1.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { request as httpRequest, type ClientRequest } from "node:http";
-import { cpus, tmpdir } from "node:os";
+import { cpus } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createCookie } from "@remix-run/node";
-import pg from "pg";
 import { z } from "zod";
-import { startApp, type AppProcess } from "../tests/support/app-process";
+import type { AppProcess } from "../tests/support/app-process";
 import { openDatabase } from "../tests/support/database";
-import { api, login, postWebhook } from "../tests/support/http";
+import { login } from "../tests/support/http";
 import { ROOT } from "../tests/support/paths";
+import {
+  CONNECT_BATCH,
+  connectAll,
+  cpuMs,
+  createAudience,
+  hostActions,
+  pause,
+  percentile,
+  SECRET,
+  sendUpload,
+  setUpDatabase,
+  settledRss,
+  startInstance as startKitInstance,
+  TOKEN,
+  waitUntil,
+  webhookAnswerMs,
+  withScratchDatabase,
+  type Client,
+} from "./bench/bench-kit";
 import { startJibriSimulator, type JibriSimulator } from "./jibri-simulator/simulator";
 
 const { values } = parseArgs({
@@ -50,99 +66,18 @@ const postgresAdminUrl = values.postgres
       .parse(values.postgres)
   : undefined;
 
-const TOKEN = "bench-token";
-const SECRET = "bench-secret";
-const SESSION_SECRET = "bench-session-secret-0123456789abcdef";
-const CONNECT_BATCH = 200;
-
-// ---- Measuring a process ----
-
-function rssBytes(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  if (!match) throw new Error("cannot read the server's RSS");
-  return Number(match[1]) * 1024;
-}
-
-/** User + system CPU of a process so far, in milliseconds (clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function settledRss(pid: number): Promise<number> {
-  await pause(2000);
-  return rssBytes(pid);
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-// ---- The client: light, identical for both servers ----
-
-type Client = { events: number; readyAt: number[]; request: ClientRequest; ended: boolean };
-
-function connect(url: string, headers: Record<string, string>, timeoutMs = 60_000): Promise<Client> {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { headers: { Accept: "text/event-stream", ...headers }, agent: false });
-    const client: Client = { events: 0, readyAt: [], request, ended: false };
-    const timer = setTimeout(() => reject(new Error(`no first event within ${timeoutMs} ms`)), timeoutMs);
-    request.on("response", (response) => {
-      if (response.statusCode !== 200) {
-        clearTimeout(timer);
-        response.resume();
-        return reject(new Error(`status ${response.statusCode}`));
-      }
-      let tail = "";
-      response.on("data", (chunk: Buffer) => {
-        const blocks = (tail + chunk.toString("latin1")).split("\n\n");
-        tail = blocks.pop() ?? "";
-        for (const block of blocks) {
-          if (!block.startsWith("event: ")) continue;
-          client.events += 1;
-          if (block.includes('"status":"READY"')) client.readyAt.push(performance.now());
-          if (client.events === 1) {
-            clearTimeout(timer);
-            resolve(client);
-          }
-        }
-      });
-      response.on("close", () => (client.ended = true));
-    });
-    request.on("error", (error) => {
-      clearTimeout(timer);
-      client.ended = true;
-      reject(error);
-    });
-    request.end();
+/** An instance with the profiling options of this run: --cpu-prof and --heap-snapshots. */
+function startInstance(databaseUrl: string, jibri: JibriSimulator): Promise<AppProcess> {
+  return startKitInstance(databaseUrl, jibri, {
+    // --cpu-prof <dir>: each instance writes a V8 CPU profile there when it stops.
+    // --heap-snapshots <dir>: a heap snapshot there before the streams open and once they are all open.
+    nodeOptions: [
+      ...(values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${values["cpu-prof"]}`] : []),
+      ...(values["heap-snapshots"]
+        ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${values["heap-snapshots"]}`]
+        : []),
+    ],
   });
-}
-
-async function connectAll(
-  urls: Array<{ url: string; headers: Record<string, string> }>,
-): Promise<{ clients: Client[]; failures: number }> {
-  const clients: Client[] = [];
-  let failures = 0;
-  for (let i = 0; i < urls.length; i += CONNECT_BATCH) {
-    const batch = await Promise.allSettled(urls.slice(i, i + CONNECT_BATCH).map((u) => connect(u.url, u.headers)));
-    for (const outcome of batch) {
-      if (outcome.status === "fulfilled") clients.push(outcome.value);
-      else failures += 1;
-    }
-  }
-  return { clients, failures };
-}
-
-async function waitUntil(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) return false;
-    await pause(20);
-  }
-  return true;
 }
 
 // ---- One measurement ----
@@ -274,120 +209,6 @@ async function measureBare(): Promise<Result> {
 
 // ---- The app ----
 
-type Fixture = { liveSessionId: string; cookies: string[] };
-
-/** A session, a cohort and one user per stream, each with a login row and its signed cookie. */
-async function createAudience(databaseUrl: string): Promise<Fixture> {
-  const db = openDatabase(databaseUrl);
-  try {
-    const tag = randomBytes(4).toString("hex");
-    const host = await db.user.findUniqueOrThrow({ where: { email: "host@optilearn.test" } });
-    const cohort = await db.cohort.create({ data: { name: `Bench ${tag}` } });
-    const session = await db.liveSession.create({
-      data: {
-        title: `Bench ${tag}`,
-        startsAt: new Date(),
-        roomName: `bench-${tag}`,
-        hostId: host.id,
-        cohortId: cohort.id,
-      },
-    });
-    const users = streams;
-    const userRows = Array.from({ length: users }, (_, n) => ({
-      id: `bench${tag}u${n}`,
-      email: `bench-${tag}-${n}@optilearn.test`,
-      name: `Bench ${n}`,
-      role: values.students ? "STUDENT" : "ADMIN",
-      passwordHash: "unusable",
-    }));
-    const sessionIds = userRows.map(() => randomBytes(32).toString("base64url"));
-    const expiresAt = new Date(Date.now() + 86_400_000);
-    for (let i = 0; i < users; i += 500) {
-      const slice = userRows.slice(i, i + 500);
-      await db.user.createMany({ data: slice });
-      // Admins see every session without enrolment (and get no notifications); students are enrolled.
-      if (values.students)
-        await db.enrollment.createMany({ data: slice.map((u) => ({ cohortId: cohort.id, userId: u.id })) });
-      await db.userSession.createMany({
-        data: slice.map((u, k) => ({ id: sessionIds[i + k], userId: u.id, expiresAt })),
-      });
-    }
-    const cookie = createCookie("__optilearn_session", {
-      secrets: [SESSION_SECRET],
-      path: "/",
-      httpOnly: true,
-      sameSite: "lax",
-    });
-    const perUser = await Promise.all(sessionIds.map(async (id) => (await cookie.serialize(id)).split(";")[0]));
-    return { liveSessionId: session.id, cookies: Array.from({ length: streams }, (_, n) => perUser[n % users]) };
-  } finally {
-    await db.$disconnect();
-  }
-}
-
-function startInstance(databaseUrl: string, jibri: JibriSimulator): Promise<AppProcess> {
-  return startApp({
-    databaseUrl,
-    env: {
-      SESSION_SECRET,
-      JITSI_MEET_URL: jibri.url,
-      JITSI_RECORDING_API_TOKEN: TOKEN,
-      JITSI_RECORDING_WEBHOOK_SECRET: SECRET,
-      SSE_HEARTBEAT_SECONDS: "25",
-      RECORDING_WATCHDOG_INTERVAL_SECONDS: "15",
-    },
-    // --cpu-prof <dir>: each instance writes a V8 CPU profile there when it stops.
-    // --heap-snapshots <dir>: a heap snapshot there before the streams open and once they are all open.
-    nodeOptions: [
-      ...(values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${values["cpu-prof"]}`] : []),
-      ...(values["heap-snapshots"]
-        ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${values["heap-snapshots"]}`]
-        : []),
-    ],
-  });
-}
-
-/** The server's own time for the latest webhook answer, from its access log line. */
-function webhookAnswerMs(app: AppProcess): number {
-  const lines = app
-    .logs()
-    .split("\n")
-    .filter((l) => l.includes('"event":"http.request"') && l.includes("/api/webhooks/jitsi-recording"));
-  const last = lines.at(-1);
-  return last ? Number(JSON.parse(last).durationMs) : Number.NaN;
-}
-
-/** The host's Record and Stop on one session, as the app's pages send them; Record answers the new recording's id. */
-function hostActions(appUrl: string, hostCookie: string, liveSessionId: string) {
-  const base = `/api/live-sessions/${liveSessionId}/recording`;
-  return {
-    async record(): Promise<string> {
-      const started = await api(appUrl, `${base}/start`, { method: "POST", cookie: hostCookie });
-      if (started.status !== 200) throw new Error(`Record answered ${started.status}`);
-      return started.body.recordings[0].id;
-    },
-    async stop() {
-      const stopped = await api(appUrl, `${base}/stop`, { method: "POST", cookie: hostCookie });
-      if (stopped.status !== 200) throw new Error(`Stop answered ${stopped.status}`);
-    },
-  };
-}
-
-/** The uploader's signed `recording_uploaded` webhook. */
-async function sendUpload(appUrl: string, recordingId: string) {
-  const answer = await postWebhook(
-    appUrl,
-    {
-      event: "recording_uploaded",
-      sessionId: recordingId,
-      recordingUrl: `https://storage.example.com/recordings/${recordingId}.mp4`,
-      timestamp: Math.floor(Date.now() / 1000),
-    },
-    { secret: SECRET },
-  );
-  if (answer.status !== 200) throw new Error(`the webhook answered ${answer.status}`);
-}
-
 async function measureApp(
   kind: "session" | "page",
   databaseUrl: string,
@@ -395,7 +216,7 @@ async function measureApp(
   actionApp: AppProcess,
   label: string,
 ): Promise<Result> {
-  const fixture = await createAudience(databaseUrl);
+  const fixture = await createAudience(databaseUrl, { count: streams, students: values.students });
   const base = `/api/live-sessions/${fixture.liveSessionId}/recording`;
   const host = hostActions(actionApp.url, await login(actionApp.url, "host@optilearn.test"), fixture.liveSessionId);
   let recordingId = "";
@@ -558,7 +379,7 @@ async function measureStorm(
   databaseUrl: string,
   jibri: JibriSimulator,
 ): Promise<StormResult> {
-  const fixture = await createAudience(databaseUrl);
+  const fixture = await createAudience(databaseUrl, { count: streams, students: values.students });
   let app = await startInstance(databaseUrl, jibri);
   const clients: StormClient[] = [];
   try {
@@ -690,43 +511,12 @@ function report(app: Result, bare: Result) {
   }
 }
 
-async function withScratchDatabase<T>(work: (databaseUrl: string) => Promise<T>): Promise<T> {
-  if (!postgresAdminUrl) {
-    const dir = mkdtempSync(join(tmpdir(), "optilearn-bench-"));
-    try {
-      return await work(`file:${join(dir, "bench.db")}`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
-  const name = `optilearn_bench_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: postgresAdminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(postgresAdminUrl);
-  url.pathname = `/${name}`;
-  try {
-    return await work(url.toString());
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
-}
-
-function setUpDatabase(databaseUrl: string) {
-  execFileSync(join(ROOT, "node_modules", ".bin", "tsx"), ["scripts/setup.ts"], {
-    cwd: ROOT,
-    stdio: "ignore",
-    env: { ...process.env, DATABASE_URL: databaseUrl, OPTILEARN_SETUP_QUIET: "1" },
-  });
-}
-
 console.log(
   `bench:stream ${new Date().toISOString()}  ${cpus().length}× ${cpus()[0]?.model ?? "cpu"}  node ${process.version}  load ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`,
 );
 const bare = await measureBare();
 
-await withScratchDatabase(async (databaseUrl) => {
+await withScratchDatabase(postgresAdminUrl, async (databaseUrl) => {
   setUpDatabase(databaseUrl);
   const jibri = await startJibriSimulator({ token: TOKEN, webhookSecret: SECRET, port: 0, log: () => undefined });
   jibri.setMode({ outcome: "none" });

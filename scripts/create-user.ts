@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { NEW_PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from "~/auth/password-rules";
+import { CONTROL_CHARACTERS } from "~/lib/single-line-text";
 import { hashPassword } from "~/auth/password.server";
 import { ROLES } from "~/auth/roles";
 import { loadDotEnv } from "~/config/dotenv.server";
@@ -33,6 +34,7 @@ const optionsSchema = z.object({
     .trim()
     .min(1, "--name must not be empty")
     .max(120, "--name must be at most 120 characters")
+    .refine((name) => !CONTROL_CHARACTERS.test(name), "--name must be one line, without control characters")
     .optional(),
 });
 

@@ -27,6 +27,14 @@ export class LoginThrottledError extends Error {
   }
 }
 
+/** Thrown (as the cause of remix-auth's AuthorizationError) while the password queue is full: 503, try again soon. */
+export class LoginBusyError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Many people are signing in right now. Please try again in ${describeWait(retryAfterSeconds)}.`);
+    this.name = "LoginBusyError";
+  }
+}
+
 function describeWait(seconds: number): string {
   if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
   const minutes = Math.ceil(seconds / 60);
@@ -42,6 +50,7 @@ authenticator.use(
     const outcome = await attemptPasswordLogin({ ...parsed.data, clientAddress: clientAddress(request) });
     if (outcome.ok) return { id: outcome.userId };
     if (outcome.reason === "throttled") throw new LoginThrottledError(outcome.retryAfterSeconds);
+    if (outcome.reason === "busy") throw new LoginBusyError(outcome.retryAfterSeconds);
     throw new AuthorizationError(INVALID_LOGIN);
   }),
   "password",

@@ -1,60 +1,116 @@
-// One password login attempt: the rate limits, the password check (constant work for unknown emails) and the rehash.
+// One password login attempt: the limits (charged before the password is checked), the check itself in the bounded
+// password queue (constant work for unknown emails), and the rehash to today's cost.
+import { findKnownAddress, rememberAddress, type KnownAddress } from "~/auth/known-addresses.server";
 import {
+  ACCOUNT_ADDRESS_POLICY,
   ACCOUNT_POLICY,
   ADDRESS_POLICY,
+  accountAddressKey,
   accountKey,
   addressKey,
   claimAttempt,
-  lockedFor,
-  recordFailure,
-  resetKey,
+  giveBackAttempt,
+  longestLock,
+  resetKeys,
+  type ThrottleKey,
+  type ThrottlePolicy,
 } from "~/auth/login-throttle.server";
 import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, verifyPassword } from "~/auth/password.server";
+import { PasswordWorkBusyError, passwordWorkRefusal, withPasswordWorkSlot } from "~/auth/password-work-queue.server";
 import { findUserByEmailWithPassword, replacePasswordHash } from "~/auth/users.server";
 import { logger } from "~/observability/logger.server";
 
 export type LoginOutcome =
   | { ok: true; userId: string }
   | { ok: false; reason: "invalid" }
-  | { ok: false; reason: "throttled"; retryAfterSeconds: number };
+  | { ok: false; reason: "throttled"; retryAfterSeconds: number }
+  | { ok: false; reason: "busy"; retryAfterSeconds: number };
+
+type Counter = { key: ThrottleKey; policy: ThrottlePolicy; onSuccess: "reset" | "give-back" };
+
+/**
+ * Which counters an attempt answers to. Always its (account, address) pair. From an address the account has signed
+ * in from before, nothing else: neither the account's delay nor the address's lock keep its owner out. Otherwise also
+ * the account's soft delay and the address's lock (an address guessing across many accounts).
+ */
+function countersFor(email: string, address: string | null, knownAddress: boolean): Counter[] {
+  const counters: Counter[] = [
+    { key: accountAddressKey(email, address), policy: ACCOUNT_ADDRESS_POLICY, onSuccess: "reset" },
+  ];
+  if (knownAddress) return counters;
+  counters.push({ key: accountKey(email), policy: ACCOUNT_POLICY, onSuccess: "reset" });
+  if (address) counters.push({ key: addressKey(address), policy: ADDRESS_POLICY, onSuccess: "give-back" });
+  return counters;
+}
 
 export async function attemptPasswordLogin(input: {
   email: string;
   password: string;
-  /** Null when the address cannot be known: then only the account's limit applies. */
+  /** Null when the address cannot be known: then the pair counts it as "unknown". */
   clientAddress: string | null;
-  now?: Date;
+  now?: () => Date;
 }): Promise<LoginOutcome> {
-  const now = input.now ?? new Date();
-  // An address is only checked here and charged after a wrong password: many people behind one school or office
-  // address logging in at once must not lock each other out. The account is charged before the check (see
-  // claimAttempt), so parallel guesses at one account cannot outrun its limit.
-  const address = input.clientAddress ? addressKey(input.clientAddress) : null;
-  const addressWait = address ? await lockedFor(address, now) : 0;
-  if (addressWait > 0) {
-    logger.warn("login.throttled", { scope: "address", retryAfterSeconds: addressWait });
-    return { ok: false, reason: "throttled", retryAfterSeconds: addressWait };
-  }
-  const account = await claimAttempt(accountKey(input.email), ACCOUNT_POLICY, now);
-  if (!account.allowed) {
-    logger.warn("login.throttled", { scope: "account", retryAfterSeconds: account.retryAfterSeconds });
-    return { ok: false, reason: "throttled", retryAfterSeconds: account.retryAfterSeconds };
-  }
-
+  const now = input.now ?? (() => new Date());
+  const address = input.clientAddress;
+  // A full line is answered before anything else: under a flood, refused logins cost no database work.
+  const full = passwordWorkRefusal();
+  if (full) return busy(full);
   const user = await findUserByEmailWithPassword(input.email);
-  // Verify against a hash even for unknown emails, so response time does not reveal which accounts exist.
-  const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
-  if (!user || !ok) {
-    if (address) await recordFailure(address, ADDRESS_POLICY, now);
-    logger.info("login.failed", { clientAddress: input.clientAddress });
-    return { ok: false, reason: "invalid" };
-  }
+  const place: KnownAddress = user
+    ? await findKnownAddress(user.id, address, now())
+    : { known: false, lastSignedInAt: null };
+  const counters = countersFor(input.email, address, place.known);
 
-  await resetKey(account.claim.key);
-  if (needsRehash(user.passwordHash)) {
-    // The password is at hand only now: store it under today's cost, unless it changed meanwhile.
-    await replacePasswordHash(user.id, user.passwordHash, await hashPassword(input.password));
-    logger.info("login.password_rehashed", { userId: user.id });
+  // A locked attempt is refused before it takes a place in the password queue (one read for every counter).
+  const lock = await longestLock(
+    counters.map((counter) => counter.key),
+    now(),
+  );
+  if (lock.seconds > 0 && lock.key) return throttled(lock.key, lock.seconds);
+
+  try {
+    return await withPasswordWorkSlot(async () => {
+      // Charged right before the check, inside the slot: of a burst waiting in line, only as many are checked as the
+      // limits allow, and the in-flight count of one instance is never more than its few slots.
+      const claimed: Array<Counter & { setLock: boolean }> = [];
+      for (const counter of counters) {
+        const claim = await claimAttempt(counter.key, counter.policy, now());
+        if (!claim.allowed) {
+          for (const earlier of claimed) await giveBackAttempt(earlier.key, earlier.policy, earlier);
+          return throttled(counter.key, claim.retryAfterSeconds);
+        }
+        claimed.push({ ...counter, setLock: claim.lockedUntil !== null });
+      }
+      // Verify against a hash even for unknown emails, so response time does not reveal which accounts exist.
+      const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
+      if (!user || !ok) {
+        logger.info("login.failed", { clientAddress: address });
+        return { ok: false, reason: "invalid" } as const;
+      }
+      await resetKeys(claimed.filter((counter) => counter.onSuccess === "reset").map((counter) => counter.key));
+      for (const counter of claimed) {
+        if (counter.onSuccess === "give-back") await giveBackAttempt(counter.key, counter.policy, counter);
+      }
+      await rememberAddress(user.id, address, now(), place);
+      if (needsRehash(user.passwordHash)) {
+        // The password is at hand only now: store it under today's cost, unless it changed meanwhile.
+        await replacePasswordHash(user.id, user.passwordHash, await hashPassword(input.password));
+        logger.info("login.password_rehashed", { userId: user.id });
+      }
+      return { ok: true, userId: user.id } as const;
+    });
+  } catch (error) {
+    if (!(error instanceof PasswordWorkBusyError)) throw error;
+    return busy(error);
   }
-  return { ok: true, userId: user.id };
+}
+
+function busy(error: PasswordWorkBusyError): LoginOutcome {
+  logger.warn("login.busy", { retryAfterSeconds: error.retryAfterSeconds });
+  return { ok: false, reason: "busy", retryAfterSeconds: error.retryAfterSeconds };
+}
+
+function throttled(key: ThrottleKey, retryAfterSeconds: number): LoginOutcome {
+  logger.warn("login.throttled", { scope: key.scope, retryAfterSeconds });
+  return { ok: false, reason: "throttled", retryAfterSeconds };
 }

@@ -121,6 +121,11 @@ export async function endUserSession(request: Request): Promise<string> {
   return sessionStorage.destroySession(session);
 }
 
+/** Whether a request comes with a login cookie (signed or not, valid or not): its answer is private to that browser. */
+export function carriesSessionCookie(request: Request): boolean {
+  return (request.headers.get("Cookie") ?? "").includes(`${SESSION_COOKIE_NAME}=`);
+}
+
 /** Ends every login of a user, on every device and instance. */
 export async function endAllUserSessions(userId: string): Promise<number> {
   const { count } = await prisma.userSession.deleteMany({ where: { userId } });

@@ -2,23 +2,30 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { hashPassword } from "~/auth/password.server";
+import { withPasswordWorkSlot } from "~/auth/password-work-queue.server";
+import { endAllUserSessions } from "~/auth/session.server";
 import { createSetPasswordToken } from "~/cohorts/set-password-token.server";
 import { prisma } from "~/db/db.server";
+import { singleLine } from "~/lib/single-line-text";
+import { logger } from "~/observability/logger.server";
 
 export const createCohortSchema = z.object({
   intent: z.literal("create"),
-  name: z
-    .string()
-    .trim()
-    .min(2, "Give the cohort a name of at least 2 characters.")
-    .max(80, "Keep the name under 80 characters."),
+  name: singleLine(
+    z
+      .string()
+      .trim()
+      .min(2, "Give the cohort a name of at least 2 characters.")
+      .max(80, "Keep the name under 80 characters."),
+    "name",
+  ),
 });
 
 export const addMemberSchema = z.object({
   intent: z.literal("add"),
   cohortId: z.string().min(1),
   email: z.string().trim().toLowerCase().email("Enter an email address, like ada@example.com.").max(200),
-  name: z.string().trim().max(80).optional(),
+  name: singleLine(z.string().trim().max(80), "name").optional(),
   /** Only for an account that does not exist yet: a host teaches, a student attends. */
   role: z.enum(["STUDENT", "HOST"]).default("STUDENT"),
 });
@@ -94,7 +101,7 @@ export async function addMemberByEmail(input: z.infer<typeof addMemberSchema>, a
         email: input.email,
         name: input.name || input.email.split("@")[0],
         role: input.role,
-        passwordHash: await hashPassword(randomBytes(32).toString("base64url")),
+        passwordHash: await withPasswordWorkSlot(() => hashPassword(randomBytes(32).toString("base64url"))),
       },
       select: { id: true, email: true, passwordHash: true },
     });
@@ -127,13 +134,21 @@ export async function newSetPasswordLink(userId: string, appUrl: string) {
   } as const;
 }
 
-/** Sets the password a one-time link was made for; the link is spent because the hash it is bound to changes. */
+/**
+ * Sets the password a one-time link was made for; the link is spent because the hash it is bound to changes. Every
+ * login of the account ends, as with a password change: whoever knew the old password is out. Throws
+ * PasswordWorkBusyError when the password queue is full.
+ */
 export async function setPasswordWithToken(userId: string, expectedPasswordHash: string, password: string) {
+  const passwordHash = await withPasswordWorkSlot(() => hashPassword(password));
   const updated = await prisma.user.updateMany({
     where: { id: userId, passwordHash: expectedPasswordHash },
-    data: { passwordHash: await hashPassword(password) },
+    data: { passwordHash },
   });
-  return updated.count === 1;
+  if (updated.count !== 1) return false;
+  const endedSessions = await endAllUserSessions(userId);
+  logger.info("auth.password_set_by_link", { userId, endedSessions });
+  return true;
 }
 
 export function getAccountForToken(userId: string) {

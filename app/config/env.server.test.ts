@@ -100,3 +100,13 @@ describe("parseEnv", () => {
     expect(problemsOf({ RECORDING_S3_ENDPOINT: "minio:9000" })[0]).toMatch(/^RECORDING_S3_ENDPOINT: /);
   });
 });
+
+describe("METRICS_TOKEN", () => {
+  it("must be long enough not to be guessed: 32 characters or more", () => {
+    expect(problemsOf({ METRICS_TOKEN: "x".repeat(31) })).toEqual([
+      "METRICS_TOKEN: must be at least 32 characters (e.g. openssl rand -hex 32)",
+    ]);
+    expect(parseEnv({ METRICS_TOKEN: "x".repeat(32) }).METRICS_TOKEN).toBe("x".repeat(32));
+    expect(parseEnv({ METRICS_TOKEN: " " }).METRICS_TOKEN).toBeUndefined();
+  });
+});

@@ -138,8 +138,16 @@ const envSchema = z
       blankAsUnset,
       z.coerce.number().int("must be a whole number").min(1).max(1_000_000).default(20),
     ),
-    /** Bearer token of GET /metrics; unset = the endpoint does not exist (404). */
-    METRICS_TOKEN: optionalString,
+    /** Open HTTP connections one instance keeps (event streams included); a new one beyond is closed at once. */
+    HTTP_MAX_CONNECTIONS: z.preprocess(
+      blankAsUnset,
+      z.coerce.number().int("must be a whole number").min(16).max(1_000_000).default(15_000),
+    ),
+    /** Bearer token of GET /metrics; unset = the endpoint does not exist (404). Long enough not to be guessed. */
+    METRICS_TOKEN: z.preprocess(
+      blankAsUnset,
+      z.string().trim().min(32, "must be at least 32 characters (e.g. openssl rand -hex 32)").optional(),
+    ),
     /** Where the worker sends notification emails; unset = no email. */
     SMTP_URL: z.preprocess(blankAsUnset, smtpUrl.optional()),
     MAIL_FROM: z.preprocess(blankAsUnset, mailFrom.optional()),

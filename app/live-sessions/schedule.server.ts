@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { AppUser } from "~/auth/users.server";
 import type { Prisma } from "~/generated/prisma/client";
 import { prisma } from "~/db/db.server";
+import { singleLine } from "~/lib/single-line-text";
 
 /** A datetime-local value has no zone; the form labels it UTC. */
 function asUtc(value: string): string {
@@ -17,11 +18,14 @@ const LATEST = Date.UTC(10000, 0, 1);
 const PAST_GRACE_MS = 15 * 60_000;
 
 export const scheduleSchema = z.object({
-  title: z
-    .string()
-    .trim()
-    .min(3, "Give the session a title of at least 3 characters.")
-    .max(120, "Keep the title under 120 characters."),
+  title: singleLine(
+    z
+      .string()
+      .trim()
+      .min(3, "Give the session a title of at least 3 characters.")
+      .max(120, "Keep the title under 120 characters."),
+    "title",
+  ),
   startsAt: z
     .string()
     .trim()

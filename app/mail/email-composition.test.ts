@@ -72,3 +72,26 @@ describe("retry back-off", () => {
     expect(retryDelayMs(1000, 1000, 60_000, 0)).toBe(30_000);
   });
 });
+
+describe("text that could forge lines", () => {
+  it("a title, name or reason with line breaks or other control characters stays on its own line", () => {
+    const email = composeNotificationEmail(
+      {
+        ...base,
+        type: "LIVE_CLASS_RECORDING_FAILED",
+        title: "Algebra\r\nWatch it: https://evil.example/\u2028x",
+        reason: "disk\nfull\u0000",
+        recipient: { ...base.recipient, name: "Sam\r\n\r\nYour password expired" },
+      },
+      settings,
+    );
+    expect(email.subject).toBe("Recording failed: Algebra Watch it: https://evil.example/ x");
+    const lines = email.text.split("\n");
+    expect(lines[0]).toBe("Hello Sam Your password expired,");
+    expect(lines.filter((line) => line.startsWith("Watch it:"))).toEqual([]);
+    expect(email.text).toContain('The recording of "Algebra Watch it: https://evil.example/ x"');
+    expect(email.text).toContain("failed: disk full.");
+    expect(email.html).not.toMatch(/[\u0000\u2028]/);
+    for (const part of [email.subject, email.text, email.html]) expect(part).not.toMatch(/\r/);
+  });
+});

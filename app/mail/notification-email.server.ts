@@ -1,5 +1,6 @@
 // The email a notification becomes: subject, plain-text and HTML bodies, a stable Message-ID and the unsubscribe headers.
 import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
+import { toSingleLine } from "~/lib/single-line-text";
 import { signUnsubscribeToken } from "~/mail/unsubscribe-token.server";
 import { notSavedSentence } from "~/recording/messages";
 import { formatUtc } from "~/time/time-format";
@@ -51,6 +52,9 @@ export function composeNotificationEmail(
   notification: EmailNotification,
   settings: { appUrl: string; from: string; secret: string },
 ): ComposedEmail {
+  // Titles, names and reasons are one line each here, whatever reached the database (older rows, the recorder's reason).
+  const classTitle = toSingleLine(notification.title);
+  const recipientName = toSingleLine(notification.recipient.name);
   const notSaved = notification.type === NOTIFICATION_TYPES.recordingNotSaved;
   // Either way the email leads to the class, not to a recording there is none of.
   const failed = notification.type === NOTIFICATION_TYPES.recordingFailed || notSaved;
@@ -59,21 +63,21 @@ export function composeNotificationEmail(
   const sessionUrl = `${settings.appUrl}/sessions/${notification.liveSessionId}`;
   const unsubscribe = unsubscribeUrl(notification.recipient.id, settings.appUrl, settings.secret);
   const settingsUrl = `${settings.appUrl}/settings`;
-  const reason = notification.reason ?? "No reason was given.";
+  const reason = notification.reason ? toSingleLine(notification.reason) : "No reason was given.";
 
   const subject = notSaved
-    ? `Recording not saved: ${notification.title}`
+    ? `Recording not saved: ${classTitle}`
     : failed
-      ? `Recording failed: ${notification.title}`
-      : `Recording ready: ${notification.title}`;
+      ? `Recording failed: ${classTitle}`
+      : `Recording ready: ${classTitle}`;
   const lead = notSaved
-    ? `${notSavedSentence(`"${notification.title}" (${when})`)}`
+    ? notSavedSentence(`"${classTitle}" (${when})`)
     : failed
-      ? `The recording of "${notification.title}" (${when}) failed. ${reason}`
-      : `The recording of "${notification.title}" (${when}) is ready to watch.`;
+      ? `The recording of "${classTitle}" (${when}) failed. ${reason}`
+      : `The recording of "${classTitle}" (${when}) is ready to watch.`;
   const action = failed ? `Open the class: ${sessionUrl}` : `Watch it: ${watchUrl}`;
   const text = [
-    `Hello ${notification.recipient.name},`,
+    `Hello ${recipientName},`,
     "",
     lead,
     "",
@@ -86,10 +90,10 @@ export function composeNotificationEmail(
     "",
   ].join("\n");
 
-  const title = escapeHtml(notification.title);
+  const title = escapeHtml(classTitle);
   const html = `<!doctype html>
 <html lang="en"><body style="font-family: system-ui, sans-serif; color: #1d2433; line-height: 1.5">
-<p>Hello ${escapeHtml(notification.recipient.name)},</p>
+<p>Hello ${escapeHtml(recipientName)},</p>
 ${
   failed
     ? `<p>${escapeHtml(lead)}</p>

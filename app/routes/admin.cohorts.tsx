@@ -23,7 +23,8 @@ import { FormField } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { fieldErrorsFrom, type FieldErrors } from "~/forms/field-errors";
 import { getEnv } from "~/config/env.server";
-import { isCrossSiteRequest } from "~/http/same-origin.server";
+import { PasswordWorkBusyError } from "~/auth/password-work-queue.server";
+import { formFields, readFormPost } from "~/http/form-post.server";
 
 const confirmRemovalSchema = z.object({
   removeUser: z.string().min(1).max(100),
@@ -43,14 +44,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 type CohortField = "name" | "email" | "cohortId" | "userId" | "role";
 
+const BUSY = "Many people are signing in right now. Please try again in a moment.";
+
 type ActionResult =
   | { ok: true; message: string; setPasswordUrl?: string | null; email?: string }
   | { ok: false; errors: FieldErrors<CohortField>; cohortId?: string };
 
 export async function action({ request }: ActionFunctionArgs) {
+  const form = await readFormPost(request);
   requireAdmin(await requireUser(request));
-  if (isCrossSiteRequest(request)) throw new Response("Cross-site request refused.", { status: 403 });
-  const fields = Object.fromEntries(await request.formData());
+  const fields = formFields(form);
   const appUrl = getEnv().APP_URL;
   const reply = (result: ActionResult, status = 200) => json(result, { status });
   const refuse = (error: ZodError | string, cohortId?: string) =>
@@ -68,7 +71,11 @@ export async function action({ request }: ActionFunctionArgs) {
       const cohortId = String(fields.cohortId ?? "");
       const parsed = addMemberSchema.safeParse(fields);
       if (!parsed.success) return refuse(parsed.error, cohortId);
-      const result = await addMemberByEmail(parsed.data, appUrl);
+      const result = await addMemberByEmail(parsed.data, appUrl).catch((error: unknown) => {
+        if (error instanceof PasswordWorkBusyError) return { error: BUSY } as const;
+        throw error;
+      });
+      if ("error" in result && result.error === BUSY) return reply({ ok: false, errors: { form: BUSY } }, 503);
       if (!result.added) return refuse(result.error ?? "Could not add them.", cohortId);
       const { added } = result;
       return reply({

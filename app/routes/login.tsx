@@ -3,11 +3,11 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { json, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { AuthorizationError } from "remix-auth";
-import { authenticator, LoginThrottledError } from "~/auth/authenticator.server";
+import { authenticator, LoginBusyError, LoginThrottledError } from "~/auth/authenticator.server";
 import { requireAnonymous, safeRedirectTarget } from "~/auth/guards.server";
 import { startUserSession } from "~/auth/session.server";
 import { FormField } from "~/components/form-field";
-import { isCrossSiteRequest } from "~/http/same-origin.server";
+import { readFormPost } from "~/http/form-post.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);
@@ -21,11 +21,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  if (isCrossSiteRequest(request)) {
-    return json({ error: "This request came from another site and was refused.", email: "" }, { status: 403 });
-  }
   // Read from a copy: the authenticator re-wraps the request, and Node's fetch refuses to wrap a body already read.
-  const formData = await request.clone().formData();
+  const formData = await readFormPost(request.clone());
   const redirectTo = safeRedirectTarget(formData.get("redirectTo"));
   const email = String(formData.get("email") ?? "").slice(0, 254);
   try {
@@ -33,10 +30,13 @@ export async function action({ request }: ActionFunctionArgs) {
     return redirect(redirectTo, { headers: { "Set-Cookie": await startUserSession(request, user.id) } });
   } catch (error) {
     if (error instanceof AuthorizationError) {
-      if (error.cause instanceof LoginThrottledError) {
+      if (error.cause instanceof LoginThrottledError || error.cause instanceof LoginBusyError) {
         return json(
           { error: error.cause.message, email },
-          { status: 429, headers: { "Retry-After": String(error.cause.retryAfterSeconds) } },
+          {
+            status: error.cause instanceof LoginBusyError ? 503 : 429,
+            headers: { "Retry-After": String(error.cause.retryAfterSeconds) },
+          },
         );
       }
       return json({ error: error.message, email }, { status: 400 });

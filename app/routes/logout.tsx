@@ -2,10 +2,11 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { endUserSession } from "~/auth/session.server";
-import { isCrossSiteRequest } from "~/http/same-origin.server";
+import { readFormPost } from "~/http/form-post.server";
 
 export async function action({ request }: ActionFunctionArgs) {
-  if (isCrossSiteRequest(request)) throw new Response("Cross-site request refused.", { status: 403 });
+  // No field is read, but the POST must still be this site's form.
+  await readFormPost(request);
   // Deletes the server-side session: a copy of this cookie stops working too.
   return redirect("/login", { headers: { "Set-Cookie": await endUserSession(request) } });
 }

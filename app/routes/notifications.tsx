@@ -6,7 +6,7 @@ import { requireUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import type { LiveHandle } from "~/components/live-events";
 import { LocalTime } from "~/components/local-time";
-import { isCrossSiteRequest } from "~/http/same-origin.server";
+import { readFormPost } from "~/http/form-post.server";
 import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
 import { listNotifications, markAllRead } from "~/notifications/notifications.server";
 
@@ -16,8 +16,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
+  await readFormPost(request);
   const user = await requireUser(request);
-  if (isCrossSiteRequest(request)) throw new Response("Cross-site request refused.", { status: 403 });
   await markAllRead(user.id);
   return json({ ok: true });
 }

@@ -7,7 +7,7 @@ import { requireUser, safeRedirectTarget } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { DeleteRecordingButton } from "~/components/delete-recording-button";
 import { formatBytes, formatDurationSeconds, RecordingDate } from "~/components/recording-facts";
-import { isCrossSiteRequest } from "~/http/same-origin.server";
+import { formFields, readFormPost } from "~/http/form-post.server";
 import {
   checkRecordingAccess,
   deleteRecording,
@@ -60,9 +60,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 const actionSchema = z.object({ intent: z.literal("delete"), redirectTo: z.string().max(300).optional() });
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  if (isCrossSiteRequest(request)) throw new Response("Cross-site request refused.", { status: 403 });
+  const fields = formFields(await readFormPost(request));
   const { recording, role } = await loadAllowed(request, params);
-  const form = actionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const form = actionSchema.safeParse(fields);
   if (!form.success) throw new Response("Unknown action.", { status: 400 });
   if (role !== "host" && role !== "admin") {
     throw new Response("Only the host of this live session (or an administrator) can delete its recordings.", {

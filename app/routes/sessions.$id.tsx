@@ -10,9 +10,9 @@ import { LocalTime } from "~/components/local-time";
 import { RecordingPanel } from "~/components/recording-panel";
 import { errorResponse } from "~/http/api-error.server";
 import { commitFlash, takeFlash, type FlashMessage } from "~/http/flash.server";
+import { formFields, readFormPost } from "~/http/form-post.server";
 import { describeRecordingRefusal } from "~/http/recording-refusals.server";
 import { parseSessionId } from "~/http/route-input.server";
-import { isCrossSiteRequest } from "~/http/same-origin.server";
 import { requireSessionController } from "~/live-sessions/session-access.server";
 import { startRecording, stopRecording } from "~/recording/recording-service.server";
 import { getEnv } from "~/config/env.server";
@@ -92,12 +92,11 @@ const STOP_UNCONFIRMED: FlashMessage = {
  * page, which shows the outcome once. With JavaScript the panel calls the JSON API instead and stays on the page.
  */
 export async function action({ request, params }: ActionFunctionArgs) {
-  if (isCrossSiteRequest(request))
-    throw errorResponse(403, "cross_origin", "This request came from another site and was refused.");
+  const fields = formFields(await readFormPost(request));
   const user = await requireUser(request);
   const id = parseSessionId(params);
   await requireSessionController(user, id);
-  const parsed = intentSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = intentSchema.safeParse(fields);
   if (!parsed.success) throw errorResponse(400, "invalid_intent", "This page can only Record or Stop.");
   const { intent } = parsed.data;
   const actor = `user:${user.id}`;

@@ -8,7 +8,7 @@ import { requireHostRole, requireUser } from "~/auth/guards.server";
 import { FormError, FormField } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { fieldErrorsFrom, type FieldErrors } from "~/forms/field-errors";
-import { isCrossSiteRequest } from "~/http/same-origin.server";
+import { formFields, readFormPost } from "~/http/form-post.server";
 import { listSchedulableCohorts, scheduleLiveSession, scheduleSchema } from "~/live-sessions/schedule.server";
 import { isTimeZone, LOCAL_DATE_TIME, localDateTimeToUtc } from "~/time/zoned-time";
 
@@ -56,9 +56,9 @@ const typedSchema = z.object({
 });
 
 export async function action({ request }: ActionFunctionArgs) {
+  const form = await readFormPost(request);
   const user = requireHostRole(await requireUser(request));
-  if (isCrossSiteRequest(request)) throw new Response("Cross-site request refused.", { status: 403 });
-  const fields = Object.fromEntries(await request.formData());
+  const fields = formFields(form);
   const typed = typedSchema.parse(fields);
   const refuse = (errors: FieldErrors<ScheduleField>, status: number) => json({ errors, typed }, { status });
   const start = localStartSchema.safeParse(fields);

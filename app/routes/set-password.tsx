@@ -7,8 +7,11 @@ import { getAccountForToken, setPasswordWithToken } from "~/cohorts/cohorts.serv
 import { readSetPasswordToken, tokenMatchesAccount } from "~/cohorts/set-password-token.server";
 import { FormError, FormField } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
+import { newPasswordSchema } from "~/auth/new-password.server";
+import { NEW_PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from "~/auth/password-rules";
+import { PasswordWorkBusyError } from "~/auth/password-work-queue.server";
 import { fieldErrorsFrom, type FieldErrors } from "~/forms/field-errors";
-import { isCrossSiteRequest } from "~/http/same-origin.server";
+import { formFields, readFormPost } from "~/http/form-post.server";
 
 type PasswordField = "token" | "password" | "confirm";
 
@@ -32,21 +35,26 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const formSchema = z
   .object({
     token: z.string().min(1).max(2000),
-    password: z
-      .string()
-      .min(10, "Choose a password of at least 10 characters.")
-      .max(200, "Keep the password under 200 characters."),
+    password: newPasswordSchema,
     confirm: z.string(),
   })
   .refine((form) => form.password === form.confirm, { message: "The two passwords differ.", path: ["confirm"] });
 
 export async function action({ request }: ActionFunctionArgs) {
-  if (isCrossSiteRequest(request)) throw new Response("Cross-site request refused.", { status: 403 });
-  const parsed = formSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = formSchema.safeParse(formFields(await readFormPost(request)));
   if (!parsed.success) return json({ errors: fieldErrorsFrom<PasswordField>(parsed.error) }, { status: 400 });
+  const refuse = (form: string, status: number, headers?: HeadersInit) =>
+    json({ errors: { form } as FieldErrors<PasswordField> }, { status, headers });
   const account = await accountFor(parsed.data.token);
-  if (!account || !(await setPasswordWithToken(account.id, account.passwordHash, parsed.data.password))) {
-    return json({ errors: { form: INVALID_LINK } as FieldErrors<PasswordField> }, { status: 400 });
+  if (!account) return refuse(INVALID_LINK, 400);
+  try {
+    if (!(await setPasswordWithToken(account.id, account.passwordHash, parsed.data.password)))
+      return refuse(INVALID_LINK, 400);
+  } catch (error) {
+    if (!(error instanceof PasswordWorkBusyError)) throw error;
+    return refuse("Many people are signing in right now. Please send the form again in a moment.", 503, {
+      "Retry-After": String(error.retryAfterSeconds),
+    });
   }
   return redirect(`/login?${new URLSearchParams({ passwordSet: "1" })}`, 303);
 }
@@ -72,11 +80,34 @@ export default function SetPasswordPage() {
       <Form method="post" className="stack">
         <input type="hidden" name="token" value={data.token ?? ""} />
         <FormError error={errors.form ?? errors.token} />
-        <FormField name="password" label="New password" error={errors.password}>
-          {(control) => <input {...control} type="password" autoComplete="new-password" required minLength={10} />}
+        <FormField
+          name="password"
+          label="New password"
+          error={errors.password}
+          hint={`At least ${NEW_PASSWORD_MIN_LENGTH} characters.`}
+        >
+          {(control) => (
+            <input
+              {...control}
+              type="password"
+              autoComplete="new-password"
+              required
+              minLength={NEW_PASSWORD_MIN_LENGTH}
+              maxLength={PASSWORD_MAX_LENGTH}
+            />
+          )}
         </FormField>
         <FormField name="confirm" label="Repeat it" error={errors.confirm}>
-          {(control) => <input {...control} type="password" autoComplete="new-password" required minLength={10} />}
+          {(control) => (
+            <input
+              {...control}
+              type="password"
+              autoComplete="new-password"
+              required
+              minLength={NEW_PASSWORD_MIN_LENGTH}
+              maxLength={PASSWORD_MAX_LENGTH}
+            />
+          )}
         </FormField>
         <button type="submit" className="button">
           Set password

@@ -7,7 +7,7 @@ import { requireUser } from "~/auth/guards.server";
 import { FormError } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { fieldErrorsFrom, type FieldErrors } from "~/forms/field-errors";
-import { isCrossSiteRequest } from "~/http/same-origin.server";
+import { formFields, readFormPost } from "~/http/form-post.server";
 import { getEmailPreference, setEmailNotifications } from "~/notifications/email-preferences.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -24,9 +24,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const settingsFormSchema = z.object({ intent: z.enum(["emails-on", "emails-off"]) });
 
 export async function action({ request }: ActionFunctionArgs) {
+  const form = await readFormPost(request);
   const user = await requireUser(request);
-  if (isCrossSiteRequest(request)) throw new Response("Cross-site request refused.", { status: 403 });
-  const parsed = settingsFormSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = settingsFormSchema.safeParse(formFields(form));
   if (!parsed.success) return json({ errors: fieldErrorsFrom(parsed.error) }, { status: 400 });
   await setEmailNotifications(user.id, parsed.data.intent === "emails-on");
   return json({ errors: {} });

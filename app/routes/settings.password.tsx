@@ -8,7 +8,7 @@ import { NEW_PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from "~/auth/password-ru
 import { startUserSession } from "~/auth/session.server";
 import { FormError, FormField } from "~/components/form-field";
 import { fieldErrorsFrom, type FieldErrors } from "~/forms/field-errors";
-import { isCrossSiteRequest } from "~/http/same-origin.server";
+import { formFields, readFormPost } from "~/http/form-post.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);
@@ -18,9 +18,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 type PasswordField = "currentPassword" | "newPassword";
 
 export async function action({ request }: ActionFunctionArgs) {
+  const form = await readFormPost(request);
   const user = await requireUser(request);
-  if (isCrossSiteRequest(request)) throw new Response("Cross-site request refused.", { status: 403 });
-  const parsed = passwordChangeSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = passwordChangeSchema.safeParse(formFields(form));
   if (!parsed.success) return json({ errors: fieldErrorsFrom<PasswordField>(parsed.error) }, { status: 400 });
   const outcome = await changePassword(user, parsed.data);
   if (!outcome.ok) {

@@ -5,6 +5,7 @@ import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
+import { readFormPost } from "~/http/form-post.server";
 import { checkUnsubscribeToken, unsubscribeWithToken } from "~/mail/unsubscribe.server";
 
 const tokenSchema = z.string().trim().min(1).max(1024);
@@ -26,10 +27,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   );
 }
 
-// No same-origin check here: mail providers POST from their own servers (RFC 8058) and the token, which a forger cannot
-// make, is what authorises the change.
+// From any site: mail providers POST from their own servers (RFC 8058) and the token, which a forger cannot make, is
+// what authorises the change.
 export async function action({ request }: ActionFunctionArgs) {
-  const form = await request.formData().catch(() => new FormData());
+  const form = await readFormPost(request, { fromAnySite: true });
   const raw = form.get("token") ?? new URL(request.url).searchParams.get("token");
   const token = tokenSchema.safeParse(raw);
   const result = token.success ? await unsubscribeWithToken(token.data) : null;

@@ -139,8 +139,12 @@ export function keepRefusedBodyUnread(req: IncomingMessage, res: ServerResponse,
   // A 'readable' listener that never reads: Node counts the body as taken, so it does not drain it when the answer
   // ends, and TCP holds the sender back once a few kilobytes wait here.
   req.on("readable", () => undefined);
+  // The answer says `Connection: close`, on which Node destroys the socket as soon as the answer is written; with the
+  // unread body still in the kernel's buffer that is a reset, which can reach the client before it read the answer.
+  // Ending (not destroying) the socket instead leaves the grace below to the client.
+  const socket = req.socket as typeof req.socket & { destroySoon?: () => void };
+  socket.destroySoon = () => socket.end();
   res.once("finish", () => {
-    const socket = req.socket;
     socket.end();
     const timer = setTimeout(() => socket.destroy(), graceMs);
     timer.unref();

@@ -3,6 +3,7 @@
 // request, and a shutdown that ends event streams and closes every connection to the database.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { resolve } from "node:path";
+import type { Duplex } from "node:stream";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { getEnv } from "~/config/env.server";
 import { serveStreamRoute } from "~/events/node-stream-route.server";
@@ -20,7 +21,14 @@ import {
   sendFetchResponse,
   toFetchRequest,
 } from "~/server/http-bridge.server";
-import { badRequestTarget, bodyTooLarge, crossSitePost, serverError, shuttingDown } from "~/server/refusals.server";
+import {
+  badRequestTarget,
+  bodyTooLarge,
+  crossSitePost,
+  methodNotServed,
+  serverError,
+  shuttingDown,
+} from "~/server/refusals.server";
 import { closeServerResources } from "~/server/shutdown.server";
 import { createStaticFiles } from "~/server/static-files.server";
 
@@ -37,6 +45,19 @@ const ROUTES_WITH_OWN_BODY_LIMIT = new Set(["/api/webhooks/jitsi-recording"]);
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
 const UNSAFE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+/** Methods no route serves; TRACE would echo a request (its cookies) back, CONNECT would make this a proxy. */
+const METHODS_NOT_SERVED = new Set(["TRACE", "CONNECT", "TRACK"]);
+
+/**
+ * A whole request (headers and body) must arrive within this; a client trickling its body is cut off with 408, so
+ * slow clients cannot hold connections for minutes. Event streams are not affected: their request ends with its
+ * headers, and the answer that follows has no limit.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
+/** The headers alone within this. */
+export const HEADERS_TIMEOUT_MS = 20_000;
+/** How often Node looks for requests past those limits. */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 
 export type ProductionServer = {
   port: number;
@@ -142,14 +163,18 @@ export async function startProductionServer(
     const send = async (response: Response, options: { refusedBody?: boolean } = {}) => {
       exchange.stream = (response.headers.get("Content-Type") ?? "").startsWith("text/event-stream");
       if (exchange.stream && closing) exchange.abort.abort();
-      if (options.refusedBody) keepRefusedBodyUnread(req, res);
-      else res.once("finish", () => drainUnreadBody(req));
+      if (options.refusedBody) {
+        keepRefusedBodyUnread(req, res);
+        // The unread rest of the body makes the connection useless: the client is told so (`Connection: close`).
+        res.shouldKeepAlive = false;
+      } else res.once("finish", () => drainUnreadBody(req));
       await sendFetchResponse(res, response, { head: method === "HEAD", sent });
     };
 
     try {
       if (closing) return await send(shuttingDown(api));
       if (!url) return await send(badRequestTarget());
+      if (METHODS_NOT_SERVED.has(method)) return await send(methodNotServed(api, method), { refusedBody: true });
 
       if (!api && (method === "GET" || method === "HEAD")) {
         if ((await serveStatic(req, res, url.pathname, sent)).served) return;
@@ -197,12 +222,37 @@ export async function startProductionServer(
     }
   }
 
-  const server = createServer((req, res) => void handle(req, res));
+  const server = createServer(
+    {
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS,
+    },
+    (req, res) => void handle(req, res),
+  );
   // Expect: 100-continue is answered only once the declared size is accepted, so a refused body is never sent.
   server.on("checkContinue", (req, res) => void handle(req, res));
   // Longer than the idle timeout of common proxies and load balancers (60 s), so they never reuse a connection just closed.
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  // Beyond this many open connections (event streams included) a new one is closed at once: the process stays within
+  // its open-file limit and keeps serving the connections it has (docs/administration: put a proxy in front).
+  server.maxConnections = env.HTTP_MAX_CONNECTIONS;
+  let droppedSinceLine = 0;
+  let quietUntil = 0;
+  server.on("drop", () => {
+    // One line per ten seconds at most: a flood of connections must not flood the log too.
+    droppedSinceLine++;
+    if (Date.now() < quietUntil) return;
+    logger.warn("http.connections_dropped", { count: droppedSinceLine, maxConnections: env.HTTP_MAX_CONNECTIONS });
+    droppedSinceLine = 0;
+    quietUntil = Date.now() + 10_000;
+  });
+  // CONNECT never reaches the request handler: answer it here, once, and close.
+  server.on("connect", (_req: IncomingMessage, socket: Duplex) => {
+    socket.end(
+      "HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD, POST\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    );
+  });
 
   const port = env.PORT;
   await new Promise<void>((resolveListening, reject) => {

@@ -32,7 +32,20 @@ export function plainPage(
 
 export function bodyTooLarge(api: boolean, limitBytes: number): Response {
   const message = `The request is larger than ${Math.round(limitBytes / 1024)} KiB and was refused.`;
-  return api ? errorResponse(413, "payload_too_large", message) : plainPage(413, "Request too large", message);
+  // The rest of the body is never read: the connection cannot carry another request, and the client is told so.
+  const headers = { Connection: "close" };
+  return api
+    ? errorResponse(413, "payload_too_large", message, headers)
+    : plainPage(413, "Request too large", message, headers);
+}
+
+/** TRACE and CONNECT: nothing here answers them (TRACE would echo a request's cookies back). */
+export function methodNotServed(api: boolean, method: string): Response {
+  const message = `${method} is not served here.`;
+  const headers = { Allow: "GET, HEAD, POST" };
+  return api
+    ? errorResponse(405, "method_not_allowed", message, headers)
+    : plainPage(405, "Method not allowed", message, headers);
 }
 
 /** A page's data request (Remix's `?_data=`, sent by scripts and fetchers) gets the JSON shape its caller reads. */

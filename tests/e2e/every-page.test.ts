@@ -4,7 +4,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSession, recordingPath } from "../integration/fixtures";
-import { allowConsoleErrors, launchBrowser, openAs, screenshot } from "../support/browser";
+import { expectConsoleErrors, failedResource, launchBrowser, openAs, screenshot } from "../support/browser";
 import { ACCOUNTS, api } from "../support/http";
 import { startRecordingStack, type RecordingStack } from "../support/recording-stack";
 
@@ -121,7 +121,7 @@ describe("every main page of every role", () => {
     const { page, context } = await openAs(browser, stack.app.url, ACCOUNTS.outsider);
     await screenshot(page, "tour-outsider-dashboard");
     // The refusal is the page's own answer: the browser logs its 403 status, nothing else.
-    allowConsoleErrors(/status of 403 \(Forbidden\)$/);
+    expectConsoleErrors(page, failedResource(403));
     const answer = await page.goto(`/sessions/${readySessionId}`);
     expect(answer?.status()).toBe(403);
     await screenshot(page, "tour-outsider-refused");

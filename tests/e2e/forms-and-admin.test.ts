@@ -5,7 +5,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSession, recordingPath } from "../integration/fixtures";
-import { allowConsoleErrors, eventually, launchBrowser, logIn, openAs, screenshot } from "../support/browser";
+import { eventually, expectConsoleErrors, failedResource, launchBrowser, logIn, openAs, screenshot } from "../support/browser";
 import { ACCOUNTS, api } from "../support/http";
 import { startRecordingStack, type RecordingStack } from "../support/recording-stack";
 
@@ -45,7 +45,7 @@ describe("scheduling", () => {
     const { page, context } = await openAs(browser, stack.app.url, ACCOUNTS.host, "/sessions/new");
     const before = await stack.db.liveSession.count();
     // The refusal is the form's own 400 answer: the browser logs its status.
-    allowConsoleErrors(/\/sessions\/new: Failed to load resource: the server responded with a status of 400/);
+    expectConsoleErrors(page, failedResource(400));
     await page.getByLabel("Title").fill("Yesterday's class");
     await page.getByLabel(/Starts at/).fill("2020-03-01T10:00");
     const demo = await stack.db.cohort.findUniqueOrThrow({ where: { name: "Demo cohort" } });

@@ -1,8 +1,9 @@
-// In real Chromium: a login link carrying a tab-smuggled redirect stays on this site; a locked account sees a friendly 429 page.
+// In real Chromium: a login link carrying a tab-smuggled redirect stays on this site; a locked account sees a friendly
+// 429 page; an admin sees the lock on /admin/sign-ins.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type AppProcess } from "../support/app-process";
-import { allowConsoleErrors, launchBrowser, logIn, newUserPage, screenshot } from "../support/browser";
+import { expectConsoleErrors, failedResource, launchBrowser, logIn, newUserPage, screenshot } from "../support/browser";
 import { api, DEMO_PASSWORD } from "../support/http";
 
 let app: AppProcess;
@@ -43,9 +44,8 @@ describe("login in Chromium", () => {
   });
 
   it("after 5 wrong passwords the form says to wait, with status 429", async () => {
-    // The refusals are the form's own answers: the browser logs their statuses.
-    allowConsoleErrors(/\/login: Failed to load resource: the server responded with a status of (400|429)/);
     const { page, context } = await newUserPage(browser, app.url);
+    expectConsoleErrors(page, failedResource(400), failedResource(429));
     await page.goto("/login");
     const statuses: number[] = [];
     page.on("response", (response) => {
@@ -99,5 +99,41 @@ describe("login in Chromium", () => {
     await other.page.goto("/");
     await expect.poll(() => new URL(other.page.url()).pathname).toBe("/login");
     await Promise.all([mine.context.close(), other.context.close()]);
+  });
+
+  it("an admin sees on /admin/sign-ins that someone locked the host's account from one address", async () => {
+    const attacker = await newUserPage(browser, app.url);
+    expectConsoleErrors(attacker.page, failedResource(400), failedResource(429));
+    await attacker.page.goto("/login");
+    for (let i = 0; i < 5; i++) {
+      await attacker.page.getByLabel("Email").fill("host@optilearn.test");
+      await attacker.page.getByLabel("Password").fill(`not-the-password-${i}`);
+      await Promise.all([
+        attacker.page.waitForResponse((r) => r.request().method() === "POST"),
+        attacker.page.getByRole("button", { name: "Log in" }).click(),
+      ]);
+    }
+    await attacker.context.close();
+
+    const admin = await newUserPage(browser, app.url);
+    await logIn(admin.page, "admin@optilearn.test");
+    await Promise.all([
+      admin.page.waitForURL(/\/admin\/sign-ins$/),
+      admin.page.getByRole("link", { name: "Sign-ins" }).click(),
+    ]);
+    await expect.poll(() => admin.page.getByRole("heading", { name: "Sign-in locks" }).isVisible()).toBe(true);
+    const row = admin.page.getByTestId("lock-events").locator("tbody tr", { hasText: "host@optilearn.test" });
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.getAttribute("data-scope")).toBe("account_address");
+    expect(await row.textContent()).toContain("Account, from one address");
+    await screenshot(admin.page, "admin-sign-in-locks");
+
+    // Not for anyone else.
+    const student = await newUserPage(browser, app.url);
+    expectConsoleErrors(student.page, failedResource(403));
+    await logIn(student.page, "student1@optilearn.test");
+    const refused = await student.page.goto("/admin/sign-ins");
+    expect(refused?.status()).toBe(403);
+    await Promise.all([admin.context.close(), student.context.close()]);
   });
 });

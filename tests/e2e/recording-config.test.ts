@@ -3,7 +3,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type AppProcess } from "../support/app-process";
-import { allowConsoleErrors, launchBrowser, openAs, screenshot, eventually } from "../support/browser";
+import { eventually, expectConsoleErrors, failedResource, launchBrowser, openAs, screenshot } from "../support/browser";
 import { ACCOUNTS, api } from "../support/http";
 import { startRecordingStack, TEST_SECRET, TEST_TOKEN, type RecordingStack } from "../support/recording-stack";
 
@@ -38,14 +38,14 @@ async function demoSessionId(app: AppProcess, cookie: string): Promise<string> {
 describe("recording not configured", () => {
   it("shows the host the friendly 'contact your administrator' message, before and after Record, and no error page", async () => {
     const { page, context } = await openAs(browser, unconfigured.url, ACCOUNTS.host, "/");
+    // Record's answer: 503 recording_unavailable, which the page turns into the friendly message.
+    expectConsoleErrors(page, failedResource(503));
     await page.getByRole("link", { name: "Demo class" }).click();
     await page.waitForURL(/\/sessions\/[^/]+$/);
     const message = page.getByText(/contact your administrator/i);
     await eventually(() => message.isVisible()).toBe(true);
 
     const answers: number[] = [];
-    // Record's 503 recording_unavailable is the API's answer the panel turns into the message: the browser logs it.
-    allowConsoleErrors(/status of 503 \(Service Unavailable\)$/);
     page.on("response", (response) => response.url().includes("/recording/start") && answers.push(response.status()));
     await page.getByRole("button", { name: "Record" }).click();
     await eventually(() => answers).toEqual([503]);
@@ -130,8 +130,8 @@ describe("the recording admin page", () => {
 
   it("answers a student with 403 and a readable page, and shows them no admin link", async () => {
     const { page, context } = await openAs(browser, stack.app.url, ACCOUNTS.student1, "/");
+    expectConsoleErrors(page, failedResource(403));
     expect(await page.getByRole("link", { name: "Recording admin" }).count()).toBe(0);
-    allowConsoleErrors(/\/admin\/recording: Failed to load resource: the server responded with a status of 403/);
     const response = await page.goto("/admin/recording");
     expect(response?.status()).toBe(403);
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toMatch(/403|not allowed|permission/i);

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allowConsoleErrors, eventually, launchBrowser, openAs, screenshot } from "../support/browser";
+import { eventually, expectConsoleErrors, failedResource, launchBrowser, openAs, screenshot } from "../support/browser";
 import { ACCOUNTS, api, postWebhook } from "../support/http";
 import { ROOT } from "../support/paths";
 import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
@@ -81,9 +81,8 @@ describe("watching recordings in the browser", () => {
     );
     await screenshot(student.page, "recording-watch-student-player");
 
-    // The outsider's refusal is the page's own 403: the browser logs its status.
-    allowConsoleErrors(/status of 403 \(Forbidden\)$/);
     const outsider = await openAs(browser, stack.app.url, ACCOUNTS.outsider, `/recordings/${first}`);
+    expectConsoleErrors(outsider.context, failedResource(403));
     await expect(outsider.page.getByTestId("recording-player").count()).resolves.toBe(0);
     await expect(outsider.page.getByText("You are not enrolled in the class of this recording.")).toBeTruthy();
     const refused = await outsider.page.request.get(`/recordings/${first}/watch`, { maxRedirects: 0 });

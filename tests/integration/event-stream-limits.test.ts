@@ -8,7 +8,7 @@ import { openEventStream, type SseConnection } from "../support/sse-client";
 import { startRecordingStack, type RecordingStack } from "../support/recording-stack";
 import { createSession, createUser, recordingPath, sleep, waitFor } from "./fixtures";
 
-const METRICS_TOKEN = "metrics-test-token-0123456789";
+const METRICS_TOKEN = "metrics-test-token-0123456789abcdef";
 const LIMIT = 3;
 
 let stack: RecordingStack;

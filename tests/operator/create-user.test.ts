@@ -37,7 +37,7 @@ describe("user:create", () => {
     try {
       const user = await db.user.findUniqueOrThrow({ where: { email: "ops@example.com" } });
       expect(user).toMatchObject({ role: "ADMIN", name: "Ops" });
-      expect(user.passwordHash).toMatch(/^scrypt\$131072\$8\$1\$/);
+      expect(user.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     } finally {
       await db.$disconnect();
     }

@@ -1,10 +1,10 @@
-// Watches every page a browser test opens and fails the test on what a person would meet as a defect: a console error,
-// an uncaught page error (a React error or hydration warning among them) or an axe-core accessibility violation.
-// Registered on import: every browser test file imports tests/support/browser.ts, which imports this.
+// Watches every page a browser test opens and fails the test on what a person would meet as a defect: a console error
+// it did not declare (a CSP violation, a React hydration error), an uncaught page error or an axe-core accessibility
+// violation. Every context launchBrowser() opens is watched; the browser project's setup (browser-console.ts) checks
+// after each test.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterEach } from "vitest";
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
@@ -20,18 +20,26 @@ const AXE_OPTIONS = {
 type Violation = { id: string; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> };
 
 const problems: string[] = [];
-const expected: RegExp[] = [];
+const expectedErrors = new WeakMap<BrowserContext, RegExp[]>();
 const pendingChecks = new Set<Promise<void>>();
 const openContexts = new Set<BrowserContext>();
 const reported = new Set<string>();
 
 /**
- * Console errors the current test causes on purpose (a page answered 403, a server restarted under an open stream):
- * each pattern lets through the console errors it matches, until the test ends. Page errors are never let through.
+ * Declares console errors a test provokes on purpose, for a user's pages (before or after they happen): Chromium logs
+ * each 4xx or 5xx answer a page receives ("Failed to load resource: the server responded with a status of 429"), so a
+ * test of a refusal names its status, and a test that stops the server names the refused connections. Uncaught page
+ * errors and accessibility violations cannot be declared away.
  */
-export function allowConsoleErrors(...patterns: RegExp[]): void {
-  expected.push(...patterns);
+export function expectConsoleErrors(user: Page | BrowserContext, ...patterns: RegExp[]): void {
+  const context = "context" in user ? user.context() : user;
+  expectedErrors.set(context, [...(expectedErrors.get(context) ?? []), ...patterns]);
 }
+
+/** Chromium's line for an answer of `status`, to pass to expectConsoleErrors. */
+export const failedResource = (status: number) => new RegExp(`the server responded with a status of ${status}\\b`);
+/** Chromium's line for a request to a server that is not listening. */
+export const connectionRefused = /net::ERR_CONNECTION_REFUSED/;
 
 function pathOf(page: Page): string {
   try {
@@ -156,7 +164,7 @@ export function guardContext(context: BrowserContext, options: { javaScriptEnabl
     if (message.type() !== "error") return;
     const page = message.page();
     const text = `console error on ${page ? pathOf(page) : "a worker"}: ${message.text()}`;
-    if (!expected.some((pattern) => pattern.test(text))) report(text);
+    if (!(expectedErrors.get(context) ?? []).some((pattern) => pattern.test(text))) report(text);
   });
   context.on("weberror", (error) => report(`page error: ${error.error().stack ?? error.error().message}`));
   context.on("page", (page) => {
@@ -173,15 +181,15 @@ export function guardContext(context: BrowserContext, options: { javaScriptEnabl
   context.on("close", () => openContexts.delete(context));
 }
 
-afterEach(async () => {
+/**
+ * After each test: the pages still open are checked in the state the test left them in, every check is awaited, and
+ * what was found is returned (and forgotten). The browser project's setup fails the test on any.
+ */
+export async function takePageProblems(): Promise<string[]> {
   for (const context of openContexts) {
     for (const page of context.pages()) track(checkAccessibility(page));
   }
   while (pendingChecks.size > 0) await Promise.all(pendingChecks);
-  const found = problems.splice(0);
-  expected.length = 0;
   reported.clear();
-  if (found.length > 0) {
-    throw new Error(`The pages of this test showed ${found.length} problem(s):\n- ${found.join("\n- ")}`);
-  }
-});
+  return problems.splice(0);
+}
