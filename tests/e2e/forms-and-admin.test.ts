@@ -5,7 +5,15 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSession, recordingPath } from "../integration/fixtures";
-import { eventually, expectConsoleErrors, failedResource, launchBrowser, logIn, openAs, screenshot } from "../support/browser";
+import {
+  eventually,
+  expectConsoleErrors,
+  failedResource,
+  launchBrowser,
+  logIn,
+  openAs,
+  screenshot,
+} from "../support/browser";
 import { ACCOUNTS, api } from "../support/http";
 import { startRecordingStack, type RecordingStack } from "../support/recording-stack";
 

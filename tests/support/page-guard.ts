@@ -110,17 +110,14 @@ async function runAxe(page: Page): Promise<void> {
   if (page.isClosed() || !/^https?:/.test(page.url())) return;
   const path = pathOf(page);
   try {
-    const violations = await withCheckablePage(page, (target) =>
-      target.evaluate(
-        async ([source, options]) => {
-          const w = window as unknown as { axe?: { run(c: Document, o: unknown): Promise<{ violations: unknown[] }> } };
-          // Evaluated by the test's protocol, not the page's own scripts.
-          if (!w.axe) (0, eval)(source);
-          return (await w.axe!.run(document, options)).violations;
-        },
-        [AXE_SOURCE, AXE_OPTIONS] as const,
-      ),
-    );
+    const violations = await withCheckablePage(page, async (target) => {
+      // Evaluated through the browser's protocol, not by the page's own scripts: the page's CSP does not apply to it.
+      if (!(await target.evaluate(() => "axe" in window))) await target.evaluate(AXE_SOURCE);
+      return target.evaluate(async (options) => {
+        const w = window as unknown as { axe: { run(c: Document, o: unknown): Promise<{ violations: unknown[] }> } };
+        return (await w.axe.run(document, options)).violations;
+      }, AXE_OPTIONS);
+    });
     for (const violation of violations as Violation[]) {
       for (const node of violation.nodes) {
         report(
