@@ -20,6 +20,8 @@ const AXE_OPTIONS = {
 type Violation = { id: string; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> };
 
 const problems: string[] = [];
+/** Console errors seen, judged at the test's end: a test may declare one after it happened (see below). */
+const consoleErrors: Array<{ context: BrowserContext; text: string }> = [];
 const expectedErrors = new WeakMap<BrowserContext, RegExp[]>();
 const pendingChecks = new Set<Promise<void>>();
 const openContexts = new Set<BrowserContext>();
@@ -160,8 +162,7 @@ export function guardContext(context: BrowserContext, options: { javaScriptEnabl
   context.on("console", (message) => {
     if (message.type() !== "error") return;
     const page = message.page();
-    const text = `console error on ${page ? pathOf(page) : "a worker"}: ${message.text()}`;
-    if (!(expectedErrors.get(context) ?? []).some((pattern) => pattern.test(text))) report(text);
+    consoleErrors.push({ context, text: `console error on ${page ? pathOf(page) : "a worker"}: ${message.text()}` });
   });
   context.on("weberror", (error) => report(`page error: ${error.error().stack ?? error.error().message}`));
   context.on("page", (page) => {
@@ -187,6 +188,9 @@ export async function takePageProblems(): Promise<string[]> {
     for (const page of context.pages()) track(checkAccessibility(page));
   }
   while (pendingChecks.size > 0) await Promise.all(pendingChecks);
+  for (const { context, text } of consoleErrors.splice(0)) {
+    if (!(expectedErrors.get(context) ?? []).some((pattern) => pattern.test(text))) report(text);
+  }
   reported.clear();
   return problems.splice(0);
 }
