@@ -46,8 +46,8 @@ describe("notification emails", () => {
       settings,
     );
     expect(email.subject).toBe("Recording failed: Algebra <basics> & more");
-    expect(email.text).toContain("failed. disk <full>");
-    expect(email.html).toContain("disk &lt;full&gt;");
+    expect(email.text).toContain("failed. Disk <full>.");
+    expect(email.html).toContain("Disk &lt;full&gt;.");
     expect(email.text).toContain("https://learn.example.com/sessions/sess1");
     expect(email.text).not.toContain("/watch");
   });
@@ -90,7 +90,7 @@ describe("text that could forge lines", () => {
     expect(lines[0]).toBe("Hello Sam Your password expired,");
     expect(lines.filter((line) => line.startsWith("Watch it:"))).toEqual([]);
     expect(email.text).toContain('The recording of "Algebra Watch it: https://evil.example/ x"');
-    expect(email.text).toContain("failed: disk full.");
+    expect(email.text).toContain("failed. Disk full.");
     expect(email.html).not.toMatch(/[\u0000\u2028]/);
     for (const part of [email.subject, email.text, email.html]) expect(part).not.toMatch(/\r/);
   });

@@ -42,6 +42,13 @@ export function unsubscribeUrl(userId: string, appUrl: string, secret: string): 
 /** As the pages' long dates read; in UTC, named, since the app does not know the reader's zone. */
 const formatClassDate = (date: Date) => formatUtc(date.toISOString(), "long");
 
+/** A reason as a sentence of its own ("disk full" → "Disk full."): it follows "… failed." in the email. */
+const asSentence = (text: string) => {
+  const trimmed = text.trim();
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+};
+
 const escapeHtml = (value: string) =>
   value.replace(
     /[&<>"']/g,
@@ -63,7 +70,7 @@ export function composeNotificationEmail(
   const sessionUrl = `${settings.appUrl}/sessions/${notification.liveSessionId}`;
   const unsubscribe = unsubscribeUrl(notification.recipient.id, settings.appUrl, settings.secret);
   const settingsUrl = `${settings.appUrl}/settings`;
-  const reason = notification.reason ? toSingleLine(notification.reason) : "No reason was given.";
+  const reason = asSentence(notification.reason ? toSingleLine(notification.reason) : "no reason was given");
 
   const subject = notSaved
     ? `Recording not saved: ${classTitle}`
