@@ -10,8 +10,11 @@ export type CaughtEmail = {
   receivedAt: Date;
 };
 
-/** How the catcher answers a message's DATA: accept it, refuse it for now (4xx), or take it and never answer. */
-export type CatcherMode = "accept" | "refuse" | "stall";
+/**
+ * How the catcher answers a message's DATA: accept it, refuse it for now (4xx), refuse it for good (5xx, as a server
+ * does for a mailbox that does not exist), or take it and never answer.
+ */
+export type CatcherMode = "accept" | "refuse" | "reject" | "stall";
 
 export type MailCatcher = {
   port: number;
@@ -60,11 +63,13 @@ export async function startMailCatcher(options: { port?: number; host?: string }
             stalled.push(email);
             return; // never answered: the sender waits until it gives up or dies
           }
-          if (modeAtStart === "refuse") {
-            const refusal = new Error("Mailbox temporarily unavailable, try again later") as Error & {
-              responseCode: number;
-            };
-            refusal.responseCode = 451;
+          if (modeAtStart === "refuse" || modeAtStart === "reject") {
+            const refusal = new Error(
+              modeAtStart === "refuse"
+                ? "Mailbox temporarily unavailable, try again later"
+                : "Mailbox does not exist, message rejected",
+            ) as Error & { responseCode: number };
+            refusal.responseCode = modeAtStart === "refuse" ? 451 : 550;
             callback(refusal);
             return;
           }

@@ -9,7 +9,7 @@ import {
 } from "@remix-run/node";
 import { getEnv } from "~/config/env.server";
 import { prisma } from "~/db/db.server";
-import { logger } from "~/observability/logger.server";
+import { describeError, logger } from "~/observability/logger.server";
 
 export const SESSION_COOKIE_NAME = "__optilearn_session";
 /** A login lasts 14 days from the moment it was made; logging out or changing the password ends it sooner. */
@@ -82,7 +82,10 @@ function databaseStorage(): SessionStorage {
       });
       if (!row || row.expiresAt <= now) return null;
       if (now.getTime() - row.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
-        await prisma.userSession.updateMany({ where: { id }, data: { lastSeenAt: now } });
+        // Not awaited: a page never waits for this note (another process may hold the write lock for seconds).
+        void prisma.userSession
+          .updateMany({ where: { id }, data: { lastSeenAt: now } })
+          .catch((error) => logger.warn("session.last_seen_not_saved", { error: describeError(error) }));
       }
       return { [SESSION_USER_KEY]: { id: row.userId } };
     },

@@ -4,17 +4,15 @@ import { useLiveEvent } from "~/components/live-events";
 import { StatusBadge } from "~/components/status-badge";
 import type { RecordingStatus } from "~/recording/state-machine";
 
-type Shown = { transitionId: number; status: RecordingStatus; recordingUrl: string | null; watchUrl: string | null };
+type Shown = { transitionId: number; status: RecordingStatus; watchUrl: string | null };
 
 export function LiveStatusBadge({
   liveSessionId,
   status,
-  recordingUrl,
   watchUrl,
 }: {
   liveSessionId: string;
   status: RecordingStatus;
-  recordingUrl: string | null;
   watchUrl: string | null;
 }) {
   const [streamed, setStreamed] = useState<Shown | null>(null);
@@ -27,17 +25,17 @@ export function LiveStatusBadge({
         : {
             transitionId: event.transitionId,
             status: event.status,
-            recordingUrl: event.recordingUrl,
             watchUrl: event.watchUrl,
           },
     );
   });
-  const shown = streamed ?? { status, recordingUrl, watchUrl };
+  const shown = streamed ?? { status, watchUrl };
   return (
     <div className="session-card__status" data-testid={`session-status-${liveSessionId}`} data-status={shown.status}>
       <StatusBadge status={shown.status} />
-      {shown.status === "READY" && shown.recordingUrl ? (
-        // Watched through the app; when the event did not say which recording it shows, the class page lists them.
+      {shown.status === "READY" ? (
+        // Watched through the app (only the host and admins are told where it is stored); when the event did not say
+        // which recording it shows, the class page lists them.
         <a href={shown.watchUrl ?? `/sessions/${liveSessionId}`} className="button button--small">
           Watch
         </a>

@@ -25,7 +25,8 @@ export function RecordingSummary({
     { status: view.status, title, reason, stopConfirmed: latest?.stopConfirmed ?? null },
     viewer,
   );
-  if (view.status === "READY" && view.recordingUrl) {
+  // READY always has a recording; whether this viewer is told where it is stored (recordingUrl) does not matter.
+  if (view.status === "READY") {
     return (
       <p className="message message--success" data-testid="recording-summary">
         {PANEL_TEXT.ready} {latest?.watchUrl ? <a href={latest.watchUrl}>{PANEL_TEXT.watch}</a> : null}

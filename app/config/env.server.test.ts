@@ -99,6 +99,103 @@ describe("parseEnv", () => {
     expect(problemsOf({ RECORDING_LINK_TTL_SECONDS: "0" })[0]).toMatch(/^RECORDING_LINK_TTL_SECONDS: /);
     expect(problemsOf({ RECORDING_S3_ENDPOINT: "minio:9000" })[0]).toMatch(/^RECORDING_S3_ENDPOINT: /);
   });
+
+  describe("durations", () => {
+    it.each([
+      ["RECORDING_MAX_SECONDS", "Infinity"],
+      ["RECORDING_MAX_SECONDS", "-Infinity"],
+      ["RECORDING_MAX_SECONDS", "1e400"],
+      ["RECORDING_MAX_SECONDS", "NaN"],
+      ["RECORDING_PENDING_TIMEOUT_SECONDS", "forever"],
+      ["RECORDING_PROCESSING_TIMEOUT_SECONDS", "0"],
+      // setTimeout holds at most 2^31-1 ms; a longer delay fires at once, so every recorder call would time out.
+      ["JITSI_RECORDING_API_TIMEOUT_SECONDS", "2147484"],
+      ["JITSI_RECORDING_API_TIMEOUT_SECONDS", "0.0001"],
+      ["RECORDING_WATCHDOG_INTERVAL_SECONDS", "0.0001"],
+      ["RECORDING_WATCHDOG_INTERVAL_SECONDS", "3000000"],
+      ["SSE_HEARTBEAT_SECONDS", "0.0001"],
+      ["EMAIL_POLL_SECONDS", "0.0001"],
+      ["EMAIL_POLL_SECONDS", "Infinity"],
+      ["EMAIL_LEASE_SECONDS", "0.5"],
+      ["EMAIL_LEASE_SECONDS", "3000000"],
+      ["EMAIL_RETRY_BASE_SECONDS", "0"],
+      ["EMAIL_RETRY_MAX_SECONDS", "Infinity"],
+      ["RECORDING_RETENTION_DAYS", "Infinity"],
+      ["RECORDING_RETENTION_DAYS", "100000"],
+    ])("refuses %s=%s, naming it and its range", (name, value) => {
+      const problems = problemsOf({ [name]: value });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(
+        new RegExp(`^${name}: must be a number of (seconds|days) from [\\d.,]+ to [\\d.,]+$`),
+      );
+    });
+
+    it("accepts every duration the tests and the guide use, fractions included", () => {
+      const env = parseEnv({
+        RECORDING_PENDING_TIMEOUT_SECONDS: "1",
+        RECORDING_PROCESSING_TIMEOUT_SECONDS: "604800",
+        RECORDING_MAX_SECONDS: "14400",
+        JITSI_RECORDING_API_TIMEOUT_SECONDS: "1.5",
+        RECORDING_WATCHDOG_INTERVAL_SECONDS: "0.5",
+        SSE_HEARTBEAT_SECONDS: "1",
+        EMAIL_POLL_SECONDS: "0.1",
+        EMAIL_LEASE_SECONDS: "4",
+        EMAIL_RETRY_BASE_SECONDS: "0.2",
+        EMAIL_RETRY_MAX_SECONDS: "1",
+        RECORDING_RETENTION_DAYS: "0.5",
+      });
+      expect(env.JITSI_RECORDING_API_TIMEOUT_SECONDS).toBe(1.5);
+      expect(env.RECORDING_WATCHDOG_INTERVAL_SECONDS).toBe(0.5);
+      expect(env.RECORDING_RETENTION_DAYS).toBe(0.5);
+    });
+
+    it("refuses a retry cap below the retry base", () => {
+      expect(problemsOf({ EMAIL_RETRY_BASE_SECONDS: "60", EMAIL_RETRY_MAX_SECONDS: "30" })).toEqual([
+        "EMAIL_RETRY_MAX_SECONDS: must be at least EMAIL_RETRY_BASE_SECONDS (60)",
+      ]);
+    });
+  });
+
+  describe("URLs", () => {
+    it.each([
+      ["https://learn.example.com/app"],
+      ["https://learn.example.com/?tenant=a"],
+      ["https://learn.example.com/#top"],
+      ["https://admin:secret@learn.example.com"],
+    ])("refuses APP_URL=%s: links and the webhook URL are built on the origin alone", (value) => {
+      expect(problemsOf({ APP_URL: value })).toEqual([
+        expect.stringMatching(/^APP_URL: must be the app's origin only/),
+      ]);
+    });
+
+    it("accepts APP_URL with a port and a trailing slash", () => {
+      expect(parseEnv({ APP_URL: "https://learn.example.com:8443/" }).APP_URL).toBe("https://learn.example.com:8443");
+    });
+
+    it("refuses credentials in RECORDING_S3_ENDPOINT and names the variables that hold them", () => {
+      const problems = problemsOf({ RECORDING_S3_ENDPOINT: "https://AKIA:secret@minio.example.com" });
+      expect(problems).toEqual([expect.stringMatching(/^RECORDING_S3_ENDPOINT: must not carry credentials/)]);
+      // The message names where they belong, never the value itself.
+      expect(problems[0]).toMatch(/RECORDING_S3_ACCESS_KEY_ID/);
+      expect(problems[0]).not.toMatch(/secret/);
+      expect(parseEnv({ RECORDING_S3_ENDPOINT: "https://minio.example.com:9000" }).RECORDING_S3_ENDPOINT).toBe(
+        "https://minio.example.com:9000",
+      );
+    });
+
+    it.each(["JITSI_MEET_URL", "JITSI_RECORDING_API_URL"])(
+      "refuses credentials, a query or a fragment in %s",
+      (name) => {
+        for (const value of [
+          "https://user:pw@meet.example.com",
+          "https://meet.example.com/?a=1",
+          "https://meet.example.com/#x",
+        ]) {
+          expect(problemsOf({ [name]: value })).toEqual([expect.stringMatching(new RegExp(`^${name}: `))]);
+        }
+      },
+    );
+  });
 });
 
 describe("METRICS_TOKEN", () => {

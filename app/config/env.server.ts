@@ -14,7 +14,41 @@ const httpUrl = z
     (value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol),
     "must be an http:// or https:// URL, such as https://meet.example.com",
   )
+  // Paths are appended to these URLs, and fetch refuses a URL with credentials: a query, a fragment or a user:password
+  // would break every call (or show in room links), so they are refused here rather than at the first call.
+  .refine(
+    (value) => !URL.canParse(value) || !hasCredentials(new URL(value)),
+    "must not carry credentials (user:password@)",
+  )
+  .refine(
+    (value) => !URL.canParse(value) || (!value.includes("?") && !value.includes("#")),
+    "must not carry a query (?…) or a fragment (#…)",
+  )
   .transform((value) => value.replace(/\/+$/, ""));
+
+function hasCredentials(url: URL): boolean {
+  return url.username !== "" || url.password !== "";
+}
+
+/** APP_URL is the origin every link, redirect and the webhook URL is built on: a path would be lost or doubled. */
+const appOrigin = z
+  .string()
+  .trim()
+  .refine(
+    (value) => !URL.canParse(value) || `${new URL(value).origin}/` === new URL(value).href,
+    "must be the app's origin only, such as https://learn.example.com (no path, query or credentials)",
+  )
+  .pipe(httpUrl);
+
+/** Credentials of the bucket have variables of their own, kept out of logs and the admin page. */
+const s3Endpoint = z
+  .string()
+  .trim()
+  .refine(
+    (value) => !URL.canParse(value) || !hasCredentials(new URL(value)),
+    "must not carry credentials: set RECORDING_S3_ACCESS_KEY_ID and RECORDING_S3_SECRET_ACCESS_KEY instead",
+  )
+  .pipe(httpUrl);
 
 const secretList = z.preprocess(
   blankAsUnset,
@@ -47,8 +81,21 @@ const mailFrom = z
     "must be an address such as OptiLearn Live <no-reply@example.com> or no-reply@example.com",
   );
 
-const positiveSeconds = (fallback: number) =>
-  z.preprocess(blankAsUnset, z.coerce.number().positive("must be a positive number of seconds").default(fallback));
+/** The longest delay a Node timer holds (2^31-1 ms): a longer one fires at once. No duration in seconds exceeds it. */
+const LONGEST_TIMER_SECONDS = 2_147_483;
+
+/**
+ * A duration: a finite number within `min`..`max`, fractions allowed. "Infinity", "1e400" and "0.0001" are settings
+ * nobody means, and each broke the watchdog or the recorder calls, so they stop the process at start instead.
+ */
+const durationIn = (unit: "seconds" | "days", min: number, max: number) => {
+  const message = `must be a number of ${unit} from ${min} to ${max.toLocaleString("en-US")}`;
+  return z.coerce
+    .number({ invalid_type_error: message })
+    .refine((value) => Number.isFinite(value) && value >= min && value <= max, message);
+};
+const seconds = (fallback: number, min: number, max: number) =>
+  z.preprocess(blankAsUnset, durationIn("seconds", min, Math.min(max, LONGEST_TIMER_SECONDS)).default(fallback));
 
 const databaseUrl = z.preprocess(
   blankAsUnset,
@@ -67,31 +114,28 @@ const envSchema = z
     NODE_ENV: z.preprocess(blankAsUnset, z.enum(["development", "production", "test"]).default("development")),
     DATABASE_URL: databaseUrl,
     SESSION_SECRET: secretList,
-    APP_URL: z.preprocess(blankAsUnset, httpUrl.default("http://localhost:3000")),
+    APP_URL: z.preprocess(blankAsUnset, appOrigin.default("http://localhost:3000")),
     PORT: z.preprocess(blankAsUnset, z.coerce.number().int().min(1).max(65535).default(3000)),
     JITSI_MEET_URL: z.preprocess(blankAsUnset, httpUrl.optional()),
     JITSI_RECORDING_API_URL: z.preprocess(blankAsUnset, httpUrl.optional()),
     JITSI_RECORDING_API_TOKEN: optionalString,
     JITSI_RECORDING_WEBHOOK_SECRET: secretList,
-    RECORDING_PENDING_TIMEOUT_SECONDS: positiveSeconds(120),
-    RECORDING_PROCESSING_TIMEOUT_SECONDS: positiveSeconds(7200),
+    RECORDING_PENDING_TIMEOUT_SECONDS: seconds(120, 1, 86_400),
+    RECORDING_PROCESSING_TIMEOUT_SECONDS: seconds(7200, 1, 604_800),
     /** RECORDING longer than this is stopped by the watchdog. */
-    RECORDING_MAX_SECONDS: positiveSeconds(14400),
+    RECORDING_MAX_SECONDS: seconds(14400, 1, 604_800),
     /** How long one startService / stopService / health call may take. */
-    JITSI_RECORDING_API_TIMEOUT_SECONDS: positiveSeconds(15),
+    JITSI_RECORDING_API_TIMEOUT_SECONDS: seconds(15, 1, 3_600),
     /** How often an idle event stream sends a heartbeat comment (docs/recording-api.md promises one at least every 25 s). */
-    SSE_HEARTBEAT_SECONDS: z.preprocess(
-      blankAsUnset,
-      z.coerce.number().positive().max(25, "must be at most 25 seconds").default(15),
-    ),
+    SSE_HEARTBEAT_SECONDS: seconds(15, 1, 25),
     /** How often each instance's watchdog sweeps for overdue recordings. */
-    RECORDING_WATCHDOG_INTERVAL_SECONDS: positiveSeconds(15),
+    RECORDING_WATCHDOG_INTERVAL_SECONDS: seconds(15, 0.5, 3_600),
     /** Where recordings live: `public` (the webhook's URL plays as it is) or `s3` (a private bucket, presigned links). */
     RECORDING_STORAGE: z.preprocess(
       blankAsUnset,
       z.enum(["public", "s3"], { message: "must be public or s3" }).default("public"),
     ),
-    RECORDING_S3_ENDPOINT: z.preprocess(blankAsUnset, httpUrl.optional()),
+    RECORDING_S3_ENDPOINT: z.preprocess(blankAsUnset, s3Endpoint.optional()),
     RECORDING_S3_REGION: z.preprocess(blankAsUnset, z.string().trim().min(1).default("us-east-1")),
     RECORDING_S3_BUCKET: z.preprocess(
       blankAsUnset,
@@ -124,10 +168,7 @@ const envSchema = z
         .default(300),
     ),
     /** READY recordings older than this many days are deleted by the watchdog; unset keeps them forever. */
-    RECORDING_RETENTION_DAYS: z.preprocess(
-      blankAsUnset,
-      z.coerce.number().positive("must be a positive number of days").optional(),
-    ),
+    RECORDING_RETENTION_DAYS: z.preprocess(blankAsUnset, durationIn("days", 0.00001, 36_500).optional()),
     /** How many proxies in front of the app append to X-Forwarded-For (0: trust none, use the socket's address). */
     TRUST_PROXY: z.preprocess(
       blankAsUnset,
@@ -152,12 +193,20 @@ const envSchema = z
     SMTP_URL: z.preprocess(blankAsUnset, smtpUrl.optional()),
     MAIL_FROM: z.preprocess(blankAsUnset, mailFrom.optional()),
     /** The email worker: how often it looks for work, how long a claim lasts, and the retry back-off's first step and cap. */
-    EMAIL_POLL_SECONDS: positiveSeconds(5),
-    EMAIL_LEASE_SECONDS: positiveSeconds(120),
-    EMAIL_RETRY_BASE_SECONDS: positiveSeconds(30),
-    EMAIL_RETRY_MAX_SECONDS: positiveSeconds(3600),
+    EMAIL_POLL_SECONDS: seconds(5, 0.1, 3_600),
+    /** At least 2 s: a send is given half the lease, and the SMTP client's timeouts need a second. */
+    EMAIL_LEASE_SECONDS: seconds(120, 2, 86_400),
+    EMAIL_RETRY_BASE_SECONDS: seconds(30, 0.1, 86_400),
+    EMAIL_RETRY_MAX_SECONDS: seconds(3600, 0.1, 604_800),
   })
   .superRefine((env, ctx) => {
+    if (env.EMAIL_RETRY_MAX_SECONDS < env.EMAIL_RETRY_BASE_SECONDS) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["EMAIL_RETRY_MAX_SECONDS"],
+        message: `must be at least EMAIL_RETRY_BASE_SECONDS (${env.EMAIL_RETRY_BASE_SECONDS})`,
+      });
+    }
     if (env.RECORDING_STORAGE !== "s3") return;
     for (const name of [
       "RECORDING_S3_BUCKET",

@@ -1,4 +1,6 @@
 // One user at a time of the shared SQLite connection, first come first served; a waiter gives up at its deadline.
+// Each hand-off waits for the event loop's next turn, so a queue of waiters (each trying a lock, failing, pausing)
+// never runs back to back while requests wait for I/O.
 
 export type Release = () => void;
 
@@ -10,7 +12,7 @@ export class GateTimeoutError extends Error {
   }
 }
 
-type Waiter = { grant(release: Release): void };
+type Waiter = { grant(release: Release): void; gaveUp: boolean };
 
 export class ConnectionGate {
   #held = false;
@@ -25,7 +27,10 @@ export class ConnectionGate {
     const began = Date.now();
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
+        gaveUp: false,
         grant: (release) => {
+          // Its deadline passed while the connection was on its way: hand it straight on.
+          if (waiter.gaveUp) return release();
           clearTimeout(timer);
           resolve(release);
         },
@@ -34,6 +39,7 @@ export class ConnectionGate {
         () => {
           const index = this.#waiters.indexOf(waiter);
           if (index >= 0) this.#waiters.splice(index, 1);
+          waiter.gaveUp = true;
           reject(new GateTimeoutError(Date.now() - began));
         },
         Math.max(0, deadline - began),
@@ -49,7 +55,8 @@ export class ConnectionGate {
       if (released) return;
       released = true;
       const next = this.#waiters.shift();
-      if (next) next.grant(this.#releaser());
+      // Still held meanwhile, so nobody overtakes the waiter it goes to.
+      if (next) setImmediate(() => next.grant(this.#releaser()));
       else this.#held = false;
     };
   }

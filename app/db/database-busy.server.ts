@@ -15,6 +15,8 @@ export function isDatabaseBusyError(error: unknown): boolean {
       cause?: unknown;
     };
     if (name === "PrismaClientKnownRequestError" && code === TIMED_OUT) return true;
+    // The streams' own read-only handle reports SQLite's code directly.
+    if (name === "SqliteError" && typeof code === "string" && code.startsWith("SQLITE_BUSY")) return true;
     current = meta?.driverAdapterError ?? cause;
   }
   return false;

@@ -22,8 +22,11 @@ import {
 import { describeError, logger } from "../observability/logger.server";
 import { ConnectionGate, GateTimeoutError, type Release } from "./connection-gate.server";
 
-/** The longest SQLite itself blocks the thread on one attempt at a lock (better-sqlite3 waits synchronously). */
-export const BUSY_TIMEOUT_MS = 50;
+/**
+ * SQLite's own wait for a lock: none. better-sqlite3 waits synchronously, blocking every request of the process, so a
+ * locked-out attempt fails at once and the waiting is done here, between attempts, asynchronously.
+ */
+export const BUSY_TIMEOUT_MS = 0;
 /** How long a statement, a transaction start or a COMMIT waits in all for another process's lock before it fails as busy. */
 export const LOCK_WAIT_MS = 10_000;
 const FIRST_PAUSE_MS = 10;
@@ -55,26 +58,51 @@ function gaveUp(what: string, waitedMs: number): DriverAdapterError {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** At most this many statements and transactions wait for a lock at once; any more fail as busy at once. */
+export const WAITING_FOR_LOCK_LIMIT = 32;
+
+/** Statements and transactions of this process waiting now for another process's lock (for /metrics). */
+let waitingForLock = 0;
+
+export function waitingForLockNow(): number {
+  return waitingForLock;
+}
+
 /** Tries `attempt` until it is not locked out or `deadline` passes, pausing in between so other requests run. */
 async function retryWhileLockedOut<T>(what: string, deadline: number, attempt: () => Promise<T>): Promise<T> {
   const began = Date.now();
-  for (let backoff = FIRST_PAUSE_MS; ; backoff = Math.min(backoff * 2, LONGEST_PAUSE_MS)) {
-    try {
-      const result = await attempt();
-      const waitedMs = Date.now() - began;
-      if (waitedMs >= NOTEWORTHY_WAIT_MS) logger.warn("db.lock_waited", { what, waitedMs });
-      return result;
-    } catch (error) {
-      if (!isLockedOut(error)) throw error;
-      // Jitter: two requests waiting for the same lock do not retry in lock-step.
-      const wait = Math.round(backoff * (0.5 + Math.random()));
-      if (Date.now() + wait >= deadline) {
+  let waiting = false;
+  try {
+    for (let backoff = FIRST_PAUSE_MS; ; backoff = Math.min(backoff * 2, LONGEST_PAUSE_MS)) {
+      try {
+        const result = await attempt();
         const waitedMs = Date.now() - began;
-        logger.warn("db.lock_timeout", { what, waitedMs });
-        throw gaveUp(what, waitedMs);
+        if (waitedMs >= NOTEWORTHY_WAIT_MS) logger.warn("db.lock_waited", { what, waitedMs });
+        return result;
+      } catch (error) {
+        if (!isLockedOut(error)) throw error;
+        if (!waiting) {
+          // A queue without end would only hold more requests for as long as the lock lasts: beyond the limit, "busy"
+          // at once (503 database_busy with Retry-After), while those already waiting keep their turn.
+          if (waitingForLock >= WAITING_FOR_LOCK_LIMIT) {
+            logger.warn("db.lock_waiters_full", { what, waiting: waitingForLock });
+            throw gaveUp(what, Date.now() - began);
+          }
+          waiting = true;
+          waitingForLock += 1;
+        }
+        // Jitter: two requests waiting for the same lock do not retry in lock-step.
+        const wait = Math.round(backoff * (0.5 + Math.random()));
+        if (Date.now() + wait >= deadline) {
+          const waitedMs = Date.now() - began;
+          logger.warn("db.lock_timeout", { what, waitedMs });
+          throw gaveUp(what, waitedMs);
+        }
+        await pause(wait);
       }
-      await pause(wait);
     }
+  } finally {
+    if (waiting) waitingForLock -= 1;
   }
 }
 

@@ -33,6 +33,22 @@ export function statusMessage(event: StatusSnapshot): LiveMessage<"status", Reco
   };
 }
 
+/**
+ * The event as someone who does not control the session receives it: no storage URL at all, neither the session's nor
+ * the recording's (the contract's "Watching recordings, privately"; they watch through `watchUrl`). One copy per event,
+ * so its encoded bytes are shared by every such stream as the original's are.
+ */
+export function withoutStorageUrl(event: StatusSnapshot): StatusSnapshot {
+  if (event.recordingUrl === null && (event.recording?.url ?? null) === null) return event;
+  let copy = withoutUrls.get(event);
+  if (!copy) {
+    copy = { ...event, recordingUrl: null, recording: event.recording && { ...event.recording, url: null } };
+    withoutUrls.set(event, copy);
+  }
+  return copy;
+}
+const withoutUrls = new WeakMap<StatusSnapshot, StatusSnapshot>();
+
 export function notificationMessage(event: NotificationEvent): LiveMessage<"notification"> {
   return {
     event: "notification",
@@ -157,16 +173,21 @@ async function currentStatus(session: { id: string; recordingUpdatedAt: Date }):
   );
 }
 
+/** A session a stream relays, and whether its viewer controls it (host, admin) and so may see the storage URL. */
+export type RelayedSession = { id: string; recordingUpdatedAt: Date; showsStorageUrl: boolean };
+
 /**
  * `lastEventId` null: the current status, then every transition. A cursor more than REPLAY_LIMIT transitions back is
- * answered the same way (a fresh snapshot), so a resume never replays an unbounded history.
+ * answered the same way (a fresh snapshot), so a resume never replays an unbounded history. Snapshots, replays and live
+ * events alike reach a viewer who does not control the session without its storage URL.
  */
 export function relayRecordingTransitions(
   channel: SseChannel,
-  session: { id: string; recordingUpdatedAt: Date },
+  session: RelayedSession,
   lastEventId: number | null,
-  send: Send<StatusSnapshot> = (event) => sendSessionStatus(channel, event),
+  sendAsIs: Send<StatusSnapshot> = (event) => sendSessionStatus(channel, event),
 ) {
+  const send = session.showsStorageUrl ? sendAsIs : (event: StatusSnapshot) => sendAsIs(withoutStorageUrl(event));
   return relay<StatusSnapshot>(
     channel,
     (listener) => eventBus.onSessionTransition(session.id, listener),
@@ -236,9 +257,9 @@ export function parsePageCursor(raw: string | null): PageCursor | null {
 export type PageStreamOptions = {
   userId: string;
   /** The session whose every transition the page shows (its timeline), resumable exactly. */
-  focus: { session: { id: string; recordingUpdatedAt: Date }; after: number | null } | null;
+  focus: { session: RelayedSession; after: number | null } | null;
   /** Sessions whose current status the page shows (badges): a snapshot each on connect, then their changes. */
-  watched: Array<{ id: string; recordingUpdatedAt: Date }>;
+  watched: RelayedSession[];
   notificationsAfter: number | null;
   notificationsKnown?: NotificationsKnown;
 };

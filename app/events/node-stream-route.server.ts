@@ -1,8 +1,8 @@
 // The event streams on the production server's lean path: straight from node:http to the stream, without the fetch
 // adapter or Remix's router; refusals go through the JSON API's own error mapping, so both paths answer alike.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { planStream, type StreamOpener, type StreamRequest } from "~/events/stream-endpoints.server";
-import { serveEventStream, type SentBytes } from "~/events/sse.server";
+import { planStream, type StreamRequest } from "~/events/stream-endpoints.server";
+import { serveEventStream, SSE_HEADERS, type SentBytes, type StreamSource } from "~/events/sse.server";
 import type { StreamKind } from "~/events/stream-access.server";
 import { handleApi } from "~/http/api-error.server";
 
@@ -11,7 +11,10 @@ function header(req: IncomingMessage, name: string): string | null {
   return typeof value === "string" ? value : Array.isArray(value) ? value.join("; ") : null;
 }
 
-/** Answers one stream request on `res`: the stream, or the refusal in the API's error shape (docs/recording-api.md). */
+/**
+ * Answers one stream request on `res`: the stream (for HEAD its headers alone), or the refusal in the API's error shape
+ * (docs/recording-api.md).
+ */
 export async function serveStreamRoute(
   req: IncomingMessage,
   res: ServerResponse,
@@ -21,29 +24,34 @@ export async function serveStreamRoute(
 ): Promise<void> {
   const request: StreamRequest = {
     kind: route.kind,
+    method: req.method === "HEAD" ? "HEAD" : "GET",
     cookie: header(req, "cookie"),
     lastEventId: header(req, "last-event-id"),
     query,
     liveSessionId: route.liveSessionId,
   };
-  let opener: StreamOpener;
+  let source: StreamSource;
   try {
-    opener = await planStream(request);
+    source = await planStream(request);
   } catch (error) {
     // Rare (a refusal): the fetch Request exists only for the error mapping's log line.
-    const response = await handleApi(new Request(new URL(route.path, "http://localhost"), { method: "GET" }), () =>
-      Promise.reject(error),
+    const response = await handleApi(
+      new Request(new URL(route.path, "http://localhost"), { method: request.method }),
+      () => Promise.reject(error),
     );
     res.statusCode = response.status;
     for (const [name, value] of response.headers) res.setHeader(name, value);
     const body = Buffer.from(await response.arrayBuffer());
+    if (request.method === "HEAD") return void res.end();
     sent.bytes += body.byteLength;
     res.end(body);
     return;
   }
-  if (res.destroyed) {
-    // The client left while it was judged: its place is taken only once a channel holds it, so nothing to release.
+  if (request.method === "HEAD") {
+    source.release();
+    if (!res.destroyed) res.writeHead(200, SSE_HEADERS).end();
     return;
   }
-  serveEventStream(res, route.path, opener, sent);
+  // A client that left while it was judged is released there and then.
+  serveEventStream(res, route.path, source, sent);
 }

@@ -130,18 +130,20 @@ export async function readNotificationReplay(
   return pagesFrom(first, (cursor) => notificationPage(userId, cursor));
 }
 
-/** The sessions a user hosts or attends, for a dashboard's page stream. */
+/** The sessions a user hosts or attends, for a dashboard's page stream, with the host of each. */
 export async function sessionsOfUser(
   userId: string,
   isAdmin = false,
-): Promise<Array<{ id: string; recordingUpdatedAt: Date }>> {
+): Promise<Array<{ id: string; hostId: string; recordingUpdatedAt: Date }>> {
   // Admins' dashboards list every session, so their streams watch every one.
-  const rows = await streamReads().all<Array<{ id: string; recordingUpdatedAt: Date | string | number }>>(
+  const rows = await streamReads().all<
+    Array<{ id: string; hostId: string; recordingUpdatedAt: Date | string | number }>
+  >(
     `
-    SELECT "id", "recordingUpdatedAt" FROM "LiveSession"
+    SELECT "id", "hostId", "recordingUpdatedAt" FROM "LiveSession"
     WHERE ? = 1 OR "hostId" = ? OR "cohortId" IN (SELECT "cohortId" FROM "Enrollment" WHERE "userId" = ?)
     ORDER BY "startsAt" ASC, "id" ASC`,
     [isAdmin ? 1 : 0, userId, userId],
   );
-  return rows.map((row) => ({ id: row.id, recordingUpdatedAt: asDate(row.recordingUpdatedAt) }));
+  return rows.map((row) => ({ id: row.id, hostId: row.hostId, recordingUpdatedAt: asDate(row.recordingUpdatedAt) }));
 }

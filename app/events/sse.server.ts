@@ -20,6 +20,13 @@ export type SseChannel = {
   readonly closed: boolean;
 };
 
+/** What a stream sends once its channel is open, and how it gives back what its admission took, opened or not. */
+export type StreamSource = {
+  open(channel: SseChannel): Promise<void>;
+  /** Idempotent; runs when the channel closes, or at once when the stream never opens (the client already left). */
+  release(): void;
+};
+
 export const SSE_HEADERS: Record<string, string> = {
   "Content-Type": "text/event-stream; charset=utf-8",
   // no-transform keeps proxies' compression from buffering the stream.
@@ -190,18 +197,19 @@ class NodeChannel implements SseChannel, Beating {
 }
 
 /**
- * Answers `res` with an event stream: headers and the preamble at once, then `open` subscribes and sends what the client
- * missed. The client going away (or a failure in `open`) ends the stream and runs every cleanup once.
+ * Answers `res` with an event stream: headers and the preamble at once, then `source.open` subscribes and sends what
+ * the client missed. The client going away (or a failure in `open`) ends the stream and runs every cleanup once.
  */
 export function serveEventStream(
   res: ServerResponse,
   path: string,
-  open: (channel: SseChannel) => Promise<void>,
+  source: StreamSource,
   sent: SentBytes = { bytes: 0 },
 ) {
-  // Ended while it was judged (the server is shutting down) or already gone: nothing to open.
-  if (res.writableEnded || res.destroyed) return;
+  // Ended while it was judged (the server is shutting down) or already gone: nothing to open, its place goes back.
+  if (res.writableEnded || res.destroyed) return source.release();
   const channel = new NodeChannel(res, sent);
+  channel.onClose(source.release);
   // The first event (a snapshot, a short replay) follows within microtasks: held until then, it leaves with the headers
   // in one write instead of two, which on a connect storm is most of the kernel's work per stream.
   const socket = res.socket;
@@ -211,7 +219,7 @@ export function serveEventStream(
   res.write(PREAMBLE);
   if (res.destroyed) return channel.close();
   join(channel);
-  open(channel).catch((error) => {
+  source.open(channel).catch((error) => {
     logger.error("sse.open_failed", { path, error: describeError(error) });
     channel.close();
   });
@@ -224,8 +232,8 @@ export function serveEventStream(
 const WEB_HIGH_WATER_MARK = 64 * 1024;
 
 /** The same stream as `serveEventStream`, as a web Response (for the Remix routes). */
-export function eventStreamResponse(request: Request, open: (channel: SseChannel) => Promise<void>): Response {
-  const cleanups: Cleanups = { list: [] };
+export function eventStreamResponse(request: Request, source: StreamSource): Response {
+  const cleanups: Cleanups = { list: [source.release] };
   let closed = false;
   let controllerRef: ReadableStreamDefaultController<Uint8Array> | undefined;
   const pullWaiters: Array<() => void> = [];
@@ -280,7 +288,7 @@ export function eventStreamResponse(request: Request, open: (channel: SseChannel
         request.signal.addEventListener("abort", channel.close);
         enqueue(PREAMBLE);
         join(channel);
-        open(channel).catch((error) => {
+        source.open(channel).catch((error) => {
           logger.error("sse.open_failed", { path: new URL(request.url).pathname, error: describeError(error) });
           channel.close();
         });

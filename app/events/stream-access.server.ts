@@ -1,6 +1,6 @@
 // Who may hold which event stream: the login behind a stream's cookie (one query, with the enrollment it needs), a
 // user's open streams on this instance (STREAMS_PER_USER), and a re-check on the streams' shared tick that ends every
-// stream whose login ended or whose user lost access to its session.
+// stream whose login ended or whose user lost access to any session it relays.
 import { sessionIdFromCookie } from "~/auth/session.server";
 import { isRole } from "~/auth/roles";
 import type { AppUser } from "~/auth/users.server";
@@ -97,23 +97,57 @@ export function viewerRole(login: StreamLogin, session: StreamSessionRecord): Vi
 
 // ---- Open streams of this instance ----
 
-type OpenStream = {
-  kind: StreamKind;
-  userSessionId: string;
-  userId: string;
-  isAdmin: boolean;
-  /** Sessions whose access the stream depends on (its own session, or a page's focused one). */
-  liveSessionIds: string[];
-  channel: SseChannel;
-};
+/**
+ * One admitted stream: its place among the user's STREAMS_PER_USER, and what the access re-check needs once a channel
+ * holds it. It keeps its own record only, not the login it was admitted with (an open stream lives for hours).
+ */
+class AdmittedStream {
+  channel: SseChannel | null = null;
+  #released = false;
+
+  constructor(
+    readonly kind: StreamKind,
+    readonly userSessionId: string,
+    readonly userId: string,
+    readonly isAdmin: boolean,
+    /** Every session the stream relays (its own, a page's focused one, a student's or host's dashboard's). */
+    readonly liveSessionIds: string[],
+  ) {}
+
+  /** Gives the place back, once, whichever comes first: the channel closing, or the stream never opening. */
+  readonly release = () => {
+    if (this.#released) return;
+    this.#released = true;
+    if (this.channel) {
+      open.delete(this);
+      metrics().openStreams.dec({ stream: this.kind });
+    }
+    const left = (openByUser.get(this.userId) ?? 1) - 1;
+    if (left > 0) openByUser.set(this.userId, left);
+    else openByUser.delete(this.userId);
+  };
+
+  attach(channel: SseChannel) {
+    if (this.#released || this.channel) return;
+    this.channel = channel;
+    open.add(this);
+    metrics().openStreams.inc({ stream: this.kind });
+    stopTick ??= onStreamTick(() => void recheckAccess());
+  }
+}
 
 const openByUser = new Map<string, number>();
-const open = new Set<OpenStream>();
+const open = new Set<AdmittedStream>();
 let stopTick: (() => void) | undefined;
 
 export type StreamTicket = {
-  /** Binds the admitted stream to its channel: counted and watched until the channel closes. */
+  /** Binds the admitted stream to its channel, whose close must run `release`: watched by the access re-check. */
   attach(channel: SseChannel): void;
+  /**
+   * Gives the place back; idempotent. Every path that admitted a stream calls it: the channel's close, a client that
+   * left before its stream opened, a HEAD request (headers only).
+   */
+  release(): void;
 };
 
 /**
@@ -139,56 +173,45 @@ export function admitStream(
   }
   openByUser.set(userId, held + 1);
   metrics().streamConnects.inc({ stream: kind, outcome: options.resumed ? "resumed" : "opened" });
-  return {
-    attach(channel) {
-      const stream: OpenStream = {
-        kind,
-        userSessionId: login.userSessionId,
-        userId,
-        isAdmin: login.user.role === "ADMIN",
-        liveSessionIds: options.liveSessionIds,
-        channel,
-      };
-      open.add(stream);
-      metrics().openStreams.inc({ stream: kind });
-      stopTick ??= onStreamTick(() => void recheckAccess());
-      channel.onClose(releaseOf(stream));
-    },
-  };
-}
-
-/** Made outside `admitStream`, so an open stream holds its record only, not the login it was admitted with. */
-function releaseOf(stream: OpenStream): () => void {
-  return () => {
-    open.delete(stream);
-    metrics().openStreams.dec({ stream: stream.kind });
-    const left = (openByUser.get(stream.userId) ?? 1) - 1;
-    if (left > 0) openByUser.set(stream.userId, left);
-    else openByUser.delete(stream.userId);
-  };
+  return new AdmittedStream(kind, login.userSessionId, userId, login.user.role === "ADMIN", options.liveSessionIds);
 }
 
 // ---- The periodic re-check ----
 
-let checking = false;
+let checking: Promise<void> | null = null;
+let queued: Promise<void> | null = null;
 
 /**
- * Reads, in a few batched queries for all open streams of this instance, which logins still stand, which sessions
- * still exist and who is still enrolled; ends the streams that lost access (the client's reconnect is then refused).
+ * Reads, in a few batched queries for all open streams of this instance, which logins still stand (and with which
+ * role), which sessions still exist and who is still enrolled; ends the streams that lost access to any session they
+ * relay (the client's reconnect is then judged afresh). Runs on the streams' tick, and at once after a change of
+ * access made on this instance: it resolves once a pass that began after the call has ended.
  */
-export async function recheckAccess(): Promise<void> {
-  if (checking || open.size === 0) return;
-  checking = true;
+export function recheckAccess(): Promise<void> {
+  if (!checking) {
+    checking = checkOpenStreams().finally(() => (checking = null));
+    return checking;
+  }
+  // A pass under way may have read before the caller's change: one more follows it, for every caller meanwhile.
+  queued ??= checking.then(() => {
+    queued = null;
+    return recheckAccess();
+  });
+  return queued;
+}
+
+async function checkOpenStreams(): Promise<void> {
+  if (open.size === 0) return;
   try {
     const streams = [...open];
     const now = new Date();
-    const liveLogins = new Set<string>();
+    const roleOfLogin = new Map<string, string>();
     for (const ids of chunks([...new Set(streams.map((s) => s.userSessionId))])) {
       const rows = await prisma.userSession.findMany({
         where: { id: { in: ids }, expiresAt: { gt: now } },
-        select: { id: true },
+        select: { id: true, user: { select: { role: true } } },
       });
-      for (const row of rows) liveLogins.add(row.id);
+      for (const row of rows) roleOfLogin.set(row.id, row.user.role);
     }
     const sessions = new Map<string, { hostId: string; cohortId: string }>();
     for (const ids of chunks([...new Set(streams.flatMap((s) => s.liveSessionIds))])) {
@@ -221,21 +244,26 @@ export async function recheckAccess(): Promise<void> {
       }
     }
     for (const stream of streams) {
-      if (stream.channel.closed) continue;
-      const reason = !liveLogins.has(stream.userSessionId)
-        ? "login_ended"
-        : stream.liveSessionIds.some((id) => !sessions.has(id))
-          ? "session_deleted"
-          : stream.liveSessionIds.some((id) => {
-                const session = sessions.get(id)!;
-                return (
-                  !stream.isAdmin &&
-                  session.hostId !== stream.userId &&
-                  !enrolled.has(`${session.cohortId} ${stream.userId}`)
-                );
-              })
-            ? "not_enrolled"
-            : null;
+      if (!stream.channel || stream.channel.closed) continue;
+      const role = roleOfLogin.get(stream.userSessionId);
+      const reason =
+        role === undefined
+          ? "login_ended"
+          : // What the stream was admitted for (the storage URL, every session of an admin) came with the role.
+            (role === "ADMIN") !== stream.isAdmin
+            ? "role_changed"
+            : stream.liveSessionIds.some((id) => !sessions.has(id))
+              ? "session_deleted"
+              : stream.liveSessionIds.some((id) => {
+                    const session = sessions.get(id)!;
+                    return (
+                      !stream.isAdmin &&
+                      session.hostId !== stream.userId &&
+                      !enrolled.has(`${session.cohortId} ${stream.userId}`)
+                    );
+                  })
+                ? "not_enrolled"
+                : null;
       if (reason) {
         logger.info("sse.access_lost", { stream: stream.kind, userId: stream.userId, reason });
         stream.channel.close();
@@ -243,8 +271,6 @@ export async function recheckAccess(): Promise<void> {
     }
   } catch (error) {
     logger.error("sse.access_check_failed", { error: describeError(error) });
-  } finally {
-    checking = false;
   }
 }
 

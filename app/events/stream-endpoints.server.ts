@@ -6,9 +6,10 @@ import {
   relayPageEvents,
   relayRecordingTransitions,
   relayUserNotifications,
+  type RelayedSession,
 } from "~/events/live-streams.server";
 import { sessionsOfUser } from "~/events/replay-reader.server";
-import { parseLastEventId, type SseChannel } from "~/events/sse.server";
+import { eventStreamResponse, parseLastEventId, SSE_HEADERS, type StreamSource } from "~/events/sse.server";
 import {
   admitStream,
   authenticateStream,
@@ -18,11 +19,14 @@ import {
   type StreamLogin,
   type StreamSessionRecord,
 } from "~/events/stream-access.server";
-import { ApiError, forbidden, notFound, unauthenticated } from "~/http/api-error.server";
+import { ApiError, forbidden, handleApi, notFound, unauthenticated } from "~/http/api-error.server";
 import { parseSessionId } from "~/http/route-input.server";
+import { showsStorageUrl } from "~/storage/watch-url";
 
 export type StreamRequest = {
   kind: StreamKind;
+  /** HEAD is judged like GET and answered with the headers alone: it opens nothing and holds no place. */
+  method: "GET" | "HEAD";
   cookie: string | null;
   /** The Last-Event-ID header (a browser's reconnect). */
   lastEventId: string | null;
@@ -30,9 +34,6 @@ export type StreamRequest = {
   /** The session of a recording stream, from its path. */
   liveSessionId?: string;
 };
-
-/** Sends what the stream carries once it is open. */
-export type StreamOpener = (channel: SseChannel) => Promise<void>;
 
 const SESSION_STREAM = /^\/api\/live-sessions\/([^/]+)\/recording\/events$/;
 
@@ -52,6 +53,7 @@ export function matchStreamPath(pathname: string): { kind: StreamKind; liveSessi
 export function streamRequestOf(request: Request, kind: StreamKind, liveSessionId?: string): StreamRequest {
   return {
     kind,
+    method: request.method === "HEAD" ? "HEAD" : "GET",
     cookie: request.headers.get("Cookie"),
     lastEventId: request.headers.get("Last-Event-ID"),
     query: new URL(request.url).searchParams,
@@ -69,35 +71,51 @@ async function requireLogin(request: StreamRequest, cohortId?: string): Promise<
 async function requireViewer(
   request: StreamRequest,
   rawId: string,
-): Promise<{ login: StreamLogin; session: StreamSessionRecord }> {
+): Promise<{ login: StreamLogin; session: StreamSessionRecord; relayed: RelayedSession }> {
   const valid = /^[A-Za-z0-9_-]{1,64}$/.test(rawId);
   const session = valid ? await streamSessionRecord(rawId) : null;
   const login = await requireLogin(request, session?.cohortId);
   if (!session) throw notFound("That live session");
-  if (!viewerRole(login, session)) throw forbidden("You are not enrolled in this live session.");
-  return { login, session };
+  const role = viewerRole(login, session);
+  if (!role) throw forbidden("You are not enrolled in this live session.");
+  const relayed = {
+    id: session.id,
+    recordingUpdatedAt: session.recordingUpdatedAt,
+    showsStorageUrl: showsStorageUrl(role),
+  };
+  return { login, session, relayed };
 }
 
-/** Judges a stream request; throws the refusal (an ApiError or an error Response) or returns what the stream sends. */
-export async function planStream(request: StreamRequest): Promise<StreamOpener> {
+/**
+ * Judges a stream request; throws the refusal (an ApiError or an error Response) or returns what the stream sends.
+ * The admitted stream holds a place until its source is released: by the channel's close, or by the caller when no
+ * channel opens.
+ */
+export async function planStream(request: StreamRequest): Promise<StreamSource> {
   switch (request.kind) {
     case "session": {
       const id = parseSessionId({ id: request.liveSessionId });
-      const { login, session } = await requireViewer(request, id);
+      const { login, session, relayed } = await requireViewer(request, id);
       const lastEventId = parseLastEventId(request.lastEventId ?? request.query.get("lastEventId"));
       const ticket = admitStream("session", login, { liveSessionIds: [session.id], resumed: lastEventId !== null });
-      return (channel) => {
-        ticket.attach(channel);
-        return relayRecordingTransitions(channel, session, lastEventId);
+      return {
+        release: ticket.release,
+        open(channel) {
+          ticket.attach(channel);
+          return relayRecordingTransitions(channel, relayed, lastEventId);
+        },
       };
     }
     case "notifications": {
       const login = await requireLogin(request);
       const lastEventId = parseLastEventId(request.lastEventId ?? request.query.get("lastEventId"));
       const ticket = admitStream("notifications", login, { liveSessionIds: [], resumed: lastEventId !== null });
-      return (channel) => {
-        ticket.attach(channel);
-        return relayUserNotifications(channel, login.user.id, lastEventId, undefined, login.notifications);
+      return {
+        release: ticket.release,
+        open(channel) {
+          ticket.attach(channel);
+          return relayUserNotifications(channel, login.user.id, lastEventId, undefined, login.notifications);
+        },
       };
     }
     case "page": {
@@ -112,21 +130,45 @@ export async function planStream(request: StreamRequest): Promise<StreamOpener> 
       const resume = parsePageCursor(request.lastEventId ?? query.lastEventId ?? null);
       const focused = query.session ? await requireViewer(request, query.session) : null;
       const login = focused?.login ?? (await requireLogin(request));
-      const watched = query.dashboard ? await sessionsOfUser(login.user.id, login.user.role === "ADMIN") : [];
+      const isAdmin = login.user.role === "ADMIN";
+      const watched: RelayedSession[] = query.dashboard
+        ? (await sessionsOfUser(login.user.id, isAdmin)).map(({ id, hostId, recordingUpdatedAt }) => ({
+            id,
+            recordingUpdatedAt,
+            showsStorageUrl: isAdmin || hostId === login.user.id,
+          }))
+        : [];
       const ticket = admitStream("page", login, {
-        liveSessionIds: focused ? [focused.session.id] : [],
+        // Every session the page relays is re-checked; an admin's dashboard (every session) depends on the role alone.
+        liveSessionIds: [...(focused ? [focused.session.id] : []), ...(isAdmin ? [] : watched.map(({ id }) => id))],
         resumed: resume !== null,
       });
-      return (channel) => {
-        ticket.attach(channel);
-        return relayPageEvents(channel, {
-          userId: login.user.id,
-          focus: focused ? { session: focused.session, after: resume?.transitionId ?? query.after ?? null } : null,
-          watched,
-          notificationsAfter: resume?.notificationId ?? query.notificationsAfter ?? null,
-          notificationsKnown: login.notifications,
-        });
+      return {
+        release: ticket.release,
+        open(channel) {
+          ticket.attach(channel);
+          return relayPageEvents(channel, {
+            userId: login.user.id,
+            focus: focused ? { session: focused.relayed, after: resume?.transitionId ?? query.after ?? null } : null,
+            watched,
+            notificationsAfter: resume?.notificationId ?? query.notificationsAfter ?? null,
+            notificationsKnown: login.notifications,
+          });
+        },
       };
     }
   }
+}
+
+/**
+ * A stream route of the Remix routes (`npm run dev`; the production server answers these paths on its lean path): the
+ * stream, or for HEAD the headers alone. Remix drops a HEAD answer's body unread, so HEAD must never open a stream.
+ */
+export function streamRouteResponse(request: Request, kind: StreamKind, liveSessionId?: string): Promise<Response> {
+  return handleApi(request, async () => {
+    const source = await planStream(streamRequestOf(request, kind, liveSessionId));
+    if (request.method !== "HEAD") return eventStreamResponse(request, source);
+    source.release();
+    return new Response(null, { headers: SSE_HEADERS });
+  });
 }

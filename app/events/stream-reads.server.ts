@@ -17,7 +17,9 @@ export type StreamReads = {
 };
 
 function sqliteReads(file: string): StreamReads {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
+  // No busy wait (better-sqlite3's would block the whole process): a reader of a WAL file is almost never locked out,
+  // and when it is (an operator's exclusive lock) the stream is refused as busy (503) and the browser retries.
+  const db = new Database(file, { readonly: true, fileMustExist: true, timeout: 0 });
   const statements = new Map<string, Database.Statement>();
   return {
     async all<Rows extends unknown[]>(sql: string, values: Array<string | number | string[]>) {

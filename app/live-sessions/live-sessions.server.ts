@@ -82,7 +82,8 @@ export async function listSessionsForUser(
     title: row.title,
     role: row.hostId === userId ? "host" : "student",
     recordingStatus: asStatus(row.recordingStatus),
-    recordingUrl: row.recordingUrl,
+    // Where it is stored is for the host and admins only; everyone watches through `watchUrl`.
+    recordingUrl: row.hostId === userId || user.role === "ADMIN" ? row.recordingUrl : null,
     watchUrl: row.recordingStatus === "READY" && row.latestRecordingId ? watchUrlOf(row.latestRecordingId) : null,
     recordingUpdatedAt: row.recordingUpdatedAt.toISOString(),
     startsAt: row.startsAt.toISOString(),

@@ -1,6 +1,6 @@
 // The email a notification becomes, and the retry back-off: pure functions, checked without a server.
 import { describe, expect, it } from "vitest";
-import { retryDelayMs } from "~/mail/email-outbox.server";
+import { retryDelayMs } from "~/lib/retry-delay";
 import { composeNotificationEmail, notificationMessageId } from "~/mail/notification-email.server";
 import { verifyUnsubscribeToken } from "~/mail/unsubscribe-token.server";
 

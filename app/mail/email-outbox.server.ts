@@ -1,10 +1,12 @@
-// The email outbox's reads and writes: claim rows with a lease, then mark each sent, skipped or due again later.
+// The email outbox's reads and writes: claim rows with a lease, take each row afresh before its send, then mark it
+// sent, skipped, failed for good or due again later, each only while the claim still holds it.
 import { getEnv } from "~/config/env.server";
 import { prisma } from "~/db/db.server";
 import { databaseProvider } from "~/db/driver-adapter.server";
+import type { Prisma } from "~/generated/prisma/client";
 import type { EmailNotification } from "~/mail/notification-email.server";
 
-export const OUTBOX_STATUS = { pending: "PENDING", sent: "SENT", skipped: "SKIPPED" } as const;
+export const OUTBOX_STATUS = { pending: "PENDING", sent: "SENT", skipped: "SKIPPED", failed: "FAILED" } as const;
 
 export type ClaimedEmail = {
   outboxId: number;
@@ -94,19 +96,68 @@ export async function claimDueEmails(
   }));
 }
 
-/** Right after the SMTP server accepted: whoever holds the row now, it was sent. */
-export async function markEmailSent(outboxId: number, now = new Date()): Promise<void> {
-  await prisma.emailOutbox.updateMany({
-    where: { id: outboxId, status: OUTBOX_STATUS.pending },
-    data: { status: OUTBOX_STATUS.sent, sentAt: now, leaseUntil: null, lastError: null },
+/**
+ * Takes one claimed row for its send: a fresh lease until `leaseUntil`, only while `claim` still holds it. A batch's
+ * rows are sent one after another, so the claim's lease may have run out meanwhile and another worker taken the row:
+ * then false, and the row is that worker's to send.
+ */
+export async function takeClaimedEmail(outboxId: number, claim: string, leaseUntil: Date): Promise<boolean> {
+  const { count } = await prisma.emailOutbox.updateMany({
+    where: { id: outboxId, status: OUTBOX_STATUS.pending, leaseOwner: claim },
+    data: { leaseUntil },
   });
+  return count === 1;
 }
 
-export async function markEmailSkipped(outboxId: number, why: string): Promise<void> {
-  await prisma.emailOutbox.updateMany({
-    where: { id: outboxId, status: OUTBOX_STATUS.pending },
-    data: { status: OUTBOX_STATUS.skipped, leaseUntil: null, lastError: why },
+/** Each mark changes the row only while `claim` holds it; false when another worker had taken it. */
+async function markHeld(outboxId: number, claim: string, data: Prisma.EmailOutboxUpdateManyMutationInput) {
+  const { count } = await prisma.emailOutbox.updateMany({
+    where: { id: outboxId, status: OUTBOX_STATUS.pending, leaseOwner: claim },
+    data: { ...data, leaseUntil: null },
   });
+  return count === 1;
+}
+
+/** Right after the SMTP server accepted. */
+export function markEmailSent(outboxId: number, claim: string, now = new Date()): Promise<boolean> {
+  return markHeld(outboxId, claim, { status: OUTBOX_STATUS.sent, sentAt: now, lastError: null });
+}
+
+export function markEmailSkipped(outboxId: number, claim: string, why: string): Promise<boolean> {
+  return markHeld(outboxId, claim, { status: OUTBOX_STATUS.skipped, lastError: why });
+}
+
+/** The SMTP server refused it for good: never tried again, listed for admins with the server's answer. */
+export function markEmailFailed(outboxId: number, claim: string, reason: string, now = new Date()): Promise<boolean> {
+  return markHeld(outboxId, claim, { status: OUTBOX_STATUS.failed, failedAt: now, lastError: reason.slice(0, 1000) });
+}
+
+/** The latest emails refused for good, newest first: for the admin page. */
+export async function listFailedEmails(take: number) {
+  const rows = await prisma.emailOutbox.findMany({
+    where: { status: OUTBOX_STATUS.failed },
+    orderBy: [{ failedAt: "desc" }, { id: "desc" }],
+    take,
+    select: {
+      id: true,
+      attempts: true,
+      lastError: true,
+      failedAt: true,
+      notification: {
+        select: { type: true, title: true, liveSessionId: true, user: { select: { email: true } } },
+      },
+    },
+  });
+  return rows.map((row) => ({
+    id: row.id,
+    recipient: row.notification.user.email,
+    type: row.notification.type,
+    title: row.notification.title,
+    liveSessionId: row.notification.liveSessionId,
+    attempts: row.attempts,
+    reason: row.lastError,
+    failedAt: (row.failedAt ?? new Date(0)).toISOString(),
+  }));
 }
 
 /** Due again at `nextAttemptAt`; only while this claim still holds the row. */
@@ -129,10 +180,4 @@ export async function releaseEmailClaims(claims: string[]): Promise<void> {
     where: { leaseOwner: { in: claims }, status: OUTBOX_STATUS.pending },
     data: { leaseUntil: null },
   });
-}
-
-/** Exponential back-off with a cap and jitter: attempt n waits between half and all of min(cap, base·2^(n−1)). */
-export function retryDelayMs(attempts: number, baseMs: number, maxMs: number, random = Math.random()): number {
-  const capped = Math.min(maxMs, baseMs * 2 ** Math.max(0, Math.min(attempts - 1, 30)));
-  return Math.round(capped / 2 + (random * capped) / 2);
 }

@@ -20,3 +20,18 @@ export async function checkSmtpServer(smtpUrl: string, timeoutMs: number): Promi
     transport.close();
   }
 }
+
+/**
+ * The server refused this message or its recipient for good: a 5xx answer to RCPT TO or DATA (no such mailbox,
+ * message refused). Sending it again cannot help. A 5xx to the connection, the login or MAIL FROM is the setup's
+ * (credentials, sender address): those are retried until the operator fixes it, and nothing is lost meanwhile.
+ */
+export function isPermanentRefusal(error: unknown): boolean {
+  const { responseCode, command } = (error ?? {}) as { responseCode?: unknown; command?: unknown };
+  return (
+    typeof responseCode === "number" &&
+    responseCode >= 500 &&
+    responseCode < 600 &&
+    (command === "RCPT TO" || command === "DATA")
+  );
+}

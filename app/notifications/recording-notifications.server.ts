@@ -58,10 +58,14 @@ export async function createRecordingNotifications(tx: Tx, outcome: RecordingOut
 
 async function notifyAudience(tx: Tx, outcome: RecordingOutcome, { type, recipients }: Audience): Promise<number> {
   const at = timestampParameter(outcome.createdAt);
+  // The storage URL is the host's alone: students' notifications never carry it (they watch through the app).
+  const storageUrl =
+    type === NOTIFICATION_TYPES.recordingReady && outcome.recordingUrl !== null
+      ? sql`CASE WHEN r."userId" = ${outcome.hostId} THEN CAST(${outcome.recordingUrl} AS TEXT) END`
+      : sql`NULL`;
   const written = await tx.$executeRaw`
     INSERT INTO "Notification" ("userId", "type", "liveSessionId", "recordingId", "title", "recordingUrl", "reason", "createdAt")
-    SELECT r."userId", ${type}, ${outcome.liveSessionId}, ${outcome.recordingId}, ${outcome.title},
-      ${type === NOTIFICATION_TYPES.recordingReady ? outcome.recordingUrl : null},
+    SELECT r."userId", ${type}, ${outcome.liveSessionId}, ${outcome.recordingId}, ${outcome.title}, ${storageUrl},
       ${type === NOTIFICATION_TYPES.recordingFailed ? outcome.reason : null}, ${at}
     FROM (${recipients}) r
     WHERE NOT EXISTS (

@@ -57,9 +57,14 @@ function createMetrics() {
       labelNames: ["trigger"] as const,
       registers,
     }),
+    databaseLockWaiters: new Gauge({
+      name: "optilearn_db_lock_waiters",
+      help: "Statements and transactions of this instance waiting for another process's lock on the SQLite file.",
+      registers,
+    }),
     emails: new Counter({
       name: "optilearn_emails_total",
-      help: "Notification emails, by outcome (sent, failed).",
+      help: "Notification emails, by outcome (sent; failed: retried later; rejected: refused for good).",
       labelNames: ["outcome"] as const,
       registers,
     }),

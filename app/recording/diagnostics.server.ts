@@ -1,5 +1,8 @@
-// What an operator needs to see on one page: settings (set or not, never values), recorder health, deliveries, stuck recordings.
+// What an operator needs to see on one page: settings (set or not, never values), recorder health, deliveries, stuck
+// recordings, emails refused for good, stored objects not yet deleted.
 import { getEnv } from "~/config/env.server";
+import { listFailedEmails } from "~/mail/email-outbox.server";
+import { listPendingStorageDeletions } from "~/storage/storage-deletions.server";
 import { WEBHOOK_OUTCOMES, type WebhookOutcome } from "~/recording/webhook-outcomes";
 import { getRecorder, type RecorderHealth } from "~/recording/recorder.server";
 import { findOverdueRecordings, listRecentFailures } from "~/recording/recording-store.server";
@@ -52,6 +55,8 @@ export async function getRecordingDiagnostics() {
     listUnconfirmedStops(50),
   ]);
   const failures = await listRecentFailures(20);
+  const failedEmails = await listFailedEmails(20);
+  const pendingDeletions = await listPendingStorageDeletions(50);
   return {
     settings: describeRecordingSettings(env),
     webhookUrl: env.webhookUrl,
@@ -92,6 +97,8 @@ export async function getRecordingDiagnostics() {
       nextStopAttemptAt: r.nextStopAttemptAt?.toISOString() ?? null,
     })),
     failures,
+    failedEmails,
+    pendingDeletions,
     testCommand: signedTestCommand(env.webhookUrl),
   };
 }

@@ -8,7 +8,7 @@ import { metrics } from "~/observability/metrics.server";
 import { asStatus } from "~/recording/recording-store.server";
 import { decideDeletion, DELETION_TRIGGER, type RecordingStatus } from "~/recording/state-machine";
 import { previousRecording } from "~/recording/transitions.server";
-import { getRecordingStorage } from "~/storage/storage.server";
+import { deleteStoredObjectNow, scheduleStorageDeletion } from "~/storage/storage-deletions.server";
 import { watchUrlOf } from "~/storage/watch-url";
 
 export type Viewer = { id: string; role: string };
@@ -160,7 +160,8 @@ export function listCohortsForViewer(viewer: Viewer) {
 
 /**
  * Deletes a settled recording: marks it deleted with who and when, writes a `deleted` row to the transition log (so
- * every open page drops it, on every instance), then removes its stored object. Refused while it is still in flight.
+ * every open page drops it, on every instance) and a pending deletion of its stored object, then tries that at once.
+ * A storage that does not answer now is retried by the watchdog until it confirms. Refused while still in flight.
  */
 export async function deleteRecording(recordingId: string, actor: string, reason: string | null = null): Promise<void> {
   const deleted = await prisma.$transaction(async (tx) => {
@@ -231,21 +232,20 @@ export async function deleteRecording(recordingId: string, actor: string, reason
         at: now,
       },
     });
-    return {
-      liveSessionId: located.liveSessionId,
-      location: { recordingUrl: recording.recordingUrl, storageKey: recording.storageKey },
-    };
+    await scheduleStorageDeletion(tx, recordingId, {
+      recordingUrl: recording.recordingUrl,
+      storageKey: recording.storageKey,
+    });
+    return { liveSessionId: located.liveSessionId };
   });
   if (!deleted) return;
   publishChange({ liveSessionIds: [deleted.liveSessionId], notifiedRecordingIds: [] });
   metrics().transitions.inc({ trigger: DELETION_TRIGGER });
   logger.info("recording.deleted", { recordingId, liveSessionId: deleted.liveSessionId, actor });
-  try {
-    await getRecordingStorage().deleteObject(deleted.location);
-  } catch (error) {
-    // The recording is already gone from the app; an object left behind is only storage, and says so in the log.
-    logger.error("recording.delete_object_failed", { recordingId, error: describeError(error) });
-  }
+  // The recording is gone from the app already; a failure here only delays the object's removal (and is logged).
+  await deleteStoredObjectNow(recordingId).catch((error) =>
+    logger.error("storage.delete_not_attempted", { recordingId, error: describeError(error) }),
+  );
 }
 
 /** Deletes READY recordings older than the retention period, oldest first, a bounded batch per sweep. */

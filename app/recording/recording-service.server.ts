@@ -24,7 +24,8 @@ const invalidTransition = (action: "start" | "stop", status: RecordingStatus) =>
   refused({ kind: "invalid_transition", action, status });
 
 async function succeeded(liveSessionId: string): Promise<RecordingCommandResult> {
-  const overview = await getRecordingOverview(liveSessionId);
+  // Record and Stop answer the session's host or an admin: those who may see where it is stored.
+  const overview = await getRecordingOverview(liveSessionId, { withStorageUrl: true });
   if (!overview) throw new Error(`Live session ${liveSessionId} vanished`);
   return { ok: true, overview };
 }

@@ -126,10 +126,13 @@ export async function getRecordingStatusAndUrl(recordingId: string) {
   return recording ? { status: asStatus(recording.status), recordingUrl: recording.recordingUrl } : null;
 }
 
-/** The API reference's GET …/recording body: the session's latest status and all its recordings, newest first. */
+/**
+ * The API reference's GET …/recording body: the session's latest status and all its recordings, newest first.
+ * `withStorageUrl` only for those who control the session (see showsStorageUrl); others get null URLs.
+ */
 export async function getRecordingOverview(
   liveSessionId: string,
-  options: { forAdmin?: boolean } = {},
+  options: { forAdmin?: boolean; withStorageUrl: boolean },
 ): Promise<RecordingOverview | null> {
   const session = await prisma.liveSession.findUnique({
     where: { id: liveSessionId },
@@ -168,7 +171,7 @@ export async function getRecordingOverview(
   return {
     liveSessionId: session.id,
     status: asStatus(session.recordingStatus),
-    recordingUrl: session.recordingUrl,
+    recordingUrl: options.withStorageUrl ? session.recordingUrl : null,
     watchUrl:
       session.recordingStatus === "READY" && session.latestRecordingId ? watchUrlOf(session.latestRecordingId) : null,
     reason: session.recordingReason,
@@ -177,7 +180,7 @@ export async function getRecordingOverview(
     recordings: session.recordings.map((r) => ({
       id: r.id,
       status: asStatus(r.status),
-      recordingUrl: r.recordingUrl,
+      recordingUrl: options.withStorageUrl ? r.recordingUrl : null,
       reason: r.reason,
       startedAt: r.startedAt.toISOString(),
       endedAt: r.endedAt?.toISOString() ?? null,

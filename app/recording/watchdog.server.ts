@@ -1,5 +1,5 @@
-// The periodic sweep that settles stuck recordings, stops over-long or orphaned ones and retries unconfirmed stops;
-// safe with many instances sweeping at once.
+// The periodic sweep that settles stuck recordings, stops over-long or orphaned ones, retries unconfirmed stops and
+// stored objects not yet deleted; safe with many instances sweeping at once.
 import { getEnv } from "~/config/env.server";
 import { describeError, logger } from "~/observability/logger.server";
 import { getRecorder } from "~/recording/recorder.server";
@@ -10,6 +10,7 @@ import { attemptStop, findDueStops } from "~/recording/stop-attempts.server";
 import type { RecordingTrigger } from "~/recording/state-machine";
 import { applyTransition, TransitionRefusedError } from "~/recording/transitions.server";
 import { pruneDeliveriesOlderThan } from "~/recording/webhook-deliveries.server";
+import { retryDueStorageDeletions } from "~/storage/storage-deletions.server";
 import { formatLimit } from "~/time/time-format";
 
 const DELIVERY_LOG_RETENTION_MS = 30 * 24 * 3600 * 1000;
@@ -123,6 +124,7 @@ export function startWatchdog(): void {
     try {
       await sweepOverdueRecordings();
       await sweepExpiredRecordings(getEnv().RECORDING_RETENTION_DAYS);
+      await retryDueStorageDeletions();
       if (Date.now() - lastPrune > 3600_000) {
         lastPrune = Date.now();
         await pruneDeliveriesOlderThan(new Date(Date.now() - DELIVERY_LOG_RETENTION_MS));

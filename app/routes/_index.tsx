@@ -58,7 +58,6 @@ export default function Dashboard() {
               <LiveStatusBadge
                 liveSessionId={session.id}
                 status={session.recordingStatus}
-                recordingUrl={session.recordingUrl}
                 watchUrl={session.watchUrl}
               />
             </li>

@@ -24,6 +24,7 @@ import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { fieldErrorsFrom, type FieldErrors } from "~/forms/field-errors";
 import { getEnv } from "~/config/env.server";
 import { PasswordWorkBusyError } from "~/auth/password-work-queue.server";
+import { recheckAccess } from "~/events/stream-access.server";
 import { formFields, readFormPost } from "~/http/form-post.server";
 
 const confirmRemovalSchema = z.object({
@@ -91,6 +92,9 @@ export async function action({ request }: ActionFunctionArgs) {
       const parsed = removeMemberSchema.safeParse(fields);
       if (!parsed.success) return refuse(parsed.error);
       await removeMember(parsed.data.cohortId, parsed.data.userId);
+      // Their open streams on this instance end before the answer, so no later change of the cohort's sessions reaches
+      // them; other instances end theirs at their next re-check (SSE_HEARTBEAT_SECONDS).
+      await recheckAccess();
       return reply({ ok: true, message: "Removed from the cohort." });
     }
     case "link": {

@@ -8,6 +8,7 @@ import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { ConfigurationCard } from "~/components/recording-admin/configuration-card";
 import { DeliveriesTable, RefusalsTable } from "~/components/recording-admin/delivery-tables";
 import { HealthCard } from "~/components/recording-admin/health-card";
+import { FailedEmailList, PendingDeletionList } from "~/components/recording-admin/outbox-lists";
 import { FailureList, StalledList, UnconfirmedStopList } from "~/components/recording-admin/recording-lists";
 import { getRecordingDiagnostics } from "~/recording/diagnostics.server";
 
@@ -36,6 +37,8 @@ export default function RecordingAdminPage() {
       <HealthCard health={data.health} />
       <StalledList stalled={data.stalled} />
       <FailureList failures={data.failures} />
+      <FailedEmailList failedEmails={data.failedEmails} />
+      <PendingDeletionList pendingDeletions={data.pendingDeletions} />
       <UnconfirmedStopList unconfirmedStops={data.unconfirmedStops} />
       <DeliveriesTable deliveries={data.deliveries} />
       <RefusalsTable refusals={data.refusals} />

@@ -6,13 +6,17 @@ import { handleApi, notFound } from "~/http/api-error.server";
 import { parseSessionId } from "~/http/route-input.server";
 import { getRecordingOverview } from "~/recording/recording-store.server";
 import { requireSessionViewer } from "~/live-sessions/session-access.server";
+import { showsStorageUrl } from "~/storage/watch-url";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return handleApi(request, async () => {
     const user = await requireApiUser(request);
     const id = parseSessionId(params);
-    await requireSessionViewer(user, id);
-    const overview = await getRecordingOverview(id, { forAdmin: user.role === "ADMIN" });
+    const { role } = await requireSessionViewer(user, id);
+    const overview = await getRecordingOverview(id, {
+      forAdmin: user.role === "ADMIN",
+      withStorageUrl: showsStorageUrl(role),
+    });
     if (!overview) throw notFound("That live session");
     return json(overview, { headers: { "Cache-Control": "no-store" } });
   });

@@ -2,12 +2,8 @@
 // transitions (`session`, resumable exactly) or the statuses of every session of the user (`dashboard=1`).
 // The production server answers this path on its lean path with the same code (app/events/stream-endpoints.server.ts).
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { planStream, streamRequestOf } from "~/events/stream-endpoints.server";
-import { eventStreamResponse } from "~/events/sse.server";
-import { handleApi } from "~/http/api-error.server";
+import { streamRouteResponse } from "~/events/stream-endpoints.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  return handleApi(request, async () =>
-    eventStreamResponse(request, await planStream(streamRequestOf(request, "page"))),
-  );
+  return streamRouteResponse(request, "page");
 }

@@ -2,6 +2,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getEnv } from "~/config/env.server";
+import { waitingForLockNow } from "~/db/sqlite-adapter.server";
 import { errorResponse } from "~/http/api-error.server";
 import { metrics } from "~/observability/metrics.server";
 
@@ -20,7 +21,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       "WWW-Authenticate": "Bearer",
     });
   }
-  const { registry } = metrics();
+  const { registry, databaseLockWaiters } = metrics();
+  databaseLockWaiters.set(waitingForLockNow());
   return new Response(await registry.metrics(), {
     headers: { "Content-Type": registry.contentType, "Cache-Control": "no-store" },
   });

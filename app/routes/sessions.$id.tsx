@@ -20,6 +20,7 @@ import { getRecorderConfig } from "~/recording/jibri-client.server";
 import { getRecordingOverview, getTimeline } from "~/recording/recording-store.server";
 import type { RecordingView } from "~/components/recording-view";
 import { requireSessionViewer } from "~/live-sessions/session-access.server";
+import { showsStorageUrl } from "~/storage/watch-url";
 
 /** The Jitsi room of the session, when a meet server is configured. */
 function meetingUrlOf(roomName: string): string | null {
@@ -35,7 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { flash, clear } = await takeFlash(request, `/sessions/${id}`);
   // The timeline is read before the overview: anything between the two reads is replayed by the stream.
   const timeline = await getTimeline(id);
-  const overview = await getRecordingOverview(id);
+  const overview = await getRecordingOverview(id, { withStorageUrl: showsStorageUrl(role) });
   if (!overview) throw new Response("That live session was not found.", { status: 404 });
   const view: RecordingView = {
     lastEventId: timeline.at(-1)?.id ?? 0,

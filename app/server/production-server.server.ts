@@ -103,7 +103,10 @@ export async function startProductionServer(
     if (closing && open.size === 0 && streams.size === 0) whenIdle?.();
   };
 
-  /** Event streams take the lean path: straight to the socket, thousands per instance (docs/decisions/0013). */
+  /**
+   * Event streams take the lean path: straight to the socket, thousands per instance (docs/decisions/0013). HEAD too:
+   * judged alike and answered with headers only (through Remix, whose HEAD answer drops the body, it would open one).
+   */
   function serveLeanStream(req: IncomingMessage, res: ServerResponse, path: string, search: string) {
     const route = matchStreamPath(path);
     if (!route) return false;
@@ -114,7 +117,7 @@ export async function startProductionServer(
       streams.delete(res);
       const aborted = !res.writableFinished;
       logRequest({
-        method: "GET",
+        method: req.method ?? "GET",
         path,
         status: res.statusCode,
         durationMs: Math.round(performance.now() - started),
@@ -125,7 +128,7 @@ export async function startProductionServer(
       settleIfIdle();
     });
     serveStreamRoute(req, res, { ...route, path }, new URLSearchParams(search), sent).catch((error) => {
-      logger.error("http.server_error", { method: "GET", path, error: describeError(error) });
+      logger.error("http.server_error", { method: req.method, path, error: describeError(error) });
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
     });
@@ -136,7 +139,8 @@ export async function startProductionServer(
     const method = req.method ?? "GET";
     const url = requestUrl(req, env.appOrigin);
     // Only the path and the query string go on: the URL object stays with the requests that end soon.
-    if (method === "GET" && !closing && url && serveLeanStream(req, res, url.pathname, url.search.slice(1))) return;
+    const lean = (method === "GET" || method === "HEAD") && !closing && url;
+    if (lean && serveLeanStream(req, res, url.pathname, url.search.slice(1))) return;
     const started = performance.now();
     const path = url?.pathname ?? "(unreadable)";
     const api = url ? isApiPath(url.pathname) : false;

@@ -25,6 +25,8 @@ export function createS3Storage(config: S3StorageConfig): RecordingStorage {
     region: config.region,
     forcePathStyle: config.forcePathStyle,
     credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+    // The app only signs links and deletes objects: a storage that does not answer fails the call, to be retried.
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
   });
   const bucket = { bucket: config.bucket, endpoint: endpointOf(config) };
   return {

@@ -1,6 +1,7 @@
 // Event streams under pressure, over real HTTP: the per-user stream limit, /metrics and its token, a replay that waits
 // for a slow client (and never reaches further back than REPLAY_LIMIT), and streams that end when access is lost.
 import { request as httpRequest, type IncomingMessage } from "node:http";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp } from "../support/app-process";
 import { api } from "../support/http";
@@ -98,6 +99,92 @@ describe("STREAMS_PER_USER", () => {
       { what: "a place after closing a stream" },
     );
     open.push(again);
+  });
+});
+
+/** How many of `paths` the user can hold open at once now (each opened, counted, then closed). */
+async function placesFree(paths: string[], cookie: string): Promise<number> {
+  const held = await Promise.all(paths.map((path) => openEventStream(`${stack.app.url}${path}`, { cookie })));
+  held.forEach((connection) => connection.close());
+  await Promise.all(held.map((connection) => connection.closed));
+  return held.filter((connection) => connection.status === 200).length;
+}
+
+/** Waits until the user can hold LIMIT streams again: a place taken and never given back fails this. */
+async function expectEveryPlaceFree(cookie: string) {
+  const paths = Array.from({ length: LIMIT }, () => "/api/notifications/events");
+  await waitFor(
+    () => placesFree(paths, cookie),
+    (free) => free === LIMIT,
+    { what: `${LIMIT} places free again`, timeoutMs: 15_000, intervalMs: 200 },
+  );
+}
+
+describe("every admitted stream gives its place back", () => {
+  const STREAM_PATHS = () => [
+    `${recordingPath(stack.demoSessionId)}/events`,
+    "/api/notifications/events",
+    `/api/live/events?session=${stack.demoSessionId}&after=0&notificationsAfter=0`,
+    "/api/live/events?dashboard=1&notificationsAfter=0",
+  ];
+
+  it("HEAD on a stream path is judged like GET, answers headers only and holds no place", async () => {
+    const student = await createUser(stack.db, stack.app.url, "STUDENT");
+    const cohortId = (await stack.db.cohort.findUniqueOrThrow({ where: { name: "Demo cohort" } })).id;
+    await stack.db.enrollment.create({ data: { cohortId, userId: student.id } });
+    for (const path of STREAM_PATHS()) {
+      for (let i = 0; i < LIMIT + 1; i += 1) {
+        const head = await fetch(`${stack.app.url}${path}`, { method: "HEAD", headers: { Cookie: student.cookie } });
+        expect(head.status, path).toBe(200);
+        expect(head.headers.get("content-type")).toMatch(/^text\/event-stream/);
+        expect(await head.text()).toBe("");
+      }
+      const anonymous = await fetch(`${stack.app.url}${path}`, { method: "HEAD" });
+      expect(anonymous.status, path).toBe(401);
+    }
+    const outsider = await fetch(`${stack.app.url}${STREAM_PATHS()[0]}`, {
+      method: "HEAD",
+      headers: { Cookie: stack.cookies.outsider },
+    });
+    expect(outsider.status).toBe(403);
+    expect(
+      await placesFree(
+        Array.from({ length: LIMIT }, () => STREAM_PATHS()[1]),
+        student.cookie,
+      ),
+    ).toBe(LIMIT);
+  });
+
+  it("a client that leaves while its stream is being judged gives its place back", async () => {
+    const student = await createUser(stack.db, stack.app.url, "STUDENT");
+    const cohortId = (await stack.db.cohort.findUniqueOrThrow({ where: { name: "Demo cohort" } })).id;
+    await stack.db.enrollment.create({ data: { cohortId, userId: student.id } });
+    const { hostname, port } = new URL(stack.app.url);
+    const leaves = 4 * LIMIT;
+    const logged = () =>
+      stack.app
+        .logs()
+        .split("\n")
+        .filter((line) => line.includes('"aborted":true')).length;
+    const loggedBefore = logged();
+    for (let i = 0; i < leaves; i += 1) {
+      for (const path of STREAM_PATHS()) {
+        // A cookie header never seen before: its signature is checked afresh, so the judging spans turns of the loop.
+        const socket = connect(Number(port), hostname);
+        await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+        socket.write(
+          `GET ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nCookie: probe=${i}; ${student.cookie}\r\n\r\n`,
+        );
+        socket.resetAndDestroy();
+      }
+    }
+    // The server has seen every client leave; each place must come back once its judging ends.
+    await waitFor(
+      async () => logged() - loggedBefore,
+      (count) => count >= leaves * STREAM_PATHS().length,
+      { what: "every departure logged", timeoutMs: 15_000 },
+    );
+    await expectEveryPlaceFree(student.cookie);
   });
 });
 

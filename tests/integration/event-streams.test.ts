@@ -118,18 +118,21 @@ describe("recording stream", () => {
     await recordToReady(id);
     const log = await transitionsOf(stack.db, id);
     expect(log.map((t) => t.sessionStatus)).toEqual(["PENDING", "RECORDING", "PROCESSING", "READY"]);
-    for (const viewer of viewers) {
+    for (const [k, viewer] of viewers.entries()) {
       const events = (await viewer.waitForCount(5)).slice(1);
       expect(events.every((e) => e.event === "status")).toBe(true);
       expect(statuses(events)).toEqual(["PENDING", "RECORDING", "PROCESSING", "READY"]);
       expect(ids(events)).toEqual(log.map((t) => t.id));
+      // Where it is stored is for the host and admins; the student watches through the app.
+      const student = k === 0;
       expect(events.at(-1)!.data).toMatchObject({
         liveSessionId: id,
         status: "READY",
-        recordingUrl: log.at(-1)!.sessionRecordingUrl,
+        recordingUrl: student ? null : log.at(-1)!.sessionRecordingUrl,
+        watchUrl: `/recordings/${log.at(-1)!.recordingId}/watch`,
         reason: null,
       });
-      expect(events.at(-1)!.data.recordingUrl).toMatch(/^http:\/\//);
+      if (!student) expect(events.at(-1)!.data.recordingUrl).toMatch(/^http:\/\//);
     }
     await expectQuiet(viewers[0], 200);
     expect(viewers[0].events).toHaveLength(5);
@@ -273,7 +276,12 @@ describe("notification stream", () => {
         createdAt: row.createdAt.toISOString(),
       },
     });
-    expect(row.recordingUrl).toMatch(/^http:\/\//);
+    // A student's notification holds no storage URL (the host's does).
+    expect(row.recordingUrl).toBeNull();
+    const hosts = await stack.db.notification.findFirstOrThrow({
+      where: { liveSessionId: id, user: { email: "host@optilearn.test" } },
+    });
+    expect(hosts.recordingUrl).toMatch(/^http:\/\//);
     await expectQuiet(stream, 200);
     expect(stream.events).toHaveLength(1);
   });

@@ -43,9 +43,16 @@ describe("recording happy path", () => {
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     stream.close();
 
-    const overview = await api(app.url, base, { cookie: cookies.student2 });
+    const overview = await api(app.url, base, { cookie: cookies.host });
     expect(overview.body.status).toBe("READY");
     expect(overview.body.recordingUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/recordings\/rec[0-9a-f]+\.mp4$/);
+    // A student sees it READY and watches it through the app, never told where it is stored.
+    const students = await api(app.url, base, { cookie: cookies.student2 });
+    expect(students.body).toMatchObject({
+      status: "READY",
+      recordingUrl: null,
+      watchUrl: expect.stringMatching(/\/watch$/),
+    });
 
     const session = await db.liveSession.findUniqueOrThrow({ where: { id } });
     expect(session.recordingStatus).toBe("READY");

@@ -3,6 +3,7 @@
 // locations are refused by the webhook; deleting removes the object.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, postWebhook } from "../support/http";
+import { waitFor } from "./fixtures";
 import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
 import {
   objectExists,
@@ -261,4 +262,58 @@ describe("recordings in a private S3 bucket", () => {
         .status,
     ).toBe(404);
   });
+
+  it("a delete while the storage is down: 200 at once, the deletion waits (listed for admins) and is retried until the storage confirms", async () => {
+    const recording = await processingRecording();
+    const pendingKey = "recordings/while-down.mp4";
+    await putObject(s3, pendingKey, bytes, "video/mp4");
+    const answer = await postWebhook(stack.app.url, uploaded(recording, `s3://${s3.bucket}/${pendingKey}`), {
+      secret: TEST_SECRET,
+    });
+    expect(answer.status).toBe(200);
+
+    expect(await objectExists(s3, pendingKey)).toBe(true);
+    await s3.stop();
+    const origin = stack.app.url;
+    const deleted = await api(origin, `/api/recordings/${recording}`, {
+      method: "DELETE",
+      cookie: stack.cookies.host,
+      origin,
+    });
+    expect(deleted.status).toBe(200);
+    // Gone from the app at once, whatever the storage does.
+    expect((await watch(recording, stack.cookies.student1)).status).toBe(404);
+
+    // The admin page lists the object still to delete, with why.
+    const adminPage = async () => {
+      const page = await fetch(`${origin}/admin/recording`, { headers: { Cookie: stack.cookies.admin } });
+      expect(page.status).toBe(200);
+      return page.text();
+    };
+    const listed = await adminPage();
+    expect(listed).toContain("Stored objects not yet deleted");
+    expect(listed).toContain(pendingKey);
+    expect(listed).toMatch(/ECONNREFUSED|connect/);
+    // The watchdog tries again while the storage stays down.
+    await waitFor(
+      () => stack.db.storageDeletion.findUnique({ where: { recordingId: recording } }),
+      (row) => (row?.attempts ?? 0) >= 3,
+      { what: "the watchdog's retries", timeoutMs: 20_000 },
+    );
+    expect(await objectExists(s3, pendingKey).catch(() => "unreachable")).toBe("unreachable");
+
+    // Nothing could delete it while the storage was down: gone after this, the watchdog's retry removed it.
+    await s3.start();
+    await waitFor(
+      () => objectExists(s3, pendingKey),
+      (exists) => !exists,
+      { what: "the object deleted once the storage is back", timeoutMs: 30_000, intervalMs: 200 },
+    );
+    await waitFor(
+      () => stack.db.storageDeletion.count({ where: { recordingId: recording } }),
+      (count) => count === 0,
+      { what: "the pending deletion done" },
+    );
+    expect(await adminPage()).not.toContain(pendingKey);
+  }, 90_000);
 });

@@ -150,8 +150,10 @@ describe("watchdog", () => {
     const late = await postWebhook(stack.app.url, payload, { secret: TEST_SECRET });
     expect(late.status, JSON.stringify(late.body)).toBe(200);
     const ready = (await stream.waitForCount(6)).at(-1)!;
-    expect(ready.data).toMatchObject({ status: "READY", recordingUrl: payload.recordingUrl, reason: null });
-    const view = await api(stack.app.url, recordingPath(id), { cookie: stack.cookies.student2 });
+    // The student's stream says READY without the storage URL (for the host and admins only).
+    expect(ready.data).toMatchObject({ status: "READY", recordingUrl: null, reason: null });
+    expect(ready.data.watchUrl).toBe(`/recordings/${recordingId}/watch`);
+    const view = await api(stack.app.url, recordingPath(id), { cookie: stack.cookies.host });
     expect(view.body).toMatchObject({ status: "READY", recordingUrl: payload.recordingUrl, reason: null });
     expect(view.body.recordings[0]).toMatchObject({
       id: recordingId,

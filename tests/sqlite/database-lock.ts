@@ -11,6 +11,8 @@ export type HeldLock = {
   holding(): boolean;
   /** Resolves with the time (Date.now()) the other process let go. */
   released: Promise<number>;
+  /** Ends the other process now (its locks go with it); resolves once it has exited. */
+  stop(): Promise<void>;
 };
 
 /** Resolves once another process holds a `read` transaction or a `write` (exclusive) lock on the file, for `holdMs`. */
@@ -34,7 +36,19 @@ export function holdDatabaseLock(databaseUrl: string, mode: "read" | "write", ho
     child.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes("released") && releasedAt === undefined) releasedAt = Date.now();
-      if (output.includes("locked")) resolve({ holding: () => releasedAt === undefined, released });
+      if (output.includes("locked")) {
+        resolve({
+          holding: () => releasedAt === undefined,
+          released,
+          async stop() {
+            if (child.exitCode !== null || child.signalCode !== null) return;
+            const exited = new Promise((done) => child.once("exit", done));
+            child.kill("SIGKILL");
+            await exited;
+            releasedAt ??= Date.now();
+          },
+        });
+      }
     });
     child.once("exit", (code) => {
       if (!output.includes("locked"))

@@ -12,27 +12,57 @@ export const S3_REGION = "us-east-1";
 export const S3_ACCESS_KEY_ID = "S3RVER";
 export const S3_SECRET_ACCESS_KEY = "S3RVER";
 
-export type TestS3 = { endpoint: string; bucket: string; client: S3Client; close(): Promise<void> };
+export type TestS3 = {
+  endpoint: string;
+  bucket: string;
+  client: S3Client;
+  close(): Promise<void>;
+  /** Stops answering (the port refuses connections); the stored objects stay on disk. */
+  stop(): Promise<void>;
+  /** Answers again on the same port, with the same objects. */
+  start(): Promise<void>;
+};
 
 export async function startS3(bucket = "class-recordings"): Promise<TestS3> {
   const directory = join(TMP, `s3rver-${process.pid}-${Date.now()}`);
   mkdirSync(directory, { recursive: true });
-  const server = new S3rver({
-    address: "127.0.0.1",
-    port: 0,
-    silent: true,
-    directory,
-    configureBuckets: [{ name: bucket, configs: [] }],
-  });
-  const address = (await server.run()) as { port: number };
-  const endpoint = `http://127.0.0.1:${address.port}`;
+  const serve = async (port: number) => {
+    const started = new S3rver({
+      address: "127.0.0.1",
+      port,
+      silent: true,
+      directory,
+      configureBuckets: [{ name: bucket, configs: [] }],
+    });
+    const address = (await started.run()) as { port: number };
+    return { server: started, port: address.port };
+  };
+  let { server, port } = await serve(0);
+  let running = true;
+  const endpoint = `http://127.0.0.1:${port}`;
   const client = new S3Client({
     endpoint,
     region: S3_REGION,
     forcePathStyle: true,
     credentials: { accessKeyId: S3_ACCESS_KEY_ID, secretAccessKey: S3_SECRET_ACCESS_KEY },
   });
-  return { endpoint, bucket, client, close: () => server.close() };
+  const stop = async () => {
+    if (!running) return;
+    running = false;
+    await server.close();
+  };
+  return {
+    endpoint,
+    bucket,
+    client,
+    close: stop,
+    stop,
+    async start() {
+      if (running) return;
+      ({ server, port } = await serve(port));
+      running = true;
+    },
+  };
 }
 
 export async function putObject(s3: TestS3, key: string, body: Uint8Array, contentType: string) {

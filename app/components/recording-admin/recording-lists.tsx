@@ -5,7 +5,17 @@ import { LocalTime } from "~/components/local-time";
 import type { Diagnostics } from "~/components/recording-admin/types";
 import type { ReactNode } from "react";
 
-function ListCard({ id, title, note, children }: { id: string; title: string; note?: string; children: ReactNode }) {
+export function ListCard({
+  id,
+  title,
+  note,
+  children,
+}: {
+  id: string;
+  title: string;
+  note?: string;
+  children: ReactNode;
+}) {
   return (
     <section className="card" aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>{title}</h2>
@@ -15,7 +25,7 @@ function ListCard({ id, title, note, children }: { id: string; title: string; no
   );
 }
 
-const classLink = (r: { liveSessionId: string; title: string }) => (
+export const classLink = (r: { liveSessionId: string; title: string }) => (
   <Link to={`/sessions/${r.liveSessionId}`}>{r.title}</Link>
 );
 
