@@ -4,8 +4,7 @@ import { Link } from "@remix-run/react";
 import { useCallback, useRef, useState } from "react";
 import { useFocusedSessionId, useLiveEvent } from "~/components/live-events";
 import type { LiveEventPayloads } from "~/events/live-wire";
-import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
-import { notSavedSentence } from "~/recording/messages";
+import { NOTIFICATION_TYPES, notSavedSentence } from "~/notifications/notification-types";
 
 export type RecordingNotification = LiveEventPayloads["notification"];
 

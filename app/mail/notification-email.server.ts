@@ -1,8 +1,7 @@
 // The email a notification becomes: subject, plain-text and HTML bodies, a stable Message-ID and the unsubscribe headers.
-import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
+import { NOTIFICATION_TYPES, notSavedSentence } from "~/notifications/notification-types";
 import { toSingleLine } from "~/lib/single-line-text";
 import { signUnsubscribeToken } from "~/mail/unsubscribe-token.server";
-import { notSavedSentence } from "~/recording/messages";
 import { formatUtc } from "~/time/time-format";
 
 export type EmailNotification = {

@@ -1,5 +1,6 @@
 // What people read about a recording, one wording each: refusals shared by the API answers and the panel, and the
 // labels and sentences of the pages' recording panel and badges.
+import { notSavedSentence } from "~/notifications/notification-types";
 import type { RecordingStatus, RecordingTrigger } from "~/recording/state-machine";
 
 /** What hosts read when Record or Stop cannot go ahead. */
@@ -155,9 +156,4 @@ export const FRIENDLY_REASONS: Partial<Record<RecordingTrigger, string>> = {
 /** Why the watchdog stopped a recording at the length limit, naming the limit ("… of 4 h."). */
 export function maxLengthReason(limit: string): string {
   return `Stopped after the maximum length of ${limit}.`;
-}
-
-/** What a student reads when a recording of their class could not be saved (alert, page, email). */
-export function notSavedSentence(title: string): string {
-  return `The recording of ${title} could not be saved; your teacher has been told.`;
 }
