@@ -14,7 +14,7 @@ import {
   useLoaderData,
   useRouteLoaderData,
 } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { useCallback, useState } from "react";
 import { getOptionalUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { LiveEventsProvider } from "~/components/live-events";
@@ -110,24 +110,44 @@ export default function App() {
   return (
     <Document>
       <LiveEventsProvider enabled={user !== null} notificationsSeen={notificationsSeen}>
-        <Shell user={user} unread={unread} />
+        <Shell user={user} unread={unread} notificationsSeen={notificationsSeen} />
       </LiveEventsProvider>
     </Document>
   );
 }
 
+/**
+ * The header's unread count: the one the server counted when the page's data was last loaded, plus the notifications
+ * that arrived live after the newest one that count knew of. A reload of the data (after "Mark all as read", say)
+ * counts those itself, so it replaces them even when the count it brings is the same as before.
+ */
+function useUnreadCount(userKey: string | null, unread: number, notificationsSeen: number) {
+  const [arrived, setArrived] = useState<{ userKey: string | null; ids: number[] }>({ userKey, ids: [] });
+  const ids = arrived.userKey === userKey ? arrived.ids : [];
+  const count = unread + ids.filter((id) => id > notificationsSeen).length;
+  const add = useCallback(
+    (id: number) =>
+      setArrived((current) => ({
+        userKey,
+        ids: [...(current.userKey === userKey ? current.ids : []).filter((known) => known !== id), id],
+      })),
+    [userKey],
+  );
+  return { count, add };
+}
+
 /** Inside the page's event stream: the header's unread count and the recording alerts follow it. */
-function Shell({ user, unread }: { user: HeaderUser; unread: number }) {
-  const [unreadCount, setUnreadCount] = useState(unread);
-  useEffect(() => setUnreadCount(unread), [unread]);
-  const { alerts, dismiss } = useRecordingAlerts(user?.email ?? null, () => setUnreadCount((n) => n + 1));
+function Shell({ user, unread, notificationsSeen }: { user: HeaderUser; unread: number; notificationsSeen: number }) {
+  const userKey = user?.email ?? null;
+  const unreadCount = useUnreadCount(userKey, unread, notificationsSeen);
+  const { alerts, dismiss } = useRecordingAlerts(userKey, (notification) => unreadCount.add(notification.id));
 
   return (
     <>
       <a href="#main" className="skip-link">
         Skip to content
       </a>
-      <SiteHeader user={user} unreadCount={unreadCount} />
+      <SiteHeader user={user} unreadCount={unreadCount.count} />
       <RecordingAlerts alerts={alerts} onDismiss={dismiss} />
       <main id="main" className="page">
         <Outlet />

@@ -67,7 +67,8 @@ mailbox.onEmail((email) => {
   emailCount += 1;
   const file = join(emailFolder, `${String(emailCount).padStart(3, "0")}.eml`);
   writeFileSync(file, email.raw);
-  const link = /https?:\/\/\S+\/(?:recordings\/\S+\/watch|sessions\/\S+)/.exec(email.parsed.text ?? "")?.[0];
+  // The recording's page (READY) or the class's (FAILED): what the email asks its reader to open.
+  const link = /https?:\/\/\S+?\/(?:recordings|sessions)\/[A-Za-z0-9_-]+/.exec(email.parsed.text ?? "")?.[0];
   console.log(
     `[mail] To: ${email.envelopeTo.join(", ")} | Subject: ${email.parsed.subject ?? ""}${link ? ` | ${link}` : ""} | ${file}`,
   );

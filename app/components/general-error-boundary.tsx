@@ -71,7 +71,8 @@ function ReconnectingMessage() {
   );
 }
 
-export function GeneralErrorBoundary() {
+/** `titles`: a page's own headings by status, for what it shows ("We couldn't find that recording"). */
+export function GeneralErrorBoundary({ titles = {} }: { titles?: Partial<Record<number, string>> } = {}) {
   const error = useRouteError();
   if (isTransientFailure(error)) return <ReconnectingMessage />;
   const response = isRouteErrorResponse(error) ? error : null;
@@ -81,7 +82,7 @@ export function GeneralErrorBoundary() {
   return (
     <section className="card narrow error-page">
       <p className="error-page__code">Error {status}</p>
-      <h1>{TITLES[status] ?? DEFAULT_TITLE}</h1>
+      <h1>{titles[status] ?? TITLES[status] ?? DEFAULT_TITLE}</h1>
       <p>{detail}</p>
       <p>
         <Link to="/" className="button">

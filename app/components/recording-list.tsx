@@ -5,8 +5,7 @@ import { DeleteRecordingButton } from "~/components/delete-recording-button";
 import { LocalTime } from "~/components/local-time";
 import type { RecordingListItem } from "~/components/recording-view";
 import { StatusBadge } from "~/components/status-badge";
-import { PANEL_TEXT } from "~/recording/messages";
-import { recordingPageOf } from "~/storage/watch-url";
+import { PANEL_TEXT, recordingName } from "~/recording/messages";
 import { formatClock } from "~/time/time-format";
 
 /** "1:05 long" or "1:02:05 long" between two instants. */
@@ -26,13 +25,13 @@ export function RecordingList({
   if (recordings.length === 0) return <p className="muted">{PANEL_TEXT.noRecordings}</p>;
   return (
     <ul className="recordings" data-testid="recordings">
-      {recordings.map((recording, index) => {
-        const name = PANEL_TEXT.recordingName(recordings.length - index);
+      {recordings.map((recording) => {
+        const name = recordingName(recording.number);
         return (
           <li key={recording.id} className="recordings__item">
             <div className="recordings__text">
-              {recording.watchUrl ? (
-                <Link to={recordingPageOf(recording.id)} className="recordings__name">
+              {recording.pageUrl ? (
+                <Link to={recording.pageUrl} className="recordings__name">
                   {name}
                 </Link>
               ) : (

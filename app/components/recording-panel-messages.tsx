@@ -2,7 +2,8 @@
 // the host's last Record or Stop (done, refused, or recording unavailable), each said once.
 import type { RecordingView } from "~/components/recording-view";
 import { isStartFailure, type RecordingControlsState } from "~/components/use-recording-controls";
-import { PANEL_TEXT, RECORDING_MESSAGES, panelSummary, type PanelViewer } from "~/recording/messages";
+import { Link } from "@remix-run/react";
+import { PANEL_TEXT, RECORDING_MESSAGES, panelSummary, recordingName, type PanelViewer } from "~/recording/messages";
 
 export function RecordingSummary({
   view,
@@ -29,7 +30,7 @@ export function RecordingSummary({
   if (view.status === "READY") {
     return (
       <p className="message message--success" data-testid="recording-summary">
-        {PANEL_TEXT.ready} {latest?.watchUrl ? <a href={latest.watchUrl}>{PANEL_TEXT.watch}</a> : null}
+        {PANEL_TEXT.ready} {latest?.pageUrl ? <Link to={latest.pageUrl}>{PANEL_TEXT.watch}</Link> : null}
       </p>
     );
   }
@@ -45,6 +46,17 @@ export function RecordingSummary({
       data-testid="recording-summary"
     >
       {summary}
+    </p>
+  );
+}
+
+/** A failed or running attempt does not hide the newest recording that can be watched. */
+export function NewestPlayableNote({ view }: { view: RecordingView }) {
+  const newest = view.recordings.find((recording) => recording.status === "READY" && recording.pageUrl);
+  if (view.status === "READY" || !newest?.pageUrl) return null;
+  return (
+    <p className="message message--success" data-testid="newest-playable">
+      {PANEL_TEXT.earlierReady} <Link to={newest.pageUrl}>{PANEL_TEXT.watchNamed(recordingName(newest.number))}</Link>
     </p>
   );
 }

@@ -2,7 +2,7 @@
 // Its parts live beside it (recording-panel-*, recording-controls, recording-list, recording-timeline).
 import { RecordingControls } from "~/components/recording-controls";
 import { RecordingPanelHead } from "~/components/recording-panel-head";
-import { RecordingOutcomeMessages, RecordingSummary } from "~/components/recording-panel-messages";
+import { NewestPlayableNote, RecordingOutcomeMessages, RecordingSummary } from "~/components/recording-panel-messages";
 import { recordingSince, useRecordingView } from "~/components/recording-panel-state";
 import { RecordingList } from "~/components/recording-list";
 import { RecordingTimeline } from "~/components/recording-timeline";
@@ -36,6 +36,7 @@ export function RecordingPanel({
     <section className="card recording-panel" aria-labelledby="recording-heading">
       <RecordingPanelHead ref={controls.refs.headingRef} status={view.status} since={recordingSince(view)} />
       <RecordingSummary view={view} title={title} viewer={viewer} controls={canControl ? controls : null} />
+      <NewestPlayableNote view={view} />
       {canControl ? <RecordingControls liveSessionId={liveSessionId} status={view.status} controls={controls} /> : null}
       <StopUnconfirmedWarning
         liveSessionId={liveSessionId}

@@ -80,10 +80,10 @@ export function RecordingAlerts({
               <p className="alert__title">{title}</p>
               <p>{text}</p>
               <p className="alert__actions">
-                {!failed && alert.watchUrl ? (
-                  <a href={alert.watchUrl} className="button button--small">
+                {!failed && alert.pageUrl ? (
+                  <Link to={alert.pageUrl} onClick={() => onDismiss(alert.id)} className="button button--small">
                     Watch the recording
-                  </a>
+                  </Link>
                 ) : null}
                 {focusedSessionId === alert.liveSessionId ? null : (
                   <Link to={`/sessions/${alert.liveSessionId}`} onClick={() => onDismiss(alert.id)}>

@@ -22,12 +22,14 @@ function view(overrides: Partial<RecordingView> = {}): RecordingView {
 function recording(id: string, status: RecordingStatus, overrides: Partial<RecordingListItem> = {}): RecordingListItem {
   return {
     id,
+    number: 1,
     status,
     recordingUrl: null,
     reason: null,
     startedAt: T0,
     endedAt: null,
     stopConfirmed: null,
+    pageUrl: status === "READY" ? `/recordings/${id}` : null,
     watchUrl: status === "READY" ? `/recordings/${id}/watch` : null,
     ...overrides,
   };
@@ -39,16 +41,32 @@ function change(
   trigger: string,
   from: RecordingStatus,
   to: RecordingStatus,
-  extra: { at?: string; reason?: string | null; url?: string | null; sessionStatus?: RecordingStatus } = {},
+  extra: {
+    at?: string;
+    reason?: string | null;
+    url?: string | null;
+    sessionStatus?: RecordingStatus;
+    number?: number;
+  } = {},
 ): RecordingStatusPayload {
   return {
     liveSessionId: "s1",
     status: extra.sessionStatus ?? to,
     recordingUrl: to === "READY" ? (extra.url ?? null) : null,
+    pageUrl: null,
     watchUrl: null,
     reason: extra.reason ?? null,
     at: extra.at ?? T0,
-    recording: { id, trigger, from, to, url: extra.url ?? null, watchUrl: null },
+    recording: {
+      id,
+      number: extra.number ?? 1,
+      trigger,
+      from,
+      to,
+      url: extra.url ?? null,
+      pageUrl: null,
+      watchUrl: null,
+    },
   };
 }
 
@@ -91,6 +109,20 @@ describe("applyStatusEvent", () => {
     expect(after.recordings).toEqual([recording("r1", "PENDING", { startedAt: T1 }), before.recordings[0]]);
     expect(after.timeline).toEqual([
       { id: 7, from: "READY", to: "PENDING", trigger: "record", reason: null, actor: "user:host", at: T1 },
+    ]);
+  });
+
+  it("names a new recording with the number its Record event carries, whatever the list holds", () => {
+    // Recording 2 was deleted: the list shows 3 and 1, and the next one is the fourth, not the third.
+    const before = view({
+      status: "READY",
+      recordings: [recording("r3", "READY", { number: 3 }), recording("r1", "READY", { number: 1 })],
+    });
+    const after = applyStatusEvent(before, 9, change("r4", "record", "READY", "PENDING", { number: 4 }));
+    expect(after.recordings.map((r) => [r.id, r.number])).toEqual([
+      ["r4", 4],
+      ["r3", 3],
+      ["r1", 1],
     ]);
   });
 

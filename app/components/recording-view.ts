@@ -2,7 +2,7 @@
 import type { RecordingStatusPayload } from "~/events/live-wire";
 import type { RecordingListItem } from "~/recording/recording-list-item";
 import { endsRecording, removesRecording, type RecordingStatus } from "~/recording/state-machine";
-import { watchUrlOf } from "~/storage/watch-url";
+import { recordingPageOf, watchUrlOf } from "~/storage/watch-url";
 
 export type { RecordingListItem };
 
@@ -62,12 +62,14 @@ export function applyStatusEvent(
     next.recordings = [
       {
         id: change.id,
+        number: change.number ?? null,
         status: change.to,
         recordingUrl: null,
         reason: null,
         startedAt: data.at,
         endedAt: null,
         stopConfirmed: null,
+        pageUrl: null,
         watchUrl: null,
       },
       ...view.recordings.filter((r) => r.id !== change.id),
@@ -82,6 +84,7 @@ export function applyStatusEvent(
             // As the server keeps it: a failure's reason, cleared when a late upload revives the recording.
             reason: change.to === "FAILED" ? data.reason : change.to === "READY" ? null : r.reason,
             endedAt: endsRecording(change) ? data.at : r.endedAt,
+            pageUrl: change.to === "READY" ? recordingPageOf(r.id) : r.pageUrl,
             watchUrl: change.to === "READY" ? watchUrlOf(r.id) : r.watchUrl,
             stopConfirmed: change.stopConfirmed === undefined ? r.stopConfirmed : change.stopConfirmed,
           }

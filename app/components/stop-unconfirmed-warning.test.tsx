@@ -52,7 +52,17 @@ function sendNote(transitionId: number, trigger: "stop_unconfirmed" | "stop_conf
     watchUrl: null,
     at: AT,
     transitionId,
-    recording: { id: "rec1", trigger, from: "PROCESSING", to: "PROCESSING", url: null, watchUrl: null, stopConfirmed },
+    recording: {
+      id: "rec1",
+      number: 1,
+      trigger,
+      from: "PROCESSING",
+      to: "PROCESSING",
+      url: null,
+      pageUrl: null,
+      watchUrl: null,
+      stopConfirmed,
+    },
   };
   for (const stream of streams) stream.write(`event: status\nid: ${transitionId}.0\ndata: ${JSON.stringify(data)}\n\n`);
 }
@@ -66,12 +76,14 @@ function processing(stopConfirmed: boolean | null): RecordingView {
     recordings: [
       {
         id: "rec1",
+        number: 1,
         status: "PROCESSING",
         recordingUrl: null,
         reason: null,
         startedAt: AT,
         endedAt: AT,
         stopConfirmed,
+        pageUrl: null,
         watchUrl: null,
       },
     ],

@@ -14,6 +14,7 @@ function notification(id: number, userId: string, recordingId: string): Notifica
     recordingId,
     title: "Class",
     recordingUrl: "https://storage.example.com/r.mp4",
+    pageUrl: `/recordings/${recordingId}`,
     watchUrl: `/recordings/${recordingId}/watch`,
     reason: null,
     createdAt: new Date(0).toISOString(),
@@ -30,7 +31,17 @@ function transition(id: number, liveSessionId = "s1"): TransitionEvent {
     reason: null,
     actor: "test",
     at: new Date(0).toISOString(),
-    recording: { id: "r1", trigger: "recorder_accepted", from: "PENDING", to: "RECORDING", url: null, watchUrl: null },
+    recording: {
+      id: "r1",
+      number: 1,
+      trigger: "recorder_accepted",
+      from: "PENDING",
+      to: "RECORDING",
+      url: null,
+      pageUrl: null,
+      watchUrl: null,
+    },
+    pageUrl: null,
     watchUrl: null,
   };
 }

@@ -12,7 +12,7 @@ import { getLatestTransition } from "~/recording/recording-store.server";
 
 export type StatusSnapshot = Pick<
   TransitionEvent,
-  "id" | "liveSessionId" | "status" | "recordingUrl" | "watchUrl" | "reason" | "at"
+  "id" | "liveSessionId" | "status" | "recordingUrl" | "pageUrl" | "watchUrl" | "reason" | "at"
 > & {
   recording: TransitionEvent["recording"] | null;
 };
@@ -25,6 +25,7 @@ export function statusMessage(event: StatusSnapshot): LiveMessage<"status", Reco
       liveSessionId: event.liveSessionId,
       status: event.status,
       recordingUrl: event.recordingUrl,
+      pageUrl: event.pageUrl,
       watchUrl: event.watchUrl,
       reason: event.reason,
       at: event.at,
@@ -59,6 +60,7 @@ export function notificationMessage(event: NotificationEvent): LiveMessage<"noti
       liveSessionId: event.liveSessionId,
       title: event.title,
       recordingUrl: event.recordingUrl,
+      pageUrl: event.pageUrl,
       watchUrl: event.watchUrl,
       reason: event.reason,
       createdAt: event.createdAt,
@@ -166,6 +168,7 @@ async function currentStatus(session: { id: string; recordingUpdatedAt: Date }):
       recording: null,
       status: "IDLE",
       recordingUrl: null,
+      pageUrl: null,
       watchUrl: null,
       reason: null,
       at: session.recordingUpdatedAt.toISOString(),

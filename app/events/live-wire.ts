@@ -51,17 +51,21 @@ const recordingStatusSchema = z.object({
   recording: z
     .object({
       id: z.string(),
+      /** Its number among the session's recordings (its name); optional so an older server's payload still passes. */
+      number: z.number().int().nullable().optional(),
       // Kept open, like the log it comes from: a page labels an unknown trigger rather than dropping the transition.
       trigger: z.string(),
       from: recordingStatus,
       to: recordingStatus,
       url: z.string().nullable(),
+      pageUrl: z.string().nullable().optional(),
       watchUrl: z.string().nullable(),
       /** The recording's stop confirmation after this entry (absent from older entries). */
       stopConfirmed: z.boolean().nullable().optional(),
     })
     .nullable(),
-  /** The watch page of the READY recording this event shows, when it is the one the event is about. */
+  /** The page and media of the READY recording this event shows, when it is the one the event is about. */
+  pageUrl: z.string().nullable().optional(),
   watchUrl: z.string().nullable(),
 });
 
@@ -75,6 +79,8 @@ const notificationSchema = z.object({
   liveSessionId: z.string(),
   title: z.string(),
   recordingUrl: z.string().nullable(),
+  /** The recording's page, what a person opens; optional so an older server's payload still passes. */
+  pageUrl: z.string().nullable().optional(),
   watchUrl: z.string().nullable(),
   // Why a recording failed, for LIVE_CLASS_RECORDING_FAILED; optional so an older server's payload still passes.
   reason: z.string().nullable().optional(),

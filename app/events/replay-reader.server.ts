@@ -17,7 +17,7 @@ async function transitionPage(liveSessionId: string, afterId: number): Promise<T
   const rows = await streamReads().all<TransitionSqlRow[]>(
     `
     SELECT "id", "liveSessionId", "recordingId", "trigger", "fromStatus", "toStatus", "recordingUrl", "sessionStatus",
-      "sessionRecordingUrl", "reason", "actor", "at", "stopConfirmed"
+      "sessionRecordingUrl", "reason", "actor", "at", "stopConfirmed", "recordingNumber"
     FROM "RecordingTransition" WHERE "liveSessionId" = ? AND "id" > ?
     ORDER BY "id" ASC LIMIT ?`,
     [liveSessionId, afterId, REPLAY_PAGE],
@@ -26,6 +26,7 @@ async function transitionPage(liveSessionId: string, afterId: number): Promise<T
     toTransitionEvent({
       ...row,
       id: Number(row.id),
+      recordingNumber: row.recordingNumber === null ? null : Number(row.recordingNumber),
       at: asDate(row.at),
       // SQLite keeps booleans as 0 / 1.
       stopConfirmed: row.stopConfirmed === null ? null : Boolean(row.stopConfirmed),

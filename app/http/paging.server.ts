@@ -2,6 +2,7 @@
 // next page named in a Link header.
 import { z } from "zod";
 import { ApiError } from "~/http/api-error.server";
+import { presentSearchParams } from "~/http/query-params";
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 100;
@@ -18,11 +19,8 @@ export type PageQuery = { limit: number; before?: string };
 
 /** The page asked for; a bad value is 400 `invalid_query`. */
 export function parsePageQuery(request: Request): PageQuery {
-  const url = new URL(request.url);
-  const parsed = pageQuerySchema.safeParse({
-    limit: url.searchParams.get("limit") ?? undefined,
-    before: url.searchParams.get("before") ?? undefined,
-  });
+  const { limit, before } = presentSearchParams(request.url);
+  const parsed = pageQuerySchema.safeParse({ limit, before });
   if (!parsed.success) {
     const detail = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
     throw new ApiError(400, "invalid_query", `The list's paging is not valid (${detail}).`);

@@ -2,7 +2,7 @@
 import { prisma } from "~/db/db.server";
 import { asStatus } from "~/recording/recording-store.server";
 import type { RecordingStatus } from "~/recording/state-machine";
-import { watchUrlOf } from "~/storage/watch-url";
+import { recordingPageOf, watchUrlOf } from "~/storage/watch-url";
 
 export function getLiveSession(id: string) {
   return prisma.liveSession.findUnique({
@@ -40,7 +40,8 @@ export type SessionSummary = {
   role: "host" | "student";
   recordingStatus: RecordingStatus;
   recordingUrl: string | null;
-  /** Where the session's latest recording is watched, when it is READY. */
+  /** The page and media of the session's latest recording, when it is READY. */
+  pageUrl: string | null;
   watchUrl: string | null;
   recordingUpdatedAt: string;
   startsAt: string;
@@ -84,6 +85,7 @@ export async function listSessionsForUser(
     recordingStatus: asStatus(row.recordingStatus),
     // Where it is stored is for the host and admins only; everyone watches through `watchUrl`.
     recordingUrl: row.hostId === userId || user.role === "ADMIN" ? row.recordingUrl : null,
+    pageUrl: row.recordingStatus === "READY" && row.latestRecordingId ? recordingPageOf(row.latestRecordingId) : null,
     watchUrl: row.recordingStatus === "READY" && row.latestRecordingId ? watchUrlOf(row.latestRecordingId) : null,
     recordingUpdatedAt: row.recordingUpdatedAt.toISOString(),
     startsAt: row.startsAt.toISOString(),

@@ -20,12 +20,15 @@ const base = {
 };
 
 describe("notification emails", () => {
-  it("READY: subject, date, watch link, escaped HTML, a stable Message-ID and one-click unsubscribe headers", () => {
+  it("READY: subject, date, the recording page's link, escaped HTML, a stable Message-ID and one-click unsubscribe headers", () => {
     const email = composeNotificationEmail({ ...base, type: "LIVE_CLASS_RECORDING_READY" }, settings);
     expect(email.subject).toBe("Recording ready: Algebra <basics> & more");
     expect(email.to).toBe("student@example.com");
     expect(email.text).toContain("Tuesday, 1 December 2026 at 14:30 UTC");
-    expect(email.text).toContain("https://learn.example.com/recordings/rec123/watch");
+    // The page with the player, never the media itself: a person opens it, logging in on the way if needed.
+    expect(email.text).toContain("Watch it: https://learn.example.com/recordings/rec123\n");
+    expect(email.html).toContain('href="https://learn.example.com/recordings/rec123"');
+    expect(email.text).not.toContain("/watch");
     expect(email.html).toContain("Algebra &lt;basics&gt; &amp; more");
     expect(email.html).not.toContain("<basics>");
     expect(email.messageId).toBe("<notification-42@learn.example.com>");

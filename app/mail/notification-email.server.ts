@@ -2,6 +2,7 @@
 import { NOTIFICATION_TYPES, notSavedSentence } from "~/notifications/notification-types";
 import { toSingleLine } from "~/lib/single-line-text";
 import { signUnsubscribeToken } from "~/mail/unsubscribe-token.server";
+import { recordingPageOf } from "~/storage/watch-url";
 import { formatUtc } from "~/time/time-format";
 
 export type EmailNotification = {
@@ -65,7 +66,8 @@ export function composeNotificationEmail(
   // Either way the email leads to the class, not to a recording there is none of.
   const failed = notification.type === NOTIFICATION_TYPES.recordingFailed || notSaved;
   const when = formatClassDate(notification.classStartsAt);
-  const watchUrl = `${settings.appUrl}/recordings/${notification.recordingId}/watch`;
+  // The recording's page, with its player: a login on the way (from a mail client) comes back to it.
+  const pageUrl = `${settings.appUrl}${recordingPageOf(notification.recordingId)}`;
   const sessionUrl = `${settings.appUrl}/sessions/${notification.liveSessionId}`;
   const unsubscribe = unsubscribeUrl(notification.recipient.id, settings.appUrl, settings.secret);
   const settingsUrl = `${settings.appUrl}/settings`;
@@ -81,7 +83,7 @@ export function composeNotificationEmail(
     : failed
       ? `The recording of "${classTitle}" (${when}) failed. ${reason}`
       : `The recording of "${classTitle}" (${when}) is ready to watch.`;
-  const action = failed ? `Open the class: ${sessionUrl}` : `Watch it: ${watchUrl}`;
+  const action = failed ? `Open the class: ${sessionUrl}` : `Watch it: ${pageUrl}`;
   const text = [
     `Hello ${recipientName},`,
     "",
@@ -105,7 +107,7 @@ ${
     ? `<p>${escapeHtml(lead)}</p>
 <p><a href="${escapeHtml(sessionUrl)}">Open the class</a></p>`
     : `<p>The recording of <strong>${title}</strong> (${escapeHtml(when)}) is ready to watch.</p>
-<p><a href="${escapeHtml(watchUrl)}">Watch the recording</a></p>`
+<p><a href="${escapeHtml(pageUrl)}">Watch the recording</a></p>`
 }
 <hr>
 <p style="font-size: 0.85em; color: #5b6475">You get this email because notification emails are on for ${escapeHtml(notification.recipient.email)}.

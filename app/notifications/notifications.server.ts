@@ -3,7 +3,7 @@ import { prisma } from "~/db/db.server";
 import { chunks } from "~/lib/chunks";
 import { readAllAfter } from "~/db/read-after-cursor.server";
 import type { Notification } from "~/generated/prisma/client";
-import { watchUrlOf } from "~/storage/watch-url";
+import { recordingPageOf, watchUrlOf } from "~/storage/watch-url";
 
 /** A notification as the API lists it and the notification stream carries it. */
 export type NotificationEvent = {
@@ -14,7 +14,9 @@ export type NotificationEvent = {
   recordingId: string;
   title: string;
   recordingUrl: string | null;
-  /** Where the recording is watched: through the app, never the storage URL. */
+  /** The recording's page with its player: what a person opens. */
+  pageUrl: string;
+  /** The media itself, through the app (the player's source), never the storage URL. */
   watchUrl: string;
   /** Why the recording failed (LIVE_CLASS_RECORDING_FAILED); null otherwise. */
   reason: string | null;
@@ -46,6 +48,7 @@ export function toNotificationEvent(row: NotificationColumns): NotificationEvent
     recordingId: row.recordingId,
     title: row.title,
     recordingUrl: row.recordingUrl,
+    pageUrl: recordingPageOf(row.recordingId),
     watchUrl: watchUrlOf(row.recordingId),
     reason: row.reason,
     createdAt: row.createdAt.toISOString(),
@@ -53,19 +56,24 @@ export function toNotificationEvent(row: NotificationColumns): NotificationEvent
   };
 }
 
+/** A notification as lists show it: with its recording's number, which names the recording among its class's. */
+export type ListedNotification = NotificationEvent & { recordingNumber: number };
+
 /** Newest first; `beforeId` starts after that notification (paging). */
-export async function listNotifications(userId: string, limit = 100, beforeId?: number) {
+export async function listNotifications(userId: string, limit = 100, beforeId?: number): Promise<ListedNotification[]> {
   const rows = await prisma.notification.findMany({
     // A deleted recording is in no list: its notifications go with it.
     where: { userId, recording: { deletedAt: null }, ...(beforeId === undefined ? {} : { id: { lt: beforeId } }) },
     orderBy: { id: "desc" },
     take: limit,
+    include: { recording: { select: { number: true } } },
   });
-  return rows.map(toNotificationEvent);
+  return rows.map(({ recording, ...row }) => ({ ...toNotificationEvent(row), recordingNumber: recording.number }));
 }
 
+/** What the header counts: the unread notifications the notifications page lists (none of a deleted recording). */
 export function countUnread(userId: string): Promise<number> {
-  return prisma.notification.count({ where: { userId, readAt: null } });
+  return prisma.notification.count({ where: { userId, readAt: null, recording: { deletedAt: null } } });
 }
 
 export async function markAllRead(userId: string): Promise<void> {

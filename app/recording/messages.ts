@@ -110,6 +110,19 @@ export const STREAM_STATE_LABELS = {
   closed: "Offline",
 } as const;
 
+/**
+ * A recording's name wherever it is listed or linked: its number in its session, which never changes (a deletion leaves
+ * a gap rather than renaming the others). Null only for an attempt the oldest log entries name without one.
+ */
+export function recordingName(number: number | null): string {
+  return number === null ? "Recording" : `Recording ${number}`;
+}
+
+/** The name with its class, where recordings of several classes meet (lists, headings, notifications). */
+export function recordingTitle(number: number | null, classTitle: string): string {
+  return `${recordingName(number)} of ${classTitle}`;
+}
+
 /** The panel's other sentences and button texts. */
 export const PANEL_TEXT = {
   heading: "Recording",
@@ -123,7 +136,8 @@ export const PANEL_TEXT = {
   noRecordings: "No recordings yet.",
   timelineHeading: "Timeline",
   nothingYet: "Nothing has happened yet.",
-  recordingName: (position: number) => `Recording ${position}`,
+  earlierReady: "An earlier recording is ready:",
+  watchNamed: (name: string) => `Watch ${name}`,
   startedAt: "Started",
   lasted: (clock: string) => `${clock} long`,
 } as const;

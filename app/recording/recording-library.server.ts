@@ -2,6 +2,7 @@
 // or by the retention sweep) with its stored object.
 import { publishChange } from "~/change-hints/change-channel.server";
 import { prisma } from "~/db/db.server";
+import { chunks } from "~/lib/chunks";
 import type { Prisma } from "~/generated/prisma/client";
 import { describeError, logger } from "~/observability/logger.server";
 import { metrics } from "~/observability/metrics.server";
@@ -9,7 +10,7 @@ import { asStatus } from "~/recording/recording-store.server";
 import { decideDeletion, DELETION_TRIGGER, type RecordingStatus } from "~/recording/state-machine";
 import { previousRecording } from "~/recording/transitions.server";
 import { deleteStoredObjectNow, scheduleStorageDeletion } from "~/storage/storage-deletions.server";
-import { watchUrlOf } from "~/storage/watch-url";
+import { recordingPageOf, watchUrlOf } from "~/storage/watch-url";
 
 export type Viewer = { id: string; role: string };
 
@@ -23,6 +24,7 @@ export class RecordingInFlightError extends Error {
 
 const recordingDetailSelect = {
   id: true,
+  number: true,
   status: true,
   recordingUrl: true,
   storageKey: true,
@@ -31,28 +33,66 @@ const recordingDetailSelect = {
   startedAt: true,
   endedAt: true,
   deletedAt: true,
+  deletedBy: true,
   liveSession: { select: { id: true, title: true, hostId: true, cohortId: true, cohort: { select: { name: true } } } },
 } satisfies Prisma.RecordingSelect;
 
 type RecordingDetailRow = Prisma.RecordingGetPayload<{ select: typeof recordingDetailSelect }>;
 
+export type ViewerRole = "host" | "admin" | "student";
+
 export type RecordingAccess =
   | { kind: "not_found" }
   | { kind: "forbidden" }
-  | { kind: "allowed"; role: "host" | "admin" | "student"; recording: RecordingDetailRow };
+  /** Deleted, told only to those who could have watched it: to anyone else it never existed. */
+  | { kind: "deleted"; role: ViewerRole; recording: RecordingDetailRow }
+  | { kind: "allowed"; role: ViewerRole; recording: RecordingDetailRow };
 
-/** Host, admin and enrolled students may watch; an unknown or deleted recording does not exist for anyone. */
+/**
+ * Host, admin and enrolled students may watch; an unknown recording does not exist for anyone, and a deleted one is
+ * watched by nobody (those who could have watched it are told it was deleted).
+ */
 export async function checkRecordingAccess(viewer: Viewer, recordingId: string): Promise<RecordingAccess> {
   const recording = await prisma.recording.findUnique({ where: { id: recordingId }, select: recordingDetailSelect });
-  if (!recording || recording.deletedAt) return { kind: "not_found" };
-  const session = recording.liveSession;
-  if (session.hostId === viewer.id) return { kind: "allowed", role: "host", recording };
-  if (viewer.role === "ADMIN") return { kind: "allowed", role: "admin", recording };
+  if (!recording) return { kind: "not_found" };
+  const role = await roleOfViewer(viewer, recording.liveSession);
+  if (recording.deletedAt) return role ? { kind: "deleted", role, recording } : { kind: "not_found" };
+  return role ? { kind: "allowed", role, recording } : { kind: "forbidden" };
+}
+
+/** What the viewer is to a session's recordings: its host, an admin, an enrolled student, or nothing (null). */
+async function roleOfViewer(viewer: Viewer, session: { hostId: string; cohortId: string }): Promise<ViewerRole | null> {
+  if (session.hostId === viewer.id) return "host";
+  if (viewer.role === "ADMIN") return "admin";
   const enrolled = await prisma.enrollment.findUnique({
     where: { cohortId_userId: { cohortId: session.cohortId, userId: viewer.id } },
     select: { userId: true },
   });
-  return enrolled ? { kind: "allowed", role: "student", recording } : { kind: "forbidden" };
+  return enrolled ? "student" : null;
+}
+
+export type PlayableRecording = { id: string; number: number; pageUrl: string };
+
+/**
+ * The newest READY recording of each session, by session id: what a dashboard offers to watch, whatever the session's
+ * latest attempt came to (a failure, a recording still running).
+ */
+export async function newestPlayableRecordings(liveSessionIds: string[]): Promise<Map<string, PlayableRecording>> {
+  const newest = new Map<string, PlayableRecording>();
+  for (const ids of chunks(liveSessionIds)) {
+    const rows = await prisma.recording.findMany({
+      where: { liveSessionId: { in: ids }, status: "READY", deletedAt: null },
+      select: { id: true, number: true, liveSessionId: true },
+    });
+    for (const row of rows) {
+      const known = newest.get(row.liveSessionId);
+      // Numbers follow the order recordings were made in: the highest is the newest.
+      if (!known || row.number > known.number) {
+        newest.set(row.liveSessionId, { id: row.id, number: row.number, pageUrl: recordingPageOf(row.id) });
+      }
+    }
+  }
+  return newest;
 }
 
 /** Who pressed Record: the actor of the recording's `record` transition, as a name when it was a user. */
@@ -71,6 +111,8 @@ export async function whoRecorded(recordingId: string): Promise<string | null> {
 
 export type LibraryEntry = {
   id: string;
+  /** Its number among its session's recordings: its name. */
+  number: number;
   liveSessionId: string;
   title: string;
   cohortName: string;
@@ -79,6 +121,7 @@ export type LibraryEntry = {
   endedAt: string | null;
   durationSeconds: number | null;
   sizeBytes: number | null;
+  pageUrl: string;
   watchUrl: string;
 };
 
@@ -114,6 +157,7 @@ export async function listWatchableRecordings(viewer: Viewer, query: LibraryQuer
     take: query.limit + 1,
     select: {
       id: true,
+      number: true,
       status: true,
       startedAt: true,
       endedAt: true,
@@ -125,6 +169,7 @@ export async function listWatchableRecordings(viewer: Viewer, query: LibraryQuer
   const page = rows.slice(0, query.limit);
   const entries: LibraryEntry[] = page.map((row) => ({
     id: row.id,
+    number: row.number,
     liveSessionId: row.liveSession.id,
     title: row.liveSession.title,
     cohortName: row.liveSession.cohort.name,
@@ -133,6 +178,7 @@ export async function listWatchableRecordings(viewer: Viewer, query: LibraryQuer
     endedAt: row.endedAt?.toISOString() ?? null,
     durationSeconds: row.durationSeconds ?? durationOf(row.startedAt, row.endedAt),
     sizeBytes: row.sizeBytes === null ? null : Number(row.sizeBytes),
+    pageUrl: recordingPageOf(row.id),
     watchUrl: watchUrlOf(row.id),
   }));
   return { entries, nextBefore: rows.length > query.limit ? page.at(-1)!.id : null };
@@ -179,7 +225,7 @@ export async function deleteRecording(recordingId: string, actor: string, reason
     });
     const recording = await tx.recording.findUniqueOrThrow({
       where: { id: recordingId },
-      select: { status: true, recordingUrl: true, storageKey: true },
+      select: { number: true, status: true, recordingUrl: true, storageKey: true },
     });
     const from = asStatus(recording.status);
     const decision = decideDeletion(from);
@@ -221,6 +267,7 @@ export async function deleteRecording(recordingId: string, actor: string, reason
       data: {
         liveSessionId: located.liveSessionId,
         recordingId,
+        recordingNumber: recording.number,
         trigger: DELETION_TRIGGER,
         fromStatus: from,
         toStatus: decision.to,

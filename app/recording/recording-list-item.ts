@@ -3,12 +3,17 @@ import type { RecordingStatus } from "~/recording/state-machine";
 
 export type RecordingListItem = {
   id: string;
+  /** Its number among the session's recordings, its name (recordingName): never changes. Null only for an attempt the
+   * oldest log entries name without one. */
+  number: number | null;
   status: RecordingStatus;
   recordingUrl: string | null;
   reason: string | null;
   startedAt: string;
   endedAt: string | null;
-  /** Where it is watched (through the app); null until it is READY. */
+  /** Its page with the player, what a person opens; null until it is READY. */
+  pageUrl: string | null;
+  /** The media itself, through the app (the player's source); null until it is READY. */
   watchUrl: string | null;
   /** Whether the recorder confirmed the stop: null before any answer, false after an error or no answer at all. */
   stopConfirmed: boolean | null;

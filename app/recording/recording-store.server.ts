@@ -4,7 +4,7 @@ import { prisma } from "~/db/db.server";
 import { readAllAfter } from "~/db/read-after-cursor.server";
 import type { RecordingListItem } from "~/recording/recording-list-item";
 import { isRecordingStatus, removesRecording, type RecordingStatus } from "~/recording/state-machine";
-import { watchUrlOf } from "~/storage/watch-url";
+import { recordingPageOf, watchUrlOf } from "~/storage/watch-url";
 
 /** One committed transition as the log holds it and the live streams carry it. */
 export type TransitionEvent = {
@@ -19,15 +19,20 @@ export type TransitionEvent = {
   /** The recording the trigger applied to, and what became of it. */
   recording: {
     id: string;
+    /** Its number among the session's recordings, its name ("Recording 2"); null on the oldest log entries only. */
+    number: number | null;
     trigger: string;
     from: RecordingStatus;
     to: RecordingStatus;
     url: string | null;
+    /** Its page and its media, while it is READY; null otherwise. */
+    pageUrl: string | null;
     watchUrl: string | null;
     /** The recording's stop confirmation after this entry. */
     stopConfirmed?: boolean | null;
   };
-  /** The watch page of the recording this transition left READY and shown; null otherwise (see the recordings list). */
+  /** The page and media of the recording this transition left READY and shown; null otherwise (see the recordings list). */
+  pageUrl: string | null;
   watchUrl: string | null;
 };
 
@@ -52,6 +57,7 @@ export type TransitionColumns = Pick<
   | "actor"
   | "at"
   | "stopConfirmed"
+  | "recordingNumber"
 >;
 
 /** Who made a change, as pages may show it: a person's id stays in the database and the log. */
@@ -61,7 +67,9 @@ function publicActor(actor: string): string {
 
 export function toTransitionEvent(row: TransitionColumns): TransitionEvent {
   const watchable = row.toStatus === "READY" && !removesRecording(row.trigger);
+  const pageUrl = watchable ? recordingPageOf(row.recordingId) : null;
   const watchUrl = watchable ? watchUrlOf(row.recordingId) : null;
+  const shown = watchable && row.sessionStatus === "READY" && row.sessionRecordingUrl === row.recordingUrl;
   return {
     id: row.id,
     liveSessionId: row.liveSessionId,
@@ -72,15 +80,17 @@ export function toTransitionEvent(row: TransitionColumns): TransitionEvent {
     at: row.at.toISOString(),
     recording: {
       id: row.recordingId,
+      number: row.recordingNumber,
       trigger: row.trigger,
       from: asStatus(row.fromStatus),
       to: asStatus(row.toStatus),
       url: row.recordingUrl,
+      pageUrl,
       watchUrl,
       stopConfirmed: row.stopConfirmed,
     },
-    watchUrl:
-      watchable && row.sessionStatus === "READY" && row.sessionRecordingUrl === row.recordingUrl ? watchUrl : null,
+    pageUrl: shown ? pageUrl : null,
+    watchUrl: shown ? watchUrl : null,
   };
 }
 
@@ -88,7 +98,8 @@ export type RecordingOverview = {
   liveSessionId: string;
   status: RecordingStatus;
   recordingUrl: string | null;
-  /** The watch page of the session's latest recording when it is READY. */
+  /** The page and media of the session's latest recording when it is READY. */
+  pageUrl: string | null;
   watchUrl: string | null;
   reason: string | null;
   updatedAt: string;
@@ -96,6 +107,13 @@ export type RecordingOverview = {
   stopConfirmed: boolean | null;
   recordings: RecordingListItem[];
 };
+
+/** Where a READY recording is opened (its page) and played (its media); both null for none. */
+function playableUrls(recordingId: string | null) {
+  return recordingId
+    ? { pageUrl: recordingPageOf(recordingId), watchUrl: watchUrlOf(recordingId) }
+    : { pageUrl: null, watchUrl: null };
+}
 
 /** The recording overview lists this many recordings, newest first. */
 export const OVERVIEW_RECORDINGS_LIMIT = 50;
@@ -149,6 +167,7 @@ export async function getRecordingOverview(
         take: OVERVIEW_RECORDINGS_LIMIT,
         select: {
           id: true,
+          number: true,
           status: true,
           recordingUrl: true,
           reason: true,
@@ -172,19 +191,19 @@ export async function getRecordingOverview(
     liveSessionId: session.id,
     status: asStatus(session.recordingStatus),
     recordingUrl: options.withStorageUrl ? session.recordingUrl : null,
-    watchUrl:
-      session.recordingStatus === "READY" && session.latestRecordingId ? watchUrlOf(session.latestRecordingId) : null,
+    ...playableUrls(session.recordingStatus === "READY" ? session.latestRecordingId : null),
     reason: session.recordingReason,
     updatedAt: session.recordingUpdatedAt.toISOString(),
     stopConfirmed: latest?.stopConfirmed ?? null,
     recordings: session.recordings.map((r) => ({
       id: r.id,
+      number: r.number,
       status: asStatus(r.status),
       recordingUrl: options.withStorageUrl ? r.recordingUrl : null,
       reason: r.reason,
       startedAt: r.startedAt.toISOString(),
       endedAt: r.endedAt?.toISOString() ?? null,
-      watchUrl: r.status === "READY" ? watchUrlOf(r.id) : null,
+      ...playableUrls(r.status === "READY" ? r.id : null),
       stopConfirmed: r.stopConfirmed,
       // The technical detail behind a failure is for admins only.
       ...(options.forAdmin ? { reasonDetail: r.reasonDetail } : {}),

@@ -70,7 +70,14 @@ async function recordStopAnswer(
     });
     const recording = await tx.recording.findUniqueOrThrow({
       where: { id: recordingId },
-      select: { status: true, stopConfirmed: true, stopAcknowledgedAt: true, recordingUrl: true, failureCause: true },
+      select: {
+        number: true,
+        status: true,
+        stopConfirmed: true,
+        stopAcknowledgedAt: true,
+        recordingUrl: true,
+        failureCause: true,
+      },
     });
     // A start given up on was never confirmed to record: one stop is sent, never retried, because Jibri stops whatever
     // it records, and by the next try that may be another class the recorder has since accepted.
@@ -96,6 +103,7 @@ async function recordStopAnswer(
         data: {
           liveSessionId: located.liveSessionId,
           recordingId,
+          recordingNumber: recording.number,
           trigger: confirmed ? STOP_NOTE_TRIGGERS.confirmed : STOP_NOTE_TRIGGERS.unconfirmed,
           fromStatus: recording.status,
           toStatus: recording.status,

@@ -65,13 +65,17 @@ export async function beginRecording(liveSessionId: string, actor: string): Prom
     });
     if (claimed.count !== 1) throw new TransitionRefusedError(from, "record");
 
+    // Read once the session row is claimed: a second start of the session is refused by that claim, so nothing else
+    // numbers a recording of it meanwhile (and the unique key on session and number would refuse it).
+    const number = await nextRecordingNumber(tx, liveSessionId);
     await tx.recording.create({
-      data: { id: recordingId, liveSessionId, status: decision.to, startedAt: now, statusChangedAt: now },
+      data: { id: recordingId, liveSessionId, number, status: decision.to, startedAt: now, statusChangedAt: now },
     });
     await tx.recordingTransition.create({
       data: {
         liveSessionId,
         recordingId,
+        recordingNumber: number,
         trigger: "record",
         fromStatus: from,
         toStatus: decision.to,
@@ -88,6 +92,12 @@ export async function beginRecording(liveSessionId: string, actor: string): Prom
   metrics().transitions.inc({ trigger: "record" });
   publishChange({ liveSessionIds: [liveSessionId], notifiedRecordingIds: [] });
   return begun;
+}
+
+/** One more than the highest number of the session's recordings, deleted ones included: a deletion renames nothing. */
+async function nextRecordingNumber(tx: Tx, liveSessionId: string): Promise<number> {
+  const highest = await tx.recording.aggregate({ where: { liveSessionId }, _max: { number: true } });
+  return (highest._max.number ?? 0) + 1;
 }
 
 export type TransitionRequest = {
@@ -130,6 +140,7 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
       where: { id: request.recordingId },
       select: {
         id: true,
+        number: true,
         status: true,
         recordingUrl: true,
         failureCause: true,
@@ -213,6 +224,7 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
       data: {
         liveSessionId: recording.liveSessionId,
         recordingId: recording.id,
+        recordingNumber: recording.number,
         trigger: request.trigger,
         fromStatus: from,
         toStatus: decision.to,

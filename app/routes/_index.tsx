@@ -8,10 +8,16 @@ import type { LiveHandle } from "~/components/live-events";
 import { LocalTime } from "~/components/local-time";
 import { LiveStatusBadge } from "~/components/live-status-badge";
 import { listSessionsForUser } from "~/live-sessions/live-sessions.server";
+import { newestPlayableRecordings } from "~/recording/recording-library.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return json({ sessions: await listSessionsForUser(user), canSchedule: user.role !== "STUDENT" });
+  const sessions = await listSessionsForUser(user);
+  const playable = await newestPlayableRecordings(sessions.map((session) => session.id));
+  return json({
+    sessions: sessions.map((session) => ({ ...session, playable: playable.get(session.id) ?? null })),
+    canSchedule: user.role !== "STUDENT",
+  });
 }
 
 /** Every badge follows the status of its session. */
@@ -58,7 +64,7 @@ export default function Dashboard() {
               <LiveStatusBadge
                 liveSessionId={session.id}
                 status={session.recordingStatus}
-                watchUrl={session.watchUrl}
+                playable={session.playable}
               />
             </li>
           ))}

@@ -17,12 +17,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const last = page.at(-1);
     const next = rows.length > limit && last ? encodeCursor([last.startsAt, last.id]) : null;
     return json(
-      page.map(({ id, title, role, recordingStatus, recordingUrl, watchUrl }) => ({
+      page.map(({ id, title, role, recordingStatus, recordingUrl, pageUrl, watchUrl }) => ({
         id,
         title,
         role,
         recordingStatus,
         recordingUrl,
+        pageUrl,
         watchUrl,
       })),
       { headers: { "Cache-Control": "no-store", ...nextPageHeaders(request, limit, next) } },

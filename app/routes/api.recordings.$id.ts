@@ -18,7 +18,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const parsed = paramsSchema.safeParse(params);
     if (!parsed.success) throw notFound("That recording");
     const access = await checkRecordingAccess(user, parsed.data.id);
-    if (access.kind === "not_found") throw notFound("That recording");
+    // Already deleted is 404, as the API reference says: there is nothing left to delete.
+    if (access.kind === "not_found" || access.kind === "deleted") throw notFound("That recording");
     if (access.kind === "forbidden" || access.role === "student") {
       throw forbidden("Only the host of this live session (or an administrator) can delete its recordings.");
     }

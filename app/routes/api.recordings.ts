@@ -3,13 +3,14 @@ import { json } from "@remix-run/node";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireApiUser } from "~/auth/guards.server";
 import { ApiError, handleApi } from "~/http/api-error.server";
+import { presentSearchParams } from "~/http/query-params";
 import { libraryQuerySchema, nextPageSearch } from "~/recording/library-query";
 import { listWatchableRecordings } from "~/recording/recording-library.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   return handleApi(request, async () => {
     const user = await requireApiUser(request);
-    const parsed = libraryQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+    const parsed = libraryQuerySchema.safeParse(presentSearchParams(request.url));
     if (!parsed.success) {
       throw new ApiError(400, "invalid_query", parsed.error.issues.map((issue) => issue.message).join("; "));
     }
@@ -17,16 +18,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const headers: Record<string, string> = { "Cache-Control": "private, no-store" };
     if (nextBefore) headers.Link = `</api/recordings${nextPageSearch(parsed.data, nextBefore)}>; rel="next"`;
     return json(
-      entries.map(({ id, liveSessionId, title, status, startedAt, endedAt, durationSeconds, sizeBytes, watchUrl }) => ({
-        id,
-        liveSessionId,
-        title,
-        status,
-        startedAt,
-        endedAt,
-        durationSeconds,
-        sizeBytes,
-        watchUrl,
+      entries.map((entry) => ({
+        id: entry.id,
+        number: entry.number,
+        liveSessionId: entry.liveSessionId,
+        title: entry.title,
+        status: entry.status,
+        startedAt: entry.startedAt,
+        endedAt: entry.endedAt,
+        durationSeconds: entry.durationSeconds,
+        sizeBytes: entry.sizeBytes,
+        pageUrl: entry.pageUrl,
+        watchUrl: entry.watchUrl,
       })),
       { headers },
     );

@@ -1,6 +1,6 @@
 // GET /notifications: the user's notifications; POST marks them read.
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { json } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
@@ -9,6 +9,7 @@ import { LocalTime } from "~/components/local-time";
 import { readFormPost } from "~/http/form-post.server";
 import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
 import { listNotifications, markAllRead } from "~/notifications/notifications.server";
+import { recordingName } from "~/recording/messages";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -19,7 +20,9 @@ export async function action({ request }: ActionFunctionArgs) {
   await readFormPost(request);
   const user = await requireUser(request);
   await markAllRead(user.id);
-  return json({ ok: true });
+  // Back to the list, as a new page load: without JavaScript a reload does not post again, and the header's count is
+  // read afresh either way.
+  return redirect("/notifications", 303);
 }
 
 /** The list shows the notifications themselves: a new one brings it up to date. */
@@ -47,14 +50,14 @@ export default function NotificationsPage() {
           {notifications.map((n) => (
             <li key={n.id} className={`card ${n.read ? "" : "unread"}`}>
               <p data-type={n.type}>
-                {n.read ? null : <span className="pill">New</span>} The recording of{" "}
+                {n.read ? null : <span className="pill">New</span>} {recordingName(n.recordingNumber)} of{" "}
                 <Link to={`/sessions/${n.liveSessionId}`}>{n.title}</Link>{" "}
                 {n.type === NOTIFICATION_TYPES.recordingNotSaved
                   ? "could not be saved; your teacher has been told."
                   : n.type === NOTIFICATION_TYPES.recordingFailed
                     ? `failed.${n.reason ? ` ${n.reason}` : ""}`
                     : "is ready."}{" "}
-                {n.type === NOTIFICATION_TYPES.recordingReady ? <a href={n.watchUrl}>Watch the recording</a> : null}
+                {n.type === NOTIFICATION_TYPES.recordingReady ? <Link to={n.pageUrl}>Watch the recording</Link> : null}
               </p>
               <p className="muted">
                 <LocalTime iso={n.createdAt} />

@@ -1,4 +1,5 @@
-// GET /recordings/:id: one recording with its player, download link and facts; POST intent=delete removes it.
+// GET /recordings/:id: one recording with its player, download link and facts, or the news that it was deleted (410);
+// POST intent=delete removes it.
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
@@ -6,19 +7,25 @@ import { z } from "zod";
 import { requireUser, safeRedirectTarget } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { DeleteRecordingButton } from "~/components/delete-recording-button";
+import { LocalTime } from "~/components/local-time";
 import { formatBytes, formatDurationSeconds, RecordingDate } from "~/components/recording-facts";
+import { RecordingPlayer } from "~/components/recording-player";
 import { formFields, readFormPost } from "~/http/form-post.server";
+import { recordingName, recordingTitle } from "~/recording/messages";
 import {
   checkRecordingAccess,
   deleteRecording,
   RecordingInFlightError,
   whoRecorded,
 } from "~/recording/recording-library.server";
+import { getRecordingStorage } from "~/storage/storage.server";
 import { playsInBrowser, watchUrlOf } from "~/storage/watch-url";
 
+const NO_STORE = { "Cache-Control": "private, no-store" };
 const paramsSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9]{1,64}$/) });
 
-async function loadAllowed(request: Request, params: Record<string, string | undefined>) {
+/** The recording as this viewer may see it: allowed, or deleted (told only to those who could have watched it). */
+async function loadVisible(request: Request, params: Record<string, string | undefined>) {
   const user = await requireUser(request);
   const parsed = paramsSchema.safeParse(params);
   if (!parsed.success) throw new Response("That recording was not found.", { status: 404 });
@@ -26,18 +33,41 @@ async function loadAllowed(request: Request, params: Record<string, string | und
   if (access.kind === "not_found") throw new Response("That recording was not found.", { status: 404 });
   if (access.kind === "forbidden")
     throw new Response("You are not enrolled in the class of this recording.", { status: 403 });
-  return access;
+  return { user, access };
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { recording, role } = await loadAllowed(request, params);
+  const { access } = await loadVisible(request, params);
+  const { recording } = access;
+  const session = {
+    id: recording.liveSession.id,
+    title: recording.liveSession.title,
+    cohortName: recording.liveSession.cohort.name,
+  };
+  if (access.kind === "deleted") {
+    // Gone for good: a normal page says so, with the way back to its class (410, not a bare "not found").
+    return json(
+      {
+        kind: "deleted" as const,
+        recording: {
+          number: recording.number,
+          deletedAt: recording.deletedAt?.toISOString() ?? null,
+          byRetention: recording.deletedBy === "retention",
+        },
+        session,
+      },
+      { status: 410, headers: NO_STORE },
+    );
+  }
   const durationSeconds =
     recording.durationSeconds ??
     (recording.endedAt ? Math.round((recording.endedAt.getTime() - recording.startedAt.getTime()) / 1000) : null);
   return json(
     {
+      kind: "recording" as const,
       recording: {
         id: recording.id,
+        number: recording.number,
         status: recording.status,
         startedAt: recording.startedAt.toISOString(),
         durationSeconds,
@@ -46,14 +76,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         playable: recording.status === "READY" && playsInBrowser(recording.storageKey ?? recording.recordingUrl),
         recordedBy: await whoRecorded(recording.id),
       },
-      session: {
-        id: recording.liveSession.id,
-        title: recording.liveSession.title,
-        cohortName: recording.liveSession.cohort.name,
-      },
-      canDelete: role === "host" || role === "admin",
+      // The player renews its link after this long (s3); null when links never expire.
+      linkLifetimeSeconds: getRecordingStorage().linkLifetimeSeconds,
+      session,
+      canDelete: access.role === "host" || access.role === "admin",
     },
-    { headers: { "Cache-Control": "private, no-store" } },
+    { headers: NO_STORE },
   );
 }
 
@@ -61,15 +89,18 @@ const actionSchema = z.object({ intent: z.literal("delete"), redirectTo: z.strin
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const fields = formFields(await readFormPost(request));
-  const { recording, role } = await loadAllowed(request, params);
+  const { user, access } = await loadVisible(request, params);
   const form = actionSchema.safeParse(fields);
   if (!form.success) throw new Response("Unknown action.", { status: 400 });
-  if (role !== "host" && role !== "admin") {
+  if (access.role !== "host" && access.role !== "admin") {
     throw new Response("Only the host of this live session (or an administrator) can delete its recordings.", {
       status: 403,
     });
   }
-  const user = await requireUser(request);
+  const { recording } = access;
+  const back = safeRedirectTarget(form.data.redirectTo, `/sessions/${recording.liveSession.id}`);
+  // Deleted twice (two tabs, a resent form): the first one did it.
+  if (access.kind === "deleted") return redirect(back, 303);
   try {
     await deleteRecording(recording.id, `user:${user.id}`);
   } catch (error) {
@@ -80,21 +111,23 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     throw error;
   }
-  return redirect(safeRedirectTarget(form.data.redirectTo, `/sessions/${recording.liveSession.id}`), 303);
+  return redirect(back, 303);
 }
 
 /** The page's own caching and referrer rules reach the document, not only its data requests. */
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export default function RecordingPage() {
-  const { recording, session, canDelete } = useLoaderData<typeof loader>();
+  const data = useLoaderData<typeof loader>();
+  if (data.kind === "deleted") return <DeletedRecording {...data} />;
+  const { recording, session, canDelete, linkLifetimeSeconds } = data;
   return (
     <article className="stack">
       <p>
         <Link to={`/sessions/${session.id}`}>← {session.title}</Link> · <Link to="/recordings">All recordings</Link>
       </p>
       <header>
-        <h1>Recording of {session.title}</h1>
+        <h1>{recordingTitle(recording.number, session.title)}</h1>
         <p className="muted">
           <RecordingDate iso={recording.startedAt} /> · {formatDurationSeconds(recording.durationSeconds)} ·{" "}
           {formatBytes(recording.sizeBytes)} · {session.cohortName}
@@ -106,15 +139,7 @@ export default function RecordingPage() {
           This recording is {recording.status.toLowerCase()}; there is nothing to watch.
         </p>
       ) : recording.playable ? (
-        <video
-          data-testid="recording-player"
-          className="recording-player"
-          controls
-          preload="metadata"
-          src={recording.watchUrl}
-        >
-          <a href={`${recording.watchUrl}?download=1`}>Download the recording</a>
-        </video>
+        <RecordingPlayer watchUrl={recording.watchUrl} linkLifetimeSeconds={linkLifetimeSeconds} />
       ) : (
         <p className="muted">This file does not play in a browser; download it to watch it.</p>
       )}
@@ -128,7 +153,7 @@ export default function RecordingPage() {
         {canDelete ? (
           <DeleteRecordingButton
             recordingId={recording.id}
-            name={`the recording of ${session.title}`}
+            name={recordingTitle(recording.number, session.title)}
             redirectTo={`/sessions/${session.id}`}
           />
         ) : null}
@@ -137,10 +162,46 @@ export default function RecordingPage() {
   );
 }
 
+/** What an old link to a deleted recording shows: that it was deleted, and where its class is. */
+function DeletedRecording({
+  recording,
+  session,
+}: {
+  recording: { number: number; deletedAt: string | null; byRetention: boolean };
+  session: { id: string; title: string };
+}) {
+  return (
+    <section className="card narrow error-page" data-testid="recording-deleted">
+      <h1>This recording was deleted</h1>
+      <p>
+        {recordingName(recording.number)} of <Link to={`/sessions/${session.id}`}>{session.title}</Link> was deleted
+        {recording.deletedAt ? (
+          <>
+            {" "}
+            on <LocalTime iso={recording.deletedAt} />
+          </>
+        ) : null}
+        {recording.byRetention ? ", at the end of the time recordings are kept" : null}. Nobody can watch it any more.
+      </p>
+      <p>
+        <Link to="/recordings" className="button">
+          All recordings
+        </Link>
+      </p>
+    </section>
+  );
+}
+
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: `Recording of ${data?.session.title ?? "a class"} · OptiLearn Live` },
+  {
+    title: !data
+      ? "Recording · OptiLearn Live"
+      : data.kind === "deleted"
+        ? "Recording deleted · OptiLearn Live"
+        : `${recordingTitle(data.recording.number, data.session.title)} · OptiLearn Live`,
+  },
 ];
 
 export function ErrorBoundary() {
-  return <GeneralErrorBoundary />;
+  return <GeneralErrorBoundary titles={{ 404: "We couldn't find that recording" }} />;
 }

@@ -5,14 +5,15 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import type { LiveHandle } from "~/components/live-events";
+import { presentSearchParams } from "~/http/query-params";
 import { formatBytes, formatDurationSeconds, RecordingDate } from "~/components/recording-facts";
 import { libraryQuerySchema, nextPageSearch } from "~/recording/library-query";
 import { listCohortsForViewer, listWatchableRecordings } from "~/recording/recording-library.server";
-import { recordingPageOf } from "~/storage/watch-url";
+import { recordingTitle } from "~/recording/messages";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const parsed = libraryQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  const parsed = libraryQuerySchema.safeParse(presentSearchParams(request.url));
   if (!parsed.success)
     throw new Response(parsed.error.issues.map((issue) => issue.message).join("; "), { status: 400 });
   const [{ entries, nextBefore }, cohorts] = await Promise.all([
@@ -20,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     listCohortsForViewer(user),
   ]);
   return json({
-    recordings: entries.map((entry) => ({ ...entry, pageUrl: recordingPageOf(entry.id) })),
+    recordings: entries,
     cohorts,
     filter: { cohort: parsed.data.cohort ?? "", q: parsed.data.q ?? "" },
     next: nextBefore ? `/recordings${nextPageSearch(parsed.data, nextBefore)}` : null,
@@ -64,14 +65,18 @@ export default function RecordingsPage() {
             <li key={recording.id} className="card session-card" data-recording-id={recording.id}>
               <div className="session-card__main">
                 <h2>
-                  <Link to={recording.pageUrl}>{recording.title}</Link>
+                  <Link to={recording.pageUrl}>{recordingTitle(recording.number, recording.title)}</Link>
                 </h2>
                 <p className="muted">
                   <RecordingDate iso={recording.startedAt} /> · {formatDurationSeconds(recording.durationSeconds)} ·{" "}
                   {formatBytes(recording.sizeBytes)} · {recording.cohortName}
                 </p>
               </div>
-              <Link to={recording.pageUrl} className="button button--small">
+              <Link
+                to={recording.pageUrl}
+                className="button button--small"
+                aria-label={`Watch ${recordingTitle(recording.number, recording.title)}`}
+              >
                 Watch
               </Link>
             </li>

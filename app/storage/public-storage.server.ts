@@ -4,6 +4,7 @@ import type { RecordingStorage } from "~/storage/recording-storage";
 export function createPublicStorage(): RecordingStorage {
   return {
     kind: "public",
+    linkLifetimeSeconds: null,
     parseLocation(recordingUrl) {
       if (!URL.canParse(recordingUrl) || !/^https?:$/.test(new URL(recordingUrl).protocol)) {
         return { ok: false, message: "recordingUrl must be an http or https URL (RECORDING_STORAGE is public)" };

@@ -9,6 +9,8 @@ export type ParsedLocation =
 
 export interface RecordingStorage {
   readonly kind: "public" | "s3";
+  /** How long a link from watchUrlFor stays valid (players renew theirs after it); null when links never expire. */
+  readonly linkLifetimeSeconds: number | null;
   /** Reads the webhook's recordingUrl; anything that is not an object of this storage is refused with a reason. */
   parseLocation(recordingUrl: string): ParsedLocation;
   /** A URL the browser can play (or, with `download`, save) now; null when the recording has no location. */

@@ -31,6 +31,7 @@ export function createS3Storage(config: S3StorageConfig): RecordingStorage {
   const bucket = { bucket: config.bucket, endpoint: endpointOf(config) };
   return {
     kind: "s3",
+    linkLifetimeSeconds: config.linkTtlSeconds,
     parseLocation: (recordingUrl) => parseS3Location(recordingUrl, bucket),
     async watchUrlFor(location, options = {}) {
       const key = location.storageKey ?? keyFromUrl(location.recordingUrl, bucket);

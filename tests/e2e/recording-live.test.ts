@@ -89,8 +89,8 @@ describe("live recording in the browser", () => {
     await eventually(() => status(student1.page).getAttribute("data-status"), 10_000).toBe("READY");
     const session = await stack.db.liveSession.findUniqueOrThrow({ where: { id: stack.demoSessionId } });
     expect(session.recordingUrl!).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/recordings\/.+\.mp4$/);
-    // Pages link the app's watch URL (which checks who asks), never the storage URL.
-    const url = `/recordings/${session.latestRecordingId}/watch`;
+    // Pages link the recording's page (its player plays the app's watch URL, which checks who asks), never storage.
+    const url = `/recordings/${session.latestRecordingId}`;
 
     // The host's page links the recording, in the message and in the recordings list (its page, with the player).
     await expect(host.page.getByRole("link", { name: "Watch it" }).getAttribute("href")).resolves.toBe(url);

@@ -107,12 +107,12 @@ describe("a recording stream interrupted by an app restart", () => {
     ).toBe(true);
     expect(seen.at(-1)).toBe("READY");
     expect(reloads).toBe(0);
-    // Linked through the app's watch URL, never the storage URL.
+    // Linked to the recording's page, never the storage URL.
     expect(await student.page.getByRole("link", { name: "Watch it" }).getAttribute("href")).toBe(
-      `/recordings/${rows[3].recordingId}/watch`,
+      `/recordings/${rows[3].recordingId}`,
     );
     expect(await alert.getByRole("link", { name: "Watch the recording" }).getAttribute("href")).toBe(
-      `/recordings/${rows[3].recordingId}/watch`,
+      `/recordings/${rows[3].recordingId}`,
     );
     await screenshot(student.page, "session-resumed-student");
 
@@ -122,7 +122,8 @@ describe("a recording stream interrupted by an app restart", () => {
   it("a page whose data reload met the restart says it is reconnecting, then comes back by itself", async () => {
     const sessionPath = `/sessions/${stack.demoSessionId}`;
     const host = await openAs(browser, stack.app.url, ACCOUNTS.host, sessionPath);
-    // Remix also says so when the reload of the page's route list meets the stopped server.
+    // Remix discovers the routes of the page's links with one request 100 ms after the page last changed; when the
+    // server stops first, that request is refused like the others, and Remix says so in its own words.
     expectConsoleErrors(host.context, connectionRefused, failedResource(503), /Failed to fetch manifest patches/);
     let reloads = 0;
     host.page.on("framenavigated", (frame) => frame === host.page.mainFrame() && reloads++);

@@ -52,11 +52,13 @@ describe("GET /api/live-sessions", () => {
       role: "host",
       recordingStatus: "IDLE",
       recordingUrl: null,
+      pageUrl: null,
       watchUrl: null,
     });
     for (const session of result.body)
       expect(Object.keys(session).sort()).toEqual([
         "id",
+        "pageUrl",
         "recordingStatus",
         "recordingUrl",
         "role",
@@ -76,6 +78,7 @@ describe("GET /api/live-sessions", () => {
       role: "student",
       recordingStatus: "IDLE",
       recordingUrl: null,
+      pageUrl: null,
       watchUrl: null,
     });
     expect(result.body.map((s: any) => s.id)).not.toContain(otherSessionId);
@@ -97,6 +100,7 @@ describe("GET /api/live-sessions", () => {
         role: "host",
         recordingStatus: "IDLE",
         recordingUrl: null,
+        pageUrl: null,
         watchUrl: null,
       },
     ]);
@@ -111,6 +115,7 @@ describe("GET /api/live-sessions/:id/recording", () => {
       liveSessionId: stack.demoSessionId,
       status: "IDLE",
       recordingUrl: null,
+      pageUrl: null,
       watchUrl: null,
       reason: null,
       updatedAt: expect.any(String),

@@ -270,6 +270,7 @@ describe("notification stream", () => {
         liveSessionId: id,
         title: "Streams class",
         recordingUrl: row.recordingUrl,
+        pageUrl: `/recordings/${row.recordingId}`,
         watchUrl: `/recordings/${row.recordingId}/watch`,
         // Why a recording failed: only LIVE_CLASS_RECORDING_FAILED carries one.
         reason: null,

@@ -314,13 +314,21 @@ describe("recorder reconciliation by the watchdog", () => {
       data: { recordingStatus: "CORRUPT", latestRecordingId: null },
     });
     await stack.db.recording.create({
-      data: { id: "recbroken1", liveSessionId: broken, status: "PENDING", startedAt: old, statusChangedAt: old },
+      data: {
+        id: "recbroken1",
+        liveSessionId: broken,
+        number: 1,
+        status: "PENDING",
+        startedAt: old,
+        statusChangedAt: old,
+      },
     });
     const fine = await createSession(stack.db);
     await stack.db.recording.create({
       data: {
         id: "recfine1",
         liveSessionId: fine,
+        number: 1,
         status: "PENDING",
         startedAt: old,
         statusChangedAt: new Date(old.getTime() + 1000),
@@ -387,7 +395,14 @@ describe("the webhook's log under a flood", () => {
     const old = new Date();
     // A recording whose status no state of the machine fits: applying the upload throws.
     await stack.db.recording.create({
-      data: { id: "reccorrupt500", liveSessionId: id, status: "CORRUPT", startedAt: old, statusChangedAt: old },
+      data: {
+        id: "reccorrupt500",
+        liveSessionId: id,
+        number: 1,
+        status: "CORRUPT",
+        startedAt: old,
+        statusChangedAt: old,
+      },
     });
     try {
       const answer = await postWebhook(stack.app.url, uploadedPayload("reccorrupt500"), { secret: TEST_SECRET });
@@ -482,6 +497,7 @@ describe("paged lists", () => {
       role: "host",
       recordingStatus: "IDLE",
       recordingUrl: null,
+      pageUrl: null,
       watchUrl: null,
     });
     // Without a limit: the default page, no Link when everything fits.
@@ -493,7 +509,7 @@ describe("paged lists", () => {
   it("GET /api/notifications pages newest first", async () => {
     const student = await createUser(stack.db, stack.app.url, "STUDENT");
     const id = await createSession(stack.db);
-    await stack.db.recording.create({ data: { id: "recpaged1", liveSessionId: id, status: "READY" } });
+    await stack.db.recording.create({ data: { id: "recpaged1", liveSessionId: id, number: 1, status: "READY" } });
     for (const type of ["A", "B", "C"]) {
       await stack.db.notification.create({
         data: { userId: student.id, type, liveSessionId: id, recordingId: "recpaged1", title: "t" },

@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 const emailsFor = (recordingId: string) =>
-  catcher.emails().filter((email) => email.parsed.text?.includes(`/recordings/${recordingId}/watch`));
+  catcher.emails().filter((email) => email.parsed.text?.includes(`/recordings/${recordingId}\n`));
 
 /** The header as sent, unfolded (mailparser turns List-* headers into objects). */
 const headerOf = (email: CaughtEmail, name: string) =>
@@ -76,7 +76,8 @@ describe("recording notifications by email", () => {
     );
     expect(emails.map((email) => email.envelopeTo[0]).sort()).toEqual(recipients);
     const session = await stack.db.liveSession.findUniqueOrThrow({ where: { id: liveSessionId } });
-    const watchUrl = `${stack.app.url}/recordings/${recordingId}/watch`;
+    // The recording's page (with the player), not the media itself.
+    const pageUrl = `${stack.app.url}/recordings/${recordingId}`;
     for (const email of emails) {
       const notification = notifications.find((n) => n.user.email === email.envelopeTo[0]);
       expect(notification).toBeDefined();
@@ -84,7 +85,7 @@ describe("recording notifications by email", () => {
       expect(email.parsed.from?.text).toContain("no-reply@optilearn.test");
       expect(email.parsed.subject).toBe(`Recording ready: ${title}`);
       expect(email.parsed.text).toContain(title);
-      expect(email.parsed.text).toContain(watchUrl);
+      expect(email.parsed.text).toContain(`Watch it: ${pageUrl}\n`);
       expect(email.parsed.text).toContain(
         session.startsAt.toLocaleDateString("en-GB", {
           day: "numeric",
@@ -93,7 +94,7 @@ describe("recording notifications by email", () => {
           timeZone: "UTC",
         }),
       );
-      expect(email.parsed.html).toContain(`href="${watchUrl}"`);
+      expect(email.parsed.html).toContain(`href="${pageUrl}"`);
       expect(email.parsed.html).toContain(title);
       expect(email.parsed.text).toMatch(new RegExp(`${stack.app.url}/unsubscribe\\?token=[A-Za-z0-9_.-]+`));
       expect(headerOf(email, "List-Unsubscribe")).toMatch(

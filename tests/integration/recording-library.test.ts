@@ -93,7 +93,9 @@ describe("watching with public storage", () => {
     );
     expect(deleted.status).toBe(303);
     expect(deleted.location).toBe(`/sessions/${stack.demoSessionId}`);
-    expect((await page(`/recordings/${second}`, stack.cookies.host)).status).toBe(404);
+    // Gone: its page says so (410) to those who could watch it; its media is simply not there.
+    expect((await page(`/recordings/${second}`, stack.cookies.host)).status).toBe(410);
+    expect((await page(`/recordings/${second}/watch`, stack.cookies.host)).status).toBe(404);
     const session = await stack.db.liveSession.findUniqueOrThrow({ where: { id: stack.demoSessionId } });
     expect(session.latestRecordingId).toBe(first);
     expect(session.recordingStatus).toBe("READY");

@@ -180,6 +180,7 @@ describe("recordings in a private S3 bucket", () => {
     expect(list.body.map((r: { id: string }) => r.id)).toEqual([second, recordingId]);
     expect(list.body[0]).toEqual({
       id: second,
+      number: 2,
       liveSessionId: stack.demoSessionId,
       title: "Demo class",
       status: "READY",
@@ -187,6 +188,7 @@ describe("recordings in a private S3 bucket", () => {
       endedAt: expect.any(String),
       durationSeconds: 31,
       sizeBytes: 11,
+      pageUrl: `/recordings/${second}`,
       watchUrl: `/recordings/${second}/watch`,
     });
     const paged = await api(stack.app.url, "/api/recordings?limit=1", { cookie: stack.cookies.student2 });

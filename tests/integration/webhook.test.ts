@@ -54,7 +54,7 @@ async function pendingRecording() {
   const recordingId = `rec${randomBytes(12).toString("hex")}`;
   const now = new Date();
   await stack.db.recording.create({
-    data: { id: recordingId, liveSessionId, status: "PENDING", startedAt: now, statusChangedAt: now },
+    data: { id: recordingId, liveSessionId, number: 1, status: "PENDING", startedAt: now, statusChangedAt: now },
   });
   await stack.db.liveSession.update({
     where: { id: liveSessionId },
@@ -109,8 +109,11 @@ describe("accepted deliveries", () => {
       expect(Number(recording.sizeBytes)).toBe(734003200);
       const session = await stack.db.liveSession.findUniqueOrThrow({ where: { id: liveSessionId } });
       expect(session).toMatchObject({ recordingStatus: "READY", recordingUrl: payload.recordingUrl });
+      // The storage URL is the host's and admins' only (the contract's "Watching recordings, privately").
+      const hostView = await api(stack.app.url, recordingPath(liveSessionId), { cookie: stack.cookies.host });
+      expect(hostView.body).toMatchObject({ status: "READY", recordingUrl: payload.recordingUrl });
       const view = await api(stack.app.url, recordingPath(liveSessionId), { cookie: stack.cookies.student1 });
-      expect(view.body).toMatchObject({ status: "READY", recordingUrl: payload.recordingUrl });
+      expect(view.body).toMatchObject({ status: "READY", recordingUrl: null });
 
       const notifications = await stack.db.notification.findMany({ where: { recordingId }, include: { user: true } });
       expect(notifications.map((n) => n.user.email).sort()).toEqual([
@@ -119,14 +122,20 @@ describe("accepted deliveries", () => {
         ACCOUNTS.student2,
         ACCOUNTS.student3,
       ]);
+      expect(notifications.every((n) => n.type === "LIVE_CLASS_RECORDING_READY")).toBe(true);
       expect(
-        notifications.every((n) => n.type === "LIVE_CLASS_RECORDING_READY" && n.recordingUrl === payload.recordingUrl),
-      ).toBe(true);
+        notifications.map((n) => [n.user.email, n.recordingUrl]).sort(([a], [b]) => String(a).localeCompare(String(b))),
+      ).toEqual([
+        [ACCOUNTS.host, payload.recordingUrl],
+        [ACCOUNTS.student1, null],
+        [ACCOUNTS.student2, null],
+        [ACCOUNTS.student3, null],
+      ]);
       const mine = await api(stack.app.url, "/api/notifications", { cookie: stack.cookies.student2 });
       expect(mine.body[0]).toMatchObject({
         type: "LIVE_CLASS_RECORDING_READY",
         liveSessionId,
-        recordingUrl: payload.recordingUrl,
+        recordingUrl: null,
         read: false,
       });
       const last = (await transitionsOf(stack.db, liveSessionId)).at(-1)!;
@@ -445,11 +454,11 @@ describe("repeats and refused transitions", () => {
       ).toEqual(Array(10).fill(200));
 
       const ready = await status.next();
-      expect(ready).toMatchObject({ event: "status", data: { status: "READY", recordingUrl: payload.recordingUrl } });
+      expect(ready).toMatchObject({ event: "status", data: { status: "READY", recordingUrl: null } });
       const notification = await alerts.next();
       expect(notification).toMatchObject({
         event: "notification",
-        data: { type: "LIVE_CLASS_RECORDING_READY", recordingUrl: payload.recordingUrl },
+        data: { type: "LIVE_CLASS_RECORDING_READY", recordingUrl: null },
       });
       await sleep(500);
       expect(status.events.filter((e) => e.data.status === "READY")).toHaveLength(1);

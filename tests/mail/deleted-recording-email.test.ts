@@ -46,7 +46,7 @@ describe("a recording deleted before its emails went out", () => {
     expect(statusOf(kept)).toEqual(["SENT", "SENT", "SENT", "SENT"]);
 
     const linksTo = (recordingId: string) =>
-      catcher.emails().filter((email) => email.parsed.text?.includes(`/recordings/${recordingId}/watch`));
+      catcher.emails().filter((email) => email.parsed.text?.includes(`/recordings/${recordingId}\n`));
     expect(linksTo(kept)).toHaveLength(4);
     expect(linksTo(deleted)).toHaveLength(0);
   });

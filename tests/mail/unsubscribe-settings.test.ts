@@ -26,7 +26,7 @@ afterAll(async () => {
 const readyRecording = () => readyRecordingOfNewSession(stack, TEST_SECRET);
 
 const emailsOf = (recordingId: string) =>
-  catcher.emails().filter((email) => email.parsed.text?.includes(`/recordings/${recordingId}/watch`));
+  catcher.emails().filter((email) => email.parsed.text?.includes(`/recordings/${recordingId}\n`));
 
 function unsubscribeLinkIn(email: CaughtEmail): string {
   const link = /(http:\/\/\S+\/unsubscribe\?token=[A-Za-z0-9_.-]+)/.exec(email.parsed.text ?? "")?.[1];

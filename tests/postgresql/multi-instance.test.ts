@@ -146,6 +146,7 @@ describe("several instances on PostgreSQL", () => {
           data: {
             id: `rec${Date.now().toString(16)}sneaked`,
             liveSessionId: id,
+            number: 1,
             status: "PENDING",
             startedAt: now,
             statusChangedAt: now,
@@ -159,6 +160,7 @@ describe("several instances on PostgreSQL", () => {
           data: {
             liveSessionId: id,
             recordingId: recording.id,
+            recordingNumber: recording.number,
             trigger: "record",
             fromStatus: "IDLE",
             toStatus: "PENDING",

@@ -48,8 +48,15 @@ export async function newUserPage(
   browser: Browser,
   baseUrl: string,
   viewport: { width: number; height: number } = { width: 1280, height: 860 },
+  options: { javaScriptEnabled?: boolean } = {},
 ): Promise<UserPage> {
-  const context = await browser.newContext({ baseURL: baseUrl, viewport, locale: "en-GB", timezoneId: "UTC" });
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    viewport,
+    locale: "en-GB",
+    timezoneId: "UTC",
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
+  });
   // Counts the page's open EventSources, so a test can check a page holds exactly one event stream.
   await context.addInitScript(() => {
     const Native = window.EventSource;
