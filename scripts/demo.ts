@@ -1,12 +1,14 @@
 // `npm run demo`: the app, a Jibri simulator, the email worker and a local SMTP catcher wired together on this machine,
-// with fresh credentials each run.
-import { spawn } from "node:child_process";
+// with fresh credentials each run. It sets up the database (`-- --reset` starts it afresh) and builds the app first.
+// It prints what a person needs (the banner, the caught emails, warnings); `-- --verbose` adds every log line.
+import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startJibriSimulator } from "./jibri-simulator/simulator";
+import { describeListenError, describeLogLine } from "./demo-output";
+import { startJibriSimulator, type JibriSimulator } from "./jibri-simulator/simulator";
 import { startMailCatcher } from "./mail-catcher";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -19,14 +21,42 @@ const token = randomBytes(24).toString("hex");
 const webhookSecret = randomBytes(32).toString("hex");
 const sessionSecret = randomBytes(32).toString("hex");
 
-const jibri = await startJibriSimulator({
-  token,
-  webhookSecret,
-  port: simulatorPort,
-  host: "127.0.0.1",
-  uploadDelayMs: Number(process.env.JIBRI_SIMULATOR_UPLOAD_DELAY_MS ?? 3000),
-  publicUrl: `http://localhost:${simulatorPort}`,
-  log: (line) => console.log(`[jibri] ${line}`),
+const verbose = process.argv.includes("--verbose");
+
+/** Runs one step before the demo starts (setup, build); its own output shows, and a failure ends the demo. */
+function step(what: string, command: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env });
+  if (result.status !== 0) {
+    console.error(`The demo could not start: ${what} failed.`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+// The simulator first: a busy port is said in one line before anything else is done.
+let jibri: JibriSimulator;
+try {
+  jibri = await startJibriSimulator({
+    token,
+    webhookSecret,
+    port: simulatorPort,
+    host: "127.0.0.1",
+    uploadDelayMs: Number(process.env.JIBRI_SIMULATOR_UPLOAD_DELAY_MS ?? 3000),
+    publicUrl: `http://localhost:${simulatorPort}`,
+    // Its health is asked at every watchdog sweep while recording: those lines only with --verbose.
+    log: (line) => (verbose || !/ GET \S*\/health /.test(line)) && console.log(`[jibri] ${line}`),
+  });
+} catch (error) {
+  const said = describeListenError(error, "the Jibri simulator", simulatorPort, "JIBRI_SIMULATOR_PORT");
+  if (!said) throw error;
+  console.error(said);
+  process.exit(1);
+}
+
+const tsx = join(root, "node_modules", ".bin", "tsx");
+step("setting up the database", tsx, ["scripts/setup.ts", ...(process.argv.includes("--reset") ? ["--reset"] : [])]);
+step("building the app", join(root, "node_modules", ".bin", "remix"), ["build"], {
+  ...process.env,
+  NODE_ENV: "production",
 });
 
 // Emails stay on this machine: the catcher prints each one and keeps it as an .eml file to open in a mail program.
@@ -71,14 +101,26 @@ const worker = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"],
   stdio: ["ignore", "pipe", "inherit"],
   env: sharedEnv,
 });
-worker.stdout.setEncoding("utf8");
-worker.stdout.on("data", (chunk: string) => process.stdout.write(chunk.replace(/^(?=.)/gm, "[worker] ")));
+/** Each line of a process's output, as a person reads it (see demo-output.ts), with its prefix. */
+function relay(stream: NodeJS.ReadableStream, prefix: string, onLine: (line: string) => void = () => {}) {
+  let pending = "";
+  stream.setEncoding("utf8");
+  stream.on("data", (chunk: string) => {
+    const lines = (pending + chunk).split("\n");
+    pending = lines.pop() ?? "";
+    for (const line of lines) {
+      onLine(line);
+      const said = describeLogLine(line, verbose);
+      if (said) console.log(`${prefix} ${said}`);
+    }
+  });
+}
+
+relay(worker.stdout, "[worker]");
 
 let announced = false;
-app.stdout.setEncoding("utf8");
-app.stdout.on("data", (chunk: string) => {
-  process.stdout.write(chunk.replace(/^(?=.)/gm, "[app] "));
-  if (!announced && chunk.includes('"event":"server.listening"')) {
+relay(app.stdout, "[app]", (line) => {
+  if (!announced && line.includes('"event":"server.listening"')) {
     announced = true;
     console.log(`
   OptiLearn Live demo is running: ${appUrl}
@@ -90,6 +132,9 @@ app.stdout.on("data", (chunk: string) => {
     outsider@optilearn.test   a student enrolled in nothing
 
   The Jibri simulator listens on ${jibri.url}; after Stop it "uploads" and calls the signed webhook.
+  To see a failure, tell it what to do next (README, "Failures to try"), e.g. a failed upload:
+    curl -X POST ${jibri.url}/__simulator/mode -d '{"outcome":"failed"}'
+  Start afresh with: npm run demo -- --reset
   The email worker sends notification emails to a local SMTP catcher (${mailbox.url}): each one is
   printed below as [mail] and saved as an .eml file in ${emailFolder}
   Press Ctrl+C to stop.

@@ -54,12 +54,13 @@ export const peopleListSchema = z.object({
   cohortId: z.string().min(1),
   people: z
     .string()
-    .max(300 * 1024, "This list is too large: add at most 1,000 people at once.")
+    .max(PEOPLE_LIST_MAX_BYTES, "This list is too large: add at most 1,000 people at once.")
     .default(""),
 });
 
-export function listCohortsWithMembers() {
-  return prisma.cohort.findMany({
+/** Every cohort with its people, how many sessions it has, and who teaches it (see teachersOf). */
+export async function listCohortsWithMembers() {
+  const cohorts = await prisma.cohort.findMany({
     orderBy: { name: "asc" },
     select: {
       id: true,
@@ -72,9 +73,34 @@ export function listCohortsWithMembers() {
           },
         },
       },
+      sessions: { distinct: ["hostId"], select: { host: { select: { id: true, name: true } } } },
       _count: { select: { sessions: true } },
     },
   });
+  return cohorts.map(({ sessions, ...cohort }) => ({ ...cohort, teachers: teachersOf(cohort.enrollments, sessions) }));
+}
+
+/**
+ * A cohort's teachers: whoever hosts one of its sessions, and its members with the host role (an admin adds a teacher
+ * like any member); each once, by name.
+ */
+function teachersOf(
+  enrollments: Array<{ user: { id: string; name: string; role: string } }>,
+  sessions: Array<{ host: { id: string; name: string } }>,
+): string[] {
+  const byId = new Map<string, string>();
+  for (const { host } of sessions) byId.set(host.id, host.name);
+  for (const { user } of enrollments) if (user.role === "HOST") byId.set(user.id, user.name);
+  return [...byId.values()].sort((a, b) => a.localeCompare(b));
+}
+
+/** The person and cohort a removal would concern, for the page that asks first; null when either is gone. */
+export async function findMembership(cohortId: string, userId: string) {
+  const enrollment = await prisma.enrollment.findUnique({
+    where: { cohortId_userId: { cohortId, userId } },
+    select: { cohort: { select: { id: true, name: true } }, user: { select: { id: true, email: true, name: true } } },
+  });
+  return enrollment && { cohort: enrollment.cohort, user: enrollment.user };
 }
 
 export async function createCohort(name: string) {

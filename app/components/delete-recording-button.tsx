@@ -1,5 +1,5 @@
-// A recording's Delete button: asks for confirmation, then posts to the recording page, which deletes and goes back.
-import { Form } from "@remix-run/react";
+// A recording's Delete button: confirmed in a dialog (with JavaScript) or on its own page (without) before it posts.
+import { ConfirmedActionButton } from "~/components/confirmed-action-button";
 
 export function DeleteRecordingButton({
   recordingId,
@@ -11,19 +11,14 @@ export function DeleteRecordingButton({
   redirectTo: string;
 }) {
   return (
-    <Form
-      method="post"
-      action={`/recordings/${recordingId}`}
-      className="inline-form"
-      onSubmit={(event) => {
-        if (!window.confirm(`Delete ${name}? Nobody will be able to watch it again.`)) event.preventDefault();
-      }}
+    <ConfirmedActionButton
+      askAt={{ action: `/recordings/${recordingId}/delete`, fields: { redirectTo } }}
+      question={`Delete ${name}? Nobody will be able to watch it again.`}
+      post={{ action: `/recordings/${recordingId}`, fields: { intent: "delete", redirectTo } }}
+      label={`Delete ${name}`}
+      className="button button--small button--danger"
     >
-      <input type="hidden" name="intent" value="delete" />
-      <input type="hidden" name="redirectTo" value={redirectTo} />
-      <button type="submit" className="button button--small button--danger" aria-label={`Delete ${name}`}>
-        Delete
-      </button>
-    </Form>
+      Delete
+    </ConfirmedActionButton>
   );
 }

@@ -1,10 +1,10 @@
-// An instant on a page: UTC from the server (which cannot know the viewer's zone), the viewer's zone once in the browser.
+// An instant on a page: UTC from the server (which cannot know the viewer), the viewer's locale and zone in the browser.
 import { useEffect, useState } from "react";
 import { formatLocal, formatUtc, type TimeStyle } from "~/time/time-format";
 
 /**
  * `<time>` with the UTC time on hover. The first render, on the server and in the browser alike, writes UTC, so
- * hydration matches; an effect then rewrites it in the browser's own time zone.
+ * hydration matches; an effect then rewrites it in the browser's own locale and time zone.
  */
 export function LocalTime({
   iso,
@@ -22,7 +22,7 @@ export function LocalTime({
   return (
     <time
       dateTime={iso}
-      title={formatUtc(iso, style === "time" ? "short" : style)}
+      title={formatUtc(iso, style === "time" ? "precise" : style)}
       className={className}
       data-testid={testId}
       data-local={local === null ? undefined : ""}

@@ -1,11 +1,9 @@
 // How a recording's length, size and date read on a page.
+import { LocalTime } from "~/components/local-time";
+import { formatClock } from "~/time/time-format";
 
 export function formatDurationSeconds(seconds: number | null): string {
-  if (seconds === null) return "unknown length";
-  const total = Math.round(seconds);
-  const [h, m, s] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return h > 0 ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
+  return seconds === null ? "unknown length" : formatClock(seconds * 1000);
 }
 
 export function formatBytes(bytes: number | null): string {
@@ -20,11 +18,7 @@ export function formatBytes(bytes: number | null): string {
   return unit === 0 ? `${value} bytes` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
-/** The date in UTC as rendered on the server; the ISO value stays on the element for the browser. */
+/** When the recording was made, as every date on the pages reads (the viewer's locale and zone). */
 export function RecordingDate({ iso }: { iso: string }) {
-  return (
-    <time dateTime={iso} title={`${iso.replace("T", " ").slice(0, 19)} UTC`}>
-      {new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC
-    </time>
-  );
+  return <LocalTime iso={iso} style="date-time" />;
 }

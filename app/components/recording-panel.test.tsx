@@ -100,6 +100,7 @@ function renderSessionPage(options: { initial: RecordingView; canControl?: boole
             const data = useLoaderData<{ view: RecordingView }>();
             return (
               <RecordingPanel
+                title="Demo class"
                 liveSessionId={SESSION}
                 initial={data.view}
                 canControl={options.canControl ?? true}
@@ -198,7 +199,7 @@ describe("recording panel", () => {
     expect(await recordButton()).toHaveProperty("disabled", true);
     const timeline = screen.getByTestId("timeline");
     expect([...timeline.querySelectorAll("li")].map((li) => li.dataset.transitionId)).toEqual(["5", "6"]);
-    expect(timeline.textContent).toContain("Recorder started");
+    expect(timeline.textContent).toContain("Recording started");
 
     // Another session's event, one the page already applied, and one that is not what the wire promises change nothing.
     streamServer.send("status", "7.7", { ...change(7, "RECORDING", "PROCESSING", "stop"), liveSessionId: "other" });

@@ -1,17 +1,39 @@
-// The in-page alerts on any page about a class recording: ready to watch (students and the host), or failed (the host,
-// with the reason).
+// The in-page alerts on any page about a class recording: ready to watch (students and the host), failed (the host,
+// with the reason), or not saved (students, in plain words).
 import { Link } from "@remix-run/react";
 import { useCallback, useRef, useState } from "react";
 import { useFocusedSessionId, useLiveEvent } from "~/components/live-events";
 import type { LiveEventPayloads } from "~/events/live-wire";
-import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
+import { NOTIFICATION_TYPES, notSavedSentence } from "~/notifications/notification-types";
 
 export type RecordingNotification = LiveEventPayloads["notification"];
 
 const ALERTED_TYPES: ReadonlySet<string> = new Set([
   NOTIFICATION_TYPES.recordingReady,
   NOTIFICATION_TYPES.recordingFailed,
+  NOTIFICATION_TYPES.recordingNotSaved,
 ]);
+
+/** The alert's title and sentence for each kind (a failure's reason is a sentence of its own). */
+function alertWords(alert: RecordingNotification): { failed: boolean; title: string; text: React.ReactNode } {
+  if (alert.type === NOTIFICATION_TYPES.recordingNotSaved) {
+    return { failed: true, title: "Recording not saved", text: notSavedSentence(alert.title) };
+  }
+  if (alert.type === NOTIFICATION_TYPES.recordingFailed) {
+    const text = (
+      <>
+        The recording of <strong>{alert.title}</strong> failed.{alert.reason ? ` ${alert.reason}` : ""}
+      </>
+    );
+    return { failed: true, title: "Recording failed", text };
+  }
+  const text = (
+    <>
+      The recording of <strong>{alert.title}</strong> is ready to watch.
+    </>
+  );
+  return { failed: false, title: "Recording ready", text };
+}
 
 /** Alerts from the page's event stream; `userKey` changes when another user signs in, which starts afresh. */
 export function useRecordingAlerts(userKey: string | null, onNotification: (n: RecordingNotification) => void) {
@@ -46,7 +68,7 @@ export function RecordingAlerts({
   return (
     <div className="alerts">
       {alerts.map((alert) => {
-        const failed = alert.type === NOTIFICATION_TYPES.recordingFailed;
+        const { failed, title, text } = alertWords(alert);
         return (
           <div
             key={alert.id}
@@ -55,16 +77,8 @@ export function RecordingAlerts({
             data-type={alert.type}
           >
             <div className="alert__body">
-              <p className="alert__title">{failed ? "Recording failed" : "Recording ready"}</p>
-              {failed ? (
-                <p>
-                  The recording of <strong>{alert.title}</strong> failed{alert.reason ? `: ${alert.reason}` : "."}
-                </p>
-              ) : (
-                <p>
-                  The recording of <strong>{alert.title}</strong> is ready to watch.
-                </p>
-              )}
+              <p className="alert__title">{title}</p>
+              <p>{text}</p>
               <p className="alert__actions">
                 {!failed && alert.pageUrl ? (
                   <Link to={alert.pageUrl} onClick={() => onDismiss(alert.id)} className="button button--small">

@@ -2,10 +2,6 @@
 import { STATUS_LABELS } from "~/recording/messages";
 import type { RecordingStatus } from "~/recording/state-machine";
 
-export function statusLabel(status: RecordingStatus): string {
-  return STATUS_LABELS[status];
-}
-
 export function StatusBadge({ status, testId }: { status: RecordingStatus; testId?: string }) {
   return (
     <span className={`badge badge--${status.toLowerCase()}`} data-status={status} data-testid={testId}>

@@ -116,7 +116,13 @@ function renderPanel(
           Component: function SessionPage() {
             const data = useLoaderData<{ view: RecordingView }>();
             return (
-              <RecordingPanel liveSessionId={SESSION} initial={data.view} canControl={canControl} recordingAvailable />
+              <RecordingPanel
+                liveSessionId={SESSION}
+                title="Demo class"
+                initial={data.view}
+                canControl={canControl}
+                recordingAvailable
+              />
             );
           },
         },

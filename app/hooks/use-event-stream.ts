@@ -31,7 +31,8 @@ function deliver<N extends LiveEventName>(handlers: LiveEventHandlers, name: N, 
 export function useEventStream(url: string | null, handlers: LiveEventHandlers): StreamState {
   const handlersRef = useRef(handlers);
   handlersRef.current = handlers;
-  const [state, setState] = useState<StreamState>("connecting");
+  // "static" until the browser runs the effect below: what the server renders, and all a page without JavaScript has.
+  const [state, setState] = useState<StreamState>("static");
 
   useEffect(() => {
     if (!url) return;

@@ -14,6 +14,8 @@ function asUtc(value: string): string {
 /** Dates both databases store and every browser shows: a year from 1970 to 9999. */
 const EARLIEST = Date.UTC(1970, 0, 1);
 const LATEST = Date.UTC(10000, 0, 1);
+/** A class starting now may be typed a few minutes late (the form has minutes, people take time to fill it in). */
+const PAST_GRACE_MS = 15 * 60_000;
 
 export const scheduleSchema = z.object({
   title: singleLine(
@@ -36,6 +38,10 @@ export const scheduleSchema = z.object({
     .refine(
       (date) => date.getTime() >= EARLIEST && date.getTime() < LATEST,
       "Choose a date between the years 1970 and 9999.",
+    )
+    .refine(
+      (date) => date.getTime() >= Date.now() - PAST_GRACE_MS,
+      "That time has already passed: choose when the session will start.",
     ),
   cohortId: z.string().min(1, "Choose the cohort that attends.").max(100, "Choose the cohort that attends."),
 });

@@ -49,10 +49,19 @@ describe("notification emails", () => {
       settings,
     );
     expect(email.subject).toBe("Recording failed: Algebra <basics> & more");
-    expect(email.text).toContain("failed: disk <full>");
-    expect(email.html).toContain("disk &lt;full&gt;");
+    expect(email.text).toContain("failed. Disk <full>.");
+    expect(email.html).toContain("Disk &lt;full&gt;.");
     expect(email.text).toContain("https://learn.example.com/sessions/sess1");
     expect(email.text).not.toContain("/watch");
+  });
+
+  it("NOT_SAVED: a student reads plainly that the recording could not be saved, with the class link", () => {
+    const email = composeNotificationEmail({ ...base, type: "LIVE_CLASS_RECORDING_NOT_SAVED", reason: null }, settings);
+    expect(email.subject).toBe("Recording not saved: Algebra <basics> & more");
+    expect(email.text).toContain("could not be saved; your teacher has been told.");
+    expect(email.text).toContain("https://learn.example.com/sessions/sess1");
+    expect(email.text).not.toContain("/watch");
+    expect(email.html).toContain("Algebra &lt;basics&gt; &amp; more");
   });
 });
 
@@ -84,7 +93,7 @@ describe("text that could forge lines", () => {
     expect(lines[0]).toBe("Hello Sam Your password expired,");
     expect(lines.filter((line) => line.startsWith("Watch it:"))).toEqual([]);
     expect(email.text).toContain('The recording of "Algebra Watch it: https://evil.example/ x"');
-    expect(email.text).toContain("failed: disk full.");
+    expect(email.text).toContain("failed. Disk full.");
     expect(email.html).not.toMatch(/[\u0000\u2028]/);
     for (const part of [email.subject, email.text, email.html]) expect(part).not.toMatch(/\r/);
   });

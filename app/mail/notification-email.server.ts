@@ -1,8 +1,9 @@
 // The email a notification becomes: subject, plain-text and HTML bodies, a stable Message-ID and the unsubscribe headers.
-import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
+import { NOTIFICATION_TYPES, notSavedSentence } from "~/notifications/notification-types";
 import { toSingleLine } from "~/lib/single-line-text";
 import { signUnsubscribeToken } from "~/mail/unsubscribe-token.server";
 import { recordingPageOf } from "~/storage/watch-url";
+import { formatUtc } from "~/time/time-format";
 
 export type EmailNotification = {
   id: number;
@@ -38,8 +39,15 @@ export function unsubscribeUrl(userId: string, appUrl: string, secret: string): 
   return `${appUrl}/unsubscribe?${new URLSearchParams({ token: signUnsubscribeToken(userId, secret) })}`;
 }
 
-const formatClassDate = (date: Date) =>
-  `${date.toLocaleString("en-GB", { dateStyle: "full", timeStyle: "short", timeZone: "UTC" })} UTC`;
+/** As the pages' long dates read; in UTC, named, since the app does not know the reader's zone. */
+const formatClassDate = (date: Date) => formatUtc(date.toISOString(), "long");
+
+/** A reason as a sentence of its own ("disk full" → "Disk full."): it follows "… failed." in the email. */
+const asSentence = (text: string) => {
+  const trimmed = text.trim();
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+};
 
 export const escapeHtml = (value: string) =>
   value.replace(
@@ -54,19 +62,27 @@ export function composeNotificationEmail(
   // Titles, names and reasons are one line each here, whatever reached the database (older rows, the recorder's reason).
   const classTitle = toSingleLine(notification.title);
   const recipientName = toSingleLine(notification.recipient.name);
-  const failed = notification.type === NOTIFICATION_TYPES.recordingFailed;
+  const notSaved = notification.type === NOTIFICATION_TYPES.recordingNotSaved;
+  // Either way the email leads to the class, not to a recording there is none of.
+  const failed = notification.type === NOTIFICATION_TYPES.recordingFailed || notSaved;
   const when = formatClassDate(notification.classStartsAt);
   // The recording's page, with its player: a login on the way (from a mail client) comes back to it.
   const pageUrl = `${settings.appUrl}${recordingPageOf(notification.recordingId)}`;
   const sessionUrl = `${settings.appUrl}/sessions/${notification.liveSessionId}`;
   const unsubscribe = unsubscribeUrl(notification.recipient.id, settings.appUrl, settings.secret);
   const settingsUrl = `${settings.appUrl}/settings`;
-  const reason = notification.reason ? toSingleLine(notification.reason) : "no reason was given";
+  const reason = asSentence(notification.reason ? toSingleLine(notification.reason) : "no reason was given");
 
-  const subject = failed ? `Recording failed: ${classTitle}` : `Recording ready: ${classTitle}`;
-  const lead = failed
-    ? `The recording of "${classTitle}" (${when}) failed: ${reason}.`
-    : `The recording of "${classTitle}" (${when}) is ready to watch.`;
+  const subject = notSaved
+    ? `Recording not saved: ${classTitle}`
+    : failed
+      ? `Recording failed: ${classTitle}`
+      : `Recording ready: ${classTitle}`;
+  const lead = notSaved
+    ? notSavedSentence(`"${classTitle}" (${when})`)
+    : failed
+      ? `The recording of "${classTitle}" (${when}) failed. ${reason}`
+      : `The recording of "${classTitle}" (${when}) is ready to watch.`;
   const action = failed ? `Open the class: ${sessionUrl}` : `Watch it: ${pageUrl}`;
   const text = [
     `Hello ${recipientName},`,
@@ -88,7 +104,7 @@ export function composeNotificationEmail(
 <p>Hello ${escapeHtml(recipientName)},</p>
 ${
   failed
-    ? `<p>The recording of <strong>${title}</strong> (${escapeHtml(when)}) failed: ${escapeHtml(reason)}.</p>
+    ? `<p>${escapeHtml(lead)}</p>
 <p><a href="${escapeHtml(sessionUrl)}">Open the class</a></p>`
     : `<p>The recording of <strong>${title}</strong> (${escapeHtml(when)}) is ready to watch.</p>
 <p><a href="${escapeHtml(pageUrl)}">Watch the recording</a></p>`

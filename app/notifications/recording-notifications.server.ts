@@ -11,6 +11,8 @@ const { sql } = Prisma;
 export type RecordingOutcome = {
   /** The status the recording just reached; only READY and FAILED notify anyone. */
   to: string;
+  /** The status it left: a FAILED that had been recording (not a start that failed) is news for students too. */
+  from: string;
   cohortId: string;
   hostId: string;
   liveSessionId: string;
@@ -21,23 +23,41 @@ export type RecordingOutcome = {
   createdAt: Date;
 };
 
+/** One kind of notification and who gets it, as a set of user ids. */
+type Audience = { type: NotificationType; recipients: Prisma.Sql };
+
 /**
- * READY: every enrolled student and the host; FAILED: the host, with the reason. The (user, recording, type) unique
- * key makes a second notification impossible; each new one gets exactly one outbox row. Returns how many were written.
- * Two set-based statements whatever the cohort's size: a class of thousands is one insert of notifications and one of
+ * READY: every enrolled student and the host. FAILED: the host, with the reason; and when something had been
+ * recorded (the upload failed or never came), the students too, with a plain "could not be saved" of their own.
+ */
+function audiencesOf(outcome: RecordingOutcome): Audience[] {
+  const students = sql`
+    SELECT e."userId" AS "userId" FROM "Enrollment" e JOIN "User" u ON u."id" = e."userId"
+    WHERE e."cohortId" = ${outcome.cohortId} AND u."role" = 'STUDENT'`;
+  const host = sql`SELECT ${outcome.hostId} AS "userId"`;
+  if (outcome.to === "READY") {
+    return [{ type: NOTIFICATION_TYPES.recordingReady, recipients: sql`${students} UNION ${host}` }];
+  }
+  if (outcome.to !== "FAILED") return [];
+  const failed: Audience = { type: NOTIFICATION_TYPES.recordingFailed, recipients: host };
+  if (outcome.from === "PENDING") return [failed];
+  return [failed, { type: NOTIFICATION_TYPES.recordingNotSaved, recipients: students }];
+}
+
+/**
+ * The notifications of a settled recording (see audiencesOf). The (user, recording, type) unique key makes a second
+ * notification impossible; each new one gets exactly one outbox row. Returns how many were written. Two set-based
+ * statements per audience whatever the cohort's size: a class of thousands is one insert of notifications and one of
  * their emails, not a list of users sent back and forth (which also outgrew what one query may name).
  */
 export async function createRecordingNotifications(tx: Tx, outcome: RecordingOutcome): Promise<number> {
-  const type = notificationTypeFor(outcome.to);
-  if (!type) return 0;
+  let written = 0;
+  for (const audience of audiencesOf(outcome)) written += await notifyAudience(tx, outcome, audience);
+  return written;
+}
+
+async function notifyAudience(tx: Tx, outcome: RecordingOutcome, { type, recipients }: Audience): Promise<number> {
   const at = timestampParameter(outcome.createdAt);
-  const recipients =
-    type === NOTIFICATION_TYPES.recordingReady
-      ? sql`
-        SELECT e."userId" AS "userId" FROM "Enrollment" e JOIN "User" u ON u."id" = e."userId"
-        WHERE e."cohortId" = ${outcome.cohortId} AND u."role" = 'STUDENT'
-        UNION SELECT ${outcome.hostId}`
-      : sql`SELECT ${outcome.hostId} AS "userId"`;
   // The storage URL is the host's alone: students' notifications never carry it (they watch through the app).
   const storageUrl =
     type === NOTIFICATION_TYPES.recordingReady && outcome.recordingUrl !== null
@@ -69,10 +89,4 @@ function timestampParameter(at: Date) {
   return databaseProvider(getEnv().DATABASE_URL) === "postgresql"
     ? sql`CAST(${at} AS TIMESTAMP(3))`
     : sql`${at.toISOString().replace("Z", "+00:00")}`;
-}
-
-function notificationTypeFor(status: string): NotificationType | null {
-  if (status === "READY") return NOTIFICATION_TYPES.recordingReady;
-  if (status === "FAILED") return NOTIFICATION_TYPES.recordingFailed;
-  return null;
 }

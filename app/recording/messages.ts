@@ -1,5 +1,6 @@
 // What people read about a recording, one wording each: refusals shared by the API answers and the panel, and the
 // labels and sentences of the pages' recording panel and badges.
+import { notSavedSentence } from "~/notifications/notification-types";
 import type { RecordingStatus, RecordingTrigger } from "~/recording/state-machine";
 
 /** What hosts read when Record or Stop cannot go ahead. */
@@ -24,7 +25,7 @@ export const STATUS_LABELS: Record<RecordingStatus, string> = {
   FAILED: "Recording failed",
 };
 
-/** The panel's sentence for the session's current status. */
+/** The panel's sentence for the session's current status (see panelSummary for the cases that say more). */
 export const STATUS_SUMMARIES: Record<RecordingStatus, string> = {
   IDLE: "This class is not being recorded.",
   PENDING: "Starting the recorder…",
@@ -34,25 +35,75 @@ export const STATUS_SUMMARIES: Record<RecordingStatus, string> = {
   FAILED: "The latest recording did not succeed.",
 };
 
-/** What made a transition, as the timeline says it. */
-export const TRIGGER_LABELS: Record<RecordingTrigger, string> = {
-  record: "Record clicked",
-  recorder_accepted: "Recorder started",
-  recorder_unavailable: "Recording unavailable",
-  recorder_busy: "Recorder busy",
-  recorder_error: "Recorder error",
-  recorder_timeout: "Recorder did not answer",
-  stop: "Stop clicked",
-  upload_reported: "Upload finished",
-  failure_reported: "Recorder reported a failure",
-  pending_timeout: "Start timed out",
-  processing_timeout: "Processing timed out",
-  max_duration: "Stopped at the length limit",
-  recorder_idle: "Recorder was no longer recording",
+/** Who reads a recording panel: its host or an admin, who control it, or a student, who follows it. */
+export type PanelViewer = "controller" | "student";
+
+/** What the panel knows when it words the session's status. */
+export type SummaryFacts = {
+  status: RecordingStatus;
+  title: string;
+  /** Why the session shows this status (a watchdog stop, a failure), in people's words. */
+  reason: string | null;
+  /** The latest recording's stop confirmation: false when the recorder has not confirmed it. */
+  stopConfirmed: boolean | null;
 };
+
+/**
+ * The panel's one sentence about the session, true for its reader; null when another part of the panel says it
+ * (the host's stop warning, the ready link). A failure's reason is said here and nowhere else on the page.
+ */
+export function panelSummary(facts: SummaryFacts, viewer: PanelViewer): string | null {
+  const { status, title, reason } = facts;
+  if (status === "PROCESSING" && facts.stopConfirmed === false) {
+    return viewer === "controller"
+      ? null
+      : "The host stopped the recording, but the recorder has not confirmed the stop yet: it may still be recording. The recording will appear here once it is processed.";
+  }
+  if (status === "PROCESSING" && reason)
+    return `${reason} It is being processed and will appear here when it is ready.`;
+  if (status === "FAILED") {
+    if (viewer === "student") return notSavedSentence(title);
+    return reason ? `The last recording failed. ${reason}` : STATUS_SUMMARIES.FAILED;
+  }
+  if (status === "READY") return null;
+  return STATUS_SUMMARIES[status];
+}
+
+/** A timeline line for each kind of log entry, by reader; null: not shown to that reader. */
+const TIMELINE_SENTENCES: Record<string, Record<PanelViewer, string | null>> = {
+  record: { controller: "Record clicked: starting the recorder", student: null },
+  recorder_accepted: { controller: "Recording started", student: "Recording started" },
+  recorder_unavailable: { controller: "Recording is not set up: nothing was recorded", student: null },
+  recorder_busy: { controller: "The recorder was busy: nothing was recorded", student: null },
+  recorder_error: { controller: "The recorder could not start", student: "The recording could not start" },
+  recorder_timeout: { controller: "The recorder did not answer in time", student: "The recording could not start" },
+  pending_timeout: { controller: "The recorder did not start in time", student: "The recording could not start" },
+  stop: { controller: "Stop clicked: the recording is being processed", student: "The host stopped the recording" },
+  stop_unconfirmed: { controller: "The recorder did not confirm the stop", student: null },
+  stop_confirmed: { controller: "The recorder confirmed the stop", student: null },
+  upload_reported: { controller: "Recording ready to watch", student: "Recording ready to watch" },
+  failure_reported: { controller: "The recording could not be saved", student: "The recording could not be saved" },
+  processing_timeout: {
+    controller: "The recording did not arrive in time",
+    student: "The recording could not be saved",
+  },
+  max_duration: { controller: "Stopped at the maximum length", student: "Stopped at the maximum length" },
+  recorder_idle: { controller: "The recorder stopped by itself", student: "The recorder stopped by itself" },
+  deleted: { controller: "A recording was deleted", student: "A recording was deleted" },
+};
+
+/** What the timeline says of one log entry to this reader, or null to leave it out. Unknown kinds stay out. */
+export function timelineSentence(trigger: string, reason: string | null, viewer: PanelViewer): string | null {
+  const sentence = TIMELINE_SENTENCES[trigger]?.[viewer] ?? null;
+  // The length limit is the configured one: its reason names it ("Stopped after the maximum length of 4 h.").
+  if (sentence && trigger === "max_duration" && reason) return reason.replace(/\.$/, "");
+  return sentence;
+}
 
 /** Whether the page's live connection is up, beside the status. */
 export const STREAM_STATE_LABELS = {
+  // What the server renders, and all a page without JavaScript ever has.
+  static: "Live updates need JavaScript: reload to refresh",
   connecting: "Connecting…",
   open: "Live",
   reconnecting: "Reconnecting…",
@@ -78,7 +129,6 @@ export const PANEL_TEXT = {
   record: "Record",
   stop: "Stop",
   askingRecorder: "Asking the recorder…",
-  lastFailed: "The last recording failed.",
   ready: "The recording is ready.",
   watch: "Watch it",
   dismiss: "Dismiss",
@@ -113,6 +163,11 @@ export const FRIENDLY_REASONS: Partial<Record<RecordingTrigger, string>> = {
   pending_timeout: "The recorder did not start in time.",
   failure_reported: "The recorder reported a problem with this recording.",
   processing_timeout: "The recording did not arrive in time. It will still appear here if it arrives later.",
-  max_duration: "The recording reached its maximum length and was stopped.",
-  recorder_idle: "The recorder stopped unexpectedly.",
+  // max_duration: see maxLengthReason, which names the configured limit.
+  recorder_idle: "The recorder stopped by itself.",
 };
+
+/** Why the watchdog stopped a recording at the length limit, naming the limit ("… of 4 h."). */
+export function maxLengthReason(limit: string): string {
+  return `Stopped after the maximum length of ${limit}.`;
+}

@@ -106,6 +106,8 @@ export type TransitionRequest = {
   actor: string;
   /** The technical detail (a recorder's answer, a timeout): for admins only; people read the trigger's friendly reason. */
   detail?: string | null;
+  /** What people read instead of the trigger's usual friendly reason (one that names a configured limit). */
+  reason?: string;
   recordingUrl?: string | null;
   durationSeconds?: number | null;
   sizeBytes?: number | null;
@@ -159,7 +161,7 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
     });
     if (!decision.allowed) throw new TransitionRefusedError(from, request.trigger);
 
-    const reason = FRIENDLY_REASONS[request.trigger] ?? null;
+    const reason = request.reason ?? FRIENDLY_REASONS[request.trigger] ?? null;
     const detail = request.detail ?? null;
     let sessionView: { status: RecordingStatus; url: string | null; reason: string | null; latestId: string | null };
     let stopConfirmed: boolean | null = null;
@@ -176,6 +178,8 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
       };
     } else {
       const becameFailed = decision.to === "FAILED";
+      // A stop nobody clicked says why on the page and in the status JSON until the recording settles.
+      const explained = becameFailed || WATCHDOG_STOPS.has(request.trigger);
       stopConfirmed = recording.stopConfirmed;
       const stop = stopBookkeeping(request.trigger, from, decision.to, now);
       if (stop.stopConfirmed !== undefined) stopConfirmed = stop.stopConfirmed;
@@ -184,7 +188,7 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
         data: {
           status: decision.to,
           statusChangedAt: now,
-          reason: becameFailed ? reason : decision.to === "READY" ? null : undefined,
+          reason: explained ? reason : decision.to === "READY" ? null : undefined,
           reasonDetail: becameFailed ? detail : decision.to === "READY" ? null : undefined,
           failureCause: becameFailed ? request.trigger : null,
           recordingUrl: decision.to === "READY" ? (request.recordingUrl ?? null) : undefined,
@@ -200,7 +204,7 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
         ? {
             status: decision.to,
             url: decision.to === "READY" ? (request.recordingUrl ?? null) : null,
-            reason: becameFailed ? reason : null,
+            reason: explained ? reason : null,
             latestId: recording.id,
           }
         : await currentSessionView(tx, recording.liveSessionId);
@@ -244,6 +248,7 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
       ? 0
       : await createRecordingNotifications(tx, {
           to: decision.to,
+          from,
           cohortId: recording.liveSession.cohortId,
           hostId: recording.liveSession.hostId,
           liveSessionId: recording.liveSessionId,
@@ -263,6 +268,9 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
   });
   return applied;
 }
+
+/** Stops the watchdog makes on its own: the length limit, a recorder found idle. */
+const WATCHDOG_STOPS: ReadonlySet<RecordingTrigger> = new Set(["max_duration", "recorder_idle"]);
 
 /**
  * What a transition does to the recording's stop bookkeeping. Capture ends (Stop, the length limit, a start given up

@@ -4,12 +4,14 @@ import { getEnv } from "~/config/env.server";
 import { describeError, logger } from "~/observability/logger.server";
 import { getRecorder } from "~/recording/recorder.server";
 import { sweepExpiredRecordings } from "~/recording/recording-library.server";
+import { maxLengthReason } from "~/recording/messages";
 import { findOverdueRecordings, findRecordingsSince } from "~/recording/recording-store.server";
 import { attemptStop, findDueStops } from "~/recording/stop-attempts.server";
 import type { RecordingTrigger } from "~/recording/state-machine";
 import { applyTransition, TransitionRefusedError } from "~/recording/transitions.server";
 import { pruneDeliveriesOlderThan } from "~/recording/webhook-deliveries.server";
 import { retryDueStorageDeletions } from "~/storage/storage-deletions.server";
+import { formatLimit } from "~/time/time-format";
 
 const DELIVERY_LOG_RETENTION_MS = 30 * 24 * 3600 * 1000;
 const SWEEP_BATCH = 100;
@@ -29,9 +31,20 @@ export type SweepResult = {
 export async function sweepOverdueRecordings(now = new Date()): Promise<SweepResult> {
   const env = getEnv();
   const result: SweepResult = { failed: [], stopped: [], errors: [] };
-  const apply = async (recording: { id: string; liveSessionId: string }, trigger: RecordingTrigger, reason: string) => {
+  const apply = async (
+    recording: { id: string; liveSessionId: string },
+    trigger: RecordingTrigger,
+    reason: string,
+    friendly?: string,
+  ) => {
     try {
-      await applyTransition({ recordingId: recording.id, trigger, actor: "watchdog", detail: reason });
+      await applyTransition({
+        recordingId: recording.id,
+        trigger,
+        actor: "watchdog",
+        detail: reason,
+        reason: friendly,
+      });
       logger.warn("watchdog.applied", {
         recordingId: recording.id,
         liveSessionId: recording.liveSessionId,
@@ -67,7 +80,7 @@ export async function sweepOverdueRecordings(now = new Date()): Promise<SweepRes
   const overLong = await findRecordingsSince(new Date(now.getTime() - env.RECORDING_MAX_SECONDS * 1000), SWEEP_BATCH);
   for (const recording of overLong) {
     const reason = `stopped after the maximum length of ${env.RECORDING_MAX_SECONDS} s`;
-    if (await apply(recording, "max_duration", reason))
+    if (await apply(recording, "max_duration", reason, maxLengthReason(formatLimit(env.RECORDING_MAX_SECONDS))))
       result.stopped.push({ recordingId: recording.id, trigger: "max_duration" });
   }
 

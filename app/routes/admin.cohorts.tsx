@@ -1,9 +1,11 @@
 // GET/POST /admin/cohorts: admins create cohorts, add people one by one or as a list (pasted or a CSV file, previewed,
 // then added all at once or not at all), email invitations (again), remove people and disable accounts; hosts then
 // schedule sessions for a cohort.
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useEffect, useState } from "react";
+import { z, type ZodError } from "zod";
 import { requireAdmin, requireUser } from "~/auth/guards.server";
 import {
   accountAccessSchema,
@@ -12,6 +14,7 @@ import {
   checkPeopleList,
   createCohort,
   createCohortSchema,
+  findMembership,
   importPeople,
   listCohortsWithMembers,
   newLinkSchema,
@@ -23,21 +26,38 @@ import {
   type PreviewRow,
 } from "~/cohorts/cohorts.server";
 import { PEOPLE_LIST_MAX_BYTES, PEOPLE_LIST_MAX_ROWS, type LineProblem } from "~/cohorts/people-list";
+import { ConfirmedActionButton } from "~/components/confirmed-action-button";
+import { FormField } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
+import { fieldErrorsFrom, type FieldErrors } from "~/forms/field-errors";
 import { getEnv } from "~/config/env.server";
 import { recheckAccess } from "~/events/stream-access.server";
 import { formFields, readFormPost } from "~/http/form-post.server";
 
+const confirmRemovalSchema = z.object({
+  removeUser: z.string().min(1).max(100),
+  fromCohort: z.string().min(1).max(100),
+});
+
 export async function loader({ request }: LoaderFunctionArgs) {
   requireAdmin(await requireUser(request));
-  const cohorts = await listCohortsWithMembers();
-  return json({ cohorts });
+  // Without JavaScript, Remove asks here first (?removeUser=&fromCohort=): the page shows the question.
+  const asked = confirmRemovalSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  const [cohorts, removal] = await Promise.all([
+    listCohortsWithMembers(),
+    asked.success ? findMembership(asked.data.fromCohort, asked.data.removeUser) : null,
+  ]);
+  return json({ cohorts, removal });
 }
+
+type CohortField = "name" | "email" | "cohortId" | "userId" | "role";
+
+type ListPreview = { cohortId: string; people: string; rows: PreviewRow[]; problems: LineProblem[] };
 
 type ActionResult =
   | { ok: true; message: string; setPasswordUrl?: string | null; email?: string }
-  | { ok: false; error: string; cohortId?: string; problems?: LineProblem[] }
-  | { ok: true; preview: { cohortId: string; people: string; rows: PreviewRow[]; problems: LineProblem[] } };
+  | { ok: true; preview: ListPreview }
+  | { ok: false; errors: FieldErrors<CohortField>; cohortId?: string; problems?: LineProblem[] };
 
 /** The list an admin sent: the uploaded CSV file when one was chosen, else the pasted text. */
 async function listText(form: FormData, pasted: string): Promise<string | { error: string }> {
@@ -56,23 +76,24 @@ export async function action({ request }: ActionFunctionArgs) {
   const admin = requireAdmin(await requireUser(request));
   const fields = formFields(form);
   const appUrl = getEnv().APP_URL;
-  const reply = (result: ActionResult, status = 200) => json<ActionResult>(result, { status });
-  const firstIssue = (error: { issues: Array<{ message: string }> }) => error.issues[0]?.message ?? "Check the form.";
+  const reply = (result: ActionResult, status = 200) => json(result, { status });
+  const refuse = (error: ZodError | string, cohortId?: string) =>
+    reply({ ok: false, errors: typeof error === "string" ? { form: error } : fieldErrorsFrom(error), cohortId }, 400);
 
   switch (fields.intent) {
     case "create": {
       const parsed = createCohortSchema.safeParse(fields);
-      if (!parsed.success) return reply({ ok: false, error: firstIssue(parsed.error) }, 400);
+      if (!parsed.success) return refuse(parsed.error);
       const result = await createCohort(parsed.data.name);
-      if (!result.cohort) return reply({ ok: false, error: result.error ?? "Could not create the cohort." }, 400);
+      if (!result.cohort) return reply({ ok: false, errors: { name: result.error } }, 400);
       return reply({ ok: true, message: `Cohort ${result.cohort.name} created.` });
     }
     case "add": {
+      const cohortId = String(fields.cohortId ?? "");
       const parsed = addMemberSchema.safeParse(fields);
-      if (!parsed.success)
-        return reply({ ok: false, error: firstIssue(parsed.error), cohortId: String(fields.cohortId ?? "") }, 400);
+      if (!parsed.success) return refuse(parsed.error, cohortId);
       const result = await addMemberByEmail(parsed.data, appUrl);
-      if (!result.added) return reply({ ok: false, error: result.error ?? "Could not add them." }, 400);
+      if (!result.added) return refuse(result.error ?? "Could not add them.", cohortId);
       const { added } = result;
       return reply({
         ok: true,
@@ -86,32 +107,27 @@ export async function action({ request }: ActionFunctionArgs) {
     case "preview":
     case "import": {
       const parsed = peopleListSchema.safeParse(fields);
-      if (!parsed.success) return reply({ ok: false, error: firstIssue(parsed.error) }, 400);
+      if (!parsed.success) return refuse(parsed.error, String(fields.cohortId ?? ""));
+      const { cohortId } = parsed.data;
       const text = await listText(form, parsed.data.people);
-      if (typeof text !== "string") return reply({ ok: false, error: text.error, cohortId: parsed.data.cohortId }, 400);
+      if (typeof text !== "string") return refuse(text.error, cohortId);
       if (parsed.data.intent === "preview") {
         const check = await checkPeopleList(text);
-        if (!check.ok) return reply({ ok: false, error: check.message, cohortId: parsed.data.cohortId }, 400);
-        return reply({
-          ok: true,
-          preview: { cohortId: parsed.data.cohortId, people: text, rows: check.rows, problems: check.problems },
-        });
+        if (!check.ok) return refuse(check.message, cohortId);
+        return reply({ ok: true, preview: { cohortId, people: text, rows: check.rows, problems: check.problems } });
       }
-      const imported = await importPeople(parsed.data.cohortId, text);
+      const imported = await importPeople(cohortId, text);
       if (!imported.ok) {
-        return reply(
-          { ok: false, error: imported.message, problems: imported.problems, cohortId: parsed.data.cohortId },
-          400,
-        );
+        return reply({ ok: false, errors: { form: imported.message }, problems: imported.problems, cohortId }, 400);
       }
       return reply({
         ok: true,
-        message: `${imported.added} ${imported.added === 1 ? "person" : "people"} added to ${imported.cohortName} (${imported.created} new account${imported.created === 1 ? "" : "s"}); ${imported.invited} invitation${imported.invited === 1 ? " is" : "s are"} on the way by email.`,
+        message: `${imported.added} ${imported.added === 1 ? "person" : "people"} added to ${imported.cohortName} (${plural(imported.created, "new account", "new accounts")}); ${imported.invited} invitation${imported.invited === 1 ? " is" : "s are"} on the way by email.`,
       });
     }
     case "remove": {
       const parsed = removeMemberSchema.safeParse(fields);
-      if (!parsed.success) return reply({ ok: false, error: firstIssue(parsed.error) }, 400);
+      if (!parsed.success) return refuse(parsed.error);
       await removeMember(parsed.data.cohortId, parsed.data.userId);
       // Their open streams on this instance end before the answer, so no later change of the cohort's sessions reaches
       // them; other instances end theirs at their next re-check (SSE_HEARTBEAT_SECONDS).
@@ -120,9 +136,9 @@ export async function action({ request }: ActionFunctionArgs) {
     }
     case "link": {
       const parsed = newLinkSchema.safeParse(fields);
-      if (!parsed.success) return reply({ ok: false, error: firstIssue(parsed.error) }, 400);
+      if (!parsed.success) return refuse(parsed.error);
       const result = await sendSetPasswordLink(parsed.data.userId, appUrl);
-      if (!result.link) return reply({ ok: false, error: result.error ?? "Could not make a link." }, 400);
+      if (!result.link) return refuse(result.error ?? "Could not make a link.");
       const { link } = result;
       return reply({
         ok: true,
@@ -137,10 +153,10 @@ export async function action({ request }: ActionFunctionArgs) {
     case "disable":
     case "enable": {
       const parsed = accountAccessSchema.safeParse(fields);
-      if (!parsed.success) return reply({ ok: false, error: firstIssue(parsed.error) }, 400);
+      if (!parsed.success) return refuse(parsed.error);
       const disable = parsed.data.intent === "disable";
       const result = await setAccountDisabled(admin, parsed.data.userId, disable);
-      if (!result.email) return reply({ ok: false, error: result.error ?? "Could not change the account." }, 400);
+      if (!result.email) return refuse(result.error ?? "Could not change the account.");
       // Its open streams on this instance end before the answer, as when someone is removed from a cohort.
       if (disable) await recheckAccess();
       return reply({
@@ -151,29 +167,230 @@ export async function action({ request }: ActionFunctionArgs) {
       });
     }
     default:
-      return reply({ ok: false, error: "Unknown action." }, 400);
+      return refuse("Unknown action.");
   }
+}
+
+const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+
+export default function AdminCohortsPage() {
+  const { cohorts, removal } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  // Each success empties the forms for the next entry; a refusal keeps what was typed.
+  const [generation, setGeneration] = useState(0);
+  useEffect(() => {
+    if (result?.ok) setGeneration((n) => n + 1);
+  }, [result]);
+  const errors = result && !result.ok ? result.errors : {};
+  const preview = result && "preview" in result ? result.preview : null;
+  return (
+    <section className="stack">
+      <div className="page-title">
+        <h1>Cohorts</h1>
+      </div>
+      {removal ? <ConfirmRemoval removal={removal} /> : null}
+      {result && !("preview" in result) ? <CohortResult result={result} /> : null}
+      {preview ? (
+        <Preview preview={preview} cohortName={cohorts.find((c) => c.id === preview.cohortId)?.name ?? "the cohort"} />
+      ) : null}
+
+      <Form method="post" className="card filter-form" key={`create-${generation}`}>
+        <input type="hidden" name="intent" value="create" />
+        <FormField
+          name="name"
+          label="New cohort name"
+          error={result?.ok === false && !result.cohortId ? errors.name : undefined}
+        >
+          {(control) => <input {...control} required minLength={2} maxLength={80} />}
+        </FormField>
+        <button type="submit" className="button">
+          Create cohort
+        </button>
+      </Form>
+
+      {cohorts.length === 0 ? <p className="empty">No cohorts yet.</p> : null}
+      {cohorts.map((cohort) => (
+        <article key={cohort.id} className="card stack" data-testid={`cohort-${cohort.name}`}>
+          <h2>
+            {cohort.name} <span className="muted h-note">{plural(cohort._count.sessions, "session", "sessions")}</span>
+            <NotSignedInCount cohort={cohort} />
+          </h2>
+          <p className="muted cohort-teachers" data-testid="cohort-teachers">
+            {cohort.teachers.length > 0
+              ? `Taught by ${cohort.teachers.join(", ")}`
+              : "No teacher yet: add a host below."}
+          </p>
+          <MemberList cohort={cohort} />
+          <AddMemberForm
+            key={`add-${cohort.id}-${generation}`}
+            cohort={cohort}
+            errors={result?.ok === false && result.cohortId === cohort.id ? errors : {}}
+          />
+          <PeopleListForm key={`list-${cohort.id}-${generation}`} cohortId={cohort.id} cohortName={cohort.name} />
+        </article>
+      ))}
+    </section>
+  );
+}
+
+type CohortRow = SerializeFrom<typeof loader>["cohorts"][number];
+
+function CohortResult({ result }: { result: SerializeFrom<typeof action> }) {
+  // Field errors are said beside their fields; only what concerns the form as a whole is said here.
+  const text = result.ok ? ("message" in result ? result.message : undefined) : result.errors.form;
+  if (!text) return null;
+  const problems = !result.ok ? result.problems : undefined;
+  return (
+    <div
+      className={`message ${result.ok ? "message--success" : "message--error"}`}
+      role="status"
+      data-testid="cohort-result"
+    >
+      <p>{text}</p>
+      {result.ok && "setPasswordUrl" in result && result.setPasswordUrl ? (
+        <p className="token-box" data-testid="set-password-link">
+          {result.setPasswordUrl}
+        </p>
+      ) : null}
+      {problems?.length ? <Problems problems={problems} /> : null}
+    </div>
+  );
+}
+
+function ConfirmRemoval({ removal }: { removal: NonNullable<SerializeFrom<typeof loader>["removal"]> }) {
+  return (
+    <Form method="post" action="/admin/cohorts" className="card message message--warning" data-testid="confirm-removal">
+      <input type="hidden" name="intent" value="remove" />
+      <input type="hidden" name="cohortId" value={removal.cohort.id} />
+      <input type="hidden" name="userId" value={removal.user.id} />
+      <p>
+        Remove {removal.user.name} ({removal.user.email}) from {removal.cohort.name}? They will no longer see its
+        classes or recordings.
+      </p>
+      <div className="form-actions">
+        <button type="submit" className="button button--danger">
+          Yes, remove {removal.user.email}
+        </button>
+        <Link to="/admin/cohorts">Cancel</Link>
+      </div>
+    </Form>
+  );
+}
+
+function MemberList({ cohort }: { cohort: CohortRow }) {
+  if (cohort.enrollments.length === 0) return <p className="muted">Nobody in this cohort yet.</p>;
+  return (
+    <ul className="member-list" aria-label={`People in ${cohort.name}`}>
+      {cohort.enrollments.map(({ user }) => (
+        <li key={user.id} data-testid={`member-${user.email}`}>
+          {user.name} ({user.email}) · {user.role.toLowerCase()}
+          {user.firstSignedInAt ? null : (
+            <>
+              {" "}
+              <span className="pill pill--default">not signed in yet</span>
+            </>
+          )}
+          {user.disabledAt ? (
+            <>
+              {" "}
+              <span className="pill pill--bad">disabled</span>
+            </>
+          ) : null}{" "}
+          <ConfirmedActionButton
+            askAt={{ action: "/admin/cohorts", fields: { removeUser: user.id, fromCohort: cohort.id } }}
+            question={`Remove ${user.email} from ${cohort.name}? They will no longer see its classes or recordings.`}
+            post={{ action: "/admin/cohorts", fields: { intent: "remove", cohortId: cohort.id, userId: user.id } }}
+            label={`Remove ${user.email} from ${cohort.name}`}
+            className="link-button"
+          >
+            Remove
+          </ConfirmedActionButton>{" "}
+          {user.disabledAt ? null : (
+            <Form method="post" className="inline-form">
+              <input type="hidden" name="intent" value="link" />
+              <input type="hidden" name="userId" value={user.id} />
+              <button
+                type="submit"
+                className="link-button"
+                aria-label={
+                  user.firstSignedInAt
+                    ? `Email ${user.email} a link to choose a new password`
+                    : `Send ${user.email} the invitation again`
+                }
+              >
+                {user.firstSignedInAt ? "Email a password link" : "Send invitation again"}
+              </button>
+            </Form>
+          )}{" "}
+          <Form method="post" className="inline-form">
+            <input type="hidden" name="intent" value={user.disabledAt ? "enable" : "disable"} />
+            <input type="hidden" name="userId" value={user.id} />
+            <button
+              type="submit"
+              className="link-button"
+              aria-label={user.disabledAt ? `Enable sign-in for ${user.email}` : `Disable ${user.email}`}
+            >
+              {user.disabledAt ? "Enable sign-in" : "Disable"}
+            </button>
+          </Form>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function AddMemberForm({ cohort, errors }: { cohort: CohortRow; errors: FieldErrors<CohortField> }) {
+  const prefix = `add-${cohort.id}-`;
+  return (
+    <Form method="post" className="filter-form">
+      <input type="hidden" name="intent" value="add" />
+      <input type="hidden" name="cohortId" value={cohort.id} />
+      <FormField name="email" label="Email" error={errors.email} idPrefix={prefix}>
+        {(control) => <input {...control} type="email" required maxLength={200} />}
+      </FormField>
+      <FormField name="name" label="Name (new accounts)" error={errors.name} idPrefix={prefix}>
+        {(control) => <input {...control} maxLength={80} />}
+      </FormField>
+      <FormField name="role" label="Role (new accounts)" error={errors.role} idPrefix={prefix}>
+        {(control) => (
+          <select {...control} defaultValue="STUDENT">
+            <option value="STUDENT">Student</option>
+            <option value="HOST">Host (teaches)</option>
+          </select>
+        )}
+      </FormField>
+      <button type="submit" className="button button--ghost">
+        Add to {cohort.name}
+      </button>
+    </Form>
+  );
+}
+
+function NotSignedInCount({ cohort }: { cohort: CohortRow }) {
+  const waiting = cohort.enrollments.filter(({ user }) => !user.firstSignedInAt).length;
+  return waiting > 0 ? <span className="muted h-note"> · {waiting} not signed in yet</span> : null;
 }
 
 /** A long list, pasted or as a file: previewed first, with no JavaScript needed. */
 function PeopleListForm({ cohortId, cohortName }: { cohortId: string; cohortName: string }) {
+  const prefix = `list-${cohortId}-`;
   return (
     <details className="people-list">
       <summary>Add many people at once</summary>
       <Form method="post" encType="multipart/form-data" className="stack">
         <input type="hidden" name="cohortId" value={cohortId} />
-        <label className="field">
-          <span>People, one per line: email, name, role (student or host)</span>
-          <textarea
-            name="people"
-            rows={5}
-            placeholder={"ada@example.com, Ada Lovelace, student\nalan@example.com, Alan Turing, host"}
-          />
-        </label>
-        <label className="field">
-          <span>Or a CSV file (email,name,role)</span>
-          <input type="file" name="file" accept=".csv,text/csv,text/plain" />
-        </label>
+        <FormField name="people" label="People, one per line: email, name, role (student or host)" idPrefix={prefix}>
+          {(control) => (
+            <textarea
+              {...control}
+              rows={5}
+              placeholder={"ada@example.com, Ada Lovelace, student\nalan@example.com, Alan Turing, host"}
+            />
+          )}
+        </FormField>
+        <FormField name="file" label="Or a CSV file (email,name,role)" idPrefix={prefix}>
+          {(control) => <input {...control} type="file" accept=".csv,text/csv,text/plain" />}
+        </FormField>
         <button type="submit" name="intent" value="preview" className="button button--ghost">
           Preview the list for {cohortName}
         </button>
@@ -194,18 +411,12 @@ function Problems({ problems }: { problems: LineProblem[] }) {
   );
 }
 
-function Preview({
-  preview,
-  cohortName,
-}: {
-  preview: { cohortId: string; people: string; rows: PreviewRow[]; problems: LineProblem[] };
-  cohortName: string;
-}) {
+function Preview({ preview, cohortName }: { preview: ListPreview; cohortName: string }) {
   const ready = preview.problems.length === 0;
   return (
     <section className="card stack" aria-labelledby="preview-heading" data-testid="import-preview">
       <h2 id="preview-heading">
-        Preview: {preview.rows.length} {preview.rows.length === 1 ? "person" : "people"} for {cohortName}
+        Preview: {plural(preview.rows.length, "person", "people")} for {cohortName}
       </h2>
       {ready ? null : (
         <div className="message message--error" role="alert">
@@ -240,148 +451,10 @@ function Preview({
           <input type="hidden" name="cohortId" value={preview.cohortId} />
           <input type="hidden" name="people" value={preview.people} />
           <button type="submit" name="intent" value="import" className="button">
-            Add {preview.rows.length} {preview.rows.length === 1 ? "person" : "people"} to {cohortName}
+            Add {plural(preview.rows.length, "person", "people")} to {cohortName}
           </button>
         </Form>
       ) : null}
-    </section>
-  );
-}
-
-export default function AdminCohortsPage() {
-  const { cohorts } = useLoaderData<typeof loader>();
-  const result = useActionData<typeof action>();
-  const preview = result && "preview" in result ? result.preview : null;
-  return (
-    <section className="stack">
-      <div className="page-title">
-        <h1>Cohorts</h1>
-      </div>
-      {result && !preview ? (
-        <div
-          className={`message ${result.ok ? "message--success" : "message--error"}`}
-          role="status"
-          data-testid="cohort-result"
-        >
-          <p>{"message" in result ? result.message : "error" in result ? result.error : null}</p>
-          {"setPasswordUrl" in result && result.setPasswordUrl ? (
-            <p className="token-box" data-testid="set-password-link">
-              {result.setPasswordUrl}
-            </p>
-          ) : null}
-          {"problems" in result && result.problems?.length ? <Problems problems={result.problems} /> : null}
-        </div>
-      ) : null}
-      {preview ? (
-        <Preview preview={preview} cohortName={cohorts.find((c) => c.id === preview.cohortId)?.name ?? "the cohort"} />
-      ) : null}
-
-      <Form method="post" className="card filter-form">
-        <input type="hidden" name="intent" value="create" />
-        <label className="field">
-          New cohort name <input name="name" required minLength={2} maxLength={80} />
-        </label>
-        <button type="submit" className="button">
-          Create cohort
-        </button>
-      </Form>
-
-      {cohorts.length === 0 ? <p className="empty">No cohorts yet.</p> : null}
-      {cohorts.map((cohort) => {
-        const waiting = cohort.enrollments.filter(({ user }) => !user.firstSignedInAt).length;
-        return (
-          <article key={cohort.id} className="card stack" data-testid={`cohort-${cohort.name}`}>
-            <h2>
-              {cohort.name} <span className="muted h-note">{cohort._count.sessions} sessions</span>
-              {waiting > 0 ? <span className="muted h-note"> · {waiting} not signed in yet</span> : null}
-            </h2>
-            {cohort.enrollments.length === 0 ? (
-              <p className="muted">Nobody in this cohort yet.</p>
-            ) : (
-              <ul className="member-list" aria-label={`People in ${cohort.name}`}>
-                {cohort.enrollments.map(({ user }) => (
-                  <li key={user.id} data-testid={`member-${user.email}`}>
-                    {user.name} ({user.email}) · {user.role.toLowerCase()}
-                    {user.firstSignedInAt ? null : (
-                      <>
-                        {" "}
-                        <span className="pill pill--default">not signed in yet</span>
-                      </>
-                    )}
-                    {user.disabledAt ? (
-                      <>
-                        {" "}
-                        <span className="pill pill--bad">disabled</span>
-                      </>
-                    ) : null}{" "}
-                    <Form method="post" className="inline-form">
-                      <input type="hidden" name="intent" value="remove" />
-                      <input type="hidden" name="cohortId" value={cohort.id} />
-                      <input type="hidden" name="userId" value={user.id} />
-                      <button
-                        type="submit"
-                        className="link-button"
-                        aria-label={`Remove ${user.email} from ${cohort.name}`}
-                      >
-                        Remove
-                      </button>
-                    </Form>{" "}
-                    {user.disabledAt ? null : (
-                      <Form method="post" className="inline-form">
-                        <input type="hidden" name="intent" value="link" />
-                        <input type="hidden" name="userId" value={user.id} />
-                        <button
-                          type="submit"
-                          className="link-button"
-                          aria-label={
-                            user.firstSignedInAt
-                              ? `Email ${user.email} a link to choose a new password`
-                              : `Send ${user.email} the invitation again`
-                          }
-                        >
-                          {user.firstSignedInAt ? "Email a password link" : "Send invitation again"}
-                        </button>
-                      </Form>
-                    )}{" "}
-                    <Form method="post" className="inline-form">
-                      <input type="hidden" name="intent" value={user.disabledAt ? "enable" : "disable"} />
-                      <input type="hidden" name="userId" value={user.id} />
-                      <button
-                        type="submit"
-                        className="link-button"
-                        aria-label={user.disabledAt ? `Enable sign-in for ${user.email}` : `Disable ${user.email}`}
-                      >
-                        {user.disabledAt ? "Enable sign-in" : "Disable"}
-                      </button>
-                    </Form>
-                  </li>
-                ))}
-              </ul>
-            )}
-            <Form method="post" className="filter-form">
-              <input type="hidden" name="intent" value="add" />
-              <input type="hidden" name="cohortId" value={cohort.id} />
-              <label className="field">
-                Email <input type="email" name="email" required maxLength={254} />
-              </label>
-              <label className="field">
-                Name (new accounts) <input name="name" maxLength={80} />
-              </label>
-              <label className="field">
-                Role (new accounts){" "}
-                <select name="role" defaultValue="STUDENT">
-                  <option value="STUDENT">Student</option>
-                  <option value="HOST">Host (teaches)</option>
-                </select>
-              </label>
-              <button type="submit" className="button button--ghost">
-                Add to {cohort.name}
-              </button>
-            </Form>
-            <PeopleListForm cohortId={cohort.id} cohortName={cohort.name} />
-          </article>
-        );
-      })}
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { clientAddress } from "~/auth/client-address.server";
 import { emailAddressSchema } from "~/auth/email-address";
+import { FormError, FormField } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { getEnv } from "~/config/env.server";
 import { formFields, readFormPost } from "~/http/form-post.server";
@@ -88,30 +89,20 @@ export default function ForgotPasswordPage() {
       <h1>Forgot your password?</h1>
       <p>Enter the email address of your account; we will send it a link to choose a new password.</p>
       <Form method="post" className="stack">
-        <label className="field">
-          <span>Email</span>
-          <input
-            name="email"
-            type="email"
-            autoComplete="email"
-            required
-            maxLength={254}
-            defaultValue={result?.email ?? ""}
-            aria-invalid={emailError ? true : undefined}
-            aria-describedby={emailError ? "email-error" : undefined}
-            autoFocus
-          />
-          {emailError ? (
-            <small id="email-error" className="field-error">
-              {emailError}
-            </small>
-          ) : null}
-        </label>
-        {result && !result.sent && result.error ? (
-          <p className="message message--error" role="alert">
-            {result.error}
-          </p>
-        ) : null}
+        <FormField name="email" label="Email" error={emailError}>
+          {(control) => (
+            <input
+              {...control}
+              type="email"
+              autoComplete="email"
+              required
+              maxLength={254}
+              defaultValue={result?.email ?? ""}
+              autoFocus
+            />
+          )}
+        </FormField>
+        <FormError error={result && !result.sent ? result.error : undefined} />
         <button type="submit" className="button" disabled={busy}>
           Send me a link
         </button>

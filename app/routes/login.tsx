@@ -7,17 +7,21 @@ import { AuthorizationError } from "remix-auth";
 import { ACCOUNT_DISABLED, authenticator, LoginBusyError, LoginThrottledError } from "~/auth/authenticator.server";
 import { requireAnonymous, safeRedirectTarget } from "~/auth/guards.server";
 import { startUserSession } from "~/auth/session.server";
+import { FormField } from "~/components/form-field";
 import { getEnv } from "~/config/env.server";
 import { readFormPost } from "~/http/form-post.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);
+  const search = new URL(request.url).searchParams;
   const env = getEnv();
   return json({
-    // Sanitised here too, so the form never carries a target the action would refuse.
-    redirectTo: safeRedirectTarget(new URL(request.url).searchParams.get("redirectTo")),
     passwordLogin: env.PASSWORD_LOGIN,
     singleSignOn: env.OIDC_ISSUER ? { displayName: env.OIDC_DISPLAY_NAME } : null,
+    // Sanitised here too, so the form never carries a target the action would refuse.
+    redirectTo: safeRedirectTarget(search.get("redirectTo")),
+    // Arriving from /set-password: the new password is set and waits to be used.
+    passwordSet: search.get("passwordSet") === "1",
   });
 }
 
@@ -53,13 +57,18 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function LoginPage() {
-  const { redirectTo, passwordLogin, singleSignOn } = useLoaderData<typeof loader>();
+  const { redirectTo, passwordSet, passwordLogin, singleSignOn } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
   return (
     <section className="card narrow stack">
       <h1>Log in</h1>
+      {passwordSet && !actionData ? (
+        <p className="message message--success" role="status">
+          Your password is set. Log in with it.
+        </p>
+      ) : null}
       {singleSignOn ? (
         // A link, not a form: it navigates to the provider (form-action 'self' would stop a form's redirect there).
         <Link
@@ -71,52 +80,40 @@ export default function LoginPage() {
           {`Sign in with ${singleSignOn.displayName}`}
         </Link>
       ) : null}
-      {passwordLogin ? <PasswordForm redirectTo={redirectTo} busy={busy} actionData={actionData} /> : null}
+      {passwordLogin ? (
+        <Form method="post" className="stack" noValidate={false}>
+          <input type="hidden" name="redirectTo" value={redirectTo} />
+          <FormField name="email" label="Email">
+            {(control) => (
+              <input
+                {...control}
+                type="email"
+                autoComplete="email"
+                required
+                defaultValue={actionData?.email ?? ""}
+                autoFocus
+              />
+            )}
+          </FormField>
+          <FormField name="password" label="Password">
+            {(control) => <input {...control} type="password" autoComplete="current-password" required />}
+          </FormField>
+          {actionData?.error ? (
+            <p className="message message--error" role="status">
+              {actionData.error}
+            </p>
+          ) : null}
+          <button type="submit" className="button" disabled={busy}>
+            Log in
+          </button>
+        </Form>
+      ) : null}
+      {passwordLogin ? (
+        <p>
+          <Link to="/forgot-password">Forgot your password?</Link>
+        </p>
+      ) : null}
     </section>
-  );
-}
-
-function PasswordForm({
-  redirectTo,
-  busy,
-  actionData,
-}: {
-  redirectTo: string;
-  busy: boolean;
-  actionData: { error: string; email: string } | undefined;
-}) {
-  return (
-    <>
-      <Form method="post" className="stack" noValidate={false}>
-        <input type="hidden" name="redirectTo" value={redirectTo} />
-        <label className="field">
-          <span>Email</span>
-          <input
-            name="email"
-            type="email"
-            autoComplete="email"
-            required
-            defaultValue={actionData?.email ?? ""}
-            autoFocus
-          />
-        </label>
-        <label className="field">
-          <span>Password</span>
-          <input name="password" type="password" autoComplete="current-password" required />
-        </label>
-        {actionData?.error ? (
-          <p className="message message--error" role="status">
-            {actionData.error}
-          </p>
-        ) : null}
-        <button type="submit" className="button" disabled={busy}>
-          Log in
-        </button>
-      </Form>
-      <p>
-        <Link to="/forgot-password">Forgot your password?</Link>
-      </p>
-    </>
   );
 }
 

@@ -52,10 +52,12 @@ export default function NotificationsPage() {
               <p data-type={n.type}>
                 {n.read ? null : <span className="pill">New</span>} {recordingName(n.recordingNumber)} of{" "}
                 <Link to={`/sessions/${n.liveSessionId}`}>{n.title}</Link>{" "}
-                {n.type === NOTIFICATION_TYPES.recordingFailed
-                  ? `failed${n.reason ? `: ${n.reason}` : "."}`
-                  : "is ready."}{" "}
-                {n.type !== NOTIFICATION_TYPES.recordingFailed ? <Link to={n.pageUrl}>Watch the recording</Link> : null}
+                {n.type === NOTIFICATION_TYPES.recordingNotSaved
+                  ? "could not be saved; your teacher has been told."
+                  : n.type === NOTIFICATION_TYPES.recordingFailed
+                    ? `failed.${n.reason ? ` ${n.reason}` : ""}`
+                    : "is ready."}{" "}
+                {n.type === NOTIFICATION_TYPES.recordingReady ? <Link to={n.pageUrl}>Watch the recording</Link> : null}
               </p>
               <p className="muted">
                 <LocalTime iso={n.createdAt} />

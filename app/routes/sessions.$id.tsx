@@ -82,6 +82,12 @@ const DONE: Record<z.infer<typeof intentSchema>["intent"], FlashMessage> = {
   stop: { code: "recording_stopped", message: "Recording stopped. It will be listed here once it is processed." },
 };
 
+/** A Stop the recorder answered with an error or not at all: asked, not done. */
+const STOP_UNCONFIRMED: FlashMessage = {
+  code: "stop_unconfirmed",
+  message: "Stop sent, but the recorder has not confirmed it yet.",
+};
+
 /**
  * Record and Stop without JavaScript: the same guards and domain calls as the JSON API, answered with 303 back to the
  * page, which shows the outcome once. With JavaScript the panel calls the JSON API instead and stays on the page.
@@ -96,7 +102,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { intent } = parsed.data;
   const actor = `user:${user.id}`;
   const result = intent === "record" ? await startRecording(id, actor) : await stopRecording(id, actor);
-  const outcome = result.ok ? DONE[intent] : describeRecordingRefusal(result.refusal);
+  // A stop the recorder did not confirm is not called done: the page's warning says what is true and offers Stop again.
+  const unconfirmed = result.ok && intent === "stop" && result.overview.stopConfirmed === false;
+  const outcome = !result.ok ? describeRecordingRefusal(result.refusal) : unconfirmed ? STOP_UNCONFIRMED : DONE[intent];
   const path = `/sessions/${id}`;
   return redirect(path, {
     status: 303,
@@ -134,6 +142,7 @@ export default function SessionPage() {
       <RecordingPanel
         key={session.id}
         liveSessionId={session.id}
+        title={session.title}
         initial={view}
         canControl={canControl}
         recordingAvailable={recordingAvailable}

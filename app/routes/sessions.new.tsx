@@ -5,7 +5,9 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import { requireHostRole, requireUser } from "~/auth/guards.server";
+import { FormError, FormField } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
+import { fieldErrorsFrom, type FieldErrors } from "~/forms/field-errors";
 import { formFields, readFormPost } from "~/http/form-post.server";
 import { listSchedulableCohorts, scheduleLiveSession, scheduleSchema } from "~/live-sessions/schedule.server";
 import { isTimeZone, LOCAL_DATE_TIME, localDateTimeToUtc } from "~/time/zoned-time";
@@ -15,8 +17,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // Only cohorts this host teaches (admins: all); the action checks again, so a forged id gets a 403 form error.
   return json({ cohorts: await listSchedulableCohorts(user) });
 }
-
-type FieldErrors = Partial<Record<"title" | "startsAt" | "cohortId" | "form", string>>;
 
 /**
  * The start as typed is wall-clock time in the zone the browser filled in (none without JavaScript: the form then
@@ -41,31 +41,40 @@ const localStartSchema = z
     if (!LOCAL_DATE_TIME.test(startsAt)) return startsAt;
     const instant = localDateTimeToUtc(startsAt, timeZone || "UTC");
     // Shaped like a date and time but naming no real one (31 February): Date would quietly roll it into March.
-    if (!instant) ctx.addIssue({ code: z.ZodIssueCode.custom, message: "Choose a valid date and time." });
+    if (!instant)
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["startsAt"], message: "Choose a valid date and time." });
     return instant?.toISOString() ?? startsAt;
   });
+
+type ScheduleField = "title" | "startsAt" | "cohortId";
+
+/** What the host typed, returned with a refusal so the form keeps it (with and without JavaScript). */
+const typedSchema = z.object({
+  title: z.string().max(200).catch(""),
+  startsAt: z.string().max(40).catch(""),
+  cohortId: z.string().max(100).catch(""),
+});
 
 export async function action({ request }: ActionFunctionArgs) {
   const form = await readFormPost(request);
   const user = requireHostRole(await requireUser(request));
   const fields = formFields(form);
+  const typed = typedSchema.parse(fields);
+  const refuse = (errors: FieldErrors<ScheduleField>, status: number) => json({ errors, typed }, { status });
   const start = localStartSchema.safeParse(fields);
-  if (!start.success)
-    return json({ errors: { startsAt: start.error.issues[0].message } satisfies FieldErrors }, { status: 400 });
+  if (!start.success) return refuse(fieldErrorsFrom(start.error), 400);
   const parsed = scheduleSchema.safeParse({ ...fields, startsAt: start.data });
-  if (!parsed.success) {
-    const errors: FieldErrors = {};
-    for (const issue of parsed.error.issues) errors[issue.path[0] as keyof FieldErrors] ??= issue.message;
-    return json({ errors }, { status: 400 });
-  }
+  if (!parsed.success) return refuse(fieldErrorsFrom(parsed.error), 400);
   const result = await scheduleLiveSession(user, parsed.data);
-  if ("error" in result) return json({ errors: result.error as FieldErrors }, { status: result.status });
+  if ("error" in result) return refuse(result.error, result.status);
   return redirect(`/sessions/${result.session.id}`);
 }
 
 export default function ScheduleSessionPage() {
   const { cohorts } = useLoaderData<typeof loader>();
-  const errors: FieldErrors = useActionData<typeof action>()?.errors ?? {};
+  const answer = useActionData<typeof action>();
+  const errors: FieldErrors<ScheduleField> = answer?.errors ?? {};
+  const typed = answer?.typed;
   const busy = useNavigation().state !== "idle";
   // Filled in the browser only: until then (and without JavaScript) the form takes UTC and says so.
   const [timeZone, setTimeZone] = useState("");
@@ -74,65 +83,37 @@ export default function ScheduleSessionPage() {
     <section className="card narrow">
       <h1>Schedule a live session</h1>
       <Form method="post" className="stack">
-        <label className="field">
-          <span>Title</span>
-          <input
-            name="title"
-            required
-            minLength={3}
-            maxLength={120}
-            aria-invalid={Boolean(errors.title)}
-            aria-describedby="title-error"
-          />
-          {errors.title ? (
-            <small id="title-error" className="field-error">
-              {errors.title}
-            </small>
-          ) : null}
-        </label>
-        <label className="field">
-          <span>{timeZone ? `Starts at (your time, ${timeZone})` : "Starts at (UTC)"}</span>
-          <input
-            name="startsAt"
-            type="datetime-local"
-            required
-            aria-invalid={Boolean(errors.startsAt)}
-            aria-describedby="startsAt-error"
-          />
-          <input type="hidden" name="timeZone" value={timeZone} />
-          {errors.startsAt ? (
-            <small id="startsAt-error" className="field-error">
-              {errors.startsAt}
-            </small>
-          ) : null}
-        </label>
-        <label className="field">
-          <span>Cohort</span>
-          <select
-            name="cohortId"
-            required
-            defaultValue=""
-            aria-invalid={Boolean(errors.cohortId)}
-            aria-describedby="cohortId-error"
-          >
-            <option value="" disabled>
-              Choose a cohort
-            </option>
-            {cohorts.map((cohort) => (
-              <option key={cohort.id} value={cohort.id}>
-                {cohort.name} ({cohort._count.enrollments} students)
+        <FormError error={errors.form} />
+        <FormField name="title" label="Title" error={errors.title}>
+          {(control) => <input {...control} required minLength={3} maxLength={120} defaultValue={typed?.title} />}
+        </FormField>
+        <FormField
+          name="startsAt"
+          label={timeZone ? `Starts at (your time, ${timeZone})` : "Starts at (UTC)"}
+          error={errors.startsAt}
+        >
+          {(control) => <input {...control} type="datetime-local" required defaultValue={typed?.startsAt} />}
+        </FormField>
+        <input type="hidden" name="timeZone" value={timeZone} />
+        <FormField
+          name="cohortId"
+          label="Cohort"
+          error={errors.cohortId}
+          hint={cohorts.length === 0 ? "You teach no cohort yet: ask an administrator to add you to one." : undefined}
+        >
+          {(control) => (
+            <select {...control} required defaultValue={typed?.cohortId ?? ""}>
+              <option value="" disabled>
+                Choose a cohort
               </option>
-            ))}
-          </select>
-          {errors.cohortId ? (
-            <small id="cohortId-error" className="field-error">
-              {errors.cohortId}
-            </small>
-          ) : null}
-          {cohorts.length === 0 ? (
-            <small className="muted">You teach no cohort yet: ask an administrator to add you to one.</small>
-          ) : null}
-        </label>
+              {cohorts.map((cohort) => (
+                <option key={cohort.id} value={cohort.id}>
+                  {cohort.name} ({cohort._count.enrollments} {cohort._count.enrollments === 1 ? "student" : "students"})
+                </option>
+              ))}
+            </select>
+          )}
+        </FormField>
         <button type="submit" className="button" disabled={busy}>
           Schedule session
         </button>

@@ -6,12 +6,16 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { getAccountForToken, setPasswordWithToken } from "~/cohorts/cohorts.server";
 import { readSetPasswordToken, tokenMatchesAccount } from "~/auth/set-password-token.server";
+import { FormError, FormField } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { newPasswordSchema } from "~/auth/new-password.server";
 import { NEW_PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from "~/auth/password-rules";
 import { PasswordWorkBusyError } from "~/auth/password-work-queue.server";
+import { fieldErrorsFrom, type FieldErrors } from "~/forms/field-errors";
 import { getEnv } from "~/config/env.server";
 import { formFields, readFormPost } from "~/http/form-post.server";
+
+type PasswordField = "token" | "password" | "confirm";
 
 const INVALID_LINK =
   "This link is invalid, expired or already used. Ask for a new one with “Forgot your password?” on the login page, or ask your administrator.";
@@ -49,20 +53,22 @@ const formSchema = z
 
 export async function action({ request }: ActionFunctionArgs) {
   const form = await readFormPost(request);
-  if (!getEnv().PASSWORD_LOGIN) return json({ error: PASSWORDS_OFF }, { status: 403 });
+  if (!getEnv().PASSWORD_LOGIN)
+    return json({ errors: { form: PASSWORDS_OFF } as FieldErrors<PasswordField> }, { status: 403 });
   const parsed = formSchema.safeParse(formFields(form));
-  if (!parsed.success) return json({ error: parsed.error.issues[0]?.message ?? "Check the form." }, { status: 400 });
+  if (!parsed.success) return json({ errors: fieldErrorsFrom<PasswordField>(parsed.error) }, { status: 400 });
+  const refuse = (form: string, status: number, headers?: HeadersInit) =>
+    json({ errors: { form } as FieldErrors<PasswordField> }, { status, headers });
   const account = await accountFor(parsed.data.token);
-  if (!account) return json({ error: INVALID_LINK }, { status: 400 });
+  if (!account) return refuse(INVALID_LINK, 400);
   try {
     if (!(await setPasswordWithToken(account.id, account.passwordHash, parsed.data.password)))
-      return json({ error: INVALID_LINK }, { status: 400 });
+      return refuse(INVALID_LINK, 400);
   } catch (error) {
     if (!(error instanceof PasswordWorkBusyError)) throw error;
-    return json(
-      { error: "Many people are signing in right now. Please send the form again in a moment." },
-      { status: 503, headers: { "Retry-After": String(error.retryAfterSeconds) } },
-    );
+    return refuse("Many people are signing in right now. Please send the form again in a moment.", 503, {
+      "Retry-After": String(error.retryAfterSeconds),
+    });
   }
   return redirect(`/login?${new URLSearchParams({ passwordSet: "1" })}`, 303);
 }
@@ -72,7 +78,7 @@ export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export default function SetPasswordPage() {
   const data = useLoaderData<typeof loader>();
-  const error = useActionData<typeof action>()?.error;
+  const errors: FieldErrors<PasswordField> = useActionData<typeof action>()?.errors ?? {};
   if (!data.valid) {
     return (
       <section className="card narrow">
@@ -92,37 +98,36 @@ export default function SetPasswordPage() {
       <p className="muted">For {data.email}</p>
       <Form method="post" className="stack">
         <input type="hidden" name="token" value={data.token ?? ""} />
-        <label className="field">
-          New password{" "}
-          <input
-            type="password"
-            name="password"
-            autoComplete="new-password"
-            required
-            minLength={NEW_PASSWORD_MIN_LENGTH}
-            maxLength={PASSWORD_MAX_LENGTH}
-            aria-describedby="password-hint"
-          />
-          <small id="password-hint" className="muted">
-            At least {NEW_PASSWORD_MIN_LENGTH} characters.
-          </small>
-        </label>
-        <label className="field">
-          Repeat it{" "}
-          <input
-            type="password"
-            name="confirm"
-            autoComplete="new-password"
-            required
-            minLength={NEW_PASSWORD_MIN_LENGTH}
-            maxLength={PASSWORD_MAX_LENGTH}
-          />
-        </label>
-        {error ? (
-          <p className="message message--error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError error={errors.form ?? errors.token} />
+        <FormField
+          name="password"
+          label="New password"
+          error={errors.password}
+          hint={`At least ${NEW_PASSWORD_MIN_LENGTH} characters.`}
+        >
+          {(control) => (
+            <input
+              {...control}
+              type="password"
+              autoComplete="new-password"
+              required
+              minLength={NEW_PASSWORD_MIN_LENGTH}
+              maxLength={PASSWORD_MAX_LENGTH}
+            />
+          )}
+        </FormField>
+        <FormField name="confirm" label="Repeat it" error={errors.confirm}>
+          {(control) => (
+            <input
+              {...control}
+              type="password"
+              autoComplete="new-password"
+              required
+              minLength={NEW_PASSWORD_MIN_LENGTH}
+              maxLength={PASSWORD_MAX_LENGTH}
+            />
+          )}
+        </FormField>
         <button type="submit" className="button">
           Set password
         </button>

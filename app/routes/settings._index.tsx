@@ -1,17 +1,24 @@
 // GET/POST /settings: the signed-in user turns notification emails on or off (and finds the password page).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/auth/guards.server";
+import { FormError } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
+import { fieldErrorsFrom, type FieldErrors } from "~/forms/field-errors";
 import { formFields, readFormPost } from "~/http/form-post.server";
 import { getEmailPreference, setEmailNotifications } from "~/notifications/email-preferences.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const preference = await getEmailPreference(user.id);
-  return json({ email: user.email, emailNotifications: preference?.emailNotifications ?? true });
+  return json({
+    email: user.email,
+    emailNotifications: preference?.emailNotifications ?? true,
+    // Hosts (and admins, who may host) also hear when a recording of their class fails; students, when one is lost.
+    hosts: user.role !== "STUDENT",
+  });
 }
 
 const settingsFormSchema = z.object({ intent: z.enum(["emails-on", "emails-off"]) });
@@ -20,23 +27,28 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await readFormPost(request);
   const user = await requireUser(request);
   const parsed = settingsFormSchema.safeParse(formFields(form));
-  if (!parsed.success) return json({ error: "Choose to turn emails on or off." }, { status: 400 });
+  if (!parsed.success) return json({ errors: fieldErrorsFrom(parsed.error) }, { status: 400 });
   await setEmailNotifications(user.id, parsed.data.intent === "emails-on");
-  return json({ error: null });
+  return json({ errors: {} });
 }
 
 export default function SettingsPage() {
-  const { email, emailNotifications } = useLoaderData<typeof loader>();
+  const { email, emailNotifications, hosts } = useLoaderData<typeof loader>();
+  const errors: FieldErrors<"intent"> = useActionData<typeof action>()?.errors ?? {};
   const busy = useNavigation().state !== "idle";
+  const what = hosts
+    ? "class recordings (ready to watch, or failed for classes you host)"
+    : "your classes' recordings (ready to watch, or could not be saved)";
   return (
-    <section className="card narrow">
+    <section className="card narrow settings">
       <h1>Settings</h1>
       <h2>Notification emails</h2>
       <p data-testid="email-notifications" data-enabled={emailNotifications ? "true" : "false"}>
         {emailNotifications
-          ? `Emails about class recordings (ready to watch, or failed for classes you host) go to ${email}.`
+          ? `Emails about ${what} go to ${email}.`
           : `Notification emails are off: ${email} gets no emails about class recordings. Notifications still appear in the app.`}
       </p>
+      <FormError error={errors.intent ?? errors.form} />
       <Form method="post">
         <button
           type="submit"

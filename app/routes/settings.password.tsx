@@ -6,6 +6,8 @@ import { requireUser } from "~/auth/guards.server";
 import { changePassword, passwordChangeSchema } from "~/auth/password-change.server";
 import { NEW_PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from "~/auth/password-rules";
 import { startUserSession } from "~/auth/session.server";
+import { FormError, FormField } from "~/components/form-field";
+import { fieldErrorsFrom, type FieldErrors } from "~/forms/field-errors";
 import { formFields, readFormPost } from "~/http/form-post.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -13,20 +15,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ changed: new URL(request.url).searchParams.get("changed") === "1" });
 }
 
-type FieldErrors = Partial<Record<"currentPassword" | "newPassword", string>>;
+type PasswordField = "currentPassword" | "newPassword";
 
 export async function action({ request }: ActionFunctionArgs) {
   const form = await readFormPost(request);
   const user = await requireUser(request);
   const parsed = passwordChangeSchema.safeParse(formFields(form));
-  if (!parsed.success) {
-    const errors: FieldErrors = {};
-    for (const issue of parsed.error.issues) errors[issue.path[0] as keyof FieldErrors] ??= issue.message;
-    return json({ errors }, { status: 400 });
-  }
+  if (!parsed.success) return json({ errors: fieldErrorsFrom<PasswordField>(parsed.error) }, { status: 400 });
   const outcome = await changePassword(user, parsed.data);
   if (!outcome.ok) {
-    const errors: FieldErrors = { [outcome.field]: outcome.message };
+    const errors: FieldErrors<PasswordField> = { [outcome.field]: outcome.message };
     return outcome.retryAfterSeconds
       ? json({ errors }, { status: 429, headers: { "Retry-After": String(outcome.retryAfterSeconds) } })
       : json({ errors }, { status: 400 });
@@ -39,7 +37,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function ChangePasswordPage() {
   const { changed } = useLoaderData<typeof loader>();
-  const errors: FieldErrors = useActionData<typeof action>()?.errors ?? {};
+  const errors: FieldErrors<PasswordField> = useActionData<typeof action>()?.errors ?? {};
   const busy = useNavigation().state !== "idle";
   return (
     <section className="card narrow">
@@ -51,43 +49,27 @@ export default function ChangePasswordPage() {
       ) : null}
       {/* A new key after a change empties the fields the browser would otherwise keep. */}
       <Form method="post" className="stack" key={changed ? "changed" : "change"}>
-        <label className="field">
-          <span>Current password</span>
-          <input
-            name="currentPassword"
-            type="password"
-            autoComplete="current-password"
-            required
-            aria-invalid={Boolean(errors.currentPassword)}
-            aria-describedby="currentPassword-error"
-          />
-          {errors.currentPassword ? (
-            <small id="currentPassword-error" className="field-error">
-              {errors.currentPassword}
-            </small>
-          ) : null}
-        </label>
-        <label className="field">
-          <span>New password</span>
-          <input
-            name="newPassword"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={NEW_PASSWORD_MIN_LENGTH}
-            maxLength={PASSWORD_MAX_LENGTH}
-            aria-invalid={Boolean(errors.newPassword)}
-            aria-describedby="newPassword-error newPassword-hint"
-          />
-          <small id="newPassword-hint" className="muted">
-            At least {NEW_PASSWORD_MIN_LENGTH} characters.
-          </small>
-          {errors.newPassword ? (
-            <small id="newPassword-error" className="field-error">
-              {errors.newPassword}
-            </small>
-          ) : null}
-        </label>
+        <FormError error={errors.form} />
+        <FormField name="currentPassword" label="Current password" error={errors.currentPassword}>
+          {(control) => <input {...control} type="password" autoComplete="current-password" required />}
+        </FormField>
+        <FormField
+          name="newPassword"
+          label="New password"
+          error={errors.newPassword}
+          hint={`At least ${NEW_PASSWORD_MIN_LENGTH} characters.`}
+        >
+          {(control) => (
+            <input
+              {...control}
+              type="password"
+              autoComplete="new-password"
+              required
+              minLength={NEW_PASSWORD_MIN_LENGTH}
+              maxLength={PASSWORD_MAX_LENGTH}
+            />
+          )}
+        </FormField>
         <button type="submit" className="button" disabled={busy}>
           Change password
         </button>

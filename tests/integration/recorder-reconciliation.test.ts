@@ -266,7 +266,12 @@ describe("recorder reconciliation by the watchdog", () => {
       toStatus: "PROCESSING",
       actor: "watchdog",
     });
-    expect(log.at(-1)!.reason).toMatch(/maximum length/);
+    expect(log.at(-1)!.reason).toMatch(/^Stopped after the maximum length of \d/);
+    // The session says why it stopped, in the stream and in the status JSON, until the upload settles it.
+    expect(processing.data.reason).toBe(log.at(-1)!.reason);
+    expect((await api(stack.app.url, recordingPath(id), { cookie: stack.cookies.host })).body.reason).toBe(
+      log.at(-1)!.reason,
+    );
     await waitFor(
       async () => stopCalls(),
       (n) => n >= 1,
@@ -287,9 +292,12 @@ describe("recorder reconciliation by the watchdog", () => {
       recording: { id: recordingId, trigger: "recorder_idle" },
     });
     expect((await transitionsOf(stack.db, id)).at(-1)).toMatchObject({
-      reason: "The recorder stopped unexpectedly.",
+      reason: "The recorder stopped by itself.",
       reasonDetail: expect.stringMatching(/not recording/),
     });
+    expect((await api(stack.app.url, recordingPath(id), { cookie: stack.cookies.host })).body.reason).toBe(
+      "The recorder stopped by itself.",
+    );
     // Nothing to stop: the recorder said it is not recording.
     expect((await recordingRow(recordingId)).stopConfirmed).toBe(true);
     expect(stopCalls()).toBe(0);

@@ -130,10 +130,19 @@ describe("watchdog", () => {
       reason: failed.data.reason,
     });
     expect((await stack.db.recording.findUniqueOrThrow({ where: { id: recordingId } })).status).toBe("FAILED");
-    // The host hears that it failed, with the reason; nobody else does.
-    const failures = await stack.db.notification.findMany({ where: { recordingId }, include: { user: true } });
+    // The host hears that it failed, with the reason; the students, plainly, that it could not be saved.
+    const failures = await stack.db.notification.findMany({
+      where: { recordingId },
+      include: { user: true },
+      orderBy: { id: "asc" },
+    });
     expect(failures.map((n) => [n.user.email, n.type, n.reason])).toEqual([
       ["host@optilearn.test", "LIVE_CLASS_RECORDING_FAILED", failed.data.reason],
+      ...["student1", "student2", "student3"].map((name) => [
+        `${name}@optilearn.test`,
+        "LIVE_CLASS_RECORDING_NOT_SAVED",
+        null,
+      ]),
     ]);
 
     // The upload was only late: it is not lost.

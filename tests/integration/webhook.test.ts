@@ -182,10 +182,20 @@ describe("accepted deliveries", () => {
     expect(view.body.status).toBe("FAILED");
     expect(view.body.reason).toBe(recording.reason);
     expect(JSON.stringify(view.body)).not.toContain("disk full");
-    // The host hears of it, with the reason people read.
-    const failures = await stack.db.notification.findMany({ where: { recordingId }, include: { user: true } });
-    expect(failures.map((n) => [n.user.email, n.type])).toEqual([[ACCOUNTS.host, "LIVE_CLASS_RECORDING_FAILED"]]);
-    expect(failures[0].reason).toBe(recording.reason);
+    // The host hears of it, with the reason people read; the students hear plainly that it could not be saved.
+    const failures = await stack.db.notification.findMany({
+      where: { recordingId },
+      include: { user: true },
+      orderBy: { id: "asc" },
+    });
+    expect(failures.map((n) => [n.user.email, n.type, n.reason])).toEqual([
+      [ACCOUNTS.host, "LIVE_CLASS_RECORDING_FAILED", recording.reason],
+      ...[ACCOUNTS.student1, ACCOUNTS.student2, ACCOUNTS.student3].map((email) => [
+        email,
+        "LIVE_CLASS_RECORDING_NOT_SAVED",
+        null,
+      ]),
+    ]);
     const accepted = await expectDelivery(deliveriesBefore, "accepted", 200, recordingId);
 
     const before = await snapshot(liveSessionId, recordingId);

@@ -1,7 +1,8 @@
-// Setup of the browser project: a test fails when a page it opened logged a console error it did not expect.
+// Setup of the browser project: a test fails when a page it opened logged a console error it did not declare, raised
+// an uncaught error, or showed an accessibility violation (see page-guard.ts).
 import { afterEach, expect } from "vitest";
-import { takeUnexpectedConsoleErrors } from "./browser";
+import { takePageProblems } from "./page-guard";
 
-afterEach(() => {
-  expect(takeUnexpectedConsoleErrors(), "console errors in the browser").toEqual([]);
+afterEach(async () => {
+  expect(await takePageProblems(), "problems on the pages of this test").toEqual([]);
 });

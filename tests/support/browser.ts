@@ -1,10 +1,15 @@
 // Real Chromium for the e2e tests: one browser per test file, one context per user, login through the real form.
+// Every context the browser opens is watched: a console error, an uncaught page error or an accessibility violation
+// (axe-core) on any page fails the test that caused it (see page-guard.ts).
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { expect } from "vitest";
 import { DEMO_PASSWORD } from "./http";
+import { checkAccessibility, guardContext, rememberPlainContext } from "./page-guard";
 import { SCREENSHOTS } from "./paths";
+
+export { connectionRefused, expectConsoleErrors, failedResource } from "./page-guard";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -20,53 +25,25 @@ export const CHROMIUM_ARGS = [
   "--disable-sync",
 ];
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+/** Chromium whose every new context is guarded: however a test opens one, its pages are watched. */
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const newContext = browser.newContext.bind(browser);
+  rememberPlainContext(browser, () => newContext({ reducedMotion: "reduce" }));
+  browser.newContext = async (options) => {
+    // Motion off, as many people set it: an alert caught mid fade-in would read as low contrast.
+    const context = await newContext({ reducedMotion: "reduce", ...options });
+    // A generous ceiling for every wait: on a loaded 2-core machine a login's redirect was seen to take over 10 s.
+    context.setDefaultTimeout(20_000);
+    guardContext(context, { javaScriptEnabled: options?.javaScriptEnabled });
+    return context;
+  };
+  return browser;
 }
 
 export type UserPage = { context: BrowserContext; page: Page };
 
-type ConsoleError = { context: BrowserContext; text: string };
-
-/** Console errors and uncaught exceptions of every page the tests opened since the last check. */
-const consoleErrors: ConsoleError[] = [];
-const expectedErrors = new WeakMap<BrowserContext, RegExp[]>();
-
-/**
- * Declares console errors a test provokes on purpose, for a user's pages (before or after they happen): Chromium logs
- * each 4xx or 5xx answer a page receives ("Failed to load resource: the server responded with a status of 429"), so a
- * test of a refusal names its status, and a test that stops the server names the refused connections.
- */
-export function expectConsoleErrors(user: Page | BrowserContext, ...patterns: RegExp[]): void {
-  const context = "context" in user ? user.context() : user;
-  expectedErrors.set(context, [...(expectedErrors.get(context) ?? []), ...patterns]);
-}
-
-/** Chromium's line for an answer of `status`, to pass to expectConsoleErrors. */
-export const failedResource = (status: number) => new RegExp(`the server responded with a status of ${status}\\b`);
-/** Chromium's line for a request to a server that is not listening. */
-export const connectionRefused = /net::ERR_CONNECTION_REFUSED/;
-
-/**
- * The console errors since the last call that no test declared: the browser project's setup fails the test that left
- * any (a CSP violation is one, as is a hydration mismatch).
- */
-export function takeUnexpectedConsoleErrors(): string[] {
-  const errors = consoleErrors.splice(0);
-  return errors
-    .filter(({ context, text }) => !(expectedErrors.get(context) ?? []).some((pattern) => pattern.test(text)))
-    .map(({ text }) => text);
-}
-
-function watchConsole(page: Page): void {
-  const record = (text: string) => consoleErrors.push({ context: page.context(), text: `${page.url()}: ${text}` });
-  page.on("console", (message) => {
-    if (message.type() === "error") record(message.text());
-  });
-  page.on("pageerror", (error) => record(`uncaught ${error.name}: ${error.message}`));
-}
-
-/** A fresh context (own cookies) and page for one user; `javaScriptEnabled: false` browses as a reader without scripts. */
+/** A fresh context (own cookies) and page for one user. */
 export async function newUserPage(
   browser: Browser,
   baseUrl: string,
@@ -80,7 +57,6 @@ export async function newUserPage(
     timezoneId: "UTC",
     javaScriptEnabled: options.javaScriptEnabled ?? true,
   });
-  context.setDefaultTimeout(10_000);
   // Counts the page's open EventSources, so a test can check a page holds exactly one event stream.
   await context.addInitScript(() => {
     const Native = window.EventSource;
@@ -99,7 +75,6 @@ export async function newUserPage(
     (window as unknown as { __openEventSources(): string[] }).__openEventSources = () =>
       [...open].filter((source) => source.readyState !== Native.CLOSED).map((source) => source.url);
   });
-  context.on("page", watchConsole);
   const page = await context.newPage();
   return { context, page };
 }
@@ -136,6 +111,8 @@ export async function openAs(
 
 /** Saves a full-page screenshot to test-results/screenshots/<name>.png and returns its path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
+  // What is worth a picture is worth an accessibility check in that very state.
+  await checkAccessibility(page);
   mkdirSync(SCREENSHOTS, { recursive: true });
   const path = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true, animations: "disabled" });
