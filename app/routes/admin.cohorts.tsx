@@ -314,8 +314,8 @@ function MemberList({ cohort }: { cohort: CohortRow }) {
                 className="link-button"
                 aria-label={
                   user.firstSignedInAt
-                    ? `Email ${user.email} a link to choose a new password`
-                    : `Send ${user.email} the invitation again`
+                    ? `Email a password link to ${user.email}`
+                    : `Send invitation again to ${user.email}`
                 }
               >
                 {user.firstSignedInAt ? "Email a password link" : "Send invitation again"}
