@@ -137,7 +137,9 @@ describe("recording doctor", () => {
     const failed = linesStartingWith(result.stdout, "✖");
     expect(failed).toHaveLength(2);
     expect(failed[0]).toMatch(/^✖ JITSI_MEET_URL is invalid: must be an? .*https:\/\//);
-    expect(failed[1]).toBe("✖ RECORDING_PENDING_TIMEOUT_SECONDS is invalid: must be a positive number of seconds");
+    expect(failed[1]).toBe(
+      "✖ RECORDING_PENDING_TIMEOUT_SECONDS is invalid: must be a number of seconds from 1 to 86,400",
+    );
     expect(result.stdout).toContain("– Remaining checks: the environment must be valid first");
   });
 
