@@ -81,7 +81,7 @@ describe("cohort admin", () => {
     await expect(card.getByTestId("cohort-teachers").textContent()).resolves.toContain(host.name);
 
     // Adding someone: the form is empty again afterwards, ready for the next person.
-    const email = card.getByLabel("Email");
+    const email = card.getByRole("textbox", { name: "Email", exact: true });
     await email.fill("new.student@optilearn.test");
     await card.getByLabel("Name (new accounts)").fill("New Student");
     await card.getByRole("button", { name: "Add to Evening cohort" }).click();
@@ -112,7 +112,7 @@ describe("passwords", () => {
       "/admin/cohorts",
     );
     const card = admin.getByTestId("cohort-Demo cohort");
-    await card.getByLabel("Email").fill("link.student@optilearn.test");
+    await card.getByRole("textbox", { name: "Email", exact: true }).fill("link.student@optilearn.test");
     await card.getByRole("button", { name: "Add to Demo cohort" }).click();
     await eventually(() => admin.getByTestId("set-password-link").textContent()).toMatch(/set-password/);
     const url = (await admin.getByTestId("set-password-link").textContent())!.trim();

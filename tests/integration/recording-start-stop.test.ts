@@ -21,7 +21,8 @@ const start = (id: string, cookie = stack.cookies.host) =>
   api(stack.app.url, `${recordingPath(id)}/start`, { method: "POST", cookie });
 const stop = (id: string, cookie = stack.cookies.host) =>
   api(stack.app.url, `${recordingPath(id)}/stop`, { method: "POST", cookie });
-const overview = (id: string) => api(stack.app.url, recordingPath(id), { cookie: stack.cookies.student1 });
+// The host reads the storage URL (students read null: the contract's "Watching recordings, privately").
+const overview = (id: string) => api(stack.app.url, recordingPath(id), { cookie: stack.cookies.host });
 const callsTo = (name: "startService" | "stopService") =>
   stack.jibri.calls().filter((c) => c.path.endsWith(`/${name}`));
 const sessionRow = (id: string) => stack.db.liveSession.findUniqueOrThrow({ where: { id } });
@@ -51,12 +52,14 @@ describe("success", () => {
       status: "RECORDING",
       recordingUrl: null,
       watchUrl: null,
+      pageUrl: null,
       reason: null,
       updatedAt: expect.any(String),
       stopConfirmed: null,
       recordings: [
         {
           id: expect.stringMatching(/^[A-Za-z0-9]+$/),
+          number: 1,
           status: "RECORDING",
           recordingUrl: null,
           reason: null,
@@ -64,6 +67,7 @@ describe("success", () => {
           endedAt: null,
           stopConfirmed: null,
           watchUrl: null,
+          pageUrl: null,
         },
       ],
     });
