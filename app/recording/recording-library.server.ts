@@ -1,6 +1,7 @@
 // Recordings as a library: who may watch one, the READY recordings a user may watch, and deleting one (by a person
 // or by the retention sweep) with its stored object.
 import { publishChange } from "~/change-hints/change-channel.server";
+import { getEnv } from "~/config/env.server";
 import { prisma } from "~/db/db.server";
 import { chunks } from "~/lib/chunks";
 import type { Prisma } from "~/generated/prisma/client";
@@ -138,7 +139,14 @@ export async function listWatchableRecordings(viewer: Viewer, query: LibraryQuer
       visible,
       query.cohort ? { cohortId: query.cohort } : {},
       // SQLite's LIKE is case-insensitive for ASCII; PostgreSQL needs the mode.
-      query.q ? { title: { contains: query.q, ...(isPostgres() ? { mode: "insensitive" as const } : {}) } } : {},
+      query.q
+        ? {
+            title: {
+              contains: query.q,
+              ...(getEnv().databaseProvider === "postgresql" ? { mode: "insensitive" as const } : {}),
+            },
+          }
+        : {},
     ],
   };
   const where: Prisma.RecordingWhereInput = { status: "READY", deletedAt: null, liveSession: session };
@@ -186,10 +194,6 @@ export async function listWatchableRecordings(viewer: Viewer, query: LibraryQuer
 
 function durationOf(startedAt: Date, endedAt: Date | null): number | null {
   return endedAt ? Math.max(0, Math.round((endedAt.getTime() - startedAt.getTime()) / 1000)) : null;
-}
-
-function isPostgres(): boolean {
-  return /^postgres(ql)?:/.test(process.env.DATABASE_URL ?? "");
 }
 
 /** The cohorts a viewer's recordings may come from, for the list's filter. */

@@ -16,7 +16,7 @@ import { parseSessionId } from "~/http/route-input.server";
 import { requireSessionController } from "~/live-sessions/session-access.server";
 import { startRecording, stopRecording } from "~/recording/recording-service.server";
 import { getEnv } from "~/config/env.server";
-import { getRecorderConfig } from "~/recording/jibri-client.server";
+import { isRecorderConfigured } from "~/recording/recorder.server";
 import { getRecordingOverview, getTimeline } from "~/recording/recording-store.server";
 import type { RecordingView } from "~/components/recording-view";
 import { requireSessionViewer } from "~/live-sessions/session-access.server";
@@ -65,7 +65,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       },
       role,
       canControl: role === "host" || role === "admin",
-      recordingAvailable: !("missing" in getRecorderConfig()),
+      recordingAvailable: isRecorderConfigured(),
       meetingUrl: meetingUrlOf(session.roomName),
       view,
       outcome: flash,
