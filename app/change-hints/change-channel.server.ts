@@ -8,9 +8,7 @@ import { lazySingleton } from "~/lib/lazy-singleton.server";
 /** Created on first use: importing this module reads no environment and opens no connection. */
 export const changeChannel = lazySingleton<HintTransport>("change-channel", () => {
   const { DATABASE_URL, databaseProvider } = getEnv();
-  return databaseProvider === "postgresql"
-    ? new PostgresHintTransport(DATABASE_URL)
-    : new InProcessHintTransport();
+  return databaseProvider === "postgresql" ? new PostgresHintTransport(DATABASE_URL) : new InProcessHintTransport();
 });
 
 /** Announces committed changes to every instance. Call only after the transaction committed. */
