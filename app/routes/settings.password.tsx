@@ -4,9 +4,8 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireUser } from "~/auth/guards.server";
 import { changePassword, passwordChangeSchema } from "~/auth/password-change.server";
-import { NEW_PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from "~/auth/password-rules";
 import { startUserSession } from "~/auth/session.server";
-import { FormError, FormField } from "~/components/form-field";
+import { FormError, FormField, NewPasswordField } from "~/components/form-field";
 import { getEnv } from "~/config/env.server";
 import { fieldErrorsFrom, type FieldErrors } from "~/forms/field-errors";
 import { formFields, readFormPost } from "~/http/form-post.server";
@@ -75,23 +74,7 @@ export default function ChangePasswordPage() {
         <FormField name="currentPassword" label="Current password" error={errors.currentPassword}>
           {(control) => <input {...control} type="password" autoComplete="current-password" required />}
         </FormField>
-        <FormField
-          name="newPassword"
-          label="New password"
-          error={errors.newPassword}
-          hint={`At least ${NEW_PASSWORD_MIN_LENGTH} characters.`}
-        >
-          {(control) => (
-            <input
-              {...control}
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={NEW_PASSWORD_MIN_LENGTH}
-              maxLength={PASSWORD_MAX_LENGTH}
-            />
-          )}
-        </FormField>
+        <NewPasswordField name="newPassword" label="New password" error={errors.newPassword} />
         <button type="submit" className="button" disabled={busy}>
           Change password
         </button>
