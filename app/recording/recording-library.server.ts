@@ -279,6 +279,8 @@ export async function deleteRecording(recordingId: string, actor: string, reason
         at: now,
       },
     });
+    // Its words leave the search with it.
+    await tx.captionCue.deleteMany({ where: { recordingId } });
     await scheduleStorageDeletion(tx, recordingId, {
       recordingUrl: recording.recordingUrl,
       storageKey: recording.storageKey,
