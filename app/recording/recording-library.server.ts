@@ -1,5 +1,6 @@
 // Recordings as a library: who may watch one, the READY recordings a user may watch, and deleting one (by a person
 // or by the retention sweep) with its stored object.
+import { momentUrl, searchSpokenWords, type SpokenMatch } from "~/captions/caption-search.server";
 import { publishChange } from "~/change-hints/change-channel.server";
 import { prisma } from "~/db/db.server";
 import { chunks } from "~/lib/chunks";
@@ -123,6 +124,8 @@ export type LibraryEntry = {
   sizeBytes: number | null;
   pageUrl: string;
   watchUrl: string;
+  /** With a query: the lines said in it that match, each with its time and a link that opens the player there. */
+  matches: Array<{ startSeconds: number; text: string; pageUrl: string }>;
 };
 
 export type LibraryQuery = { cohort?: string; q?: string; limit: number; before?: string };
@@ -134,14 +137,22 @@ export async function listWatchableRecordings(viewer: Viewer, query: LibraryQuer
       ? {}
       : { OR: [{ hostId: viewer.id }, { cohort: { enrollments: { some: { userId: viewer.id } } } }] };
   const session: Prisma.LiveSessionWhereInput = {
-    AND: [
-      visible,
-      query.cohort ? { cohortId: query.cohort } : {},
-      // SQLite's LIKE is case-insensitive for ASCII; PostgreSQL needs the mode.
-      query.q ? { title: { contains: query.q, ...(isPostgres() ? { mode: "insensitive" as const } : {}) } } : {},
-    ],
+    AND: [visible, query.cohort ? { cohortId: query.cohort } : {}],
   };
+  // A query finds a recording by its session's title or by words said in it.
+  const spoken: Map<string, SpokenMatch[]> = query.q ? await searchSpokenWords(viewer, query.q) : new Map();
   const where: Prisma.RecordingWhereInput = { status: "READY", deletedAt: null, liveSession: session };
+  if (query.q) {
+    where.AND = [
+      {
+        OR: [
+          // SQLite's LIKE is case-insensitive for ASCII; PostgreSQL needs the mode.
+          { liveSession: { title: { contains: query.q, ...(isPostgres() ? { mode: "insensitive" as const } : {}) } } },
+          { id: { in: [...spoken.keys()] } },
+        ],
+      },
+    ];
+  }
   if (query.before) {
     const cursor = await prisma.recording.findUnique({
       where: { id: query.before },
@@ -180,6 +191,11 @@ export async function listWatchableRecordings(viewer: Viewer, query: LibraryQuer
     sizeBytes: row.sizeBytes === null ? null : Number(row.sizeBytes),
     pageUrl: recordingPageOf(row.id),
     watchUrl: watchUrlOf(row.id),
+    matches: (spoken.get(row.id) ?? []).map((match) => ({
+      startSeconds: Math.floor(match.startMs / 1000),
+      text: match.text,
+      pageUrl: momentUrl(row.id, match.startMs),
+    })),
   }));
   return { entries, nextBefore: rows.length > query.limit ? page.at(-1)!.id : null };
 }
