@@ -4,7 +4,8 @@
 import { getEnv } from "~/config/env.server";
 import { prisma } from "~/db/db.server";
 import { databaseProvider } from "~/db/driver-adapter.server";
-import type { Viewer } from "~/recording/recording-library.server";
+/** Who asks: their id and role (as recording-library.server.ts names a viewer). */
+type Viewer = { id: string; role: string };
 
 export type SpokenMatch = { recordingId: string; startMs: number; text: string };
 

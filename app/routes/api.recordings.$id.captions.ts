@@ -3,7 +3,7 @@
 import { json } from "@remix-run/node";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { requireApiUser } from "~/auth/guards.server";
-import { captionsUrlOf, checkCaptionAccess } from "~/captions/caption-access.server";
+import { captionsUrlOf, checkCaptionAccess } from "~/recording/caption-access.server";
 import { captionJobOf } from "~/captions/caption-jobs.server";
 import { newestCaptions } from "~/captions/caption-store.server";
 import { forbidden, handleApi, notFound } from "~/http/api-error.server";

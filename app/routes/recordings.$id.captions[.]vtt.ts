@@ -3,7 +3,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requireUser } from "~/auth/guards.server";
-import { checkCaptionAccess } from "~/captions/caption-access.server";
+import { checkCaptionAccess } from "~/recording/caption-access.server";
 import { newestCaptionVersion } from "~/captions/caption-store.server";
 import { presentSearchParams } from "~/http/query-params";
 

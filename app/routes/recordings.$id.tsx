@@ -7,7 +7,7 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { z } from "zod";
 import { requireUser, safeRedirectTarget } from "~/auth/guards.server";
-import { captionsUrlOf } from "~/captions/caption-access.server";
+import { captionsUrlOf } from "~/recording/caption-access.server";
 import { captionJobOf, retryCaptionJob } from "~/captions/caption-jobs.server";
 import { editCue, newestCaptions } from "~/captions/caption-store.server";
 import { publishCaptionsBeside } from "~/captions/caption-edits.server";
