@@ -9,6 +9,19 @@ import { runTool } from "~/captions/run-tool.server";
 import type { Transcriber, TranscribeOptions } from "~/captions/transcriber.server";
 import { cuesFromWords, type TimedWord } from "~/captions/webvtt";
 
+/**
+ * Speed settings from CMU's tuning advice, kept to those that cost few words: the Gaussians of every other frame
+ * (-ds 2), at most 10 word exits and 5000 HMMs alive per frame, a 10-frame phone lookahead. Its full set (-topn 2,
+ * -maxwpf 5, -maxhmmpf 3000) halves the time again but misses about one word in six more; decision 0030 and
+ * `npm run bench:captions` give the figures.
+ */
+export const SPEED_ARGS = ["-ds", "2", "-maxwpf", "10", "-maxhmmpf", "5000", "-pl_window", "10"];
+
+/** One process per media file: the model is loaded once for the whole recording. */
+export function decoderArgs(wavPath: string, speedArgs: readonly string[] = SPEED_ARGS): string[] {
+  return ["-infile", wavPath, "-time", "yes", "-logfn", "/dev/null", ...speedArgs];
+}
+
 const WORD_LINE = /^(\S+) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (-?\d+(?:\.\d+)?)$/;
 
 /** Silence, noise and sentence marks are not words anybody said. */
@@ -27,7 +40,8 @@ export function parseWordLine(line: string): TimedWord | null {
   };
 }
 
-export function createPocketSphinxTranscriber(): Transcriber {
+/** `speedArgs`: the decoder's settings (the benchmark passes [] for PocketSphinx's own defaults, to compare). */
+export function createPocketSphinxTranscriber(speedArgs: readonly string[] = SPEED_ARGS): Transcriber {
   return {
     name: "pocketsphinx",
     async transcribe(mediaPath: string, options: TranscribeOptions = {}) {
@@ -36,19 +50,15 @@ export function createPocketSphinxTranscriber(): Transcriber {
         const wav = join(dir, "speech.wav");
         const { durationMs } = await extractSpeechAudio(mediaPath, wav, options.signal);
         const words: TimedWord[] = [];
-        const result = await runTool(
-          "pocketsphinx_continuous",
-          ["-infile", wav, "-time", "yes", "-logfn", "/dev/null"],
-          {
-            signal: options.signal,
-            onLine(line) {
-              const word = parseWordLine(line);
-              if (!word) return;
-              words.push(word);
-              if (durationMs > 0) options.onProgress?.(Math.min(1, word.endMs / durationMs));
-            },
+        const result = await runTool("pocketsphinx_continuous", decoderArgs(wav, speedArgs), {
+          signal: options.signal,
+          onLine(line) {
+            const word = parseWordLine(line);
+            if (!word) return;
+            words.push(word);
+            if (durationMs > 0) options.onProgress?.(Math.min(1, word.endMs / durationMs));
           },
-        );
+        });
         if (result.code !== 0)
           throw new Error(`pocketsphinx_continuous exited with ${result.code}: ${lastLine(result.stderr)}`);
         return cuesFromWords(words);
