@@ -146,7 +146,15 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
         failureCause: true,
         stopConfirmed: true,
         liveSessionId: true,
-        liveSession: { select: { latestRecordingId: true, title: true, cohortId: true, hostId: true } },
+        liveSession: {
+          select: {
+            latestRecordingId: true,
+            title: true,
+            cohortId: true,
+            hostId: true,
+            cohort: { select: { publishMode: true } },
+          },
+        },
       },
     });
     if (!recording) throw new RecordingNotFoundError(request.recordingId);
@@ -162,6 +170,9 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
     if (!decision.allowed) throw new TransitionRefusedError(from, request.trigger);
 
     const reason = request.reason ?? FRIENDLY_REASONS[request.trigger] ?? null;
+    // A cohort in review holds a recording that becomes READY for its host's Publish: students neither see it nor
+    // hear of it (nor anyone, until then).
+    const heldForReview = decision.to === "READY" && recording.liveSession.cohort.publishMode === "review";
     const detail = request.detail ?? null;
     let sessionView: { status: RecordingStatus; url: string | null; reason: string | null; latestId: string | null };
     let stopConfirmed: boolean | null = null;
@@ -194,6 +205,7 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
           recordingUrl: decision.to === "READY" ? (request.recordingUrl ?? null) : undefined,
           durationSeconds: request.durationSeconds ?? undefined,
           sizeBytes: request.sizeBytes ?? undefined,
+          publishedAt: decision.to === "READY" ? (heldForReview ? null : now) : undefined,
           endedAt: decision.to === "PROCESSING" || (becameFailed && from === "PENDING") ? now : undefined,
           ...stop,
         },
@@ -240,24 +252,26 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
         actor: request.actor,
         at: now,
         stopConfirmed,
+        forStudents: !heldForReview,
       },
     });
 
     // A restore back to an earlier READY or FAILED recording notifies nobody again.
-    const notified = restoring
-      ? 0
-      : await createRecordingNotifications(tx, {
-          to: decision.to,
-          from,
-          cohortId: recording.liveSession.cohortId,
-          hostId: recording.liveSession.hostId,
-          liveSessionId: recording.liveSessionId,
-          recordingId: recording.id,
-          title: recording.liveSession.title,
-          recordingUrl: request.recordingUrl ?? null,
-          reason,
-          createdAt: now,
-        });
+    const notified =
+      restoring || heldForReview
+        ? 0
+        : await createRecordingNotifications(tx, {
+            to: decision.to,
+            from,
+            cohortId: recording.liveSession.cohortId,
+            hostId: recording.liveSession.hostId,
+            liveSessionId: recording.liveSessionId,
+            recordingId: recording.id,
+            title: recording.liveSession.title,
+            recordingUrl: request.recordingUrl ?? null,
+            reason,
+            createdAt: now,
+          });
     await request.alsoWrite?.(tx);
     return { liveSessionId: recording.liveSessionId, from, to: decision.to, notified };
   });

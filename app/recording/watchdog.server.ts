@@ -4,6 +4,7 @@ import { getEnv } from "~/config/env.server";
 import { describeError, logger } from "~/observability/logger.server";
 import { getRecorder } from "~/recording/recorder.server";
 import { sweepExpiredRecordings } from "~/recording/recording-library.server";
+import { purgeExpiredTrash } from "~/recording/teacher-controls.server";
 import { maxLengthReason } from "~/recording/messages";
 import { findOverdueRecordings, findRecordingsSince } from "~/recording/recording-store.server";
 import { attemptStop, findDueStops } from "~/recording/stop-attempts.server";
@@ -124,6 +125,7 @@ export function startWatchdog(): void {
     try {
       await sweepOverdueRecordings();
       await sweepExpiredRecordings(getEnv().RECORDING_RETENTION_DAYS);
+      await purgeExpiredTrash(getEnv().RECORDING_TRASH_DAYS);
       await retryDueStorageDeletions();
       if (Date.now() - lastPrune > 3600_000) {
         lastPrune = Date.now();
