@@ -91,12 +91,58 @@ export function keepSourceFresh(video: HTMLVideoElement, linkLifetimeSeconds: nu
   };
 }
 
+/** How often a playing player reports its position (the server counts at most a little more than this per beacon). */
+const BEACON_INTERVAL_MS = 15_000;
+
+/**
+ * Reports viewing progress to `progressUrl`: at play, every 15 s while playing, and at pause or end (nothing while
+ * paused). A beacon that fails is not retried: the next one carries the position anyway.
+ */
+export function reportProgress(video: HTMLVideoElement, progressUrl: string): () => void {
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const send = (playing: boolean) => {
+    const position = Math.max(0, Math.floor(video.currentTime || 0));
+    void fetch(progressUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ position, playing }),
+      credentials: "same-origin",
+      keepalive: true,
+    }).catch(() => undefined);
+  };
+  const onPlaying = () => {
+    send(true);
+    clearInterval(timer);
+    timer = setInterval(() => send(true), BEACON_INTERVAL_MS);
+  };
+  const onStopped = () => {
+    clearInterval(timer);
+    timer = undefined;
+    send(false);
+  };
+  video.addEventListener("playing", onPlaying);
+  video.addEventListener("pause", onStopped);
+  video.addEventListener("ended", onStopped);
+  return () => {
+    clearInterval(timer);
+    video.removeEventListener("playing", onPlaying);
+    video.removeEventListener("pause", onStopped);
+    video.removeEventListener("ended", onStopped);
+  };
+}
+
 export function RecordingPlayer({
   watchUrl,
   linkLifetimeSeconds,
+  progressUrl = null,
+  downloadable = true,
 }: {
   watchUrl: string;
   linkLifetimeSeconds: number | null;
+  /** Where the player reports viewing progress; null reports nothing. */
+  progressUrl?: string | null;
+  /** Whether the fallback offers a download link (downloads may be turned off). */
+  downloadable?: boolean;
 }) {
   // A ref callback rather than an effect: it runs as the element is put in the page, before the browser fires the
   // loadstart of a player rendered here.
@@ -104,9 +150,18 @@ export function RecordingPlayer({
   const attach = useCallback(
     (video: HTMLVideoElement | null) => {
       stop.current?.();
-      stop.current = video ? keepSourceFresh(video, linkLifetimeSeconds) : null;
+      if (!video) {
+        stop.current = null;
+        return;
+      }
+      const stopFresh = keepSourceFresh(video, linkLifetimeSeconds);
+      const stopReports = progressUrl ? reportProgress(video, progressUrl) : () => undefined;
+      stop.current = () => {
+        stopFresh();
+        stopReports();
+      };
     },
-    [linkLifetimeSeconds],
+    [linkLifetimeSeconds, progressUrl],
   );
   return (
     <video
@@ -116,8 +171,9 @@ export function RecordingPlayer({
       controls
       preload="metadata"
       src={watchUrl}
+      controlsList={downloadable ? undefined : "nodownload"}
     >
-      <a href={`${watchUrl}?download=1`}>Download the recording</a>
+      {downloadable ? <a href={`${watchUrl}?download=1`}>Download the recording</a> : null}
     </video>
   );
 }

@@ -262,3 +262,40 @@ export async function sweepExpiredRecordings(retentionDays: number | undefined, 
   }
   return deleted;
 }
+
+/** What the host's controls show and the control endpoints answer: publication, downloads and the trash. */
+export async function getRecordingControls(recordingId: string, trashDays: number) {
+  const row = await prisma.recording.findUnique({
+    where: { id: recordingId },
+    select: {
+      id: true,
+      status: true,
+      publishedAt: true,
+      downloadable: true,
+      deletedAt: true,
+      purgedAt: true,
+      liveSession: { select: { cohort: { select: { downloadable: true, publishMode: true } } } },
+    },
+  });
+  if (!row) return null;
+  return {
+    id: row.id,
+    status: asStatus(row.status),
+    published: row.status === "READY" && row.publishedAt !== null,
+    publishedAt: row.publishedAt?.toISOString() ?? null,
+    downloadable: isDownloadable(row),
+    publishMode: row.liveSession.cohort.publishMode,
+    deletedAt: row.deletedAt?.toISOString() ?? null,
+    /** Until when it can be restored; null when it is not in the trash (or was purged). */
+    restorableUntil:
+      row.deletedAt && !row.purgedAt
+        ? new Date(row.deletedAt.getTime() + trashDays * 24 * 3600 * 1000).toISOString()
+        : null,
+    purged: row.purgedAt !== null,
+  };
+}
+
+/** Turns a recording's downloads on or off. */
+export async function setRecordingDownloadable(recordingId: string, downloadable: boolean): Promise<void> {
+  await prisma.recording.update({ where: { id: recordingId }, data: { downloadable } });
+}

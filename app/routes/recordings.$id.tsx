@@ -1,8 +1,9 @@
-// GET /recordings/:id: one recording with its player, download link and facts, or the news that it was deleted (410);
-// POST intent=delete removes it.
+// GET /recordings/:id: one recording with its player, download link and facts, or the news that it was deleted (410;
+// its host and admins see it in the trash, with Restore). For them also: publication, downloads, share links and who
+// watched. POST intent = delete | restore | publish | unpublish | downloadable | share | revoke.
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser, safeRedirectTarget } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
@@ -10,14 +11,23 @@ import { DeleteRecordingButton } from "~/components/delete-recording-button";
 import { LocalTime } from "~/components/local-time";
 import { formatBytes, formatDurationSeconds, RecordingDate } from "~/components/recording-facts";
 import { RecordingPlayer } from "~/components/recording-player";
+import { PublicationControls, ShareLinks } from "~/components/recording-teacher-controls";
+import { ViewingReport } from "~/components/viewing-report";
+import { getEnv } from "~/config/env.server";
 import { formFields, readFormPost } from "~/http/form-post.server";
 import { recordingName, recordingTitle } from "~/recording/messages";
 import {
   checkRecordingAccess,
   deleteRecording,
+  getRecordingControls,
+  isDownloadable,
   RecordingInFlightError,
+  setRecordingDownloadable,
   whoRecorded,
 } from "~/recording/recording-library.server";
+import { createShareLink, listShareLinks, revokeShareLink, shareLinkInputSchema } from "~/recording/share-links.server";
+import { publishRecording, restoreRecording, unpublishRecording } from "~/recording/teacher-controls.server";
+import { viewingReport } from "~/recording/viewing-progress.server";
 import { getRecordingStorage } from "~/storage/storage.server";
 import { playsInBrowser, watchUrlOf } from "~/storage/watch-url";
 
@@ -43,16 +53,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     id: recording.liveSession.id,
     title: recording.liveSession.title,
     cohortName: recording.liveSession.cohort.name,
+    cohortId: recording.liveSession.cohortId,
   };
+  const controls = access.role === "host" || access.role === "admin";
   if (access.kind === "deleted") {
-    // Gone for good: a normal page says so, with the way back to its class (410, not a bare "not found").
+    // Gone: a normal page says so, with the way back to its class (410, not a bare "not found"); its host and admins
+    // may restore it until it is purged.
+    const state = controls ? await getRecordingControls(recording.id, getEnv().RECORDING_TRASH_DAYS) : null;
     return json(
       {
         kind: "deleted" as const,
         recording: {
+          id: recording.id,
           number: recording.number,
           deletedAt: recording.deletedAt?.toISOString() ?? null,
           byRetention: recording.deletedBy === "retention",
+          restorableUntil: state?.restorableUntil ?? null,
         },
         session,
       },
@@ -75,7 +91,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         watchUrl: watchUrlOf(recording.id),
         playable: recording.status === "READY" && playsInBrowser(recording.storageKey ?? recording.recordingUrl),
         recordedBy: await whoRecorded(recording.id),
+        downloadable: isDownloadable(recording),
+        progressUrl: `/api/recordings/${recording.id}/progress`,
       },
+      teacher: controls
+        ? {
+            controls: (await getRecordingControls(recording.id, getEnv().RECORDING_TRASH_DAYS))!,
+            shareLinks: await listShareLinks(recording.id),
+            report:
+              recording.status === "READY" ? await viewingReport({ ...recording, cohortId: session.cohortId }) : null,
+          }
+        : null,
       // The player renews its link after this long (s3); null when links never expire.
       linkLifetimeSeconds: getRecordingStorage().linkLifetimeSeconds,
       session,
@@ -85,7 +111,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   );
 }
 
-const actionSchema = z.object({ intent: z.literal("delete"), redirectTo: z.string().max(300).optional() });
+const actionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("delete"), redirectTo: z.string().max(300).optional() }),
+  z.object({ intent: z.enum(["restore", "publish", "unpublish"]) }),
+  z.object({ intent: z.literal("downloadable"), downloadable: z.enum(["true", "false"]) }),
+  z.object({
+    intent: z.literal("share"),
+    name: z.string().max(200),
+    lifetimeSeconds: z.coerce
+      .number()
+      .int()
+      .min(600)
+      .max(365 * 24 * 3600),
+  }),
+  z.object({ intent: z.literal("revoke"), shareId: z.string().regex(/^[A-Za-z0-9]{1,64}$/) }),
+]);
+
+type ActionAnswer = { shareUrl: string | null; error: string | null };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const fields = formFields(await readFormPost(request));
@@ -93,11 +135,54 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = actionSchema.safeParse(fields);
   if (!form.success) throw new Response("Unknown action.", { status: 400 });
   if (access.role !== "host" && access.role !== "admin") {
-    throw new Response("Only the host of this live session (or an administrator) can delete its recordings.", {
+    throw new Response("Only the host of this live session (or an administrator) can change its recordings.", {
       status: 403,
     });
   }
   const { recording } = access;
+  const actor = `user:${user.id}`;
+  const here = `/recordings/${recording.id}`;
+  const answer = (body: ActionAnswer, status = 200) => json(body, { status, headers: NO_STORE });
+  switch (form.data.intent) {
+    case "restore": {
+      const outcome = await restoreRecording(recording.id, actor);
+      if ("refused" in outcome && outcome.refused === "purged") {
+        return answer(
+          { shareUrl: null, error: "This recording was purged from the trash; it cannot be restored." },
+          410,
+        );
+      }
+      return redirect(here, 303);
+    }
+    case "publish":
+    case "unpublish": {
+      if (access.kind === "deleted") throw new Response("This recording is in the trash.", { status: 409 });
+      const outcome = await (form.data.intent === "publish" ? publishRecording : unpublishRecording)(
+        recording.id,
+        actor,
+      );
+      if ("refused" in outcome)
+        return answer({ shareUrl: null, error: "Only a ready recording can be published." }, 409);
+      return redirect(here, 303);
+    }
+    case "downloadable":
+      await setRecordingDownloadable(recording.id, form.data.downloadable === "true");
+      return redirect(here, 303);
+    case "share": {
+      const input = shareLinkInputSchema().safeParse({
+        name: form.data.name,
+        expiresAt: new Date(Date.now() + form.data.lifetimeSeconds * 1000),
+      });
+      if (!input.success) return answer({ shareUrl: null, error: input.error.issues[0].message }, 400);
+      const link = await createShareLink(recording.id, input.data, actor);
+      return answer({ shareUrl: link.url, error: null });
+    }
+    case "revoke":
+      await revokeShareLink(recording.id, form.data.shareId);
+      return redirect(here, 303);
+    case "delete":
+      break;
+  }
   const back = safeRedirectTarget(form.data.redirectTo, `/sessions/${recording.liveSession.id}`);
   // Deleted twice (two tabs, a resent form): the first one did it.
   if (access.kind === "deleted") return redirect(back, 303);
@@ -119,8 +204,9 @@ export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export default function RecordingPage() {
   const data = useLoaderData<typeof loader>();
-  if (data.kind === "deleted") return <DeletedRecording {...data} />;
-  const { recording, session, canDelete, linkLifetimeSeconds } = data;
+  const answer = useActionData<ActionAnswer>();
+  if (data.kind === "deleted") return <DeletedRecording {...data} error={answer?.error ?? null} />;
+  const { recording, session, canDelete, linkLifetimeSeconds, teacher } = data;
   return (
     <article className="stack">
       <p>
@@ -139,13 +225,18 @@ export default function RecordingPage() {
           This recording is {recording.status.toLowerCase()}; there is nothing to watch.
         </p>
       ) : recording.playable ? (
-        <RecordingPlayer watchUrl={recording.watchUrl} linkLifetimeSeconds={linkLifetimeSeconds} />
+        <RecordingPlayer
+          watchUrl={recording.watchUrl}
+          linkLifetimeSeconds={linkLifetimeSeconds}
+          progressUrl={recording.progressUrl}
+          downloadable={recording.downloadable}
+        />
       ) : (
         <p className="muted">This file does not play in a browser; download it to watch it.</p>
       )}
       {/* A div, not a p: a form inside a p is closed early by the HTML parser, and React's hydration then fails. */}
       <div className="recording-actions">
-        {recording.status === "READY" ? (
+        {recording.status === "READY" && recording.downloadable ? (
           <a href={`${recording.watchUrl}?download=1`} className="button button--ghost" download>
             Download
           </a>
@@ -158,6 +249,22 @@ export default function RecordingPage() {
           />
         ) : null}
       </div>
+      {answer?.error ? (
+        <p className="message message--error" role="alert">
+          {answer.error}
+        </p>
+      ) : null}
+      {teacher ? (
+        <>
+          <PublicationControls controls={teacher.controls} />
+          {recording.status === "READY" ? (
+            <ShareLinks links={teacher.shareLinks} newUrl={answer?.shareUrl ?? null} />
+          ) : null}
+          {teacher.report ? (
+            <ViewingReport report={teacher.report} csvUrl={`/api/recordings/${recording.id}/views?format=csv`} />
+          ) : null}
+        </>
+      ) : null}
     </article>
   );
 }
@@ -166,9 +273,17 @@ export default function RecordingPage() {
 function DeletedRecording({
   recording,
   session,
+  error,
 }: {
-  recording: { number: number; deletedAt: string | null; byRetention: boolean };
+  recording: {
+    id: string;
+    number: number;
+    deletedAt: string | null;
+    byRetention: boolean;
+    restorableUntil: string | null;
+  };
   session: { id: string; title: string };
+  error: string | null;
 }) {
   return (
     <section className="card narrow error-page" data-testid="recording-deleted">
@@ -183,6 +298,23 @@ function DeletedRecording({
         ) : null}
         {recording.byRetention ? ", at the end of the time recordings are kept" : null}. Nobody can watch it any more.
       </p>
+      {recording.restorableUntil ? (
+        <Form method="post" className="stack" data-testid="recording-in-trash">
+          <p>
+            It is in the trash until <LocalTime iso={recording.restorableUntil} />; restore it to bring it back where it
+            was.
+          </p>
+          <input type="hidden" name="intent" value="restore" />
+          <button type="submit" className="button">
+            Restore
+          </button>
+        </Form>
+      ) : null}
+      {error ? (
+        <p className="message message--error" role="alert">
+          {error}
+        </p>
+      ) : null}
       <p>
         <Link to="/recordings" className="button">
           All recordings
