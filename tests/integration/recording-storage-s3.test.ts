@@ -31,6 +31,8 @@ beforeAll(async () => {
       RECORDING_S3_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY,
       RECORDING_S3_FORCE_PATH_STYLE: "true",
       RECORDING_LINK_TTL_SECONDS: String(TTL_SECONDS),
+      // No time in the trash: a deletion is purged (its object deleted) at the watchdog's next sweep.
+      RECORDING_TRASH_DAYS: "0",
     },
   });
   // The simulator uploads nowhere here: the test puts the object in the bucket and delivers the webhook itself.
@@ -211,7 +213,7 @@ describe("recordings in a private S3 bucket", () => {
     expect((await api(stack.app.url, "/api/recordings")).status).toBe(401);
   });
 
-  it("deletes for the host or an admin only: then no list has it, watch answers 404, and the object is gone", async () => {
+  it("deletes for the host or an admin only: then no list has it, watch answers 404, and the object is gone once purged", async () => {
     const key2 = "recordings/second.webm";
     const [latest] = (await api(stack.app.url, "/api/recordings", { cookie: stack.cookies.host })).body as Array<{
       id: string;
@@ -239,7 +241,11 @@ describe("recordings in a private S3 bucket", () => {
       origin,
     });
     expect(deleted.status).toBe(200);
-    expect(await objectExists(s3, key2)).toBe(false);
+    await waitFor(
+      () => objectExists(s3, key2),
+      (exists) => !exists,
+      { what: "the object deleted by the purge of the trash", timeoutMs: 10_000, intervalMs: 100 },
+    );
     const row = await stack.db.recording.findUniqueOrThrow({ where: { id: latest.id } });
     expect(row.deletedAt).not.toBeNull();
     expect(row.deletedBy).toMatch(/^user:/);
@@ -285,6 +291,12 @@ describe("recordings in a private S3 bucket", () => {
     expect(deleted.status).toBe(200);
     // Gone from the app at once, whatever the storage does.
     expect((await watch(recording, stack.cookies.student1)).status).toBe(404);
+    // The watchdog's purge of the trash schedules the object's deletion.
+    await waitFor(
+      () => stack.db.storageDeletion.findUnique({ where: { recordingId: recording } }),
+      (row) => row !== null,
+      { what: "the purge's pending deletion" },
+    );
 
     // The admin page lists the object still to delete, with why.
     const adminPage = async () => {
