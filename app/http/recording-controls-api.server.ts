@@ -2,8 +2,6 @@
 // admin), a same-site request, and a JSON body of the right shape; refusals in the API's error shape.
 import type { z } from "zod";
 import { z as zod } from "zod";
-import { requireApiUser } from "~/auth/guards.server";
-import type { AppUser } from "~/auth/users.server";
 import { ApiError, forbidden, notFound } from "~/http/api-error.server";
 import { requireSameOrigin } from "~/http/same-origin.server";
 import { checkRecordingAccess, type RecordingAccess } from "~/recording/recording-library.server";
@@ -15,16 +13,16 @@ const MAX_JSON_BYTES = 16 * 1024;
 type Controlled = Extract<RecordingAccess, { kind: "allowed" | "deleted" }>;
 
 /**
- * The recording, for its session's host or an admin. Unknown (or, unless `inTrash`, deleted) → 404; a student or
- * anyone else → 403. A write must come from this site.
+ * The recording, for its session's host or an admin (`user`, signed in: the route asks requireApiUser first). Unknown
+ * (or, unless `inTrash`, deleted) → 404; a student or anyone else → 403. A write must come from this site.
  */
-export async function requireRecordingControl(
+export async function requireRecordingControl<U extends { id: string; role: string }>(
   request: Request,
+  user: U,
   params: Record<string, string | undefined>,
   options: { write: boolean; inTrash?: boolean },
-): Promise<{ user: AppUser; access: Controlled }> {
+): Promise<{ user: U; access: Controlled }> {
   if (options.write) requireSameOrigin(request);
-  const user = await requireApiUser(request);
   const parsed = paramsSchema.safeParse(params);
   if (!parsed.success) throw notFound("That recording");
   const access = await checkRecordingAccess(user, parsed.data.id);

@@ -4,7 +4,6 @@
 import { z } from "zod";
 import { getEnv } from "~/config/env.server";
 import { prisma } from "~/db/db.server";
-import { databaseProvider } from "~/db/driver-adapter.server";
 import { Prisma } from "~/generated/prisma/client";
 
 const { sql } = Prisma;
@@ -89,7 +88,7 @@ export async function recordBeacon(
   beacon: ProgressBeacon,
   now = new Date(),
 ) {
-  const postgres = databaseProvider(getEnv().DATABASE_URL) === "postgresql";
+  const postgres = getEnv().databaseProvider === "postgresql";
   const at = postgres ? sql`CAST(${now} AS TIMESTAMP(3))` : sql`${now.toISOString().replace("Z", "+00:00")}`;
   const elapsed = postgres
     ? sql`EXTRACT(EPOCH FROM (${at} - "RecordingView"."lastAt"))`

@@ -2,6 +2,7 @@
 // POST {name, expiresAt}: a new link, {id, url}; the token is in this answer only. Host of its session, admin.
 import { json } from "@remix-run/node";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { requireApiUser } from "~/auth/guards.server";
 import { handleApi } from "~/http/api-error.server";
 import { readJsonBody, requireRecordingControl } from "~/http/recording-controls-api.server";
 import { methodNotAllowed } from "~/http/route-input.server";
@@ -9,7 +10,7 @@ import { createShareLink, listShareLinks, shareLinkInputSchema } from "~/recordi
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return handleApi(request, async () => {
-    const { access } = await requireRecordingControl(request, params, { write: false });
+    const { access } = await requireRecordingControl(request, await requireApiUser(request), params, { write: false });
     return json(await listShareLinks(access.recording.id), { headers: { "Cache-Control": "private, no-store" } });
   });
 }
@@ -17,7 +18,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   return handleApi(request, async () => {
     if (request.method !== "POST") throw methodNotAllowed("GET, POST");
-    const { user, access } = await requireRecordingControl(request, params, { write: true });
+    const { user, access } = await requireRecordingControl(request, await requireApiUser(request), params, {
+      write: true,
+    });
     const input = await readJsonBody(request, shareLinkInputSchema().strict());
     const link = await createShareLink(access.recording.id, input, `user:${user.id}`);
     return json(

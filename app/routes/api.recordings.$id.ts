@@ -16,6 +16,7 @@ import {
   RecordingInFlightError,
   setRecordingDownloadable,
 } from "~/recording/recording-library.server";
+import { controlsSession } from "~/access/live-session-access";
 
 const paramsSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9]{1,64}$/) });
 const patchSchema = z
@@ -23,7 +24,7 @@ const patchSchema = z
   .strict();
 
 async function patchRecording(request: Request, params: Record<string, string | undefined>) {
-  const { access } = await requireRecordingControl(request, params, { write: true });
+  const { access } = await requireRecordingControl(request, await requireApiUser(request), params, { write: true });
   const body = await readJsonBody(request, patchSchema);
   await setRecordingDownloadable(access.recording.id, body.downloadable);
   const controls = await getRecordingControls(access.recording.id, getEnv().RECORDING_TRASH_DAYS);
@@ -41,7 +42,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const access = await checkRecordingAccess(user, parsed.data.id);
     // Already deleted is 404, as the API reference says: there is nothing left to delete.
     if (access.kind === "not_found" || access.kind === "deleted") throw notFound("That recording");
-    if (access.kind === "forbidden" || access.role === "student") {
+    if (access.kind === "forbidden" || !controlsSession(access.role)) {
       throw forbidden("Only the host of this live session (or an administrator) can delete its recordings.");
     }
     try {

@@ -3,6 +3,7 @@
 import { json } from "@remix-run/node";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
+import { requireApiUser } from "~/auth/guards.server";
 import { ApiError, handleApi } from "~/http/api-error.server";
 import { presentSearchParams } from "~/http/query-params";
 import { requireRecordingControl } from "~/http/recording-controls-api.server";
@@ -12,7 +13,7 @@ const querySchema = z.object({ format: z.enum(["json", "csv"]).default("json") }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return handleApi(request, async () => {
-    const { access } = await requireRecordingControl(request, params, { write: false });
+    const { access } = await requireRecordingControl(request, await requireApiUser(request), params, { write: false });
     const query = querySchema.safeParse(presentSearchParams(request.url));
     if (!query.success) throw new ApiError(400, "invalid_query", "format must be json or csv.");
     const { recording } = access;

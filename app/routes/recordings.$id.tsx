@@ -30,6 +30,7 @@ import { publishRecording, restoreRecording, unpublishRecording } from "~/record
 import { viewingReport } from "~/recording/viewing-progress.server";
 import { getRecordingStorage } from "~/storage/storage.server";
 import { playsInBrowser, watchUrlOf } from "~/storage/watch-url";
+import { controlsSession } from "~/access/live-session-access";
 
 const NO_STORE = { "Cache-Control": "private, no-store" };
 const paramsSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9]{1,64}$/) });
@@ -55,7 +56,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     cohortName: recording.liveSession.cohort.name,
     cohortId: recording.liveSession.cohortId,
   };
-  const controls = access.role === "host" || access.role === "admin";
+  const controls = controlsSession(access.role);
   if (access.kind === "deleted") {
     // Gone: a normal page says so, with the way back to its class (410, not a bare "not found"); its host and admins
     // may restore it until it is purged.
@@ -105,7 +106,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       // The player renews its link after this long (s3); null when links never expire.
       linkLifetimeSeconds: getRecordingStorage().linkLifetimeSeconds,
       session,
-      canDelete: access.role === "host" || access.role === "admin",
+      canDelete: controlsSession(access.role),
     },
     { headers: NO_STORE },
   );
@@ -134,7 +135,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { user, access } = await loadVisible(request, params);
   const form = actionSchema.safeParse(fields);
   if (!form.success) throw new Response("Unknown action.", { status: 400 });
-  if (access.role !== "host" && access.role !== "admin") {
+  if (!controlsSession(access.role)) {
     throw new Response("Only the host of this live session (or an administrator) can change its recordings.", {
       status: 403,
     });
