@@ -72,13 +72,13 @@ export function ShareLinks({ links, newUrl }: { links: ShareLinkRow[]; newUrl: s
           New link (copy it now, it is shown only once): <code data-testid="new-share-url">{newUrl}</code>
         </p>
       ) : null}
-      <Form method="post" className="stack">
+      <Form method="post" className="share-form">
         <input type="hidden" name="intent" value="share" />
-        <label>
+        <label className="field">
           Who it is for
           <input name="name" required maxLength={80} />
         </label>
-        <label>
+        <label className="field">
           Open for
           <select name="lifetimeSeconds" defaultValue="604800">
             {SHARE_LIFETIMES.map((option) => (
