@@ -71,12 +71,12 @@ type ControlChange = {
 type Decide = (read: ControlRead) => ControlChange | { refused: ControlRefusal } | { unchanged: true };
 
 export function decidePublish(actor: string): Decide {
-  return ({ recording }) => {
+  return ({ recording, now }) => {
     if (recording.deletedAt) return { refused: "not_found" };
     if (recording.status !== "READY") return { refused: "not_ready" };
     if (recording.publishedAt) return { unchanged: true };
     return {
-      update: { publishedAt: new Date() },
+      update: { publishedAt: now },
       expect: { publishedAt: null, deletedAt: null, status: "READY" },
       log: { trigger: PUBLISH_TRIGGER, forStudents: true, actor },
       // Students hear of it now, once: the notifications' unique key makes a second publish notify nobody again.
