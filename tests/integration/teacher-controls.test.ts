@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api } from "../support/http";
+import { openEventStream } from "../support/sse-client";
 import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
 import {
   createSession,
@@ -146,6 +147,39 @@ describe("publishing", () => {
     expect(await studentNotifications(recordingId)).toBe(3);
     const triggers = (await transitionsOf(stack.db, liveSessionId)).map((t) => t.trigger);
     expect(triggers.slice(-3)).toEqual(["published", "unpublished", "published"]);
+  });
+
+  it("keeps a held recording out of students' streams, live and on resume; the host's carry it", async () => {
+    const liveSessionId = await createSession(stack.db, { cohortId });
+    const recordingId = await driveTo(stack, liveSessionId, "PROCESSING");
+    const events = `${stack.app.url}/api/live-sessions/${liveSessionId}/recording/events`;
+    const student = await openEventStream(events, { cookie: stack.cookies.student1 });
+    const host = await openEventStream(events, { cookie: stack.cookies.host });
+    try {
+      const studentStart = await student.next();
+      await host.next();
+      expect((await sendWebhook(stack.app.url, uploadedPayload(recordingId), TEST_SECRET)).status).toBe(200);
+      expect((await host.next()).data).toMatchObject({ status: "READY", recording: { id: recordingId, to: "READY" } });
+      // Then Publish: the next event the student gets is the publication, not the held READY.
+      await api(stack.app.url, `/api/recordings/${recordingId}/publish`, {
+        method: "POST",
+        cookie: stack.cookies.host,
+      });
+      const published = await student.next();
+      expect(published.data.recording).toMatchObject({ id: recordingId, trigger: "published" });
+      expect((await host.next()).data.recording.trigger).toBe("published");
+      // A resume from before the READY replays no held row either.
+      const resumed = await openEventStream(events, { cookie: stack.cookies.student2, lastEventId: studentStart.id });
+      try {
+        const replayed = await resumed.next();
+        expect(replayed.id).toBe(published.id);
+      } finally {
+        resumed.close();
+      }
+    } finally {
+      student.close();
+      host.close();
+    }
   });
 
   it("refuses to publish a recording that is not READY, changing nothing", async () => {
