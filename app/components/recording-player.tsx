@@ -134,11 +134,20 @@ export function reportProgress(video: HTMLVideoElement, progressUrl: string): ()
 export function RecordingPlayer({
   watchUrl,
   linkLifetimeSeconds,
+  captionsUrl = null,
+  startAt = null,
+  onVideo,
   progressUrl = null,
   downloadable = true,
 }: {
   watchUrl: string;
   linkLifetimeSeconds: number | null;
+  /** The captions' WebVTT through the app: a default <track>, shown as the video plays. */
+  captionsUrl?: string | null;
+  /** Where to start (seconds): a search result's moment. */
+  startAt?: number | null;
+  /** The element, for the transcript beside it. */
+  onVideo?: (video: HTMLVideoElement | null) => void;
   /** Where the player reports viewing progress; null reports nothing. */
   progressUrl?: string | null;
   /** Whether the fallback offers a download link (downloads may be turned off). */
@@ -152,6 +161,7 @@ export function RecordingPlayer({
       stop.current?.();
       if (!video) {
         stop.current = null;
+        onVideo?.(null);
         return;
       }
       const stopFresh = keepSourceFresh(video, linkLifetimeSeconds);
@@ -160,8 +170,16 @@ export function RecordingPlayer({
         stopFresh();
         stopReports();
       };
+      if (startAt !== null) {
+        const seek = () => {
+          video.currentTime = startAt;
+        };
+        if (video.readyState >= HTMLMediaElement.HAVE_METADATA) seek();
+        else video.addEventListener("loadedmetadata", seek, { once: true });
+      }
+      onVideo?.(video);
     },
-    [linkLifetimeSeconds, progressUrl],
+    [linkLifetimeSeconds, startAt, onVideo, progressUrl],
   );
   return (
     <video
@@ -170,9 +188,10 @@ export function RecordingPlayer({
       className="recording-player"
       controls
       preload="metadata"
-      src={watchUrl}
+      src={startAt !== null ? `${watchUrl}#t=${startAt}` : watchUrl}
       controlsList={downloadable ? undefined : "nodownload"}
     >
+      {captionsUrl ? <track kind="captions" default src={captionsUrl} srcLang="en" label="English" /> : null}
       {downloadable ? <a href={`${watchUrl}?download=1`}>Download the recording</a> : null}
     </video>
   );

@@ -326,6 +326,8 @@ export async function purgeExpiredTrash(trashDays: number, now = new Date()): Pr
         data: { purgedAt: now },
       });
       if (marked.count !== 1) return false;
+      // Its words leave the search with it (while in the trash, the search's lists leave it out).
+      await tx.captionCue.deleteMany({ where: { recordingId: recording.id } });
       await scheduleStorageDeletion(tx, recording.id, {
         recordingUrl: recording.recordingUrl,
         storageKey: recording.storageKey,

@@ -1,12 +1,22 @@
-// GET /recordings/:id: one recording with its player, download link and facts, or the news that it was deleted (410;
-// its host and admins see it in the trash, with Restore). For them also: publication, downloads, share links and who
-// watched. POST intent = delete | restore | publish | unpublish | downloadable | share | revoke.
+// GET /recordings/:id: one recording with its player, captions, transcript, download link and facts, or the news that
+// it was deleted (410; its host and admins see it in the trash, with Restore); ?t= starts the player there. For its
+// host and admins also: publication, downloads, share links and who watched. POST intent=delete moves it to the trash;
+// restore | publish | unpublish | downloadable | share | revoke are the teacher controls; intent=edit-caption corrects
+// one caption (a new version) and intent=retry-captions queues failed captions again.
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useState } from "react";
 import { z } from "zod";
 import { requireUser, safeRedirectTarget } from "~/auth/guards.server";
+import { captionsUrlOf } from "~/recording/caption-access.server";
+import { captionJobOf, retryCaptionJob } from "~/captions/caption-jobs.server";
+import { editCue, newestCaptions } from "~/captions/caption-store.server";
+import { publishCaptionsBeside } from "~/captions/caption-edits.server";
+import { CaptionStatus, useCaptionsSettle } from "~/components/caption-status";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
+import { TranscriptPanel } from "~/components/transcript-panel";
+import { presentSearchParams } from "~/http/query-params";
 import { DeleteRecordingButton } from "~/components/delete-recording-button";
 import { LocalTime } from "~/components/local-time";
 import { formatBytes, formatDurationSeconds, RecordingDate } from "~/components/recording-facts";
@@ -34,6 +44,8 @@ import { controlsSession } from "~/access/live-session-access";
 
 const NO_STORE = { "Cache-Control": "private, no-store" };
 const paramsSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9]{1,64}$/) });
+/** ?t=<seconds>: where the player starts (a search result's moment); anything else is ignored. */
+const startSchema = z.object({ t: z.coerce.number().int().min(0).max(86_400).optional() }).catch({});
 
 /** The recording as this viewer may see it: allowed, or deleted (told only to those who could have watched it). */
 async function loadVisible(request: Request, params: Record<string, string | undefined>) {
@@ -79,9 +91,30 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const durationSeconds =
     recording.durationSeconds ??
     (recording.endedAt ? Math.round((recording.endedAt.getTime() - recording.startedAt.getTime()) / 1000) : null);
+  const ready = recording.status === "READY";
+  const canEdit = controlsSession(access.role);
+  const [job, captions] = ready
+    ? await Promise.all([captionJobOf(recording.id), newestCaptions(recording.id)])
+    : [null, null];
   return json(
     {
       kind: "recording" as const,
+      startAt: startSchema.parse(presentSearchParams(request.url)).t ?? null,
+      captions: {
+        // How they are made and why they failed: for the host and admins.
+        status: job?.status ?? null,
+        progress: job?.progress ?? 0,
+        reason: canEdit ? (job?.reason ?? null) : null,
+        url: captions ? captionsUrlOf(recording.id) : null,
+        version: captions?.version ?? null,
+        editedBy: captions?.editedBy ?? null,
+        cues: (captions?.cues ?? []).map((cue) => ({
+          start: cue.startMs / 1000,
+          end: cue.endMs / 1000,
+          text: cue.text,
+        })),
+      },
+      canEdit,
       recording: {
         id: recording.id,
         number: recording.number,
@@ -99,8 +132,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         ? {
             controls: (await getRecordingControls(recording.id, getEnv().RECORDING_TRASH_DAYS))!,
             shareLinks: await listShareLinks(recording.id),
-            report:
-              recording.status === "READY" ? await viewingReport({ ...recording, cohortId: session.cohortId }) : null,
+            report: ready ? await viewingReport({ ...recording, cohortId: session.cohortId }) : null,
           }
         : null,
       // The player renews its link after this long (s3); null when links never expire.
@@ -114,6 +146,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 const actionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("delete"), redirectTo: z.string().max(300).optional() }),
+  // The text's own limits are checked by checkCueText (a 1 MB line is refused with a message, not a bare 400).
+  z.object({
+    intent: z.literal("edit-caption"),
+    position: z.coerce.number().int().min(0).max(1_000_000),
+    version: z.coerce.number().int().min(1),
+    text: z.string().max(2_000_000),
+  }),
+  z.object({ intent: z.literal("retry-captions") }),
   z.object({ intent: z.enum(["restore", "publish", "unpublish"]) }),
   z.object({ intent: z.literal("downloadable"), downloadable: z.enum(["true", "false"]) }),
   z.object({
@@ -128,7 +168,7 @@ const actionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("revoke"), shareId: z.string().regex(/^[A-Za-z0-9]{1,64}$/) }),
 ]);
 
-type ActionAnswer = { shareUrl: string | null; error: string | null };
+const TEACHER_INTENTS = new Set(["restore", "publish", "unpublish", "downloadable", "share", "revoke"]);
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const fields = formFields(await readFormPost(request));
@@ -136,54 +176,32 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = actionSchema.safeParse(fields);
   if (!form.success) throw new Response("Unknown action.", { status: 400 });
   if (!controlsSession(access.role)) {
-    throw new Response("Only the host of this live session (or an administrator) can change its recordings.", {
-      status: 403,
-    });
+    throw new Response(
+      form.data.intent === "delete"
+        ? "Only the host of this live session (or an administrator) can delete its recordings."
+        : TEACHER_INTENTS.has(form.data.intent)
+          ? "Only the host of this live session (or an administrator) can change its recordings."
+          : "Only the host of this live session (or an administrator) can change its captions.",
+      { status: 403 },
+    );
   }
   const { recording } = access;
-  const actor = `user:${user.id}`;
-  const here = `/recordings/${recording.id}`;
-  const answer = (body: ActionAnswer, status = 200) => json(body, { status, headers: NO_STORE });
-  switch (form.data.intent) {
-    case "restore": {
-      const outcome = await restoreRecording(recording.id, actor);
-      if ("refused" in outcome && outcome.refused === "purged") {
-        return answer(
-          { shareUrl: null, error: "This recording was purged from the trash; it cannot be restored." },
-          410,
-        );
-      }
-      return redirect(here, 303);
+  const teacherAnswer = await teacherControl(form.data, access, `user:${user.id}`);
+  if (teacherAnswer) return teacherAnswer;
+  if (form.data.intent === "edit-caption" || form.data.intent === "retry-captions") {
+    if (access.kind === "deleted" || recording.status !== "READY")
+      throw new Response("That recording was not found.", { status: 404 });
+    if (form.data.intent === "retry-captions") {
+      await retryCaptionJob(recording.id);
+      return redirect(`/recordings/${recording.id}`, 303);
     }
-    case "publish":
-    case "unpublish": {
-      if (access.kind === "deleted") throw new Response("This recording is in the trash.", { status: 409 });
-      const outcome = await (form.data.intent === "publish" ? publishRecording : unpublishRecording)(
-        recording.id,
-        actor,
-      );
-      if ("refused" in outcome)
-        return answer({ shareUrl: null, error: "Only a ready recording can be published." }, 409);
-      return redirect(here, 303);
-    }
-    case "downloadable":
-      await setRecordingDownloadable(recording.id, form.data.downloadable === "true");
-      return redirect(here, 303);
-    case "share": {
-      const input = shareLinkInputSchema().safeParse({
-        name: form.data.name,
-        expiresAt: new Date(Date.now() + form.data.lifetimeSeconds * 1000),
-      });
-      if (!input.success) return answer({ shareUrl: null, error: input.error.issues[0].message }, 400);
-      const link = await createShareLink(recording.id, input.data, actor);
-      return answer({ shareUrl: link.url, error: null });
-    }
-    case "revoke":
-      await revokeShareLink(recording.id, form.data.shareId);
-      return redirect(here, 303);
-    case "delete":
-      break;
+    const { position, version, text } = form.data;
+    const edited = await editCue(recording.id, user.id, { baseVersion: version, position, text });
+    if (!edited.ok) return json({ editError: { position, message: edited.error } }, { status: edited.status });
+    await publishCaptionsBeside(recording, edited.vtt);
+    return redirect(`/recordings/${recording.id}`, 303);
   }
+  if (form.data.intent !== "delete") throw new Response("Unknown action.", { status: 400 });
   const back = safeRedirectTarget(form.data.redirectTo, `/sessions/${recording.liveSession.id}`);
   // Deleted twice (two tabs, a resent form): the first one did it.
   if (access.kind === "deleted") return redirect(back, 303);
@@ -200,14 +218,67 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirect(back, 303);
 }
 
+type ActionForm = z.infer<typeof actionSchema>;
+type Access = Awaited<ReturnType<typeof loadVisible>>["access"];
+
+/** The teacher controls' forms: publication, downloads, share links, restore; null for any other intent. */
+async function teacherControl(form: ActionForm, access: Access, actor: string) {
+  const { recording } = access;
+  const here = `/recordings/${recording.id}`;
+  const refuse = (message: string, status: number) =>
+    json({ teacherError: message, shareUrl: null }, { status, headers: NO_STORE });
+  switch (form.intent) {
+    case "restore": {
+      const outcome = await restoreRecording(recording.id, actor);
+      if ("refused" in outcome && outcome.refused === "purged") {
+        return refuse("This recording was purged from the trash; it cannot be restored.", 410);
+      }
+      return redirect(here, 303);
+    }
+    case "publish":
+    case "unpublish": {
+      if (access.kind === "deleted") return refuse("This recording is in the trash.", 409);
+      const change = form.intent === "publish" ? publishRecording : unpublishRecording;
+      const outcome = await change(recording.id, actor);
+      if ("refused" in outcome) return refuse("Only a ready recording can be published or unpublished.", 409);
+      return redirect(here, 303);
+    }
+    case "downloadable":
+      await setRecordingDownloadable(recording.id, form.downloadable === "true");
+      return redirect(here, 303);
+    case "share": {
+      const input = shareLinkInputSchema().safeParse({
+        name: form.name,
+        expiresAt: new Date(Date.now() + form.lifetimeSeconds * 1000),
+      });
+      if (!input.success) return refuse(input.error.issues[0].message, 400);
+      const link = await createShareLink(recording.id, input.data, actor);
+      return json({ teacherError: null, shareUrl: link.url }, { headers: NO_STORE });
+    }
+    case "revoke":
+      await revokeShareLink(recording.id, form.shareId);
+      return redirect(here, 303);
+    default:
+      return null;
+  }
+}
+
 /** The page's own caching and referrer rules reach the document, not only its data requests. */
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export default function RecordingPage() {
   const data = useLoaderData<typeof loader>();
-  const answer = useActionData<ActionAnswer>();
-  if (data.kind === "deleted") return <DeletedRecording {...data} error={answer?.error ?? null} />;
-  const { recording, session, canDelete, linkLifetimeSeconds, teacher } = data;
+  const actionData = useActionData<typeof action>();
+  const teacherError = actionData && "teacherError" in actionData ? actionData.teacherError : null;
+  if (data.kind === "deleted") return <DeletedRecording {...data} error={teacherError} />;
+  return <RecordingView {...data} />;
+}
+
+function RecordingView(data: Extract<ReturnType<typeof useLoaderData<typeof loader>>, { kind: "recording" }>) {
+  const { recording, session, canDelete, linkLifetimeSeconds, captions, canEdit, startAt, teacher } = data;
+  const actionData = useActionData<typeof action>();
+  const [video, setVideo] = useState<HTMLVideoElement | null>(null);
+  useCaptionsSettle(recording.id, captions.status);
   return (
     <article className="stack">
       <p>
@@ -226,12 +297,27 @@ export default function RecordingPage() {
           This recording is {recording.status.toLowerCase()}; there is nothing to watch.
         </p>
       ) : recording.playable ? (
-        <RecordingPlayer
-          watchUrl={recording.watchUrl}
-          linkLifetimeSeconds={linkLifetimeSeconds}
-          progressUrl={recording.progressUrl}
-          downloadable={recording.downloadable}
-        />
+        <div className={captions.version ? "player-with-transcript" : undefined}>
+          <RecordingPlayer
+            watchUrl={recording.watchUrl}
+            linkLifetimeSeconds={linkLifetimeSeconds}
+            captionsUrl={captions.url}
+            startAt={startAt}
+            onVideo={setVideo}
+            progressUrl={recording.progressUrl}
+            downloadable={recording.downloadable}
+          />
+          {captions.version ? (
+            <TranscriptPanel
+              cues={captions.cues}
+              version={captions.version}
+              video={video}
+              canEdit={canEdit}
+              editedBy={captions.editedBy}
+              editError={actionData && "editError" in actionData ? actionData.editError : null}
+            />
+          ) : null}
+        </div>
       ) : (
         <p className="muted">This file does not play in a browser; download it to watch it.</p>
       )}
@@ -250,16 +336,22 @@ export default function RecordingPage() {
           />
         ) : null}
       </div>
-      {answer?.error ? (
+      {canEdit && recording.status === "READY" ? (
+        <CaptionStatus captions={captions} downloadUrl={captions.url ? `${captions.url}?download=1` : null} />
+      ) : null}
+      {actionData && "teacherError" in actionData && actionData.teacherError ? (
         <p className="message message--error" role="alert">
-          {answer.error}
+          {actionData.teacherError}
         </p>
       ) : null}
       {teacher ? (
         <>
           <PublicationControls controls={teacher.controls} />
           {recording.status === "READY" ? (
-            <ShareLinks links={teacher.shareLinks} newUrl={answer?.shareUrl ?? null} />
+            <ShareLinks
+              links={teacher.shareLinks}
+              newUrl={actionData && "shareUrl" in actionData ? actionData.shareUrl : null}
+            />
           ) : null}
           {teacher.report ? (
             <ViewingReport report={teacher.report} csvUrl={`/api/recordings/${recording.id}/views?format=csv`} />
