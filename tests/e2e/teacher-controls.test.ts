@@ -10,6 +10,7 @@ import {
   expectConsoleErrors,
   failedResource,
   launchBrowser,
+  logIn,
   newUserPage,
   openAs,
   screenshot,
@@ -92,6 +93,37 @@ async function setPublishMode(publishMode: "review" | "on_ready") {
 }
 
 describe("teacher controls in the browser", () => {
+  it("an admin holds a cohort's recordings for review on /admin/cohorts, without JavaScript too", async () => {
+    const admin = await newUserPage(browser, stack.app.url, undefined, { javaScriptEnabled: false });
+    await logIn(admin.page, ACCOUNTS.admin, "/admin/cohorts");
+    const cohort = await stack.db.cohort.findUniqueOrThrow({ where: { id: cohortId } });
+    const card = admin.page.getByTestId(`cohort-${cohort.name}`);
+    await card.getByLabel("New recordings").selectOption({ label: "wait for the host to publish them" });
+    await card.getByLabel("Downloads").selectOption({ label: "off" });
+    await card.getByRole("button", { name: `Save recording settings of ${cohort.name}` }).click();
+    await eventually(
+      async () => (await stack.db.cohort.findUniqueOrThrow({ where: { id: cohortId } })).publishMode,
+    ).toBe("review");
+    expect((await stack.db.cohort.findUniqueOrThrow({ where: { id: cohortId } })).downloadable).toBe(false);
+    await screenshot(admin.page, "teacher-controls-cohort-defaults-no-js");
+    await admin.context.close();
+    // Back to the defaults for the tests below (the API's PATCH).
+    const reset = await api(stack.app.url, `/api/cohorts/${cohortId}`, {
+      method: "PATCH",
+      cookie: stack.cookies.admin,
+      body: { publishMode: "on_ready", downloadable: true },
+    });
+    expect(reset.status).toBe(200);
+  }, 60_000);
+
+  it("says on the settings page what is kept about watching", async () => {
+    const student = await openAs(browser, stack.app.url, ACCOUNTS.student1, "/settings");
+    await expect(student.page.getByTestId("viewing-privacy").textContent()).resolves.toMatch(
+      /how far you got, how many minutes you played/,
+    );
+    await student.context.close();
+  });
+
   it("publishes a recording held for review and unpublishes it: a student's open page gains it and drops it live", async () => {
     await setPublishMode("review");
     const { recordingId, liveSessionId } = await readyRecording();
