@@ -5,13 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ACCOUNTS, login } from "../support/http";
 import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
 import { openEventStream, type SseConnection } from "../support/sse-client";
-import { readyRecordingOfNewSession, recordingPath, sleep } from "./fixtures";
+import { readyRecordingOfNewSession, recordingPath, waitFor } from "./fixtures";
 
 let stack: RecordingStack;
 const opened: SseConnection[] = [];
 
 beforeAll(async () => {
-  stack = await startRecordingStack();
+  // A heartbeat a second: what a stream carries after the fan-out shows the fan-out is over for it.
+  stack = await startRecordingStack({ env: { SSE_HEARTBEAT_SECONDS: "1" } });
 });
 afterAll(async () => {
   for (const connection of opened) connection.close();
@@ -77,8 +78,14 @@ describe("a burst of stream connects", () => {
       expect(event.event).toBe("notification");
       expect([event.data.id], `${email}'s stream`).toEqual(expected);
     }
-    await sleep(500);
     const outsiders = streams.filter((_, k) => burst[k] === ACCOUNTS.outsider);
+    const heartbeats = (stream: SseConnection) => stream.comments.filter((c) => c === "heartbeat").length;
+    const before = outsiders.map(heartbeats);
+    await waitFor(
+      async () => outsiders.every((stream, k) => heartbeats(stream) > before[k]),
+      (beaten) => beaten,
+      { what: "a heartbeat on each outsider's stream after the fan-out" },
+    );
     expect(outsiders.every((stream) => stream.events.length === 0)).toBe(true);
     expect(await mine(ACCOUNTS.outsider)).toEqual([]);
   });
