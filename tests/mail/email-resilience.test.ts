@@ -2,7 +2,7 @@
 // and a worker killed (-9) in the middle of a send, then replaced.
 import { afterEach, beforeAll, afterAll, describe, expect, it } from "vitest";
 import { startMailCatcher, type MailCatcher } from "../../scripts/mail-catcher";
-import { createSession, driveTo, sendWebhook, sleep, uploadedPayload, waitFor } from "../integration/fixtures";
+import { createSession, driveTo, sendWebhook, uploadedPayload, waitFor } from "../integration/fixtures";
 import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
 import { FAST_WORKER_ENV, startWorker, type WorkerProcess } from "../support/worker-process";
 
@@ -64,7 +64,7 @@ describe("email delivery when things go wrong", () => {
     await waitFor(
       () => outboxOf(notificationIds),
       (rows) => rows.every((row) => row.attempts >= 2),
-      { what: "retries", timeoutMs: 20_000 },
+      { what: "retries", timeoutMs: 60_000 },
     );
     let rows = await outboxOf(notificationIds);
     expect(rows.every((row) => row.status === "PENDING" && /451|try again later/i.test(row.lastError ?? ""))).toBe(
@@ -79,7 +79,7 @@ describe("email delivery when things go wrong", () => {
     await waitFor(
       () => outboxOf(notificationIds),
       (list) => list.every((row) => row.attempts > attemptsWhenDown),
-      { what: "retries while down", timeoutMs: 20_000 },
+      { what: "retries while down", timeoutMs: 60_000 },
     );
     rows = await outboxOf(notificationIds);
     expect(rows.every((row) => row.status === "PENDING" && /ECONNREFUSED|connect/i.test(row.lastError ?? ""))).toBe(
@@ -91,28 +91,35 @@ describe("email delivery when things go wrong", () => {
     await waitFor(
       () => outboxOf(notificationIds),
       (list) => list.every((row) => row.status === "SENT"),
-      { what: "delivery after recovery", timeoutMs: 20_000 },
+      { what: "delivery after recovery", timeoutMs: 60_000 },
     );
-    await sleep(1_000);
+    // Every row sent, each once: the catcher has every email once it has read the last one in.
+    await waitFor(
+      async () => recovered.emails().length,
+      (count) => count >= notificationIds.length,
+      { what: "the recovered server to hold every email" },
+    );
     expect(
       recovered
         .emails()
         .map((email) => email.parsed.messageId)
         .sort(),
     ).toEqual(notificationIds.map(messageIdOf).sort());
-  });
+    // Generous: three phases of retries with back-off, and two worker starts, on a machine that may be loaded.
+  }, 180_000);
 
   it("a worker killed with -9 while the server holds its DATA: a new worker delivers each email, a resend only under the same Message-ID", async () => {
     const catcher = await catcherOn();
     catcher.setMode("stall");
-    // A short lease, so the killed worker's claim runs out quickly; its SMTP timeout (half the lease) is longer than the test's reaction.
-    const lease = { EMAIL_LEASE_SECONDS: "4" };
+    // A short lease, so the killed worker's claim runs out soon; its SMTP timeout (half the lease, 4 s) leaves a loaded
+    // machine's test time to see the stalled send and kill the worker before the send gives up by itself.
+    const lease = { EMAIL_LEASE_SECONDS: "8" };
     const first = await worker(catcher, lease);
     const { notificationIds } = await readyRecording();
     await waitFor(
       () => Promise.resolve(catcher.stalled().length),
       (count) => count >= 1,
-      { what: "a send in progress", timeoutMs: 20_000, intervalMs: 10 },
+      { what: "a send in progress", timeoutMs: 60_000, intervalMs: 10 },
     );
     await first.kill();
     const stalledIds = catcher.stalled().map((email) => email.parsed.messageId);
@@ -125,12 +132,16 @@ describe("email delivery when things go wrong", () => {
     await waitFor(
       () => outboxOf(notificationIds),
       (list) => list.every((row) => row.status === "SENT"),
-      { what: "delivery by the new worker", timeoutMs: 30_000 },
+      { what: "delivery by the new worker", timeoutMs: 60_000 },
     );
-    await sleep(1_000);
+    await waitFor(
+      async () => catcher.emails().length,
+      (count) => count >= notificationIds.length,
+      { what: "the catcher to hold every email" },
+    );
     const accepted = catcher.emails().map((email) => email.parsed.messageId);
     // Each notification accepted exactly once; the copy the dead worker was sending reappears with its own Message-ID.
     expect([...accepted].sort()).toEqual(notificationIds.map(messageIdOf).sort());
     expect(accepted).toContain(stalledIds[0]);
-  });
+  }, 180_000);
 });
