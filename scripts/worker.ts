@@ -21,8 +21,21 @@ function readSetup(): MailSetup {
   }
 }
 
-const setup = readSetup();
 let worker: EmailWorker | null = null;
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info("email_worker.stopping", { signal });
+  await worker?.stop();
+  await prisma.$disconnect().catch(() => undefined);
+  process.exit(0);
+}
+// Before anything is said: a supervisor that stops the worker right after its first line gets a graceful stop.
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
+
+const setup = readSetup();
 
 if (setup.enabled) {
   worker = startEmailWorker(setup.settings, prepareAccountEmail);
@@ -37,15 +50,3 @@ if (setup.enabled) {
   logger.warn("email_worker.disabled", { why: setup.why });
   setInterval(() => undefined, 2 ** 30);
 }
-
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info("email_worker.stopping", { signal });
-  await worker?.stop();
-  await prisma.$disconnect().catch(() => undefined);
-  process.exit(0);
-}
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-process.on("SIGINT", () => void shutdown("SIGINT"));
