@@ -2,6 +2,7 @@
 // or by the retention sweep) with its stored object.
 import { cohortsSeenBy, sessionsSeenBy, type SessionRole } from "~/access/live-session-access";
 import { roleInSession } from "~/access/live-session-access.server";
+import { momentUrl, searchSpokenWords, type SpokenMatch } from "~/captions/caption-search.server";
 import { publishChange } from "~/change-hints/change-channel.server";
 import { getEnv } from "~/config/env.server";
 import { prisma } from "~/db/db.server";
@@ -113,6 +114,8 @@ export type LibraryEntry = {
   sizeBytes: number | null;
   pageUrl: string;
   watchUrl: string;
+  /** With a query: the lines said in it that match, each with its time and a link that opens the player there. */
+  matches: Array<{ startSeconds: number; text: string; pageUrl: string }>;
 };
 
 export type LibraryQuery = { cohort?: string; q?: string; limit: number; before?: string };
@@ -120,21 +123,29 @@ export type LibraryQuery = { cohort?: string; q?: string; limit: number; before?
 /** READY recordings the viewer may watch (admins: all), newest first; `before` is the last id of the previous page. */
 export async function listWatchableRecordings(viewer: Viewer, query: LibraryQuery) {
   const session: Prisma.LiveSessionWhereInput = {
-    AND: [
-      sessionsSeenBy(viewer),
-      query.cohort ? { cohortId: query.cohort } : {},
-      // SQLite's LIKE is case-insensitive for ASCII; PostgreSQL needs the mode.
-      query.q
-        ? {
-            title: {
-              contains: query.q,
-              ...(getEnv().databaseProvider === "postgresql" ? { mode: "insensitive" as const } : {}),
-            },
-          }
-        : {},
-    ],
+    AND: [sessionsSeenBy(viewer), query.cohort ? { cohortId: query.cohort } : {}],
   };
+  // A query finds a recording by its session's title or by words said in it.
+  const spoken: Map<string, SpokenMatch[]> = query.q ? await searchSpokenWords(viewer, query.q) : new Map();
   const where: Prisma.RecordingWhereInput = { status: "READY", deletedAt: null, liveSession: session };
+  if (query.q) {
+    where.AND = [
+      {
+        OR: [
+          // SQLite's LIKE is case-insensitive for ASCII; PostgreSQL needs the mode.
+          {
+            liveSession: {
+              title: {
+                contains: query.q,
+                ...(getEnv().databaseProvider === "postgresql" ? { mode: "insensitive" as const } : {}),
+              },
+            },
+          },
+          { id: { in: [...spoken.keys()] } },
+        ],
+      },
+    ];
+  }
   if (query.before) {
     const cursor = await prisma.recording.findUnique({
       where: { id: query.before },
@@ -173,6 +184,11 @@ export async function listWatchableRecordings(viewer: Viewer, query: LibraryQuer
     sizeBytes: row.sizeBytes === null ? null : Number(row.sizeBytes),
     pageUrl: recordingPageOf(row.id),
     watchUrl: watchUrlOf(row.id),
+    matches: (spoken.get(row.id) ?? []).map((match) => ({
+      startSeconds: Math.floor(match.startMs / 1000),
+      text: match.text,
+      pageUrl: momentUrl(row.id, match.startMs),
+    })),
   }));
   return { entries, nextBefore: rows.length > query.limit ? page.at(-1)!.id : null };
 }
@@ -265,6 +281,8 @@ export async function deleteRecording(recordingId: string, actor: string, reason
         at: now,
       },
     });
+    // Its words leave the search with it.
+    await tx.captionCue.deleteMany({ where: { recordingId } });
     await scheduleStorageDeletion(tx, recordingId, {
       recordingUrl: recording.recordingUrl,
       storageKey: recording.storageKey,

@@ -1,6 +1,7 @@
 // Writes a state-machine transition once: a conditional update on the expected status and its log row, in one
 // transaction; once it commits, announces it (and any notifications it wrote) on the change channel.
 import { randomBytes } from "node:crypto";
+import { enqueueCaptionJob } from "~/captions/caption-jobs.server";
 import { publishChange } from "~/change-hints/change-channel.server";
 import { prisma, type Tx } from "~/db/db.server";
 import { createRecordingNotifications } from "~/notifications/recording-notifications.server";
@@ -258,6 +259,8 @@ export async function applyTransition(request: TransitionRequest): Promise<Appli
           reason,
           createdAt: now,
         });
+    // Every READY recording gets captions: the job is written with the transition, for the worker to pick up.
+    if (!restoring && decision.to === "READY") await enqueueCaptionJob(tx, recording.id);
     await request.alsoWrite?.(tx);
     return { liveSessionId: recording.liveSessionId, from, to: decision.to, notified };
   });
