@@ -7,6 +7,7 @@ import { createRecordingNotifications } from "~/notifications/recording-notifica
 import { FRIENDLY_REASONS } from "~/recording/messages";
 import { metrics } from "~/observability/metrics.server";
 import { asStatus } from "~/recording/recording-store.server";
+import { commitSessionChange, type SessionChange, type SessionRead } from "~/recording/session-change.server";
 import {
   decideTransition,
   RESTORING_TRIGGERS,
@@ -40,64 +41,20 @@ export function newRecordingId(): string {
 export type BegunRecording = { recordingId: string; liveSessionId: string; roomName: string };
 
 /** IDLE/READY/FAILED → PENDING with a new recording row. Two concurrent clicks: one wins, the other is refused. */
-export async function beginRecording(liveSessionId: string, actor: string): Promise<BegunRecording> {
-  const begun = await prisma.$transaction(async (tx) => {
-    const session = await tx.liveSession.findUnique({
-      where: { id: liveSessionId },
-      select: { recordingStatus: true, recordingUpdatedAt: true, roomName: true },
-    });
-    if (!session) throw new Error(`Unknown live session ${liveSessionId}`);
-    const from = asStatus(session.recordingStatus);
-    const decision = decideTransition({ from, trigger: "record" });
-    if (!decision.allowed) throw new TransitionRefusedError(from, "record");
-
-    const recordingId = newRecordingId();
-    const now = new Date();
-    const claimed = await tx.liveSession.updateMany({
-      where: { id: liveSessionId, recordingStatus: from, recordingUpdatedAt: session.recordingUpdatedAt },
-      data: {
-        recordingStatus: decision.to,
-        recordingUrl: null,
-        recordingReason: null,
-        latestRecordingId: recordingId,
-        recordingUpdatedAt: now,
-      },
-    });
-    if (claimed.count !== 1) throw new TransitionRefusedError(from, "record");
-
-    // Read once the session row is claimed: a second start of the session is refused by that claim, so nothing else
-    // numbers a recording of it meanwhile (and the unique key on session and number would refuse it).
-    const number = await nextRecordingNumber(tx, liveSessionId);
-    await tx.recording.create({
-      data: { id: recordingId, liveSessionId, number, status: decision.to, startedAt: now, statusChangedAt: now },
-    });
-    await tx.recordingTransition.create({
-      data: {
-        liveSessionId,
-        recordingId,
-        recordingNumber: number,
-        trigger: "record",
-        fromStatus: from,
-        toStatus: decision.to,
-        recordingUrl: null,
-        sessionStatus: decision.to,
-        sessionRecordingUrl: null,
-        reason: null,
-        actor,
-        at: now,
-      },
-    });
-    return { recordingId, liveSessionId, roomName: session.roomName };
-  });
-  metrics().transitions.inc({ trigger: "record" });
-  publishChange({ liveSessionIds: [liveSessionId], notifiedRecordingIds: [] });
-  return begun;
+export function beginRecording(liveSessionId: string, actor: string): Promise<BegunRecording> {
+  return commitSessionChange({ liveSessionId }, (read) => decideBegin(read, actor));
 }
 
-/** One more than the highest number of the session's recordings, deleted ones included: a deletion renames nothing. */
-async function nextRecordingNumber(tx: Tx, liveSessionId: string): Promise<number> {
-  const highest = await tx.recording.aggregate({ where: { liveSessionId }, _max: { number: true } });
-  return (highest._max.number ?? 0) + 1;
+function decideBegin(read: SessionRead, actor: string): SessionChange<BegunRecording> {
+  const from = read.session.view.status;
+  const decision = decideTransition({ from, trigger: "record" });
+  if (!decision.allowed) throw new TransitionRefusedError(from, "record");
+  const recordingId = newRecordingId();
+  return {
+    recording: { create: { id: recordingId, status: decision.to } },
+    log: { trigger: "record", from, to: decision.to, recordingUrl: null, reason: null, actor },
+    result: { recordingId, liveSessionId: read.session.id, roomName: read.session.roomName },
+  };
 }
 
 export type TransitionRequest = {
