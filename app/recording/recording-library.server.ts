@@ -1,14 +1,17 @@
 // Recordings as a library: who may watch one, the READY recordings a user may watch, and deleting one (by a person
 // or by the retention sweep) with its stored object.
-import { publishChange } from "~/change-hints/change-channel.server";
 import { prisma } from "~/db/db.server";
 import { chunks } from "~/lib/chunks";
 import type { Prisma } from "~/generated/prisma/client";
 import { describeError, logger } from "~/observability/logger.server";
-import { metrics } from "~/observability/metrics.server";
 import { asStatus } from "~/recording/recording-store.server";
 import { decideDeletion, DELETION_TRIGGER, type RecordingStatus } from "~/recording/state-machine";
-import { previousRecording } from "~/recording/transitions.server";
+import {
+  commitSessionChange,
+  RecordingNotFoundError,
+  type RecordingRead,
+  type SessionChange,
+} from "~/recording/session-change.server";
 import { deleteStoredObjectNow, scheduleStorageDeletion } from "~/storage/storage-deletions.server";
 import { recordingPageOf, watchUrlOf } from "~/storage/watch-url";
 
@@ -207,92 +210,47 @@ export function listCohortsForViewer(viewer: Viewer) {
 /**
  * Deletes a settled recording: marks it deleted with who and when, writes a `deleted` row to the transition log (so
  * every open page drops it, on every instance) and a pending deletion of its stored object, then tries that at once.
- * A storage that does not answer now is retried by the watchdog until it confirms. Refused while still in flight.
+ * A storage that does not answer now is retried by the watchdog until it confirms. Refused while still in flight; an
+ * unknown or already deleted recording is left as it is.
  */
 export async function deleteRecording(recordingId: string, actor: string, reason: string | null = null): Promise<void> {
-  const deleted = await prisma.$transaction(async (tx) => {
-    const located = await tx.recording.findFirst({
-      where: { id: recordingId, deletedAt: null },
-      select: { liveSessionId: true },
-    });
-    if (!located) return null;
-    const now = new Date();
-    // The session row first, as every transition does: changes of one session then run one at a time.
-    const session = await tx.liveSession.update({
-      where: { id: located.liveSessionId },
-      data: { recordingUpdatedAt: now },
-      select: { latestRecordingId: true, recordingStatus: true, recordingUrl: true, recordingReason: true },
-    });
-    const recording = await tx.recording.findUniqueOrThrow({
-      where: { id: recordingId },
-      select: { number: true, status: true, recordingUrl: true, storageKey: true },
-    });
-    const from = asStatus(recording.status);
-    const decision = decideDeletion(from);
-    if (!decision.allowed) throw new RecordingInFlightError(from);
-    const marked = await tx.recording.updateMany({
-      where: { id: recordingId, deletedAt: null, status: from },
-      data: { deletedAt: now, deletedBy: actor },
-    });
-    if (marked.count !== 1) return null;
-
-    // Only deleting the recording the session shows changes what it shows: the one before it, or nothing.
-    let view = {
-      status: asStatus(session.recordingStatus),
-      url: session.recordingUrl,
-      reason: session.recordingReason,
-      latestId: session.latestRecordingId,
-    };
-    if (session.latestRecordingId === recordingId) {
-      const previous = await previousRecording(tx, located.liveSessionId, recordingId);
-      view = previous
-        ? {
-            status: asStatus(previous.status),
-            url: previous.recordingUrl,
-            reason: previous.reason,
-            latestId: previous.id,
-          }
-        : { status: "IDLE", url: null, reason: null, latestId: null };
-      await tx.liveSession.update({
-        where: { id: located.liveSessionId },
-        data: {
-          recordingStatus: view.status,
-          recordingUrl: view.url,
-          recordingReason: view.reason,
-          latestRecordingId: view.latestId,
-        },
-      });
-    }
-    await tx.recordingTransition.create({
-      data: {
-        liveSessionId: located.liveSessionId,
-        recordingId,
-        recordingNumber: recording.number,
-        trigger: DELETION_TRIGGER,
-        fromStatus: from,
-        toStatus: decision.to,
-        recordingUrl: recording.recordingUrl,
-        sessionStatus: view.status,
-        sessionRecordingUrl: view.url,
-        reason,
-        actor,
-        at: now,
-      },
-    });
-    await scheduleStorageDeletion(tx, recordingId, {
-      recordingUrl: recording.recordingUrl,
-      storageKey: recording.storageKey,
-    });
-    return { liveSessionId: located.liveSessionId };
-  });
-  if (!deleted) return;
-  publishChange({ liveSessionIds: [deleted.liveSessionId], notifiedRecordingIds: [] });
-  metrics().transitions.inc({ trigger: DELETION_TRIGGER });
-  logger.info("recording.deleted", { recordingId, liveSessionId: deleted.liveSessionId, actor });
+  let liveSessionId: string | null;
+  try {
+    liveSessionId = await commitSessionChange({ recordingId }, (read) => decideDeletionOf(read, actor, reason));
+  } catch (error) {
+    if (error instanceof RecordingNotFoundError) return;
+    throw error;
+  }
+  if (!liveSessionId) return;
+  logger.info("recording.deleted", { recordingId, liveSessionId, actor });
   // The recording is gone from the app already; a failure here only delays the object's removal (and is logged).
   await deleteStoredObjectNow(recordingId).catch((error) =>
     logger.error("storage.delete_not_attempted", { recordingId, error: describeError(error) }),
   );
+}
+
+/** The deletion as a change of the session: the recording keeps its status and goes; its session's id, or null. */
+function decideDeletionOf(read: RecordingRead, actor: string, reason: string | null): SessionChange<string | null> {
+  const { recording, now } = read;
+  const from = recording.status;
+  const decision = decideDeletion(from);
+  if (!decision.allowed) throw new RecordingInFlightError(from);
+  return {
+    recording: {
+      update: { deletedAt: now, deletedBy: actor },
+      expect: { deletedAt: null, status: from },
+      otherwise: () => null,
+    },
+    // Only deleting the recording the session shows changes what it shows: the one before it, or nothing.
+    sessionShows: "previous",
+    log: { trigger: DELETION_TRIGGER, from, to: decision.to, recordingUrl: recording.recordingUrl, reason, actor },
+    alsoWrite: (tx) =>
+      scheduleStorageDeletion(tx, recording.id, {
+        recordingUrl: recording.recordingUrl,
+        storageKey: recording.storageKey,
+      }),
+    result: read.session.id,
+  };
 }
 
 /** Deletes READY recordings older than the retention period, oldest first, a bounded batch per sweep. */

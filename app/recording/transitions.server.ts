@@ -163,11 +163,3 @@ function stopBookkeeping(trigger: RecordingTrigger, from: RecordingStatus, to: R
   if (trigger === "upload_reported" || trigger === "failure_reported") return { nextStopAttemptAt: null };
   return {};
 }
-
-export function previousRecording(tx: Tx, liveSessionId: string, excludingId: string) {
-  return tx.recording.findFirst({
-    where: { liveSessionId, id: { not: excludingId }, deletedAt: null },
-    orderBy: [{ startedAt: "desc" }, { id: "desc" }],
-    select: { id: true, status: true, recordingUrl: true, reason: true },
-  });
-}
