@@ -145,6 +145,16 @@ export async function prepareAccountEmail(
         expiresAt: email.linkExpiresAt,
       })
     : null;
+  const cohortNames =
+    email.purpose === "invitation"
+      ? (
+          await prisma.enrollment.findMany({
+            where: { userId: user.id },
+            select: { cohort: { select: { name: true } } },
+            orderBy: { cohort: { name: "asc" } },
+          })
+        ).map((enrolment) => enrolment.cohort.name)
+      : [];
   return {
     send: composeAccountEmail(
       {
@@ -153,6 +163,7 @@ export async function prepareAccountEmail(
         recipient: { email: user.email, name: user.name },
         link,
         linkExpiresAt: email.linkExpiresAt,
+        cohortNames,
       },
       settings,
     ),

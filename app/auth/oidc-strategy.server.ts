@@ -79,7 +79,7 @@ let discovered: Promise<oidc.Configuration> | undefined;
 
 /**
  * The provider's configuration from its discovery document, fetched once per process; a failure is not kept, so
- * the next sign-on tries again. ID tokens have their signature checked against the provider's keys too (openid-client
+ * the next sign-on tries again, and it is refused as "cannot be reached" (503). ID tokens have their signature checked against the provider's keys too (openid-client
  * skips that by default for a token fetched over TLS): tests and local providers run over plain http.
  */
 export function oidcConfiguration(settings: OidcSettings): Promise<oidc.Configuration> {
@@ -97,7 +97,14 @@ export function oidcConfiguration(settings: OidcSettings): Promise<oidc.Configur
     )
     .catch((error: unknown) => {
       discovered = undefined;
-      throw error;
+      // Whatever went wrong (no answer, a 404 for a mistyped issuer, a document that is not one), the provider cannot
+      // be used right now: that is what the person reads, and the operator finds the detail in the log.
+      logger.error("oidc.provider_unreachable", { stage: "discovery", error: describeError(error) });
+      throw new OidcSignInError(
+        `${settings.OIDC_DISPLAY_NAME} cannot be reached right now. Please try again in a moment.`,
+        503,
+        "provider_unreachable",
+      );
     });
   return discovered;
 }

@@ -3,15 +3,12 @@ import { isEmptyHint, type ChangeHint } from "~/change-hints/change-hint";
 import { InProcessHintTransport, type HintTransport } from "~/change-hints/hint-transport.server";
 import { PostgresHintTransport } from "~/change-hints/postgres-hint-transport.server";
 import { getEnv } from "~/config/env.server";
-import { databaseProvider } from "~/db/driver-adapter.server";
 import { lazySingleton } from "~/lib/lazy-singleton.server";
 
 /** Created on first use: importing this module reads no environment and opens no connection. */
 export const changeChannel = lazySingleton<HintTransport>("change-channel", () => {
-  const { DATABASE_URL } = getEnv();
-  return databaseProvider(DATABASE_URL) === "postgresql"
-    ? new PostgresHintTransport(DATABASE_URL)
-    : new InProcessHintTransport();
+  const { DATABASE_URL, databaseProvider } = getEnv();
+  return databaseProvider === "postgresql" ? new PostgresHintTransport(DATABASE_URL) : new InProcessHintTransport();
 });
 
 /** Announces committed changes to every instance. Call only after the transaction committed. */

@@ -1,6 +1,7 @@
 // One labelled form control with its hint and its error beside it: the error is announced with the field
 // (aria-describedby) and marks it invalid (aria-invalid), and only ids that exist on the page are referenced.
 import type { ReactNode } from "react";
+import { NEW_PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from "~/auth/password-rules";
 
 /** What the control itself needs: spread it on the input or select. */
 export type FieldControlProps = {
@@ -61,5 +62,39 @@ export function FormError({ error }: { error?: string }) {
     <p className="message message--error" role="alert" data-testid="form-error">
       {error}
     </p>
+  );
+}
+
+/** A field where someone chooses a password: the length rules the server checks, and no autofill of the old one. */
+export function NewPasswordField({
+  name,
+  label,
+  error,
+  withHint = true,
+}: {
+  name: string;
+  label: ReactNode;
+  error?: string;
+  /** The length rule is said once, under the first of two fields. */
+  withHint?: boolean;
+}) {
+  return (
+    <FormField
+      name={name}
+      label={label}
+      error={error}
+      hint={withHint ? `At least ${NEW_PASSWORD_MIN_LENGTH} characters.` : undefined}
+    >
+      {(control) => (
+        <input
+          {...control}
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={NEW_PASSWORD_MIN_LENGTH}
+          maxLength={PASSWORD_MAX_LENGTH}
+        />
+      )}
+    </FormField>
   );
 }

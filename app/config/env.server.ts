@@ -1,6 +1,11 @@
 // The one place that reads process.env: validated once, frozen, and explained when wrong.
 import { z } from "zod";
-import { DEFAULT_DATABASE_URL, isPostgresUrl } from "~/config/database-url.server";
+import {
+  DEFAULT_DATABASE_URL,
+  databaseProvider,
+  isPostgresUrl,
+  type DatabaseProvider,
+} from "~/config/database-url.server";
 import { loadDotEnv } from "~/config/dotenv.server";
 
 const blankAsUnset = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
@@ -273,6 +278,8 @@ const envSchema = z
   });
 
 export type AppEnv = z.infer<typeof envSchema> & {
+  /** Which database DATABASE_URL names, derived once here: every SQL dialect choice reads this. */
+  databaseProvider: DatabaseProvider;
   /** Where the Jibri HTTP API is reached; undefined when neither URL is set. */
   recordingApiUrl: string | undefined;
   webhookUrl: string;
@@ -305,6 +312,7 @@ export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
   }
   return Object.freeze({
     ...env,
+    databaseProvider: databaseProvider(env.DATABASE_URL),
     recordingApiUrl:
       env.JITSI_RECORDING_API_URL ?? (env.JITSI_MEET_URL ? `${env.JITSI_MEET_URL}/jibri/api/v1.0` : undefined),
     webhookUrl: `${env.APP_URL}/api/webhooks/jitsi-recording`,

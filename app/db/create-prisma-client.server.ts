@@ -1,7 +1,8 @@
 // Creates the Prisma client for DATABASE_URL's provider. Both clients come from one schema, so the SQLite client's type describes both.
 import { PrismaClient } from "~/generated/prisma/client";
 import { PrismaClient as PostgresPrismaClient } from "~/generated/prisma-postgresql/client";
-import { createPostgresAdapter, createSqliteAdapter, databaseProvider } from "~/db/driver-adapter.server";
+import { databaseProvider } from "~/config/database-url.server";
+import { createPostgresAdapter, createSqliteAdapter } from "~/db/driver-adapter.server";
 import { LOCK_WAIT_MS } from "~/db/sqlite-adapter.server";
 
 export function createPrismaClient(databaseUrl: string): PrismaClient {

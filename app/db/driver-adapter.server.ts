@@ -5,7 +5,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { SqliteAdapterFactory } from "./sqlite-adapter.server";
 
 // Relative on purpose: the Prisma CLI loads this module through prisma/*.config.ts, where `~/` does not resolve.
-export { DEFAULT_DATABASE_URL, databaseProvider, type DatabaseProvider } from "../config/database-url.server";
+export { DEFAULT_DATABASE_URL } from "../config/database-url.server";
 
 /** The absolute SQLite file of a `file:` URL, relative paths taken from the working directory. */
 export function sqliteFilePath(databaseUrl: string): string {

@@ -1,7 +1,7 @@
 // The process's event bus, listening on the process's change channel. Kept across dev rebuilds.
 import { changeChannel } from "~/change-hints/change-channel.server";
 import { changeLogReader } from "~/events/change-log-reader.server";
-import { closeStreamReads } from "~/events/stream-reads.server";
+import { closeStreamReads } from "~/db/stream-reads.server";
 import { EventBus } from "~/events/event-bus.server";
 import { existingSingleton, lazySingleton } from "~/lib/lazy-singleton.server";
 

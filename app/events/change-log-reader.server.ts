@@ -1,6 +1,6 @@
 // The event bus's reads of the database: transitions after a watermark, notifications by recording or by user.
 import type { ChangeLogReader } from "~/events/event-bus.server";
-import { readNotificationsOfRecording } from "~/events/replay-reader.server";
+import { readNotificationsOfRecording } from "~/notifications/notification-replay.server";
 import { getNotificationsOfUsersSince } from "~/notifications/notifications.server";
 import { getRecentTransitions, getTransitionsAfter } from "~/recording/recording-store.server";
 

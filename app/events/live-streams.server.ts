@@ -4,11 +4,12 @@
 import { eventBus } from "~/events/bus.server";
 import type { NotificationEvent, TransitionEvent } from "~/events/event-types";
 import type { LiveMessage, RecordingStatusPayload } from "~/events/live-wire";
-import { readNotificationReplay, readTransitionReplay } from "~/events/replay-reader.server";
 import { encodeSseData, encodeSseMessage, type SseChannel } from "~/events/sse.server";
+import { readNotificationReplay } from "~/notifications/notification-replay.server";
 import { getLatestNotificationId } from "~/notifications/notifications.server";
 import { metrics } from "~/observability/metrics.server";
 import { getLatestTransition } from "~/recording/recording-store.server";
+import { readTransitionReplay } from "~/recording/transition-replay.server";
 
 export type StatusSnapshot = Pick<
   TransitionEvent,

@@ -1,18 +1,18 @@
-// Who may hold which event stream: the login behind a stream's cookie (one query, with the enrollment it needs), a
-// user's open streams on this instance (STREAMS_PER_USER), and a re-check on the streams' shared tick that ends every
-// stream whose login ended or whose user lost access to any session it relays.
+// Who may hold which event stream: the login behind a stream's cookie (one query, with what its user is to the
+// stream's session), a user's open streams on this instance (STREAMS_PER_USER), and a re-check on the streams' shared
+// tick that ends every stream whose login ended or whose user lost access to any session it relays.
+import { lostAccess } from "~/access/access-recheck.server";
+import { asSessionRole, type SessionParties, type SessionRole } from "~/access/live-session-access";
+import { readLoginRow } from "~/auth/login-reads.server";
 import { sessionIdFromCookie } from "~/auth/session.server";
 import { isRole } from "~/auth/roles";
 import type { AppUser } from "~/auth/users.server";
 import { getEnv } from "~/config/env.server";
-import { prisma } from "~/db/db.server";
+import { asDate } from "~/db/stream-reads.server";
 import { eventBus } from "~/events/bus.server";
 import type { NotificationsKnown } from "~/events/live-streams.server";
 import { onStreamTick, type SseChannel } from "~/events/sse.server";
-import { readLoginRow } from "~/events/login-reads.server";
-import { asDate, streamReads } from "~/events/stream-reads.server";
 import { ApiError } from "~/http/api-error.server";
-import { chunks } from "~/lib/chunks";
 import { describeError, logger } from "~/observability/logger.server";
 import { metrics } from "~/observability/metrics.server";
 
@@ -21,7 +21,8 @@ export type StreamKind = "session" | "notifications" | "page";
 export type StreamLogin = {
   userSessionId: string;
   user: AppUser;
-  enrolled: boolean;
+  /** What the user is to the session the login was read for (null: may not see it, or no session was given). */
+  sessionRole: SessionRole | null;
   /** The user's newest notification when the login was read, so a stream that missed none reads none. */
   notifications: NotificationsKnown;
 };
@@ -42,57 +43,26 @@ async function userSessionIdOf(cookieHeader: string | null): Promise<string | nu
 
 /**
  * The signed-in user behind a Cookie header, in one query: the login row, its user, its newest notification id, and
- * (when `cohortId` is given) whether the user is enrolled in that cohort. Null when the cookie is missing, forged, or
- * its login ended or expired.
- * Through the streams' own reads (login-reads.server.ts): it runs once per connect.
+ * (when `session` is given) what the user is to that session. Null when the cookie is missing, forged, or its login
+ * ended or expired.
+ * Through the streams' own reads (auth/login-reads.server.ts): it runs once per connect.
  */
-export async function authenticateStream(cookieHeader: string | null, cohortId?: string): Promise<StreamLogin | null> {
+export async function authenticateStream(
+  cookieHeader: string | null,
+  session?: SessionParties,
+): Promise<StreamLogin | null> {
   const userSessionId = await userSessionIdOf(cookieHeader);
   if (!userSessionId) return null;
   // Read before the query: if it has not moved once the stream is subscribed, the query's notification id is current.
   const epoch = eventBus.notificationEpoch();
-  const row = await readLoginRow(userSessionId, cohortId ?? "");
+  const row = await readLoginRow(userSessionId, session);
   if (!row || asDate(row.expiresAt).getTime() <= Date.now() || !isRole(row.role)) return null;
   return {
     userSessionId,
     user: { id: row.id, email: row.email, name: row.name, role: row.role },
-    enrolled: Number(row.enrolled) > 0,
+    sessionRole: session ? asSessionRole(row.sessionRole) : null,
     notifications: { latestId: Number(row.latestNotificationId ?? 0), epoch },
   };
-}
-
-export type StreamSessionRecord = { id: string; hostId: string; cohortId: string; recordingUpdatedAt: Date };
-
-/**
- * Sessions as streams see them, cached briefly on this instance: a connect storm on one session reads its row once per
- * TTL, not once per stream. A deleted session is noticed by the next re-check (which reads the rows afresh).
- */
-const RECORD_TTL_MS = 2_000;
-const RECORD_CACHE_LIMIT = 10_000;
-const records = new Map<string, { expires: number; value: Promise<StreamSessionRecord | null> }>();
-
-export function streamSessionRecord(liveSessionId: string): Promise<StreamSessionRecord | null> {
-  const now = Date.now();
-  const hit = records.get(liveSessionId);
-  if (hit && hit.expires > now) return hit.value;
-  if (records.size >= RECORD_CACHE_LIMIT) records.clear();
-  const value = streamReads()
-    .all<Array<{ id: string; hostId: string; cohortId: string; recordingUpdatedAt: Date | string }>>(
-      `SELECT "id", "hostId", "cohortId", "recordingUpdatedAt" FROM "LiveSession" WHERE "id" = ?`,
-      [liveSessionId],
-    )
-    .then(([row]) => (row ? { ...row, recordingUpdatedAt: asDate(row.recordingUpdatedAt) } : null));
-  records.set(liveSessionId, { expires: now + RECORD_TTL_MS, value });
-  value.catch(() => records.delete(liveSessionId));
-  return value;
-}
-
-export type ViewerRole = "host" | "admin" | "student";
-
-export function viewerRole(login: StreamLogin, session: StreamSessionRecord): ViewerRole | null {
-  if (session.hostId === login.user.id) return "host";
-  if (login.user.role === "ADMIN") return "admin";
-  return login.enrolled ? "student" : null;
 }
 
 // ---- Open streams of this instance ----
@@ -201,73 +171,13 @@ export function recheckAccess(): Promise<void> {
 }
 
 async function checkOpenStreams(): Promise<void> {
-  if (open.size === 0) return;
+  const streams = [...open].filter((stream) => stream.channel && !stream.channel.closed);
+  if (streams.length === 0) return;
   try {
-    const streams = [...open];
-    const now = new Date();
-    const roleOfLogin = new Map<string, string>();
-    for (const ids of chunks([...new Set(streams.map((s) => s.userSessionId))])) {
-      const rows = await prisma.userSession.findMany({
-        where: { id: { in: ids }, expiresAt: { gt: now } },
-        select: { id: true, user: { select: { role: true } } },
-      });
-      for (const row of rows) roleOfLogin.set(row.id, row.user.role);
-    }
-    const sessions = new Map<string, { hostId: string; cohortId: string }>();
-    for (const ids of chunks([...new Set(streams.flatMap((s) => s.liveSessionIds))])) {
-      const rows = await prisma.liveSession.findMany({
-        where: { id: { in: ids } },
-        select: { id: true, hostId: true, cohortId: true },
-      });
-      for (const row of rows) sessions.set(row.id, row);
-    }
-    // Students only: hosts and admins see their sessions whatever the cohort.
-    const studentsByCohort = new Map<string, Set<string>>();
-    for (const stream of streams) {
-      if (stream.isAdmin) continue;
-      for (const id of stream.liveSessionIds) {
-        const session = sessions.get(id);
-        if (!session || session.hostId === stream.userId) continue;
-        let users = studentsByCohort.get(session.cohortId);
-        if (!users) studentsByCohort.set(session.cohortId, (users = new Set()));
-        users.add(stream.userId);
-      }
-    }
-    const enrolled = new Set<string>();
-    for (const [cohortId, users] of studentsByCohort) {
-      for (const ids of chunks([...users])) {
-        const rows = await prisma.enrollment.findMany({
-          where: { cohortId, userId: { in: ids } },
-          select: { userId: true },
-        });
-        for (const row of rows) enrolled.add(`${cohortId} ${row.userId}`);
-      }
-    }
-    for (const stream of streams) {
+    for (const [stream, reason] of await lostAccess(streams)) {
       if (!stream.channel || stream.channel.closed) continue;
-      const role = roleOfLogin.get(stream.userSessionId);
-      const reason =
-        role === undefined
-          ? "login_ended"
-          : // What the stream was admitted for (the storage URL, every session of an admin) came with the role.
-            (role === "ADMIN") !== stream.isAdmin
-            ? "role_changed"
-            : stream.liveSessionIds.some((id) => !sessions.has(id))
-              ? "session_deleted"
-              : stream.liveSessionIds.some((id) => {
-                    const session = sessions.get(id)!;
-                    return (
-                      !stream.isAdmin &&
-                      session.hostId !== stream.userId &&
-                      !enrolled.has(`${session.cohortId} ${stream.userId}`)
-                    );
-                  })
-                ? "not_enrolled"
-                : null;
-      if (reason) {
-        logger.info("sse.access_lost", { stream: stream.kind, userId: stream.userId, reason });
-        stream.channel.close();
-      }
+      logger.info("sse.access_lost", { stream: stream.kind, userId: stream.userId, reason });
+      stream.channel.close();
     }
   } catch (error) {
     logger.error("sse.access_check_failed", { error: describeError(error) });

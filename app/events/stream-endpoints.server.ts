@@ -1,5 +1,6 @@
 // The three event-stream endpoints, judged the same way on the production server's lean path and in the Remix routes
 // (`npm run dev`): who asks (one query), what they may see, whether they may open one more stream; then what to send.
+import { controlsSession } from "~/access/live-session-access";
 import { PAGE_STREAM_PATH, pageStreamQuerySchema } from "~/events/live-wire";
 import {
   parsePageCursor,
@@ -8,20 +9,15 @@ import {
   relayUserNotifications,
   type RelayedSession,
 } from "~/events/live-streams.server";
-import { sessionsOfUser } from "~/events/replay-reader.server";
 import { eventStreamResponse, parseLastEventId, SSE_HEADERS, type StreamSource } from "~/events/sse.server";
-import {
-  admitStream,
-  authenticateStream,
-  streamSessionRecord,
-  viewerRole,
-  type StreamKind,
-  type StreamLogin,
-  type StreamSessionRecord,
-} from "~/events/stream-access.server";
+import { admitStream, authenticateStream, type StreamKind, type StreamLogin } from "~/events/stream-access.server";
 import { ApiError, forbidden, handleApi, notFound, unauthenticated } from "~/http/api-error.server";
 import { parseSessionId } from "~/http/route-input.server";
-import { showsStorageUrl } from "~/storage/watch-url";
+import {
+  sessionsSeenOnDashboard,
+  streamSessionRecord,
+  type StreamSessionRecord,
+} from "~/live-sessions/stream-sessions.server";
 
 export type StreamRequest = {
   kind: StreamKind;
@@ -61,8 +57,8 @@ export function streamRequestOf(request: Request, kind: StreamKind, liveSessionI
   };
 }
 
-async function requireLogin(request: StreamRequest, cohortId?: string): Promise<StreamLogin> {
-  const login = await authenticateStream(request.cookie, cohortId);
+async function requireLogin(request: StreamRequest, session?: StreamSessionRecord): Promise<StreamLogin> {
+  const login = await authenticateStream(request.cookie, session);
   if (!login) throw unauthenticated();
   return login;
 }
@@ -74,14 +70,14 @@ async function requireViewer(
 ): Promise<{ login: StreamLogin; session: StreamSessionRecord; relayed: RelayedSession }> {
   const valid = /^[A-Za-z0-9_-]{1,64}$/.test(rawId);
   const session = valid ? await streamSessionRecord(rawId) : null;
-  const login = await requireLogin(request, session?.cohortId);
+  const login = await requireLogin(request, session ?? undefined);
   if (!session) throw notFound("That live session");
-  const role = viewerRole(login, session);
+  const role = login.sessionRole;
   if (!role) throw forbidden("You are not enrolled in this live session.");
   const relayed = {
     id: session.id,
     recordingUpdatedAt: session.recordingUpdatedAt,
-    showsStorageUrl: showsStorageUrl(role),
+    showsStorageUrl: controlsSession(role),
   };
   return { login, session, relayed };
 }
@@ -132,10 +128,10 @@ export async function planStream(request: StreamRequest): Promise<StreamSource> 
       const login = focused?.login ?? (await requireLogin(request));
       const isAdmin = login.user.role === "ADMIN";
       const watched: RelayedSession[] = query.dashboard
-        ? (await sessionsOfUser(login.user.id, isAdmin)).map(({ id, hostId, recordingUpdatedAt }) => ({
+        ? (await sessionsSeenOnDashboard(login.user)).map(({ id, recordingUpdatedAt, controls }) => ({
             id,
             recordingUpdatedAt,
-            showsStorageUrl: isAdmin || hostId === login.user.id,
+            showsStorageUrl: controls,
           }))
         : [];
       const ticket = admitStream("page", login, {

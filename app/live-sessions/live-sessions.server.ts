@@ -1,4 +1,5 @@
 // Named reads of live sessions and their cohorts: one session, a user's enrolment, the sessions a user hosts or attends.
+import { mayControl, sessionsSeenBy } from "~/access/live-session-access";
 import { prisma } from "~/db/db.server";
 import { asStatus } from "~/recording/recording-store.server";
 import type { RecordingStatus } from "~/recording/state-machine";
@@ -26,14 +27,6 @@ export function getLiveSession(id: string) {
 }
 export type LiveSessionRecord = NonNullable<Awaited<ReturnType<typeof getLiveSession>>>;
 
-export async function isEnrolled(userId: string, cohortId: string): Promise<boolean> {
-  const enrollment = await prisma.enrollment.findUnique({
-    where: { cohortId_userId: { cohortId, userId } },
-    select: { userId: true },
-  });
-  return enrollment !== null;
-}
-
 export type SessionSummary = {
   id: string;
   title: string;
@@ -59,7 +52,7 @@ export async function listSessionsForUser(
   const rows = await prisma.liveSession.findMany({
     where: {
       AND: [
-        user.role === "ADMIN" ? {} : { OR: [{ hostId: userId }, { cohort: { enrollments: { some: { userId } } } }] },
+        sessionsSeenBy(user),
         after ? { OR: [{ startsAt: { gt: after.startsAt } }, { startsAt: after.startsAt, id: { gt: after.id } }] } : {},
       ],
     },
@@ -84,7 +77,7 @@ export async function listSessionsForUser(
     role: row.hostId === userId ? "host" : "student",
     recordingStatus: asStatus(row.recordingStatus),
     // Where it is stored is for the host and admins only; everyone watches through `watchUrl`.
-    recordingUrl: row.hostId === userId || user.role === "ADMIN" ? row.recordingUrl : null,
+    recordingUrl: mayControl(user, row) ? row.recordingUrl : null,
     pageUrl: row.recordingStatus === "READY" && row.latestRecordingId ? recordingPageOf(row.latestRecordingId) : null,
     watchUrl: row.recordingStatus === "READY" && row.latestRecordingId ? watchUrlOf(row.latestRecordingId) : null,
     recordingUpdatedAt: row.recordingUpdatedAt.toISOString(),

@@ -11,6 +11,8 @@ export type AccountEmail = {
   /** The set-password link, or null when password sign-in is off (an invitation then points at the login page). */
   link: string | null;
   linkExpiresAt: Date;
+  /** The cohorts an invited person belongs to when the email goes out, named so they know why it came. */
+  cohortNames?: readonly string[];
 };
 
 /** A copy resent after a crash between "accepted" and "marked sent" carries the same Message-ID. */
@@ -20,6 +22,14 @@ export function accountEmailMessageId(outboxId: number, appUrl: string): string 
 
 const formatExpiry = (date: Date) =>
   `${date.toLocaleString("en-GB", { dateStyle: "full", timeStyle: "short", timeZone: "UTC" })} UTC`;
+
+/** "Demo cohort on ", "Year 9 and Year 10 on ", or nothing for an account in no cohort yet. */
+function inCohorts(names: readonly string[]): string {
+  const named = names.map(toSingleLine).filter(Boolean);
+  if (named.length === 0) return "";
+  const list = named.length === 1 ? named[0] : `${named.slice(0, -1).join(", ")} and ${named[named.length - 1]}`;
+  return `${list} on `;
+}
 
 export function composeAccountEmail(
   email: AccountEmail,
@@ -32,7 +42,7 @@ export function composeAccountEmail(
   const subject = reset ? "Reset your OptiLearn Live password" : "Your OptiLearn Live account is ready";
   const lead = reset
     ? "Someone (hopefully you) asked to reset the password of your OptiLearn Live account."
-    : "An administrator added you to OptiLearn Live, where your classes are recorded and shared.";
+    : `An administrator added you to ${inCohorts(email.cohortNames ?? [])}OptiLearn Live, where your classes are recorded and shared.`;
   const action = email.link
     ? `${reset ? "Choose a new password" : "Choose your password"} here (the link works once, until ${until}): ${email.link}`
     : `Sign in with ${settings.singleSignOnName ?? "your school account"}: ${loginUrl}`;

@@ -1,6 +1,7 @@
 // The email a notification becomes, and the retry back-off: pure functions, checked without a server.
 import { describe, expect, it } from "vitest";
 import { retryDelayMs } from "~/lib/retry-delay";
+import { composeAccountEmail } from "~/mail/account-email.server";
 import { composeNotificationEmail, notificationMessageId } from "~/mail/notification-email.server";
 import { verifyUnsubscribeToken } from "~/mail/unsubscribe-token.server";
 
@@ -62,6 +63,37 @@ describe("notification emails", () => {
     expect(email.text).toContain("https://learn.example.com/sessions/sess1");
     expect(email.text).not.toContain("/watch");
     expect(email.html).toContain("Algebra &lt;basics&gt; &amp; more");
+  });
+});
+
+describe("account emails", () => {
+  const settings = {
+    appUrl: "https://learn.example",
+    from: "OptiLearn <no-reply@learn.example>",
+    singleSignOnName: null,
+  };
+  const invitation = (cohortNames: string[]) =>
+    composeAccountEmail(
+      {
+        outboxId: 7,
+        purpose: "invitation",
+        recipient: { email: "amal@school.test", name: "Amal Haddad" },
+        link: "https://learn.example/set-password?token=abc",
+        linkExpiresAt: new Date("2026-12-14T09:00:00Z"),
+        cohortNames,
+      },
+      settings,
+    );
+
+  it("an invitation names the cohorts the person was added to, in text and HTML", () => {
+    const one = invitation(["Year 9 <Physics>"]);
+    expect(one.text).toContain("An administrator added you to Year 9 <Physics> on OptiLearn Live,");
+    expect(one.html).toContain("added you to Year 9 &lt;Physics&gt; on OptiLearn Live,");
+    expect(invitation(["Art", "Biology", "Chemistry"]).text).toContain("added you to Art, Biology and Chemistry on");
+  });
+
+  it("an invitation to no cohort yet still reads as a sentence", () => {
+    expect(invitation([]).text).toContain("An administrator added you to OptiLearn Live, where");
   });
 });
 

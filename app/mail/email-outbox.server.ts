@@ -3,7 +3,6 @@
 // still holds it.
 import { getEnv } from "~/config/env.server";
 import { prisma } from "~/db/db.server";
-import { databaseProvider } from "~/db/driver-adapter.server";
 import type { Prisma } from "~/generated/prisma/client";
 import type { EmailNotification } from "~/mail/notification-email.server";
 
@@ -60,7 +59,7 @@ export async function claimDueEmails(
     OR: [{ leaseUntil: null }, { leaseUntil: { lte: now } }],
   };
   let ids: number[];
-  if (databaseProvider(getEnv().DATABASE_URL) === "postgresql") {
+  if (getEnv().databaseProvider === "postgresql") {
     ids = await prisma.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<Array<{ id: number }>>`
         SELECT "id" FROM "EmailOutbox"

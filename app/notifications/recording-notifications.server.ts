@@ -2,7 +2,6 @@
 // transaction so a transition, its notifications and their emails commit (or vanish) together.
 import { getEnv } from "~/config/env.server";
 import type { Tx } from "~/db/db.server";
-import { databaseProvider } from "~/db/driver-adapter.server";
 import { Prisma } from "~/generated/prisma/client";
 import { NOTIFICATION_TYPES, type NotificationType } from "~/notifications/notification-types";
 
@@ -86,7 +85,7 @@ async function notifyAudience(tx: Tx, outcome: RecordingOutcome, { type, recipie
  * parameter in a SELECT list would otherwise be text).
  */
 function timestampParameter(at: Date) {
-  return databaseProvider(getEnv().DATABASE_URL) === "postgresql"
+  return getEnv().databaseProvider === "postgresql"
     ? sql`CAST(${at} AS TIMESTAMP(3))`
     : sql`${at.toISOString().replace("Z", "+00:00")}`;
 }

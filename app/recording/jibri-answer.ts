@@ -1,5 +1,5 @@
 // What each answer of the Jibri HTTP API means for the app: pure, so every status, error and timeout is tested alone.
-import type { RecorderHealth, RecorderOutcome } from "~/recording/recorder.server";
+import type { RecorderHealth, RecorderOutcome } from "~/recording/recorder";
 
 /** How one call to the recorder ended, before it means anything. */
 export type JibriAnswer =

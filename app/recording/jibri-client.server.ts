@@ -4,7 +4,7 @@ import { request as httpsRequest } from "node:https";
 import { getEnv } from "~/config/env.server";
 import { classifyJibriAnswer, readJibriHealth, type JibriAnswer } from "~/recording/jibri-answer";
 import { metrics } from "~/observability/metrics.server";
-import type { Recorder, RecorderHealth, RecorderOutcome, RecordingStart } from "~/recording/recorder.server";
+import type { Recorder, RecorderHealth, RecorderOutcome, RecordingStart } from "~/recording/recorder";
 
 export type RecorderConfig = {
   apiUrl: string;

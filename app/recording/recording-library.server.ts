@@ -1,5 +1,8 @@
 // Recordings as a library: who may watch one, the READY recordings a user may watch, and deleting one (by a person
 // or by the retention sweep) with its stored object.
+import { cohortsSeenBy, sessionsSeenBy, type SessionRole } from "~/access/live-session-access";
+import { roleInSession } from "~/access/live-session-access.server";
+import { getEnv } from "~/config/env.server";
 import { prisma } from "~/db/db.server";
 import { chunks } from "~/lib/chunks";
 import type { Prisma } from "~/generated/prisma/client";
@@ -42,14 +45,12 @@ const recordingDetailSelect = {
 
 type RecordingDetailRow = Prisma.RecordingGetPayload<{ select: typeof recordingDetailSelect }>;
 
-export type ViewerRole = "host" | "admin" | "student";
-
 export type RecordingAccess =
   | { kind: "not_found" }
   | { kind: "forbidden" }
   /** Deleted, told only to those who could have watched it: to anyone else it never existed. */
-  | { kind: "deleted"; role: ViewerRole; recording: RecordingDetailRow }
-  | { kind: "allowed"; role: ViewerRole; recording: RecordingDetailRow };
+  | { kind: "deleted"; role: SessionRole; recording: RecordingDetailRow }
+  | { kind: "allowed"; role: SessionRole; recording: RecordingDetailRow };
 
 /**
  * Host, admin and enrolled students may watch; an unknown recording does not exist for anyone, and a deleted one is
@@ -58,20 +59,9 @@ export type RecordingAccess =
 export async function checkRecordingAccess(viewer: Viewer, recordingId: string): Promise<RecordingAccess> {
   const recording = await prisma.recording.findUnique({ where: { id: recordingId }, select: recordingDetailSelect });
   if (!recording) return { kind: "not_found" };
-  const role = await roleOfViewer(viewer, recording.liveSession);
+  const role = await roleInSession(viewer, recording.liveSession);
   if (recording.deletedAt) return role ? { kind: "deleted", role, recording } : { kind: "not_found" };
   return role ? { kind: "allowed", role, recording } : { kind: "forbidden" };
-}
-
-/** What the viewer is to a session's recordings: its host, an admin, an enrolled student, or nothing (null). */
-async function roleOfViewer(viewer: Viewer, session: { hostId: string; cohortId: string }): Promise<ViewerRole | null> {
-  if (session.hostId === viewer.id) return "host";
-  if (viewer.role === "ADMIN") return "admin";
-  const enrolled = await prisma.enrollment.findUnique({
-    where: { cohortId_userId: { cohortId: session.cohortId, userId: viewer.id } },
-    select: { userId: true },
-  });
-  return enrolled ? "student" : null;
 }
 
 export type PlayableRecording = { id: string; number: number; pageUrl: string };
@@ -132,16 +122,19 @@ export type LibraryQuery = { cohort?: string; q?: string; limit: number; before?
 
 /** READY recordings the viewer may watch (admins: all), newest first; `before` is the last id of the previous page. */
 export async function listWatchableRecordings(viewer: Viewer, query: LibraryQuery) {
-  const visible: Prisma.LiveSessionWhereInput =
-    viewer.role === "ADMIN"
-      ? {}
-      : { OR: [{ hostId: viewer.id }, { cohort: { enrollments: { some: { userId: viewer.id } } } }] };
   const session: Prisma.LiveSessionWhereInput = {
     AND: [
-      visible,
+      sessionsSeenBy(viewer),
       query.cohort ? { cohortId: query.cohort } : {},
       // SQLite's LIKE is case-insensitive for ASCII; PostgreSQL needs the mode.
-      query.q ? { title: { contains: query.q, ...(isPostgres() ? { mode: "insensitive" as const } : {}) } } : {},
+      query.q
+        ? {
+            title: {
+              contains: query.q,
+              ...(getEnv().databaseProvider === "postgresql" ? { mode: "insensitive" as const } : {}),
+            },
+          }
+        : {},
     ],
   };
   const where: Prisma.RecordingWhereInput = { status: "READY", deletedAt: null, liveSession: session };
@@ -191,17 +184,10 @@ function durationOf(startedAt: Date, endedAt: Date | null): number | null {
   return endedAt ? Math.max(0, Math.round((endedAt.getTime() - startedAt.getTime()) / 1000)) : null;
 }
 
-function isPostgres(): boolean {
-  return /^postgres(ql)?:/.test(process.env.DATABASE_URL ?? "");
-}
-
 /** The cohorts a viewer's recordings may come from, for the list's filter. */
 export function listCohortsForViewer(viewer: Viewer) {
   return prisma.cohort.findMany({
-    where:
-      viewer.role === "ADMIN"
-        ? {}
-        : { OR: [{ enrollments: { some: { userId: viewer.id } } }, { sessions: { some: { hostId: viewer.id } } }] },
+    where: cohortsSeenBy(viewer),
     orderBy: { name: "asc" },
     select: { id: true, name: true },
   });

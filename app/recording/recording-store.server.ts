@@ -146,7 +146,7 @@ export async function getRecordingStatusAndUrl(recordingId: string) {
 
 /**
  * The API reference's GET …/recording body: the session's latest status and all its recordings, newest first.
- * `withStorageUrl` only for those who control the session (see showsStorageUrl); others get null URLs.
+ * `withStorageUrl` only for those who control the session (controlsSession in access/live-session-access.ts: a link outlives the access it was given for); others get null URLs.
  */
 export async function getRecordingOverview(
   liveSessionId: string,

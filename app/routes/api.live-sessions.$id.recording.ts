@@ -2,11 +2,11 @@
 import { json } from "@remix-run/node";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireApiUser } from "~/auth/guards.server";
+import { controlsSession } from "~/access/live-session-access";
 import { handleApi, notFound } from "~/http/api-error.server";
 import { parseSessionId } from "~/http/route-input.server";
 import { getRecordingOverview } from "~/recording/recording-store.server";
 import { requireSessionViewer } from "~/live-sessions/session-access.server";
-import { showsStorageUrl } from "~/storage/watch-url";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   return handleApi(request, async () => {
@@ -15,7 +15,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const { role } = await requireSessionViewer(user, id);
     const overview = await getRecordingOverview(id, {
       forAdmin: user.role === "ADMIN",
-      withStorageUrl: showsStorageUrl(role),
+      withStorageUrl: controlsSession(role),
     });
     if (!overview) throw notFound("That live session");
     return json(overview, { headers: { "Cache-Control": "no-store" } });

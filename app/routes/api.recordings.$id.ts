@@ -7,6 +7,7 @@ import { ApiError, forbidden, handleApi, notFound } from "~/http/api-error.serve
 import { methodNotAllowed } from "~/http/route-input.server";
 import { requireSameOrigin } from "~/http/same-origin.server";
 import { checkRecordingAccess, deleteRecording, RecordingInFlightError } from "~/recording/recording-library.server";
+import { controlsSession } from "~/access/live-session-access";
 
 const paramsSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9]{1,64}$/) });
 
@@ -20,7 +21,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const access = await checkRecordingAccess(user, parsed.data.id);
     // Already deleted is 404, as the API reference says: there is nothing left to delete.
     if (access.kind === "not_found" || access.kind === "deleted") throw notFound("That recording");
-    if (access.kind === "forbidden" || access.role === "student") {
+    if (access.kind === "forbidden" || !controlsSession(access.role)) {
       throw forbidden("Only the host of this live session (or an administrator) can delete its recordings.");
     }
     try {

@@ -20,6 +20,7 @@ import {
 } from "~/recording/recording-library.server";
 import { getRecordingStorage } from "~/storage/storage.server";
 import { playsInBrowser, watchUrlOf } from "~/storage/watch-url";
+import { controlsSession } from "~/access/live-session-access";
 
 const NO_STORE = { "Cache-Control": "private, no-store" };
 const paramsSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9]{1,64}$/) });
@@ -79,7 +80,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       // The player renews its link after this long (s3); null when links never expire.
       linkLifetimeSeconds: getRecordingStorage().linkLifetimeSeconds,
       session,
-      canDelete: access.role === "host" || access.role === "admin",
+      canDelete: controlsSession(access.role),
     },
     { headers: NO_STORE },
   );
@@ -92,7 +93,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { user, access } = await loadVisible(request, params);
   const form = actionSchema.safeParse(fields);
   if (!form.success) throw new Response("Unknown action.", { status: 400 });
-  if (access.role !== "host" && access.role !== "admin") {
+  if (!controlsSession(access.role)) {
     throw new Response("Only the host of this live session (or an administrator) can delete its recordings.", {
       status: 403,
     });

@@ -8,6 +8,7 @@ import { requireUser, safeRedirectTarget } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { LocalTime } from "~/components/local-time";
 import { checkRecordingAccess } from "~/recording/recording-library.server";
+import { controlsSession } from "~/access/live-session-access";
 
 const paramsSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9]{1,64}$/) });
 
@@ -17,7 +18,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!parsed.success) throw new Response("That recording was not found.", { status: 404 });
   const access = await checkRecordingAccess(user, parsed.data.id);
   if (access.kind === "not_found") throw new Response("That recording was not found.", { status: 404 });
-  if (access.kind === "forbidden" || (access.role !== "host" && access.role !== "admin")) {
+  if (access.kind === "forbidden" || !controlsSession(access.role)) {
     throw new Response("Only the host of this live session (or an administrator) can delete its recordings.", {
       status: 403,
     });

@@ -4,6 +4,7 @@ import { json, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/auth/guards.server";
+import { controlsSession } from "~/access/live-session-access";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import type { LiveHandle } from "~/components/live-events";
 import { LocalTime } from "~/components/local-time";
@@ -16,11 +17,10 @@ import { parseSessionId } from "~/http/route-input.server";
 import { requireSessionController } from "~/live-sessions/session-access.server";
 import { startRecording, stopRecording } from "~/recording/recording-service.server";
 import { getEnv } from "~/config/env.server";
-import { getRecorderConfig } from "~/recording/jibri-client.server";
+import { isRecorderConfigured } from "~/recording/recorder.server";
 import { getRecordingOverview, getTimeline } from "~/recording/recording-store.server";
 import type { RecordingView } from "~/components/recording-view";
 import { requireSessionViewer } from "~/live-sessions/session-access.server";
-import { showsStorageUrl } from "~/storage/watch-url";
 
 /** The Jitsi room of the session, when a meet server is configured. */
 function meetingUrlOf(roomName: string): string | null {
@@ -36,7 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { flash, clear } = await takeFlash(request, `/sessions/${id}`);
   // The timeline is read before the overview: anything between the two reads is replayed by the stream.
   const timeline = await getTimeline(id);
-  const overview = await getRecordingOverview(id, { withStorageUrl: showsStorageUrl(role) });
+  const overview = await getRecordingOverview(id, { withStorageUrl: controlsSession(role) });
   if (!overview) throw new Response("That live session was not found.", { status: 404 });
   const view: RecordingView = {
     lastEventId: timeline.at(-1)?.id ?? 0,
@@ -64,8 +64,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         cohortName: session.cohort.name,
       },
       role,
-      canControl: role === "host" || role === "admin",
-      recordingAvailable: !("missing" in getRecorderConfig()),
+      canControl: controlsSession(role),
+      recordingAvailable: isRecorderConfigured(),
       meetingUrl: meetingUrlOf(session.roomName),
       view,
       outcome: flash,

@@ -6,10 +6,9 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { getAccountForToken, setPasswordWithToken } from "~/cohorts/cohorts.server";
 import { readSetPasswordToken, tokenMatchesAccount } from "~/auth/set-password-token.server";
-import { FormError, FormField } from "~/components/form-field";
+import { FormError, NewPasswordField } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { newPasswordSchema } from "~/auth/new-password.server";
-import { NEW_PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from "~/auth/password-rules";
 import { PasswordWorkBusyError } from "~/auth/password-work-queue.server";
 import { fieldErrorsFrom, type FieldErrors } from "~/forms/field-errors";
 import { getEnv } from "~/config/env.server";
@@ -99,35 +98,8 @@ export default function SetPasswordPage() {
       <Form method="post" className="stack">
         <input type="hidden" name="token" value={data.token ?? ""} />
         <FormError error={errors.form ?? errors.token} />
-        <FormField
-          name="password"
-          label="New password"
-          error={errors.password}
-          hint={`At least ${NEW_PASSWORD_MIN_LENGTH} characters.`}
-        >
-          {(control) => (
-            <input
-              {...control}
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={NEW_PASSWORD_MIN_LENGTH}
-              maxLength={PASSWORD_MAX_LENGTH}
-            />
-          )}
-        </FormField>
-        <FormField name="confirm" label="Repeat it" error={errors.confirm}>
-          {(control) => (
-            <input
-              {...control}
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={NEW_PASSWORD_MIN_LENGTH}
-              maxLength={PASSWORD_MAX_LENGTH}
-            />
-          )}
-        </FormField>
+        <NewPasswordField name="password" label="New password" error={errors.password} />
+        <NewPasswordField name="confirm" label="Repeat it" error={errors.confirm} withHint={false} />
         <button type="submit" className="button">
           Set password
         </button>

@@ -1,4 +1,5 @@
-// GET/POST /settings: the signed-in user turns notification emails on or off (and finds the password page).
+// GET/POST /settings: the signed-in user turns notification emails on or off (and finds the password page, when
+// passwords are used here).
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
@@ -6,6 +7,7 @@ import { z } from "zod";
 import { requireUser } from "~/auth/guards.server";
 import { FormError } from "~/components/form-field";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
+import { getEnv } from "~/config/env.server";
 import { fieldErrorsFrom, type FieldErrors } from "~/forms/field-errors";
 import { formFields, readFormPost } from "~/http/form-post.server";
 import { getEmailPreference, setEmailNotifications } from "~/notifications/email-preferences.server";
@@ -13,7 +15,11 @@ import { getEmailPreference, setEmailNotifications } from "~/notifications/email
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const preference = await getEmailPreference(user.id);
+  const env = getEnv();
   return json({
+    // With password sign-in off, the password lives with the school's sign-on: nothing to change here.
+    passwordLogin: env.PASSWORD_LOGIN,
+    singleSignOnName: env.OIDC_ISSUER ? env.OIDC_DISPLAY_NAME : null,
     email: user.email,
     emailNotifications: preference?.emailNotifications ?? true,
     // Hosts (and admins, who may host) also hear when a recording of their class fails; students, when one is lost.
@@ -33,7 +39,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function SettingsPage() {
-  const { email, emailNotifications, hosts } = useLoaderData<typeof loader>();
+  const { email, emailNotifications, hosts, passwordLogin, singleSignOnName } = useLoaderData<typeof loader>();
   const errors: FieldErrors<"intent"> = useActionData<typeof action>()?.errors ?? {};
   const busy = useNavigation().state !== "idle";
   const what = hosts
@@ -61,9 +67,15 @@ export default function SettingsPage() {
         </button>
       </Form>
       <h2>Password</h2>
-      <p>
-        <Link to="/settings/password">Change your password</Link>
-      </p>
+      {passwordLogin ? (
+        <p>
+          <Link to="/settings/password">Change your password</Link>
+        </p>
+      ) : (
+        <p data-testid="password-elsewhere">
+          You sign in with {singleSignOnName ?? "your school account"}: your password is kept and changed there.
+        </p>
+      )}
     </section>
   );
 }

@@ -1,18 +1,23 @@
 // GET/POST /settings/password: change one's password; every other login of the account ends.
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireUser } from "~/auth/guards.server";
 import { changePassword, passwordChangeSchema } from "~/auth/password-change.server";
-import { NEW_PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH } from "~/auth/password-rules";
 import { startUserSession } from "~/auth/session.server";
-import { FormError, FormField } from "~/components/form-field";
+import { FormError, FormField, NewPasswordField } from "~/components/form-field";
+import { getEnv } from "~/config/env.server";
 import { fieldErrorsFrom, type FieldErrors } from "~/forms/field-errors";
 import { formFields, readFormPost } from "~/http/form-post.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireUser(request);
-  return json({ changed: new URL(request.url).searchParams.get("changed") === "1" });
+  const env = getEnv();
+  return json({
+    changed: new URL(request.url).searchParams.get("changed") === "1",
+    passwordLogin: env.PASSWORD_LOGIN,
+    singleSignOnName: env.OIDC_ISSUER ? env.OIDC_DISPLAY_NAME : null,
+  });
 }
 
 type PasswordField = "currentPassword" | "newPassword";
@@ -20,6 +25,10 @@ type PasswordField = "currentPassword" | "newPassword";
 export async function action({ request }: ActionFunctionArgs) {
   const form = await readFormPost(request);
   const user = await requireUser(request);
+  if (!getEnv().PASSWORD_LOGIN) {
+    const errors: FieldErrors<PasswordField> = { form: "Passwords are turned off here: nothing was changed." };
+    return json({ errors }, { status: 403 });
+  }
   const parsed = passwordChangeSchema.safeParse(formFields(form));
   if (!parsed.success) return json({ errors: fieldErrorsFrom<PasswordField>(parsed.error) }, { status: 400 });
   const outcome = await changePassword(user, parsed.data);
@@ -36,9 +45,21 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function ChangePasswordPage() {
-  const { changed } = useLoaderData<typeof loader>();
+  const { changed, passwordLogin, singleSignOnName } = useLoaderData<typeof loader>();
   const errors: FieldErrors<PasswordField> = useActionData<typeof action>()?.errors ?? {};
   const busy = useNavigation().state !== "idle";
+  if (!passwordLogin) {
+    return (
+      <section className="card narrow">
+        <h1>Change your password</h1>
+        <FormError error={errors.form} />
+        <p data-testid="password-elsewhere">
+          Passwords are turned off here: you sign in with {singleSignOnName ?? "your school account"}, which keeps and
+          changes your password. <Link to="/settings">Back to settings</Link>
+        </p>
+      </section>
+    );
+  }
   return (
     <section className="card narrow">
       <h1>Change your password</h1>
@@ -53,23 +74,7 @@ export default function ChangePasswordPage() {
         <FormField name="currentPassword" label="Current password" error={errors.currentPassword}>
           {(control) => <input {...control} type="password" autoComplete="current-password" required />}
         </FormField>
-        <FormField
-          name="newPassword"
-          label="New password"
-          error={errors.newPassword}
-          hint={`At least ${NEW_PASSWORD_MIN_LENGTH} characters.`}
-        >
-          {(control) => (
-            <input
-              {...control}
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={NEW_PASSWORD_MIN_LENGTH}
-              maxLength={PASSWORD_MAX_LENGTH}
-            />
-          )}
-        </FormField>
+        <NewPasswordField name="newPassword" label="New password" error={errors.newPassword} />
         <button type="submit" className="button" disabled={busy}>
           Change password
         </button>

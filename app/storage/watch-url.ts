@@ -18,11 +18,3 @@ export function playsInBrowser(recordingUrl: string | null, contentType?: string
   const path = URL.canParse(recordingUrl) ? new URL(recordingUrl).pathname : recordingUrl;
   return PLAYABLE_EXTENSIONS.test(path);
 }
-
-/**
- * The storage URL itself goes only to those who control the session, its host and admins, whatever the storage: a
- * link outlives the access it was given for. Everyone else watches through the app (`watchUrl`).
- */
-export function showsStorageUrl(role: "host" | "admin" | "student"): boolean {
-  return role !== "student";
-}

@@ -156,6 +156,7 @@ describe("signing in, the school's way", () => {
     await eventually(() => emailsTo(`bo-${stamp}@optilearn.test`).length, 20_000).toBe(1);
     const invitation = emailsTo(`bo-${stamp}@optilearn.test`)[0];
     expect(invitation.parsed.text).toContain("Hello Bo Chen, Jr.,");
+    expect(invitation.parsed.text).toContain("An administrator added you to Demo cohort on OptiLearn Live");
     const invitee = await newUserPage(browser, app.url);
     await invitee.page.goto(linkIn(invitation));
     await eventually(() => invitee.page.getByRole("heading", { level: 1 }).textContent()).toBe("Set your password");

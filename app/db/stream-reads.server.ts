@@ -3,9 +3,11 @@
 // before running it, and in a connect storm that compilation cost more CPU than everything else a stream does
 // (docs/decisions/0013-lean-event-streams.md). SQLite: a read-only handle on the same WAL file (readers never wait for
 // the writer). PostgreSQL: a small pool. Statements use `?` placeholders and identifiers quoted for both databases.
+// The statements themselves sit beside the models they read (auth/login-reads, recording/transition-replay,
+// notifications/notification-replay, live-sessions/stream-sessions).
 import Database from "better-sqlite3";
 import pg from "pg";
-import { databaseProvider } from "~/config/database-url.server";
+import type { DatabaseProvider } from "~/config/database-url.server";
 import { getEnv } from "~/config/env.server";
 import { sqliteFilePath } from "~/db/driver-adapter.server";
 import { existingSingleton, forgetSingleton, lazySingleton } from "~/lib/lazy-singleton.server";
@@ -51,9 +53,14 @@ function postgresReads(connectionString: string): StreamReads {
   };
 }
 
+/** A connection of its own on `url`; the app's is `streamReads()`. */
+export function openStreamReads(url: string, provider: DatabaseProvider): StreamReads {
+  return provider === "postgresql" ? postgresReads(url) : sqliteReads(sqliteFilePath(url));
+}
+
 const reads = lazySingleton<StreamReads>("stream-reads", () => {
-  const url = getEnv().DATABASE_URL;
-  return databaseProvider(url) === "postgresql" ? postgresReads(url) : sqliteReads(sqliteFilePath(url));
+  const { DATABASE_URL, databaseProvider } = getEnv();
+  return openStreamReads(DATABASE_URL, databaseProvider);
 });
 
 export function streamReads(): StreamReads {
