@@ -150,6 +150,7 @@ export async function commitSessionChange<R>(
 ): Promise<R> {
   let committed: Committed<R>;
   try {
+    // The overloads pair each target with its read: lockAndRead reads a recording exactly when the target names one.
     committed = await prisma.$transaction((tx) => writeChange(tx, target, decide as Decide<SessionRead, R>));
   } catch (error) {
     if (error instanceof RefusedChange) return error.value as R;
