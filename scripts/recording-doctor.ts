@@ -5,6 +5,7 @@ import { loadDotEnv } from "~/config/dotenv.server";
 import { InvalidEnvironmentError, parseEnv, type AppEnv } from "~/config/env.server";
 import { describeSmtpUrl } from "~/mail/mail-settings.server";
 import { checkSmtpServer } from "~/mail/smtp-transport.server";
+import { checkCaptionTools } from "~/captions/transcribers.server";
 import { checkRecorderHealth } from "~/recording/jibri-client.server";
 import { signJibriPayload } from "~/recording/webhook-signature.server";
 
@@ -277,6 +278,25 @@ async function checkWebhookAcceptsSignature(
   };
 }
 
+/** The programs the caption engine runs, on this machine's PATH (the worker's machine is the one that needs them). */
+async function checkCaptions(env: AppEnv): Promise<Check> {
+  const title = "Caption tools";
+  if (env.CAPTIONS_ENGINE === "off")
+    return { status: "skip", title, detail: "CAPTIONS_ENGINE is off: no captions are made" };
+  const report = await checkCaptionTools(env);
+  if (report.missing.length === 0)
+    return { status: "pass", title, detail: `${report.engine}: every tool it runs is installed` };
+  return {
+    status: "fail",
+    title,
+    detail: `${report.engine}: missing ${report.missing.join(", ")}`,
+    fix:
+      report.engine === "pocketsphinx"
+        ? "apt-get install ffmpeg pocketsphinx pocketsphinx-en-us on the worker's machine. Recordings still become READY; their captions wait and are retried."
+        : "Install the tools CAPTIONS_COMMAND names (and ffmpeg) on the worker's machine. Recordings still become READY; their captions wait and are retried.",
+  };
+}
+
 async function checkSmtp(env: AppEnv, timeoutSeconds: number): Promise<Check> {
   const title = "SMTP server for notification emails";
   if (!env.SMTP_URL) return { status: "skip", title, detail: "SMTP_URL is not set: the worker sends no email" };
@@ -397,15 +417,16 @@ async function main(): Promise<number> {
     { status: "pass", title: "Environment is valid", detail: `APP_URL ${env.APP_URL}` },
     ...settingChecks(env),
   ];
-  const [meet, recorder, unsigned, smtp, singleSignOn] = await Promise.all([
+  const [meet, recorder, unsigned, smtp, singleSignOn, captions] = await Promise.all([
     checkMeetServer(env, options.timeout),
     checkRecorder(env, options.timeout),
     checkWebhookRefusesUnsigned(env, options.timeout),
     checkSmtp(env, options.timeout),
     checkSingleSignOn(env, options.timeout),
+    checkCaptions(env),
   ]);
   const signed = await checkWebhookAcceptsSignature(env, options.timeout, unsigned.status === "pass");
-  checks.push(meet, recorder, unsigned, signed, smtp, singleSignOn);
+  checks.push(meet, recorder, unsigned, signed, smtp, singleSignOn, captions);
   print(checks);
 
   const failed = checks.filter((check) => check.status === "fail").length;

@@ -1,14 +1,19 @@
-// `npm run worker`: delivers notification and account emails from the outbox through SMTP_URL, beside the web service, with its environment.
+// `npm run worker`: delivers notification and account emails from the outbox through SMTP_URL, and makes captions for
+// READY recordings (CAPTIONS_ENGINE), beside the web service, with its environment.
 import { prepareAccountEmail } from "~/auth/account-emails.server";
-import { getEnv, InvalidEnvironmentError } from "~/config/env.server";
+import { captionWorkerSettings } from "~/captions/caption-settings.server";
+import { startCaptionWorker, type CaptionWorker } from "~/captions/caption-worker.server";
+import { checkCaptionTools, createTranscriber } from "~/captions/transcribers.server";
+import { getEnv, InvalidEnvironmentError, type AppEnv } from "~/config/env.server";
 import { prisma } from "~/db/db.server";
 import { startEmailWorker, type EmailWorker } from "~/mail/email-worker.server";
 import { describeSmtpUrl, MailConfigurationError, mailSetup, type MailSetup } from "~/mail/mail-settings.server";
 import { logger } from "~/observability/logger.server";
 
-function readSetup(): MailSetup {
+function readSetup(): { env: AppEnv; mail: MailSetup } {
   try {
-    return mailSetup(getEnv());
+    const env = getEnv();
+    return { env, mail: mailSetup(env) };
   } catch (error) {
     if (error instanceof InvalidEnvironmentError) {
       console.error(`${error.message}\nSee .env.example for every variable and its meaning.`);
@@ -21,29 +26,46 @@ function readSetup(): MailSetup {
   }
 }
 
-const setup = readSetup();
+const { env, mail } = readSetup();
 let worker: EmailWorker | null = null;
+let captionWorker: CaptionWorker | null = null;
 
-if (setup.enabled) {
-  worker = startEmailWorker(setup.settings, prepareAccountEmail);
+if (mail.enabled) {
+  worker = startEmailWorker(mail.settings, prepareAccountEmail);
   logger.info("email_worker.started", {
     worker: worker.id,
-    smtp: describeSmtpUrl(setup.settings.smtpUrl),
-    from: setup.settings.from,
-    pollSeconds: setup.settings.pollMs / 1000,
+    smtp: describeSmtpUrl(mail.settings.smtpUrl),
+    from: mail.settings.from,
+    pollSeconds: mail.settings.pollMs / 1000,
   });
 } else {
-  // Said once; the process stays up idle, so a supervisor that restarts exited processes does not loop on it.
-  logger.warn("email_worker.disabled", { why: setup.why });
-  setInterval(() => undefined, 2 ** 30);
+  // Said once; the process stays up, so a supervisor that restarts exited processes does not loop on it.
+  logger.warn("email_worker.disabled", { why: mail.why });
 }
+
+const transcriber = createTranscriber(env);
+if (transcriber) {
+  // A missing tool is said at start (and by the doctor and the admin page); jobs wait, retried, until it is installed.
+  const tools = await checkCaptionTools(env);
+  if (tools.missing.length > 0)
+    logger.warn("caption_worker.tools_missing", { engine: tools.engine, missing: tools.missing });
+  captionWorker = startCaptionWorker(transcriber, captionWorkerSettings(env));
+  logger.info("caption_worker.started", {
+    worker: captionWorker.id,
+    engine: transcriber.name,
+    concurrency: env.CAPTIONS_CONCURRENCY,
+  });
+} else {
+  logger.warn("caption_worker.disabled", { why: "CAPTIONS_ENGINE is off: recordings get no captions" });
+}
+if (!worker && !captionWorker) setInterval(() => undefined, 2 ** 30);
 
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info("email_worker.stopping", { signal });
-  await worker?.stop();
+  await Promise.all([worker?.stop(), captionWorker?.stop()]);
   await prisma.$disconnect().catch(() => undefined);
   process.exit(0);
 }

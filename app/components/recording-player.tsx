@@ -94,9 +94,18 @@ export function keepSourceFresh(video: HTMLVideoElement, linkLifetimeSeconds: nu
 export function RecordingPlayer({
   watchUrl,
   linkLifetimeSeconds,
+  captionsUrl = null,
+  startAt = null,
+  onVideo,
 }: {
   watchUrl: string;
   linkLifetimeSeconds: number | null;
+  /** The captions' WebVTT through the app: a default <track>, shown as the video plays. */
+  captionsUrl?: string | null;
+  /** Where to start (seconds): a search result's moment. */
+  startAt?: number | null;
+  /** The element, for the transcript beside it. */
+  onVideo?: (video: HTMLVideoElement | null) => void;
 }) {
   // A ref callback rather than an effect: it runs as the element is put in the page, before the browser fires the
   // loadstart of a player rendered here.
@@ -105,8 +114,16 @@ export function RecordingPlayer({
     (video: HTMLVideoElement | null) => {
       stop.current?.();
       stop.current = video ? keepSourceFresh(video, linkLifetimeSeconds) : null;
+      if (video && startAt !== null) {
+        const seek = () => {
+          video.currentTime = startAt;
+        };
+        if (video.readyState >= HTMLMediaElement.HAVE_METADATA) seek();
+        else video.addEventListener("loadedmetadata", seek, { once: true });
+      }
+      onVideo?.(video);
     },
-    [linkLifetimeSeconds],
+    [linkLifetimeSeconds, startAt, onVideo],
   );
   return (
     <video
@@ -115,8 +132,9 @@ export function RecordingPlayer({
       className="recording-player"
       controls
       preload="metadata"
-      src={watchUrl}
+      src={startAt !== null ? `${watchUrl}#t=${startAt}` : watchUrl}
     >
+      {captionsUrl ? <track kind="captions" default src={captionsUrl} srcLang="en" label="English" /> : null}
       <a href={`${watchUrl}?download=1`}>Download the recording</a>
     </video>
   );

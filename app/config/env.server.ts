@@ -214,6 +214,30 @@ const envSchema = z
     EMAIL_LEASE_SECONDS: seconds(120, 2, 86_400),
     EMAIL_RETRY_BASE_SECONDS: seconds(30, 0.1, 86_400),
     EMAIL_RETRY_MAX_SECONDS: seconds(3600, 0.1, 604_800),
+    /** Captions: pocketsphinx (offline, the default), command (CAPTIONS_COMMAND) or off. */
+    CAPTIONS_ENGINE: z.preprocess(
+      blankAsUnset,
+      z
+        .enum(["pocketsphinx", "command", "off"], { message: "must be pocketsphinx, command or off" })
+        .default("pocketsphinx"),
+    ),
+    /** The operator's transcriber for CAPTIONS_ENGINE=command: {input} (16 kHz mono WAV) and {output} are replaced. */
+    CAPTIONS_COMMAND: optionalString,
+    /** Caption jobs one worker process runs at a time. */
+    CAPTIONS_CONCURRENCY: z.preprocess(
+      blankAsUnset,
+      z.coerce.number().int("must be a whole number").min(1).max(16).default(1),
+    ),
+    CAPTIONS_POLL_SECONDS: seconds(5, 0.1, 3_600),
+    /** A job's claim, renewed while it runs: a worker killed mid-job leaves it to another after this long. */
+    CAPTIONS_LEASE_SECONDS: seconds(60, 2, 86_400),
+    CAPTIONS_RETRY_BASE_SECONDS: seconds(30, 0.1, 86_400),
+    CAPTIONS_RETRY_MAX_SECONDS: seconds(3600, 0.1, 604_800),
+    /** Attempts before a job that keeps failing for passing reasons is FAILED. */
+    CAPTIONS_MAX_ATTEMPTS: z.preprocess(
+      blankAsUnset,
+      z.coerce.number().int("must be a whole number").min(1).max(100).default(5),
+    ),
     /** Single sign-on through an OpenID Provider (discovery from its issuer); unset = password sign-in only. */
     OIDC_ISSUER: z.preprocess(blankAsUnset, oidcIssuer.optional()),
     OIDC_CLIENT_ID: optionalString,
@@ -254,6 +278,12 @@ const envSchema = z
         message: `must be at least EMAIL_RETRY_BASE_SECONDS (${env.EMAIL_RETRY_BASE_SECONDS})`,
       });
     }
+    if (env.CAPTIONS_ENGINE === "command" && !env.CAPTIONS_COMMAND)
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["CAPTIONS_COMMAND"],
+        message: "required when CAPTIONS_ENGINE is command",
+      });
     if (env.OIDC_ISSUER && !env.OIDC_CLIENT_ID)
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
@@ -336,4 +366,9 @@ export function getDatabaseUrl(): string {
   if (!result.success)
     throw new InvalidEnvironmentError(result.error.issues.map((issue) => `DATABASE_URL: ${issue.message}`));
   return result.data;
+}
+
+/** The directories the process looks in for programs (PATH): where the caption tools are looked for. */
+export function programSearchPath(): string {
+  return process.env.PATH ?? "";
 }

@@ -1,5 +1,7 @@
 // What an operator needs to see on one page: settings (set or not, never values), recorder health, deliveries, stuck
 // recordings, emails refused for good, stored objects not yet deleted.
+import { captionJobSummary } from "~/captions/caption-jobs.server";
+import { checkCaptionTools } from "~/captions/transcribers.server";
 import { getEnv } from "~/config/env.server";
 import { listFailedEmails } from "~/mail/email-outbox.server";
 import { listPendingStorageDeletions } from "~/storage/storage-deletions.server";
@@ -57,7 +59,10 @@ export async function getRecordingDiagnostics() {
   const failures = await listRecentFailures(20);
   const failedEmails = await listFailedEmails(20);
   const pendingDeletions = await listPendingStorageDeletions(50);
+  const [captionTools, captionJobs] = await Promise.all([checkCaptionTools(env), captionJobSummary()]);
   return {
+    // This machine's tools: the worker's machine is usually the same; the doctor checks it there.
+    captions: { ...captionTools, ...captionJobs },
     settings: describeRecordingSettings(env),
     webhookUrl: env.webhookUrl,
     health,

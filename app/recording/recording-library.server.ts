@@ -2,6 +2,7 @@
 // or by the retention sweep) with its stored object.
 import { cohortsSeenBy, sessionsSeenBy, type SessionRole } from "~/access/live-session-access";
 import { roleInSession } from "~/access/live-session-access.server";
+import { momentUrl, searchSpokenWords, type SpokenMatch } from "~/captions/caption-search.server";
 import { getEnv } from "~/config/env.server";
 import { prisma } from "~/db/db.server";
 import { chunks } from "~/lib/chunks";
@@ -116,6 +117,8 @@ export type LibraryEntry = {
   sizeBytes: number | null;
   pageUrl: string;
   watchUrl: string;
+  /** With a query: the lines said in it that match, each with its time and a link that opens the player there. */
+  matches: Array<{ startSeconds: number; text: string; pageUrl: string }>;
 };
 
 export type LibraryQuery = { cohort?: string; q?: string; limit: number; before?: string };
@@ -123,21 +126,29 @@ export type LibraryQuery = { cohort?: string; q?: string; limit: number; before?
 /** READY recordings the viewer may watch (admins: all), newest first; `before` is the last id of the previous page. */
 export async function listWatchableRecordings(viewer: Viewer, query: LibraryQuery) {
   const session: Prisma.LiveSessionWhereInput = {
-    AND: [
-      sessionsSeenBy(viewer),
-      query.cohort ? { cohortId: query.cohort } : {},
-      // SQLite's LIKE is case-insensitive for ASCII; PostgreSQL needs the mode.
-      query.q
-        ? {
-            title: {
-              contains: query.q,
-              ...(getEnv().databaseProvider === "postgresql" ? { mode: "insensitive" as const } : {}),
-            },
-          }
-        : {},
-    ],
+    AND: [sessionsSeenBy(viewer), query.cohort ? { cohortId: query.cohort } : {}],
   };
+  // A query finds a recording by its session's title or by words said in it.
+  const spoken: Map<string, SpokenMatch[]> = query.q ? await searchSpokenWords(viewer, query.q) : new Map();
   const where: Prisma.RecordingWhereInput = { status: "READY", deletedAt: null, liveSession: session };
+  if (query.q) {
+    where.AND = [
+      {
+        OR: [
+          // SQLite's LIKE is case-insensitive for ASCII; PostgreSQL needs the mode.
+          {
+            liveSession: {
+              title: {
+                contains: query.q,
+                ...(getEnv().databaseProvider === "postgresql" ? { mode: "insensitive" as const } : {}),
+              },
+            },
+          },
+          { id: { in: [...spoken.keys()] } },
+        ],
+      },
+    ];
+  }
   if (query.before) {
     const cursor = await prisma.recording.findUnique({
       where: { id: query.before },
@@ -176,6 +187,11 @@ export async function listWatchableRecordings(viewer: Viewer, query: LibraryQuer
     sizeBytes: row.sizeBytes === null ? null : Number(row.sizeBytes),
     pageUrl: recordingPageOf(row.id),
     watchUrl: watchUrlOf(row.id),
+    matches: (spoken.get(row.id) ?? []).map((match) => ({
+      startSeconds: Math.floor(match.startMs / 1000),
+      text: match.text,
+      pageUrl: momentUrl(row.id, match.startMs),
+    })),
   }));
   return { entries, nextBefore: rows.length > query.limit ? page.at(-1)!.id : null };
 }
@@ -230,11 +246,14 @@ function decideDeletionOf(read: RecordingRead, actor: string, reason: string | n
     // Only deleting the recording the session shows changes what it shows: the one before it, or nothing.
     sessionShows: "previous",
     log: { trigger: DELETION_TRIGGER, from, to: decision.to, recordingUrl: recording.recordingUrl, reason, actor },
-    alsoWrite: (tx) =>
-      scheduleStorageDeletion(tx, recording.id, {
+    alsoWrite: async (tx) => {
+      // Its words leave the search with it.
+      await tx.captionCue.deleteMany({ where: { recordingId: recording.id } });
+      await scheduleStorageDeletion(tx, recording.id, {
         recordingUrl: recording.recordingUrl,
         storageKey: recording.storageKey,
-      }),
+      });
+    },
     result: read.session.id,
   };
 }

@@ -1,6 +1,7 @@
 // Record and the state machine's triggers as decisions of the one writer of the session log (session-change.server.ts):
 // what a transition writes to the recording, what the session then shows, its log row and who is notified.
 import { randomBytes } from "node:crypto";
+import { enqueueCaptionJob } from "~/captions/caption-jobs.server";
 import type { Tx } from "~/db/db.server";
 import { FRIENDLY_REASONS } from "~/recording/messages";
 import {
@@ -139,7 +140,11 @@ function decideApplied(read: RecordingRead, request: TransitionRequest): Session
       stopConfirmed: stop.stopConfirmed !== undefined ? stop.stopConfirmed : recording.stopConfirmed,
     },
     notify: { to: decision.to, from, recordingUrl: uploadedUrl, reason },
-    alsoWrite: request.alsoWrite,
+    alsoWrite: async (tx) => {
+      // Every READY recording gets captions: the job is written with the transition, for the worker to pick up.
+      if (ready) await enqueueCaptionJob(tx, recording.id);
+      await request.alsoWrite?.(tx);
+    },
     result,
   };
 }

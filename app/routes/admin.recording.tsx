@@ -7,6 +7,7 @@ import { requireAdmin, requireUser } from "~/auth/guards.server";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { ConfigurationCard } from "~/components/recording-admin/configuration-card";
 import { DeliveriesTable, RefusalsTable } from "~/components/recording-admin/delivery-tables";
+import { CaptionsCard } from "~/components/recording-admin/captions-card";
 import { HealthCard } from "~/components/recording-admin/health-card";
 import { FailedEmailList, PendingDeletionList } from "~/components/recording-admin/outbox-lists";
 import { FailureList, StalledList, UnconfirmedStopList } from "~/components/recording-admin/recording-lists";
@@ -35,6 +36,7 @@ export default function RecordingAdminPage() {
       </div>
       <ConfigurationCard settings={data.settings} webhookUrl={data.webhookUrl} />
       <HealthCard health={data.health} />
+      <CaptionsCard captions={data.captions} />
       <StalledList stalled={data.stalled} />
       <FailureList failures={data.failures} />
       <FailedEmailList failedEmails={data.failedEmails} />

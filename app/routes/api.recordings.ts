@@ -1,4 +1,5 @@
-// GET /api/recordings: every READY recording the user may watch (admins: all), newest first, filtered and paged.
+// GET /api/recordings: every READY recording the user may watch (admins: all), newest first, filtered and paged; `q`
+// finds recordings by title or by words said in them (with the matching lines).
 import { json } from "@remix-run/node";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireApiUser } from "~/auth/guards.server";
@@ -30,6 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         sizeBytes: entry.sizeBytes,
         pageUrl: entry.pageUrl,
         watchUrl: entry.watchUrl,
+        ...(parsed.data.q ? { matches: entry.matches } : {}),
       })),
       { headers },
     );

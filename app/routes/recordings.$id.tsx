@@ -1,11 +1,20 @@
-// GET /recordings/:id: one recording with its player, download link and facts, or the news that it was deleted (410);
-// POST intent=delete removes it.
+// GET /recordings/:id: one recording with its player, captions, transcript, download link and facts, or the news that
+// it was deleted (410); ?t= starts the player there. POST intent=delete removes it; intent=edit-caption corrects one
+// caption (a new version) and intent=retry-captions queues failed captions again, for its host and admins.
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useState } from "react";
 import { z } from "zod";
 import { requireUser, safeRedirectTarget } from "~/auth/guards.server";
+import { captionsUrlOf } from "~/recording/caption-access.server";
+import { captionJobOf, retryCaptionJob } from "~/captions/caption-jobs.server";
+import { editCue, newestCaptions } from "~/captions/caption-store.server";
+import { publishCaptionsBeside } from "~/captions/caption-edits.server";
+import { CaptionStatus, useCaptionsSettle } from "~/components/caption-status";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
+import { TranscriptPanel } from "~/components/transcript-panel";
+import { presentSearchParams } from "~/http/query-params";
 import { DeleteRecordingButton } from "~/components/delete-recording-button";
 import { LocalTime } from "~/components/local-time";
 import { formatBytes, formatDurationSeconds, RecordingDate } from "~/components/recording-facts";
@@ -24,6 +33,8 @@ import { controlsSession } from "~/access/live-session-access";
 
 const NO_STORE = { "Cache-Control": "private, no-store" };
 const paramsSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9]{1,64}$/) });
+/** ?t=<seconds>: where the player starts (a search result's moment); anything else is ignored. */
+const startSchema = z.object({ t: z.coerce.number().int().min(0).max(86_400).optional() }).catch({});
 
 /** The recording as this viewer may see it: allowed, or deleted (told only to those who could have watched it). */
 async function loadVisible(request: Request, params: Record<string, string | undefined>) {
@@ -63,9 +74,30 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const durationSeconds =
     recording.durationSeconds ??
     (recording.endedAt ? Math.round((recording.endedAt.getTime() - recording.startedAt.getTime()) / 1000) : null);
+  const ready = recording.status === "READY";
+  const canEdit = controlsSession(access.role);
+  const [job, captions] = ready
+    ? await Promise.all([captionJobOf(recording.id), newestCaptions(recording.id)])
+    : [null, null];
   return json(
     {
       kind: "recording" as const,
+      startAt: startSchema.parse(presentSearchParams(request.url)).t ?? null,
+      captions: {
+        // How they are made and why they failed: for the host and admins.
+        status: job?.status ?? null,
+        progress: job?.progress ?? 0,
+        reason: canEdit ? (job?.reason ?? null) : null,
+        url: captions ? captionsUrlOf(recording.id) : null,
+        version: captions?.version ?? null,
+        editedBy: captions?.editedBy ?? null,
+        cues: (captions?.cues ?? []).map((cue) => ({
+          start: cue.startMs / 1000,
+          end: cue.endMs / 1000,
+          text: cue.text,
+        })),
+      },
+      canEdit,
       recording: {
         id: recording.id,
         number: recording.number,
@@ -86,7 +118,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   );
 }
 
-const actionSchema = z.object({ intent: z.literal("delete"), redirectTo: z.string().max(300).optional() });
+const actionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("delete"), redirectTo: z.string().max(300).optional() }),
+  // The text's own limits are checked by checkCueText (a 1 MB line is refused with a message, not a bare 400).
+  z.object({
+    intent: z.literal("edit-caption"),
+    position: z.coerce.number().int().min(0).max(1_000_000),
+    version: z.coerce.number().int().min(1),
+    text: z.string().max(2_000_000),
+  }),
+  z.object({ intent: z.literal("retry-captions") }),
+]);
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const fields = formFields(await readFormPost(request));
@@ -94,11 +136,27 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = actionSchema.safeParse(fields);
   if (!form.success) throw new Response("Unknown action.", { status: 400 });
   if (!controlsSession(access.role)) {
-    throw new Response("Only the host of this live session (or an administrator) can delete its recordings.", {
-      status: 403,
-    });
+    throw new Response(
+      form.data.intent === "delete"
+        ? "Only the host of this live session (or an administrator) can delete its recordings."
+        : "Only the host of this live session (or an administrator) can change its captions.",
+      { status: 403 },
+    );
   }
   const { recording } = access;
+  if (form.data.intent !== "delete") {
+    if (access.kind === "deleted" || recording.status !== "READY")
+      throw new Response("That recording was not found.", { status: 404 });
+    if (form.data.intent === "retry-captions") {
+      await retryCaptionJob(recording.id);
+      return redirect(`/recordings/${recording.id}`, 303);
+    }
+    const { position, version, text } = form.data;
+    const edited = await editCue(recording.id, user.id, { baseVersion: version, position, text });
+    if (!edited.ok) return json({ editError: { position, message: edited.error } }, { status: edited.status });
+    await publishCaptionsBeside(recording, edited.vtt);
+    return redirect(`/recordings/${recording.id}`, 303);
+  }
   const back = safeRedirectTarget(form.data.redirectTo, `/sessions/${recording.liveSession.id}`);
   // Deleted twice (two tabs, a resent form): the first one did it.
   if (access.kind === "deleted") return redirect(back, 303);
@@ -121,7 +179,14 @@ export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 export default function RecordingPage() {
   const data = useLoaderData<typeof loader>();
   if (data.kind === "deleted") return <DeletedRecording {...data} />;
-  const { recording, session, canDelete, linkLifetimeSeconds } = data;
+  return <RecordingView {...data} />;
+}
+
+function RecordingView(data: Extract<ReturnType<typeof useLoaderData<typeof loader>>, { kind: "recording" }>) {
+  const { recording, session, canDelete, linkLifetimeSeconds, captions, canEdit, startAt } = data;
+  const actionData = useActionData<typeof action>();
+  const [video, setVideo] = useState<HTMLVideoElement | null>(null);
+  useCaptionsSettle(recording.id, captions.status);
   return (
     <article className="stack">
       <p>
@@ -140,7 +205,25 @@ export default function RecordingPage() {
           This recording is {recording.status.toLowerCase()}; there is nothing to watch.
         </p>
       ) : recording.playable ? (
-        <RecordingPlayer watchUrl={recording.watchUrl} linkLifetimeSeconds={linkLifetimeSeconds} />
+        <div className={captions.version ? "player-with-transcript" : undefined}>
+          <RecordingPlayer
+            watchUrl={recording.watchUrl}
+            linkLifetimeSeconds={linkLifetimeSeconds}
+            captionsUrl={captions.url}
+            startAt={startAt}
+            onVideo={setVideo}
+          />
+          {captions.version ? (
+            <TranscriptPanel
+              cues={captions.cues}
+              version={captions.version}
+              video={video}
+              canEdit={canEdit}
+              editedBy={captions.editedBy}
+              editError={actionData && "editError" in actionData ? actionData.editError : null}
+            />
+          ) : null}
+        </div>
       ) : (
         <p className="muted">This file does not play in a browser; download it to watch it.</p>
       )}
@@ -159,6 +242,9 @@ export default function RecordingPage() {
           />
         ) : null}
       </div>
+      {canEdit && recording.status === "READY" ? (
+        <CaptionStatus captions={captions} downloadUrl={captions.url ? `${captions.url}?download=1` : null} />
+      ) : null}
     </article>
   );
 }

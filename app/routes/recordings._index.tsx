@@ -1,4 +1,5 @@
-// GET /recordings: every READY recording the user may watch, newest first, with a cohort and title filter.
+// GET /recordings: every READY recording the user may watch, newest first, with a cohort filter and a search by title
+// or by words said (each matching line links to its moment in the player).
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
@@ -51,7 +52,7 @@ export default function RecordingsPage() {
           </select>
         </label>
         <label>
-          Title <input type="search" name="q" defaultValue={filter.q} maxLength={120} />
+          Title or words said <input type="search" name="q" defaultValue={filter.q} maxLength={120} />
         </label>
         <button type="submit" className="button button--ghost">
           Filter
@@ -71,6 +72,21 @@ export default function RecordingsPage() {
                   <RecordingDate iso={recording.startedAt} /> · {formatDurationSeconds(recording.durationSeconds)} ·{" "}
                   {formatBytes(recording.sizeBytes)} · {recording.cohortName}
                 </p>
+                {recording.matches.length > 0 ? (
+                  <ul
+                    className="spoken-matches"
+                    aria-label={`Said in ${recordingTitle(recording.number, recording.title)}`}
+                  >
+                    {recording.matches.map((match) => (
+                      <li key={match.pageUrl}>
+                        <Link to={match.pageUrl}>
+                          <span className="spoken-matches__time">{formatDurationSeconds(match.startSeconds)}</span>{" "}
+                          {match.text}
+                        </Link>
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
               </div>
               <Link
                 to={recording.pageUrl}

@@ -16,5 +16,8 @@ export function createPublicStorage(): RecordingStorage {
     },
     // The file sits on storage the app holds no credentials for; deleting the recording hides it in the app.
     async deleteObject() {},
+    async putCaptions() {
+      return null;
+    },
   };
 }

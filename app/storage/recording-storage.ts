@@ -17,4 +17,15 @@ export interface RecordingStorage {
   watchUrlFor(location: StoredLocation, options?: { download?: boolean }): Promise<string | null>;
   /** Removes the stored file where the app can; a file that is already gone is not an error. */
   deleteObject(location: StoredLocation): Promise<void>;
+  /**
+   * Stores a recording's captions (WebVTT) beside its file, as private as it; the key written, or null where the app
+   * cannot write (public storage: the captions live in the database only).
+   */
+  putCaptions(location: StoredLocation, vtt: string): Promise<string | null>;
+}
+
+/** The captions' key beside a video's: "recordings/lecture.webm" → "recordings/lecture.vtt". */
+export function captionKeyFor(videoKey: string): string {
+  const stem = videoKey.replace(/\.[A-Za-z0-9]{1,5}$/, "");
+  return stem === videoKey || videoKey.endsWith(".vtt") ? `${videoKey}.captions.vtt` : `${stem}.vtt`;
 }

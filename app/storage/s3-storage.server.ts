@@ -1,7 +1,7 @@
 // Recordings in a private S3-compatible bucket: the app hands out short-lived presigned GETs and deletes objects.
-import { DeleteObjectCommand, GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import type { RecordingStorage } from "~/storage/recording-storage";
+import { captionKeyFor, type RecordingStorage } from "~/storage/recording-storage";
 import { parseS3Location } from "~/storage/s3-location";
 
 export type S3StorageConfig = {
@@ -48,6 +48,22 @@ export function createS3Storage(config: S3StorageConfig): RecordingStorage {
       if (!key) return;
       // S3 answers a delete of a missing key with success, so a retry after a crash is harmless.
       await client.send(new DeleteObjectCommand({ Bucket: config.bucket, Key: key }));
+      // Its captions go with it (a key that never held any is answered with success too).
+      await client.send(new DeleteObjectCommand({ Bucket: config.bucket, Key: captionKeyFor(key) }));
+    },
+    async putCaptions(location, vtt) {
+      const key = location.storageKey ?? keyFromUrl(location.recordingUrl, bucket);
+      if (!key) return null;
+      const captionKey = captionKeyFor(key);
+      await client.send(
+        new PutObjectCommand({
+          Bucket: config.bucket,
+          Key: captionKey,
+          Body: vtt,
+          ContentType: "text/vtt; charset=utf-8",
+        }),
+      );
+      return captionKey;
     },
   };
 }

@@ -53,6 +53,7 @@ describe("recording doctor", () => {
       "✔ Recorder health (through the recording API, with the token): healthy, idle",
       `✔ Webhook URL live and refusing unsigned callbacks: ${stack.app.url}/api/webhooks/jitsi-recording answered 401 to an unsigned POST`,
       "✔ Webhook accepts this environment's signature: a signed test event was answered 202",
+      "✔ Caption tools: pocketsphinx: every tool it runs is installed",
     ]);
     expect(linesStartingWith(result.stdout, "✖")).toEqual([]);
     expect(result.stdout).toContain(
@@ -62,6 +63,17 @@ describe("recording doctor", () => {
     expect(result.stdout + result.stderr).not.toContain(TEST_TOKEN);
     // The health call really carried the bearer token.
     expect(stack.jibri.calls().some((call) => call.path.endsWith("/health") && call.authorized)).toBe(true);
+  });
+
+  it.concurrent("says which caption tool is missing, and that recordings still become ready", async () => {
+    const result = await doctor(
+      healthyEnv({ CAPTIONS_ENGINE: "command", CAPTIONS_COMMAND: "/opt/nowhere/whisper-cli -f {input}" }),
+    );
+    expect(result.code).toBe(1);
+    expect(linesStartingWith(result.stdout, "✖")).toEqual([
+      "✖ Caption tools: command: missing /opt/nowhere/whisper-cli",
+    ]);
+    expect(result.stdout).toMatch(/Recordings still become READY/);
   });
 
   it.concurrent("fails on an unset token, says what to set, and skips the recorder check", async () => {
