@@ -2,6 +2,7 @@
 // stored objects not yet deleted; safe with many instances sweeping at once.
 import { getEnv } from "~/config/env.server";
 import { describeError, logger } from "~/observability/logger.server";
+import { metrics } from "~/observability/metrics.server";
 import { getRecorder } from "~/recording/recorder.server";
 import { sweepExpiredRecordings } from "~/recording/recording-library.server";
 import { maxLengthReason } from "~/recording/messages";
@@ -129,7 +130,9 @@ export function startWatchdog(): void {
         lastPrune = Date.now();
         await pruneDeliveriesOlderThan(new Date(Date.now() - DELIVERY_LOG_RETENTION_MS));
       }
+      metrics().watchdogSweeps.inc({ outcome: "completed" });
     } catch (error) {
+      metrics().watchdogSweeps.inc({ outcome: "failed" });
       logger.error("watchdog.sweep_failed", { error: describeError(error) });
     }
   };
