@@ -1,14 +1,16 @@
 // What a host (or an admin) decides about a settled recording after it is made: publish it to the class, unpublish
 // it, move it to the trash, restore it from there; and the watchdog's purge of the trash. Each change pages must see
-// is a `decide` (what to write, given the recording read with its session locked) committed by one protocol: lock,
-// conditional update, what the session shows, the log row, notifications, then one announcement after commit.
-import { publishChange } from "~/change-hints/change-channel.server";
-import { prisma, type Tx } from "~/db/db.server";
-import type { Prisma } from "~/generated/prisma/client";
-import { createRecordingNotifications } from "~/notifications/recording-notifications.server";
+// is a decision committed by the one writer of the session log (session-change.server.ts).
+import { prisma } from "~/db/db.server";
 import { describeError, logger } from "~/observability/logger.server";
-import { metrics } from "~/observability/metrics.server";
-import { asStatus } from "~/recording/recording-store.server";
+import {
+  commitSessionChange,
+  RecordingNotFoundError,
+  type RecordingRead,
+  type RecordingTarget,
+  type Refusal,
+  type SessionChange,
+} from "~/recording/session-change.server";
 import { decideDeletion, DELETION_TRIGGER, type RecordingStatus } from "~/recording/state-machine";
 import { deleteStoredObjectNow, scheduleStorageDeletion } from "~/storage/storage-deletions.server";
 
@@ -34,257 +36,109 @@ export type ControlRefusal =
 
 export type ControlOutcome = { changed: boolean } | { refused: ControlRefusal };
 
-type SessionView = { status: RecordingStatus; url: string | null; reason: string | null; latestId: string | null };
+/** A control's decision: the change to commit, or an outcome that writes nothing (a refusal, or nothing to do). */
+export type ControlDecision = SessionChange<ControlOutcome> | Refusal<ControlOutcome>;
 
-/** What a decision is made on, read with the session row locked. */
-type ControlRead = {
-  now: Date;
-  session: { id: string; title: string; cohortId: string; hostId: string; view: SessionView };
-  recording: {
-    id: string;
-    number: number;
-    status: RecordingStatus;
-    recordingUrl: string | null;
-    storageKey: string | null;
-    startedAt: Date;
-    publishedAt: Date | null;
-    deletedAt: Date | null;
-    purgedAt: Date | null;
-  };
-  /** The newest other recording not deleted: what the session shows when this one goes away. */
-  previous: { id: string; status: RecordingStatus; recordingUrl: string | null; reason: string | null } | null;
-  /** The recording the session shows now, with its start (a restored newer one takes its place). */
-  shownStartedAt: Date | null;
-};
+const CHANGED: ControlOutcome = { changed: true };
+/** Nothing to do (already so, or a concurrent control got there first): nothing is written or announced. */
+const UNCHANGED = { refused: { changed: false } } satisfies Refusal<ControlOutcome>;
+const refuse = (why: ControlRefusal): Refusal<ControlOutcome> => ({ refused: { refused: why } });
 
-type ControlChange = {
-  update: Prisma.RecordingUpdateManyMutationInput;
-  /** What must still hold for the update to apply; otherwise nothing is written. */
-  expect: Prisma.RecordingWhereInput;
-  /** The session shows the previous recording (this one goes away), or this one (it comes back and is the newest). */
-  sessionShows?: "previous" | "this";
-  log: { trigger: string; forStudents: boolean; reason?: string | null; actor: string };
-  notify?: boolean;
-  alsoWrite?: (tx: Tx) => Promise<unknown>;
-};
+/** The log row of a control: the recording keeps its status; what changes is who sees it. */
+function controlLog(read: RecordingRead, trigger: string, actor: string, forStudents: boolean, reason: string | null) {
+  const { status, recordingUrl } = read.recording;
+  return { trigger, from: status, to: status, recordingUrl, reason, actor, forStudents };
+}
 
-type Decide = (read: ControlRead) => ControlChange | { refused: ControlRefusal } | { unchanged: true };
-
-export function decidePublish(actor: string): Decide {
-  return ({ recording, now }) => {
-    if (recording.deletedAt) return { refused: "not_found" };
-    if (recording.status !== "READY") return { refused: "not_ready" };
-    if (recording.publishedAt) return { unchanged: true };
-    return {
+export function decidePublish(read: RecordingRead, actor: string): ControlDecision {
+  const { recording, now } = read;
+  if (recording.deletedAt) return refuse("not_found");
+  if (recording.status !== "READY") return refuse("not_ready");
+  if (recording.publishedAt) return UNCHANGED;
+  return {
+    recording: {
       update: { publishedAt: now },
       expect: { publishedAt: null, deletedAt: null, status: "READY" },
-      log: { trigger: PUBLISH_TRIGGER, forStudents: true, actor },
-      // Students hear of it now, once: the notifications' unique key makes a second publish notify nobody again.
-      notify: true,
-    };
+      otherwise: () => UNCHANGED.refused,
+    },
+    log: controlLog(read, PUBLISH_TRIGGER, actor, true, null),
+    // Students hear of it now, once: the notifications' unique key makes a second publish notify nobody again.
+    notify: { to: "READY", from: "READY", recordingUrl: recording.recordingUrl, reason: null },
+    result: CHANGED,
   };
 }
 
-export function decideUnpublish(actor: string): Decide {
-  return ({ recording }) => {
-    if (recording.deletedAt) return { refused: "not_found" };
-    if (recording.status !== "READY") return { refused: "not_ready" };
-    if (!recording.publishedAt) return { unchanged: true };
-    return {
+export function decideUnpublish(read: RecordingRead, actor: string): ControlDecision {
+  const { recording } = read;
+  if (recording.deletedAt) return refuse("not_found");
+  if (recording.status !== "READY") return refuse("not_ready");
+  if (!recording.publishedAt) return UNCHANGED;
+  return {
+    recording: {
       update: { publishedAt: null },
       expect: { publishedAt: { not: null }, deletedAt: null },
-      log: { trigger: UNPUBLISH_TRIGGER, forStudents: true, actor },
-    };
+      otherwise: () => UNCHANGED.refused,
+    },
+    log: controlLog(read, UNPUBLISH_TRIGGER, actor, true, null),
+    result: CHANGED,
   };
 }
 
-export function decideTrash(actor: string, reason: string | null): Decide {
-  return ({ recording, now }) => {
-    if (recording.deletedAt) return { unchanged: true };
-    if (!decideDeletion(recording.status).allowed) return { refused: "in_flight" };
-    return {
+export function decideTrash(read: RecordingRead, actor: string, reason: string | null): ControlDecision {
+  const { recording, now } = read;
+  if (recording.deletedAt) return UNCHANGED;
+  if (!decideDeletion(recording.status).allowed) return refuse("in_flight");
+  return {
+    recording: {
       update: { deletedAt: now, deletedBy: actor },
       expect: { deletedAt: null, status: recording.status },
-      sessionShows: "previous",
-      log: { trigger: DELETION_TRIGGER, forStudents: true, reason, actor },
-    };
+      otherwise: () => UNCHANGED.refused,
+    },
+    // Only trashing the recording the session shows changes what it shows: the one before it, or nothing.
+    sessionShows: "previous",
+    log: controlLog(read, DELETION_TRIGGER, actor, true, reason),
+    result: CHANGED,
   };
 }
 
-export function decideRestore(actor: string): Decide {
-  return ({ recording, shownStartedAt }) => {
-    if (recording.purgedAt) return { refused: "purged" };
-    if (!recording.deletedAt) return { refused: "not_in_trash" };
-    const newest = !shownStartedAt || recording.startedAt.getTime() > shownStartedAt.getTime();
-    return {
+export function decideRestore(read: RecordingRead, actor: string): ControlDecision {
+  const { recording, previous } = read;
+  if (recording.purgedAt) return refuse("purged");
+  if (!recording.deletedAt) return refuse("not_in_trash");
+  // Newer than every recording not in the trash: the session shows it again.
+  const newest = !previous || recording.startedAt.getTime() > previous.startedAt.getTime();
+  return {
+    recording: {
       update: { deletedAt: null, deletedBy: null },
       expect: { deletedAt: { not: null }, purgedAt: null },
-      sessionShows: newest ? "this" : undefined,
-      // A recording students could not see before it was deleted stays out of their streams.
-      log: {
-        trigger: RESTORE_TRIGGER,
-        forStudents: recording.status !== "READY" || recording.publishedAt !== null,
-        actor,
-      },
-    };
+      otherwise: () => UNCHANGED.refused,
+    },
+    sessionShows: newest ? "this" : undefined,
+    // A recording students could not see before it was deleted stays out of their streams.
+    log: controlLog(read, RESTORE_TRIGGER, actor, recording.status !== "READY" || recording.publishedAt !== null, null),
+    result: CHANGED,
   };
 }
 
-/** Lock, read, decide, write, log, notify; announce after commit. A refusal or "unchanged" writes nothing. */
-async function commitControl(recordingId: string, decide: Decide): Promise<ControlOutcome> {
-  type Done = { outcome: ControlOutcome; liveSessionId?: string; notified: number; trigger?: string };
-  const done = await prisma
-    .$transaction(async (tx): Promise<Done> => {
-      const located = await tx.recording.findUnique({ where: { id: recordingId }, select: { liveSessionId: true } });
-      if (!located) return { outcome: { refused: "not_found" }, notified: 0 };
-      const now = new Date();
-      // The session row first, as every change of a session: changes of one session then run one at a time.
-      const session = await tx.liveSession.update({
-        where: { id: located.liveSessionId },
-        data: { recordingUpdatedAt: now },
-        select: {
-          id: true,
-          title: true,
-          cohortId: true,
-          hostId: true,
-          recordingStatus: true,
-          recordingUrl: true,
-          recordingReason: true,
-          latestRecordingId: true,
-        },
-      });
-      const row = await tx.recording.findUniqueOrThrow({
-        where: { id: recordingId },
-        select: {
-          id: true,
-          number: true,
-          status: true,
-          recordingUrl: true,
-          storageKey: true,
-          reason: true,
-          startedAt: true,
-          publishedAt: true,
-          deletedAt: true,
-          purgedAt: true,
-        },
-      });
-      const previous = await tx.recording.findFirst({
-        where: { liveSessionId: session.id, id: { not: recordingId }, deletedAt: null },
-        orderBy: [{ startedAt: "desc" }, { id: "desc" }],
-        select: { id: true, status: true, recordingUrl: true, reason: true },
-      });
-      const shown = session.latestRecordingId
-        ? await tx.recording.findUnique({ where: { id: session.latestRecordingId }, select: { startedAt: true } })
-        : null;
-      const view: SessionView = {
-        status: asStatus(session.recordingStatus),
-        url: session.recordingUrl,
-        reason: session.recordingReason,
-        latestId: session.latestRecordingId,
-      };
-      const read: ControlRead = {
-        now,
-        session: { id: session.id, title: session.title, cohortId: session.cohortId, hostId: session.hostId, view },
-        recording: { ...row, status: asStatus(row.status) },
-        previous: previous && { ...previous, status: asStatus(previous.status) },
-        shownStartedAt: shown?.startedAt ?? null,
-      };
-      const change = decide(read);
-      if ("refused" in change) throw new RefusedControl(change.refused);
-      if ("unchanged" in change) throw new RefusedControl(null);
-      const written = await tx.recording.updateMany({
-        where: { ...change.expect, id: recordingId },
-        data: change.update,
-      });
-      if (written.count !== 1) throw new RefusedControl(null);
-
-      let after = view;
-      if (change.sessionShows === "previous" && view.latestId === recordingId) {
-        after = previous
-          ? {
-              status: asStatus(previous.status),
-              url: previous.recordingUrl,
-              reason: previous.reason,
-              latestId: previous.id,
-            }
-          : { status: "IDLE", url: null, reason: null, latestId: null };
-      } else if (change.sessionShows === "this") {
-        after = { status: read.recording.status, url: row.recordingUrl, reason: row.reason, latestId: recordingId };
-      }
-      if (after !== view) {
-        await tx.liveSession.update({
-          where: { id: session.id },
-          data: {
-            recordingStatus: after.status,
-            recordingUrl: after.url,
-            recordingReason: after.reason,
-            latestRecordingId: after.latestId,
-          },
-        });
-      }
-      await tx.recordingTransition.create({
-        data: {
-          liveSessionId: session.id,
-          recordingId,
-          recordingNumber: row.number,
-          trigger: change.log.trigger,
-          fromStatus: read.recording.status,
-          toStatus: read.recording.status,
-          recordingUrl: row.recordingUrl,
-          sessionStatus: after.status,
-          sessionRecordingUrl: after.url,
-          reason: change.log.reason ?? null,
-          actor: change.log.actor,
-          at: now,
-          forStudents: change.log.forStudents,
-        },
-      });
-      const notified = change.notify
-        ? await createRecordingNotifications(tx, {
-            to: "READY",
-            from: "READY",
-            cohortId: session.cohortId,
-            hostId: session.hostId,
-            liveSessionId: session.id,
-            recordingId,
-            title: session.title,
-            recordingUrl: row.recordingUrl,
-            reason: null,
-            createdAt: now,
-          })
-        : 0;
-      await change.alsoWrite?.(tx);
-      return { outcome: { changed: true }, liveSessionId: session.id, notified, trigger: change.log.trigger };
-    })
-    .catch((error: unknown): Done => {
-      if (error instanceof RefusedControl) {
-        return { outcome: error.refusal ? { refused: error.refusal } : { changed: false }, notified: 0 };
-      }
-      throw error;
-    });
-  if (done.liveSessionId && done.trigger) {
-    metrics().transitions.inc({ trigger: done.trigger });
-    publishChange({
-      liveSessionIds: [done.liveSessionId],
-      notifiedRecordingIds: done.notified > 0 ? [recordingId] : [],
-    });
-  }
-  return done.outcome;
-}
-
-/** Carries a refusal (or "nothing to do") out of the transaction, so the lock's write rolls back too. */
-class RefusedControl extends Error {
-  constructor(readonly refusal: ControlRefusal | null) {
-    super("control refused");
+/** Commits a control's decision; an unknown recording (or, unless included, one in the trash) is not found. */
+async function commitControl(
+  target: RecordingTarget,
+  decide: (read: RecordingRead) => ControlDecision,
+): Promise<ControlOutcome> {
+  try {
+    return await commitSessionChange(target, decide);
+  } catch (error) {
+    if (error instanceof RecordingNotFoundError) return { refused: "not_found" };
+    throw error;
   }
 }
 
 export function publishRecording(recordingId: string, actor: string) {
-  return commitControl(recordingId, decidePublish(actor));
+  return commitControl({ recordingId }, (read) => decidePublish(read, actor));
 }
 
 export function unpublishRecording(recordingId: string, actor: string) {
-  return commitControl(recordingId, decideUnpublish(actor));
+  return commitControl({ recordingId }, (read) => decideUnpublish(read, actor));
 }
 
 /**
@@ -293,16 +147,19 @@ export function unpublishRecording(recordingId: string, actor: string) {
  * still being made (RecordingInFlightError); a second delete changes nothing.
  */
 export async function deleteRecording(recordingId: string, actor: string, reason: string | null = null): Promise<void> {
-  const outcome = await commitControl(recordingId, decideTrash(actor, reason));
-  if ("refused" in outcome && outcome.refused === "in_flight") {
-    const row = await prisma.recording.findUnique({ where: { id: recordingId }, select: { status: true } });
-    throw new RecordingInFlightError(asStatus(row?.status ?? "PENDING"));
-  }
+  const outcome = await commitControl({ recordingId, includeDeleted: true }, (read) => {
+    const decision = decideTrash(read, actor, reason);
+    // Thrown under the lock: the status it names is the one the refusal was decided on.
+    if ("refused" in decision && "refused" in decision.refused && decision.refused.refused === "in_flight") {
+      throw new RecordingInFlightError(read.recording.status);
+    }
+    return decision;
+  });
   if ("changed" in outcome && outcome.changed) logger.info("recording.deleted", { recordingId, actor });
 }
 
 export function restoreRecording(recordingId: string, actor: string) {
-  return commitControl(recordingId, decideRestore(actor));
+  return commitControl({ recordingId, includeDeleted: true }, (read) => decideRestore(read, actor));
 }
 
 /**
