@@ -7,12 +7,6 @@ import { describe, expect, it } from "vitest";
 const APP = dirname(fileURLToPath(import.meta.url));
 const ROOT_FILES = "(app root)";
 
-/**
- * config ↔ db: env.server.ts takes DEFAULT_DATABASE_URL from db/driver-adapter.server.ts while db reads getEnv().
- * Known and being removed; no other pair may join it.
- */
-const ALLOWED_CYCLES = [["config", "db"]];
-
 type Edge = { from: string; to: string; file: string; specifier: string };
 
 function sourceFiles(dir: string): string[] {
@@ -94,11 +88,6 @@ function folderCycles(edges: Array<Pick<Edge, "from" | "to">>): string[][] {
   return groups.sort((a, b) => a[0].localeCompare(b[0]));
 }
 
-const isAllowed = (group: string[]) =>
-  ALLOWED_CYCLES.some(
-    (allowed) => allowed.length === group.length && allowed.every((folder) => group.includes(folder)),
-  );
-
 describe("folder cycles", () => {
   it("finds a direct cycle, a longer one, and none in a layered graph", () => {
     expect(
@@ -127,7 +116,7 @@ describe("folder cycles", () => {
   it("no folder of app/ imports a folder that imports it back", () => {
     const edges = folderImports(APP);
     expect(edges.length).toBeGreaterThan(0);
-    const cycles = folderCycles(edges).filter((group) => !isAllowed(group));
+    const cycles = folderCycles(edges);
     const explained = cycles.map((group) => ({
       folders: group.join(" ↔ "),
       imports: edges

@@ -8,9 +8,9 @@ import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { hashPassword } from "../app/auth/password.server";
-import type { AppProcess } from "../tests/support/app-process";
-import { openDatabase } from "../tests/support/database";
-import { login } from "../tests/support/http";
+import type { AppProcess } from "./support/app-process";
+import { createPrismaClient } from "../app/db/create-prisma-client.server";
+import { login } from "./support/app-http";
 import {
   connectAll,
   cpuMs,
@@ -157,7 +157,7 @@ console.log(
 await withScratchDatabase(undefined, async (databaseUrl) => {
   setUpDatabase(databaseUrl);
   // The accounts that log in: one hash of today's cost for all of them (each login still checks it in full).
-  const db = openDatabase(databaseUrl);
+  const db = createPrismaClient(databaseUrl);
   const passwordHash = await hashPassword(PASSWORD);
   for (let i = 0; i < logins; i += 500) {
     await db.user.createMany({

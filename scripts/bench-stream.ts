@@ -19,10 +19,10 @@ import { cpus } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import type { AppProcess } from "../tests/support/app-process";
-import { openDatabase } from "../tests/support/database";
-import { login } from "../tests/support/http";
-import { ROOT } from "../tests/support/paths";
+import type { AppProcess } from "./support/app-process";
+import { createPrismaClient } from "../app/db/create-prisma-client.server";
+import { login } from "./support/app-http";
+import { ROOT } from "./support/project-paths";
 import {
   CONNECT_BATCH,
   connectAll,
@@ -231,7 +231,7 @@ async function measureApp(
   await upload();
   await pause(50);
   const idleAnswerMs = webhookAnswerMs(actionApp);
-  const db = openDatabase(databaseUrl);
+  const db = createPrismaClient(databaseUrl);
   const log = await db.recordingTransition.findMany({
     where: { liveSessionId: fixture.liveSessionId },
     orderBy: { id: "asc" },
@@ -394,7 +394,7 @@ async function measureStorm(
     for (let i = 0; i < clients.length; i += CONNECT_BATCH) {
       await Promise.all(clients.slice(i, i + CONNECT_BATCH).map((c) => c.open()));
     }
-    const db = openDatabase(databaseUrl);
+    const db = createPrismaClient(databaseUrl);
     const logAt = async () =>
       (
         await db.recordingTransition.findMany({

@@ -26,9 +26,22 @@ function readSetup(): { env: AppEnv; mail: MailSetup } {
   }
 }
 
-const { env, mail } = readSetup();
 let worker: EmailWorker | null = null;
 let captionWorker: CaptionWorker | null = null;
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info("email_worker.stopping", { signal });
+  await Promise.all([worker?.stop(), captionWorker?.stop()]);
+  await prisma.$disconnect().catch(() => undefined);
+  process.exit(0);
+}
+// Before anything is said: a supervisor that stops the worker right after its first line gets a graceful stop.
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
+
+const { env, mail } = readSetup();
 
 if (mail.enabled) {
   worker = startEmailWorker(mail.settings, prepareAccountEmail);
@@ -59,15 +72,3 @@ if (transcriber) {
   logger.warn("caption_worker.disabled", { why: "CAPTIONS_ENGINE is off: recordings get no captions" });
 }
 if (!worker && !captionWorker) setInterval(() => undefined, 2 ** 30);
-
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info("email_worker.stopping", { signal });
-  await Promise.all([worker?.stop(), captionWorker?.stop()]);
-  await prisma.$disconnect().catch(() => undefined);
-  process.exit(0);
-}
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -1,5 +1,5 @@
 // One-time password links: valid once, for one account, until they expire, and only with the server's secret.
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   createSetPasswordToken,
   passwordFingerprint,
@@ -10,8 +10,12 @@ import {
   type SetPasswordPurpose,
 } from "~/auth/set-password-token.server";
 
+// Unit files share their worker: the secret is set for this file only.
 beforeAll(() => {
-  process.env.SESSION_SECRET = "unit-test-secret";
+  vi.stubEnv("SESSION_SECRET", "unit-test-secret");
+});
+afterAll(() => {
+  vi.unstubAllEnvs();
 });
 
 const hashBefore = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$hash-before";

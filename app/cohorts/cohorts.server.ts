@@ -65,6 +65,8 @@ export async function listCohortsWithMembers() {
     select: {
       id: true,
       name: true,
+      publishMode: true,
+      downloadable: true,
       enrollments: {
         orderBy: { createdAt: "asc" },
         select: {
@@ -297,5 +299,24 @@ export function getAccountForToken(userId: string) {
   return prisma.user.findUnique({
     where: { id: userId },
     select: { id: true, email: true, passwordHash: true, disabledAt: true },
+  });
+}
+
+/** A cohort's recording defaults: publish when READY or hold for review, and whether downloads are offered. */
+export const cohortDefaultsSchema = z
+  .object({
+    publishMode: z.enum(["on_ready", "review"], { message: "publishMode must be on_ready or review" }).optional(),
+    downloadable: z.boolean({ invalid_type_error: "downloadable must be true or false" }).optional(),
+  })
+  .strict();
+
+/** Sets a cohort's recording defaults; null when there is no such cohort. Recordings made before keep their state. */
+export async function updateCohortDefaults(cohortId: string, defaults: z.infer<typeof cohortDefaultsSchema>) {
+  const found = await prisma.cohort.findUnique({ where: { id: cohortId }, select: { id: true } });
+  if (!found) return null;
+  return prisma.cohort.update({
+    where: { id: cohortId },
+    data: defaults,
+    select: { id: true, name: true, publishMode: true, downloadable: true },
   });
 }

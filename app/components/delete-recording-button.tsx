@@ -13,7 +13,7 @@ export function DeleteRecordingButton({
   return (
     <ConfirmedActionButton
       askAt={{ action: `/recordings/${recordingId}/delete`, fields: { redirectTo } }}
-      question={`Delete ${name}? Nobody will be able to watch it again.`}
+      question={`Delete ${name}? It goes to the trash: nobody can watch it, and you can restore it from its page for a while.`}
       post={{ action: `/recordings/${recordingId}`, fields: { intent: "delete", redirectTo } }}
       label={`Delete ${name}`}
       className="button button--small button--danger"

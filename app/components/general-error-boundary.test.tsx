@@ -4,11 +4,26 @@
 import { json } from "@remix-run/node";
 import { useLoaderData, useRevalidator } from "@remix-run/react";
 import { createRemixStub } from "@remix-run/testing";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { afterEach, describe, expect, it } from "vitest";
+import { cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { GeneralErrorBoundary, isTransientFailure } from "~/components/general-error-boundary";
 
-afterEach(cleanup);
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
+
+/**
+ * The retry pauses are the subject: from the page's first load on its clock is fake, so a test waits for no real
+ * second. Testing Library's own waits pause on that clock too, so the tests wait with vitest's (which also moves
+ * the fake clock on by its polling interval).
+ */
+function fakeTheClock() {
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+}
+
+/** Moves the page's clock on; the reloads it starts settle on their own. */
+const advance = (ms: number) => vi.advanceTimersByTimeAsync(ms);
 
 /** A page whose loader answers with `failures` in turn, then with its count of successful loads. */
 function pageFailingWith(failures: unknown[]) {
@@ -39,14 +54,21 @@ function pageFailingWith(failures: unknown[]) {
 
 describe("a page's error boundary", () => {
   it("rides out a restart: a reload of the page's data that found no server retries until it succeeds", async () => {
-    const Stub = pageFailingWith([new TypeError("Failed to fetch"), new Response("restarting", { status: 503 })]);
+    const failures = [new TypeError("Failed to fetch"), new Response("restarting", { status: 503 })];
+    const Stub = pageFailingWith(failures);
     render(<Stub />);
     await screen.findByText("Loaded 1");
+    fakeTheClock();
 
     fireEvent.click(screen.getByRole("button", { name: "Reload data" }));
-    expect((await screen.findByRole("status")).textContent).toContain("Reconnecting");
-    // Two failed reloads (the network, then the restarting server's 503), then the page is back with fresh data.
-    await waitFor(() => expect(screen.getByText("Loaded 2")).toBeTruthy(), { timeout: 6_000 });
+    await vi.waitFor(() => expect(screen.getByRole("status").textContent).toContain("Reconnecting"));
+    // The first retry, a second later, meets the restarting server's 503: still reconnecting.
+    await advance(1_000);
+    await vi.waitFor(() => expect(failures).toHaveLength(0));
+    expect(screen.getByRole("status").textContent).toContain("Reconnecting");
+    // The next one, after a longer pause, finds the server back: the page shows fresh data.
+    await advance(2_000);
+    await vi.waitFor(() => expect(screen.getByText("Loaded 2")).toBeTruthy());
     expect(screen.queryByRole("status")).toBeNull();
   });
 
@@ -54,10 +76,14 @@ describe("a page's error boundary", () => {
     const Stub = pageFailingWith([json({ error: { code: "forbidden", message: "Not your class." } }, { status: 403 })]);
     render(<Stub />);
     await screen.findByText("Loaded 1");
+    fakeTheClock();
     fireEvent.click(screen.getByRole("button", { name: "Reload data" }));
-    expect((await screen.findByRole("heading")).textContent).toBe("You don't have permission to see this page");
+    await vi.waitFor(() =>
+      expect(screen.getByRole("heading").textContent).toBe("You don't have permission to see this page"),
+    );
     expect(screen.getByText("Not your class.")).toBeTruthy();
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Longer than the longest retry pause: no reload happened behind the message.
+    await advance(10_000);
     expect(screen.queryByText(/Loaded/)).toBeNull();
   });
 });

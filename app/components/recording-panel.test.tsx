@@ -4,7 +4,7 @@
 import { createServer, type Server, type ServerResponse } from "node:http";
 import { Outlet, useLoaderData } from "@remix-run/react";
 import { createRemixStub } from "@remix-run/testing";
-import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
+import { cleanup, configure, render, screen, waitFor, within } from "@testing-library/react";
 import { EventSource as HttpEventSource } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { LiveEventsProvider, type LiveHandle } from "~/components/live-events";
@@ -13,6 +13,9 @@ import type { LiveEventPayloads } from "~/events/live-wire";
 import { RECORDING_MESSAGES, STATUS_LABELS } from "~/recording/messages";
 import type { RecordingView } from "~/components/recording-view";
 import type { RecordingStatus } from "~/recording/state-machine";
+
+// Generous ceilings for the waits: a loaded machine takes more than the default second to draw and connect a page.
+configure({ asyncUtilTimeout: 10_000 });
 
 const SESSION = "demo-session";
 

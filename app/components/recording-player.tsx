@@ -91,12 +91,54 @@ export function keepSourceFresh(video: HTMLVideoElement, linkLifetimeSeconds: nu
   };
 }
 
+/** How often a playing player reports its position (the server counts at most a little more than this per beacon). */
+const BEACON_INTERVAL_MS = 15_000;
+
+/**
+ * Reports viewing progress to `progressUrl`: at play, every 15 s while playing, and at pause or end (nothing while
+ * paused). A beacon that fails is not retried: the next one carries the position anyway.
+ */
+export function reportProgress(video: HTMLVideoElement, progressUrl: string): () => void {
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const send = (playing: boolean) => {
+    const position = Math.max(0, Math.floor(video.currentTime || 0));
+    void fetch(progressUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ position, playing }),
+      credentials: "same-origin",
+      keepalive: true,
+    }).catch(() => undefined);
+  };
+  const onPlaying = () => {
+    send(true);
+    clearInterval(timer);
+    timer = setInterval(() => send(true), BEACON_INTERVAL_MS);
+  };
+  const onStopped = () => {
+    clearInterval(timer);
+    timer = undefined;
+    send(false);
+  };
+  video.addEventListener("playing", onPlaying);
+  video.addEventListener("pause", onStopped);
+  video.addEventListener("ended", onStopped);
+  return () => {
+    clearInterval(timer);
+    video.removeEventListener("playing", onPlaying);
+    video.removeEventListener("pause", onStopped);
+    video.removeEventListener("ended", onStopped);
+  };
+}
+
 export function RecordingPlayer({
   watchUrl,
   linkLifetimeSeconds,
   captionsUrl = null,
   startAt = null,
   onVideo,
+  progressUrl = null,
+  downloadable = true,
 }: {
   watchUrl: string;
   linkLifetimeSeconds: number | null;
@@ -106,6 +148,10 @@ export function RecordingPlayer({
   startAt?: number | null;
   /** The element, for the transcript beside it. */
   onVideo?: (video: HTMLVideoElement | null) => void;
+  /** Where the player reports viewing progress; null reports nothing. */
+  progressUrl?: string | null;
+  /** Whether the fallback offers a download link (downloads may be turned off). */
+  downloadable?: boolean;
 }) {
   // A ref callback rather than an effect: it runs as the element is put in the page, before the browser fires the
   // loadstart of a player rendered here.
@@ -113,8 +159,18 @@ export function RecordingPlayer({
   const attach = useCallback(
     (video: HTMLVideoElement | null) => {
       stop.current?.();
-      stop.current = video ? keepSourceFresh(video, linkLifetimeSeconds) : null;
-      if (video && startAt !== null) {
+      if (!video) {
+        stop.current = null;
+        onVideo?.(null);
+        return;
+      }
+      const stopFresh = keepSourceFresh(video, linkLifetimeSeconds);
+      const stopReports = progressUrl ? reportProgress(video, progressUrl) : () => undefined;
+      stop.current = () => {
+        stopFresh();
+        stopReports();
+      };
+      if (startAt !== null) {
         const seek = () => {
           video.currentTime = startAt;
         };
@@ -123,7 +179,7 @@ export function RecordingPlayer({
       }
       onVideo?.(video);
     },
-    [linkLifetimeSeconds, startAt, onVideo],
+    [linkLifetimeSeconds, startAt, onVideo, progressUrl],
   );
   return (
     <video
@@ -133,9 +189,10 @@ export function RecordingPlayer({
       controls
       preload="metadata"
       src={startAt !== null ? `${watchUrl}#t=${startAt}` : watchUrl}
+      controlsList={downloadable ? undefined : "nodownload"}
     >
       {captionsUrl ? <track kind="captions" default src={captionsUrl} srcLang="en" label="English" /> : null}
-      <a href={`${watchUrl}?download=1`}>Download the recording</a>
+      {downloadable ? <a href={`${watchUrl}?download=1`}>Download the recording</a> : null}
     </video>
   );
 }

@@ -1,7 +1,7 @@
 // What the recording panel shows, and how one status event changes it: pure, shared by server render and browser.
 import type { RecordingStatusPayload } from "~/events/live-wire";
 import type { RecordingListItem } from "~/recording/recording-list-item";
-import { endsRecording, removesRecording, type RecordingStatus } from "~/recording/state-machine";
+import { changesVisibility, endsRecording, removesRecording, type RecordingStatus } from "~/recording/state-machine";
 import { recordingPageOf, watchUrlOf } from "~/storage/watch-url";
 
 export type { RecordingListItem };
@@ -51,7 +51,10 @@ export function applyStatusEvent(
     ...view.timeline,
     { id: eventId, from: change.from, to: change.to, trigger: change.trigger, reason: data.reason, actor, at: data.at },
   ];
-  if (isStopNote(change.trigger)) {
+  if (changesVisibility(change.trigger)) {
+    // Who sees what after a publish, unpublish or restore depends on the viewer: the page's next load says.
+    next.recordings = view.recordings;
+  } else if (isStopNote(change.trigger)) {
     // The recorder answered a stop: only the confirmation changes, the status and times stay.
     next.recordings = view.recordings.map((r) =>
       r.id === change.id ? { ...r, stopConfirmed: change.stopConfirmed ?? null } : r,

@@ -4,13 +4,16 @@
 import { createServer, type Server, type ServerResponse } from "node:http";
 import { Outlet, useLoaderData } from "@remix-run/react";
 import { createRemixStub } from "@remix-run/testing";
-import { cleanup, render, screen, waitFor } from "@testing-library/react";
+import { cleanup, configure, render, screen, waitFor } from "@testing-library/react";
 import { EventSource as HttpEventSource } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { LiveEventsProvider, type LiveHandle } from "~/components/live-events";
 import { RecordingPanel } from "~/components/recording-panel";
 import type { RecordingView } from "~/components/recording-view";
 import { STOP_WARNING_TEXT } from "~/recording/messages";
+
+// Generous ceilings for the waits: a loaded machine takes more than the default second to draw and connect a page.
+configure({ asyncUtilTimeout: 10_000 });
 
 const SESSION = "demo-session";
 const AT = "2026-01-05T10:00:00.000Z";

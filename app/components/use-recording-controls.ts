@@ -2,10 +2,17 @@
 import { useFetcher } from "@remix-run/react";
 import { useEffect, useReducer, useRef, type FormEvent } from "react";
 import type { RecordingView } from "~/components/recording-view";
+import type { RecordingControlAction } from "~/live-sessions/recording-control-route.server";
 import type { RecordingStatus } from "~/recording/state-machine";
 
-/** What the start and stop endpoints answer: the recording, or the API's error shape (docs/recording-api.md). */
-type ApiAnswer = { status?: string; error?: { code: string; message: string } };
+/** What a Record or Stop answered: the session's overview, or the API's error shape (docs/recording-api.md). */
+type ControlAnswer = ReturnType<typeof useFetcher<RecordingControlAction>>["data"];
+
+/** The refusal in a Record or Stop answer, if it was one. */
+export const refusalIn = (answer: ControlAnswer) => (answer && "error" in answer ? answer.error : undefined);
+
+/** The overview in a Record or Stop answer, if it went ahead. */
+export const overviewIn = (answer: ControlAnswer) => (answer && !("error" in answer) ? answer : undefined);
 
 /** What a Record or Stop sent as a plain form came to, carried across the redirect (codes as in the JSON API). */
 export type RecordingOutcome = { code: string; message: string };
@@ -17,13 +24,13 @@ const SAID_ELSEWHERE = new Set(["stop_unconfirmed"]);
 type FocusAfter = "after-record" | "after-stop";
 
 export function useRecordingControls(liveSessionId: string, view: RecordingView, outcome: RecordingOutcome | null) {
-  const start = useFetcher<ApiAnswer>();
-  const stop = useFetcher<ApiAnswer>();
+  const start = useFetcher<RecordingControlAction>();
+  const stop = useFetcher<RecordingControlAction>();
   const inFlight = start.state !== "idle" || stop.state !== "idle";
   // A refusal of a plain-form Record or Stop arrives with the page; one from the panel's own request, in its answer.
   const lastError =
-    (stop.state === "idle" ? stop.data?.error : undefined) ??
-    (start.state === "idle" ? start.data?.error : undefined) ??
+    (stop.state === "idle" ? refusalIn(stop.data) : undefined) ??
+    (start.state === "idle" ? refusalIn(start.data) : undefined) ??
     (outcome && !DONE_CODES.has(outcome.code) && !SAID_ELSEWHERE.has(outcome.code) ? outcome : undefined);
   const [dismissed, dismiss] = useReducer((_: boolean, next: boolean) => next, false);
   useEffect(() => dismiss(false), [start.data, stop.data, outcome]);
@@ -38,7 +45,8 @@ export function useRecordingControls(liveSessionId: string, view: RecordingView,
     const want = focusNext.current;
     if (!want || inFlight || view.status === "PENDING") return;
     // The answer said RECORDING but the stream has not shown it yet: wait for it, Stop is about to be enabled.
-    if (want === "after-record" && start.data?.status === "RECORDING" && view.status !== "RECORDING") return;
+    if (want === "after-record" && overviewIn(start.data)?.status === "RECORDING" && view.status !== "RECORDING")
+      return;
     const active = document.activeElement;
     const lost = !active || active === document.body || active === recordRef.current || active === stopRef.current;
     focusNext.current = null;

@@ -185,6 +185,8 @@ const envSchema = z
     ),
     /** READY recordings older than this many days are deleted by the watchdog; unset keeps them forever. */
     RECORDING_RETENTION_DAYS: z.preprocess(blankAsUnset, durationIn("days", 0.00001, 36_500).optional()),
+    /** A deleted recording stays restorable in the trash this many days; then the watchdog purges it and its object. */
+    RECORDING_TRASH_DAYS: z.preprocess(blankAsUnset, durationIn("days", 0, 3_650).default(30)),
     /** How many proxies in front of the app append to X-Forwarded-For (0: trust none, use the socket's address). */
     TRUST_PROXY: z.preprocess(
       blankAsUnset,

@@ -4,6 +4,11 @@ import { ConnectionGate, GateTimeoutError } from "~/db/connection-gate.server";
 
 const later = (ms: number) => Date.now() + ms;
 
+/** A hand-off takes one turn of the event loop: "nothing was handed on" holds after a few turns, not after some time. */
+async function turnsOfTheLoop(count: number) {
+  for (let n = 0; n < count; n++) await new Promise((resolve) => setImmediate(resolve));
+}
+
 describe("ConnectionGate", () => {
   it("hands the connection on in arrival order, one holder at a time", async () => {
     const gate = new ConnectionGate();
@@ -11,7 +16,7 @@ describe("ConnectionGate", () => {
     const releaseFirst = await gate.acquire(later(1_000));
     const second = gate.acquire(later(1_000)).then((release) => (order.push("second"), release));
     const third = gate.acquire(later(1_000)).then((release) => (order.push("third"), release));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await turnsOfTheLoop(3);
     expect(order).toEqual([]);
 
     releaseFirst();
@@ -33,7 +38,7 @@ describe("ConnectionGate", () => {
     release();
     release();
     const releaseSecond = await second;
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await turnsOfTheLoop(3);
     expect(thirdHeld).toBe(false);
     releaseSecond();
     (await third)();

@@ -97,7 +97,6 @@ async function startedBus() {
 }
 
 const changed = (...liveSessionIds: string[]): ChangeHint => ({ liveSessionIds, notifiedRecordingIds: [] });
-const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
 
 describe("EventBus", () => {
   it("reads the log once per hint and gives every listener the same events in id order", async () => {
@@ -111,7 +110,7 @@ describe("EventBus", () => {
     transport.publish(changed("s1"));
     transport.publish(changed("s1"));
     transport.deliverAll();
-    await settle();
+    await bus.settled();
 
     expect(seen).toEqual([
       [3, 7],
@@ -130,7 +129,7 @@ describe("EventBus", () => {
     log.transitions.push(transition(1), transition(2));
     transport.sent.length = 0; // the hints never arrive
     transport.handlers?.onResync();
-    await settle();
+    await bus.settled();
     expect(seen).toEqual([1, 2]);
   });
 
@@ -143,7 +142,7 @@ describe("EventBus", () => {
     log.transitions.push(transition(6));
     transport.publish(changed("s1"));
     transport.deliverAll();
-    await settle();
+    await bus.settled();
     expect(seen).toEqual([6]);
   });
 
@@ -157,7 +156,7 @@ describe("EventBus", () => {
     expect(bus.listenerCount()).toBe(0);
     transport.publish(changed("s1"));
     transport.deliverAll();
-    await settle();
+    await bus.settled();
     expect(log.reads.transitions).toBe(0);
   });
 
@@ -175,7 +174,7 @@ describe("EventBus", () => {
     );
     transport.publish({ liveSessionIds: [], notifiedRecordingIds: ["r1"] });
     transport.deliverAll();
-    await settle();
+    await bus.settled();
 
     expect(seen).toEqual({ u1: [1], u2: [2] });
     expect(log.reads.notifications).toBe(1);
@@ -187,7 +186,7 @@ describe("EventBus", () => {
     await bus.sessionReady("s1");
     transport.publish({ liveSessionIds: ["s2"], notifiedRecordingIds: ["r1"] });
     transport.deliverAll();
-    await settle();
+    await bus.settled();
     expect(log.reads).toEqual({ transitions: 0, notifications: 0, recent: 1 });
   });
 
@@ -204,7 +203,7 @@ describe("EventBus", () => {
     transport.deliverAll();
     // Work queued meanwhile (a request's next step) runs before the fan-out ends, not after all listeners.
     setImmediate(() => order.push("other work"));
-    await settle();
+    await bus.settled();
 
     expect(order.filter((o) => o === "listener")).toHaveLength(total);
     const other = order.indexOf("other work");
@@ -231,7 +230,7 @@ describe("EventBus", () => {
     for (let id = 4; id < 4 + more; id++) log.transitions.push(transition(id));
     transport.publish(changed("s1"));
     transport.deliverAll();
-    await settle();
+    await bus.settled();
     const newest = 3 + more;
     const oldestHeld = newest - RECENT_TRANSITIONS + 1;
     expect(bus.transitionsAfter("s1", oldestHeld - 2)).toBeNull();
@@ -266,7 +265,7 @@ describe("EventBus", () => {
     transport.publish({ liveSessionIds: ["s1"], notifiedRecordingIds: ["r1"] });
     transport.deliverAll();
     setImmediate(() => order.push("other work"));
-    await settle();
+    await bus.settled();
     expect(order.filter((o) => o === "listener")).toHaveLength(users);
     const other = order.indexOf("other work");
     expect(other).toBeGreaterThan(0);

@@ -169,6 +169,11 @@ export class EventBus {
     await this.transport.stop();
   }
 
+  /** Resolves once the reads and fan-outs started by the hints delivered so far have finished (each feed's, and users'). */
+  async settled(): Promise<void> {
+    await Promise.all([...[...this.feeds.values()].map((feed) => feed.chain), this.notificationChain]);
+  }
+
   private onHint(hint: ChangeHint) {
     for (const liveSessionId of hint.liveSessionIds) this.catchUp(liveSessionId);
     if (hint.notifiedRecordingIds.length > 0) this.notificationHints += 1;

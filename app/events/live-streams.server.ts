@@ -13,7 +13,7 @@ import { readTransitionReplay } from "~/recording/transition-replay.server";
 
 export type StatusSnapshot = Pick<
   TransitionEvent,
-  "id" | "liveSessionId" | "status" | "recordingUrl" | "pageUrl" | "watchUrl" | "reason" | "at"
+  "id" | "liveSessionId" | "status" | "recordingUrl" | "pageUrl" | "watchUrl" | "reason" | "at" | "forStudents"
 > & {
   recording: TransitionEvent["recording"] | null;
 };
@@ -158,10 +158,14 @@ async function replayPages<T>(pages: AsyncGenerator<T[]>, deliver: Deliver<T>) {
 
 type Send<T> = (event: T) => boolean;
 
-async function currentStatus(session: { id: string; recordingUpdatedAt: Date }): Promise<StatusSnapshot> {
+async function currentStatus(session: RelayedSession): Promise<StatusSnapshot> {
   // The snapshot is the latest transition itself, so its status and its id always agree; the feed holds it in memory.
   const known = eventBus.latestTransition(session.id);
-  const latest = known === undefined ? await getLatestTransition(session.id) : known;
+  let latest = known === undefined ? await getLatestTransition(session.id) : known;
+  // A student starts from the latest entry meant for them (one held for review is not).
+  if (latest && latest.forStudents === false && !session.showsStorageUrl) {
+    latest = await getLatestTransition(session.id, { forStudents: true });
+  }
   return (
     latest ?? {
       id: 0,
@@ -191,7 +195,11 @@ export function relayRecordingTransitions(
   lastEventId: number | null,
   sendAsIs: Send<StatusSnapshot> = (event) => sendSessionStatus(channel, event),
 ) {
-  const send = session.showsStorageUrl ? sendAsIs : (event: StatusSnapshot) => sendAsIs(withoutStorageUrl(event));
+  // Someone who does not control the session gets no entry held from students, and no storage URL.
+  const send = session.showsStorageUrl
+    ? sendAsIs
+    : (event: StatusSnapshot) =>
+        ("forStudents" in event && event.forStudents === false) || sendAsIs(withoutStorageUrl(event));
   return relay<StatusSnapshot>(
     channel,
     (listener) => eventBus.onSessionTransition(session.id, listener),

@@ -1,5 +1,5 @@
 // The one error shape of the JSON API: {"error": {"code", "message"}} with a stable code.
-import { json } from "@remix-run/node";
+import { json, type TypedResponse } from "@remix-run/node";
 import { isDatabaseBusyError } from "~/db/database-busy.server";
 import { logger, describeError } from "~/observability/logger.server";
 
@@ -15,7 +15,15 @@ export class ApiError extends Error {
   }
 }
 
-export function errorResponse(status: number, code: string, message: string, headers: Record<string, string> = {}) {
+/** The body of every refusal the API answers with. */
+export type ApiErrorBody = { error: { code: string; message: string } };
+
+export function errorResponse(
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): TypedResponse<ApiErrorBody> {
   return json({ error: { code, message } }, { status, headers: { "Cache-Control": "no-store", ...headers } });
 }
 
@@ -29,12 +37,16 @@ export const notFound = (what = "That") => errorResponse(404, "not_found", `${wh
 const DATABASE_BUSY_MESSAGE = "The system is busy right now. Please try again in a moment.";
 
 /** Runs an API handler and turns every refusal into the API's error shape (docs/recording-api.md); unexpected errors become a logged 500. */
-export async function handleApi(request: Request, handler: () => Promise<Response>): Promise<Response> {
+export async function handleApi<Answer extends Response>(
+  request: Request,
+  handler: () => Promise<Answer>,
+): Promise<Answer | TypedResponse<ApiErrorBody>> {
   try {
     return await handler();
   } catch (error) {
     if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message, error.headers);
-    if (error instanceof Response) return error;
+    // Thrown responses are the guards' refusals, in the error shape (above).
+    if (error instanceof Response) return error as TypedResponse<ApiErrorBody>;
     if (isDatabaseBusyError(error)) {
       logger.warn("api.database_busy", { method: request.method, path: new URL(request.url).pathname });
       return errorResponse(503, "database_busy", DATABASE_BUSY_MESSAGE, { "Retry-After": "5" });

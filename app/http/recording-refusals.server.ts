@@ -1,5 +1,6 @@
 // The one mapping from a refused Record or Stop to the API reference's answer: status, error code, friendly message.
-import { errorResponse } from "~/http/api-error.server";
+import type { TypedResponse } from "@remix-run/node";
+import { errorResponse, type ApiErrorBody } from "~/http/api-error.server";
 import { RECORDING_MESSAGES } from "~/recording/messages";
 import type { RecordingRefusal } from "~/recording/recording-service.server";
 
@@ -33,7 +34,7 @@ export function describeRecordingRefusal(refusal: RecordingRefusal): RefusalAnsw
   }
 }
 
-export function recordingRefusalResponse(refusal: RecordingRefusal): Response {
+export function recordingRefusalResponse(refusal: RecordingRefusal): TypedResponse<ApiErrorBody> {
   const { status, code, message, headers } = describeRecordingRefusal(refusal);
   return errorResponse(status, code, message, headers);
 }

@@ -57,6 +57,12 @@ function createMetrics() {
       labelNames: ["trigger"] as const,
       registers,
     }),
+    watchdogSweeps: new Counter({
+      name: "optilearn_watchdog_sweeps_total",
+      help: "Watchdog sweeps this instance finished, by outcome (completed; failed: logged, the next one tries again).",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
     databaseLockWaiters: new Gauge({
       name: "optilearn_db_lock_waiters",
       help: "Statements and transactions of this instance waiting for another process's lock on the SQLite file.",

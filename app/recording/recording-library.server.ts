@@ -1,30 +1,20 @@
 // Recordings as a library: who may watch one, the READY recordings a user may watch, and deleting one (by a person
 // or by the retention sweep) with its stored object.
-import { cohortsSeenBy, sessionsSeenBy, type SessionRole } from "~/access/live-session-access";
+import { cohortsSeenBy, sessionsControlledBy, sessionsSeenBy, type SessionRole } from "~/access/live-session-access";
 import { roleInSession } from "~/access/live-session-access.server";
 import { momentUrl, searchSpokenWords, type SpokenMatch } from "~/captions/caption-search.server";
-import { publishChange } from "~/change-hints/change-channel.server";
 import { getEnv } from "~/config/env.server";
 import { prisma } from "~/db/db.server";
 import { chunks } from "~/lib/chunks";
 import type { Prisma } from "~/generated/prisma/client";
-import { describeError, logger } from "~/observability/logger.server";
-import { metrics } from "~/observability/metrics.server";
 import { asStatus } from "~/recording/recording-store.server";
-import { decideDeletion, DELETION_TRIGGER, type RecordingStatus } from "~/recording/state-machine";
-import { previousRecording } from "~/recording/transitions.server";
-import { deleteStoredObjectNow, scheduleStorageDeletion } from "~/storage/storage-deletions.server";
+import type { RecordingStatus } from "~/recording/state-machine";
+import { deleteRecording, RecordingInFlightError } from "~/recording/teacher-controls.server";
 import { recordingPageOf, watchUrlOf } from "~/storage/watch-url";
 
-export type Viewer = { id: string; role: string };
+export { deleteRecording, RecordingInFlightError };
 
-/** Only a settled recording (READY or FAILED) can be deleted: the recorder may still be writing any other. */
-export class RecordingInFlightError extends Error {
-  constructor(readonly status: RecordingStatus) {
-    super(`A ${status} recording cannot be deleted`);
-    this.name = "RecordingInFlightError";
-  }
-}
+export type Viewer = { id: string; role: string };
 
 const recordingDetailSelect = {
   id: true,
@@ -38,7 +28,18 @@ const recordingDetailSelect = {
   endedAt: true,
   deletedAt: true,
   deletedBy: true,
-  liveSession: { select: { id: true, title: true, hostId: true, cohortId: true, cohort: { select: { name: true } } } },
+  purgedAt: true,
+  publishedAt: true,
+  downloadable: true,
+  liveSession: {
+    select: {
+      id: true,
+      title: true,
+      hostId: true,
+      cohortId: true,
+      cohort: { select: { name: true, downloadable: true } },
+    },
+  },
 } satisfies Prisma.RecordingSelect;
 
 type RecordingDetailRow = Prisma.RecordingGetPayload<{ select: typeof recordingDetailSelect }>;
@@ -52,14 +53,30 @@ export type RecordingAccess =
 
 /**
  * Host, admin and enrolled students may watch; an unknown recording does not exist for anyone, and a deleted one is
- * watched by nobody (those who could have watched it are told it was deleted).
+ * watched by nobody (those who could have watched it are told it was deleted; its host and admins may restore it from
+ * the trash). A READY recording not published does not exist for students.
  */
 export async function checkRecordingAccess(viewer: Viewer, recordingId: string): Promise<RecordingAccess> {
   const recording = await prisma.recording.findUnique({ where: { id: recordingId }, select: recordingDetailSelect });
   if (!recording) return { kind: "not_found" };
   const role = await roleInSession(viewer, recording.liveSession);
+  if (role === "student" && !studentsSee(recording)) return { kind: "not_found" };
   if (recording.deletedAt) return role ? { kind: "deleted", role, recording } : { kind: "not_found" };
   return role ? { kind: "allowed", role, recording } : { kind: "forbidden" };
+}
+
+/** Whether students see a recording at all: anything but a READY one held for review or unpublished. A deleted one is
+ * told to them as deleted only if they could see it before. */
+function studentsSee(recording: { status: string; publishedAt: Date | null }): boolean {
+  return recording.status !== "READY" || recording.publishedAt !== null;
+}
+
+/** Whether a recording offers a download: its own setting, else its cohort's default. */
+export function isDownloadable(recording: {
+  downloadable: boolean | null;
+  liveSession: { cohort: { downloadable: boolean } };
+}) {
+  return recording.downloadable ?? recording.liveSession.cohort.downloadable;
 }
 
 export type PlayableRecording = { id: string; number: number; pageUrl: string };
@@ -68,11 +85,26 @@ export type PlayableRecording = { id: string; number: number; pageUrl: string };
  * The newest READY recording of each session, by session id: what a dashboard offers to watch, whatever the session's
  * latest attempt came to (a failure, a recording still running).
  */
-export async function newestPlayableRecordings(liveSessionIds: string[]): Promise<Map<string, PlayableRecording>> {
+export async function newestPlayableRecordings(
+  liveSessionIds: string[],
+  options: { controlled: (liveSessionId: string) => boolean } = { controlled: () => true },
+): Promise<Map<string, PlayableRecording>> {
   const newest = new Map<string, PlayableRecording>();
-  for (const ids of chunks(liveSessionIds)) {
+  const controlled = liveSessionIds.filter(options.controlled);
+  const attended = liveSessionIds.filter((id) => !options.controlled(id));
+  // Students are offered only published recordings; their host and admins every READY one.
+  const batches = [
+    ...chunks(controlled).map((ids) => ({ ids, publishedOnly: false })),
+    ...chunks(attended).map((ids) => ({ ids, publishedOnly: true })),
+  ];
+  for (const { ids, publishedOnly } of batches) {
     const rows = await prisma.recording.findMany({
-      where: { liveSessionId: { in: ids }, status: "READY", deletedAt: null },
+      where: {
+        liveSessionId: { in: ids },
+        status: "READY",
+        deletedAt: null,
+        ...(publishedOnly ? { publishedAt: { not: null } } : {}),
+      },
       select: { id: true, number: true, liveSessionId: true },
     });
     for (const row of rows) {
@@ -122,6 +154,11 @@ export type LibraryQuery = { cohort?: string; q?: string; limit: number; before?
 
 /** READY recordings the viewer may watch (admins: all), newest first; `before` is the last id of the previous page. */
 export async function listWatchableRecordings(viewer: Viewer, query: LibraryQuery) {
+  // Of the sessions the viewer sees: those they control (host, admin) with every READY recording, the others with
+  // published ones only.
+  const visible: Prisma.RecordingWhereInput = {
+    OR: [{ liveSession: sessionsControlledBy(viewer) }, { publishedAt: { not: null } }],
+  };
   const session: Prisma.LiveSessionWhereInput = {
     AND: [sessionsSeenBy(viewer), query.cohort ? { cohortId: query.cohort } : {}],
   };
@@ -130,6 +167,7 @@ export async function listWatchableRecordings(viewer: Viewer, query: LibraryQuer
   const where: Prisma.RecordingWhereInput = { status: "READY", deletedAt: null, liveSession: session };
   if (query.q) {
     where.AND = [
+      visible,
       {
         OR: [
           // SQLite's LIKE is case-insensitive for ASCII; PostgreSQL needs the mode.
@@ -146,6 +184,7 @@ export async function listWatchableRecordings(viewer: Viewer, query: LibraryQuer
       },
     ];
   }
+  if (!query.q) where.AND = [visible];
   if (query.before) {
     const cursor = await prisma.recording.findUnique({
       where: { id: query.before },
@@ -206,99 +245,6 @@ export function listCohortsForViewer(viewer: Viewer) {
   });
 }
 
-/**
- * Deletes a settled recording: marks it deleted with who and when, writes a `deleted` row to the transition log (so
- * every open page drops it, on every instance) and a pending deletion of its stored object, then tries that at once.
- * A storage that does not answer now is retried by the watchdog until it confirms. Refused while still in flight.
- */
-export async function deleteRecording(recordingId: string, actor: string, reason: string | null = null): Promise<void> {
-  const deleted = await prisma.$transaction(async (tx) => {
-    const located = await tx.recording.findFirst({
-      where: { id: recordingId, deletedAt: null },
-      select: { liveSessionId: true },
-    });
-    if (!located) return null;
-    const now = new Date();
-    // The session row first, as every transition does: changes of one session then run one at a time.
-    const session = await tx.liveSession.update({
-      where: { id: located.liveSessionId },
-      data: { recordingUpdatedAt: now },
-      select: { latestRecordingId: true, recordingStatus: true, recordingUrl: true, recordingReason: true },
-    });
-    const recording = await tx.recording.findUniqueOrThrow({
-      where: { id: recordingId },
-      select: { number: true, status: true, recordingUrl: true, storageKey: true },
-    });
-    const from = asStatus(recording.status);
-    const decision = decideDeletion(from);
-    if (!decision.allowed) throw new RecordingInFlightError(from);
-    const marked = await tx.recording.updateMany({
-      where: { id: recordingId, deletedAt: null, status: from },
-      data: { deletedAt: now, deletedBy: actor },
-    });
-    if (marked.count !== 1) return null;
-
-    // Only deleting the recording the session shows changes what it shows: the one before it, or nothing.
-    let view = {
-      status: asStatus(session.recordingStatus),
-      url: session.recordingUrl,
-      reason: session.recordingReason,
-      latestId: session.latestRecordingId,
-    };
-    if (session.latestRecordingId === recordingId) {
-      const previous = await previousRecording(tx, located.liveSessionId, recordingId);
-      view = previous
-        ? {
-            status: asStatus(previous.status),
-            url: previous.recordingUrl,
-            reason: previous.reason,
-            latestId: previous.id,
-          }
-        : { status: "IDLE", url: null, reason: null, latestId: null };
-      await tx.liveSession.update({
-        where: { id: located.liveSessionId },
-        data: {
-          recordingStatus: view.status,
-          recordingUrl: view.url,
-          recordingReason: view.reason,
-          latestRecordingId: view.latestId,
-        },
-      });
-    }
-    await tx.recordingTransition.create({
-      data: {
-        liveSessionId: located.liveSessionId,
-        recordingId,
-        recordingNumber: recording.number,
-        trigger: DELETION_TRIGGER,
-        fromStatus: from,
-        toStatus: decision.to,
-        recordingUrl: recording.recordingUrl,
-        sessionStatus: view.status,
-        sessionRecordingUrl: view.url,
-        reason,
-        actor,
-        at: now,
-      },
-    });
-    // Its words leave the search with it.
-    await tx.captionCue.deleteMany({ where: { recordingId } });
-    await scheduleStorageDeletion(tx, recordingId, {
-      recordingUrl: recording.recordingUrl,
-      storageKey: recording.storageKey,
-    });
-    return { liveSessionId: located.liveSessionId };
-  });
-  if (!deleted) return;
-  publishChange({ liveSessionIds: [deleted.liveSessionId], notifiedRecordingIds: [] });
-  metrics().transitions.inc({ trigger: DELETION_TRIGGER });
-  logger.info("recording.deleted", { recordingId, liveSessionId: deleted.liveSessionId, actor });
-  // The recording is gone from the app already; a failure here only delays the object's removal (and is logged).
-  await deleteStoredObjectNow(recordingId).catch((error) =>
-    logger.error("storage.delete_not_attempted", { recordingId, error: describeError(error) }),
-  );
-}
-
 /** Deletes READY recordings older than the retention period, oldest first, a bounded batch per sweep. */
 export async function sweepExpiredRecordings(retentionDays: number | undefined, now = new Date()): Promise<string[]> {
   if (!retentionDays) return [];
@@ -319,4 +265,41 @@ export async function sweepExpiredRecordings(retentionDays: number | undefined, 
     }
   }
   return deleted;
+}
+
+/** What the host's controls show and the control endpoints answer: publication, downloads and the trash. */
+export async function getRecordingControls(recordingId: string, trashDays: number) {
+  const row = await prisma.recording.findUnique({
+    where: { id: recordingId },
+    select: {
+      id: true,
+      status: true,
+      publishedAt: true,
+      downloadable: true,
+      deletedAt: true,
+      purgedAt: true,
+      liveSession: { select: { cohort: { select: { downloadable: true, publishMode: true } } } },
+    },
+  });
+  if (!row) return null;
+  return {
+    id: row.id,
+    status: asStatus(row.status),
+    published: row.status === "READY" && row.publishedAt !== null,
+    publishedAt: row.publishedAt?.toISOString() ?? null,
+    downloadable: isDownloadable(row),
+    publishMode: row.liveSession.cohort.publishMode,
+    deletedAt: row.deletedAt?.toISOString() ?? null,
+    /** Until when it can be restored; null when it is not in the trash (or was purged). */
+    restorableUntil:
+      row.deletedAt && !row.purgedAt
+        ? new Date(row.deletedAt.getTime() + trashDays * 24 * 3600 * 1000).toISOString()
+        : null,
+    purged: row.purgedAt !== null,
+  };
+}
+
+/** Turns a recording's downloads on or off. */
+export async function setRecordingDownloadable(recordingId: string, downloadable: boolean): Promise<void> {
+  await prisma.recording.update({ where: { id: recordingId }, data: { downloadable } });
 }

@@ -17,4 +17,7 @@ export type RecordingListItem = {
   watchUrl: string | null;
   /** Whether the recorder confirmed the stop: null before any answer, false after an error or no answer at all. */
   stopConfirmed: boolean | null;
+  /** READY recordings: whether students see it (false: held for review or unpublished). Null otherwise; absent in
+   * items a stream built (the page's next load says). */
+  published?: boolean | null;
 };

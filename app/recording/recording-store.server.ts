@@ -31,6 +31,8 @@ export type TransitionEvent = {
     /** The recording's stop confirmation after this entry. */
     stopConfirmed?: boolean | null;
   };
+  /** false: for the session's host and admins only (a recording held for review); students' streams skip it. */
+  forStudents?: boolean;
   /** The page and media of the recording this transition left READY and shown; null otherwise (see the recordings list). */
   pageUrl: string | null;
   watchUrl: string | null;
@@ -58,6 +60,7 @@ export type TransitionColumns = Pick<
   | "at"
   | "stopConfirmed"
   | "recordingNumber"
+  | "forStudents"
 >;
 
 /** Who made a change, as pages may show it: a person's id stays in the database and the log. */
@@ -91,6 +94,7 @@ export function toTransitionEvent(row: TransitionColumns): TransitionEvent {
     },
     pageUrl: shown ? pageUrl : null,
     watchUrl: shown ? watchUrl : null,
+    forStudents: row.forStudents,
   };
 }
 
@@ -150,7 +154,7 @@ export async function getRecordingStatusAndUrl(recordingId: string) {
  */
 export async function getRecordingOverview(
   liveSessionId: string,
-  options: { forAdmin?: boolean; withStorageUrl: boolean },
+  options: { forAdmin?: boolean; withStorageUrl: boolean; studentView?: boolean },
 ): Promise<RecordingOverview | null> {
   const session = await prisma.liveSession.findUnique({
     where: { id: liveSessionId },
@@ -175,11 +179,30 @@ export async function getRecordingOverview(
           startedAt: true,
           endedAt: true,
           stopConfirmed: true,
+          publishedAt: true,
         },
       },
     },
   });
   if (!session) return null;
+  if (options.studentView) {
+    // A READY recording not published (held for review, or unpublished) does not exist for students; while the
+    // session shows one, they see what the last entry meant for them said.
+    const hidden = new Set(session.recordings.filter((r) => r.status === "READY" && !r.publishedAt).map((r) => r.id));
+    session.recordings = session.recordings.filter((r) => !hidden.has(r.id));
+    if (session.latestRecordingId && hidden.has(session.latestRecordingId)) {
+      const seen = await prisma.recordingTransition.findFirst({
+        where: { liveSessionId, forStudents: true },
+        orderBy: { id: "desc" },
+        select: { sessionStatus: true, sessionRecordingUrl: true, reason: true, recordingId: true },
+      });
+      const shown = seen && !hidden.has(seen.recordingId) ? seen : null;
+      session.recordingStatus = shown?.sessionStatus ?? "IDLE";
+      session.recordingUrl = shown?.sessionRecordingUrl ?? null;
+      session.recordingReason = shown?.reason ?? null;
+      session.latestRecordingId = shown?.recordingId ?? null;
+    }
+  }
   const latest = session.latestRecordingId
     ? (session.recordings.find((r) => r.id === session.latestRecordingId) ??
       (await prisma.recording.findUnique({
@@ -205,6 +228,7 @@ export async function getRecordingOverview(
       endedAt: r.endedAt?.toISOString() ?? null,
       ...playableUrls(r.status === "READY" ? r.id : null),
       stopConfirmed: r.stopConfirmed,
+      published: r.status === "READY" ? r.publishedAt !== null : null,
       // The technical detail behind a failure is for admins only.
       ...(options.forAdmin ? { reasonDetail: r.reasonDetail } : {}),
     })),
@@ -219,8 +243,14 @@ export async function getTransitionsAfter(liveSessionId: string, afterId: number
   return rows.map(toTransitionEvent);
 }
 
-export async function getLatestTransition(liveSessionId: string): Promise<TransitionEvent | null> {
-  const latest = await prisma.recordingTransition.findFirst({ where: { liveSessionId }, orderBy: { id: "desc" } });
+export async function getLatestTransition(
+  liveSessionId: string,
+  options: { forStudents?: boolean } = {},
+): Promise<TransitionEvent | null> {
+  const latest = await prisma.recordingTransition.findFirst({
+    where: { liveSessionId, ...(options.forStudents ? { forStudents: true } : {}) },
+    orderBy: { id: "desc" },
+  });
   return latest ? toTransitionEvent(latest) : null;
 }
 
@@ -234,10 +264,10 @@ export async function getRecentTransitions(liveSessionId: string, limit: number)
   return rows.reverse().map(toTransitionEvent);
 }
 
-/** The whole timeline of a session, newest last, for its page. */
-export async function getTimeline(liveSessionId: string, limit = 200) {
+/** The whole timeline of a session, newest last, for its page; students' without the entries held from them. */
+export async function getTimeline(liveSessionId: string, limit = 200, options: { studentView?: boolean } = {}) {
   const rows = await prisma.recordingTransition.findMany({
-    where: { liveSessionId },
+    where: { liveSessionId, ...(options.studentView ? { forStudents: true } : {}) },
     orderBy: { id: "desc" },
     take: limit,
   });

@@ -121,3 +121,12 @@ export function decideDeletion(from: RecordingStatus): TransitionDecision {
 export function removesRecording(trigger: string): boolean {
   return trigger === DELETION_TRIGGER || isRestoringTrigger(trigger);
 }
+
+// What a host decides after a recording is made (publish, unpublish, restore from the trash): not status changes, but
+// who sees the recording. A page that receives one asks the server for its list again, which knows who is looking.
+const VISIBILITY_TRIGGERS: ReadonlySet<string> = new Set(["published", "unpublished", "restored"]);
+
+/** Whether this (stored or streamed) trigger changes who sees its recording (the page reloads its list). */
+export function changesVisibility(trigger: string): boolean {
+  return VISIBILITY_TRIGGERS.has(trigger);
+}

@@ -1,10 +1,15 @@
 // Telling the recorder to stop until it confirms: each stopService call is claimed once (a conditional update on the
 // attempt count, so instances never double-call), its answer recorded, and an unconfirmed stop retried with back-off.
-import { publishChange } from "~/change-hints/change-channel.server";
 import { getEnv } from "~/config/env.server";
 import { prisma } from "~/db/db.server";
 import { logger } from "~/observability/logger.server";
 import { getRecorder, type RecorderOutcome } from "~/recording/recorder.server";
+import {
+  commitSessionChange,
+  RecordingNotFoundError,
+  type RecordingRead,
+  type SessionChange,
+} from "~/recording/session-change.server";
 
 /** After this many unconfirmed calls the app gives up (and says so in the log): Jibri may by then record another class. */
 export const MAX_STOP_ATTEMPTS = 10;
@@ -56,79 +61,63 @@ async function recordStopAnswer(
   attempt: number,
   outcome: RecorderOutcome,
 ): Promise<boolean | null> {
-  const confirmed = confirmsStop(outcome);
-  const env = getEnv();
-  const result = await prisma.$transaction(async (tx) => {
-    const located = await tx.recording.findUnique({ where: { id: recordingId }, select: { liveSessionId: true } });
-    if (!located) return null;
-    const now = new Date();
-    // The session row first, as every transition does: log ids then follow commit order.
-    const session = await tx.liveSession.update({
-      where: { id: located.liveSessionId },
-      data: { recordingUpdatedAt: now },
-      select: { recordingStatus: true, recordingUrl: true, recordingReason: true },
-    });
-    const recording = await tx.recording.findUniqueOrThrow({
-      where: { id: recordingId },
-      select: {
-        number: true,
-        status: true,
-        stopConfirmed: true,
-        stopAcknowledgedAt: true,
-        recordingUrl: true,
-        failureCause: true,
-      },
-    });
-    // A start given up on was never confirmed to record: one stop is sent, never retried, because Jibri stops whatever
-    // it records, and by the next try that may be another class the recorder has since accepted.
-    const startGivenUp = recording.failureCause === "pending_timeout" || recording.failureCause === "recorder_timeout";
-    const givingUp = !confirmed && (attempt >= MAX_STOP_ATTEMPTS || startGivenUp);
-    const updated = await tx.recording.updateMany({
-      where: { id: recordingId, stopAttempts: attempt },
-      data: confirmed
+  const answer: StopAnswer = {
+    attempt,
+    confirmed: confirmsStop(outcome),
+    backoffSeconds: stopBackoffSeconds(attempt, getEnv().RECORDING_WATCHDOG_INTERVAL_SECONDS),
+  };
+  let stored: StoredStopAnswer;
+  try {
+    // A deleted recording's stop is still settled: the recorder may be writing it.
+    stored = await commitSessionChange({ recordingId, includeDeleted: true }, (read) => decideStopAnswer(read, answer));
+  } catch (error) {
+    if (error instanceof RecordingNotFoundError) return null;
+    throw error;
+  }
+  if (stored.givingUp) logger.error("recording.stop_given_up", { recordingId, attempts: attempt });
+  return stored.stopConfirmed;
+}
+
+type StopAnswer = { attempt: number; confirmed: boolean; backoffSeconds: number };
+type StoredStopAnswer = { stopConfirmed: boolean | null; givingUp: boolean };
+
+function decideStopAnswer(read: RecordingRead, answer: StopAnswer): SessionChange<StoredStopAnswer> {
+  const { recording, now } = read;
+  const { attempt, confirmed } = answer;
+  // A start given up on was never confirmed to record: one stop is sent, never retried, because Jibri stops whatever
+  // it records, and by the next try that may be another class the recorder has since accepted.
+  const startGivenUp = recording.failureCause === "pending_timeout" || recording.failureCause === "recorder_timeout";
+  const givingUp = !confirmed && (attempt >= MAX_STOP_ATTEMPTS || startGivenUp);
+  const changed = confirmed ? recording.stopConfirmed === false : recording.stopConfirmed !== false;
+  return {
+    recording: {
+      update: confirmed
         ? { stopConfirmed: true, stopAcknowledgedAt: recording.stopAcknowledgedAt ?? now, nextStopAttemptAt: null }
         : {
             stopConfirmed: false,
-            nextStopAttemptAt: givingUp
-              ? null
-              : new Date(now.getTime() + stopBackoffSeconds(attempt, env.RECORDING_WATCHDOG_INTERVAL_SECONDS) * 1000),
+            nextStopAttemptAt: givingUp ? null : new Date(now.getTime() + answer.backoffSeconds * 1000),
           },
-    });
-    // A later attempt was claimed meanwhile (Stop again): its answer is the one that counts.
-    if (updated.count !== 1)
-      return { liveSessionId: located.liveSessionId, changed: false, stopConfirmed: recording.stopConfirmed, givingUp };
-    const changed = confirmed ? recording.stopConfirmed === false : recording.stopConfirmed !== false;
-    if (changed) {
-      await tx.recordingTransition.create({
-        data: {
-          liveSessionId: located.liveSessionId,
-          recordingId,
-          recordingNumber: recording.number,
+      expect: { stopAttempts: attempt },
+      // A later attempt was claimed meanwhile (Stop again): its answer is the one that counts.
+      otherwise: () => ({ stopConfirmed: recording.stopConfirmed, givingUp }),
+    },
+    // Only a change of the confirmation is news for the streams; the session shows what it showed.
+    log: changed
+      ? {
           trigger: confirmed ? STOP_NOTE_TRIGGERS.confirmed : STOP_NOTE_TRIGGERS.unconfirmed,
-          fromStatus: recording.status,
-          toStatus: recording.status,
+          from: recording.status,
+          to: recording.status,
           recordingUrl: recording.recordingUrl,
-          sessionStatus: session.recordingStatus,
-          sessionRecordingUrl: session.recordingUrl,
-          reason: session.recordingReason,
+          reason: read.session.view.reason,
           actor: "recorder",
-          at: now,
           stopConfirmed: confirmed,
-        },
-      });
-    }
-    return { liveSessionId: located.liveSessionId, changed, stopConfirmed: confirmed as boolean | null, givingUp };
-  });
-  if (!result) return null;
-  if (result.changed) publishChange({ liveSessionIds: [result.liveSessionId], notifiedRecordingIds: [] });
-  if (result.givingUp) logger.error("recording.stop_given_up", { recordingId, attempts: attempt });
-  return result.stopConfirmed;
+          note: true,
+        }
+      : undefined,
+    result: { stopConfirmed: confirmed, givingUp },
+  };
 }
 
-/**
- * One stop attempt if one can be claimed: the call, then its answer stored. Returns the confirmation afterwards,
- * or undefined when nothing was called (another caller holds the attempt, or the stop is confirmed already).
- */
 /** A start given up on, after which another recording began: the recorder has moved on and must not be stopped. */
 async function recorderMovedOn(recordingId: string): Promise<boolean> {
   const recording = await prisma.recording.findUnique({
@@ -145,6 +134,10 @@ async function recorderMovedOn(recordingId: string): Promise<boolean> {
   return later !== null;
 }
 
+/**
+ * One stop attempt if one can be claimed: the call, then its answer stored. Returns the confirmation afterwards,
+ * or undefined when nothing was called (another caller holds the attempt, or the stop is confirmed already).
+ */
 export async function attemptStop(
   recordingId: string,
   options: { force?: boolean; actor: string },

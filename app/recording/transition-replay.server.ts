@@ -10,7 +10,7 @@ async function transitionPage(liveSessionId: string, afterId: number): Promise<T
   const rows = await streamReads().all<TransitionSqlRow[]>(
     `
     SELECT "id", "liveSessionId", "recordingId", "trigger", "fromStatus", "toStatus", "recordingUrl", "sessionStatus",
-      "sessionRecordingUrl", "reason", "actor", "at", "stopConfirmed", "recordingNumber"
+      "sessionRecordingUrl", "reason", "actor", "at", "stopConfirmed", "recordingNumber", "forStudents"
     FROM "RecordingTransition" WHERE "liveSessionId" = ? AND "id" > ?
     ORDER BY "id" ASC LIMIT ?`,
     [liveSessionId, afterId, REPLAY_PAGE],
@@ -23,6 +23,7 @@ async function transitionPage(liveSessionId: string, afterId: number): Promise<T
       at: asDate(row.at),
       // SQLite keeps booleans as 0 / 1.
       stopConfirmed: row.stopConfirmed === null ? null : Boolean(row.stopConfirmed),
+      forStudents: Boolean(row.forStudents),
     }),
   );
 }

@@ -1,13 +1,15 @@
-// Writes a state-machine transition once: a conditional update on the expected status and its log row, in one
-// transaction; once it commits, announces it (and any notifications it wrote) on the change channel.
+// Record and the state machine's triggers as decisions of the one writer of the session log (session-change.server.ts):
+// what a transition writes to the recording, what the session then shows, its log row and who is notified.
 import { randomBytes } from "node:crypto";
 import { enqueueCaptionJob } from "~/captions/caption-jobs.server";
-import { publishChange } from "~/change-hints/change-channel.server";
-import { prisma, type Tx } from "~/db/db.server";
-import { createRecordingNotifications } from "~/notifications/recording-notifications.server";
+import type { Tx } from "~/db/db.server";
 import { FRIENDLY_REASONS } from "~/recording/messages";
-import { metrics } from "~/observability/metrics.server";
-import { asStatus } from "~/recording/recording-store.server";
+import {
+  commitSessionChange,
+  type RecordingRead,
+  type SessionChange,
+  type SessionRead,
+} from "~/recording/session-change.server";
 import {
   decideTransition,
   RESTORING_TRIGGERS,
@@ -26,13 +28,6 @@ export class TransitionRefusedError extends Error {
   }
 }
 
-export class RecordingNotFoundError extends Error {
-  constructor(readonly recordingId: string) {
-    super(`Unknown recording ${recordingId}`);
-    this.name = "RecordingNotFoundError";
-  }
-}
-
 /** Letters and digits only, as Jibri's sessionId must be. */
 export function newRecordingId(): string {
   return `rec${randomBytes(12).toString("hex")}`;
@@ -41,64 +36,20 @@ export function newRecordingId(): string {
 export type BegunRecording = { recordingId: string; liveSessionId: string; roomName: string };
 
 /** IDLE/READY/FAILED → PENDING with a new recording row. Two concurrent clicks: one wins, the other is refused. */
-export async function beginRecording(liveSessionId: string, actor: string): Promise<BegunRecording> {
-  const begun = await prisma.$transaction(async (tx) => {
-    const session = await tx.liveSession.findUnique({
-      where: { id: liveSessionId },
-      select: { recordingStatus: true, recordingUpdatedAt: true, roomName: true },
-    });
-    if (!session) throw new Error(`Unknown live session ${liveSessionId}`);
-    const from = asStatus(session.recordingStatus);
-    const decision = decideTransition({ from, trigger: "record" });
-    if (!decision.allowed) throw new TransitionRefusedError(from, "record");
-
-    const recordingId = newRecordingId();
-    const now = new Date();
-    const claimed = await tx.liveSession.updateMany({
-      where: { id: liveSessionId, recordingStatus: from, recordingUpdatedAt: session.recordingUpdatedAt },
-      data: {
-        recordingStatus: decision.to,
-        recordingUrl: null,
-        recordingReason: null,
-        latestRecordingId: recordingId,
-        recordingUpdatedAt: now,
-      },
-    });
-    if (claimed.count !== 1) throw new TransitionRefusedError(from, "record");
-
-    // Read once the session row is claimed: a second start of the session is refused by that claim, so nothing else
-    // numbers a recording of it meanwhile (and the unique key on session and number would refuse it).
-    const number = await nextRecordingNumber(tx, liveSessionId);
-    await tx.recording.create({
-      data: { id: recordingId, liveSessionId, number, status: decision.to, startedAt: now, statusChangedAt: now },
-    });
-    await tx.recordingTransition.create({
-      data: {
-        liveSessionId,
-        recordingId,
-        recordingNumber: number,
-        trigger: "record",
-        fromStatus: from,
-        toStatus: decision.to,
-        recordingUrl: null,
-        sessionStatus: decision.to,
-        sessionRecordingUrl: null,
-        reason: null,
-        actor,
-        at: now,
-      },
-    });
-    return { recordingId, liveSessionId, roomName: session.roomName };
-  });
-  metrics().transitions.inc({ trigger: "record" });
-  publishChange({ liveSessionIds: [liveSessionId], notifiedRecordingIds: [] });
-  return begun;
+export function beginRecording(liveSessionId: string, actor: string): Promise<BegunRecording> {
+  return commitSessionChange({ liveSessionId }, (read) => decideBegin(read, actor));
 }
 
-/** One more than the highest number of the session's recordings, deleted ones included: a deletion renames nothing. */
-async function nextRecordingNumber(tx: Tx, liveSessionId: string): Promise<number> {
-  const highest = await tx.recording.aggregate({ where: { liveSessionId }, _max: { number: true } });
-  return (highest._max.number ?? 0) + 1;
+function decideBegin(read: SessionRead, actor: string): SessionChange<BegunRecording> {
+  const from = read.session.view.status;
+  const decision = decideTransition({ from, trigger: "record" });
+  if (!decision.allowed) throw new TransitionRefusedError(from, "record");
+  const recordingId = newRecordingId();
+  return {
+    recording: { create: { id: recordingId, status: decision.to } },
+    log: { trigger: "record", from, to: decision.to, recordingUrl: null, reason: null, actor },
+    result: { recordingId, liveSessionId: read.session.id, roomName: read.session.roomName },
+  };
 }
 
 export type TransitionRequest = {
@@ -120,156 +71,87 @@ export type AppliedTransition = {
   liveSessionId: string;
   from: RecordingStatus;
   to: RecordingStatus;
-  /** How many users this transition notified (READY: students and host; FAILED: the host). */
-  notified: number;
 };
 
 /** Applies one trigger to an existing recording, exactly once, whatever runs concurrently. */
-export async function applyTransition(request: TransitionRequest): Promise<AppliedTransition> {
-  const applied = await prisma.$transaction(async (tx): Promise<AppliedTransition> => {
-    // A deleted recording takes no more triggers (a late upload must not bring it back).
-    const located = await tx.recording.findFirst({
-      where: { id: request.recordingId, deletedAt: null },
-      select: { liveSessionId: true },
-    });
-    if (!located) throw new RecordingNotFoundError(request.recordingId);
-    const now = new Date();
-    // Lock the session row first: transitions of one session then run one at a time (on PostgreSQL too),
-    // so what they read is current and their log ids follow commit order.
-    await tx.liveSession.update({ where: { id: located.liveSessionId }, data: { recordingUpdatedAt: now } });
-    const recording = await tx.recording.findUnique({
-      where: { id: request.recordingId },
-      select: {
-        id: true,
-        number: true,
-        status: true,
-        recordingUrl: true,
-        failureCause: true,
-        stopConfirmed: true,
-        liveSessionId: true,
-        liveSession: { select: { latestRecordingId: true, title: true, cohortId: true, hostId: true } },
-      },
-    });
-    if (!recording) throw new RecordingNotFoundError(request.recordingId);
-    const from = asStatus(recording.status);
-    const restoring = RESTORING_TRIGGERS.has(request.trigger);
-    const previous = restoring ? await previousRecording(tx, recording.liveSessionId, recording.id) : null;
-    const decision = decideTransition({
-      from,
-      trigger: request.trigger,
-      failureCause: recording.failureCause,
-      statusBeforePending: restoring ? (previous ? asStatus(previous.status) : "IDLE") : undefined,
-    });
-    if (!decision.allowed) throw new TransitionRefusedError(from, request.trigger);
+export function applyTransition(request: TransitionRequest): Promise<AppliedTransition> {
+  // A deleted recording takes no more triggers (a late upload must not bring it back): it is not found.
+  return commitSessionChange({ recordingId: request.recordingId }, (read) => decideApplied(read, request));
+}
 
-    const reason = request.reason ?? FRIENDLY_REASONS[request.trigger] ?? null;
-    const detail = request.detail ?? null;
-    let sessionView: { status: RecordingStatus; url: string | null; reason: string | null; latestId: string | null };
-    let stopConfirmed: boolean | null = null;
+function decideApplied(read: RecordingRead, request: TransitionRequest): SessionChange<AppliedTransition> {
+  const { recording, previous, now } = read;
+  const { trigger } = request;
+  const from = recording.status;
+  const restoring = RESTORING_TRIGGERS.has(trigger);
+  const decision = decideTransition({
+    from,
+    trigger,
+    failureCause: recording.failureCause,
+    statusBeforePending: restoring ? (previous?.status ?? "IDLE") : undefined,
+  });
+  const refuse = (): never => {
+    throw new TransitionRefusedError(from, trigger);
+  };
+  if (!decision.allowed) return refuse();
 
-    if (restoring) {
-      // Nothing was recorded: the attempt disappears and the session shows its previous recording again.
-      const removed = await tx.recording.deleteMany({ where: { id: recording.id, status: from } });
-      if (removed.count !== 1) throw new TransitionRefusedError(from, request.trigger);
-      sessionView = {
+  const reason = request.reason ?? FRIENDLY_REASONS[trigger] ?? null;
+  const log = { trigger, from, to: decision.to, reason, reasonDetail: request.detail ?? null, actor: request.actor };
+  const result = { liveSessionId: read.session.id, from, to: decision.to };
+  if (restoring) {
+    // Nothing was recorded: the attempt disappears and the session shows its previous recording again. That
+    // recording was READY or FAILED before and notifies nobody again.
+    return {
+      recording: { remove: true, expect: { status: from }, otherwise: refuse },
+      sessionShows: "previous",
+      log: { ...log, recordingUrl: null, stopConfirmed: null },
+      alsoWrite: request.alsoWrite,
+      result,
+    };
+  }
+
+  const becameFailed = decision.to === "FAILED";
+  const ready = decision.to === "READY";
+  // A cohort in review holds a recording that becomes READY for its host's Publish: students neither see it nor hear
+  // of it (nor anyone, until then).
+  const heldForReview = ready && read.session.publishMode === "review";
+  // A stop nobody clicked says why on the page and in the status JSON until the recording settles.
+  const explained = becameFailed || WATCHDOG_STOPS.has(trigger);
+  const stop = stopBookkeeping(trigger, from, decision.to, now);
+  const uploadedUrl = request.recordingUrl ?? null;
+  return {
+    recording: {
+      update: {
         status: decision.to,
-        url: previous?.recordingUrl ?? null,
-        reason: previous?.reason ?? null,
-        latestId: previous?.id ?? null,
-      };
-    } else {
-      const becameFailed = decision.to === "FAILED";
-      // A stop nobody clicked says why on the page and in the status JSON until the recording settles.
-      const explained = becameFailed || WATCHDOG_STOPS.has(request.trigger);
-      stopConfirmed = recording.stopConfirmed;
-      const stop = stopBookkeeping(request.trigger, from, decision.to, now);
-      if (stop.stopConfirmed !== undefined) stopConfirmed = stop.stopConfirmed;
-      const updated = await tx.recording.updateMany({
-        where: { id: recording.id, status: from },
-        data: {
-          status: decision.to,
-          statusChangedAt: now,
-          reason: explained ? reason : decision.to === "READY" ? null : undefined,
-          reasonDetail: becameFailed ? detail : decision.to === "READY" ? null : undefined,
-          failureCause: becameFailed ? request.trigger : null,
-          recordingUrl: decision.to === "READY" ? (request.recordingUrl ?? null) : undefined,
-          durationSeconds: request.durationSeconds ?? undefined,
-          sizeBytes: request.sizeBytes ?? undefined,
-          endedAt: decision.to === "PROCESSING" || (becameFailed && from === "PENDING") ? now : undefined,
-          ...stop,
-        },
-      });
-      if (updated.count !== 1) throw new TransitionRefusedError(from, request.trigger);
-      const isLatest = recording.liveSession.latestRecordingId === recording.id;
-      sessionView = isLatest
-        ? {
-            status: decision.to,
-            url: decision.to === "READY" ? (request.recordingUrl ?? null) : null,
-            reason: explained ? reason : null,
-            latestId: recording.id,
-          }
-        : await currentSessionView(tx, recording.liveSessionId);
-    }
-
-    await tx.liveSession.update({
-      where: { id: recording.liveSessionId },
-      data: {
-        recordingStatus: sessionView.status,
-        recordingUrl: sessionView.url,
-        recordingReason: sessionView.reason,
-        latestRecordingId: sessionView.latestId,
-        recordingUpdatedAt: now,
+        statusChangedAt: now,
+        reason: explained ? reason : ready ? null : undefined,
+        reasonDetail: becameFailed ? log.reasonDetail : ready ? null : undefined,
+        failureCause: becameFailed ? trigger : null,
+        recordingUrl: ready ? uploadedUrl : undefined,
+        durationSeconds: request.durationSeconds ?? undefined,
+        sizeBytes: request.sizeBytes ?? undefined,
+        publishedAt: ready ? (heldForReview ? null : now) : undefined,
+        endedAt: decision.to === "PROCESSING" || (becameFailed && from === "PENDING") ? now : undefined,
+        ...stop,
       },
-    });
-    await tx.recordingTransition.create({
-      data: {
-        liveSessionId: recording.liveSessionId,
-        recordingId: recording.id,
-        recordingNumber: recording.number,
-        trigger: request.trigger,
-        fromStatus: from,
-        toStatus: decision.to,
-        recordingUrl: restoring
-          ? null
-          : decision.to === "READY"
-            ? (request.recordingUrl ?? null)
-            : recording.recordingUrl,
-        sessionStatus: sessionView.status,
-        sessionRecordingUrl: sessionView.url,
-        reason,
-        reasonDetail: detail,
-        actor: request.actor,
-        at: now,
-        stopConfirmed,
-      },
-    });
-
-    // A restore back to an earlier READY or FAILED recording notifies nobody again.
-    const notified = restoring
-      ? 0
-      : await createRecordingNotifications(tx, {
-          to: decision.to,
-          from,
-          cohortId: recording.liveSession.cohortId,
-          hostId: recording.liveSession.hostId,
-          liveSessionId: recording.liveSessionId,
-          recordingId: recording.id,
-          title: recording.liveSession.title,
-          recordingUrl: request.recordingUrl ?? null,
-          reason,
-          createdAt: now,
-        });
-    // Every READY recording gets captions: the job is written with the transition, for the worker to pick up.
-    if (!restoring && decision.to === "READY") await enqueueCaptionJob(tx, recording.id);
-    await request.alsoWrite?.(tx);
-    return { liveSessionId: recording.liveSessionId, from, to: decision.to, notified };
-  });
-  metrics().transitions.inc({ trigger: request.trigger });
-  publishChange({
-    liveSessionIds: [applied.liveSessionId],
-    notifiedRecordingIds: applied.notified > 0 ? [request.recordingId] : [],
-  });
-  return applied;
+      expect: { status: from },
+      otherwise: refuse,
+    },
+    sessionShows: { status: decision.to, url: ready ? uploadedUrl : null, reason: explained ? reason : null },
+    log: {
+      ...log,
+      recordingUrl: ready ? uploadedUrl : recording.recordingUrl,
+      stopConfirmed: stop.stopConfirmed !== undefined ? stop.stopConfirmed : recording.stopConfirmed,
+      forStudents: !heldForReview,
+    },
+    notify: heldForReview ? undefined : { to: decision.to, from, recordingUrl: uploadedUrl, reason },
+    alsoWrite: async (tx) => {
+      // Every READY recording gets captions: the job is written with the transition, for the worker to pick up.
+      if (ready) await enqueueCaptionJob(tx, recording.id);
+      await request.alsoWrite?.(tx);
+    },
+    result,
+  };
 }
 
 /** Stops the watchdog makes on its own: the length limit, a recorder found idle. */
@@ -290,25 +172,4 @@ function stopBookkeeping(trigger: RecordingTrigger, from: RecordingStatus, to: R
   }
   if (trigger === "upload_reported" || trigger === "failure_reported") return { nextStopAttemptAt: null };
   return {};
-}
-
-export function previousRecording(tx: Tx, liveSessionId: string, excludingId: string) {
-  return tx.recording.findFirst({
-    where: { liveSessionId, id: { not: excludingId }, deletedAt: null },
-    orderBy: [{ startedAt: "desc" }, { id: "desc" }],
-    select: { id: true, status: true, recordingUrl: true, reason: true },
-  });
-}
-
-async function currentSessionView(tx: Tx, liveSessionId: string) {
-  const session = await tx.liveSession.findUniqueOrThrow({
-    where: { id: liveSessionId },
-    select: { recordingStatus: true, recordingUrl: true, recordingReason: true, latestRecordingId: true },
-  });
-  return {
-    status: asStatus(session.recordingStatus),
-    url: session.recordingUrl,
-    reason: session.recordingReason,
-    latestId: session.latestRecordingId,
-  };
 }

@@ -2,8 +2,10 @@
 // stored objects not yet deleted; safe with many instances sweeping at once.
 import { getEnv } from "~/config/env.server";
 import { describeError, logger } from "~/observability/logger.server";
+import { metrics } from "~/observability/metrics.server";
 import { getRecorder } from "~/recording/recorder.server";
 import { sweepExpiredRecordings } from "~/recording/recording-library.server";
+import { purgeExpiredTrash } from "~/recording/teacher-controls.server";
 import { maxLengthReason } from "~/recording/messages";
 import { findOverdueRecordings, findRecordingsSince } from "~/recording/recording-store.server";
 import { attemptStop, findDueStops } from "~/recording/stop-attempts.server";
@@ -124,12 +126,15 @@ export function startWatchdog(): void {
     try {
       await sweepOverdueRecordings();
       await sweepExpiredRecordings(getEnv().RECORDING_RETENTION_DAYS);
+      await purgeExpiredTrash(getEnv().RECORDING_TRASH_DAYS);
       await retryDueStorageDeletions();
       if (Date.now() - lastPrune > 3600_000) {
         lastPrune = Date.now();
         await pruneDeliveriesOlderThan(new Date(Date.now() - DELIVERY_LOG_RETENTION_MS));
       }
+      metrics().watchdogSweeps.inc({ outcome: "completed" });
     } catch (error) {
+      metrics().watchdogSweeps.inc({ outcome: "failed" });
       logger.error("watchdog.sweep_failed", { error: describeError(error) });
     }
   };

@@ -13,7 +13,11 @@ import { newestPlayableRecordings } from "~/recording/recording-library.server";
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const sessions = await listSessionsForUser(user);
-  const playable = await newestPlayableRecordings(sessions.map((session) => session.id));
+  const hosted = new Set(sessions.filter((session) => session.role === "host").map((session) => session.id));
+  const playable = await newestPlayableRecordings(
+    sessions.map((session) => session.id),
+    { controlled: (id) => user.role === "ADMIN" || hosted.has(id) },
+  );
   return json({
     sessions: sessions.map((session) => ({ ...session, playable: playable.get(session.id) ?? null })),
     canSchedule: user.role !== "STUDENT",

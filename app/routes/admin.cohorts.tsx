@@ -16,7 +16,9 @@ import {
   createCohortSchema,
   findMembership,
   importPeople,
+  cohortDefaultsSchema,
   listCohortsWithMembers,
+  updateCohortDefaults,
   newLinkSchema,
   peopleListSchema,
   removeMember,
@@ -81,6 +83,18 @@ export async function action({ request }: ActionFunctionArgs) {
     reply({ ok: false, errors: typeof error === "string" ? { form: error } : fieldErrorsFrom(error), cohortId }, 400);
 
   switch (fields.intent) {
+    case "defaults": {
+      const cohortId = String(fields.cohortId ?? "");
+      const parsed = cohortDefaultsSchema.safeParse({
+        publishMode: fields.publishMode,
+        downloadable: fields.downloadable === undefined ? undefined : fields.downloadable === "true",
+      });
+      if (!parsed.success)
+        return refuse("Choose how recordings are published and whether they can be downloaded.", cohortId);
+      const cohort = await updateCohortDefaults(cohortId, parsed.data);
+      if (!cohort) return refuse("That cohort no longer exists.", cohortId);
+      return reply({ ok: true, message: `Recording settings of ${cohort.name} saved.` });
+    }
     case "create": {
       const parsed = createCohortSchema.safeParse(fields);
       if (!parsed.success) return refuse(parsed.error);
@@ -220,6 +234,7 @@ export default function AdminCohortsPage() {
               ? `Taught by ${cohort.teachers.join(", ")}`
               : "No teacher yet: add a host below."}
           </p>
+          <RecordingDefaultsForm cohort={cohort} />
           <MemberList cohort={cohort} />
           <AddMemberForm
             key={`add-${cohort.id}-${generation}`}
@@ -234,6 +249,37 @@ export default function AdminCohortsPage() {
 }
 
 type CohortRow = SerializeFrom<typeof loader>["cohorts"][number];
+
+/** The cohort's recording defaults: publish at once or hold for the host's review; downloads on or off. */
+function RecordingDefaultsForm({ cohort }: { cohort: CohortRow }) {
+  return (
+    <Form method="post" className="inline-form cohort-defaults">
+      <input type="hidden" name="intent" value="defaults" />
+      <input type="hidden" name="cohortId" value={cohort.id} />
+      <label>
+        New recordings
+        <select name="publishMode" defaultValue={cohort.publishMode}>
+          <option value="on_ready">are published when ready</option>
+          <option value="review">wait for the host to publish them</option>
+        </select>
+      </label>
+      <label>
+        Downloads
+        <select name="downloadable" defaultValue={String(cohort.downloadable)}>
+          <option value="true">allowed</option>
+          <option value="false">off</option>
+        </select>
+      </label>
+      <button
+        type="submit"
+        className="button button--small button--ghost"
+        aria-label={`Save recording settings of ${cohort.name}`}
+      >
+        Save recording settings
+      </button>
+    </Form>
+  );
+}
 
 function CohortResult({ result }: { result: SerializeFrom<typeof action> }) {
   // Field errors are said beside their fields; only what concerns the form as a whole is said here.

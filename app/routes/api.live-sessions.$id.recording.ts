@@ -16,6 +16,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const overview = await getRecordingOverview(id, {
       forAdmin: user.role === "ADMIN",
       withStorageUrl: controlsSession(role),
+      studentView: role === "student",
     });
     if (!overview) throw notFound("That live session");
     return json(overview, { headers: { "Cache-Control": "no-store" } });

@@ -1,19 +1,40 @@
-// DELETE /api/recordings/:id: the host of its session or an admin deletes a recording (and, with s3, its object).
+// DELETE /api/recordings/:id: the host of its session or an admin moves a recording to the trash (purged with its
+// stored object after RECORDING_TRASH_DAYS). PATCH {downloadable}: turns its download on or off.
 import { json } from "@remix-run/node";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requireApiUser } from "~/auth/guards.server";
+import { getEnv } from "~/config/env.server";
+import { readJsonBody, requireRecordingControl } from "~/http/recording-controls-api.server";
 import { ApiError, forbidden, handleApi, notFound } from "~/http/api-error.server";
 import { methodNotAllowed } from "~/http/route-input.server";
 import { requireSameOrigin } from "~/http/same-origin.server";
-import { checkRecordingAccess, deleteRecording, RecordingInFlightError } from "~/recording/recording-library.server";
+import {
+  checkRecordingAccess,
+  deleteRecording,
+  getRecordingControls,
+  RecordingInFlightError,
+  setRecordingDownloadable,
+} from "~/recording/recording-library.server";
 import { controlsSession } from "~/access/live-session-access";
 
 const paramsSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9]{1,64}$/) });
+const patchSchema = z
+  .object({ downloadable: z.boolean({ invalid_type_error: "downloadable must be true or false" }) })
+  .strict();
+
+async function patchRecording(request: Request, params: Record<string, string | undefined>) {
+  const { access } = await requireRecordingControl(request, await requireApiUser(request), params, { write: true });
+  const body = await readJsonBody(request, patchSchema);
+  await setRecordingDownloadable(access.recording.id, body.downloadable);
+  const controls = await getRecordingControls(access.recording.id, getEnv().RECORDING_TRASH_DAYS);
+  return json(controls, { headers: { "Cache-Control": "no-store" } });
+}
 
 export async function action({ request, params }: ActionFunctionArgs) {
   return handleApi(request, async () => {
-    if (request.method !== "DELETE") throw methodNotAllowed("DELETE");
+    if (request.method === "PATCH") return patchRecording(request, params);
+    if (request.method !== "DELETE") throw methodNotAllowed("DELETE, PATCH");
     requireSameOrigin(request);
     const user = await requireApiUser(request);
     const parsed = paramsSchema.safeParse(params);
@@ -36,12 +57,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
       }
       throw error;
     }
-    return json({ id: parsed.data.id, deleted: true }, { headers: { "Cache-Control": "no-store" } });
+    const controls = await getRecordingControls(parsed.data.id, getEnv().RECORDING_TRASH_DAYS);
+    return json(
+      { id: parsed.data.id, deleted: true, restorableUntil: controls?.restorableUntil ?? null },
+      { headers: { "Cache-Control": "no-store" } },
+    );
   });
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
   return handleApi(request, async () => {
-    throw methodNotAllowed("DELETE");
+    throw methodNotAllowed("DELETE, PATCH");
   });
 }

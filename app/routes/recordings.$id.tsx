@@ -1,9 +1,11 @@
 // GET /recordings/:id: one recording with its player, captions, transcript, download link and facts, or the news that
-// it was deleted (410); ?t= starts the player there. POST intent=delete removes it; intent=edit-caption corrects one
-// caption (a new version) and intent=retry-captions queues failed captions again, for its host and admins.
+// it was deleted (410; its host and admins see it in the trash, with Restore); ?t= starts the player there. For its
+// host and admins also: publication, downloads, share links and who watched. POST intent=delete moves it to the trash;
+// restore | publish | unpublish | downloadable | share | revoke are the teacher controls; intent=edit-caption corrects
+// one caption (a new version) and intent=retry-captions queues failed captions again.
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { z } from "zod";
 import { requireUser, safeRedirectTarget } from "~/auth/guards.server";
@@ -19,14 +21,23 @@ import { DeleteRecordingButton } from "~/components/delete-recording-button";
 import { LocalTime } from "~/components/local-time";
 import { formatBytes, formatDurationSeconds, RecordingDate } from "~/components/recording-facts";
 import { RecordingPlayer } from "~/components/recording-player";
+import { PublicationControls, ShareLinks } from "~/components/recording-teacher-controls";
+import { ViewingReport } from "~/components/viewing-report";
+import { getEnv } from "~/config/env.server";
 import { formFields, readFormPost } from "~/http/form-post.server";
 import { recordingName, recordingTitle } from "~/recording/messages";
 import {
   checkRecordingAccess,
   deleteRecording,
+  getRecordingControls,
+  isDownloadable,
   RecordingInFlightError,
+  setRecordingDownloadable,
   whoRecorded,
 } from "~/recording/recording-library.server";
+import { createShareLink, listShareLinks, revokeShareLink, shareLinkInputSchema } from "~/recording/share-links.server";
+import { publishRecording, restoreRecording, unpublishRecording } from "~/recording/teacher-controls.server";
+import { viewingReport } from "~/recording/viewing-progress.server";
 import { getRecordingStorage } from "~/storage/storage.server";
 import { playsInBrowser, watchUrlOf } from "~/storage/watch-url";
 import { controlsSession } from "~/access/live-session-access";
@@ -55,16 +66,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     id: recording.liveSession.id,
     title: recording.liveSession.title,
     cohortName: recording.liveSession.cohort.name,
+    cohortId: recording.liveSession.cohortId,
   };
+  const controls = controlsSession(access.role);
   if (access.kind === "deleted") {
-    // Gone for good: a normal page says so, with the way back to its class (410, not a bare "not found").
+    // Gone: a normal page says so, with the way back to its class (410, not a bare "not found"); its host and admins
+    // may restore it until it is purged.
+    const state = controls ? await getRecordingControls(recording.id, getEnv().RECORDING_TRASH_DAYS) : null;
     return json(
       {
         kind: "deleted" as const,
         recording: {
+          id: recording.id,
           number: recording.number,
           deletedAt: recording.deletedAt?.toISOString() ?? null,
           byRetention: recording.deletedBy === "retention",
+          restorableUntil: state?.restorableUntil ?? null,
         },
         session,
       },
@@ -108,7 +125,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         watchUrl: watchUrlOf(recording.id),
         playable: recording.status === "READY" && playsInBrowser(recording.storageKey ?? recording.recordingUrl),
         recordedBy: await whoRecorded(recording.id),
+        downloadable: isDownloadable(recording),
+        progressUrl: `/api/recordings/${recording.id}/progress`,
       },
+      teacher: controls
+        ? {
+            controls: (await getRecordingControls(recording.id, getEnv().RECORDING_TRASH_DAYS))!,
+            shareLinks: await listShareLinks(recording.id),
+            report: ready ? await viewingReport({ ...recording, cohortId: session.cohortId }) : null,
+          }
+        : null,
       // The player renews its link after this long (s3); null when links never expire.
       linkLifetimeSeconds: getRecordingStorage().linkLifetimeSeconds,
       session,
@@ -128,7 +154,21 @@ const actionSchema = z.discriminatedUnion("intent", [
     text: z.string().max(2_000_000),
   }),
   z.object({ intent: z.literal("retry-captions") }),
+  z.object({ intent: z.enum(["restore", "publish", "unpublish"]) }),
+  z.object({ intent: z.literal("downloadable"), downloadable: z.enum(["true", "false"]) }),
+  z.object({
+    intent: z.literal("share"),
+    name: z.string().max(200),
+    lifetimeSeconds: z.coerce
+      .number()
+      .int()
+      .min(600)
+      .max(365 * 24 * 3600),
+  }),
+  z.object({ intent: z.literal("revoke"), shareId: z.string().regex(/^[A-Za-z0-9]{1,64}$/) }),
 ]);
+
+const TEACHER_INTENTS = new Set(["restore", "publish", "unpublish", "downloadable", "share", "revoke"]);
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const fields = formFields(await readFormPost(request));
@@ -139,12 +179,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
     throw new Response(
       form.data.intent === "delete"
         ? "Only the host of this live session (or an administrator) can delete its recordings."
-        : "Only the host of this live session (or an administrator) can change its captions.",
+        : TEACHER_INTENTS.has(form.data.intent)
+          ? "Only the host of this live session (or an administrator) can change its recordings."
+          : "Only the host of this live session (or an administrator) can change its captions.",
       { status: 403 },
     );
   }
   const { recording } = access;
-  if (form.data.intent !== "delete") {
+  const teacherAnswer = await teacherControl(form.data, access, `user:${user.id}`);
+  if (teacherAnswer) return teacherAnswer;
+  if (form.data.intent === "edit-caption" || form.data.intent === "retry-captions") {
     if (access.kind === "deleted" || recording.status !== "READY")
       throw new Response("That recording was not found.", { status: 404 });
     if (form.data.intent === "retry-captions") {
@@ -157,6 +201,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     await publishCaptionsBeside(recording, edited.vtt);
     return redirect(`/recordings/${recording.id}`, 303);
   }
+  if (form.data.intent !== "delete") throw new Response("Unknown action.", { status: 400 });
   const back = safeRedirectTarget(form.data.redirectTo, `/sessions/${recording.liveSession.id}`);
   // Deleted twice (two tabs, a resent form): the first one did it.
   if (access.kind === "deleted") return redirect(back, 303);
@@ -173,17 +218,64 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirect(back, 303);
 }
 
+type ActionForm = z.infer<typeof actionSchema>;
+type Access = Awaited<ReturnType<typeof loadVisible>>["access"];
+
+/** The teacher controls' forms: publication, downloads, share links, restore; null for any other intent. */
+async function teacherControl(form: ActionForm, access: Access, actor: string) {
+  const { recording } = access;
+  const here = `/recordings/${recording.id}`;
+  const refuse = (message: string, status: number) =>
+    json({ teacherError: message, shareUrl: null }, { status, headers: NO_STORE });
+  switch (form.intent) {
+    case "restore": {
+      const outcome = await restoreRecording(recording.id, actor);
+      if ("refused" in outcome && outcome.refused === "purged") {
+        return refuse("This recording was purged from the trash; it cannot be restored.", 410);
+      }
+      return redirect(here, 303);
+    }
+    case "publish":
+    case "unpublish": {
+      if (access.kind === "deleted") return refuse("This recording is in the trash.", 409);
+      const change = form.intent === "publish" ? publishRecording : unpublishRecording;
+      const outcome = await change(recording.id, actor);
+      if ("refused" in outcome) return refuse("Only a ready recording can be published or unpublished.", 409);
+      return redirect(here, 303);
+    }
+    case "downloadable":
+      await setRecordingDownloadable(recording.id, form.downloadable === "true");
+      return redirect(here, 303);
+    case "share": {
+      const input = shareLinkInputSchema().safeParse({
+        name: form.name,
+        expiresAt: new Date(Date.now() + form.lifetimeSeconds * 1000),
+      });
+      if (!input.success) return refuse(input.error.issues[0].message, 400);
+      const link = await createShareLink(recording.id, input.data, actor);
+      return json({ teacherError: null, shareUrl: link.url }, { headers: NO_STORE });
+    }
+    case "revoke":
+      await revokeShareLink(recording.id, form.shareId);
+      return redirect(here, 303);
+    default:
+      return null;
+  }
+}
+
 /** The page's own caching and referrer rules reach the document, not only its data requests. */
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
 export default function RecordingPage() {
   const data = useLoaderData<typeof loader>();
-  if (data.kind === "deleted") return <DeletedRecording {...data} />;
+  const actionData = useActionData<typeof action>();
+  const teacherError = actionData && "teacherError" in actionData ? actionData.teacherError : null;
+  if (data.kind === "deleted") return <DeletedRecording {...data} error={teacherError} />;
   return <RecordingView {...data} />;
 }
 
 function RecordingView(data: Extract<ReturnType<typeof useLoaderData<typeof loader>>, { kind: "recording" }>) {
-  const { recording, session, canDelete, linkLifetimeSeconds, captions, canEdit, startAt } = data;
+  const { recording, session, canDelete, linkLifetimeSeconds, captions, canEdit, startAt, teacher } = data;
   const actionData = useActionData<typeof action>();
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
   useCaptionsSettle(recording.id, captions.status);
@@ -212,6 +304,8 @@ function RecordingView(data: Extract<ReturnType<typeof useLoaderData<typeof load
             captionsUrl={captions.url}
             startAt={startAt}
             onVideo={setVideo}
+            progressUrl={recording.progressUrl}
+            downloadable={recording.downloadable}
           />
           {captions.version ? (
             <TranscriptPanel
@@ -229,7 +323,7 @@ function RecordingView(data: Extract<ReturnType<typeof useLoaderData<typeof load
       )}
       {/* A div, not a p: a form inside a p is closed early by the HTML parser, and React's hydration then fails. */}
       <div className="recording-actions">
-        {recording.status === "READY" ? (
+        {recording.status === "READY" && recording.downloadable ? (
           <a href={`${recording.watchUrl}?download=1`} className="button button--ghost" download>
             Download
           </a>
@@ -245,6 +339,25 @@ function RecordingView(data: Extract<ReturnType<typeof useLoaderData<typeof load
       {canEdit && recording.status === "READY" ? (
         <CaptionStatus captions={captions} downloadUrl={captions.url ? `${captions.url}?download=1` : null} />
       ) : null}
+      {actionData && "teacherError" in actionData && actionData.teacherError ? (
+        <p className="message message--error" role="alert">
+          {actionData.teacherError}
+        </p>
+      ) : null}
+      {teacher ? (
+        <>
+          <PublicationControls controls={teacher.controls} />
+          {recording.status === "READY" ? (
+            <ShareLinks
+              links={teacher.shareLinks}
+              newUrl={actionData && "shareUrl" in actionData ? actionData.shareUrl : null}
+            />
+          ) : null}
+          {teacher.report ? (
+            <ViewingReport report={teacher.report} csvUrl={`/api/recordings/${recording.id}/views?format=csv`} />
+          ) : null}
+        </>
+      ) : null}
     </article>
   );
 }
@@ -253,9 +366,17 @@ function RecordingView(data: Extract<ReturnType<typeof useLoaderData<typeof load
 function DeletedRecording({
   recording,
   session,
+  error,
 }: {
-  recording: { number: number; deletedAt: string | null; byRetention: boolean };
+  recording: {
+    id: string;
+    number: number;
+    deletedAt: string | null;
+    byRetention: boolean;
+    restorableUntil: string | null;
+  };
   session: { id: string; title: string };
+  error: string | null;
 }) {
   return (
     <section className="card narrow error-page" data-testid="recording-deleted">
@@ -270,6 +391,23 @@ function DeletedRecording({
         ) : null}
         {recording.byRetention ? ", at the end of the time recordings are kept" : null}. Nobody can watch it any more.
       </p>
+      {recording.restorableUntil ? (
+        <Form method="post" className="stack" data-testid="recording-in-trash">
+          <p>
+            It is in the trash until <LocalTime iso={recording.restorableUntil} />; restore it to bring it back where it
+            was.
+          </p>
+          <input type="hidden" name="intent" value="restore" />
+          <button type="submit" className="button">
+            Restore
+          </button>
+        </Form>
+      ) : null}
+      {error ? (
+        <p className="message message--error" role="alert">
+          {error}
+        </p>
+      ) : null}
       <p>
         <Link to="/recordings" className="button">
           All recordings

@@ -39,8 +39,8 @@ export default function ConfirmDeletePage() {
     <section className="card narrow stack">
       <h1>Delete this recording?</h1>
       <p>
-        The recording of <strong>{title}</strong> made <LocalTime iso={startedAt} /> will be deleted. Nobody will be
-        able to watch it again.
+        The recording of <strong>{title}</strong> made <LocalTime iso={startedAt} /> will be deleted. It goes to the
+        trash: nobody can watch it, and you can restore it from its page for a while.
       </p>
       <Form method="post" action={`/recordings/${recordingId}`} className="form-actions">
         <input type="hidden" name="intent" value="delete" />

@@ -35,8 +35,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // What the last Record or Stop sent as a plain form came to: shown once, on this load only.
   const { flash, clear } = await takeFlash(request, `/sessions/${id}`);
   // The timeline is read before the overview: anything between the two reads is replayed by the stream.
-  const timeline = await getTimeline(id);
-  const overview = await getRecordingOverview(id, { withStorageUrl: controlsSession(role) });
+  const studentView = role === "student";
+  const timeline = await getTimeline(id, undefined, { studentView });
+  const overview = await getRecordingOverview(id, { withStorageUrl: controlsSession(role), studentView });
   if (!overview) throw new Response("That live session was not found.", { status: 404 });
   const view: RecordingView = {
     lastEventId: timeline.at(-1)?.id ?? 0,

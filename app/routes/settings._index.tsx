@@ -76,6 +76,14 @@ export default function SettingsPage() {
           You sign in with {singleSignOnName ?? "your school account"}: your password is kept and changed there.
         </p>
       )}
+      <h2>What is kept about watching recordings</h2>
+      <p data-testid="viewing-privacy">
+        When you watch a class recording, the player tells the app where you are in it when you start, about every 15
+        seconds while it plays, and when you pause or it ends; nothing while it is paused. For each recording the app
+        keeps only how far you got, how many minutes you played, and when you first and last watched it. Your teacher
+        and administrators see these figures; nothing else about your viewing is kept. People who watch through a share
+        link are counted by the link's name, without an account.
+      </p>
     </section>
   );
 }

@@ -13,7 +13,6 @@ const MAX_KEY_BYTES = 1024;
 export function keyProblem(key: string): string | null {
   if (key.length === 0) return "the object key is empty";
   if (Buffer.byteLength(key, "utf8") > MAX_KEY_BYTES) return `the object key is longer than ${MAX_KEY_BYTES} bytes`;
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(key)) return "the object key contains control characters";
   if (key.startsWith("/")) return "the object key starts with a slash";
   if (key.split("/").some((segment) => segment === ".." || segment === "."))
@@ -37,7 +36,6 @@ function refused(message: string): ParsedLocation {
 /** The object a delivered recordingUrl names in the configured bucket, or why it is refused. */
 export function parseS3Location(recordingUrl: string, config: BucketConfig): ParsedLocation {
   // The URL parser drops tabs and newlines and resolves dot segments, so the raw text is checked before it is parsed.
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(recordingUrl)) return refused("recordingUrl contains control characters");
   const rawPath = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*([^?#]*)/.exec(recordingUrl)?.[1] ?? "";
   if (rawPath.split("/").some((segment) => /^(\.|%2e){1,2}$/i.test(segment))) {

@@ -9,10 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createCookie } from "@remix-run/node";
 import pg from "pg";
-import { startApp, type AppProcess } from "../../tests/support/app-process";
-import { openDatabase } from "../../tests/support/database";
-import { api, postWebhook } from "../../tests/support/http";
-import { ROOT } from "../../tests/support/paths";
+import { startApp, type AppProcess } from "../support/app-process";
+import { createPrismaClient } from "../../app/db/create-prisma-client.server";
+import { api, postWebhook } from "../support/app-http";
+import { ROOT } from "../support/project-paths";
 import type { JibriSimulator } from "../jibri-simulator/simulator";
 
 export const TOKEN = "bench-token";
@@ -122,7 +122,7 @@ export async function createAudience(
   databaseUrl: string,
   { count, students = false }: { count: number; students?: boolean },
 ): Promise<Fixture> {
-  const db = openDatabase(databaseUrl);
+  const db = createPrismaClient(databaseUrl);
   try {
     const tag = randomBytes(4).toString("hex");
     const host = await db.user.findUniqueOrThrow({ where: { email: "host@optilearn.test" } });

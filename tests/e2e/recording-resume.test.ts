@@ -14,7 +14,8 @@ import {
   eventually,
 } from "../support/browser";
 import { ACCOUNTS } from "../support/http";
-import { startRecordingStack, type RecordingStack } from "../support/recording-stack";
+import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
+import { createSession, driveTo, sendWebhook, uploadedPayload } from "../integration/fixtures";
 
 let stack: RecordingStack;
 let browser: Browser;
@@ -120,7 +121,12 @@ describe("a recording stream interrupted by an app restart", () => {
   });
 
   it("a page whose data reload met the restart says it is reconnecting, then comes back by itself", async () => {
-    const sessionPath = `/sessions/${stack.demoSessionId}`;
+    // A session of its own, READY before the page opens: this case needs nothing from the one before.
+    const liveSessionId = await createSession(stack.db);
+    const recordingId = await driveTo(stack, liveSessionId, "PROCESSING");
+    stack.jibri.reset();
+    expect((await sendWebhook(stack.app.url, uploadedPayload(recordingId), TEST_SECRET)).status).toBe(200);
+    const sessionPath = `/sessions/${liveSessionId}`;
     const host = await openAs(browser, stack.app.url, ACCOUNTS.host, sessionPath);
     // Remix discovers the routes of the page's links with one request 100 ms after the page last changed; when the
     // server stops first, that request is refused like the others, and Remix says so in its own words.

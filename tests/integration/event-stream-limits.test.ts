@@ -258,7 +258,8 @@ describe("replay", () => {
     const fromZero = await stream(`${recordingPath(id)}/events`, stack.cookies.student1, 0);
     const [snapshot] = await fromZero.waitForCount(1);
     expect(Number(snapshot.id)).toBe(latest);
-    await sleep(300);
+    // The next heartbeat comes after anything the resume queued: the snapshot alone, no replay.
+    await fromZero.nextComment();
     expect(fromZero.events).toHaveLength(1);
     fromZero.close();
 
@@ -285,7 +286,22 @@ describe("replay", () => {
     });
     expect(response.statusCode).toBe(200);
     response.pause();
-    await sleep(1_500);
+    // Another stream's heartbeats mark the server's ticks (one timer for every stream): once it has written some
+    // events, two ticks pass without one more written to the client that reads nothing.
+    // (A notification stream: it writes no status event of its own.)
+    const ticks = await stream("/api/notifications/events", stack.cookies.student3);
+    const sent = async () => sample((await scrape()).text, "optilearn_sse_events_sent_total", 'event="status"');
+    await waitFor(sent, (count) => count > sentBefore, { what: "the first events written" });
+    await waitFor(
+      async () => {
+        const before = await sent();
+        await ticks.nextComment();
+        await ticks.nextComment();
+        return (await sent()) === before;
+      },
+      (stalled) => stalled,
+      { what: "the writes to the paused client to stop", timeoutMs: 20_000 },
+    );
 
     // The client reads nothing: the server stopped writing once its buffers were full, and still answers others at once.
     const began = performance.now();
@@ -364,11 +380,12 @@ describe("a stream whose user lost access ends", () => {
   it("keeps the streams of users who still have access", async () => {
     const viewer = await stream(`${recordingPath(stack.demoSessionId)}/events`, stack.cookies.student2);
     await viewer.next();
-    await sleep(2_500);
     let ended = false;
     void viewer.closed.then(() => (ended = true));
-    await sleep(10);
+    // Access is checked at each heartbeat tick, and a stream that lost it gets no further heartbeat: two heartbeats
+    // mean a check passed in between.
+    await viewer.nextComment();
+    await viewer.nextComment();
     expect(ended).toBe(false);
-    expect(viewer.comments.filter((c) => c === "heartbeat").length).toBeGreaterThanOrEqual(1);
   });
 });

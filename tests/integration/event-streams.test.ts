@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { api } from "../support/http";
 import { openEventStream, type SseConnection, type SseEvent } from "../support/sse-client";
 import { startRecordingStack, type RecordingStack } from "../support/recording-stack";
-import { createSession, diagnostics, recordingPath, sleep, transitionsOf, waitFor } from "./fixtures";
+import { createSession, diagnostics, recordingPath, transitionsOf, waitFor } from "./fixtures";
 
 let stack: RecordingStack;
 beforeAll(async () => {
@@ -56,10 +56,11 @@ async function recordToReady(id: string) {
   stack.jibri.reset();
 }
 
-/** Asserts no further event arrives within `ms`. */
-async function expectQuiet(stream: SseConnection, ms = 400) {
+/** Asserts no further event arrives before the stream's next heartbeat (a second apart here), which follows whatever
+ * the server had queued for it. */
+async function expectQuiet(stream: SseConnection) {
   const count = stream.events.length;
-  await sleep(ms);
+  await stream.nextComment();
   expect(stream.events.slice(count)).toEqual([]);
 }
 
@@ -90,7 +91,7 @@ describe("recording stream", () => {
     expect(first.id).toBe("0");
     expect(first.data).toMatchObject({ liveSessionId: id, status: "IDLE", recordingUrl: null, reason: null });
     expect(Number.isNaN(Date.parse(first.data.at))).toBe(false);
-    await expectQuiet(stream, 200);
+    await expectQuiet(stream);
   });
 
   it("starts with the current status under the id of the latest transition", async () => {
@@ -104,7 +105,7 @@ describe("recording stream", () => {
       id: String(log.at(-1)!.id),
       data: { liveSessionId: id, status: "RECORDING" },
     });
-    await expectQuiet(stream, 200);
+    await expectQuiet(stream);
   });
 
   it("then sends one event per transition, in order, with the log's ids, to every viewer", async () => {
@@ -134,7 +135,7 @@ describe("recording stream", () => {
       });
       if (!student) expect(events.at(-1)!.data.recordingUrl).toMatch(/^http:\/\//);
     }
-    await expectQuiet(viewers[0], 200);
+    await expectQuiet(viewers[0]);
     expect(viewers[0].events).toHaveLength(5);
   });
 
@@ -174,13 +175,13 @@ describe("recording stream", () => {
     const resumed = await streamOf(id, stack.cookies.student1, lastSeen);
     const missed = await resumed.waitForCount(2);
     expect(statuses(missed)).toEqual(["PROCESSING", "READY"]);
-    await expectQuiet(resumed, 300);
+    await expectQuiet(resumed);
 
     // Then live.
     expect((await start(id)).status).toBe(200);
     const all = await resumed.waitForCount(4);
     expect(statuses(all.slice(2))).toEqual(["PENDING", "RECORDING"]);
-    await expectQuiet(resumed, 200);
+    await expectQuiet(resumed);
 
     const seen = [...ids(beforeDrop), ...ids(all)];
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
@@ -195,9 +196,9 @@ describe("recording stream", () => {
     const fromZero = await streamOf(id, stack.cookies.student2, 0);
     expect(ids(await fromZero.waitForCount(4))).toEqual(log.map((t) => t.id));
     const fromLatest = await streamOf(id, stack.cookies.student2, log.at(-1)!.id);
-    await expectQuiet(fromLatest, 300);
+    await expectQuiet(fromLatest);
     expect(fromLatest.events).toEqual([]);
-    await expectQuiet(fromZero, 0);
+    await expectQuiet(fromZero);
     expect(fromZero.events).toHaveLength(4);
   });
 
@@ -207,7 +208,7 @@ describe("recording stream", () => {
     const snapshot = await (await streamOf(id)).next();
     expect(snapshot.data.status).toBe("RECORDING");
     const resumed = await streamOf(id, stack.cookies.student1, snapshot.id);
-    await expectQuiet(resumed, 300);
+    await expectQuiet(resumed);
     expect((await stop(id)).status).toBe(200);
     const next = await resumed.next();
     expect(next.data.status).toBe("PROCESSING");
@@ -253,7 +254,7 @@ describe("notification stream", () => {
     expect(String(stream.headers["content-type"])).toMatch(/^text\/event-stream/);
     expect(stream.headers["x-accel-buffering"]).toBe("no");
     expect(stream.headers["content-encoding"]).toBeUndefined();
-    await expectQuiet(stream, 300);
+    await expectQuiet(stream);
 
     const id = await createSession(stack.db, { title: "Streams class" });
     await recordToReady(id);
@@ -283,7 +284,7 @@ describe("notification stream", () => {
       where: { liveSessionId: id, user: { email: "host@optilearn.test" } },
     });
     expect(hosts.recordingUrl).toMatch(/^http:\/\//);
-    await expectQuiet(stream, 200);
+    await expectQuiet(stream);
     expect(stream.events).toHaveLength(1);
   });
 
@@ -299,7 +300,7 @@ describe("notification stream", () => {
     const expected = mine.filter((n) => n.id > from).map((n) => n.id);
     const stream = await notificationStream(stack.cookies.student2, from);
     expect(ids(await stream.waitForCount(expected.length))).toEqual(expected);
-    await expectQuiet(stream, 300);
+    await expectQuiet(stream);
 
     const id = await createSession(stack.db);
     await recordToReady(id);
@@ -335,7 +336,7 @@ describe("notification stream", () => {
   it("sends nothing to a user with no enrolment", async () => {
     const stream = await notificationStream(stack.cookies.outsider, 0);
     await recordToReady(await createSession(stack.db));
-    await expectQuiet(stream, 300);
+    await expectQuiet(stream);
     expect(stream.events).toEqual([]);
   });
 });

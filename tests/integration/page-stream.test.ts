@@ -8,7 +8,8 @@ import { createSession, recordingPath } from "./fixtures";
 
 let stack: RecordingStack;
 beforeAll(async () => {
-  stack = await startRecordingStack({ uploadDelayMs: 100 });
+  // A heartbeat a second: a stream's next one shows that nothing else was queued for it.
+  stack = await startRecordingStack({ uploadDelayMs: 100, env: { SSE_HEARTBEAT_SECONDS: "1" } });
 });
 afterAll(async () => {
   await stack?.close();
@@ -69,7 +70,7 @@ describe("GET /api/live/events", () => {
       "READY",
       "notification",
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await resumed.nextComment();
     expect(resumed.events).toHaveLength(3);
     resumed.close();
   });

@@ -13,7 +13,7 @@ import { ROOT, SERVE_SCRIPT, SERVER_BUILD } from "../support/paths";
 import { startRecordingStack, type RecordingStack } from "../support/recording-stack";
 import { openEventStream } from "../support/sse-client";
 import { testDatabase, withAdminClient } from "../support/test-database";
-import { createSession, expectApiError, recordingPath, sleep, waitFor } from "./fixtures";
+import { createSession, expectApiError, recordingPath, waitFor } from "./fixtures";
 
 type RawAnswer = { status: number; headers: IncomingHttpHeaders; body: Buffer };
 
@@ -238,8 +238,16 @@ describe("one JSON log line per request", () => {
     const cookie = await login(app.url, ACCOUNTS.student1);
     const stream = await openEventStream(`${app.url}/api/notifications/events?token=hidden-${Date.now()}`, { cookie });
     expect(stream.status).toBe(200);
-    await sleep(400);
+    const openedAt = performance.now();
+    // A request made after the stream opened is logged when answered; the open stream is not, yet.
+    const later = `/api/after-the-stream-${Date.now()}`;
+    await fetch(`${app.url}${later}`).then((response) => response.arrayBuffer());
+    await waitFor(
+      async () => requestLines(app),
+      (lines) => lines.some((line) => line.path === later),
+    );
     expect(requestLines(app).some((line) => line.path === "/api/notifications/events")).toBe(false);
+    const heldMs = performance.now() - openedAt;
     stream.close();
     await waitFor(
       async () => requestLines(app),
@@ -247,7 +255,7 @@ describe("one JSON log line per request", () => {
     );
     const line = requestLines(app).find((l) => l.path === "/api/notifications/events");
     expect(line).toMatchObject({ method: "GET", status: 200, stream: true, aborted: true });
-    expect(Number(line?.durationMs)).toBeGreaterThanOrEqual(400);
+    expect(Number(line?.durationMs)).toBeGreaterThanOrEqual(Math.floor(heldMs));
     expect(Number(line?.bytes)).toBeGreaterThan(0);
     expect(app.logs()).not.toContain("hidden-");
   });
@@ -273,11 +281,10 @@ describe("request bodies over the limit", () => {
     expect(answer.status).toBe(413);
     expect(answer.headers["content-type"]).toBe("text/html; charset=utf-8");
     expect(answer.body.toString()).toContain("Request too large");
-    await sleep(300);
+    // Still serving; and once it answered another request, what it read of the refused one is counted.
+    expect((await fetch(`${quiet.url}/login`)).status).toBe(200);
     expect(bytesReadBy(quiet.pid) - before.read).toBeLessThan(4 * MiB);
     expect(rssKiB(quiet.pid) - before.rss).toBeLessThan(RSS_MARGIN_KIB);
-    // Still serving.
-    expect((await fetch(`${quiet.url}/login`)).status).toBe(200);
   });
 
   it("refuses a body with no declared length once it outgrows the limit", async () => {
@@ -290,7 +297,8 @@ describe("request bodies over the limit", () => {
       declareLength: false,
     });
     expect(answer.status).toBe(413);
-    await sleep(300);
+    // Once it answered another request, what it read of the refused one is counted.
+    expect((await fetch(`${quiet.url}/login`)).status).toBe(200);
     // The limit (1 MiB) and what was in flight when it was reached, no more.
     expect(bytesReadBy(quiet.pid) - before.read).toBeLessThan(4 * MiB);
     expect(rssKiB(quiet.pid) - before.rss).toBeLessThan(RSS_MARGIN_KIB);
@@ -528,7 +536,12 @@ describe("shutdown", () => {
     it("waits for it; a second signal exits at once", async () => {
       await recordWhileRecorderHangs();
       const ended = stack.app.signal("SIGTERM");
-      await sleep(1_000);
+      // Shutting down, and waiting for the hung Record rather than completing.
+      await waitFor(
+        async () => logLines(stack.app),
+        (lines) => lines.some((line) => line.event === "server.shutdown_started"),
+        { what: "the shutdown to start" },
+      );
       expect(logLines(stack.app).some((line) => line.event === "server.shutdown_complete")).toBe(false);
       const began = Date.now();
       process.kill(stack.app.pid, "SIGTERM");

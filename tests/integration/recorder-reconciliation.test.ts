@@ -6,13 +6,13 @@ import { startApp, type AppProcess } from "../support/app-process";
 import { ACCOUNTS, api, login, postWebhook } from "../support/http";
 import { openEventStream, type SseConnection } from "../support/sse-client";
 import { startRecordingStack, TEST_SECRET, TEST_TOKEN, type RecordingStack } from "../support/recording-stack";
+import { waitForSweeps } from "../support/watchdog-sweeps";
 import {
   createSession,
   createUser,
   diagnostics,
   expectApiError,
   recordingPath,
-  sleep,
   transitionsOf,
   uploadedPayload,
   waitFor,
@@ -104,7 +104,8 @@ describe("a Stop the recorder did not confirm", () => {
     expect(row).toMatchObject({ stopConfirmed: true, nextStopAttemptAt: null });
     expect(row.stopAcknowledgedAt).not.toBeNull();
     const callsWhenConfirmed = stopCalls();
-    await sleep(1_500);
+    // The watchdog is what retries stops: a few sweeps later, it has sent none.
+    await waitForSweeps(stack.app, 3);
     expect(stopCalls()).toBe(callsWhenConfirmed);
     expect((await api(stack.app.url, recordingPath(id), { cookie: stack.cookies.host })).body.stopConfirmed).toBe(true);
 
@@ -247,7 +248,7 @@ describe("an app killed between the PROCESSING commit and the recorder's answer"
       { what: "the stop confirmed" },
     );
     expect(view.status).toBe("PROCESSING");
-    await sleep(1_000);
+    await waitForSweeps(again, 3);
     expect(stopCalls()).toBe(2);
   });
 });

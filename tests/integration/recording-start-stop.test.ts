@@ -4,6 +4,7 @@ import { startApp, freePort, type AppProcess } from "../support/app-process";
 import { ACCOUNTS, api, login } from "../support/http";
 import { openDatabase } from "../support/database";
 import { startRecordingStack, TEST_SECRET, TEST_TOKEN, type RecordingStack } from "../support/recording-stack";
+import { waitForSweeps } from "../support/watchdog-sweeps";
 import { createSession, expectApiError, recordingPath, transitionsOf, waitFor } from "./fixtures";
 
 let stack: RecordingStack;
@@ -334,7 +335,8 @@ describe("the recorder's answer to stopService", () => {
     expect(result.body.status).toBe("PROCESSING");
     expect(Date.now() - began).toBeGreaterThanOrEqual(900);
     expect(callsTo("stopService")).toHaveLength(1);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The watchdog sweeps past it twice and leaves it PROCESSING, waiting for the upload.
+    await waitForSweeps(stack.app, 2);
     expect((await sessionRow(id)).recordingStatus).toBe("PROCESSING");
   });
 });

@@ -31,6 +31,8 @@ beforeAll(async () => {
       RECORDING_S3_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY,
       RECORDING_S3_FORCE_PATH_STYLE: "true",
       RECORDING_LINK_TTL_SECONDS: String(TTL_SECONDS),
+      // No time in the trash: a deletion is purged (its object deleted) at the watchdog's next sweep.
+      RECORDING_TRASH_DAYS: "0",
     },
   });
   // The simulator uploads nowhere here: the test puts the object in the bucket and delivers the webhook itself.
@@ -124,6 +126,7 @@ describe("recordings in a private S3 bucket", () => {
     expect(notifications.body[0].watchUrl).toBe(`/recordings/${recordingId}/watch`);
 
     const student = await watch(recordingId, stack.cookies.student1);
+    const answeredAt = Date.now();
     expect(student.status).toBe(302);
     expect(student.headers.get("cache-control")).toBe("private, no-store");
     const location = new URL(student.headers.get("location")!);
@@ -146,11 +149,18 @@ describe("recordings in a private S3 bucket", () => {
     expect(file.status).toBe(200);
     expect(new Uint8Array(await file.arrayBuffer())).toEqual(bytes);
 
-    // The same link, once its lifetime has passed, is refused by the storage.
-    await new Promise((resolve) => setTimeout(resolve, (TTL_SECONDS + 1.5) * 1000));
-    const late = await fetch(location);
-    await late.arrayBuffer();
-    expect(late.status).toBe(403);
+    // The same link is refused by the storage once its lifetime has passed, and not before.
+    const refusedAt = await waitFor(
+      async () => {
+        const late = await fetch(location);
+        await late.arrayBuffer();
+        return late.status === 403 ? Date.now() : null;
+      },
+      (at) => at !== null,
+      { what: "the storage to refuse the expired link", timeoutMs: (TTL_SECONDS + 10) * 1000, intervalMs: 200 },
+    );
+    // (The link's signing time is written in whole seconds, so it may lapse up to a second early.)
+    expect(refusedAt! - answeredAt).toBeGreaterThanOrEqual((TTL_SECONDS - 1.5) * 1000);
 
     for (const cookie of [stack.cookies.host, stack.cookies.admin])
       expect((await watch(recordingId, cookie)).status).toBe(302);
@@ -211,7 +221,7 @@ describe("recordings in a private S3 bucket", () => {
     expect((await api(stack.app.url, "/api/recordings")).status).toBe(401);
   });
 
-  it("deletes for the host or an admin only: then no list has it, watch answers 404, and the object is gone", async () => {
+  it("deletes for the host or an admin only: then no list has it, watch answers 404, and the object is gone once purged", async () => {
     const key2 = "recordings/second.webm";
     const [latest] = (await api(stack.app.url, "/api/recordings", { cookie: stack.cookies.host })).body as Array<{
       id: string;
@@ -239,7 +249,11 @@ describe("recordings in a private S3 bucket", () => {
       origin,
     });
     expect(deleted.status).toBe(200);
-    expect(await objectExists(s3, key2)).toBe(false);
+    await waitFor(
+      () => objectExists(s3, key2),
+      (exists) => !exists,
+      { what: "the object deleted by the purge of the trash", timeoutMs: 10_000, intervalMs: 100 },
+    );
     const row = await stack.db.recording.findUniqueOrThrow({ where: { id: latest.id } });
     expect(row.deletedAt).not.toBeNull();
     expect(row.deletedBy).toMatch(/^user:/);
@@ -285,6 +299,12 @@ describe("recordings in a private S3 bucket", () => {
     expect(deleted.status).toBe(200);
     // Gone from the app at once, whatever the storage does.
     expect((await watch(recording, stack.cookies.student1)).status).toBe(404);
+    // The watchdog's purge of the trash schedules the object's deletion.
+    await waitFor(
+      () => stack.db.storageDeletion.findUnique({ where: { recordingId: recording } }),
+      (row) => row !== null,
+      { what: "the purge's pending deletion" },
+    );
 
     // The admin page lists the object still to delete, with why.
     const adminPage = async () => {

@@ -6,15 +6,8 @@ import { openDatabase } from "../support/database";
 import { ACCOUNTS, api, login, postWebhook } from "../support/http";
 import { openEventStream, type SseConnection } from "../support/sse-client";
 import { startRecordingStack, TEST_SECRET, TEST_TOKEN, type RecordingStack } from "../support/recording-stack";
-import {
-  createSession,
-  expectApiError,
-  recordingPath,
-  sleep,
-  transitionsOf,
-  uploadedPayload,
-  waitFor,
-} from "./fixtures";
+import { waitForSweeps } from "../support/watchdog-sweeps";
+import { createSession, expectApiError, recordingPath, transitionsOf, uploadedPayload, waitFor } from "./fixtures";
 
 const WATCHDOG_ENV = {
   RECORDING_PENDING_TIMEOUT_SECONDS: "1",
@@ -104,7 +97,8 @@ describe("watchdog", () => {
     const again = await start(id);
     expect(again.status, JSON.stringify(again.body)).toBe(200);
     expect(again.body.status).toBe("RECORDING");
-    await sleep(1_600);
+    // Four sweeps, half a second apart at least: past the one-second timeouts, and swept after them.
+    await waitForSweeps(stack.app, 4);
     expect((await stack.db.liveSession.findUniqueOrThrow({ where: { id } })).recordingStatus).toBe("RECORDING");
   });
 
@@ -168,8 +162,8 @@ describe("watchdog", () => {
       toStatus: "READY",
     });
 
-    // The watchdog leaves a READY recording alone.
-    await sleep(1_200);
+    // The watchdog leaves a READY recording alone, past its timeouts.
+    await waitForSweeps(stack.app, 4);
     expect((await stack.db.liveSession.findUniqueOrThrow({ where: { id } })).recordingStatus).toBe("READY");
     expect(stream.events).toHaveLength(6);
   });
@@ -224,8 +218,8 @@ describe("a process killed in the middle of a start", () => {
         "invalid_transition",
       );
 
+      // Killed and gone (awaited until it exited): nothing settled the attempt on the way down.
       await first.kill();
-      await sleep(300);
       expect((await db.recording.findUniqueOrThrow({ where: { id: pending!.id } })).status).toBe("PENDING");
       expect((await db.liveSession.findUniqueOrThrow({ where: { id } })).recordingStatus).toBe("PENDING");
 
@@ -241,7 +235,8 @@ describe("a process killed in the middle of a start", () => {
         { timeoutMs: 15_000, what: "the stuck attempt to be FAILED" },
       );
       expect(failed.reason).toEqual(expect.any(String));
-      await sleep(1_200);
+      // Both instances sweep a few more times: neither fails the attempt a second time.
+      await waitForSweeps([again, other], 3);
       const log = await db.recordingTransition.findMany({
         where: { recordingId: pending!.id },
         orderBy: { id: "asc" },

@@ -14,7 +14,6 @@ import {
   latestDelivery,
   latestDeliveryId,
   recordingPath,
-  sleep,
   transitionsOf,
   uploadedPayload,
 } from "./fixtures";
@@ -25,7 +24,10 @@ const MAX_BODY = 64 * 1024;
 let stack: RecordingStack;
 beforeAll(async () => {
   // A rotated list: the old secret and the current one (the simulator signs with the current one).
-  stack = await startRecordingStack({ env: { JITSI_RECORDING_WEBHOOK_SECRET: `${OLD_SECRET},${TEST_SECRET}` } });
+  stack = await startRecordingStack({
+    // A heartbeat a second: a stream's next one shows that nothing else was queued for it.
+    env: { JITSI_RECORDING_WEBHOOK_SECRET: `${OLD_SECRET},${TEST_SECRET}`, SSE_HEARTBEAT_SECONDS: "1" },
+  });
 });
 afterAll(async () => {
   await stack?.close();
@@ -460,7 +462,7 @@ describe("repeats and refused transitions", () => {
         event: "notification",
         data: { type: "LIVE_CLASS_RECORDING_READY", recordingUrl: null },
       });
-      await sleep(500);
+      await Promise.all([status.nextComment(), alerts.nextComment()]);
       expect(status.events.filter((e) => e.data.status === "READY")).toHaveLength(1);
       expect(status.events).toHaveLength(2);
       expect(alerts.events).toHaveLength(1);

@@ -1,7 +1,7 @@
 // Several email workers on one PostgreSQL database: each outbox row is claimed by one of them and sent once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMailCatcher, type MailCatcher } from "../../scripts/mail-catcher";
-import { createSession, driveTo, sendWebhook, sleep, uploadedPayload, waitFor } from "../integration/fixtures";
+import { createSession, driveTo, sendWebhook, uploadedPayload, waitFor } from "../integration/fixtures";
 import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
 import { FAST_WORKER_ENV, startWorker, type WorkerProcess } from "../support/worker-process";
 
@@ -71,7 +71,12 @@ describe("email workers on PostgreSQL", () => {
       (rows) => rows.length === notificationIds.length && rows.every((row) => row.status === "SENT"),
       { what: "every email sent", timeoutMs: 30_000 },
     );
-    await sleep(500);
+    // Every row sent, each once: the catcher holds every email once it has read the last one in.
+    await waitFor(
+      async () => catcher.emails().length,
+      (count) => count >= notificationIds.length,
+      { what: "the catcher to hold every email" },
+    );
     const accepted = catcher.emails().map((email) => email.parsed.messageId);
     expect([...accepted].sort()).toEqual(notificationIds.map((id) => `<notification-${id}@localhost>`).sort());
     // Both took part.

@@ -20,6 +20,8 @@ beforeAll(async () => {
       JITSI_RECORDING_API_TOKEN: stack.app.env.JITSI_RECORDING_API_TOKEN,
       JITSI_RECORDING_WEBHOOK_SECRET: stack.app.env.JITSI_RECORDING_WEBHOOK_SECRET,
       JITSI_RECORDING_API_TIMEOUT_SECONDS: "1",
+      // A heartbeat a second: a stream's next one shows that nothing else was queued for it.
+      SSE_HEARTBEAT_SECONDS: "1",
     },
   });
   studentOnB = await login(appB.url, "student1@optilearn.test");
@@ -89,8 +91,8 @@ describe("several instances on PostgreSQL", () => {
     const [notification] = await notifications.waitForCount(1, 15_000);
     expect(notification.data).toMatchObject({ type: "LIVE_CLASS_RECORDING_READY", liveSessionId: id });
 
-    // Nothing more arrives later: no duplicate from either instance.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Nothing more arrives before the next heartbeat on either stream: no duplicate from either instance.
+    await Promise.all([stream.nextComment(), notifications.nextComment()]);
     expect(stream.events).toHaveLength(5);
     expect(notifications.events).toHaveLength(1);
     stream.close();

@@ -1,12 +1,9 @@
 // Where the tests find the project, its build and their scratch files.
-import { fileURLToPath } from "node:url";
 import { join } from "node:path";
+import { ROOT } from "../../scripts/support/project-paths";
 
-export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export { ROOT, SERVE_SCRIPT, SERVER_BUILD } from "../../scripts/support/project-paths";
 export const TMP_ROOT = join(ROOT, "tests", ".tmp");
 /** Each test run has its own scratch folder (set by the global setup), so concurrent runs never share files. */
 export const TMP = process.env.OPTILEARN_TEST_TMP ?? join(TMP_ROOT, "local");
-export const SERVER_BUILD = join(ROOT, "build", "index.js");
-/** `npm start`'s script: the app's own production server, run from the build. */
-export const SERVE_SCRIPT = join(ROOT, "scripts", "serve.mjs");
 export const SCREENSHOTS = join(ROOT, "test-results", "screenshots");

@@ -12,6 +12,11 @@ export type SseConnection = {
   next(timeoutMs?: number): Promise<SseEvent>;
   /** Waits until `count` events have arrived in total. */
   waitForCount(count: number, timeoutMs?: number): Promise<SseEvent[]>;
+  /**
+   * Waits for the next comment (a heartbeat): whatever the server had queued for this stream before it has arrived,
+   * so "nothing more came" can be judged after it rather than after some time.
+   */
+  nextComment(timeoutMs?: number): Promise<string>;
   close(): void;
   closed: Promise<void>;
 };
@@ -76,6 +81,22 @@ export function openEventStream(
       response.on("close", finish);
       response.on("error", finish);
 
+      /** Waits for `done` to hold, woken by each block that arrives. */
+      const until = async (done: () => boolean, timeoutMs: number, failure: () => string) => {
+        const deadline = Date.now() + timeoutMs;
+        while (!done()) {
+          const left = deadline - Date.now();
+          if (left <= 0) throw new Error(failure());
+          await new Promise<void>((r) => {
+            const timer = setTimeout(r, left);
+            waiters.push(() => {
+              clearTimeout(timer);
+              r();
+            });
+          });
+        }
+      };
+
       const connection: SseConnection = {
         status: response.statusCode ?? 0,
         headers: response.headers,
@@ -87,19 +108,21 @@ export function openEventStream(
           return events[taken++];
         },
         async waitForCount(count, timeoutMs = 10_000) {
-          const deadline = Date.now() + timeoutMs;
-          while (events.length < count) {
-            const left = deadline - Date.now();
-            if (left <= 0) throw new Error(`Expected ${count} events, got ${events.length}: ${JSON.stringify(events)}`);
-            await new Promise<void>((r) => {
-              const timer = setTimeout(r, left);
-              waiters.push(() => {
-                clearTimeout(timer);
-                r();
-              });
-            });
-          }
+          await until(
+            () => events.length >= count,
+            timeoutMs,
+            () => `Expected ${count} events, got ${events.length}: ${JSON.stringify(events)}`,
+          );
           return events.slice(0, count);
+        },
+        async nextComment(timeoutMs = 30_000) {
+          const seen = comments.length;
+          await until(
+            () => comments.length > seen,
+            timeoutMs,
+            () => `No comment within ${timeoutMs} ms`,
+          );
+          return comments[seen];
         },
         close() {
           request.destroy();

@@ -1,0 +1,334 @@
+// The one writer of the session log, on each database: changes of one session run one after the other (log ids follow
+// commit order), a refusal writes and announces nothing, the announcement comes once and only after the commit, and a
+// session whose shown recording goes away shows the one before it.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import type { ChangeHint } from "~/change-hints/change-hint";
+import type { PrismaClient } from "~/generated/prisma/client";
+import { openDatabase } from "../support/database";
+import { freshDatabaseUrl, testDatabase } from "../support/test-database";
+
+type AppModules = {
+  sessionChange: typeof import("~/recording/session-change.server");
+  transitions: typeof import("~/recording/transitions.server");
+  library: typeof import("~/recording/recording-library.server");
+  channel: typeof import("~/change-hints/change-channel.server");
+  prisma: typeof import("~/db/db.server").prisma;
+};
+let app: AppModules;
+let databaseUrl: string;
+/** A connection of its own: it sees only what the app committed, and never waits behind the app's transaction. */
+let db: PrismaClient;
+/** Every hint the app published, in the order it published them. */
+const published: ChangeHint[] = [];
+/** Every hint heard on the change channel, as another instance would hear it. */
+const heard: ChangeHint[] = [];
+let onHeard: (hint: ChangeHint) => void = () => {};
+
+beforeAll(async () => {
+  databaseUrl = await freshDatabaseUrl("session-change");
+  // The app's modules read the environment on first use: point them at a database of this test's own.
+  process.env.DATABASE_URL = databaseUrl;
+  app = {
+    sessionChange: await import("~/recording/session-change.server"),
+    transitions: await import("~/recording/transitions.server"),
+    library: await import("~/recording/recording-library.server"),
+    channel: await import("~/change-hints/change-channel.server"),
+    prisma: (await import("~/db/db.server")).prisma,
+  };
+  db = openDatabase(databaseUrl);
+  const channel = app.channel.changeChannel();
+  const publish = channel.publish.bind(channel);
+  channel.publish = (hint) => {
+    published.push(hint);
+    publish(hint);
+  };
+  await channel.start({
+    onHint: (hint) => {
+      heard.push(hint);
+      onHeard(hint);
+    },
+    onResync: () => {},
+  });
+});
+
+afterAll(async () => {
+  await app?.channel.changeChannel().stop();
+  await app?.prisma.$disconnect();
+  await db?.$disconnect();
+});
+
+let sessions = 0;
+async function newSession(): Promise<string> {
+  const demo = await db.liveSession.findFirstOrThrow({ where: { roomName: "optilearn-demo-class" } });
+  sessions += 1;
+  const session = await db.liveSession.create({
+    data: {
+      title: `Writer ${sessions}`,
+      startsAt: new Date(),
+      roomName: `writer-${sessions}-${Date.now()}`,
+      hostId: demo.hostId,
+      cohortId: demo.cohortId,
+    },
+  });
+  return session.id;
+}
+
+function publishedFor(liveSessionId: string): ChangeHint[] {
+  return published.filter((hint) => hint.liveSessionIds.includes(liveSessionId));
+}
+
+/** Resolves with the first hint heard about the session from now on. */
+function nextHintFor(liveSessionId: string): Promise<ChangeHint> {
+  return new Promise((resolve) => {
+    const previous = onHeard;
+    onHeard = (hint) => {
+      previous(hint);
+      if (hint.liveSessionIds.includes(liveSessionId)) {
+        onHeard = previous;
+        resolve(hint);
+      }
+    };
+  });
+}
+
+/** A recording that went through Record, the recorder's yes, Stop and the upload: READY with this URL. */
+async function readyRecording(liveSessionId: string, url: string): Promise<string> {
+  const { recordingId } = await app.transitions.beginRecording(liveSessionId, "test");
+  for (const trigger of ["recorder_accepted", "stop"] as const) {
+    await app.transitions.applyTransition({ recordingId, trigger, actor: "test" });
+  }
+  await app.transitions.applyTransition({ recordingId, trigger: "upload_reported", actor: "test", recordingUrl: url });
+  return recordingId;
+}
+
+async function logOf(liveSessionId: string) {
+  return db.recordingTransition.findMany({ where: { liveSessionId }, orderBy: { id: "asc" } });
+}
+
+async function waitUntil(condition: () => Promise<boolean>) {
+  while (!(await condition())) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** PostgreSQL: waits until some statement of this database waits for a row lock another transaction holds. */
+async function untilSomeoneWaitsForALock() {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await waitUntil(async () => {
+      const { rows } = await client.query<{ waiting: number }>(
+        "SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+      );
+      return rows[0].waiting > 0;
+    });
+  } finally {
+    await client.end();
+  }
+}
+
+describe("one writer of the session log", () => {
+  it("runs two changes of one session one after the other: the second reads what the first committed", async () => {
+    const liveSessionId = await newSession();
+    const { recordingId } = await app.transitions.beginRecording(liveSessionId, "test");
+
+    // The recorder's yes holds its transaction open (after its log row) until released.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let holding!: () => void;
+    const isHolding = new Promise<void>((resolve) => (holding = resolve));
+    const commits: string[] = [];
+    const accepted = app.transitions
+      .applyTransition({
+        recordingId,
+        trigger: "recorder_accepted",
+        actor: "recorder",
+        alsoWrite: async () => {
+          holding();
+          await held;
+        },
+      })
+      .then(() => commits.push("recorder_accepted"));
+    await isHolding;
+
+    // Stop meanwhile: it is only allowed once RECORDING is committed, so it must wait for the lock, not read before it.
+    const stopped = app.transitions
+      .applyTransition({ recordingId, trigger: "stop", actor: "host" })
+      .then(() => commits.push("stop"));
+    if (testDatabase().provider === "postgresql") {
+      // The stop is under way and waits for the session row (on SQLite the one connection serialises transactions).
+      await untilSomeoneWaitsForALock();
+    }
+    expect(await db.recordingTransition.count({ where: { liveSessionId } })).toBe(1);
+    release();
+    await Promise.all([accepted, stopped]);
+
+    expect(commits).toEqual(["recorder_accepted", "stop"]);
+    const log = await logOf(liveSessionId);
+    expect(log.map((row) => row.trigger)).toEqual(["record", "recorder_accepted", "stop"]);
+    expect(log.map((row) => row.id)).toEqual([...log.map((row) => row.id)].sort((a, b) => a - b));
+    expect(log.at(-1)).toMatchObject({ fromStatus: "RECORDING", toStatus: "PROCESSING", sessionStatus: "PROCESSING" });
+  });
+
+  it("gives log ids in commit order under many concurrent changes of one session", async () => {
+    const liveSessionId = await newSession();
+    const shown = await readyRecording(liveSessionId, "https://recordings.example/shown.mp4");
+    const before = (await logOf(liveSessionId)).length;
+    const commitOrder: number[] = [];
+    // Ten no-op notes at once, each logging which change it was: their log ids must follow the order they committed in.
+    await Promise.all(
+      Array.from({ length: 10 }, (_, n) =>
+        app.sessionChange
+          .commitSessionChange({ recordingId: shown }, (read) => ({
+            recording: { update: { reasonDetail: `note ${n}` }, expect: {}, otherwise: () => undefined },
+            log: {
+              trigger: `note_${n}`,
+              from: read.recording.status,
+              to: read.recording.status,
+              recordingUrl: read.recording.recordingUrl,
+              reason: null,
+              actor: "test",
+              note: true,
+            },
+            result: n,
+          }))
+          .then((value) => commitOrder.push(value as number)),
+      ),
+    );
+    const notes = (await logOf(liveSessionId)).slice(before);
+    expect(notes).toHaveLength(10);
+    expect(notes.map((row) => row.trigger)).toEqual(commitOrder.map((n) => `note_${n}`));
+    expect(notes.every((row) => row.sessionStatus === "READY" && row.sessionRecordingUrl?.endsWith("shown.mp4"))).toBe(
+      true,
+    );
+  });
+
+  it("writes and announces nothing on a refusal: thrown, returned, or a conditional write that finds the row moved on", async () => {
+    const liveSessionId = await newSession();
+    const { recordingId } = await app.transitions.beginRecording(liveSessionId, "test");
+    const snapshot = async () => ({
+      session: await db.liveSession.findUniqueOrThrow({ where: { id: liveSessionId } }),
+      recordings: await db.recording.findMany({ where: { liveSessionId } }),
+      log: await logOf(liveSessionId),
+    });
+    const before = await snapshot();
+    const announced = publishedFor(liveSessionId).length;
+
+    // Thrown by the decision: Stop while PENDING, and a second Record.
+    await expect(
+      app.transitions.applyTransition({ recordingId, trigger: "stop", actor: "host" }),
+    ).rejects.toBeInstanceOf(app.transitions.TransitionRefusedError);
+    await expect(app.transitions.beginRecording(liveSessionId, "host")).rejects.toBeInstanceOf(
+      app.transitions.TransitionRefusedError,
+    );
+    // Returned by the decision.
+    const returned = await app.sessionChange.commitSessionChange({ recordingId }, () => ({ refused: "no" }));
+    expect(returned).toBe("no");
+    // A conditional write whose condition no longer holds.
+    const moved = await app.sessionChange.commitSessionChange({ recordingId }, (read) => ({
+      recording: { update: { reason: "never written" }, expect: { status: "READY" }, otherwise: () => "moved on" },
+      log: {
+        trigger: "never",
+        from: read.recording.status,
+        to: "READY",
+        recordingUrl: null,
+        reason: null,
+        actor: "test",
+      },
+      result: "written",
+    }));
+    expect(moved).toBe("moved on");
+    // An unknown recording.
+    await expect(
+      app.sessionChange.commitSessionChange({ recordingId: "recnothing" }, () => ({ refused: null })),
+    ).rejects.toBeInstanceOf(app.sessionChange.RecordingNotFoundError);
+
+    // Not even the lock's timestamp stays behind.
+    expect(await snapshot()).toEqual(before);
+    expect(publishedFor(liveSessionId)).toHaveLength(announced);
+  });
+
+  it("announces once, after the commit: whoever hears the hint finds the committed row", async () => {
+    const liveSessionId = await newSession();
+    const begun = nextHintFor(liveSessionId);
+    const { recordingId } = await app.transitions.beginRecording(liveSessionId, "test");
+    // Record's own hint is heard first (over PostgreSQL it travels a while): only the next one is the change's.
+    await begun;
+    const announced = publishedFor(liveSessionId).length;
+
+    // Read the log the moment the hint is heard, on a connection of its own, as another instance's stream does.
+    const seenOnHint = nextHintFor(liveSessionId).then(() =>
+      db.recordingTransition.findFirst({ where: { liveSessionId }, orderBy: { id: "desc" } }),
+    );
+    await app.transitions.applyTransition({ recordingId, trigger: "recorder_accepted", actor: "recorder" });
+    const latest = await seenOnHint;
+
+    expect(latest).toMatchObject({ recordingId, trigger: "recorder_accepted", sessionStatus: "RECORDING" });
+    expect(publishedFor(liveSessionId).slice(announced)).toEqual([
+      { liveSessionIds: [liveSessionId], notifiedRecordingIds: [] },
+    ]);
+  });
+
+  it("names the notified recording in the announcement when the change notified anyone", async () => {
+    const liveSessionId = await newSession();
+    const recordingId = await readyRecording(liveSessionId, "https://recordings.example/notified.mp4");
+    expect(publishedFor(liveSessionId).at(-1)).toEqual({
+      liveSessionIds: [liveSessionId],
+      notifiedRecordingIds: [recordingId],
+    });
+    expect(await db.notification.count({ where: { recordingId } })).toBeGreaterThan(0);
+  });
+
+  it("shows the recording before the shown one when it goes away, then IDLE; another recording going changes nothing", async () => {
+    const liveSessionId = await newSession();
+    const first = await readyRecording(liveSessionId, "https://recordings.example/first.mp4");
+    const second = await readyRecording(liveSessionId, "https://recordings.example/second.mp4");
+    const third = await readyRecording(liveSessionId, "https://recordings.example/third.mp4");
+    const session = () => db.liveSession.findUniqueOrThrow({ where: { id: liveSessionId } });
+    const lastLogRow = async () => (await logOf(liveSessionId)).at(-1);
+
+    // Not the shown one: the session keeps showing the third.
+    await app.library.deleteRecording(second, "user:test");
+    expect(await session()).toMatchObject({ latestRecordingId: third, recordingStatus: "READY" });
+    expect(await lastLogRow()).toMatchObject({ recordingId: second, trigger: "deleted", sessionStatus: "READY" });
+    expect((await lastLogRow())?.sessionRecordingUrl).toContain("third.mp4");
+
+    // The shown one: the newest recording left (the first, as the second is deleted) is shown again.
+    await app.library.deleteRecording(third, "user:test");
+    expect(await session()).toMatchObject({
+      latestRecordingId: first,
+      recordingStatus: "READY",
+      recordingUrl: "https://recordings.example/first.mp4",
+    });
+    expect(await lastLogRow()).toMatchObject({
+      recordingId: third,
+      trigger: "deleted",
+      sessionStatus: "READY",
+      sessionRecordingUrl: "https://recordings.example/first.mp4",
+    });
+
+    // A start the recorder refused disappears the same way: the first is shown again, with its URL.
+    const { recordingId: refused } = await app.transitions.beginRecording(liveSessionId, "test");
+    expect(await session()).toMatchObject({
+      latestRecordingId: refused,
+      recordingStatus: "PENDING",
+      recordingUrl: null,
+    });
+    await app.transitions.applyTransition({ recordingId: refused, trigger: "recorder_busy", actor: "recorder" });
+    expect(await session()).toMatchObject({
+      latestRecordingId: first,
+      recordingStatus: "READY",
+      recordingUrl: "https://recordings.example/first.mp4",
+    });
+    expect(await db.recording.findUnique({ where: { id: refused } })).toBeNull();
+
+    // The last one: nothing is left to show.
+    await app.library.deleteRecording(first, "user:test");
+    expect(await session()).toMatchObject({
+      latestRecordingId: null,
+      recordingStatus: "IDLE",
+      recordingUrl: null,
+      recordingReason: null,
+    });
+    expect(await lastLogRow()).toMatchObject({ recordingId: first, sessionStatus: "IDLE", sessionRecordingUrl: null });
+  });
+});
