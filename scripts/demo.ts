@@ -8,8 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describeListenError, describeLogLine } from "./demo-output";
-import { startJibriSimulator, type JibriSimulator } from "./jibri-simulator/simulator";
+import { startJibriSimulator, type JibriSimulator, type RecordingFile } from "./jibri-simulator/simulator";
 import { startMailCatcher } from "./mail-catcher";
+import { speechVideo } from "./support/speech-video";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const port = Number(process.env.PORT ?? 3000);
@@ -32,6 +33,15 @@ function step(what: string, command: string, args: string[], env: NodeJS.Process
   }
 }
 
+// What the simulator "records": a short lecture with real speech, so the player plays and the worker captions it. Without
+// ffmpeg or Debian's pocketsphinx-testdata the recordings are a bare placeholder that plays nothing.
+let recordingFile: RecordingFile | undefined;
+try {
+  recordingFile = { body: await speechVideo(), contentType: "video/webm", extension: "webm" };
+} catch (error) {
+  console.warn(`The demo's recordings will be silent placeholders: ${String(error).split("\n")[0]}`);
+}
+
 // The simulator first: a busy port is said in one line before anything else is done.
 let jibri: JibriSimulator;
 try {
@@ -42,6 +52,7 @@ try {
     host: "127.0.0.1",
     uploadDelayMs: Number(process.env.JIBRI_SIMULATOR_UPLOAD_DELAY_MS ?? 3000),
     publicUrl: `http://localhost:${simulatorPort}`,
+    recordingFile,
     // Its health is asked at every watchdog sweep while recording: those lines only with --verbose.
     log: (line) => (verbose || !/ GET \S*\/health /.test(line)) && console.log(`[jibri] ${line}`),
   });
@@ -87,6 +98,8 @@ const sharedEnv: NodeJS.ProcessEnv = {
   SMTP_URL: mailbox.url,
   MAIL_FROM: process.env.MAIL_FROM ?? "OptiLearn Live <no-reply@optilearn.test>",
   EMAIL_POLL_SECONDS: process.env.EMAIL_POLL_SECONDS ?? "1",
+  // Captions a few seconds after READY: the worker looks for caption jobs every second.
+  CAPTIONS_POLL_SECONDS: process.env.CAPTIONS_POLL_SECONDS ?? "1",
 };
 
 // The same production server as `npm start`.
@@ -132,6 +145,7 @@ relay(app.stdout, "[app]", (line) => {
     outsider@optilearn.test   a student enrolled in nothing
 
   The Jibri simulator listens on ${jibri.url}; after Stop it "uploads" and calls the signed webhook.
+  ${recordingFile ? "Its recording is a short lecture with real speech: the worker captions it a few seconds after READY." : "Its recordings are silent placeholders (ffmpeg or pocketsphinx-testdata is missing): no captions."}
   To see a failure, tell it what to do next (README, "Failures to try"), e.g. a failed upload:
     curl -X POST ${jibri.url}/__simulator/mode -d '{"outcome":"failed"}'
   Start afresh with: npm run demo -- --reset

@@ -111,6 +111,31 @@ describe("jibri simulator", () => {
     await app.close();
   });
 
+  it("serves the file it was given as what it recorded (the demo's lecture with speech), at a URL of its type", async () => {
+    await sim.close();
+    const lecture = { body: Buffer.from("a webm lecture"), contentType: "video/webm", extension: "webm" as const };
+    sim = await startJibriSimulator({
+      token: TOKEN,
+      webhookSecret: SECRET,
+      port: 0,
+      uploadDelayMs: 20,
+      log: (line) => logs.push(line),
+      recordingFile: lecture,
+    });
+    await start("lect1");
+    await stop("lect1");
+    await sim.whenIdle();
+    expect(app.received.at(-1)?.body).toMatchObject({
+      recordingUrl: `${sim.url}/recordings/lect1.webm`,
+      sizeBytes: lecture.body.length,
+    });
+    const video = await fetch(`${sim.url}/recordings/lect1.webm`);
+    expect(video.status).toBe(200);
+    expect(video.headers.get("content-type")).toBe("video/webm");
+    expect(Buffer.from(await video.arrayBuffer())).toEqual(lecture.body);
+    expect((await fetch(`${sim.url}/recordings/lect1.mp4`)).status).toBe(404);
+  });
+
   it("reports health and refuses missing or wrong bearer tokens with 401 JSON", async () => {
     const health = await api("/health");
     expect(health.status).toBe(200);

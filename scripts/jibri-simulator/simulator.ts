@@ -71,7 +71,14 @@ export type JibriSimulatorOptions = {
   webhookBackoffMs?: number;
   /** Per-try limit so a silent app cannot stall the queue forever; defaults to 5000. */
   webhookTimeoutMs?: number;
+  /** The file every upload serves (the demo's short lecture with speech); defaults to a bare MP4 placeholder. */
+  recordingFile?: RecordingFile;
 };
+
+/** What the simulator "recorded": served at `/recordings/<session>.<extension>`. */
+export type RecordingFile = { body: Buffer; contentType: string; extension: "mp4" | "webm" };
+
+const PLACEHOLDER: RecordingFile = { body: PLACEHOLDER_MP4, contentType: "video/mp4", extension: "mp4" };
 
 export type JibriSimulator = {
   url: string;
@@ -245,6 +252,7 @@ export async function startJibriSimulator(opts: JibriSimulatorOptions): Promise<
   let current: ActiveSession | null = null;
   let closing: Promise<void> | null = null;
   let publicBase = "";
+  const recordingFile = opts.recordingFile ?? PLACEHOLDER;
   const calls: Call[] = [];
   const attempts: Attempt[] = [];
   const uploaded = new Set<string>();
@@ -347,11 +355,11 @@ export async function startJibriSimulator(opts: JibriSimulatorOptions): Promise<
     return {
       event: "recording_uploaded",
       sessionId: session.sessionId,
-      recordingUrl: `${publicBase}${RECORDINGS_PATH}${session.sessionId}.mp4`,
+      recordingUrl: `${publicBase}${RECORDINGS_PATH}${session.sessionId}.${recordingFile.extension}`,
       eventId: common.eventId,
       timestamp: common.timestamp,
       durationSeconds: Math.max(0, Math.round((stoppedAt - session.startedAt) / 1000)),
-      sizeBytes: PLACEHOLDER_MP4.length,
+      sizeBytes: recordingFile.body.length,
     };
   }
 
@@ -513,16 +521,17 @@ export async function startJibriSimulator(opts: JibriSimulatorOptions): Promise<
   }
 
   function handleRecording(req: IncomingMessage, res: ServerResponse, path: string): void {
-    const match = /^\/recordings\/([A-Za-z0-9]+)\.mp4$/.exec(path);
+    const match = /^\/recordings\/([A-Za-z0-9]+)\.(mp4|webm)$/.exec(path);
     const method = req.method ?? "GET";
     if (method !== "GET" && method !== "HEAD") {
       res.writeHead(405, { Allow: "GET, HEAD" }).end();
       return;
     }
-    if (!match || !uploaded.has(match[1]))
+    if (!match || !uploaded.has(match[1]) || match[2] !== recordingFile.extension)
       return sendJson(res, 404, { error: "not_found", message: "no such recording" });
-    res.writeHead(200, { "Content-Type": "video/mp4", "Content-Length": PLACEHOLDER_MP4.length });
-    res.end(method === "HEAD" ? undefined : PLACEHOLDER_MP4);
+    const { body, contentType } = recordingFile;
+    res.writeHead(200, { "Content-Type": contentType, "Content-Length": body.length });
+    res.end(method === "HEAD" ? undefined : body);
   }
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
