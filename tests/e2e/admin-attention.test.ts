@@ -26,6 +26,8 @@ beforeAll(async () => {
         RECORDING_S3_ACCESS_KEY_ID: S3_ACCESS_KEY_ID,
         RECORDING_S3_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY,
         RECORDING_S3_FORCE_PATH_STYLE: "true",
+        // A deleted recording is purged from the trash at the next sweep, so its object's deletion is due at once.
+        RECORDING_TRASH_DAYS: "0",
       },
     }),
     launchBrowser(),
@@ -74,6 +76,11 @@ describe("the admin page's lists of what needs attention", () => {
       origin,
     });
     expect(deleted.status).toBe(200);
+    // The purge schedules the object's deletion; its first try fails on the stopped storage.
+    await eventually(
+      () => stack.db.storageDeletion.count({ where: { recordingId, lastError: { not: null } } }),
+      20_000,
+    ).toBe(1);
 
     const { page, context } = await openAs(browser, origin, ACCOUNTS.admin, "/");
     const problems: string[] = [];

@@ -69,6 +69,8 @@ describe("success", () => {
           stopConfirmed: null,
           watchUrl: null,
           pageUrl: null,
+          // Published or held is said once the recording is READY.
+          published: null,
         },
       ],
     });

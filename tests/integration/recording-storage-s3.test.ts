@@ -299,11 +299,11 @@ describe("recordings in a private S3 bucket", () => {
     expect(deleted.status).toBe(200);
     // Gone from the app at once, whatever the storage does.
     expect((await watch(recording, stack.cookies.student1)).status).toBe(404);
-    // The watchdog's purge of the trash schedules the object's deletion.
+    // The watchdog's purge of the trash schedules the object's deletion, and its first try fails on the storage.
     await waitFor(
       () => stack.db.storageDeletion.findUnique({ where: { recordingId: recording } }),
-      (row) => row !== null,
-      { what: "the purge's pending deletion" },
+      (row) => row !== null && row.lastError !== null,
+      { what: "the purge's pending deletion, tried once" },
     );
 
     // The admin page lists the object still to delete, with why.
