@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { cyclesOf } from "~/lib/import-cycles";
 
 const APP = dirname(fileURLToPath(import.meta.url));
 const ROOT_FILES = "(app root)";
@@ -52,40 +53,7 @@ function folderCycles(edges: Array<Pick<Edge, "from" | "to">>): string[][] {
     if (!next.has(to)) next.set(to, new Set());
     next.get(from)!.add(to);
   }
-  // Tarjan's algorithm.
-  let counter = 0;
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const stack: string[] = [];
-  const onStack = new Set<string>();
-  const groups: string[][] = [];
-  const visit = (node: string) => {
-    index.set(node, counter);
-    low.set(node, counter);
-    counter += 1;
-    stack.push(node);
-    onStack.add(node);
-    for (const target of next.get(node) ?? []) {
-      if (!index.has(target)) {
-        visit(target);
-        low.set(node, Math.min(low.get(node)!, low.get(target)!));
-      } else if (onStack.has(target)) {
-        low.set(node, Math.min(low.get(node)!, index.get(target)!));
-      }
-    }
-    if (low.get(node) === index.get(node)) {
-      const group: string[] = [];
-      let member: string;
-      do {
-        member = stack.pop()!;
-        onStack.delete(member);
-        group.push(member);
-      } while (member !== node);
-      if (group.length > 1) groups.push(group.sort());
-    }
-  };
-  for (const node of [...next.keys()].sort()) if (!index.has(node)) visit(node);
-  return groups.sort((a, b) => a[0].localeCompare(b[0]));
+  return cyclesOf(next);
 }
 
 describe("folder cycles", () => {
