@@ -69,6 +69,8 @@ const plan = planViewing({
 if (busiestWindow(plan) > SERVER_RATE.beacons) {
   throw new Error(`--interval ${args.interval} sends more than the server allows one viewer; use a longer one`);
 }
+/** For the counting instance's /metrics (the watchdog's sweeps). */
+const METRICS_TOKEN = "bench-metrics-token-0123456789abcdef";
 /** Both phases last as long as the viewing, plus a little for the last answers. */
 const PHASE_MS = plan.spanMs + 2000;
 
@@ -78,6 +80,8 @@ type Phase = {
   pageStatuses: Map<number, number>;
   beaconMs: number[];
   beaconStatuses: Map<number, number>;
+  /** The error codes of refused beacons (the contract's `error.code`), with how many. */
+  refusals: Map<string, number>;
   /** Per student, the beacons the server accepted: when they were sent and whether they said playing. */
   accepted: Map<number, Array<{ atMs: number; playing: boolean; position: number }>>;
   /** How late the bench sent its latest beacon against the plan: the client keeping up. */
@@ -116,6 +120,7 @@ async function runPhase(
     pageStatuses: new Map(),
     beaconMs: [],
     beaconStatuses: new Map(),
+    refusals: new Map(),
     accepted: new Map(),
     worstLateMs: 0,
     cpuMs: 0,
@@ -159,8 +164,12 @@ async function runPhase(
         headers: { Cookie: cookies.students[beacon.student], Origin: app.url, "Content-Type": "application/json" },
         body: JSON.stringify({ position: beacon.position, playing: beacon.playing }),
       });
-      await response.arrayBuffer();
+      const text = await response.text();
       status = response.status;
+      if (status !== 204) {
+        const code = String((JSON.parse(text) as { error?: { code?: string } }).error?.code ?? status);
+        phase.refusals.set(code, (phase.refusals.get(code) ?? 0) + 1);
+      }
     } catch {
       // No answer: counted as such below.
     }
@@ -358,7 +367,8 @@ await withScratchDatabase(undefined, async (databaseUrl) => {
     );
     console.log(
       `  beacons: ${sentCount} sent over ${(busy.elapsedMs / 1000).toFixed(1)} s (${(sentCount / (plan.spanMs / 1000)).toFixed(1)}/s); ` +
-        `answered ${statuses(busy.beaconStatuses)}; accepted ${acceptedCount}, refused ${sentCount - acceptedCount}`,
+        `answered ${statuses(busy.beaconStatuses)}; accepted ${acceptedCount}, refused ${sentCount - acceptedCount}` +
+        (busy.refusals.size ? ` (${[...busy.refusals].map(([code, n]) => `${code}×${n}`).join(", ")})` : ""),
     );
     console.log(
       `  beacon answer p50 ${ms(percentile(beaconMs, 50))}, p99 ${ms(percentile(beaconMs, 99))}, max ${ms(beaconMs.at(-1) ?? Number.NaN)}; ` +
@@ -396,7 +406,18 @@ await withScratchDatabase(undefined, async (databaseUrl) => {
     await app.stop();
     app = await startInstance(databaseUrl, jibri, {
       nodeOptions: ["--require", join(ROOT, "scripts", "bench", "count-statements.cjs")],
+      // No watchdog sweep between the two counts (its first runs at start: counted from after it), only the beacons.
+      env: { RECORDING_WATCHDOG_INTERVAL_SECONDS: "3600", METRICS_TOKEN },
     });
+    const swept = async () => {
+      const response = await fetch(`${app.url}/metrics`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } });
+      return /optilearn_watchdog_sweeps_total\{outcome="completed"\} [1-9]/.test(await response.text());
+    };
+    const deadline = Date.now() + 30_000;
+    while (!(await swept())) {
+      if (Date.now() > deadline) throw new Error("the watchdog's first sweep did not complete");
+      await pause(100);
+    }
     const before = await statementCounts(app, 1);
     let counted = 0;
     for (const cookie of cookies.pages) {
