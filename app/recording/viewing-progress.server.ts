@@ -2,6 +2,7 @@
 // report built from them. Per viewer and recording only the furthest point, the minutes played and the first and
 // last beacon's times are kept; nothing else about viewing (the settings page says so).
 import { z } from "zod";
+import { sessionRoleSql, type Person } from "~/access/live-session-access";
 import { getEnv } from "~/config/env.server";
 import { prisma } from "~/db/db.server";
 import { Prisma } from "~/generated/prisma/client";
@@ -42,6 +43,52 @@ export function mediaLengthSeconds(recording: {
   if (recording.durationSeconds !== null) return recording.durationSeconds;
   if (!recording.endedAt) return null;
   return Math.max(0, Math.round((recording.endedAt.getTime() - recording.startedAt.getTime()) / 1000));
+}
+
+export type BeaconAccess =
+  { kind: "not_found" } | { kind: "forbidden" } | { kind: "allowed"; lengthSeconds: number | null };
+
+type BeaconAccessRow = {
+  status: string;
+  published: number | bigint;
+  deleted: number | bigint;
+  durationSeconds: number | bigint | null;
+  startedAt: Date | string | number;
+  endedAt: Date | string | number | null;
+  role: string | null;
+};
+
+/**
+ * Whether `person` may send beacons for the recording now, and its length, in one statement: beacons come tens a
+ * second while a class watches, and the page's access check (checkRecordingAccess) reads the recording, its session,
+ * its cohort and the membership in four. The same rules: the live-session rule in its SQL form; a READY recording not
+ * published does not exist for students; a deleted one is 404 for all, an existing one 403 for a person outside the
+ * class; only a READY one takes beacons.
+ */
+export async function readBeaconAccess(person: Person, recordingId: string): Promise<BeaconAccess> {
+  const role = Prisma.raw(
+    sessionRoleSql({ userId: 'p."id"', userRole: 'p."role"', hostId: 's."hostId"', cohortId: 's."cohortId"' }),
+  );
+  const [row] = await prisma.$queryRaw<BeaconAccessRow[]>`
+    SELECT r."status" AS "status", CASE WHEN r."publishedAt" IS NULL THEN 0 ELSE 1 END AS "published",
+      CASE WHEN r."deletedAt" IS NULL THEN 0 ELSE 1 END AS "deleted", r."durationSeconds" AS "durationSeconds",
+      r."startedAt" AS "startedAt", r."endedAt" AS "endedAt", ${role} AS "role"
+    FROM "Recording" r JOIN "LiveSession" s ON s."id" = r."liveSessionId"
+      CROSS JOIN (SELECT ${person.id} AS "id", ${person.role} AS "role") p
+    WHERE r."id" = ${recordingId}`;
+  if (!row) return { kind: "not_found" };
+  const deleted = Number(row.deleted) === 1;
+  if (row.role === null) return deleted ? { kind: "not_found" } : { kind: "forbidden" };
+  if (deleted || row.status !== "READY") return { kind: "not_found" };
+  if (row.role === "student" && Number(row.published) !== 1) return { kind: "not_found" };
+  return {
+    kind: "allowed",
+    lengthSeconds: mediaLengthSeconds({
+      durationSeconds: row.durationSeconds === null ? null : Number(row.durationSeconds),
+      startedAt: new Date(row.startedAt),
+      endedAt: row.endedAt === null ? null : new Date(row.endedAt),
+    }),
+  };
 }
 
 /** A position is valid within the media's length; when the length is unknown, within the longest recording allowed. */

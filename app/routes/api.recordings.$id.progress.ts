@@ -7,11 +7,10 @@ import { ApiError, forbidden, handleApi, notFound } from "~/http/api-error.serve
 import { readJsonBody } from "~/http/recording-controls-api.server";
 import { methodNotAllowed } from "~/http/route-input.server";
 import { requireSameOrigin } from "~/http/same-origin.server";
-import { checkRecordingAccess } from "~/recording/recording-library.server";
 import {
-  mediaLengthSeconds,
   positionFits,
   progressBeaconSchema,
+  readBeaconAccess,
   recordBeacon,
   takeBeaconSlot,
 } from "~/recording/viewing-progress.server";
@@ -25,12 +24,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const user = await requireApiUser(request);
     const parsed = paramsSchema.safeParse(params);
     if (!parsed.success) throw notFound("That recording");
-    const access = await checkRecordingAccess(user, parsed.data.id);
-    if (access.kind === "not_found" || access.kind === "deleted") throw notFound("That recording");
+    const access = await readBeaconAccess(user, parsed.data.id);
+    if (access.kind === "not_found") throw notFound("That recording");
     if (access.kind === "forbidden") throw forbidden("You are not enrolled in the class of this recording.");
-    if (access.recording.status !== "READY") throw notFound("That recording");
     const beacon = await readJsonBody(request, progressBeaconSchema);
-    if (!positionFits(beacon.position, mediaLengthSeconds(access.recording))) {
+    if (!positionFits(beacon.position, access.lengthSeconds)) {
       throw new ApiError(400, "invalid_body", "position: beyond the end of the recording");
     }
     const viewer = { kind: "user" as const, userId: user.id };
@@ -40,7 +38,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         "Retry-After": String(slot.retryAfter),
       });
     }
-    await recordBeacon(access.recording.id, viewer, beacon);
+    await recordBeacon(parsed.data.id, viewer, beacon);
     return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
   });
 }

@@ -436,4 +436,40 @@ describe("who watched", () => {
     const row = await stack.db.recordingView.findFirstOrThrow({ where: { recordingId, userId: student3.id } });
     expect(row.furthestSeconds).toBeLessThan(50);
   });
+
+  it("takes beacons only for a recording the viewer may watch now: held, in the trash, not READY or unknown → 404", async () => {
+    const { recordingId } = await readyRecording();
+    const beacon = (cookie: string, id = recordingId) =>
+      api(stack.app.url, `/api/recordings/${id}/progress`, {
+        method: "POST",
+        cookie,
+        body: { position: 1, playing: true },
+      });
+    const control = (action: string) =>
+      api(stack.app.url, `/api/recordings/${recordingId}/${action}`, { method: "POST", cookie: stack.cookies.host });
+    expect((await control("unpublish")).status).toBe(200);
+    expectApiError(await beacon(stack.cookies.student1), 404, "not_found");
+    expectApiError(await beacon(stack.cookies.outsider), 403, "forbidden");
+    expect((await beacon(stack.cookies.host)).status).toBe(204);
+    expect((await control("publish")).status).toBe(200);
+    expect((await beacon(stack.cookies.student1)).status).toBe(204);
+
+    const recording = await driveTo(stack, await createSession(stack.db, { cohortId }), "RECORDING");
+    expectApiError(await beacon(stack.cookies.student2, recording), 404, "not_found");
+    expectApiError(await beacon(stack.cookies.host, recording), 404, "not_found");
+    expectApiError(await beacon(stack.cookies.student2, "nosuchrecording"), 404, "not_found");
+
+    const deleted = await api(stack.app.url, `/api/recordings/${recordingId}`, {
+      method: "DELETE",
+      cookie: stack.cookies.host,
+    });
+    expect(deleted.status).toBe(200);
+    for (const cookie of [stack.cookies.student1, stack.cookies.host, stack.cookies.outsider]) {
+      expectApiError(await beacon(cookie), 404, "not_found");
+    }
+    const rows = await stack.db.recordingView.findMany({ where: { recordingId: { in: [recordingId, recording] } } });
+    const host = await stack.db.user.findUniqueOrThrow({ where: { email: "host@optilearn.test" } });
+    const student1 = await stack.db.user.findUniqueOrThrow({ where: { email: "student1@optilearn.test" } });
+    expect(rows.map((r) => r.userId).sort()).toEqual([host.id, student1.id].sort());
+  });
 });
