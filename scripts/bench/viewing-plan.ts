@@ -53,8 +53,11 @@ export function planViewing({
 /** The most beacons one student sends within any window of the server's length. */
 export function busiestWindow(plan: ViewingPlan, windowMs = SERVER_RATE.windowMs): number {
   const byStudent = new Map<number, number[]>();
-  for (const beacon of plan.beacons)
-    byStudent.set(beacon.student, [...(byStudent.get(beacon.student) ?? []), beacon.atMs]);
+  for (const beacon of plan.beacons) {
+    const times = byStudent.get(beacon.student) ?? [];
+    times.push(beacon.atMs);
+    byStudent.set(beacon.student, times);
+  }
   let most = 0;
   for (const times of byStudent.values()) {
     for (let first = 0, last = 0; last < times.length; last++) {
