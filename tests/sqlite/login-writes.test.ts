@@ -5,10 +5,12 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "../../app/auth/password.server";
 import { sqliteFilePath } from "../../app/db/driver-adapter.server";
+import { LOCK_WAIT_MS } from "../../app/db/sqlite-adapter.server";
 import { startApp, type AppProcess } from "../support/app-process";
 import { openDatabase } from "../support/database";
 import { DEMO_PASSWORD } from "../support/http";
 import { freshDatabaseUrl } from "../support/test-database";
+import { holdDatabaseLock } from "./database-lock";
 
 let app: AppProcess;
 let db: ReturnType<typeof openDatabase>;
@@ -68,13 +70,17 @@ async function freshAccount(label: string): Promise<string> {
   return email;
 }
 
-async function postLogin(email: string, password: string, address: string) {
-  const response = await fetch(`${app.url}/login`, {
+function sendLogin(email: string, password: string, address: string) {
+  return fetch(`${app.url}/login`, {
     method: "POST",
     redirect: "manual",
     headers: { "Content-Type": "application/x-www-form-urlencoded", "X-Forwarded-For": address },
     body: new URLSearchParams({ email, password }),
   });
+}
+
+async function postLogin(email: string, password: string, address: string) {
+  const response = await sendLogin(email, password, address);
   await response.arrayBuffer();
   return response.status;
 }
@@ -135,4 +141,30 @@ describe("the commits of one login (SQLite)", () => {
     });
     expect(rows.map((row) => row.failures)).toEqual([1, 1, 1]);
   });
+});
+
+describe("a login while another process holds the database's write lock", () => {
+  it(
+    "waits for it, then answers 503 with Retry-After and none of the database's words, and nothing was counted",
+    async () => {
+      const email = await freshAccount("held-back");
+      const address = newAddress();
+      const lock = await holdDatabaseLock(app.env.DATABASE_URL, "write", LOCK_WAIT_MS + 5_000);
+      try {
+        const response = await sendLogin(email, DEMO_PASSWORD, address);
+        const html = await response.text();
+        expect(lock.holding(), "the lock ended before the login gave up: the test proved nothing").toBe(true);
+        expect(response.status).toBe(503);
+        expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+        expect(html).toContain("Please try again in");
+        expect(html).not.toMatch(/database|locked|SQLITE/i);
+      } finally {
+        await lock.stop();
+      }
+      // The counts' transaction never began: the right password still gets in at once, from the same place.
+      expect(await db.loginThrottle.count({ where: { key: { contains: email } } })).toBe(0);
+      expect(await postLogin(email, DEMO_PASSWORD, address)).toBe(302);
+    },
+    LOCK_WAIT_MS + 30_000,
+  );
 });
