@@ -4,6 +4,7 @@ import { prepareAccountEmail } from "~/auth/account-emails.server";
 import { captionWorkerSettings } from "~/captions/caption-settings.server";
 import { startCaptionWorker, type CaptionWorker } from "~/captions/caption-worker.server";
 import { checkCaptionTools, createTranscriber } from "~/captions/transcribers.server";
+import { closeChangeChannel } from "~/change-hints/change-channel.server";
 import { getEnv, InvalidEnvironmentError, type AppEnv } from "~/config/env.server";
 import { prisma } from "~/db/db.server";
 import { startEmailWorker, type EmailWorker } from "~/mail/email-worker.server";
@@ -34,6 +35,8 @@ async function shutdown(signal: string) {
   stopping = true;
   logger.info("email_worker.stopping", { signal });
   await Promise.all([worker?.stop(), captionWorker?.stop()]);
+  // Caption changes are announced to open pages: what is still on its way goes out before the process ends.
+  await closeChangeChannel().catch(() => undefined);
   await prisma.$disconnect().catch(() => undefined);
   process.exit(0);
 }

@@ -1,10 +1,22 @@
 // The caption outbox: one job per READY recording, written in the READY transition's transaction; a worker claims a
 // due job with a lease (a conditional update, so one claim wins whatever the number of workers), renews it while it
 // works, and marks it READY, FAILED, or due again after a back-off, each only while its claim still holds the job.
+// Every change of a job's status is committed with its entry in the session log (caption-changes.server.ts), so open
+// pages hear of it; the progress within WORKING is not.
+import { commitCaptionStatus } from "~/captions/caption-changes.server";
+import { CAPTION_STATUSES, type CaptionStatus } from "~/captions/caption-triggers";
 import { prisma, type Tx } from "~/db/db.server";
 
-export const CAPTION_STATUS = { queued: "QUEUED", working: "WORKING", ready: "READY", failed: "FAILED" } as const;
-export type CaptionStatus = (typeof CAPTION_STATUS)[keyof typeof CAPTION_STATUS];
+export const CAPTION_STATUS = {
+  queued: CAPTION_STATUSES[0],
+  working: CAPTION_STATUSES[1],
+  ready: CAPTION_STATUSES[2],
+  failed: CAPTION_STATUSES[3],
+} as const;
+export type { CaptionStatus };
+
+/** Who the log names for the worker's changes. */
+const WORKER_ACTOR = "caption-worker";
 
 /** In the transaction that makes a recording READY: its captions are to be made (once, whatever repeats it). */
 export async function enqueueCaptionJob(tx: Tx, recordingId: string): Promise<void> {
@@ -39,24 +51,33 @@ export async function claimCaptionJob(
     select: { recordingId: true },
   });
   for (const { recordingId } of candidates) {
-    const { count } = await prisma.captionJob.updateMany({
-      where: { recordingId, ...dueWhere(now) },
-      data: {
-        status: CAPTION_STATUS.working,
-        leaseOwner: claim,
-        leaseUntil,
-        progress: 0,
-        attempts: { increment: 1 },
-        updatedAt: now,
+    // Set inside the transaction, once the claim won.
+    let claimed = null as ClaimedCaptionJob | null;
+    await commitCaptionStatus(recordingId, {
+      to: CAPTION_STATUS.working,
+      actor: WORKER_ACTOR,
+      write: async (tx) => {
+        const { count } = await tx.captionJob.updateMany({
+          where: { recordingId, ...dueWhere(now) },
+          data: {
+            status: CAPTION_STATUS.working,
+            leaseOwner: claim,
+            leaseUntil,
+            progress: 0,
+            attempts: { increment: 1 },
+            updatedAt: now,
+          },
+        });
+        if (count !== 1) return false;
+        const job = await tx.captionJob.findUniqueOrThrow({
+          where: { recordingId },
+          select: { attempts: true, reason: true },
+        });
+        claimed = { recordingId, attempts: job.attempts, reason: job.reason };
+        return true;
       },
     });
-    if (count === 1) {
-      const job = await prisma.captionJob.findUnique({
-        where: { recordingId },
-        select: { recordingId: true, attempts: true, reason: true, leaseOwner: true },
-      });
-      if (job?.leaseOwner === claim) return { recordingId, attempts: job.attempts, reason: job.reason };
-    }
+    if (claimed) return claimed;
   }
   return null;
 }
@@ -81,36 +102,53 @@ export async function renewCaptionLease(
   return count === 1;
 }
 
-/** In the transaction that stores the captions: done, only while this claim holds the job. */
-export async function markCaptionJobReady(tx: Tx, recordingId: string, claim: string): Promise<boolean> {
+/**
+ * Done, only while this claim holds the job: with `store` (the captions' new version) in the same transaction. False
+ * when the claim no longer holds it, and nothing was written.
+ */
+export function markCaptionJobReady(
+  recordingId: string,
+  claim: string,
+  store: (tx: Tx) => Promise<unknown>,
+): Promise<boolean> {
   const now = new Date();
-  const { count } = await tx.captionJob.updateMany({
-    where: held(recordingId, claim),
-    data: {
-      status: CAPTION_STATUS.ready,
-      progress: 1,
-      leaseUntil: null,
-      reason: null,
-      finishedAt: now,
-      updatedAt: now,
+  return commitCaptionStatus(recordingId, {
+    to: CAPTION_STATUS.ready,
+    actor: WORKER_ACTOR,
+    write: async (tx) => {
+      const { count } = await tx.captionJob.updateMany({
+        where: held(recordingId, claim),
+        data: {
+          status: CAPTION_STATUS.ready,
+          progress: 1,
+          leaseUntil: null,
+          reason: null,
+          finishedAt: now,
+          updatedAt: now,
+        },
+      });
+      if (count !== 1) return false;
+      await store(tx);
+      return true;
     },
   });
-  return count === 1;
 }
 
-export async function markCaptionJobFailed(recordingId: string, claim: string, reason: string): Promise<boolean> {
+export function markCaptionJobFailed(recordingId: string, claim: string, reason: string): Promise<boolean> {
   const now = new Date();
-  const { count } = await prisma.captionJob.updateMany({
-    where: held(recordingId, claim),
-    data: {
-      status: CAPTION_STATUS.failed,
-      leaseUntil: null,
-      reason: reason.slice(0, 1000),
-      finishedAt: now,
-      updatedAt: now,
+  const why = reason.slice(0, 1000);
+  return commitCaptionStatus(recordingId, {
+    to: CAPTION_STATUS.failed,
+    actor: WORKER_ACTOR,
+    reason: why,
+    write: async (tx) => {
+      const { count } = await tx.captionJob.updateMany({
+        where: held(recordingId, claim),
+        data: { status: CAPTION_STATUS.failed, leaseUntil: null, reason: why, finishedAt: now, updatedAt: now },
+      });
+      return count === 1;
     },
   });
-  return count === 1;
 }
 
 export async function scheduleCaptionRetry(
@@ -119,51 +157,73 @@ export async function scheduleCaptionRetry(
   nextAttemptAt: Date,
   reason: string,
 ): Promise<void> {
-  await prisma.captionJob.updateMany({
-    where: held(recordingId, claim),
-    data: {
-      status: CAPTION_STATUS.queued,
-      leaseUntil: null,
-      leaseOwner: null,
-      nextAttemptAt,
-      reason: reason.slice(0, 1000),
-      progress: 0,
-      updatedAt: new Date(),
+  const why = reason.slice(0, 1000);
+  await commitCaptionStatus(recordingId, {
+    to: CAPTION_STATUS.queued,
+    actor: WORKER_ACTOR,
+    reason: why,
+    write: async (tx) => {
+      const { count } = await tx.captionJob.updateMany({
+        where: held(recordingId, claim),
+        data: {
+          status: CAPTION_STATUS.queued,
+          leaseUntil: null,
+          leaseOwner: null,
+          nextAttemptAt,
+          reason: why,
+          progress: 0,
+          updatedAt: new Date(),
+        },
+      });
+      return count === 1;
     },
   });
 }
 
 /** A worker stopping on purpose hands back a job it was working on: due again at once, the attempt not counted. */
 export async function releaseCaptionJob(recordingId: string, claim: string): Promise<void> {
-  await prisma.captionJob.updateMany({
-    where: held(recordingId, claim),
-    data: {
-      status: CAPTION_STATUS.queued,
-      leaseUntil: null,
-      leaseOwner: null,
-      attempts: { decrement: 1 },
-      progress: 0,
-      nextAttemptAt: new Date(),
+  await commitCaptionStatus(recordingId, {
+    to: CAPTION_STATUS.queued,
+    actor: WORKER_ACTOR,
+    write: async (tx) => {
+      const { count } = await tx.captionJob.updateMany({
+        where: held(recordingId, claim),
+        data: {
+          status: CAPTION_STATUS.queued,
+          leaseUntil: null,
+          leaseOwner: null,
+          attempts: { decrement: 1 },
+          progress: 0,
+          nextAttemptAt: new Date(),
+        },
+      });
+      return count === 1;
     },
   });
 }
 
 /** The host's or an admin's Retry of a FAILED job: queued again from a first attempt. False when it was not FAILED. */
-export async function retryCaptionJob(recordingId: string): Promise<boolean> {
-  const { count } = await prisma.captionJob.updateMany({
-    where: { recordingId, status: CAPTION_STATUS.failed },
-    data: {
-      status: CAPTION_STATUS.queued,
-      attempts: 0,
-      nextAttemptAt: new Date(),
-      reason: null,
-      progress: 0,
-      leaseOwner: null,
-      finishedAt: null,
-      updatedAt: new Date(),
+export function retryCaptionJob(recordingId: string, actor: string): Promise<boolean> {
+  return commitCaptionStatus(recordingId, {
+    to: CAPTION_STATUS.queued,
+    actor,
+    write: async (tx) => {
+      const { count } = await tx.captionJob.updateMany({
+        where: { recordingId, status: CAPTION_STATUS.failed },
+        data: {
+          status: CAPTION_STATUS.queued,
+          attempts: 0,
+          nextAttemptAt: new Date(),
+          reason: null,
+          progress: 0,
+          leaseOwner: null,
+          finishedAt: null,
+          updatedAt: new Date(),
+        },
+      });
+      return count === 1;
     },
   });
-  return count === 1;
 }
 
 export type CaptionJobView = {

@@ -109,21 +109,19 @@ export function startCaptionWorker(transcriber: Transcriber, settings: CaptionWo
       });
       if (leaseLost) throw new LeaseLostError();
       const vtt = writeVtt(cues);
-      // Beside the video first (overwriting is harmless on a retry), then the version and the job's end together.
+      // Beside the video first (overwriting is harmless on a retry).
       const storageKey = await getRecordingStorage().putCaptions(recording, vtt);
-      const stored = await prisma.$transaction(async (tx) => {
-        if (!(await markCaptionJobReady(tx, job.recordingId, claim))) throw new LeaseLostError();
-        await writeCaptionVersion(tx, job.recordingId, cues, { source: `engine:${transcriber.name}`, storageKey });
-        return true;
+      // The version and the job's end together, with the log entry that tells open pages.
+      const stored = await markCaptionJobReady(job.recordingId, claim, (tx) =>
+        writeCaptionVersion(tx, job.recordingId, cues, { source: `engine:${transcriber.name}`, storageKey }),
+      );
+      if (!stored) throw new LeaseLostError();
+      logger.info("captions.ready", {
+        ...fields,
+        cues: cues.length,
+        engine: transcriber.name,
+        ms: Date.now() - started,
       });
-      if (stored) {
-        logger.info("captions.ready", {
-          ...fields,
-          cues: cues.length,
-          engine: transcriber.name,
-          ms: Date.now() - started,
-        });
-      }
     } catch (error) {
       if (error instanceof LeaseLostError || leaseLost) {
         logger.warn("captions.lease_lost", fields);

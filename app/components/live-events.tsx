@@ -80,7 +80,7 @@ export function LiveEventsProvider({
   const revalidateOnRef = useRef(revalidateOn);
   revalidateOnRef.current = revalidateOn;
 
-  const subscribers = useRef<Subscribers>({ status: new Set(), notification: new Set() });
+  const subscribers = useRef<Subscribers>({ status: new Set(), notification: new Set(), captions: new Set() });
   const handlers = useMemo(() => {
     const notify = <N extends LiveEventName>(name: N, data: LiveEventPayloads[N]) => {
       const listeners: Set<Handler<N>> = subscribers.current[name];
@@ -93,6 +93,7 @@ export function LiveEventsProvider({
         lastNotification.current = Math.max(lastNotification.current, data.id);
         notify("notification", data);
       },
+      captions: (data) => notify("captions", data),
     };
     return all;
   }, []);

@@ -192,7 +192,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (access.kind === "deleted" || recording.status !== "READY")
       throw new Response("That recording was not found.", { status: 404 });
     if (form.data.intent === "retry-captions") {
-      await retryCaptionJob(recording.id);
+      await retryCaptionJob(recording.id, `user:${user.id}`);
       return redirect(`/recordings/${recording.id}`, 303);
     }
     const { position, version, text } = form.data;
