@@ -7,6 +7,7 @@ import { checkCaptionTools, createTranscriber } from "~/captions/transcribers.se
 import { closeChangeChannel } from "~/change-hints/change-channel.server";
 import { getEnv, InvalidEnvironmentError, type AppEnv } from "~/config/env.server";
 import { prisma } from "~/db/db.server";
+import { captionJobChanges } from "~/recording/caption-job-changes.server";
 import { startEmailWorker, type EmailWorker } from "~/mail/email-worker.server";
 import { describeSmtpUrl, MailConfigurationError, mailSetup, type MailSetup } from "~/mail/mail-settings.server";
 import { logger } from "~/observability/logger.server";
@@ -65,7 +66,7 @@ if (transcriber) {
   const tools = await checkCaptionTools(env);
   if (tools.missing.length > 0)
     logger.warn("caption_worker.tools_missing", { engine: tools.engine, missing: tools.missing });
-  captionWorker = startCaptionWorker(transcriber, captionWorkerSettings(env));
+  captionWorker = startCaptionWorker(transcriber, captionWorkerSettings(env), captionJobChanges);
   logger.info("caption_worker.started", {
     worker: captionWorker.id,
     engine: transcriber.name,

@@ -8,7 +8,9 @@ type IdRow = { ref: string | null; id: number | bigint | null };
 
 export const sqliteLogWatch: ChangeLogWatch = {
   async latest(): Promise<LogPosition> {
-    const [row] = await streamReads().all<Array<{ logId: number | bigint | null; notificationId: number | bigint | null }>>(
+    const [row] = await streamReads().all<
+      Array<{ logId: number | bigint | null; notificationId: number | bigint | null }>
+    >(
       `SELECT (SELECT MAX("id") FROM "RecordingTransition") AS "logId",
         (SELECT MAX("id") FROM "Notification") AS "notificationId"`,
       [],
@@ -27,9 +29,13 @@ export const sqliteLogWatch: ChangeLogWatch = {
       `SELECT "recordingId" AS "ref", MAX("id") AS "id" FROM "Notification" WHERE "id" > ? GROUP BY "recordingId"`,
       [position.notificationId],
     );
-    const highest = (rows: IdRow[], from: number) => rows.reduce((max, row) => Math.max(max, Number(row.id ?? 0)), from);
+    const highest = (rows: IdRow[], from: number) =>
+      rows.reduce((max, row) => Math.max(max, Number(row.id ?? 0)), from);
     return {
-      position: { logId: highest(sessions, position.logId), notificationId: highest(recordings, position.notificationId) },
+      position: {
+        logId: highest(sessions, position.logId),
+        notificationId: highest(recordings, position.notificationId),
+      },
       liveSessionIds: sessions.flatMap((row) => (row.ref ? [row.ref] : [])),
       notifiedRecordingIds: recordings.flatMap((row) => (row.ref ? [row.ref] : [])),
     };

@@ -28,8 +28,6 @@ type Subscribers = { [N in LiveEventName]: Set<Handler<N>> };
 
 type LiveEvents = {
   state: StreamState;
-  /** The session the page follows exactly, if any. */
-  focusedSessionId: string | null;
   subscribe<N extends LiveEventName>(name: N, handler: Handler<N>): () => void;
 };
 
@@ -106,8 +104,7 @@ export function LiveEventsProvider({
       listeners.delete(handler);
     };
   }, []);
-  const focusedSessionId = request.focus?.sessionId ?? null;
-  const value = useMemo(() => ({ state, focusedSessionId, subscribe }), [state, focusedSessionId, subscribe]);
+  const value = useMemo(() => ({ state, subscribe }), [state, subscribe]);
   return <LiveEventsContext.Provider value={value}>{children}</LiveEventsContext.Provider>;
 }
 
@@ -121,9 +118,4 @@ export function useLiveEvent<N extends LiveEventName>(name: N, handler: Handler<
 
 export function useLiveStreamState(): StreamState {
   return useContext(LiveEventsContext)?.state ?? "closed";
-}
-
-/** The session this page follows exactly (its session page), if any. */
-export function useFocusedSessionId(): string | null {
-  return useContext(LiveEventsContext)?.focusedSessionId ?? null;
 }
