@@ -88,9 +88,7 @@ export function CaptionStatus({
       {/* Read out when it changes while the page is open. */}
       <div role="status">
         {captions.status === null ? <p className="muted">No captions are being made for this recording.</p> : null}
-        {captions.status === "QUEUED" ? (
-          <p>Queued: the captions are made a few moments after the recording is ready.</p>
-        ) : null}
+        {captions.status === "QUEUED" ? <p>Queued: the captions will be made in a few moments.</p> : null}
         {captions.status === "WORKING" ? (
           <p>
             <label>

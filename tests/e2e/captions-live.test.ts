@@ -174,10 +174,11 @@ describe("captions reach open pages live", () => {
 
     // A student of the class watches the same recording: no status, no reason, no Retry.
     const student = await openAs(browser, stack.app.url, ACCOUNTS.student1, `/recordings/${recordingId}`);
-    await expect(student.page.getByTestId("recording-player").count()).resolves.toBe(1);
+    await eventually(() => student.page.getByTestId("recording-player").count()).toBe(1);
     await expect(student.page.getByTestId("caption-status").count()).resolves.toBe(0);
     await expect(student.page.getByRole("button", { name: "Retry the captions" }).count()).resolves.toBe(0);
     await expect(student.page.getByText("no sound to caption").count()).resolves.toBe(0);
+    await screenshot(student.page, "captions-failed-student-view");
     await student.context.close();
 
     // The media is fixed (a recording with speech in its place), then the host retries.
