@@ -37,8 +37,8 @@ export function statusMessage(event: StatusSnapshot): LiveMessage<"status", Reco
 }
 
 /**
- * A log entry of a recording's captions (caption-changes.server.ts) goes out as a `captions` event, not a `status`: a
- * client that does not know the kind never sees it, and its id still moves the client's resume point.
+ * A log entry of a recording's captions (recording/caption-job-changes.server.ts) goes out as a `captions` event, not
+ * a `status`: a client that does not know the kind never sees it, and its id still moves the client's resume point.
  */
 function captionsDataOf(event: StatusSnapshot): CaptionsPayload | null {
   const status = event.recording && captionStatusOfTrigger(event.recording.trigger);
