@@ -18,7 +18,8 @@ import {
 import { ACCOUNTS, api, postWebhook } from "../support/http";
 import { lectureVideo } from "../support/lecture-video";
 import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
-import { putObject, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3, type TestS3 } from "../support/s3-server";
+import { putObject, startS3, type TestS3 } from "../support/s3-server";
+import { s3StorageEnv } from "../support/s3-recordings";
 
 const VIDEO_SECONDS = 20;
 let video: Buffer;
@@ -32,12 +33,7 @@ beforeAll(async () => {
   [stack, browser] = await Promise.all([
     startRecordingStack({
       env: {
-        RECORDING_STORAGE: "s3",
-        RECORDING_S3_ENDPOINT: s3.endpoint,
-        RECORDING_S3_BUCKET: s3.bucket,
-        RECORDING_S3_ACCESS_KEY_ID: S3_ACCESS_KEY_ID,
-        RECORDING_S3_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY,
-        RECORDING_S3_FORCE_PATH_STYLE: "true",
+        ...s3StorageEnv(s3),
       },
     }),
     launchBrowser(),

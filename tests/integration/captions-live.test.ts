@@ -7,7 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { postWebhook } from "../support/http";
 import { createSession, driveTo, transitionsOf } from "./fixtures";
 import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
-import { putObject, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3, type TestS3 } from "../support/s3-server";
+import { putObject, startS3, type TestS3 } from "../support/s3-server";
+import { s3StorageEnv } from "../support/s3-recordings";
 import { silentVideo, speechVideo } from "../support/speech-video";
 import { openEventStream, type SseConnection, type SseEvent } from "../support/sse-client";
 import { startWorker, type WorkerProcess } from "../support/worker-process";
@@ -21,13 +22,7 @@ beforeAll(async () => {
   s3 = await startS3();
   stack = await startRecordingStack({
     env: {
-      RECORDING_STORAGE: "s3",
-      RECORDING_S3_ENDPOINT: s3.endpoint,
-      RECORDING_S3_REGION: "us-east-1",
-      RECORDING_S3_BUCKET: s3.bucket,
-      RECORDING_S3_ACCESS_KEY_ID: S3_ACCESS_KEY_ID,
-      RECORDING_S3_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY,
-      RECORDING_S3_FORCE_PATH_STYLE: "true",
+      ...s3StorageEnv(s3),
       // A heartbeat a second: a stream's next one shows that nothing else was queued for it.
       SSE_HEARTBEAT_SECONDS: "1",
     },
