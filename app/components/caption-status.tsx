@@ -2,24 +2,15 @@
 // media done), ready, or failed with the reason and a Retry. A change of their status reaches the open page on its
 // event stream (a `captions` event, from the session log) and loads the page's data again, so the track and the
 // transcript appear by themselves. Without JavaScript the page says what was true when it was loaded.
-import { Form, useRevalidator } from "@remix-run/react";
+import { Form } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import type { CaptionStatus as CaptionStatusName } from "~/captions/caption-triggers";
-import { useLiveEvent } from "~/components/live-events";
 
 export type CaptionStatusView = {
   status: CaptionStatusName | null;
   progress: number;
   reason: string | null;
 };
-
-/** A caption change of this recording on the page's stream loads the page's data again (status, track, transcript). */
-export function useCaptionsLive(recordingId: string) {
-  const revalidator = useRevalidator();
-  useLiveEvent("captions", (event) => {
-    if (event.recordingId === recordingId) revalidator.revalidate();
-  });
-}
 
 /**
  * The share done while the captions are being made. The worker records it with each renewal of its lease, which is

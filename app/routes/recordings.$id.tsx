@@ -20,7 +20,8 @@ import { captionsUrlOf } from "~/recording/caption-access.server";
 import { captionJobOf } from "~/captions/caption-jobs.server";
 import { editCue, newestCaptions } from "~/captions/caption-store.server";
 import { publishCaptionsBeside } from "~/captions/caption-edits.server";
-import { CaptionStatus, useCaptionsLive } from "~/components/caption-status";
+import { CaptionStatus } from "~/components/caption-status";
+import { useRecordingLive } from "~/components/use-recording-live";
 import type { LiveHandle } from "~/components/live-events";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { TranscriptPanel } from "~/components/transcript-panel";
@@ -299,7 +300,7 @@ function RecordingView(data: Extract<ReturnType<typeof useLoaderData<typeof load
   const { recording, session, canDelete, linkLifetimeSeconds, captions, canEdit, startAt, teacher } = data;
   const actionData = useActionData<typeof action>();
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
-  useCaptionsLive(recording.id);
+  useRecordingLive(recording.id);
   return (
     <article className="stack">
       <p>

@@ -148,6 +148,30 @@ describe("teacher controls in the browser", () => {
     await host.context.close();
   }, 120_000);
 
+  it("a student watching a recording the host unpublishes sees at once that it is gone, without reloading", async () => {
+    const { recordingId } = await readyRecording();
+    const student = await openAs(browser, stack.app.url, ACCOUNTS.student1, `/recordings/${recordingId}`);
+    // The page's data, asked again once the recording is unpublished, is a 404 to a student: Chromium logs it.
+    expectConsoleErrors(student.context, failedResource(404));
+    await expect(student.page.locator("video").count()).resolves.toBe(1);
+    let reloads = 0;
+    student.page.on("framenavigated", (frame) => frame === student.page.mainFrame() && reloads++);
+
+    // The page's stream resumes after what the page was loaded with, so the change reaches it even if it opens later.
+    const host = await openAs(browser, stack.app.url, ACCOUNTS.host, `/recordings/${recordingId}`);
+    await host.page.getByRole("button", { name: "Unpublish" }).click();
+    await eventually(() => host.page.getByTestId("publication-state").getAttribute("data-published")).toBe("false");
+
+    await eventually(() => student.page.locator("video").count()).toBe(0);
+    await expect(student.page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe(
+      "We couldn't find that recording",
+    );
+    expect(reloads).toBe(0);
+    await screenshot(student.page, "teacher-controls-unpublished-while-watching");
+    await student.context.close();
+    await host.context.close();
+  });
+
   it("makes a share link that plays in a fresh browser without an account, until it is revoked", async () => {
     const { recordingId } = await readyRecording();
     const host = await openAs(browser, stack.app.url, ACCOUNTS.host, `/recordings/${recordingId}`);
