@@ -10,6 +10,7 @@ import { startApp, type AppProcess } from "../support/app-process";
 import { openDatabase } from "../support/database";
 import { DEMO_PASSWORD } from "../support/http";
 import { freshDatabaseUrl } from "../support/test-database";
+import { waitFor } from "../integration/fixtures";
 import { holdDatabaseLock } from "./database-lock";
 
 let app: AppProcess;
@@ -167,4 +168,29 @@ describe("a login while another process holds the database's write lock", () => 
     },
     LOCK_WAIT_MS + 30_000,
   );
+});
+
+describe("a login that fails on the server's side", () => {
+  it("answers 500 with a plain sentence: the database's words go to the log, never to the page", async () => {
+    const email = await freshAccount("server-fault");
+    // A real fault of the real database: the table a successful login writes to is not there.
+    await db.$executeRawUnsafe(`ALTER TABLE "KnownLoginAddress" RENAME TO "KnownLoginAddressAway"`);
+    try {
+      const response = await sendLogin(email, DEMO_PASSWORD, newAddress());
+      const html = await response.text();
+      expect(response.status).toBe(500);
+      expect(html).toContain("Signing in failed on our side");
+      expect(html).not.toMatch(/KnownLoginAddress|no such table|prisma|SQLITE/i);
+      // Its cause is in the app's log, for the operator.
+      await waitFor(
+        async () => app.logs(),
+        (logs) =>
+          logs.split("\n").some((line) => line.includes('"event":"login.error"') && line.includes("KnownLoginAddress")),
+        { what: "the login.error log line with its cause" },
+      );
+    } finally {
+      await db.$executeRawUnsafe(`ALTER TABLE "KnownLoginAddressAway" RENAME TO "KnownLoginAddress"`);
+    }
+    expect(await postLogin(email, DEMO_PASSWORD, newAddress())).toBe(302);
+  });
 });
