@@ -1,9 +1,10 @@
 // The two live streams (a session's recording transitions, a user's notifications) and the page stream that joins them,
 // each resumable without gap or repeat. An event's bytes are encoded once and shared by every stream that sends it; a
 // replay goes out page by page, each page only once the client has taken the last.
+import { captionStatusOfTrigger } from "~/captions/caption-triggers";
 import { eventBus } from "~/events/bus.server";
 import type { NotificationEvent, TransitionEvent } from "~/events/event-types";
-import type { LiveMessage, RecordingStatusPayload } from "~/events/live-wire";
+import type { CaptionsPayload, LiveMessage, RecordingStatusPayload } from "~/events/live-wire";
 import { encodeSseData, encodeSseMessage, type SseChannel } from "~/events/sse.server";
 import { readNotificationReplay } from "~/notifications/notification-replay.server";
 import { getLatestNotificationId } from "~/notifications/notifications.server";
@@ -34,6 +35,34 @@ export function statusMessage(event: StatusSnapshot): LiveMessage<"status", Reco
     },
   };
 }
+
+/**
+ * A log entry of a recording's captions (recording/caption-job-changes.server.ts) goes out as a `captions` event, not
+ * a `status`: a client that does not know the kind never sees it, and its id still moves the client's resume point.
+ */
+function captionsDataOf(event: StatusSnapshot): CaptionsPayload | null {
+  const status = event.recording && captionStatusOfTrigger(event.recording.trigger);
+  if (!status || !event.recording) return null;
+  return {
+    liveSessionId: event.liveSessionId,
+    recordingId: event.recording.id,
+    recordingNumber: event.recording.number,
+    status,
+    at: event.at,
+  };
+}
+
+/**
+ * The first event of a stream is the current status. When the latest entry is a caption change, it is that status as
+ * the entry repeats it (what the session shows), without a change of a recording: the id stays a valid resume point.
+ */
+function asStatusSnapshot(event: StatusSnapshot): StatusSnapshot {
+  if (!captionsDataOf(event)) return event;
+  let snapshot = snapshots.get(event);
+  if (!snapshot) snapshots.set(event, (snapshot = { ...event, recording: null }));
+  return snapshot;
+}
+const snapshots = new WeakMap<StatusSnapshot, StatusSnapshot>();
 
 /**
  * The event as someone who does not control the session receives it: no storage URL at all, neither the session's nor
@@ -82,6 +111,8 @@ function countSent(event: string) {
 const sessionFrames = new WeakMap<object, Buffer>();
 const pageStatusBodies = new WeakMap<object, Buffer>();
 const notificationBodies = new WeakMap<object, Buffer>();
+const captionsFrames = new WeakMap<object, Buffer>();
+const pageCaptionsBodies = new WeakMap<object, Buffer>();
 
 function cached(cache: WeakMap<object, Buffer>, key: object, encode: () => Buffer): Buffer {
   let bytes = cache.get(key);
@@ -95,6 +126,15 @@ function sendSessionStatus(channel: SseChannel, event: StatusSnapshot): boolean 
   return channel.sendFrame(
     "",
     cached(sessionFrames, event, () => encodeSseMessage(statusMessage(event))),
+  );
+}
+
+/** A session's recording stream: a caption change, with the log entry's id like every other event. */
+function sendSessionCaptions(channel: SseChannel, event: StatusSnapshot, data: CaptionsPayload): boolean {
+  countSent("captions");
+  return channel.sendFrame(
+    "",
+    cached(captionsFrames, event, () => encodeSseMessage({ event: "captions", id: event.id, data })),
   );
 }
 
@@ -157,6 +197,8 @@ async function replayPages<T>(pages: AsyncGenerator<T[]>, deliver: Deliver<T>) {
 }
 
 type Send<T> = (event: T) => boolean;
+/** Sends a caption change (its log entry, and the payload made of it). */
+type SendCaptions = (event: StatusSnapshot, data: CaptionsPayload) => boolean;
 
 async function currentStatus(session: RelayedSession): Promise<StatusSnapshot> {
   // The snapshot is the latest transition itself, so its status and its id always agree; the feed holds it in memory.
@@ -166,19 +208,18 @@ async function currentStatus(session: RelayedSession): Promise<StatusSnapshot> {
   if (latest && latest.forStudents === false && !session.showsStorageUrl) {
     latest = await getLatestTransition(session.id, { forStudents: true });
   }
-  return (
-    latest ?? {
-      id: 0,
-      liveSessionId: session.id,
-      recording: null,
-      status: "IDLE",
-      recordingUrl: null,
-      pageUrl: null,
-      watchUrl: null,
-      reason: null,
-      at: session.recordingUpdatedAt.toISOString(),
-    }
-  );
+  if (latest) return asStatusSnapshot(latest);
+  return {
+    id: 0,
+    liveSessionId: session.id,
+    recording: null,
+    status: "IDLE",
+    recordingUrl: null,
+    pageUrl: null,
+    watchUrl: null,
+    reason: null,
+    at: session.recordingUpdatedAt.toISOString(),
+  };
 }
 
 /** A session a stream relays, and whether its viewer controls it (host, admin) and so may see the storage URL. */
@@ -193,8 +234,13 @@ export function relayRecordingTransitions(
   channel: SseChannel,
   session: RelayedSession,
   lastEventId: number | null,
-  sendAsIs: Send<StatusSnapshot> = (event) => sendSessionStatus(channel, event),
+  sendStatus: Send<StatusSnapshot> = (event) => sendSessionStatus(channel, event),
+  sendCaptions: SendCaptions = (event, data) => sendSessionCaptions(channel, event, data),
 ) {
+  const sendAsIs = (event: StatusSnapshot) => {
+    const captions = captionsDataOf(event);
+    return captions ? sendCaptions(event, captions) : sendStatus(event);
+  };
   // Someone who does not control the session gets no entry held from students, and no storage URL.
   const send = session.showsStorageUrl
     ? sendAsIs
@@ -295,12 +341,26 @@ export async function relayPageEvents(channel: SseChannel, options: PageStreamOp
     );
     return channel.sendFrame(`event: status\nid: ${formatPageCursor(cursor)}\n`, body);
   };
+  const sendCaptions = (event: StatusSnapshot, data: CaptionsPayload) => {
+    countSent("captions");
+    const body = cached(pageCaptionsBodies, event, () => encodeSseData({ ...data, transitionId: event.id }));
+    return channel.sendFrame(`event: captions\nid: ${formatPageCursor(cursor)}\n`, body);
+  };
   // One relay after another: each holds its live events until its own backlog is out, so the order stays exact.
   if (options.focus) {
-    await relayRecordingTransitions(channel, options.focus.session, options.focus.after, (event) => {
-      cursor.transitionId = Math.max(cursor.transitionId, event.id);
-      return sendStatus(event);
-    });
+    await relayRecordingTransitions(
+      channel,
+      options.focus.session,
+      options.focus.after,
+      (event) => {
+        cursor.transitionId = Math.max(cursor.transitionId, event.id);
+        return sendStatus(event);
+      },
+      (event, data) => {
+        cursor.transitionId = Math.max(cursor.transitionId, event.id);
+        return sendCaptions(event, data);
+      },
+    );
   }
   await relayUserNotifications(
     channel,
@@ -314,8 +374,9 @@ export async function relayPageEvents(channel: SseChannel, options: PageStreamOp
     },
     options.notificationsKnown,
   );
+  // The sessions a page shows by their status alone: their caption changes are not the page's to show.
   for (const session of options.watched) {
     if (channel.closed) return;
-    await relayRecordingTransitions(channel, session, null, sendStatus);
+    await relayRecordingTransitions(channel, session, null, sendStatus, () => true);
   }
 }

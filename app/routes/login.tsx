@@ -10,6 +10,10 @@ import { startUserSession } from "~/auth/session.server";
 import { FormField } from "~/components/form-field";
 import { getEnv } from "~/config/env.server";
 import { readFormPost } from "~/http/form-post.server";
+import { describeError, logger } from "~/observability/logger.server";
+
+/** What a sign-in that failed on the server's side says: the cause is in the log, never on the page. */
+const SIGN_IN_FAILED = "Signing in failed on our side. Please try again in a moment.";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);
@@ -50,7 +54,12 @@ export async function action({ request }: ActionFunctionArgs) {
           },
         );
       }
-      return json({ error: error.message, email }, { status: error.message === ACCOUNT_DISABLED ? 403 : 400 });
+      // remix-auth wraps whatever the check threw: only the check's own refusals speak to the person signing in.
+      if (error.cause instanceof AuthorizationError) {
+        return json({ error: error.message, email }, { status: error.message === ACCOUNT_DISABLED ? 403 : 400 });
+      }
+      logger.error("login.error", { error: describeError(error.cause ?? error) });
+      return json({ error: SIGN_IN_FAILED, email }, { status: 500 });
     }
     throw error;
   }
