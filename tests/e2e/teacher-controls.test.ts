@@ -153,7 +153,8 @@ describe("teacher controls in the browser", () => {
     const student = await openAs(browser, stack.app.url, ACCOUNTS.student1, `/recordings/${recordingId}`);
     // The page's data, asked again once the recording is unpublished, is a 404 to a student: Chromium logs it.
     expectConsoleErrors(student.context, failedResource(404));
-    await expect(student.page.locator("video").count()).resolves.toBe(1);
+    // The player is the page's own script's: it is there once the page has hydrated.
+    await eventually(() => student.page.locator("video").count()).toBe(1);
     let reloads = 0;
     student.page.on("framenavigated", (frame) => frame === student.page.mainFrame() && reloads++);
 
