@@ -11,7 +11,10 @@ export const changeChannel = lazySingleton<HintTransport>("change-channel", () =
   return databaseProvider === "postgresql" ? new PostgresHintTransport(DATABASE_URL) : new InProcessHintTransport();
 });
 
-/** Announces committed changes to every instance. Call only after the transaction committed. */
-export function publishChange(hint: ChangeHint): void {
-  if (!isEmptyHint(hint)) changeChannel().publish(hint);
+/**
+ * Announces committed changes to every instance. Call only after the transaction committed. Resolves once the hint is
+ * on its way (in process: once this instance delivered it); never rejects.
+ */
+export function publishChange(hint: ChangeHint): Promise<void> {
+  return isEmptyHint(hint) ? Promise.resolve() : changeChannel().publish(hint);
 }
