@@ -72,8 +72,8 @@ export function notificationMessage(event: NotificationEvent): LiveMessage<"noti
 }
 
 /**
- * Counts written events: a fan-out writes thousands in one turn, so the counter is added to once per turn, not once
- * per stream.
+ * Counts written events: a fan-out writes hundreds in one slice, so the counter is added to once when the slice's
+ * code has run (before any request, a scrape included, is read), not once per stream.
  */
 const unsent = { status: 0, notification: 0 };
 let countsDue = false;
@@ -81,7 +81,7 @@ function countSent(event: keyof typeof unsent) {
   unsent[event] += 1;
   if (countsDue) return;
   countsDue = true;
-  setImmediate(() => {
+  queueMicrotask(() => {
     countsDue = false;
     for (const name of ["status", "notification"] as const) {
       if (unsent[name] > 0) metrics().eventsSent.inc({ event: name }, unsent[name]);
