@@ -207,6 +207,16 @@ class NodeChannel implements SseChannel, Beating {
 }
 
 /**
+ * node:http keeps a response's header block for as long as the response lives, as the string it was concatenated
+ * from: a tree of some twenty pieces. An open stream holds one flat copy of the same text instead (about 0.7 KiB less
+ * per stream). Only the kept text is replaced, with an equal string, before it is written.
+ */
+function keepHeaderFlat(res: ServerResponse) {
+  const kept = res as unknown as { _header?: unknown };
+  if (typeof kept._header === "string") kept._header = Buffer.from(kept._header, "latin1").toString("latin1");
+}
+
+/**
  * Answers `res` with an event stream: headers and the preamble at once, then `source.open` subscribes and sends what
  * the client missed. The client going away (or a failure in `open`) ends the stream and runs every cleanup once.
  */
@@ -225,6 +235,7 @@ export function serveEventStream(
   const socket = res.socket;
   socket?.cork();
   res.writeHead(200, SSE_HEADERS);
+  keepHeaderFlat(res);
   sent.bytes += PREAMBLE.byteLength;
   res.write(PREAMBLE);
   if (res.destroyed) return channel.close();
