@@ -13,7 +13,9 @@ const WITH_BUILT_APP = { globalSetup: ["./tests/support/global-setup.ts"] };
 export default defineConfig({
   resolve: { alias: { "~": fileURLToPath(new URL("./app", import.meta.url)) } },
   test: {
-    testTimeout: 30_000,
+    // A ceiling, not a measure: several tests start or restart app processes in their body, which takes seconds each
+    // on a 2-core machine under load (load average 16 took a two-restart test past 30 s).
+    testTimeout: 60_000,
     // The app logs one JSON line per event; show them only for a failing test.
     silent: "passed-only",
     hookTimeout: 60_000,

@@ -10,19 +10,16 @@ export function FailedEmailList({ failedEmails }: Pick<Diagnostics, "failedEmail
       id="failed-emails"
       title="Emails that could not be delivered"
       note="The mail server refused these for good (a 5xx answer, such as an address that does not exist); they are not tried again. Other failures are retried until they go through."
-    >
-      {failedEmails.length === 0 ? null : (
-        <ul data-testid="failed-emails">
-          {failedEmails.map((email) => (
-            <li key={email.id}>
-              <code>{email.recipient}</code>,{" "}
-              {email.liveSessionId ? classLink({ ...email, liveSessionId: email.liveSessionId }) : email.title} at{" "}
-              <LocalTime iso={email.failedAt} style="precise" />: <code>{email.reason ?? "—"}</code>
-            </li>
-          ))}
-        </ul>
+      testId="failed-emails"
+      items={failedEmails}
+      renderItem={(email) => (
+        <>
+          <code>{email.recipient}</code>,{" "}
+          {email.liveSessionId ? classLink({ ...email, liveSessionId: email.liveSessionId }) : email.title} at{" "}
+          <LocalTime iso={email.failedAt} style="precise" />: <code>{email.reason ?? "—"}</code>
+        </>
       )}
-    </ListCard>
+    />
   );
 }
 
@@ -32,19 +29,16 @@ export function PendingDeletionList({ pendingDeletions }: Pick<Diagnostics, "pen
       id="pending-deletions"
       title="Stored objects not yet deleted"
       note="Recordings deleted in the app whose file the storage did not confirm removing; the watchdog tries again until it does."
-    >
-      {pendingDeletions.length === 0 ? null : (
-        <ul data-testid="pending-deletions">
-          {pendingDeletions.map((deletion) => (
-            <li key={deletion.id}>
-              <code>{deletion.location}</code> (recording <code>{deletion.recordingId}</code>), deleted{" "}
-              <LocalTime iso={deletion.since} style="precise" />, {deletion.attempts}{" "}
-              {deletion.attempts === 1 ? "attempt" : "attempts"}, next at{" "}
-              <LocalTime iso={deletion.nextAttemptAt} style="precise" />: <code>{deletion.lastError}</code>
-            </li>
-          ))}
-        </ul>
+      testId="pending-deletions"
+      items={pendingDeletions}
+      renderItem={(deletion) => (
+        <>
+          <code>{deletion.location}</code> (recording <code>{deletion.recordingId}</code>), deleted{" "}
+          <LocalTime iso={deletion.since} style="precise" />, {deletion.attempts}{" "}
+          {deletion.attempts === 1 ? "attempt" : "attempts"}, next at{" "}
+          <LocalTime iso={deletion.nextAttemptAt} style="precise" />: <code>{deletion.lastError}</code>
+        </>
       )}
-    </ListCard>
+    />
   );
 }

@@ -5,22 +5,35 @@ import { LocalTime } from "~/components/local-time";
 import type { Diagnostics } from "~/components/recording-admin/types";
 import type { ReactNode } from "react";
 
-export function ListCard({
+/** A card listing `items` one per line, or saying "None." when there are none. */
+export function ListCard<Item extends { id: string | number }>({
   id,
   title,
   note,
-  children,
+  testId,
+  items,
+  renderItem,
 }: {
   id: string;
   title: string;
   note?: string;
-  children: ReactNode;
+  testId?: string;
+  items: Item[];
+  renderItem: (item: Item) => ReactNode;
 }) {
   return (
     <section className="card" aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>{title}</h2>
       {note ? <p className="muted">{note}</p> : null}
-      {children ?? <p className="muted">None.</p>}
+      {items.length === 0 ? (
+        <p className="muted">None.</p>
+      ) : (
+        <ul data-testid={testId}>
+          {items.map((item) => (
+            <li key={item.id}>{renderItem(item)}</li>
+          ))}
+        </ul>
+      )}
     </section>
   );
 }
@@ -31,17 +44,16 @@ export const classLink = (r: { liveSessionId: string; title: string }) => (
 
 export function StalledList({ stalled }: Pick<Diagnostics, "stalled">) {
   return (
-    <ListCard id="stalled" title="Recordings taking longer than expected">
-      {stalled.length === 0 ? null : (
-        <ul>
-          {stalled.map((r) => (
-            <li key={r.id}>
-              {classLink(r)}: <code>{r.id}</code> {r.status} since <LocalTime iso={r.since} style="precise" />
-            </li>
-          ))}
-        </ul>
+    <ListCard
+      id="stalled"
+      title="Recordings taking longer than expected"
+      items={stalled}
+      renderItem={(r) => (
+        <>
+          {classLink(r)}: <code>{r.id}</code> {r.status} since <LocalTime iso={r.since} style="precise" />
+        </>
       )}
-    </ListCard>
+    />
   );
 }
 
@@ -51,46 +63,43 @@ export function FailureList({ failures }: Pick<Diagnostics, "failures">) {
       id="failures"
       title="Recent failures"
       note="What hosts and students read, and the technical detail only admins see."
-    >
-      {failures.length === 0 ? null : (
-        <ul data-testid="recent-failures">
-          {failures.map((f) => (
-            <li key={f.id}>
-              {classLink(f)} at <LocalTime iso={f.at} style="precise" />: {f.reason ?? "—"}
-              {f.detail ? (
-                <>
-                  {" "}
-                  <code>{f.detail}</code>
-                </>
-              ) : null}
-            </li>
-          ))}
-        </ul>
+      testId="recent-failures"
+      items={failures}
+      renderItem={(f) => (
+        <>
+          {classLink(f)} at <LocalTime iso={f.at} style="precise" />: {f.reason ?? "—"}
+          {f.detail ? (
+            <>
+              {" "}
+              <code>{f.detail}</code>
+            </>
+          ) : null}
+        </>
       )}
-    </ListCard>
+    />
   );
 }
 
 export function UnconfirmedStopList({ unconfirmedStops }: Pick<Diagnostics, "unconfirmedStops">) {
   return (
-    <ListCard id="unconfirmed" title="Stops the recorder did not confirm">
-      {unconfirmedStops.length === 0 ? null : (
-        <ul data-testid="unconfirmed-stops">
-          {unconfirmedStops.map((r) => (
-            <li key={r.id}>
-              {classLink(r)}: <code>{r.id}</code> {r.status}, {r.stopAttempts}{" "}
-              {r.stopAttempts === 1 ? "attempt" : "attempts"}
-              {r.nextStopAttemptAt ? (
-                <>
-                  , next at <LocalTime iso={r.nextStopAttemptAt} style="precise" />
-                </>
-              ) : (
-                ", given up: stop it on the recorder"
-              )}
-            </li>
-          ))}
-        </ul>
+    <ListCard
+      id="unconfirmed"
+      title="Stops the recorder did not confirm"
+      testId="unconfirmed-stops"
+      items={unconfirmedStops}
+      renderItem={(r) => (
+        <>
+          {classLink(r)}: <code>{r.id}</code> {r.status}, {r.stopAttempts}{" "}
+          {r.stopAttempts === 1 ? "attempt" : "attempts"}
+          {r.nextStopAttemptAt ? (
+            <>
+              , next at <LocalTime iso={r.nextStopAttemptAt} style="precise" />
+            </>
+          ) : (
+            ", given up: stop it on the recorder"
+          )}
+        </>
       )}
-    </ListCard>
+    />
   );
 }
