@@ -108,7 +108,7 @@ function cached(cache: WeakMap<object, EncodedBody>, key: object, encode: () => 
 const notificationTails = new Map<string, { text: string; byteLength: number }>();
 const NOTIFICATION_TAILS = 64;
 
-function notificationBody(event: NotificationEvent): EncodedBody {
+export function notificationBody(event: NotificationEvent): EncodedBody {
   const kind = `${event.recordingId}\u0000${event.type}\u0000${event.createdAt}\u0000${event.recordingUrl}\u0000${event.reason}\u0000${event.title}\u0000${event.liveSessionId}`;
   let tail = notificationTails.get(kind);
   if (tail === undefined) {
