@@ -1,10 +1,11 @@
 // `npm run bench:login`: logins at a steady pace on one instance while thousands of event streams stay live, beside
 // the same run without logins: the p99 of a page load and of the READY fan-out to every stream, and how the logins
 // were answered. Usage: npm run bench:login -- [--logins 1000] [--seconds 60] [--streams 5000] [--rounds 4]
+// [--cpu-prof dir] (the instance writes a V8 CPU profile there when it stops)
 // Each login is a different account from a different address (a school's morning, spread over TRUST_PROXY's
 // X-Forwarded-For), with the right password. Needs `npm run build`; only 127.0.0.1.
 import { readFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { hashPassword } from "../app/auth/password.server";
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "60" },
     streams: { type: "string", default: "5000" },
     rounds: { type: "string", default: "4" },
+    "cpu-prof": { type: "string" },
   },
 });
 const logins = z.coerce.number().int().min(1).max(10_000).parse(values.logins);
@@ -178,7 +180,10 @@ await withScratchDatabase(undefined, async (databaseUrl) => {
     log: () => undefined,
   });
   jibri.setMode({ outcome: "none" });
-  const app = await startInstance(databaseUrl, jibri, { env: { TRUST_PROXY: "1" } });
+  const app = await startInstance(databaseUrl, jibri, {
+    env: { TRUST_PROXY: "1" },
+    nodeOptions: values["cpu-prof"] ? ["--cpu-prof", `--cpu-prof-dir=${values["cpu-prof"]}`] : [],
+  });
   try {
     const fixture = await createAudience(databaseUrl, { count: streams });
     const host = hostActions(app.url, await login(app.url, "host@optilearn.test"), fixture.liveSessionId);
@@ -247,6 +252,11 @@ await withScratchDatabase(undefined, async (databaseUrl) => {
       ]
         .map(([status, count]) => `${status}×${count}`)
         .join(", ")}; answer p50 ${ms(busy.loginP50)}, p99 ${ms(busy.loginP99)}`,
+    );
+    console.log(
+      `  load average at the end: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")}`,
     );
   } finally {
     await app.stop();

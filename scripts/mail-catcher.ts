@@ -25,6 +25,8 @@ export type MailCatcher = {
   setMode(mode: CatcherMode): void;
   /** Wait this long before accepting each message (to keep several senders busy at once). */
   setAcceptDelay(ms: number): void;
+  /** Wait this long before the greeting and before answering MAIL FROM and RCPT TO: a slow server that never idles. */
+  setCommandDelay(ms: number): void;
   onEmail(listener: (email: CaughtEmail) => void): void;
   close(): Promise<void>;
 };
@@ -41,6 +43,9 @@ export async function startMailCatcher(options: { port?: number; host?: string }
   const listeners: Array<(email: CaughtEmail) => void> = [];
   let mode: CatcherMode = "accept";
   let acceptDelayMs = 0;
+  let commandDelayMs = 0;
+  const answerAfterDelay = (callback: () => void) =>
+    commandDelayMs > 0 ? void setTimeout(callback, commandDelayMs) : callback();
 
   const server = new SMTPServer({
     authOptional: true,
@@ -49,6 +54,9 @@ export async function startMailCatcher(options: { port?: number; host?: string }
     disableReverseLookup: true,
     // A stalled message holds its connection open: do not wait for it when closing.
     closeTimeout: 200,
+    onConnect: (_session, callback) => answerAfterDelay(callback),
+    onMailFrom: (_address, _session, callback) => answerAfterDelay(callback),
+    onRcptTo: (_address, _session, callback) => answerAfterDelay(callback),
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (error?: Error | null) => void) {
       const modeAtStart = mode;
       void readStream(stream).then(
@@ -98,6 +106,9 @@ export async function startMailCatcher(options: { port?: number; host?: string }
     },
     setAcceptDelay(ms) {
       acceptDelayMs = ms;
+    },
+    setCommandDelay(ms) {
+      commandDelayMs = ms;
     },
     onEmail(listener) {
       listeners.push(listener);

@@ -4,8 +4,10 @@ import { prepareAccountEmail } from "~/auth/account-emails.server";
 import { captionWorkerSettings } from "~/captions/caption-settings.server";
 import { startCaptionWorker, type CaptionWorker } from "~/captions/caption-worker.server";
 import { checkCaptionTools, createTranscriber } from "~/captions/transcribers.server";
+import { closeChangeChannel } from "~/change-hints/change-channel.server";
 import { getEnv, InvalidEnvironmentError, type AppEnv } from "~/config/env.server";
 import { prisma } from "~/db/db.server";
+import { captionJobChanges } from "~/recording/caption-job-changes.server";
 import { startEmailWorker, type EmailWorker } from "~/mail/email-worker.server";
 import { describeSmtpUrl, MailConfigurationError, mailSetup, type MailSetup } from "~/mail/mail-settings.server";
 import { logger } from "~/observability/logger.server";
@@ -34,6 +36,8 @@ async function shutdown(signal: string) {
   stopping = true;
   logger.info("email_worker.stopping", { signal });
   await Promise.all([worker?.stop(), captionWorker?.stop()]);
+  // Caption changes are announced to open pages: what is still on its way goes out before the process ends.
+  await closeChangeChannel().catch(() => undefined);
   await prisma.$disconnect().catch(() => undefined);
   process.exit(0);
 }
@@ -62,7 +66,7 @@ if (transcriber) {
   const tools = await checkCaptionTools(env);
   if (tools.missing.length > 0)
     logger.warn("caption_worker.tools_missing", { engine: tools.engine, missing: tools.missing });
-  captionWorker = startCaptionWorker(transcriber, captionWorkerSettings(env));
+  captionWorker = startCaptionWorker(transcriber, captionWorkerSettings(env), captionJobChanges);
   logger.info("caption_worker.started", {
     worker: captionWorker.id,
     engine: transcriber.name,

@@ -11,6 +11,7 @@ import { OidcSignInError, OidcStrategy } from "~/auth/oidc-strategy.server";
 import { PASSWORD_MAX_LENGTH } from "~/auth/password-rules";
 import { SESSION_USER_KEY, sessionStorage } from "~/auth/session.server";
 import { getEnv } from "~/config/env.server";
+import { isDatabaseBusyError } from "~/db/database-busy.server";
 
 export type SessionUser = { id: string };
 
@@ -23,6 +24,8 @@ export const loginSchema = z.object({
 });
 
 export const INVALID_LOGIN = "That email and password don't match an account.";
+/** When to try again after the database stayed locked longer than a login may wait (as the API's database_busy). */
+const DATABASE_BUSY_RETRY_SECONDS = 5;
 export const ACCOUNT_DISABLED = "This account is disabled. Ask your administrator.";
 
 /** Thrown (as the cause of remix-auth's AuthorizationError) while the account or the address is locked. */
@@ -53,7 +56,13 @@ authenticator.use(
   new FormStrategy(async ({ form, request }) => {
     const parsed = loginSchema.safeParse({ email: form.get("email"), password: form.get("password") });
     if (!parsed.success) throw new AuthorizationError(parsed.error.issues[0]?.message ?? INVALID_LOGIN);
-    const outcome = await attemptPasswordLogin({ ...parsed.data, clientAddress: clientAddress(request) });
+    const outcome = await attemptPasswordLogin({ ...parsed.data, clientAddress: clientAddress(request) }).catch(
+      (error: unknown) => {
+        // "Try again in a moment" (503), never the database's own words on the login page (what remix-auth would show).
+        if (isDatabaseBusyError(error)) throw new LoginBusyError(DATABASE_BUSY_RETRY_SECONDS);
+        throw error;
+      },
+    );
     if (outcome.ok) return { id: outcome.userId };
     if (outcome.reason === "throttled") throw new LoginThrottledError(outcome.retryAfterSeconds);
     if (outcome.reason === "busy") throw new LoginBusyError(outcome.retryAfterSeconds);

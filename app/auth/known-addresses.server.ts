@@ -1,6 +1,6 @@
 // Addresses each user has signed in from: the proof that lets a correct password through while strangers' wrong
 // guesses slow the account down.
-import { prisma } from "~/db/db.server";
+import { prisma, type Db, type Tx } from "~/db/db.server";
 
 /** An address counts as the user's own for this long after their last sign-in from it. */
 const KNOWN_FOR_MS = 180 * 24 * 60 * 60 * 1000;
@@ -29,10 +29,11 @@ export async function rememberAddress(
   address: string | null,
   now: Date,
   previous: KnownAddress,
+  db: Db | Tx = prisma,
 ): Promise<void> {
   if (!address) return;
   if (previous.lastSignedInAt && now.getTime() - previous.lastSignedInAt.getTime() < REFRESH_AFTER_MS) return;
-  await prisma.knownLoginAddress.upsert({
+  await db.knownLoginAddress.upsert({
     where: { userId_address: { userId, address } },
     create: { userId, address, lastSignedInAt: now },
     update: { lastSignedInAt: now },

@@ -2,7 +2,7 @@
 // (account, address) pair and to an address guessing across accounts; the account as a whole only slows down, so
 // nobody can lock a host out of their own class from elsewhere.
 import { normaliseEmail } from "~/auth/email-address";
-import { prisma } from "~/db/db.server";
+import { prisma, type Db, type Tx } from "~/db/db.server";
 import { logger } from "~/observability/logger.server";
 
 export type ThrottlePolicy = {
@@ -117,16 +117,17 @@ export type ClaimResult = { allowed: true; lockedUntil: Date | null } | { allowe
 const secondsUntil = (until: Date, now: Date) => Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
 
 /** Seconds until the key's lock ends, or 0 when it is not locked. */
-export async function lockedFor(key: ThrottleKey, now = new Date()): Promise<number> {
-  return (await longestLock([key], now)).seconds;
+export async function lockedFor(key: ThrottleKey, now = new Date(), db: Db | Tx = prisma): Promise<number> {
+  return (await longestLock([key], now, db)).seconds;
 }
 
 /** The longest lock among `keys` (one read for all of them), or 0 seconds when none is locked. */
 export async function longestLock(
   keys: ThrottleKey[],
   now = new Date(),
+  db: Db | Tx = prisma,
 ): Promise<{ seconds: number; key?: ThrottleKey }> {
-  const rows = await prisma.loginThrottle.findMany({
+  const rows = await db.loginThrottle.findMany({
     where: { key: { in: keys.map((k) => k.key) }, lockedUntil: { gt: now } },
     select: { key: true, lockedUntil: true },
   });
@@ -138,9 +139,9 @@ export async function longestLock(
   return longest;
 }
 
-async function recordLockEvent(key: ThrottleKey, failures: number, lockedUntil: Date, now: Date) {
+async function recordLockEvent(key: ThrottleKey, failures: number, lockedUntil: Date, now: Date, db: Db | Tx) {
   logger.warn("login.locked", { scope: key.scope, failures, lockedUntil: lockedUntil.toISOString() });
-  await prisma.loginLockEvent.create({
+  await db.loginLockEvent.create({
     data: {
       at: now,
       scope: key.scope,
@@ -161,14 +162,19 @@ async function recordLockEvent(key: ThrottleKey, failures: number, lockedUntil: 
  */
 export async function claimAttempt(key: ThrottleKey, policy: ThrottlePolicy, now = new Date()): Promise<ClaimResult> {
   await forgetStaleCountersNow(now);
-  const row = await prisma.loginThrottle.upsert({
+  return claimOne(key, policy, now, prisma);
+}
+
+/** claimAttempt's count and lock, on `db` (the caller's transaction, or the client for statements of their own). */
+async function claimOne(key: ThrottleKey, policy: ThrottlePolicy, now: Date, db: Db | Tx): Promise<ClaimResult> {
+  const row = await db.loginThrottle.upsert({
     where: { key: key.key },
     create: { key: key.key, failures: 1, lastFailureAt: now },
     update: { failures: { increment: 1 }, lastFailureAt: now },
   });
   const held = row.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null;
   if (held) {
-    await giveBackAttempt(key, policy);
+    await giveBackAttempt(key, policy, {}, db);
     return { allowed: false, retryAfterSeconds: secondsUntil(held, now) };
   }
   const lockSeconds = lockSecondsAfter(row.failures, policy);
@@ -180,17 +186,44 @@ export async function claimAttempt(key: ThrottleKey, policy: ThrottlePolicy, now
   const { count } =
     renewing && row.lockedUntil === null
       ? { count: 0 }
-      : await prisma.loginThrottle.updateMany({
+      : await db.loginThrottle.updateMany({
           where: { key: key.key, lockedUntil: row.lockedUntil },
           data: { lockedUntil },
         });
   if (count === 0 && renewing) {
-    await giveBackAttempt(key, policy);
-    const current = await lockedFor(key, now);
+    await giveBackAttempt(key, policy, {}, db);
+    const current = await lockedFor(key, now, db);
     return { allowed: false, retryAfterSeconds: Math.max(1, current) };
   }
-  await recordLockEvent(key, row.failures, lockedUntil, now);
+  await recordLockEvent(key, row.failures, lockedUntil, now, db);
   return { allowed: true, lockedUntil };
+}
+
+export type CountedKey = { key: ThrottleKey; policy: ThrottlePolicy };
+/** A counter claimed, and whether its claim set a lock (what giveBackAttempt needs to know). */
+export type Claimed<C extends CountedKey> = C & { setLock: boolean };
+export type ClaimAllResult<C extends CountedKey> =
+  { allowed: true; claimed: Array<Claimed<C>> } | { allowed: false; key: ThrottleKey; retryAfterSeconds: number };
+
+/**
+ * claimAttempt for each of `counters` in turn, in one transaction: a login's counts cost one commit (one disk sync on
+ * SQLite, where each commit blocks the event loop) instead of one each. The first refusal gives back the counts
+ * claimed before it, as separate claims would, and ends the claim there.
+ */
+export async function claimAttempts<C extends CountedKey>(counters: C[], now = new Date()): Promise<ClaimAllResult<C>> {
+  await forgetStaleCountersNow(now);
+  return prisma.$transaction(async (tx): Promise<ClaimAllResult<C>> => {
+    const claimed: Array<Claimed<C>> = [];
+    for (const counter of counters) {
+      const claim = await claimOne(counter.key, counter.policy, now, tx);
+      if (!claim.allowed) {
+        for (const earlier of claimed) await giveBackAttempt(earlier.key, earlier.policy, earlier, tx);
+        return { allowed: false, key: counter.key, retryAfterSeconds: claim.retryAfterSeconds };
+      }
+      claimed.push({ ...counter, setLock: claim.lockedUntil !== null });
+    }
+    return { allowed: true, claimed };
+  });
 }
 
 /**
@@ -202,13 +235,14 @@ export async function giveBackAttempt(
   policy: ThrottlePolicy,
   /** Whether this attempt's claim set a lock: only then can the key be locked below its threshold afterwards. */
   { setLock = true }: { setLock?: boolean } = {},
+  db: Db | Tx = prisma,
 ): Promise<void> {
-  await prisma.loginThrottle.updateMany({
+  await db.loginThrottle.updateMany({
     where: { key: key.key, failures: { gt: 0 } },
     data: { failures: { decrement: 1 } },
   });
   if (setLock) {
-    await prisma.loginThrottle.updateMany({
+    await db.loginThrottle.updateMany({
       where: { key: key.key, failures: { lt: policy.threshold }, lockedUntil: { not: null } },
       data: { lockedUntil: null },
     });
@@ -216,9 +250,9 @@ export async function giveBackAttempt(
 }
 
 /** Forgets keys' counts and locks: the pair's and the account's after a correct password, in one statement. */
-export async function resetKeys(keys: ThrottleKey[]): Promise<void> {
+export async function resetKeys(keys: ThrottleKey[], db: Db | Tx = prisma): Promise<void> {
   if (keys.length === 0) return;
-  await prisma.loginThrottle.deleteMany({ where: { key: { in: keys.map((k) => k.key) } } });
+  await db.loginThrottle.deleteMany({ where: { key: { in: keys.map((k) => k.key) } } });
 }
 
 export function resetKey(key: ThrottleKey): Promise<void> {

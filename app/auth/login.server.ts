@@ -1,5 +1,7 @@
 // One password login attempt: the limits (charged before the password is checked), the check itself in the bounded
-// password queue (constant work for unknown emails), and the rehash to today's cost.
+// password queue (constant work for unknown emails), and the rehash to today's cost. Its writes are two transactions,
+// the counts before the check and what a success changes after it: on SQLite each commit is a disk sync on the
+// event loop, so a login's cost to every other request is counted in commits.
 import { findKnownAddress, rememberAddress, type KnownAddress } from "~/auth/known-addresses.server";
 import {
   ACCOUNT_ADDRESS_POLICY,
@@ -8,7 +10,7 @@ import {
   accountAddressKey,
   accountKey,
   addressKey,
-  claimAttempt,
+  claimAttempts,
   giveBackAttempt,
   longestLock,
   resetKeys,
@@ -18,6 +20,7 @@ import {
 import { DUMMY_PASSWORD_HASH, hashPassword, needsRehash, verifyPassword } from "~/auth/password.server";
 import { PasswordWorkBusyError, passwordWorkRefusal, withPasswordWorkSlot } from "~/auth/password-work-queue.server";
 import { findUserByEmailWithPassword, markSignedIn, replacePasswordHash } from "~/auth/users.server";
+import { prisma } from "~/db/db.server";
 import { logger } from "~/observability/logger.server";
 
 export type LoginOutcome =
@@ -73,34 +76,36 @@ export async function attemptPasswordLogin(input: {
     return await withPasswordWorkSlot(async () => {
       // Charged right before the check, inside the slot: of a burst waiting in line, only as many are checked as the
       // limits allow, and the in-flight count of one instance is never more than its few slots.
-      const claimed: Array<Counter & { setLock: boolean }> = [];
-      for (const counter of counters) {
-        const claim = await claimAttempt(counter.key, counter.policy, now());
-        if (!claim.allowed) {
-          for (const earlier of claimed) await giveBackAttempt(earlier.key, earlier.policy, earlier);
-          return throttled(counter.key, claim.retryAfterSeconds);
-        }
-        claimed.push({ ...counter, setLock: claim.lockedUntil !== null });
-      }
+      const claim = await claimAttempts(counters, now());
+      if (!claim.allowed) return throttled(claim.key, claim.retryAfterSeconds);
       // Verify against a hash even for unknown emails, so response time does not reveal which accounts exist.
       const ok = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
       if (!user || !ok) {
         logger.info("login.failed", { clientAddress: address });
         return { ok: false, reason: "invalid" } as const;
       }
-      await resetKeys(claimed.filter((counter) => counter.onSuccess === "reset").map((counter) => counter.key));
-      for (const counter of claimed) {
-        if (counter.onSuccess === "give-back") await giveBackAttempt(counter.key, counter.policy, counter);
-      }
+      // The password is at hand only now: hashed under today's cost before the transaction, never inside it.
+      const rehashed = !user.disabledAt && needsRehash(user.passwordHash) ? await hashPassword(input.password) : null;
+      await prisma.$transaction(async (tx) => {
+        const { claimed } = claim;
+        await resetKeys(
+          claimed.filter((counter) => counter.onSuccess === "reset").map((counter) => counter.key),
+          tx,
+        );
+        for (const counter of claimed) {
+          if (counter.onSuccess === "give-back") await giveBackAttempt(counter.key, counter.policy, counter, tx);
+        }
+        // A disabled account gets its counts back (its password was right) and nothing else.
+        if (user.disabledAt) return;
+        await rememberAddress(user.id, address, now(), place, tx);
+        if (!user.firstSignedInAt) await markSignedIn(user.id, now(), tx);
+        // Unless the password changed meanwhile.
+        if (rehashed && (await replacePasswordHash(user.id, user.passwordHash, rehashed, tx))) {
+          logger.info("login.password_rehashed", { userId: user.id });
+        }
+      });
       // Said only to whoever knows the password: the account exists, and an admin turned it off.
       if (user.disabledAt) return { ok: false, reason: "disabled" } as const;
-      await rememberAddress(user.id, address, now(), place);
-      if (!user.firstSignedInAt) await markSignedIn(user.id, now());
-      if (needsRehash(user.passwordHash)) {
-        // The password is at hand only now: store it under today's cost, unless it changed meanwhile.
-        await replacePasswordHash(user.id, user.passwordHash, await hashPassword(input.password));
-        logger.info("login.password_rehashed", { userId: user.id });
-      }
       return { ok: true, userId: user.id } as const;
     });
   } catch (error) {

@@ -1,5 +1,5 @@
 // Named reads and writes of users.
-import { prisma } from "~/db/db.server";
+import { prisma, type Db, type Tx } from "~/db/db.server";
 import { isRole, type Role } from "~/auth/roles";
 
 export type AppUser = { id: string; email: string; name: string; role: Role };
@@ -22,8 +22,8 @@ export function findUserByEmailWithPassword(email: string) {
 }
 
 /** Notes a first sign-in (the cohort page lists who has not signed in yet); a no-op write after the first. */
-export async function markSignedIn(userId: string, now = new Date()): Promise<void> {
-  await prisma.user.updateMany({ where: { id: userId, firstSignedInAt: null }, data: { firstSignedInAt: now } });
+export async function markSignedIn(userId: string, now = new Date(), db: Db | Tx = prisma): Promise<void> {
+  await db.user.updateMany({ where: { id: userId, firstSignedInAt: null }, data: { firstSignedInAt: now } });
 }
 
 export function findUserPasswordHash(id: string) {
@@ -31,8 +31,13 @@ export function findUserPasswordHash(id: string) {
 }
 
 /** Swaps a user's hash only if it is still `previousHash`: of two concurrent changes, the later one does nothing. */
-export async function replacePasswordHash(userId: string, previousHash: string, nextHash: string): Promise<boolean> {
-  const { count } = await prisma.user.updateMany({
+export async function replacePasswordHash(
+  userId: string,
+  previousHash: string,
+  nextHash: string,
+  db: Db | Tx = prisma,
+): Promise<boolean> {
+  const { count } = await db.user.updateMany({
     where: { id: userId, passwordHash: previousHash },
     data: { passwordHash: nextHash },
   });

@@ -1,10 +1,18 @@
 // The caption outbox: one job per READY recording, written in the READY transition's transaction; a worker claims a
 // due job with a lease (a conditional update, so one claim wins whatever the number of workers), renews it while it
 // works, and marks it READY, FAILED, or due again after a back-off, each only while its claim still holds the job.
+// Every change of a job's status is committed with its entry in the session log (recording/caption-job-changes.server.ts),
+// so open pages hear of it; the progress within WORKING is not.
+import { CAPTION_STATUSES, type CaptionStatus } from "~/captions/caption-triggers";
 import { prisma, type Tx } from "~/db/db.server";
 
-export const CAPTION_STATUS = { queued: "QUEUED", working: "WORKING", ready: "READY", failed: "FAILED" } as const;
-export type CaptionStatus = (typeof CAPTION_STATUS)[keyof typeof CAPTION_STATUS];
+export const CAPTION_STATUS = {
+  queued: CAPTION_STATUSES[0],
+  working: CAPTION_STATUSES[1],
+  ready: CAPTION_STATUSES[2],
+  failed: CAPTION_STATUSES[3],
+} as const;
+export type { CaptionStatus };
 
 /** In the transaction that makes a recording READY: its captions are to be made (once, whatever repeats it). */
 export async function enqueueCaptionJob(tx: Tx, recordingId: string): Promise<void> {
@@ -13,7 +21,8 @@ export async function enqueueCaptionJob(tx: Tx, recordingId: string): Promise<vo
 
 export type ClaimedCaptionJob = { recordingId: string; attempts: number; reason: string | null };
 
-function dueWhere(now: Date) {
+/** A job a worker may claim now. */
+export function dueWhere(now: Date) {
   return {
     OR: [
       { status: CAPTION_STATUS.queued, nextAttemptAt: { lte: now } },
@@ -23,45 +32,8 @@ function dueWhere(now: Date) {
   };
 }
 
-/**
- * Takes the oldest due job for `claim` until `leaseUntil`, or null. Each candidate is taken by a conditional update
- * that repeats the due condition: two workers after the same job, on SQLite or PostgreSQL, update it once between them.
- */
-export async function claimCaptionJob(
-  claim: string,
-  options: { now: Date; leaseUntil: Date },
-): Promise<ClaimedCaptionJob | null> {
-  const { now, leaseUntil } = options;
-  const candidates = await prisma.captionJob.findMany({
-    where: dueWhere(now),
-    orderBy: [{ nextAttemptAt: "asc" }, { createdAt: "asc" }],
-    take: 5,
-    select: { recordingId: true },
-  });
-  for (const { recordingId } of candidates) {
-    const { count } = await prisma.captionJob.updateMany({
-      where: { recordingId, ...dueWhere(now) },
-      data: {
-        status: CAPTION_STATUS.working,
-        leaseOwner: claim,
-        leaseUntil,
-        progress: 0,
-        attempts: { increment: 1 },
-        updatedAt: now,
-      },
-    });
-    if (count === 1) {
-      const job = await prisma.captionJob.findUnique({
-        where: { recordingId },
-        select: { recordingId: true, attempts: true, reason: true, leaseOwner: true },
-      });
-      if (job?.leaseOwner === claim) return { recordingId, attempts: job.attempts, reason: job.reason };
-    }
-  }
-  return null;
-}
-
-const held = (recordingId: string, claim: string) => ({
+/** The job while this claim holds it. */
+export const held = (recordingId: string, claim: string) => ({
   recordingId,
   status: CAPTION_STATUS.working,
   leaseOwner: claim,
@@ -77,91 +49,6 @@ export async function renewCaptionLease(
   const { count } = await prisma.captionJob.updateMany({
     where: held(recordingId, claim),
     data: { leaseUntil, progress: Math.max(0, Math.min(1, progress)), updatedAt: new Date() },
-  });
-  return count === 1;
-}
-
-/** In the transaction that stores the captions: done, only while this claim holds the job. */
-export async function markCaptionJobReady(tx: Tx, recordingId: string, claim: string): Promise<boolean> {
-  const now = new Date();
-  const { count } = await tx.captionJob.updateMany({
-    where: held(recordingId, claim),
-    data: {
-      status: CAPTION_STATUS.ready,
-      progress: 1,
-      leaseUntil: null,
-      reason: null,
-      finishedAt: now,
-      updatedAt: now,
-    },
-  });
-  return count === 1;
-}
-
-export async function markCaptionJobFailed(recordingId: string, claim: string, reason: string): Promise<boolean> {
-  const now = new Date();
-  const { count } = await prisma.captionJob.updateMany({
-    where: held(recordingId, claim),
-    data: {
-      status: CAPTION_STATUS.failed,
-      leaseUntil: null,
-      reason: reason.slice(0, 1000),
-      finishedAt: now,
-      updatedAt: now,
-    },
-  });
-  return count === 1;
-}
-
-export async function scheduleCaptionRetry(
-  recordingId: string,
-  claim: string,
-  nextAttemptAt: Date,
-  reason: string,
-): Promise<void> {
-  await prisma.captionJob.updateMany({
-    where: held(recordingId, claim),
-    data: {
-      status: CAPTION_STATUS.queued,
-      leaseUntil: null,
-      leaseOwner: null,
-      nextAttemptAt,
-      reason: reason.slice(0, 1000),
-      progress: 0,
-      updatedAt: new Date(),
-    },
-  });
-}
-
-/** A worker stopping on purpose hands back a job it was working on: due again at once, the attempt not counted. */
-export async function releaseCaptionJob(recordingId: string, claim: string): Promise<void> {
-  await prisma.captionJob.updateMany({
-    where: held(recordingId, claim),
-    data: {
-      status: CAPTION_STATUS.queued,
-      leaseUntil: null,
-      leaseOwner: null,
-      attempts: { decrement: 1 },
-      progress: 0,
-      nextAttemptAt: new Date(),
-    },
-  });
-}
-
-/** The host's or an admin's Retry of a FAILED job: queued again from a first attempt. False when it was not FAILED. */
-export async function retryCaptionJob(recordingId: string): Promise<boolean> {
-  const { count } = await prisma.captionJob.updateMany({
-    where: { recordingId, status: CAPTION_STATUS.failed },
-    data: {
-      status: CAPTION_STATUS.queued,
-      attempts: 0,
-      nextAttemptAt: new Date(),
-      reason: null,
-      progress: 0,
-      leaseOwner: null,
-      finishedAt: null,
-      updatedAt: new Date(),
-    },
   });
   return count === 1;
 }
@@ -184,6 +71,16 @@ export async function captionJobOf(recordingId: string): Promise<CaptionJobView 
     reason: job.reason,
     updatedAt: job.updatedAt.toISOString(),
   };
+}
+
+/** The caption status of each of these recordings that has a job: for a session's list of recordings. */
+export async function captionStatusesOf(recordingIds: string[]): Promise<Map<string, CaptionStatus>> {
+  if (recordingIds.length === 0) return new Map();
+  const jobs = await prisma.captionJob.findMany({
+    where: { recordingId: { in: recordingIds } },
+    select: { recordingId: true, status: true },
+  });
+  return new Map(jobs.map((job) => [job.recordingId, job.status as CaptionStatus]));
 }
 
 /** Counts per status, and the latest failures: for the admin page. */

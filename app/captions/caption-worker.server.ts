@@ -6,15 +6,8 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  claimCaptionJob,
-  markCaptionJobFailed,
-  markCaptionJobReady,
-  releaseCaptionJob,
-  renewCaptionLease,
-  scheduleCaptionRetry,
-  type ClaimedCaptionJob,
-} from "~/captions/caption-jobs.server";
+import { renewCaptionLease, type ClaimedCaptionJob } from "~/captions/caption-jobs.server";
+import type { Tx } from "~/db/db.server";
 import { downloadRecordingMedia } from "~/captions/caption-media.server";
 import { writeCaptionVersion } from "~/captions/caption-store.server";
 import { MissingToolError, UnusableMediaError, type Transcriber } from "~/captions/transcriber.server";
@@ -33,6 +26,21 @@ export type CaptionWorkerSettings = {
   maxAttempts: number;
 };
 
+/**
+ * The changes of a job's status, each committed with its entry in the session log so open pages hear of it: handed in
+ * by whoever starts the worker (recording/caption-job-changes.server.ts, which the captions folder cannot import).
+ */
+export type CaptionJobChanges = {
+  /** Takes the oldest due job for `claim` until `leaseUntil`, or null; one claim wins whatever the number of workers. */
+  claim(claim: string, options: { now: Date; leaseUntil: Date }): Promise<ClaimedCaptionJob | null>;
+  /** Done, with `store` (the new version) in the same transaction; false when the claim no longer holds the job. */
+  markReady(recordingId: string, claim: string, store: (tx: Tx) => Promise<unknown>): Promise<boolean>;
+  markFailed(recordingId: string, claim: string, reason: string): Promise<boolean>;
+  scheduleRetry(recordingId: string, claim: string, nextAttemptAt: Date, reason: string): Promise<void>;
+  /** A worker stopping on purpose hands back a job it was working on: due again at once, the attempt not counted. */
+  release(recordingId: string, claim: string): Promise<void>;
+};
+
 export type CaptionWorker = {
   readonly id: string;
   /** Hands back the jobs under way (due again at once) and resolves when every slot has ended. */
@@ -42,7 +50,11 @@ export type CaptionWorker = {
 /** The claim lost its job (its lease ran out and another worker took it): stop, write nothing. */
 class LeaseLostError extends Error {}
 
-export function startCaptionWorker(transcriber: Transcriber, settings: CaptionWorkerSettings): CaptionWorker {
+export function startCaptionWorker(
+  transcriber: Transcriber,
+  settings: CaptionWorkerSettings,
+  jobs: CaptionJobChanges,
+): CaptionWorker {
   const id = `captions-${randomBytes(6).toString("hex")}`;
   const stopping = new AbortController();
   let claimCount = 0;
@@ -66,16 +78,12 @@ export function startCaptionWorker(transcriber: Transcriber, settings: CaptionWo
       select: { status: true, deletedAt: true, recordingUrl: true, storageKey: true, liveSessionId: true },
     });
     if (!recording || recording.deletedAt || recording.status !== "READY") {
-      await markCaptionJobFailed(job.recordingId, claim, "The recording was deleted before its captions were made.");
+      await jobs.markFailed(job.recordingId, claim, "The recording was deleted before its captions were made.");
       logger.info("captions.skipped", { ...fields, why: "recording deleted or not READY" });
       return;
     }
     if (job.attempts > settings.maxAttempts) {
-      await markCaptionJobFailed(
-        job.recordingId,
-        claim,
-        `Gave up after ${settings.maxAttempts} attempts: ${job.reason}`,
-      );
+      await jobs.markFailed(job.recordingId, claim, `Gave up after ${settings.maxAttempts} attempts: ${job.reason}`);
       logger.warn("captions.gave_up", fields);
       return;
     }
@@ -109,29 +117,27 @@ export function startCaptionWorker(transcriber: Transcriber, settings: CaptionWo
       });
       if (leaseLost) throw new LeaseLostError();
       const vtt = writeVtt(cues);
-      // Beside the video first (overwriting is harmless on a retry), then the version and the job's end together.
+      // Beside the video first (overwriting is harmless on a retry).
       const storageKey = await getRecordingStorage().putCaptions(recording, vtt);
-      const stored = await prisma.$transaction(async (tx) => {
-        if (!(await markCaptionJobReady(tx, job.recordingId, claim))) throw new LeaseLostError();
-        await writeCaptionVersion(tx, job.recordingId, cues, { source: `engine:${transcriber.name}`, storageKey });
-        return true;
+      // The version and the job's end together, with the log entry that tells open pages.
+      const stored = await jobs.markReady(job.recordingId, claim, (tx) =>
+        writeCaptionVersion(tx, job.recordingId, cues, { source: `engine:${transcriber.name}`, storageKey }),
+      );
+      if (!stored) throw new LeaseLostError();
+      logger.info("captions.ready", {
+        ...fields,
+        cues: cues.length,
+        engine: transcriber.name,
+        ms: Date.now() - started,
       });
-      if (stored) {
-        logger.info("captions.ready", {
-          ...fields,
-          cues: cues.length,
-          engine: transcriber.name,
-          ms: Date.now() - started,
-        });
-      }
     } catch (error) {
       if (error instanceof LeaseLostError || leaseLost) {
         logger.warn("captions.lease_lost", fields);
       } else if (stopping.signal.aborted) {
-        await releaseCaptionJob(job.recordingId, claim);
+        await jobs.release(job.recordingId, claim);
         logger.info("captions.handed_back", fields);
       } else if (error instanceof UnusableMediaError) {
-        await markCaptionJobFailed(job.recordingId, claim, error.message);
+        await jobs.markFailed(job.recordingId, claim, error.message);
         logger.warn("captions.failed", { ...fields, reason: error.message });
       } else {
         const reason =
@@ -139,11 +145,11 @@ export function startCaptionWorker(transcriber: Transcriber, settings: CaptionWo
             ? `${error.tool} is not installed on the worker's machine.`
             : `Captioning failed: ${describeError(error)}`;
         if (job.attempts >= settings.maxAttempts) {
-          await markCaptionJobFailed(job.recordingId, claim, reason);
+          await jobs.markFailed(job.recordingId, claim, reason);
           logger.warn("captions.failed", { ...fields, reason });
         } else {
           const delay = retryDelayMs(job.attempts, settings.retryBaseMs, settings.retryMaxMs);
-          await scheduleCaptionRetry(job.recordingId, claim, new Date(Date.now() + delay), reason);
+          await jobs.scheduleRetry(job.recordingId, claim, new Date(Date.now() + delay), reason);
           logger.warn("captions.retry", { ...fields, reason, retryInMs: delay });
         }
       }
@@ -160,7 +166,7 @@ export function startCaptionWorker(transcriber: Transcriber, settings: CaptionWo
       const claim = `${id}:${++claimCount}`;
       try {
         const now = new Date();
-        job = await claimCaptionJob(claim, { now, leaseUntil: new Date(now.getTime() + settings.leaseMs) });
+        job = await jobs.claim(claim, { now, leaseUntil: new Date(now.getTime() + settings.leaseMs) });
         if (job) await work(claim, job);
       } catch (error) {
         // The database may be briefly unavailable: the job stays in the outbox and its lease runs out.

@@ -28,8 +28,6 @@ type Subscribers = { [N in LiveEventName]: Set<Handler<N>> };
 
 type LiveEvents = {
   state: StreamState;
-  /** The session the page follows exactly, if any. */
-  focusedSessionId: string | null;
   subscribe<N extends LiveEventName>(name: N, handler: Handler<N>): () => void;
 };
 
@@ -80,7 +78,7 @@ export function LiveEventsProvider({
   const revalidateOnRef = useRef(revalidateOn);
   revalidateOnRef.current = revalidateOn;
 
-  const subscribers = useRef<Subscribers>({ status: new Set(), notification: new Set() });
+  const subscribers = useRef<Subscribers>({ status: new Set(), notification: new Set(), captions: new Set() });
   const handlers = useMemo(() => {
     const notify = <N extends LiveEventName>(name: N, data: LiveEventPayloads[N]) => {
       const listeners: Set<Handler<N>> = subscribers.current[name];
@@ -93,6 +91,7 @@ export function LiveEventsProvider({
         lastNotification.current = Math.max(lastNotification.current, data.id);
         notify("notification", data);
       },
+      captions: (data) => notify("captions", data),
     };
     return all;
   }, []);
@@ -105,8 +104,7 @@ export function LiveEventsProvider({
       listeners.delete(handler);
     };
   }, []);
-  const focusedSessionId = request.focus?.sessionId ?? null;
-  const value = useMemo(() => ({ state, focusedSessionId, subscribe }), [state, focusedSessionId, subscribe]);
+  const value = useMemo(() => ({ state, subscribe }), [state, subscribe]);
   return <LiveEventsContext.Provider value={value}>{children}</LiveEventsContext.Provider>;
 }
 
@@ -120,9 +118,4 @@ export function useLiveEvent<N extends LiveEventName>(name: N, handler: Handler<
 
 export function useLiveStreamState(): StreamState {
   return useContext(LiveEventsContext)?.state ?? "closed";
-}
-
-/** The session this page follows exactly (its session page), if any. */
-export function useFocusedSessionId(): string | null {
-  return useContext(LiveEventsContext)?.focusedSessionId ?? null;
 }

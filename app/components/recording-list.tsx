@@ -1,6 +1,8 @@
 // The session's recordings, newest first: each with its page link once playable, when it started and how long it is,
-// its status, and the host's Delete. Why one failed is said once, in the panel's summary, not again here.
+// its status, how its captions are coming along once it is ready, and the host's Delete. Why one failed is said once,
+// in the panel's summary, not again here.
 import { Link } from "@remix-run/react";
+import { CaptionsNote } from "~/components/caption-status";
 import { DeleteRecordingButton } from "~/components/delete-recording-button";
 import { LocalTime } from "~/components/local-time";
 import type { RecordingListItem } from "~/components/recording-view";
@@ -43,6 +45,7 @@ export function RecordingList({
                   ? ` · ${lengthBetween(recording.startedAt, recording.endedAt)}`
                   : null}
               </span>
+              {recording.status === "READY" ? <CaptionsNote status={recording.captions} /> : null}
             </div>
             <StatusBadge status={recording.status} />
             {canControl && (recording.status === "READY" || recording.status === "FAILED") ? (

@@ -2,17 +2,21 @@
 import { useRevalidator } from "@remix-run/react";
 import { useEffect, useReducer } from "react";
 import { useLiveEvent } from "~/components/live-events";
-import { applyStatusEvent, type RecordingView } from "~/components/recording-view";
-import type { RecordingStatusPayload } from "~/events/live-wire";
+import { applyCaptionsEvent, applyStatusEvent, type RecordingView } from "~/components/recording-view";
+import type { CaptionsPayload, RecordingStatusPayload } from "~/events/live-wire";
 import { changesVisibility } from "~/recording/state-machine";
 
-type ViewAction = { id: number; data: RecordingStatusPayload } | { snapshot: RecordingView };
+type ViewAction =
+  | { id: number; data: RecordingStatusPayload }
+  | { id: number; captions: CaptionsPayload }
+  | { snapshot: RecordingView };
 
 function reduceView(state: RecordingView, action: ViewAction): RecordingView {
   // A page load at least as fresh (revalidation after Record, Stop, a notification, or a change of who sees what)
   // replaces what the stream built so far;
   // the stream then applies only what is newer than the snapshot.
   if ("snapshot" in action) return action.snapshot.lastEventId >= state.lastEventId ? action.snapshot : state;
+  if ("captions" in action) return applyCaptionsEvent(state, action.id, action.captions);
   return applyStatusEvent(state, action.id, action.data);
 }
 
@@ -27,6 +31,10 @@ export function useRecordingView(liveSessionId: string, initial: RecordingView):
     dispatch({ id: event.transitionId, data: event });
     // Published, unpublished or restored: what this viewer may see of the list is the server's to say.
     if (event.recording && changesVisibility(event.recording.trigger)) revalidator.revalidate();
+  });
+  // A recording's captions changed (made by the worker, or queued again): its line in the list says so, no reload.
+  useLiveEvent("captions", (event) => {
+    if (event.liveSessionId === liveSessionId) dispatch({ id: event.transitionId, captions: event });
   });
   return view;
 }

@@ -1,8 +1,8 @@
 // The in-page alerts on any page about a class recording: ready to watch (students and the host), failed (the host,
 // with the reason), or not saved (students, in plain words).
-import { Link } from "@remix-run/react";
+import { Link, useLocation } from "@remix-run/react";
 import { useCallback, useRef, useState } from "react";
-import { useFocusedSessionId, useLiveEvent } from "~/components/live-events";
+import { useLiveEvent } from "~/components/live-events";
 import type { LiveEventPayloads } from "~/events/live-wire";
 import { NOTIFICATION_TYPES, notSavedSentence } from "~/notifications/notification-types";
 
@@ -63,7 +63,7 @@ export function RecordingAlerts({
   onDismiss: (id: number) => void;
 }) {
   // On the class's own page the alert needs no link to it.
-  const focusedSessionId = useFocusedSessionId();
+  const { pathname } = useLocation();
   if (alerts.length === 0) return null;
   return (
     <div className="alerts">
@@ -85,7 +85,7 @@ export function RecordingAlerts({
                     Watch the recording
                   </Link>
                 ) : null}
-                {focusedSessionId === alert.liveSessionId ? null : (
+                {pathname === `/sessions/${alert.liveSessionId}` ? null : (
                   <Link to={`/sessions/${alert.liveSessionId}`} onClick={() => onDismiss(alert.id)}>
                     Open the class
                   </Link>

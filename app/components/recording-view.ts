@@ -1,5 +1,5 @@
 // What the recording panel shows, and how one status event changes it: pure, shared by server render and browser.
-import type { RecordingStatusPayload } from "~/events/live-wire";
+import type { CaptionsPayload, RecordingStatusPayload } from "~/events/live-wire";
 import type { RecordingListItem } from "~/recording/recording-list-item";
 import { changesVisibility, endsRecording, removesRecording, type RecordingStatus } from "~/recording/state-machine";
 import { recordingPageOf, watchUrlOf } from "~/storage/watch-url";
@@ -95,4 +95,14 @@ export function applyStatusEvent(
     );
   }
   return next;
+}
+
+/** Applies one caption change: the recording's captions in the list; the log entry's id moves the view on too. */
+export function applyCaptionsEvent(view: RecordingView, eventId: number, data: CaptionsPayload): RecordingView {
+  if (eventId <= view.lastEventId) return view;
+  return {
+    ...view,
+    lastEventId: eventId,
+    recordings: view.recordings.map((r) => (r.id === data.recordingId ? { ...r, captions: data.status } : r)),
+  };
 }

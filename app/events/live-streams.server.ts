@@ -1,9 +1,10 @@
 // The two live streams (a session's recording transitions, a user's notifications) and the page stream that joins them,
 // each resumable without gap or repeat. An event's bytes are encoded once and shared by every stream that sends it; a
 // replay goes out page by page, each page only once the client has taken the last.
+import { captionStatusOfTrigger } from "~/captions/caption-triggers";
 import { eventBus } from "~/events/bus.server";
 import type { NotificationEvent, TransitionEvent } from "~/events/event-types";
-import type { LiveMessage, RecordingStatusPayload } from "~/events/live-wire";
+import type { CaptionsPayload, LiveMessage, RecordingStatusPayload } from "~/events/live-wire";
 import { encodedText, encodeSseData, encodeSseMessage, type EncodedBody, type SseChannel } from "~/events/sse.server";
 import { readNotificationReplay } from "~/notifications/notification-replay.server";
 import { getLatestNotificationId } from "~/notifications/notifications.server";
@@ -34,6 +35,34 @@ export function statusMessage(event: StatusSnapshot): LiveMessage<"status", Reco
     },
   };
 }
+
+/**
+ * A log entry of a recording's captions (recording/caption-job-changes.server.ts) goes out as a `captions` event, not
+ * a `status`: a client that does not know the kind never sees it, and its id still moves the client's resume point.
+ */
+function captionsDataOf(event: StatusSnapshot): CaptionsPayload | null {
+  const status = event.recording && captionStatusOfTrigger(event.recording.trigger);
+  if (!status || !event.recording) return null;
+  return {
+    liveSessionId: event.liveSessionId,
+    recordingId: event.recording.id,
+    recordingNumber: event.recording.number,
+    status,
+    at: event.at,
+  };
+}
+
+/**
+ * The first event of a stream is the current status. When the latest entry is a caption change, it is that status as
+ * the entry repeats it (what the session shows), without a change of a recording: the id stays a valid resume point.
+ */
+function asStatusSnapshot(event: StatusSnapshot): StatusSnapshot {
+  if (!captionsDataOf(event)) return event;
+  let snapshot = snapshots.get(event);
+  if (!snapshot) snapshots.set(event, (snapshot = { ...event, recording: null }));
+  return snapshot;
+}
+const snapshots = new WeakMap<StatusSnapshot, StatusSnapshot>();
 
 /**
  * The event as someone who does not control the session receives it: no storage URL at all, neither the session's nor
@@ -75,7 +104,7 @@ export function notificationMessage(event: NotificationEvent): LiveMessage<"noti
  * Counts written events: a fan-out writes hundreds in one slice, so the counter is added to once when the slice's
  * code has run (before any request, a scrape included, is read), not once per stream.
  */
-const unsent = { status: 0, notification: 0 };
+const unsent = { status: 0, notification: 0, captions: 0 };
 let countsDue = false;
 function countSent(event: keyof typeof unsent) {
   unsent[event] += 1;
@@ -83,7 +112,7 @@ function countSent(event: keyof typeof unsent) {
   countsDue = true;
   queueMicrotask(() => {
     countsDue = false;
-    for (const name of ["status", "notification"] as const) {
+    for (const name of ["status", "notification", "captions"] as const) {
       if (unsent[name] > 0) metrics().eventsSent.inc({ event: name }, unsent[name]);
       unsent[name] = 0;
     }
@@ -94,6 +123,8 @@ function countSent(event: keyof typeof unsent) {
 // the same object for every stream that starts from it.
 const sessionFrames = new WeakMap<object, EncodedBody>();
 const pageStatusBodies = new WeakMap<object, EncodedBody>();
+const captionsFrames = new WeakMap<object, EncodedBody>();
+const pageCaptionsBodies = new WeakMap<object, EncodedBody>();
 
 function cached(cache: WeakMap<object, EncodedBody>, key: object, encode: () => EncodedBody): EncodedBody {
   let body = cache.get(key);
@@ -129,6 +160,15 @@ function sendSessionStatus(channel: SseChannel, event: StatusSnapshot): boolean 
   return channel.sendFrame(
     "",
     cached(sessionFrames, event, () => encodeSseMessage(statusMessage(event))),
+  );
+}
+
+/** A session's recording stream: a caption change, with the log entry's id like every other event. */
+function sendSessionCaptions(channel: SseChannel, event: StatusSnapshot, data: CaptionsPayload): boolean {
+  countSent("captions");
+  return channel.sendFrame(
+    "",
+    cached(captionsFrames, event, () => encodeSseMessage({ event: "captions", id: event.id, data })),
   );
 }
 
@@ -187,6 +227,8 @@ async function replayPages<T>(pages: AsyncGenerator<T[]>, deliver: Deliver<T>) {
 }
 
 type Send<T> = (event: T) => boolean;
+/** Sends a caption change (its log entry, and the payload made of it). */
+type SendCaptions = (event: StatusSnapshot, data: CaptionsPayload) => boolean;
 
 async function currentStatus(session: RelayedSession): Promise<StatusSnapshot> {
   // The snapshot is the latest transition itself, so its status and its id always agree; the feed holds it in memory.
@@ -196,19 +238,18 @@ async function currentStatus(session: RelayedSession): Promise<StatusSnapshot> {
   if (latest && latest.forStudents === false && !session.showsStorageUrl) {
     latest = await getLatestTransition(session.id, { forStudents: true });
   }
-  return (
-    latest ?? {
-      id: 0,
-      liveSessionId: session.id,
-      recording: null,
-      status: "IDLE",
-      recordingUrl: null,
-      pageUrl: null,
-      watchUrl: null,
-      reason: null,
-      at: session.recordingUpdatedAt.toISOString(),
-    }
-  );
+  if (latest) return asStatusSnapshot(latest);
+  return {
+    id: 0,
+    liveSessionId: session.id,
+    recording: null,
+    status: "IDLE",
+    recordingUrl: null,
+    pageUrl: null,
+    watchUrl: null,
+    reason: null,
+    at: session.recordingUpdatedAt.toISOString(),
+  };
 }
 
 /** A session a stream relays, and whether its viewer controls it (host, admin) and so may see the storage URL. */
@@ -223,8 +264,13 @@ export function relayRecordingTransitions(
   channel: SseChannel,
   session: RelayedSession,
   lastEventId: number | null,
-  sendAsIs: Send<StatusSnapshot> = (event) => sendSessionStatus(channel, event),
+  sendStatus: Send<StatusSnapshot> = (event) => sendSessionStatus(channel, event),
+  sendCaptions: SendCaptions = (event, data) => sendSessionCaptions(channel, event, data),
 ) {
+  const sendAsIs = (event: StatusSnapshot) => {
+    const captions = captionsDataOf(event);
+    return captions ? sendCaptions(event, captions) : sendStatus(event);
+  };
   // Someone who does not control the session gets no entry held from students, and no storage URL.
   const send = session.showsStorageUrl
     ? sendAsIs
@@ -325,12 +371,26 @@ export async function relayPageEvents(channel: SseChannel, options: PageStreamOp
     );
     return channel.sendFrame(`event: status\nid: ${formatPageCursor(cursor)}\n`, body);
   };
+  const sendCaptions = (event: StatusSnapshot, data: CaptionsPayload) => {
+    countSent("captions");
+    const body = cached(pageCaptionsBodies, event, () => encodeSseData({ ...data, transitionId: event.id }));
+    return channel.sendFrame(`event: captions\nid: ${formatPageCursor(cursor)}\n`, body);
+  };
   // One relay after another: each holds its live events until its own backlog is out, so the order stays exact.
   if (options.focus) {
-    await relayRecordingTransitions(channel, options.focus.session, options.focus.after, (event) => {
-      cursor.transitionId = Math.max(cursor.transitionId, event.id);
-      return sendStatus(event);
-    });
+    await relayRecordingTransitions(
+      channel,
+      options.focus.session,
+      options.focus.after,
+      (event) => {
+        cursor.transitionId = Math.max(cursor.transitionId, event.id);
+        return sendStatus(event);
+      },
+      (event, data) => {
+        cursor.transitionId = Math.max(cursor.transitionId, event.id);
+        return sendCaptions(event, data);
+      },
+    );
   }
   await relayUserNotifications(
     channel,
@@ -343,8 +403,9 @@ export async function relayPageEvents(channel: SseChannel, options: PageStreamOp
     },
     options.notificationsKnown,
   );
+  // The sessions a page shows by their status alone: their caption changes are not the page's to show.
   for (const session of options.watched) {
     if (channel.closed) return;
-    await relayRecordingTransitions(channel, session, null, sendStatus);
+    await relayRecordingTransitions(channel, session, null, sendStatus, () => true);
   }
 }

@@ -1,6 +1,7 @@
 // The page event stream's wire format, shared by the server that writes it and the browser that reads it: its URL and
 // query, each event's name and payload, and the one check a payload passes before a page uses it.
 import { z } from "zod";
+import { CAPTION_STATUSES } from "~/captions/caption-triggers";
 import { RECORDING_STATUSES } from "~/recording/state-machine";
 
 export const PAGE_STREAM_PATH = "/api/live/events";
@@ -87,16 +88,30 @@ const notificationSchema = z.object({
   createdAt: z.string(),
 });
 
-/** The page stream's events by name. Its ids join two cursors, so a `status` names its transition itself. */
+/** A recording's captions changed status: queued (a retry), being made, ready or failed. Its id is a log entry's. */
+const captionsSchema = z.object({
+  liveSessionId: z.string(),
+  recordingId: z.string(),
+  recordingNumber: z.number().int().nullable(),
+  status: z.enum(CAPTION_STATUSES),
+  at: z.string(),
+});
+
+/** The `captions` data of a session's own recording stream. */
+export type CaptionsPayload = z.infer<typeof captionsSchema>;
+
+/** The page stream's events by name. Its ids join two cursors, so a `status` or `captions` names its log entry itself. */
 export type LiveEventPayloads = {
   status: RecordingStatusPayload & { transitionId: number };
   notification: z.infer<typeof notificationSchema>;
+  captions: CaptionsPayload & { transitionId: number };
 };
 export type LiveEventName = keyof LiveEventPayloads;
 
 const LIVE_EVENT_SCHEMAS: { [N in LiveEventName]: z.ZodType<LiveEventPayloads[N]> } = {
   status: recordingStatusSchema.extend({ transitionId: eventId }),
   notification: notificationSchema,
+  captions: captionsSchema.extend({ transitionId: eventId }),
 };
 
 export function isLiveEventName(value: string): value is LiveEventName {

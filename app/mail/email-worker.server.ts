@@ -30,7 +30,10 @@ export type EmailWorker = {
   stop(): Promise<void>;
 };
 
-/** How long one send may take: half a lease, so a send started on a freshly taken row ends while the row is held. */
+/**
+ * How long one step of a send (connect, a command's answer) may stay silent: half a lease. A whole send may take
+ * longer on a slow server or a loaded machine; the row's lease is renewed while it lasts (see `sendHoldingRow`).
+ */
 export function sendTimeoutMs(settings: Pick<MailSettings, "leaseMs">): number {
   return settings.leaseMs / 2;
 }
@@ -93,7 +96,7 @@ export function startEmailWorker(
     }
     const message = prepared.send;
     try {
-      await transport.sendMail(message);
+      await sendHoldingRow(claim, email.outboxId, message, fields);
     } catch (error) {
       if (isPermanentRefusal(error)) {
         await markEmailFailed(email.outboxId, claim, describeError(error));
@@ -113,6 +116,24 @@ export function startEmailWorker(
     }
     metrics().emails.inc({ outcome: "sent" });
     logger.info("email.sent", { ...fields, messageId: message.messageId });
+  }
+
+  /**
+   * Sends while renewing the row's lease every third of a lease: a send outliving one lease (every step in time, the
+   * whole slow) would otherwise let another worker take the row and send it again, and then again from this one.
+   */
+  async function sendHoldingRow(claim: string, outboxId: number, message: ComposedEmail, fields: object) {
+    const renew = setInterval(() => {
+      takeClaimedEmail(outboxId, claim, new Date(Date.now() + settings.leaseMs)).then(
+        (held) => held || logger.warn("email.lease_lost", { ...fields, why: "another worker took the row mid-send" }),
+        (error: unknown) => logger.warn("email.lease_not_renewed", { ...fields, error: describeError(error) }),
+      );
+    }, settings.leaseMs / 3);
+    try {
+      await transport.sendMail(message);
+    } finally {
+      clearInterval(renew);
+    }
   }
 
   /**

@@ -1,4 +1,5 @@
 // One recording as lists show it (API answers, the session page, the panel): the shape server and browser share.
+import type { CaptionStatus } from "~/captions/caption-triggers";
 import type { RecordingStatus } from "~/recording/state-machine";
 
 export type RecordingListItem = {
@@ -20,4 +21,7 @@ export type RecordingListItem = {
   /** READY recordings: whether students see it (false: held for review or unpublished). Null otherwise; absent in
    * items a stream built (the page's next load says). */
   published?: boolean | null;
+  /** READY recordings on their session's page: how their captions are coming along, as this viewer may know it
+   * (students: only ready ones); null for none, absent where a list does not say. */
+  captions?: CaptionStatus | null;
 };

@@ -2,18 +2,27 @@
 // it was deleted (410; its host and admins see it in the trash, with Restore); ?t= starts the player there. For its
 // host and admins also: publication, downloads, share links and who watched. POST intent=delete moves it to the trash;
 // restore | publish | unpublish | downloadable | share | revoke are the teacher controls; intent=edit-caption corrects
-// one caption (a new version) and intent=retry-captions queues failed captions again.
-import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+// one caption (a new version) and intent=retry-captions queues failed captions again. A ready recording's page follows
+// its session's stream, so its captions' status, track and transcript change as the worker makes them.
+import type {
+  ActionFunctionArgs,
+  HeadersFunction,
+  LoaderFunctionArgs,
+  MetaFunction,
+  SerializeFrom,
+} from "@remix-run/node";
 import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { z } from "zod";
 import { requireUser, safeRedirectTarget } from "~/auth/guards.server";
 import { captionsUrlOf } from "~/recording/caption-access.server";
-import { captionJobOf, retryCaptionJob } from "~/captions/caption-jobs.server";
+import { captionJobOf } from "~/captions/caption-jobs.server";
 import { editCue, newestCaptions } from "~/captions/caption-store.server";
 import { publishCaptionsBeside } from "~/captions/caption-edits.server";
-import { CaptionStatus, useCaptionsSettle } from "~/components/caption-status";
+import { CaptionStatus } from "~/components/caption-status";
+import { useRecordingLive } from "~/components/use-recording-live";
+import type { LiveHandle } from "~/components/live-events";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import { TranscriptPanel } from "~/components/transcript-panel";
 import { presentSearchParams } from "~/http/query-params";
@@ -26,6 +35,8 @@ import { ViewingReport } from "~/components/viewing-report";
 import { getEnv } from "~/config/env.server";
 import { formFields, readFormPost } from "~/http/form-post.server";
 import { recordingName, recordingTitle } from "~/recording/messages";
+import { retryCaptionJob } from "~/recording/caption-job-changes.server";
+import { getLatestTransition } from "~/recording/recording-store.server";
 import {
   checkRecordingAccess,
   deleteRecording,
@@ -93,12 +104,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     (recording.endedAt ? Math.round((recording.endedAt.getTime() - recording.startedAt.getTime()) / 1000) : null);
   const ready = recording.status === "READY";
   const canEdit = controlsSession(access.role);
+  // Read before the captions: a change between the two reads comes on the page's stream, which starts after this entry.
+  const liveAfter = ready ? ((await getLatestTransition(session.id))?.id ?? 0) : null;
   const [job, captions] = ready
     ? await Promise.all([captionJobOf(recording.id), newestCaptions(recording.id)])
     : [null, null];
   return json(
     {
       kind: "recording" as const,
+      liveAfter,
       startAt: startSchema.parse(presentSearchParams(request.url)).t ?? null,
       captions: {
         // How they are made and why they failed: for the host and admins.
@@ -192,7 +206,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (access.kind === "deleted" || recording.status !== "READY")
       throw new Response("That recording was not found.", { status: 404 });
     if (form.data.intent === "retry-captions") {
-      await retryCaptionJob(recording.id);
+      await retryCaptionJob(recording.id, `user:${user.id}`);
       return redirect(`/recordings/${recording.id}`, 303);
     }
     const { position, version, text } = form.data;
@@ -263,6 +277,14 @@ async function teacherControl(form: ActionForm, access: Access, actor: string) {
   }
 }
 
+/** A ready recording's page follows its session's log from what it was loaded with: its captions' changes come live. */
+export const handle: LiveHandle<SerializeFrom<typeof loader>> = {
+  live: (data) =>
+    data.kind === "recording" && data.liveAfter !== null
+      ? { focus: { sessionId: data.session.id, after: data.liveAfter } }
+      : {},
+};
+
 /** The page's own caching and referrer rules reach the document, not only its data requests. */
 export const headers: HeadersFunction = ({ loaderHeaders }) => loaderHeaders;
 
@@ -278,7 +300,7 @@ function RecordingView(data: Extract<ReturnType<typeof useLoaderData<typeof load
   const { recording, session, canDelete, linkLifetimeSeconds, captions, canEdit, startAt, teacher } = data;
   const actionData = useActionData<typeof action>();
   const [video, setVideo] = useState<HTMLVideoElement | null>(null);
-  useCaptionsSettle(recording.id, captions.status);
+  useRecordingLive(recording.id);
   return (
     <article className="stack">
       <p>
@@ -337,7 +359,11 @@ function RecordingView(data: Extract<ReturnType<typeof useLoaderData<typeof load
         ) : null}
       </div>
       {canEdit && recording.status === "READY" ? (
-        <CaptionStatus captions={captions} downloadUrl={captions.url ? `${captions.url}?download=1` : null} />
+        <CaptionStatus
+          recordingId={recording.id}
+          captions={captions}
+          downloadUrl={captions.url ? `${captions.url}?download=1` : null}
+        />
       ) : null}
       {actionData && "teacherError" in actionData && actionData.teacherError ? (
         <p className="message message--error" role="alert">

@@ -4,6 +4,7 @@ import { json, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/auth/guards.server";
+import { captionStatusesOf } from "~/captions/caption-jobs.server";
 import { controlsSession } from "~/access/live-session-access";
 import { GeneralErrorBoundary } from "~/components/general-error-boundary";
 import type { LiveHandle } from "~/components/live-events";
@@ -39,12 +40,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const timeline = await getTimeline(id, undefined, { studentView });
   const overview = await getRecordingOverview(id, { withStorageUrl: controlsSession(role), studentView });
   if (!overview) throw new Response("That live session was not found.", { status: 404 });
+  // Read after the timeline too: a caption change in between comes on the stream. Students know of ready ones only.
+  const captions = await captionStatusesOf(overview.recordings.filter((r) => r.status === "READY").map((r) => r.id));
+  const captionsFor = (id: string) => {
+    const status = captions.get(id) ?? null;
+    return studentView && status !== "READY" ? null : status;
+  };
   const view: RecordingView = {
     lastEventId: timeline.at(-1)?.id ?? 0,
     status: overview.status,
     recordingUrl: overview.recordingUrl,
     reason: overview.reason,
-    recordings: overview.recordings,
+    recordings: overview.recordings.map((r) => ({ ...r, captions: captionsFor(r.id) })),
     timeline: timeline.map((t) => ({
       id: t.id,
       from: t.recording.from,

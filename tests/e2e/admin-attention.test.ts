@@ -6,7 +6,8 @@ import { startMailCatcher, type MailCatcher } from "../../scripts/mail-catcher";
 import { eventually, launchBrowser, openAs, screenshot } from "../support/browser";
 import { ACCOUNTS, api, postWebhook } from "../support/http";
 import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
-import { putObject, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3, type TestS3 } from "../support/s3-server";
+import { putObject, startS3, type TestS3 } from "../support/s3-server";
+import { s3StorageEnv } from "../support/s3-recordings";
 import { FAST_WORKER_ENV, startWorker, type WorkerProcess } from "../support/worker-process";
 
 let s3: TestS3;
@@ -20,12 +21,7 @@ beforeAll(async () => {
   [stack, browser] = await Promise.all([
     startRecordingStack({
       env: {
-        RECORDING_STORAGE: "s3",
-        RECORDING_S3_ENDPOINT: s3.endpoint,
-        RECORDING_S3_BUCKET: s3.bucket,
-        RECORDING_S3_ACCESS_KEY_ID: S3_ACCESS_KEY_ID,
-        RECORDING_S3_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY,
-        RECORDING_S3_FORCE_PATH_STYLE: "true",
+        ...s3StorageEnv(s3),
         // A deleted recording is purged from the trash at the next sweep, so its object's deletion is due at once.
         RECORDING_TRASH_DAYS: "0",
       },

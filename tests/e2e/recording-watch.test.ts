@@ -8,7 +8,8 @@ import { eventually, expectConsoleErrors, failedResource, launchBrowser, openAs,
 import { ACCOUNTS, api, postWebhook } from "../support/http";
 import { ROOT } from "../support/paths";
 import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
-import { putObject, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3, type TestS3 } from "../support/s3-server";
+import { putObject, startS3, type TestS3 } from "../support/s3-server";
+import { s3StorageEnv } from "../support/s3-recordings";
 
 const VIDEO = readFileSync(`${ROOT}/tests/fixtures/tiny-class.webm`);
 let s3: TestS3;
@@ -20,12 +21,7 @@ beforeAll(async () => {
   [stack, browser] = await Promise.all([
     startRecordingStack({
       env: {
-        RECORDING_STORAGE: "s3",
-        RECORDING_S3_ENDPOINT: s3.endpoint,
-        RECORDING_S3_BUCKET: s3.bucket,
-        RECORDING_S3_ACCESS_KEY_ID: S3_ACCESS_KEY_ID,
-        RECORDING_S3_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY,
-        RECORDING_S3_FORCE_PATH_STYLE: "true",
+        ...s3StorageEnv(s3),
       },
     }),
     launchBrowser(),

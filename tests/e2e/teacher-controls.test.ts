@@ -18,7 +18,8 @@ import {
 import { ACCOUNTS, api, postWebhook } from "../support/http";
 import { lectureVideo } from "../support/lecture-video";
 import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
-import { putObject, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3, type TestS3 } from "../support/s3-server";
+import { putObject, startS3, type TestS3 } from "../support/s3-server";
+import { s3StorageEnv } from "../support/s3-recordings";
 
 const VIDEO_SECONDS = 20;
 let video: Buffer;
@@ -32,12 +33,7 @@ beforeAll(async () => {
   [stack, browser] = await Promise.all([
     startRecordingStack({
       env: {
-        RECORDING_STORAGE: "s3",
-        RECORDING_S3_ENDPOINT: s3.endpoint,
-        RECORDING_S3_BUCKET: s3.bucket,
-        RECORDING_S3_ACCESS_KEY_ID: S3_ACCESS_KEY_ID,
-        RECORDING_S3_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY,
-        RECORDING_S3_FORCE_PATH_STYLE: "true",
+        ...s3StorageEnv(s3),
       },
     }),
     launchBrowser(),
@@ -151,6 +147,30 @@ describe("teacher controls in the browser", () => {
     await student.context.close();
     await host.context.close();
   }, 120_000);
+
+  it("a student watching a recording the host unpublishes sees at once that it is gone, without reloading", async () => {
+    const { recordingId } = await readyRecording();
+    const student = await openAs(browser, stack.app.url, ACCOUNTS.student1, `/recordings/${recordingId}`);
+    // The page's data, asked again once the recording is unpublished, is a 404 to a student: Chromium logs it.
+    expectConsoleErrors(student.context, failedResource(404));
+    await expect(student.page.locator("video").count()).resolves.toBe(1);
+    let reloads = 0;
+    student.page.on("framenavigated", (frame) => frame === student.page.mainFrame() && reloads++);
+
+    // The page's stream resumes after what the page was loaded with, so the change reaches it even if it opens later.
+    const host = await openAs(browser, stack.app.url, ACCOUNTS.host, `/recordings/${recordingId}`);
+    await host.page.getByRole("button", { name: "Unpublish" }).click();
+    await eventually(() => host.page.getByTestId("publication-state").getAttribute("data-published")).toBe("false");
+
+    await eventually(() => student.page.locator("video").count()).toBe(0);
+    await expect(student.page.getByRole("heading", { level: 1 }).textContent()).resolves.toBe(
+      "We couldn't find that recording",
+    );
+    expect(reloads).toBe(0);
+    await screenshot(student.page, "teacher-controls-unpublished-while-watching");
+    await student.context.close();
+    await host.context.close();
+  });
 
   it("makes a share link that plays in a fresh browser without an account, until it is revoked", async () => {
     const { recordingId } = await readyRecording();

@@ -7,7 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { api, postWebhook } from "../support/http";
 import { createSession, createUser, driveTo, waitFor } from "./fixtures";
 import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
-import { putObject, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, startS3, type TestS3 } from "../support/s3-server";
+import { putObject, startS3, type TestS3 } from "../support/s3-server";
+import { s3StorageEnv } from "../support/s3-recordings";
 import { speechVideo } from "../support/speech-video";
 import { TMP } from "../support/paths";
 import { startWorker, type WorkerProcess } from "../support/worker-process";
@@ -27,13 +28,7 @@ beforeAll(async () => {
   s3 = await startS3();
   stack = await startRecordingStack({
     env: {
-      RECORDING_STORAGE: "s3",
-      RECORDING_S3_ENDPOINT: s3.endpoint,
-      RECORDING_S3_REGION: "us-east-1",
-      RECORDING_S3_BUCKET: s3.bucket,
-      RECORDING_S3_ACCESS_KEY_ID: S3_ACCESS_KEY_ID,
-      RECORDING_S3_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY,
-      RECORDING_S3_FORCE_PATH_STYLE: "true",
+      ...s3StorageEnv(s3),
     },
   });
   stack.jibri.setMode({ outcome: "none" });

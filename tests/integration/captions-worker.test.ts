@@ -15,6 +15,7 @@ import {
   startS3,
   type TestS3,
 } from "../support/s3-server";
+import { s3StorageEnv } from "../support/s3-recordings";
 import { silentVideo, speechVideo } from "../support/speech-video";
 import { startWorker, type WorkerProcess } from "../support/worker-process";
 
@@ -33,13 +34,7 @@ beforeAll(async () => {
   s3 = await startS3();
   stack = await startRecordingStack({
     env: {
-      RECORDING_STORAGE: "s3",
-      RECORDING_S3_ENDPOINT: s3.endpoint,
-      RECORDING_S3_REGION: "us-east-1",
-      RECORDING_S3_BUCKET: s3.bucket,
-      RECORDING_S3_ACCESS_KEY_ID: S3_ACCESS_KEY_ID,
-      RECORDING_S3_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY,
-      RECORDING_S3_FORCE_PATH_STYLE: "true",
+      ...s3StorageEnv(s3),
     },
   });
   stack.jibri.setMode({ outcome: "none" });

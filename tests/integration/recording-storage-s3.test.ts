@@ -14,6 +14,7 @@ import {
   startS3,
   type TestS3,
 } from "../support/s3-server";
+import { s3StorageEnv } from "../support/s3-recordings";
 
 const TTL_SECONDS = 2;
 let s3: TestS3;
@@ -23,13 +24,7 @@ beforeAll(async () => {
   s3 = await startS3();
   stack = await startRecordingStack({
     env: {
-      RECORDING_STORAGE: "s3",
-      RECORDING_S3_ENDPOINT: s3.endpoint,
-      RECORDING_S3_REGION: "us-east-1",
-      RECORDING_S3_BUCKET: s3.bucket,
-      RECORDING_S3_ACCESS_KEY_ID: S3_ACCESS_KEY_ID,
-      RECORDING_S3_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY,
-      RECORDING_S3_FORCE_PATH_STYLE: "true",
+      ...s3StorageEnv(s3),
       RECORDING_LINK_TTL_SECONDS: String(TTL_SECONDS),
       // No time in the trash: a deletion is purged (its object deleted) at the watchdog's next sweep.
       RECORDING_TRASH_DAYS: "0",

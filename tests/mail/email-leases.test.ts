@@ -82,6 +82,28 @@ describe("email leases", () => {
     expect(first.logs()).toContain('"event":"email.sent"');
   }, 120_000);
 
+  it("a send slower than a lease, each step in time: the row stays held while it is sent, so nobody sends it twice", async () => {
+    const smtp = await catcher();
+    // Four steps of 1.1 s (greeting, MAIL FROM, RCPT TO, the answer to DATA): each within the 2 s a step may take, the
+    // whole send (4.4 s) beyond the 4 s lease. A load average of 16 on 2 cores stretched real sends this far.
+    smtp.setCommandDelay(1_100);
+    smtp.setAcceptDelay(1_100);
+    const lease = { EMAIL_LEASE_SECONDS: "4" };
+    const first = await worker(smtp, lease);
+    const notificationIds = await readyRecordings(1);
+    // The second worker polls all along: whatever lease runs out, it takes.
+    const second = await worker(smtp, lease);
+    await waitFor(
+      () => outboxOf(notificationIds),
+      (rows) => rows.length === 4 && rows.every((row) => row.status === "SENT"),
+      { what: "every email sent", timeoutMs: 90_000, intervalMs: 200 },
+    );
+    await Promise.all([first.stop(), second.stop()]);
+    const accepted = smtp.emails().map((email) => email.parsed.messageId);
+    expect([...accepted].sort()).toEqual(notificationIds.map(messageIdOf).sort());
+    expect(first.logs() + second.logs()).not.toContain("email.sent_without_lease");
+  }, 150_000);
+
   it("a permanent refusal (5xx) ends the email as FAILED after one attempt, with the reason on the admin page", async () => {
     const smtp = await catcher();
     smtp.setMode("reject");

@@ -4,13 +4,14 @@ import { expect } from "vitest";
 import { driveTo, sendWebhook } from "../integration/fixtures";
 import type { RecordingStack } from "./recording-stack";
 import { TEST_SECRET } from "./recording-stack";
-import { putObject, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, type TestS3 } from "./s3-server";
+import { putObject, S3_ACCESS_KEY_ID, S3_REGION, S3_SECRET_ACCESS_KEY, type TestS3 } from "./s3-server";
 
 /** The app's environment for recordings kept in this bucket. */
 export function s3StorageEnv(s3: TestS3): Record<string, string> {
   return {
     RECORDING_STORAGE: "s3",
     RECORDING_S3_ENDPOINT: s3.endpoint,
+    RECORDING_S3_REGION: S3_REGION,
     RECORDING_S3_BUCKET: s3.bucket,
     RECORDING_S3_ACCESS_KEY_ID: S3_ACCESS_KEY_ID,
     RECORDING_S3_SECRET_ACCESS_KEY: S3_SECRET_ACCESS_KEY,
