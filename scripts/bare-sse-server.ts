@@ -1,56 +1,38 @@
-// The benchmark's baseline: server-sent events on bare node:http, with no auth, no database and no framework. Each GET
-// gets the headers, a preamble and one snapshot event; POST /publish writes one prepared event to every stream.
+// The benchmark's baseline: the simplest correct server-sent events server on bare node:http. No auth, no database, no
+// framework, no per-client object beyond the response: every open response sits in one array; a GET gets the headers
+// and the current frame, POST /publish encodes one frame once and writes those same bytes to every open response.
 // Usage: node --import tsx scripts/bare-sse-server.ts  (prints `listening <port>`; stops on SIGTERM)
 import { createServer, type ServerResponse } from "node:http";
 
-const streams = new Set<ServerResponse>();
-const HEADERS = {
-  "Content-Type": "text/event-stream; charset=utf-8",
-  "Cache-Control": "no-cache, no-transform",
-  "X-Accel-Buffering": "no",
-  Connection: "keep-alive",
-};
-const PREAMBLE = Buffer.from("retry: 2000\n: stream open\n\n");
-const HEARTBEAT = Buffer.from(": heartbeat\n\n");
+let open: ServerResponse[] = [];
 let lastId = 1;
+let current = frame(lastId, "IDLE");
 
 function frame(id: number, status: string): Buffer {
-  const data = {
-    liveSessionId: "bare",
-    status,
-    recordingUrl: null,
-    reason: null,
-    at: new Date().toISOString(),
-    recording: null,
-  };
+  const data = { liveSessionId: "bare", status, recordingUrl: null, reason: null, at: new Date().toISOString() };
   return Buffer.from(`event: status\nid: ${id}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
 const server = createServer((req, res) => {
   if (req.method === "POST" && req.url?.startsWith("/publish")) {
-    const status = new URL(req.url, "http://bare").searchParams.get("status") ?? "READY";
-    const bytes = frame(++lastId, status);
-    res.end(String(streams.size));
-    for (const stream of streams) stream.write(bytes);
+    current = frame(++lastId, new URL(req.url, "http://bare").searchParams.get("status") ?? "READY");
+    // Closed responses leave the array here, not through a listener each.
+    open = open.filter((stream) => !stream.destroyed);
+    res.end(String(open.length));
+    for (const stream of open) stream.write(current);
     return;
   }
-  res.writeHead(200, HEADERS);
-  res.write(PREAMBLE);
-  res.write(frame(lastId, "IDLE"));
-  streams.add(res);
-  res.once("close", () => streams.delete(res));
+  res.writeHead(200, { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache" });
+  res.write(current);
+  open.push(res);
 });
 server.keepAliveTimeout = 65_000;
-
-setInterval(() => {
-  for (const stream of streams) stream.write(HEARTBEAT);
-}, 25_000).unref();
 
 server.listen(0, "127.0.0.1", () => {
   const address = server.address();
   console.log(`listening ${typeof address === "object" && address ? address.port : 0}`);
 });
 process.on("SIGTERM", () => {
-  for (const stream of streams) stream.destroy();
+  for (const stream of open) stream.destroy();
   server.close(() => process.exit(0));
 });

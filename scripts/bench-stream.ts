@@ -1,17 +1,21 @@
 // `npm run bench:stream`: event streams at scale, the app beside a bare node:http SSE server (scripts/bare-sse-server.ts)
 // driven by the same client in the same run: connect time (each connect waits for its first event), memory per idle
 // stream, server CPU, the READY fan-out latency to every client, and the webhook's own answer time, with ratios.
-// Usage: npm run bench:stream -- [--streams 10000] [--kind both|session|page] [--rounds 3] [--students] [--cpu-prof dir]
+// Usage: npm run bench:stream -- [--streams 10000] [--kind both|session|page] [--rounds 3] [--viewers students|admins]
+//                                [--cpu-prof dir]
 //                                [--heap-snapshots dir] [--storm]
 // --storm: instead of the rounds, the reconnect storm: the app restarts under every stream open; the clients come back
 // as browsers do (after the stream's retry hint, resuming with Last-Event-ID) while a webhook and a host's Record are
 // sent; every client must then hold every transition once.
 //                                [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
 // Every app stream is its own user's login (signed cookies, as browsers hold them), so no cache of logins flatters it.
-// The viewers are admins by default, so the webhook's own work stays the same at any scale and the figures show the
-// streams; --students makes them students enrolled in the session's cohort (the webhook then also writes one
-// notification per student, which its answer time includes). The page stream is a session page's (`session=`, `after=`). With --postgres: on a scratch PostgreSQL database, also streams on instance B with the webhook on A, and
-// what the hop adds. Needs `npm run build`; only 127.0.0.1.
+// The viewers are distinct students enrolled in the session's cohort by default, the real class: a READY then also
+// writes one notification (and one email row) per student, which the webhook's answer includes, and each student's page
+// stream gets the READY status event and then the notification event, timed separately. `--viewers admins` measures
+// admins instead (no notifications: the webhook's own work stays the same at any scale). The page stream is a session
+// page's (`session=`, `after=`). The baseline is scripts/bare-sse-server.ts: one pre-encoded frame written to every
+// open response. With --postgres: on a scratch PostgreSQL database, also streams on instance B with the webhook on A,
+// and what the hop adds. Needs `npm run build`; only 127.0.0.1.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { request as httpRequest, type ClientRequest } from "node:http";
@@ -52,13 +56,15 @@ const { values } = parseArgs({
     postgres: { type: "string" },
     "cpu-prof": { type: "string" },
     "heap-snapshots": { type: "string" },
-    students: { type: "boolean", default: false },
+    viewers: { type: "string", default: "students" },
     storm: { type: "boolean", default: false },
   },
 });
 const streams = z.coerce.number().int().min(1).max(15_000).parse(values.streams);
 const kinds = z.enum(["both", "session", "page"]).parse(values.kind);
 const rounds = z.coerce.number().int().min(1).max(10).parse(values.rounds);
+const viewers = z.enum(["students", "admins"]).parse(values.viewers);
+const students = viewers === "students";
 const postgresAdminUrl = values.postgres
   ? z
       .string()
@@ -89,8 +95,11 @@ type Result = {
   connectMs: number;
   connectCpuMs: number;
   perStreamBytes: number;
+  /** Until each client had the READY status event, from the webhook's send. */
   readyLatencies: number[];
-  /** Server CPU per READY fan-out (to every stream), milliseconds. */
+  /** Until each client had the READY notification event (students' page streams only), from the webhook's send. */
+  notificationLatencies: number[];
+  /** Server CPU per READY fan-out (to every stream, its notifications included), milliseconds. */
   readyCpuMs: number[];
   answerMs: number[];
   /** The same answer with no stream open (the app's warm-up recording), for comparison. */
@@ -108,6 +117,8 @@ type Target = {
   ready(): Promise<number>;
   /** Events each client holds after the round's READY. */
   eventsAfter(round: number): number;
+  /** Each client also gets a notification event per READY. */
+  notifies: boolean;
 };
 
 /** With --heap-snapshots: the app writes a V8 heap snapshot into that directory (node's --heapsnapshot-signal). */
@@ -128,7 +139,10 @@ async function measure(target: Target): Promise<Result> {
   const rssWithStreams = await settledRss(target.pid);
   await heapSnapshot(target);
   // A first event may itself be a READY (the app's snapshot after its warm-up recording): rounds count from here.
-  for (const client of clients) client.readyAt = [];
+  for (const client of clients) {
+    client.readyAt = [];
+    client.notifiedAt = [];
+  }
   const result: Result = {
     label: target.label,
     opened: clients.length,
@@ -137,6 +151,7 @@ async function measure(target: Target): Promise<Result> {
     connectCpuMs,
     perStreamBytes: (rssWithStreams - rssIdle) / Math.max(1, clients.length),
     readyLatencies: [],
+    notificationLatencies: [],
     readyCpuMs: [],
     answerMs: [],
     missed: 0,
@@ -150,19 +165,25 @@ async function measure(target: Target): Promise<Result> {
       const sentAt = performance.now();
       result.answerMs.push(await target.ready());
       await waitUntil(() => clients.every((c) => c.readyAt.length > round), 60_000);
+      if (target.notifies) await waitUntil(() => clients.every((c) => c.notifiedAt.length > round), 60_000);
       result.readyCpuMs.push(cpuMs(target.pid) - cpuAtReady);
       for (const client of clients) {
         if (client.readyAt.length > round) result.readyLatencies.push(client.readyAt[round] - sentAt);
+        if (client.notifiedAt.length > round) result.notificationLatencies.push(client.notifiedAt[round] - sentAt);
       }
       await waitUntil(() => clients.every((c) => c.events >= target.eventsAfter(round)), 10_000);
     }
     result.missed = clients.filter(
-      (c) => c.events < target.eventsAfter(rounds - 1) || c.readyAt.length < rounds,
+      (c) =>
+        c.events !== target.eventsAfter(rounds - 1) ||
+        c.readyAt.length !== rounds ||
+        c.notifiedAt.length !== (target.notifies ? rounds : 0),
     ).length;
   } finally {
     for (const client of clients) client.request.destroy();
   }
   result.readyLatencies.sort((a, b) => a - b);
+  result.notificationLatencies.sort((a, b) => a - b);
   result.answerMs.sort((a, b) => a - b);
   await pause(1000);
   return result;
@@ -201,6 +222,7 @@ async function measureBare(): Promise<Result> {
         return performance.now() - began;
       },
       eventsAfter: (round) => 2 + round,
+      notifies: false,
     });
   } finally {
     child.kill("SIGTERM");
@@ -216,7 +238,7 @@ async function measureApp(
   actionApp: AppProcess,
   label: string,
 ): Promise<Result> {
-  const fixture = await createAudience(databaseUrl, { count: streams, students: values.students });
+  const fixture = await createAudience(databaseUrl, { count: streams, students });
   const base = `/api/live-sessions/${fixture.liveSessionId}/recording`;
   const host = hostActions(actionApp.url, await login(actionApp.url, "host@optilearn.test"), fixture.liveSessionId);
   let recordingId = "";
@@ -236,14 +258,17 @@ async function measureApp(
     where: { liveSessionId: fixture.liveSessionId },
     orderBy: { id: "asc" },
   });
+  // The page was rendered with the notifications so far (the warm-up's among them): newer ones are its live events.
+  const shown = (await db.notification.aggregate({ _max: { id: true } }))._max.id ?? 0;
   await db.$disconnect();
   const after = log.at(-2)?.id ?? 0;
   const path =
     kind === "session"
       ? `${base}/events`
-      : `/api/live/events?session=${fixture.liveSessionId}&after=${after}&notificationsAfter=0`;
+      : `/api/live/events?session=${fixture.liveSessionId}&after=${after}&notificationsAfter=${shown}`;
   // Then per round: PENDING, RECORDING, PROCESSING, READY; students' page streams also get the READY notification.
-  const perRound = kind === "page" && values.students ? 5 : 4;
+  const notifies = kind === "page" && students;
+  const perRound = notifies ? 5 : 4;
   const result = await measure({
     label,
     pid: streamApp.pid,
@@ -258,6 +283,7 @@ async function measureApp(
       return webhookAnswerMs(actionApp);
     },
     eventsAfter: (round) => 1 + perRound * (round + 1),
+    notifies,
   });
   return { ...result, idleAnswerMs };
 }
@@ -379,7 +405,7 @@ async function measureStorm(
   databaseUrl: string,
   jibri: JibriSimulator,
 ): Promise<StormResult> {
-  const fixture = await createAudience(databaseUrl, { count: streams, students: values.students });
+  const fixture = await createAudience(databaseUrl, { count: streams, students });
   let app = await startInstance(databaseUrl, jibri);
   const clients: StormClient[] = [];
   try {
@@ -483,20 +509,34 @@ const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const ratio = (app: number, bare: number) => (bare > 0 ? `${(app / bare).toFixed(2)}×` : "n/a");
 
+const BASELINE = "bare node:http, one pre-encoded frame written to every open response";
+
+/** The bare server sends no notifications: a notification is held against its READY. */
+const notificationsOr = (r: Result) =>
+  r.notificationLatencies.length > 0 ? r.notificationLatencies : r.readyLatencies;
+
 function report(app: Result, bare: Result) {
-  const rows: Array<[string, (r: Result) => number, (v: number) => string]> = [
+  type Row = [string, (r: Result) => number, (v: number) => string];
+  const rows: Row[] = [
     ["connects (all, each with its first event)", (r) => r.connectMs, ms],
     ["server CPU for the connects", (r) => r.connectCpuMs, ms],
     ["memory per idle stream", (r) => r.perStreamBytes, kib],
     ["READY fan-out p50", (r) => percentile(r.readyLatencies, 50), ms],
     ["READY fan-out p99", (r) => percentile(r.readyLatencies, 99), ms],
     ["READY fan-out max", (r) => r.readyLatencies.at(-1) ?? Number.NaN, ms],
+    ...(app.notificationLatencies.length > 0
+      ? ([
+          ["notification p50 (vs bare READY p50)", (r) => percentile(notificationsOr(r), 50), ms],
+          ["notification p99 (vs bare READY p99)", (r) => percentile(notificationsOr(r), 99), ms],
+          ["notification max (vs bare READY max)", (r) => notificationsOr(r).at(-1) ?? Number.NaN, ms],
+        ] satisfies Row[])
+      : []),
     ["server CPU per READY fan-out (mean)", (r) => r.readyCpuMs.reduce((a, b) => a + b, 0) / r.readyCpuMs.length, ms],
     ["READY trigger answered (server's own time, p50)", (r) => percentile(r.answerMs, 50), ms],
     ["READY trigger answered (server's own time, p99)", (r) => percentile(r.answerMs, 99), ms],
   ];
   console.log(
-    `\n${app.label}  vs  ${bare.label}   (${streams} streams, ${rounds} READY rounds, viewers: ${values.students ? "students" : "admins"})`,
+    `\n${app.label}  vs  ${bare.label}   (${streams} streams, ${rounds} READY rounds, viewers: ${viewers === "students" ? "distinct students enrolled in the class" : "distinct admins"}; baseline: ${BASELINE})`,
   );
   console.log(
     `  opened                                          ${app.opened} (failed ${app.failures})  vs  ${bare.opened} (failed ${bare.failures})`,
@@ -552,3 +592,4 @@ await withScratchDatabase(postgresAdminUrl, async (databaseUrl) => {
     await jibri.close();
   }
 });
+console.log(`\nload at the end ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`);

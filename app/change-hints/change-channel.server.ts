@@ -26,7 +26,10 @@ export async function closeChangeChannel(): Promise<void> {
   await open?.stop();
 }
 
-/** Announces committed changes to every instance. Call only after the transaction committed. */
-export function publishChange(hint: ChangeHint): void {
-  if (!isEmptyHint(hint)) changeChannel().publish(hint);
+/**
+ * Announces committed changes to every instance. Call only after the transaction committed. Resolves once the hint is
+ * on its way (on SQLite: once this process has read the log and delivered what it found); never rejects.
+ */
+export function publishChange(hint: ChangeHint): Promise<void> {
+  return isEmptyHint(hint) ? Promise.resolve() : changeChannel().publish(hint);
 }

@@ -25,7 +25,8 @@ export class LogWatchHintTransport implements HintTransport {
   private handlers: HintHandlers | undefined;
   private seen: LogPosition | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
-  private reading = false;
+  /** The read running now (with the reads a reason that came meanwhile asked for), settled once delivered. */
+  private running: Promise<void> | undefined;
   private again = false;
   private failing = false;
 
@@ -34,9 +35,14 @@ export class LogWatchHintTransport implements HintTransport {
     private readonly intervalMs = LOG_WATCH_INTERVAL_MS,
   ) {}
 
-  /** Committed here: read the log on the next turn, so the request that committed answers first. */
-  publish(_hint: ChangeHint) {
-    if (this.seen) setImmediate(() => void this.check());
+  /**
+   * Committed here: read the log on the next turn, so the request that committed answers first. Resolves once that
+   * read has handed over what it found and the bus has delivered its sessions' transitions in this process (a writer
+   * lets a READY reach the pages before it writes a class's notification rows, which hold the process).
+   */
+  publish(_hint: ChangeHint): Promise<void> {
+    if (!this.seen) return Promise.resolve();
+    return new Promise((resolve) => setImmediate(() => void this.check().then(resolve)));
   }
 
   async start(handlers: HintHandlers) {
@@ -54,13 +60,19 @@ export class LogWatchHintTransport implements HintTransport {
     this.seen = undefined;
   }
 
-  /** One read at a time; a reason to read that comes meanwhile reads once more after it. */
-  private async check(): Promise<void> {
-    if (this.reading) {
+  /** One read at a time; a reason to read that comes meanwhile reads once more after it. Never rejects. */
+  private check(): Promise<void> {
+    if (this.running) {
       this.again = true;
-      return;
+      return this.running;
     }
-    this.reading = true;
+    this.running = this.readUntilCaughtUp().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async readUntilCaughtUp(): Promise<void> {
     try {
       do {
         this.again = false;
@@ -72,15 +84,13 @@ export class LogWatchHintTransport implements HintTransport {
         this.failing = false;
         const { liveSessionIds, notifiedRecordingIds } = changes;
         if (liveSessionIds.length + notifiedRecordingIds.length > 0) {
-          this.handlers?.onHint({ liveSessionIds, notifiedRecordingIds });
+          await Promise.resolve(this.handlers?.onHint({ liveSessionIds, notifiedRecordingIds })).catch(() => undefined);
         }
       } while (this.again);
     } catch (error) {
       // The ids seen stay where they were: the next read (a second from now at most) hands over what this one missed.
       if (!this.failing) logger.warn("event_transport.log_watch_failed", { error: describeError(error) });
       this.failing = true;
-    } finally {
-      this.reading = false;
     }
   }
 }

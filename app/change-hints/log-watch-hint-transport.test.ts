@@ -54,7 +54,7 @@ async function started(log: MemoryLog, intervalMs = 20) {
   const heard: ChangeHint[] = [];
   const transport = new LogWatchHintTransport(log, intervalMs);
   transports.push(transport);
-  await transport.start({ onHint: (hint) => heard.push(hint), onResync: () => {} });
+  await transport.start({ onHint: (hint) => void heard.push(hint), onResync: () => {} });
   return { transport, heard };
 }
 

@@ -28,12 +28,15 @@ export class PostgresHintTransport implements HintTransport {
     );
   }
 
-  publish(hint: ChangeHint) {
-    for (const payload of encodeChangeHint(hint)) {
-      this.publisher
-        .query("SELECT pg_notify($1, $2)", [CHANGES_CHANNEL, payload])
-        .catch((error) => logger.error("event_transport.notify_failed", { error: describeError(error) }));
-    }
+  /** Resolves once each NOTIFY was sent (or failed: logged, and caught up by the readers' resync). */
+  async publish(hint: ChangeHint): Promise<void> {
+    await Promise.all(
+      encodeChangeHint(hint).map((payload) =>
+        this.publisher
+          .query("SELECT pg_notify($1, $2)", [CHANGES_CHANNEL, payload])
+          .catch((error) => logger.error("event_transport.notify_failed", { error: describeError(error) })),
+      ),
+    );
   }
 
   async start(handlers: HintHandlers) {

@@ -75,7 +75,7 @@ function memoryLog() {
 class ManualTransport implements HintTransport {
   handlers: HintHandlers | undefined;
   sent: ChangeHint[] = [];
-  publish(hint: ChangeHint) {
+  async publish(hint: ChangeHint) {
     this.sent.push(hint);
   }
   async start(handlers: HintHandlers) {

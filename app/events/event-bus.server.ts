@@ -174,12 +174,14 @@ export class EventBus {
     await Promise.all([...[...this.feeds.values()].map((feed) => feed.chain), this.notificationChain]);
   }
 
-  private onHint(hint: ChangeHint) {
-    for (const liveSessionId of hint.liveSessionIds) this.catchUp(liveSessionId);
+  /** Resolves once the hint's transitions have reached every listener of this instance (not its notifications). */
+  private onHint(hint: ChangeHint): Promise<void> {
+    const fanOuts = hint.liveSessionIds.map((liveSessionId) => this.catchUp(liveSessionId));
     if (hint.notifiedRecordingIds.length > 0) this.notificationHints += 1;
     if (hint.notifiedRecordingIds.length > 0 && this.userListeners.size > 0) {
       this.readNotifications(() => this.reader.notificationsOfRecordings(hint.notifiedRecordingIds));
     }
+    return Promise.all(fanOuts).then(() => undefined);
   }
 
   private onResync() {
@@ -203,10 +205,10 @@ export class EventBus {
   }
 
   /** One read per hint per instance, however many listeners: then every listener gets the same events. */
-  private catchUp(liveSessionId: string) {
+  private catchUp(liveSessionId: string): Promise<void> {
     const feed = this.feeds.get(liveSessionId);
-    if (!feed) return;
-    feed.chain = feed.chain.then(async () => {
+    if (!feed) return Promise.resolve();
+    return (feed.chain = feed.chain.then(async () => {
       if (feed.listeners.size === 0) return;
       try {
         const events = await this.reader.transitionsAfter(liveSessionId, watermarkOf(feed));
@@ -219,8 +221,7 @@ export class EventBus {
           const listeners = [...feed.listeners];
           for (let i = 0; i < listeners.length; i++) {
             if (i > 0 && i % FAN_OUT_SLICE === 0) await nextTurn();
-            const listener = listeners[i];
-            safely(() => listener(event));
+            deliver(listeners[i], event);
           }
           const committedAt = Date.parse(event.at);
           if (listeners.length > 0 && Number.isFinite(committedAt)) {
@@ -230,7 +231,7 @@ export class EventBus {
       } catch (error) {
         logger.error("event_bus.read_failed", { what: "transitions", liveSessionId, error: describeError(error) });
       }
-    });
+    }));
   }
 
   /** A large class's READY is thousands of notifications: delivered in slices too, with other work let in between. */
@@ -239,10 +240,10 @@ export class EventBus {
     for (const notification of notifications) {
       const list = this.userListeners.get(notification.userId);
       if (!list) continue;
-      for (const listener of [...list]) {
+      for (const listener of list.length === 1 ? list : [...list]) {
         if (delivered > 0 && delivered % FAN_OUT_SLICE === 0) await nextTurn();
         delivered += 1;
-        safely(() => listener(notification));
+        deliver(listener, notification);
       }
     }
   }
@@ -257,9 +258,10 @@ function watermarkOf(feed: SessionFeed): number {
   return latestOf(feed)?.id ?? 0;
 }
 
-function safely(run: () => void) {
+/** One listener's call, its failure logged: no closure per listener per event. */
+function deliver<T>(listener: Listener<T>, event: T) {
   try {
-    run();
+    listener(event);
   } catch (error) {
     logger.error("event_bus.listener_failed", { error: describeError(error) });
   }

@@ -9,8 +9,8 @@ export type SseMessage = { event: string; id?: number | string; data: unknown };
 export type SseChannel = {
   /** Writes one event; false once the client's buffer is full (a replay then waits for `drained`). */
   send(message: SseMessage): boolean;
-  /** Writes a prepared frame: `head` (this stream's own lines, may be empty) then `body`, bytes shared by many streams. */
-  sendFrame(head: string, body: Buffer): boolean;
+  /** Writes a prepared frame: `head` (this stream's own lines, may be empty) then `body`, encoded once for many streams. */
+  sendFrame(head: string, body: EncodedBody): boolean;
   /** Resolves when the client has taken what was buffered (or the stream closed). */
   drained(): Promise<void>;
   /** Runs when the stream ends for any reason; register listeners' removal here. */
@@ -44,13 +44,25 @@ export function formatSseMessage({ event, id, data }: SseMessage): string {
   return `event: ${event}\n${idLine}data: ${JSON.stringify(data)}\n\n`;
 }
 
-export function encodeSseMessage(message: SseMessage): Buffer {
-  return Buffer.from(formatSseMessage(message));
+/**
+ * A frame's part shared by many streams, encoded once: its text (a stream's own head goes before it, and head and
+ * body leave in one write), its size, and for a frame sent as it is (no head) its bytes.
+ */
+export type EncodedBody = { readonly text: string; readonly byteLength: number; readonly bytes?: Buffer };
+
+export function encodedText(text: string): EncodedBody {
+  return { text, byteLength: Buffer.byteLength(text) };
+}
+
+/** A whole frame, the same for every stream: written as these very bytes. */
+export function encodeSseMessage(message: SseMessage): EncodedBody {
+  const bytes = Buffer.from(formatSseMessage(message));
+  return { text: bytes.toString(), byteLength: bytes.byteLength, bytes };
 }
 
 /** The `data:` line of an event and the blank line that ends it, encoded once for every stream that sends it. */
-export function encodeSseData(data: unknown): Buffer {
-  return Buffer.from(`data: ${JSON.stringify(data)}\n\n`);
+export function encodeSseData(data: unknown): EncodedBody {
+  return encodedText(`data: ${JSON.stringify(data)}\n\n`);
 }
 
 export function parseLastEventId(raw: string | null): number | null {
@@ -154,15 +166,13 @@ class NodeChannel implements SseChannel, Beating {
     return this.res.write(text);
   }
 
-  sendFrame(head: string, body: Buffer): boolean {
+  sendFrame(head: string, body: EncodedBody): boolean {
     if (this.closed) return false;
+    // The head is ASCII (an event name and an id).
     this.sent.bytes += head.length + body.byteLength;
-    if (head === "") return this.res.write(body);
-    this.res.cork();
-    this.res.write(head);
-    const ok = this.res.write(body);
-    this.res.uncork();
-    return ok;
+    if (head === "" && body.bytes) return this.res.write(body.bytes);
+    // One write of one string: cheaper per stream than corking two writes into a writev.
+    return this.res.write(head + body.text);
   }
 
   drained(): Promise<void> {
@@ -197,6 +207,16 @@ class NodeChannel implements SseChannel, Beating {
 }
 
 /**
+ * node:http keeps a response's header block for as long as the response lives, as the string it was concatenated
+ * from: a tree of some twenty pieces. An open stream holds one flat copy of the same text instead (about 0.7 KiB less
+ * per stream). Only the kept text is replaced, with an equal string, before it is written.
+ */
+function keepHeaderFlat(res: ServerResponse) {
+  const kept = res as unknown as { _header?: unknown };
+  if (typeof kept._header === "string") kept._header = Buffer.from(kept._header, "latin1").toString("latin1");
+}
+
+/**
  * Answers `res` with an event stream: headers and the preamble at once, then `source.open` subscribes and sends what
  * the client missed. The client going away (or a failure in `open`) ends the stream and runs every cleanup once.
  */
@@ -215,6 +235,7 @@ export function serveEventStream(
   const socket = res.socket;
   socket?.cork();
   res.writeHead(200, SSE_HEADERS);
+  keepHeaderFlat(res);
   sent.bytes += PREAMBLE.byteLength;
   res.write(PREAMBLE);
   if (res.destroyed) return channel.close();
@@ -252,8 +273,8 @@ export function eventStreamResponse(request: Request, source: StreamSource): Res
 
   const channel: SseChannel & Beating = {
     heartbeat: () => void enqueue(HEARTBEAT),
-    send: (message) => enqueue(encodeSseMessage(message)),
-    sendFrame: (head, body) => enqueue(head === "" ? body : Buffer.concat([Buffer.from(head), body])),
+    send: (message) => enqueue(Buffer.from(formatSseMessage(message))),
+    sendFrame: (head, body) => enqueue(head === "" && body.bytes ? body.bytes : Buffer.from(head + body.text)),
     drained: () =>
       closed || !controllerRef || (controllerRef.desiredSize ?? 0) > 0
         ? Promise.resolve()

@@ -2,7 +2,7 @@
 import { isUniqueViolation } from "~/db/unique-violation.server";
 import { getEnv } from "~/config/env.server";
 import { getRecordingStatusAndUrl } from "~/recording/recording-store.server";
-import { RecordingNotFoundError } from "~/recording/session-change.server";
+import { completeSettledNotifications, RecordingNotFoundError } from "~/recording/session-change.server";
 import { applyTransition, TransitionRefusedError } from "~/recording/transitions.server";
 import { recordAppliedDelivery, wasEventApplied } from "~/recording/webhook-deliveries.server";
 import type { DeliveryFacts, WebhookSender, WebhookVerdict } from "~/recording/webhook-outcomes";
@@ -22,7 +22,12 @@ export const jibriWebhook: WebhookSender = {
 
   async handle(rawBody) {
     const read = parseJibriDelivery(rawBody, Date.now());
-    return "verdict" in read ? read.verdict : settleRecording(read.payload);
+    if ("verdict" in read) return read.verdict;
+    const verdict = await settleRecording(read.payload);
+    // A repeat may follow a first delivery whose answer never left (the process stopped after the change committed):
+    // the notifications it owed are written now, and otherwise nothing is.
+    if (verdict.outcome === "duplicate") await completeSettledNotifications(read.payload.sessionId);
+    return verdict;
   },
 };
 

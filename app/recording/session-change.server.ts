@@ -4,7 +4,7 @@
 import { publishChange } from "~/change-hints/change-channel.server";
 import { prisma, type Tx } from "~/db/db.server";
 import { Prisma } from "~/generated/prisma/client";
-import { createRecordingNotifications } from "~/notifications/recording-notifications.server";
+import { createRecordingNotifications, type RecordingOutcome } from "~/notifications/recording-notifications.server";
 import { metrics } from "~/observability/metrics.server";
 import { asStatus } from "~/recording/recording-store.server";
 import type { RecordingStatus } from "~/recording/state-machine";
@@ -132,7 +132,10 @@ export type SessionChange<R> = {
   sessionShows?: Omit<SessionView, "latestId"> | "previous" | "this";
   /** Unset: nothing for pages to see (the recording's own bookkeeping), so nothing is announced. */
   log?: LogEntry;
-  /** A settled recording notifies its people (see createRecordingNotifications). */
+  /**
+   * A settled recording notifies its people (see createRecordingNotifications): in a transaction of its own, once the
+   * change has committed and reached this instance's pages, before the writer returns.
+   */
   notify?: { to: RecordingStatus; from: RecordingStatus; recordingUrl: string | null; reason: string | null };
   /** Written in the same transaction, so a recorded delivery and its effect stand or fall together. */
   alsoWrite?: (tx: Tx) => Promise<unknown>;
@@ -153,9 +156,12 @@ class RefusedChange<R> extends Error {
 
 /**
  * Commits one change of a session's recordings, exactly once whatever runs concurrently: lock the session row, read,
- * decide, write the recording, what the session shows, the log row, the notifications and `alsoWrite`; then, once
- * committed, count it and announce it on the change channel. A refusal (returned or thrown by `decide`) writes and
- * announces nothing. Throws RecordingNotFoundError for an unknown (or, unless included, deleted) recording.
+ * decide, write the recording, what the session shows, the log row and `alsoWrite`; then, once committed, count it
+ * and announce it on the change channel. Then, if the change notifies anyone, the notifications (a class's READY is a
+ * row and an email per student) in a transaction of their own, announced once committed: what pages show waits for
+ * no per-student row, and the caller still returns only once every notification is written. A refusal (returned or
+ * thrown by `decide`) writes and announces nothing. Throws RecordingNotFoundError for an unknown (or, unless
+ * included, deleted) recording.
  */
 export function commitSessionChange<R>(target: SessionTarget, decide: Decide<SessionRead, R>): Promise<R>;
 export function commitSessionChange<R>(target: RecordingTarget, decide: Decide<RecordingRead, R>): Promise<R>;
@@ -172,20 +178,72 @@ export async function commitSessionChange<R>(
     throw error;
   }
   // Only now may anyone hear of it: a listener reads the log as soon as it hears, and must find the row.
-  const { liveSessionId, recordingId, log, notified, result } = committed;
+  const { liveSessionId, recordingId, log, notify, result } = committed;
   if (log && !log.note) metrics().transitions.inc({ trigger: log.trigger });
-  publishChange({
-    liveSessionIds: log ? [liveSessionId] : [],
-    notifiedRecordingIds: notified > 0 ? [recordingId] : [],
-  });
+  // In one process (SQLite), the pages have the change before the notification rows hold the process.
+  await publishChange({ liveSessionIds: log ? [liveSessionId] : [], notifiedRecordingIds: [] });
+  if (notify) await notifyOnce(notify);
   return result;
+}
+
+/**
+ * Writes a settled recording's notifications and their emails in one transaction, then announces them. The
+ * (user, recording, type) key and the writes' own checks make it exactly once: written again (a repeat of the
+ * change), it writes and announces nothing.
+ */
+async function notifyOnce(outcome: RecordingOutcome): Promise<void> {
+  const notified = await prisma.$transaction((tx) => createRecordingNotifications(tx, outcome));
+  if (notified > 0) await publishChange({ liveSessionIds: [], notifiedRecordingIds: [outcome.recordingId] });
+}
+
+/**
+ * A repeated delivery of what settled a recording: the notifications its change owed, if the process stopped between
+ * the change's commit and theirs (the sender, answered nothing, delivers again). The host is in every audience and
+ * the notifications commit together, so the host's row says whether they were written; when it is there, as it almost
+ * always is, nothing is written or announced.
+ */
+export async function completeSettledNotifications(recordingId: string): Promise<void> {
+  const recording = await prisma.recording.findFirst({
+    where: { id: recordingId, deletedAt: null, status: { in: ["READY", "FAILED"] } },
+    select: {
+      status: true,
+      recordingUrl: true,
+      publishedAt: true,
+      liveSession: { select: { id: true, title: true, cohortId: true, hostId: true } },
+    },
+  });
+  // A READY held for review notifies nobody until it is published.
+  if (!recording || (recording.status === "READY" && !recording.publishedAt)) return;
+  const session = recording.liveSession;
+  if (await prisma.notification.findFirst({ where: { recordingId, userId: session.hostId }, select: { id: true } })) {
+    return;
+  }
+  const settled = await prisma.recordingTransition.findFirst({
+    where: { recordingId, toStatus: recording.status },
+    orderBy: { id: "desc" },
+    select: { fromStatus: true, reason: true, at: true },
+  });
+  if (!settled) return;
+  await notifyOnce({
+    to: recording.status,
+    from: settled.fromStatus,
+    recordingUrl: recording.recordingUrl,
+    reason: settled.reason,
+    cohortId: session.cohortId,
+    hostId: session.hostId,
+    liveSessionId: session.id,
+    recordingId,
+    title: session.title,
+    createdAt: settled.at,
+  });
 }
 
 type Committed<R> = {
   liveSessionId: string;
   recordingId: string;
   log: LogEntry | undefined;
-  notified: number;
+  /** Who is to be notified of the committed change, once it is announced. */
+  notify: RecordingOutcome | undefined;
   result: R;
 };
 
@@ -262,19 +320,17 @@ async function writeChange<R>(
       },
     });
   }
-  const notified = notify
-    ? await createRecordingNotifications(tx, {
-        ...notify,
-        cohortId: session.cohortId,
-        hostId: session.hostId,
-        liveSessionId: session.id,
-        recordingId: recording.id,
-        title: session.title,
-        createdAt: now,
-      })
-    : 0;
   await change.alsoWrite?.(tx);
-  return { liveSessionId: session.id, recordingId: recording.id, log, notified, result: change.result };
+  const outcome: RecordingOutcome | undefined = notify && {
+    ...notify,
+    cohortId: session.cohortId,
+    hostId: session.hostId,
+    liveSessionId: session.id,
+    recordingId: recording.id,
+    title: session.title,
+    createdAt: now,
+  };
+  return { liveSessionId: session.id, recordingId: recording.id, log, notify: outcome, result: change.result };
 }
 
 /** What the session shows after the change: the same object as before when the change leaves it as it was. */

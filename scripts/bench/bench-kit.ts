@@ -48,12 +48,22 @@ export function percentile(sorted: number[], p: number): number {
 
 // ---- The client: light, identical for both servers ----
 
-export type Client = { events: number; readyAt: number[]; request: ClientRequest; ended: boolean };
+/**
+ * `readyAt`: when each READY status event arrived (what the page shows); `notifiedAt`: when each notification event
+ * arrived (a student's "recording ready" alert, which follows it).
+ */
+export type Client = {
+  events: number;
+  readyAt: number[];
+  notifiedAt: number[];
+  request: ClientRequest;
+  ended: boolean;
+};
 
 export function connect(url: string, headers: Record<string, string>, timeoutMs = 60_000): Promise<Client> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(url, { headers: { Accept: "text/event-stream", ...headers }, agent: false });
-    const client: Client = { events: 0, readyAt: [], request, ended: false };
+    const client: Client = { events: 0, readyAt: [], notifiedAt: [], request, ended: false };
     const timer = setTimeout(() => reject(new Error(`no first event within ${timeoutMs} ms`)), timeoutMs);
     request.on("response", (response) => {
       if (response.statusCode !== 200) {
@@ -68,7 +78,9 @@ export function connect(url: string, headers: Record<string, string>, timeoutMs 
         for (const block of blocks) {
           if (!block.startsWith("event: ")) continue;
           client.events += 1;
-          if (block.includes('"status":"READY"')) client.readyAt.push(performance.now());
+          if (block.startsWith("event: status\n") && block.includes('"status":"READY"')) {
+            client.readyAt.push(performance.now());
+          } else if (block.startsWith("event: notification\n")) client.notifiedAt.push(performance.now());
           if (client.events === 1) {
             clearTimeout(timer);
             resolve(client);

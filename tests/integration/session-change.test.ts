@@ -41,7 +41,7 @@ beforeAll(async () => {
   const publish = channel.publish.bind(channel);
   channel.publish = (hint) => {
     published.push(hint);
-    publish(hint);
+    return publish(hint);
   };
   await channel.start({
     onHint: (hint) => {
@@ -268,14 +268,40 @@ describe("one writer of the session log", () => {
     ]);
   });
 
-  it("names the notified recording in the announcement when the change notified anyone", async () => {
+  it("announces a change that notifies first, then the notified recording once its notifications committed", async () => {
     const liveSessionId = await newSession();
     const recordingId = await readyRecording(liveSessionId, "https://recordings.example/notified.mp4");
-    expect(publishedFor(liveSessionId).at(-1)).toEqual({
-      liveSessionIds: [liveSessionId],
-      notifiedRecordingIds: [recordingId],
-    });
+    const ready = published.map((hint) => hint.liveSessionIds.includes(liveSessionId)).lastIndexOf(true);
+    expect(published[ready]).toEqual({ liveSessionIds: [liveSessionId], notifiedRecordingIds: [] });
+    // Announced before the writer returned: the rows are there, and announced once.
+    expect(published.slice(ready + 1).filter((hint) => hint.notifiedRecordingIds.includes(recordingId))).toEqual([
+      { liveSessionIds: [], notifiedRecordingIds: [recordingId] },
+    ]);
     expect(await db.notification.count({ where: { recordingId } })).toBeGreaterThan(0);
+  });
+
+  it("writes a settled recording's missing notifications once when asked again, and nothing when they are there", async () => {
+    const liveSessionId = await newSession();
+    const recordingId = await readyRecording(liveSessionId, "https://recordings.example/again.mp4");
+    const written = await db.notification.findMany({ where: { recordingId }, orderBy: { id: "asc" } });
+    expect(written.length).toBeGreaterThan(0);
+    const announced = published.length;
+
+    await app.sessionChange.completeSettledNotifications(recordingId);
+    expect(await db.notification.findMany({ where: { recordingId }, orderBy: { id: "asc" } })).toEqual(written);
+    expect(published.length).toBe(announced);
+
+    // As if the process had stopped between the READY's commit and its notifications'.
+    await db.emailOutbox.deleteMany({ where: { notification: { recordingId } } });
+    await db.notification.deleteMany({ where: { recordingId } });
+    await app.sessionChange.completeSettledNotifications(recordingId);
+    await app.sessionChange.completeSettledNotifications(recordingId);
+    const again = await db.notification.findMany({ where: { recordingId }, orderBy: { id: "asc" } });
+    expect(again.map(({ userId, type }) => ({ userId, type }))).toEqual(
+      written.map(({ userId, type }) => ({ userId, type })),
+    );
+    expect(await db.emailOutbox.count({ where: { notification: { recordingId } } })).toBe(written.length);
+    expect(published.slice(announced)).toEqual([{ liveSessionIds: [], notifiedRecordingIds: [recordingId] }]);
   });
 
   it("shows the recording before the shown one when it goes away, then IDLE; another recording going changes nothing", async () => {

@@ -124,12 +124,13 @@ describe("watchdog", () => {
       reason: failed.data.reason,
     });
     expect((await stack.db.recording.findUniqueOrThrow({ where: { id: recordingId } })).status).toBe("FAILED");
-    // The host hears that it failed, with the reason; the students, plainly, that it could not be saved.
-    const failures = await stack.db.notification.findMany({
-      where: { recordingId },
-      include: { user: true },
-      orderBy: { id: "asc" },
-    });
+    // The host hears that it failed, with the reason; the students, plainly, that it could not be saved. The status
+    // reaches pages first; the notifications commit right after it.
+    const failures = await waitFor(
+      () => stack.db.notification.findMany({ where: { recordingId }, include: { user: true }, orderBy: { id: "asc" } }),
+      (rows) => rows.length === 4,
+      { what: "the failure's notifications" },
+    );
     expect(failures.map((n) => [n.user.email, n.type, n.reason])).toEqual([
       ["host@optilearn.test", "LIVE_CLASS_RECORDING_FAILED", failed.data.reason],
       ...["student1", "student2", "student3"].map((name) => [
