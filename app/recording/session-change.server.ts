@@ -133,10 +133,19 @@ export type SessionChange<R> = {
   /** Unset: nothing for pages to see (the recording's own bookkeeping), so nothing is announced. */
   log?: LogEntry;
   /**
-   * A settled recording notifies its people (see createRecordingNotifications): in a transaction of its own, once the
-   * change has committed and reached this instance's pages, before the writer returns.
+   * A settled recording notifies its people (see createRecordingNotifications), in the change's own transaction, or,
+   * with `afterAnnouncing`, in one of their own once the change has reached this instance's pages (before the writer
+   * returns): a class's READY then waits for no per-student row. Only for a change whose sender delivers it again until
+   * answered (the recorder's webhook), whose repeat completes what a crash between the two commits left unwritten
+   * (completeSettledNotifications); the watchdog and a teacher have no one to ask again.
    */
-  notify?: { to: RecordingStatus; from: RecordingStatus; recordingUrl: string | null; reason: string | null };
+  notify?: {
+    to: RecordingStatus;
+    from: RecordingStatus;
+    recordingUrl: string | null;
+    reason: string | null;
+    afterAnnouncing?: boolean;
+  };
   /** Written in the same transaction, so a recorded delivery and its effect stand or fall together. */
   alsoWrite?: (tx: Tx) => Promise<unknown>;
   result: R;
@@ -156,10 +165,11 @@ class RefusedChange<R> extends Error {
 
 /**
  * Commits one change of a session's recordings, exactly once whatever runs concurrently: lock the session row, read,
- * decide, write the recording, what the session shows, the log row and `alsoWrite`; then, once committed, count it
- * and announce it on the change channel. Then, if the change notifies anyone, the notifications (a class's READY is a
- * row and an email per student) in a transaction of their own, announced once committed: what pages show waits for
- * no per-student row, and the caller still returns only once every notification is written. A refusal (returned or
+ * decide, write the recording, what the session shows, the log row, the notifications and `alsoWrite`; then, once
+ * committed, count it and announce it on the change channel. Notifications marked `afterAnnouncing` (a class's READY
+ * from the webhook: a row and an email per student) follow in a transaction of their own, announced once committed:
+ * what pages show waits for no per-student row, and the caller still returns only once every notification is
+ * written. A refusal (returned or
  * thrown by `decide`) writes and announces nothing. Throws RecordingNotFoundError for an unknown (or, unless
  * included, deleted) recording.
  */
@@ -178,11 +188,14 @@ export async function commitSessionChange<R>(
     throw error;
   }
   // Only now may anyone hear of it: a listener reads the log as soon as it hears, and must find the row.
-  const { liveSessionId, recordingId, log, notify, result } = committed;
+  const { liveSessionId, recordingId, log, notified, notifyAfter, result } = committed;
   if (log && !log.note) metrics().transitions.inc({ trigger: log.trigger });
   // In one process (SQLite), the pages have the change before the notification rows hold the process.
-  await publishChange({ liveSessionIds: log ? [liveSessionId] : [], notifiedRecordingIds: [] });
-  if (notify) await notifyOnce(notify);
+  await publishChange({
+    liveSessionIds: log ? [liveSessionId] : [],
+    notifiedRecordingIds: notified > 0 ? [recordingId] : [],
+  });
+  if (notifyAfter) await notifyOnce(notifyAfter);
   return result;
 }
 
@@ -242,8 +255,10 @@ type Committed<R> = {
   liveSessionId: string;
   recordingId: string;
   log: LogEntry | undefined;
-  /** Who is to be notified of the committed change, once it is announced. */
-  notify: RecordingOutcome | undefined;
+  /** How many were notified in the change's transaction. */
+  notified: number;
+  /** Who is to be notified once the change is announced (`notify.afterAnnouncing`). */
+  notifyAfter: RecordingOutcome | undefined;
   result: R;
 };
 
@@ -322,7 +337,10 @@ async function writeChange<R>(
   }
   await change.alsoWrite?.(tx);
   const outcome: RecordingOutcome | undefined = notify && {
-    ...notify,
+    to: notify.to,
+    from: notify.from,
+    recordingUrl: notify.recordingUrl,
+    reason: notify.reason,
     cohortId: session.cohortId,
     hostId: session.hostId,
     liveSessionId: session.id,
@@ -330,7 +348,16 @@ async function writeChange<R>(
     title: session.title,
     createdAt: now,
   };
-  return { liveSessionId: session.id, recordingId: recording.id, log, notify: outcome, result: change.result };
+  const later = outcome && notify?.afterAnnouncing;
+  const notified = outcome && !later ? await createRecordingNotifications(tx, outcome) : 0;
+  return {
+    liveSessionId: session.id,
+    recordingId: recording.id,
+    log,
+    notified,
+    notifyAfter: later ? outcome : undefined,
+    result: change.result,
+  };
 }
 
 /** What the session shows after the change: the same object as before when the change leaves it as it was. */

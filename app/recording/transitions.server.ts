@@ -144,7 +144,9 @@ function decideApplied(read: RecordingRead, request: TransitionRequest): Session
       stopConfirmed: stop.stopConfirmed !== undefined ? stop.stopConfirmed : recording.stopConfirmed,
       forStudents: !heldForReview,
     },
-    notify: heldForReview ? undefined : { to: decision.to, from, recordingUrl: uploadedUrl, reason },
+    notify: heldForReview
+      ? undefined
+      : { to: decision.to, from, recordingUrl: uploadedUrl, reason, afterAnnouncing: REDELIVERED.has(trigger) },
     alsoWrite: async (tx) => {
       // Every READY recording gets captions: the job is written with the transition, for the worker to pick up.
       if (ready) await enqueueCaptionJob(tx, recording.id);
@@ -153,6 +155,12 @@ function decideApplied(read: RecordingRead, request: TransitionRequest): Session
     result,
   };
 }
+
+/**
+ * What the recorder's webhook reports: its sender delivers again until answered, and a repeat completes notifications
+ * a crash left unwritten, so these notify after the change reaches the pages (see SessionChange's `notify`).
+ */
+const REDELIVERED: ReadonlySet<RecordingTrigger> = new Set(["upload_reported", "failure_reported"]);
 
 /** Stops the watchdog makes on its own: the length limit, a recorder found idle. */
 const WATCHDOG_STOPS: ReadonlySet<RecordingTrigger> = new Set(["max_duration", "recorder_idle"]);

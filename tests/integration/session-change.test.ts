@@ -280,6 +280,32 @@ describe("one writer of the session log", () => {
     expect(await db.notification.count({ where: { recordingId } })).toBeGreaterThan(0);
   });
 
+  it("notifies in the change's own transaction when its sender cannot ask again (a teacher, the watchdog): one announcement", async () => {
+    const liveSessionId = await newSession();
+    const recordingId = await readyRecording(liveSessionId, "https://recordings.example/published.mp4");
+    await db.emailOutbox.deleteMany({ where: { notification: { recordingId } } });
+    await db.notification.deleteMany({ where: { recordingId } });
+    const announced = published.length;
+    // What Publish decides: a log row for everyone and the READY notifications, nothing marked to follow.
+    await app.sessionChange.commitSessionChange({ recordingId }, (read) => ({
+      recording: { update: { status: "READY" }, expect: { status: "READY" }, otherwise: () => undefined },
+      log: {
+        trigger: "published",
+        from: "READY",
+        to: "READY",
+        recordingUrl: read.recording.recordingUrl,
+        reason: null,
+        actor: "host",
+      },
+      notify: { to: "READY", from: "READY", recordingUrl: read.recording.recordingUrl, reason: null },
+      result: undefined,
+    }));
+    expect(published.slice(announced)).toEqual([
+      { liveSessionIds: [liveSessionId], notifiedRecordingIds: [recordingId] },
+    ]);
+    expect(await db.notification.count({ where: { recordingId } })).toBeGreaterThan(0);
+  });
+
   it("writes a settled recording's missing notifications once when asked again, and nothing when they are there", async () => {
     const liveSessionId = await newSession();
     const recordingId = await readyRecording(liveSessionId, "https://recordings.example/again.mp4");
