@@ -7,6 +7,7 @@ import { CAPTION_STATUS, dueWhere, held, type ClaimedCaptionJob } from "~/captio
 import { captionTrigger, type CaptionStatus } from "~/captions/caption-triggers";
 import type { CaptionJobChanges } from "~/captions/caption-worker.server";
 import { prisma, type Tx } from "~/db/db.server";
+import type { Prisma } from "~/generated/prisma/client";
 import {
   commitSessionChange,
   RecordingNotFoundError,
@@ -169,6 +170,31 @@ function markCaptionJobFailed(recordingId: string, claim: string, reason: string
   });
 }
 
+/**
+ * Queues a job again (a back-off, a worker's hand-back, the host's Retry) when it is as `where` says, with `data`
+ * besides what every requeue resets; false when it was not.
+ */
+function requeueCaptionJob(
+  recordingId: string,
+  actor: string,
+  where: Prisma.CaptionJobWhereInput,
+  data: Prisma.CaptionJobUpdateManyMutationInput,
+  reason?: string,
+): Promise<boolean> {
+  return commitCaptionStatus(recordingId, {
+    to: CAPTION_STATUS.queued,
+    actor,
+    reason,
+    write: async (tx) => {
+      const { count } = await tx.captionJob.updateMany({
+        where,
+        data: { status: CAPTION_STATUS.queued, leaseUntil: null, leaseOwner: null, progress: 0, ...data },
+      });
+      return count === 1;
+    },
+  });
+}
+
 async function scheduleCaptionRetry(
   recordingId: string,
   claim: string,
@@ -176,72 +202,31 @@ async function scheduleCaptionRetry(
   reason: string,
 ): Promise<void> {
   const why = reason.slice(0, 1000);
-  await commitCaptionStatus(recordingId, {
-    to: CAPTION_STATUS.queued,
-    actor: WORKER_ACTOR,
-    reason: why,
-    write: async (tx) => {
-      const { count } = await tx.captionJob.updateMany({
-        where: held(recordingId, claim),
-        data: {
-          status: CAPTION_STATUS.queued,
-          leaseUntil: null,
-          leaseOwner: null,
-          nextAttemptAt,
-          reason: why,
-          progress: 0,
-          updatedAt: new Date(),
-        },
-      });
-      return count === 1;
-    },
-  });
+  await requeueCaptionJob(
+    recordingId,
+    WORKER_ACTOR,
+    held(recordingId, claim),
+    { nextAttemptAt, reason: why, updatedAt: new Date() },
+    why,
+  );
 }
 
 /** A worker stopping on purpose hands back a job it was working on: due again at once, the attempt not counted. */
 async function releaseCaptionJob(recordingId: string, claim: string): Promise<void> {
-  await commitCaptionStatus(recordingId, {
-    to: CAPTION_STATUS.queued,
-    actor: WORKER_ACTOR,
-    write: async (tx) => {
-      const { count } = await tx.captionJob.updateMany({
-        where: held(recordingId, claim),
-        data: {
-          status: CAPTION_STATUS.queued,
-          leaseUntil: null,
-          leaseOwner: null,
-          attempts: { decrement: 1 },
-          progress: 0,
-          nextAttemptAt: new Date(),
-        },
-      });
-      return count === 1;
-    },
+  await requeueCaptionJob(recordingId, WORKER_ACTOR, held(recordingId, claim), {
+    attempts: { decrement: 1 },
+    nextAttemptAt: new Date(),
   });
 }
 
 /** The host's or an admin's Retry of a FAILED job: queued again from a first attempt. False when it was not FAILED. */
 export function retryCaptionJob(recordingId: string, actor: string): Promise<boolean> {
-  return commitCaptionStatus(recordingId, {
-    to: CAPTION_STATUS.queued,
+  return requeueCaptionJob(
+    recordingId,
     actor,
-    write: async (tx) => {
-      const { count } = await tx.captionJob.updateMany({
-        where: { recordingId, status: CAPTION_STATUS.failed },
-        data: {
-          status: CAPTION_STATUS.queued,
-          attempts: 0,
-          nextAttemptAt: new Date(),
-          reason: null,
-          progress: 0,
-          leaseOwner: null,
-          finishedAt: null,
-          updatedAt: new Date(),
-        },
-      });
-      return count === 1;
-    },
-  });
+    { recordingId, status: CAPTION_STATUS.failed },
+    { attempts: 0, nextAttemptAt: new Date(), reason: null, finishedAt: null, updatedAt: new Date() },
+  );
 }
 
 /** What the caption worker changes of a job's status, each through the session log. */
