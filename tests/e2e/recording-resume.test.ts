@@ -4,6 +4,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   connectionRefused,
+  connectionReset,
   expectConsoleErrors,
   failedResource,
   launchBrowser,
@@ -38,10 +39,17 @@ describe("a recording stream interrupted by an app restart", () => {
       openAs(browser, stack.app.url, ACCOUNTS.host, sessionPath),
       openAs(browser, stack.app.url, ACCOUNTS.student1, sessionPath),
     ]);
-    // The app restarts under both pages: their reconnects meet a closed port until it is back, and so may the route
-    // discovery Remix sends 100 ms after a page last changed (the RECORDING status renders new links just before).
+    // The app restarts under both pages: their reconnects meet a closed port until it is back (or a request in flight
+    // is cut), and so may the route discovery Remix sends 100 ms after a page last changed (the RECORDING status
+    // renders new links just before).
     for (const user of [host, student])
-      expectConsoleErrors(user.context, connectionRefused, failedResource(503), /Failed to fetch manifest patches/);
+      expectConsoleErrors(
+        user.context,
+        connectionRefused,
+        connectionReset,
+        failedResource(503),
+        /Failed to fetch manifest patches/,
+      );
     const studentStreams = await watchStreamRequests(student.page, "/api/live/events");
     let reloads = 0;
     student.page.on("framenavigated", (frame) => frame === student.page.mainFrame() && reloads++);
@@ -131,8 +139,15 @@ describe("a recording stream interrupted by an app restart", () => {
     const sessionPath = `/sessions/${liveSessionId}`;
     const host = await openAs(browser, stack.app.url, ACCOUNTS.host, sessionPath);
     // Remix discovers the routes of the page's links with one request 100 ms after the page last changed; when the
-    // server stops first, that request is refused like the others, and Remix says so in its own words.
-    expectConsoleErrors(host.context, connectionRefused, failedResource(503), /Failed to fetch manifest patches/);
+    // server stops first, that request is refused (or cut, if in flight) like the others, and Remix says so in its
+    // own words.
+    expectConsoleErrors(
+      host.context,
+      connectionRefused,
+      connectionReset,
+      failedResource(503),
+      /Failed to fetch manifest patches/,
+    );
     let reloads = 0;
     host.page.on("framenavigated", (frame) => frame === host.page.mainFrame() && reloads++);
     await eventually(() => streamStateOf(host.page)).toBe("open");

@@ -168,7 +168,8 @@ describe("the page action's guards", () => {
       expect(answer.body).toContain("Only the host of this live session");
     }
     expect(await transitionsOf(stack.db, id)).toEqual([]);
-    expect(stack.jibri.calls()).toEqual([]);
+    // No start reached the recorder (the watchdog may meanwhile retry an earlier test's stop: not this session's).
+    expect(stack.jibri.calls().filter((call) => call.path.endsWith("/startService"))).toEqual([]);
   });
 
   it("another host (not this session's) gets 403", async () => {

@@ -9,7 +9,7 @@ import { DEMO_PASSWORD } from "./http";
 import { checkAccessibility, guardContext, rememberPlainContext } from "./page-guard";
 import { SCREENSHOTS } from "./paths";
 
-export { connectionRefused, expectConsoleErrors, failedResource } from "./page-guard";
+export { connectionRefused, connectionReset, expectConsoleErrors, failedResource } from "./page-guard";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 

@@ -42,6 +42,8 @@ export function expectConsoleErrors(user: Page | BrowserContext, ...patterns: Re
 export const failedResource = (status: number) => new RegExp(`the server responded with a status of ${status}\\b`);
 /** Chromium's line for a request to a server that is not listening. */
 export const connectionRefused = /net::ERR_CONNECTION_REFUSED/;
+/** Chromium's line for a request the server was answering when it stopped (a restart under a loaded machine). */
+export const connectionReset = /net::ERR_CONNECTION_RESET/;
 
 function pathOf(page: Page): string {
   try {
