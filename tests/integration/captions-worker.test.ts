@@ -233,8 +233,15 @@ describe("captions made by the worker", () => {
     expect(await stack.db.captionVersion.findFirst({ where: { recordingId: id } })).toMatchObject({
       source: "engine:pocketsphinx",
     });
-    // Each job was finished by exactly one worker.
-    const finished = `${a.logs()}${b.logs()}`.match(/"event":"captions\.ready"/g) ?? [];
-    expect(finished).toHaveLength(2);
+    // Each job was finished by exactly one worker: its log line follows the commit, through a pipe, so wait for both
+    // lines, then stop the workers (nothing more can be logged) and count again.
+    const finished = () => `${a.logs()}${b.logs()}`.match(/"event":"captions\.ready"/g) ?? [];
+    await waitFor(
+      async () => finished(),
+      (lines) => lines.length >= 2,
+      { what: "two captions.ready log lines" },
+    );
+    await Promise.all([a.stop(), b.stop()]);
+    expect(finished()).toHaveLength(2);
   }, 300_000);
 });

@@ -63,13 +63,15 @@ describe("a Stop the recorder did not confirm", () => {
 
     const stopped = await stop(id);
     expect(stopped.status, JSON.stringify(stopped.body)).toBe(200);
-    expect(stopped.body).toMatchObject({ status: "PROCESSING", stopConfirmed: false });
-    expect(stopped.body.recordings[0]).toMatchObject({ id: recordingId, stopConfirmed: false });
-    const view = await api(stack.app.url, recordingPath(id), { cookie: stack.cookies.student1 });
-    expect(view.body).toMatchObject({ status: "PROCESSING", stopConfirmed: false });
+    expect(stopped.body).toMatchObject({ status: "PROCESSING", recordings: [{ id: recordingId }] });
+    // The request asks the recorder itself, unless a watchdog sweep (every 0.5 s here) took the due attempt first: then
+    // its answer is not known yet when the request answers.
+    expect([false, null]).toContain(stopped.body.stopConfirmed);
 
     const processing = await stream.next(5_000);
     const unconfirmed = await stream.next(5_000);
+    const view = await api(stack.app.url, recordingPath(id), { cookie: stack.cookies.student1 });
+    expect(view.body).toMatchObject({ status: "PROCESSING", stopConfirmed: false });
     expect(processing.data).toMatchObject({
       status: "PROCESSING",
       recording: { trigger: "stop", stopConfirmed: null },
