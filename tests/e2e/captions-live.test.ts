@@ -30,9 +30,7 @@ beforeAll(async () => {
   s3 = await startS3();
   [stack, browser] = await Promise.all([
     startRecordingStack({
-      env: {
-        ...s3StorageEnv(s3),
-      },
+      env: s3StorageEnv(s3),
     }),
     launchBrowser(),
   ]);

@@ -32,9 +32,7 @@ beforeAll(async () => {
   [video, s3] = await Promise.all([lectureVideo(VIDEO_SECONDS), startS3()]);
   [stack, browser] = await Promise.all([
     startRecordingStack({
-      env: {
-        ...s3StorageEnv(s3),
-      },
+      env: s3StorageEnv(s3),
     }),
     launchBrowser(),
   ]);

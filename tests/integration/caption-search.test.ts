@@ -27,9 +27,7 @@ beforeAll(async () => {
   );
   s3 = await startS3();
   stack = await startRecordingStack({
-    env: {
-      ...s3StorageEnv(s3),
-    },
+    env: s3StorageEnv(s3),
   });
   stack.jibri.setMode({ outcome: "none" });
 }, 90_000);

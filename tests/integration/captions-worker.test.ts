@@ -33,9 +33,7 @@ const CAPTION_WORKER_ENV = {
 beforeAll(async () => {
   s3 = await startS3();
   stack = await startRecordingStack({
-    env: {
-      ...s3StorageEnv(s3),
-    },
+    env: s3StorageEnv(s3),
   });
   stack.jibri.setMode({ outcome: "none" });
 }, 90_000);
