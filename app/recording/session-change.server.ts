@@ -5,6 +5,7 @@ import { publishChange } from "~/change-hints/change-channel.server";
 import { prisma, type Tx } from "~/db/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { createRecordingNotifications, type RecordingOutcome } from "~/notifications/recording-notifications.server";
+import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
 import { metrics } from "~/observability/metrics.server";
 import { asStatus } from "~/recording/recording-store.server";
 import type { RecordingStatus } from "~/recording/state-machine";
@@ -228,9 +229,11 @@ export async function completeSettledNotifications(recordingId: string): Promise
   // A READY held for review notifies nobody until it is published.
   if (!recording || (recording.status === "READY" && !recording.publishedAt)) return;
   const session = recording.liveSession;
-  if (await prisma.notification.findFirst({ where: { recordingId, userId: session.hostId }, select: { id: true } })) {
-    return;
-  }
+  // The host's row of the settled status: READY's or FAILED's (one seek of the recording-led key).
+  const hostType =
+    recording.status === "READY" ? NOTIFICATION_TYPES.recordingReady : NOTIFICATION_TYPES.recordingFailed;
+  const hostRow = { recordingId, type: hostType, userId: session.hostId };
+  if (await prisma.notification.findFirst({ where: hostRow, select: { id: true } })) return;
   const settled = await prisma.recordingTransition.findFirst({
     where: { recordingId, toStatus: recording.status },
     orderBy: { id: "desc" },
