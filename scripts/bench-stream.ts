@@ -2,7 +2,7 @@
 // driven by the same client in the same run: connect time (each connect waits for its first event), memory per idle
 // stream, server CPU, the READY fan-out latency to every client, and the webhook's own answer time, with ratios.
 // Usage: npm run bench:stream -- [--streams 10000] [--kind both|session|page] [--rounds 3] [--viewers students|admins]
-//                                [--cpu-prof dir]
+//                                [--history 40] [--cpu-prof dir]
 //                                [--heap-snapshots dir] [--storm]
 // --storm: instead of the rounds, the reconnect storm: the app restarts under every stream open; the clients come back
 // as browsers do (after the stream's retry hint, resuming with Last-Event-ID) while a webhook and a host's Record are
@@ -11,7 +11,8 @@
 // Every app stream is its own user's login (signed cookies, as browsers hold them), so no cache of logins flatters it.
 // The viewers are distinct students enrolled in the session's cohort by default, the real class: a READY then also
 // writes one notification (and one email row) per student, which the webhook's answer includes, and each student's page
-// stream gets the READY status event and then the notification event, timed separately. `--viewers admins` measures
+// stream gets the READY status event and then the notification event, timed separately. Each student has the term so
+// far (`--history`: that many earlier classes, each with its notification and sent email). `--viewers admins` measures
 // admins instead (no notifications: the webhook's own work stays the same at any scale). The page stream is a session
 // page's (`session=`, `after=`). The baseline is scripts/bare-sse-server.ts: one pre-encoded frame written to every
 // open response. With --postgres: on a scratch PostgreSQL database, also streams on instance B with the webhook on A,
@@ -57,6 +58,7 @@ const { values } = parseArgs({
     "cpu-prof": { type: "string" },
     "heap-snapshots": { type: "string" },
     viewers: { type: "string", default: "students" },
+    history: { type: "string", default: "40" },
     storm: { type: "boolean", default: false },
   },
 });
@@ -65,6 +67,8 @@ const kinds = z.enum(["both", "session", "page"]).parse(values.kind);
 const rounds = z.coerce.number().int().min(1).max(10).parse(values.rounds);
 const viewers = z.enum(["students", "admins"]).parse(values.viewers);
 const students = viewers === "students";
+/** Earlier classes of the cohort, each with every student's notification and email: the rows a READY writes beside. */
+const history = z.coerce.number().int().min(0).max(200).parse(values.history);
 const postgresAdminUrl = values.postgres
   ? z
       .string()
@@ -238,7 +242,7 @@ async function measureApp(
   actionApp: AppProcess,
   label: string,
 ): Promise<Result> {
-  const fixture = await createAudience(databaseUrl, { count: streams, students });
+  const fixture = await createAudience(databaseUrl, { count: streams, students, history });
   const base = `/api/live-sessions/${fixture.liveSessionId}/recording`;
   const host = hostActions(actionApp.url, await login(actionApp.url, "host@optilearn.test"), fixture.liveSessionId);
   let recordingId = "";
@@ -405,7 +409,7 @@ async function measureStorm(
   databaseUrl: string,
   jibri: JibriSimulator,
 ): Promise<StormResult> {
-  const fixture = await createAudience(databaseUrl, { count: streams, students });
+  const fixture = await createAudience(databaseUrl, { count: streams, students, history });
   let app = await startInstance(databaseUrl, jibri);
   const clients: StormClient[] = [];
   try {
@@ -536,7 +540,7 @@ function report(app: Result, bare: Result) {
     ["READY trigger answered (server's own time, p99)", (r) => percentile(r.answerMs, 99), ms],
   ];
   console.log(
-    `\n${app.label}  vs  ${bare.label}   (${streams} streams, ${rounds} READY rounds, viewers: ${viewers === "students" ? "distinct students enrolled in the class" : "distinct admins"}; baseline: ${BASELINE})`,
+    `\n${app.label}  vs  ${bare.label}   (${streams} streams, ${rounds} READY rounds, viewers: ${students ? `distinct students enrolled in the class, each with ${history} earlier classes' notifications` : "distinct admins"}; baseline: ${BASELINE})`,
   );
   console.log(
     `  opened                                          ${app.opened} (failed ${app.failures})  vs  ${bare.opened} (failed ${bare.failures})`,

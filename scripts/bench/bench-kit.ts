@@ -11,6 +11,7 @@ import { createCookie } from "@remix-run/node";
 import pg from "pg";
 import { startApp, type AppProcess } from "../support/app-process";
 import { createPrismaClient } from "../../app/db/create-prisma-client.server";
+import { Prisma } from "../../app/generated/prisma/client";
 import { api, postWebhook } from "../support/app-http";
 import { ROOT } from "../support/project-paths";
 import type { JibriSimulator } from "../jibri-simulator/simulator";
@@ -132,7 +133,7 @@ export type Fixture = { liveSessionId: string; cookies: string[] };
  */
 export async function createAudience(
   databaseUrl: string,
-  { count, students = false }: { count: number; students?: boolean },
+  { count, students = false, history = 0 }: { count: number; students?: boolean; history?: number },
 ): Promise<Fixture> {
   const db = createPrismaClient(databaseUrl);
   try {
@@ -173,11 +174,67 @@ export async function createAudience(
       httpOnly: true,
       sameSite: "lax",
     });
+    if (students && history > 0)
+      await addPastClasses(db, databaseUrl, { cohortId: cohort.id, hostId: host.id, tag, history });
     const perUser = await Promise.all(sessionIds.map(async (id) => (await cookie.serialize(id)).split(";")[0]));
     return { liveSessionId: session.id, cookies: perUser };
   } finally {
     await db.$disconnect();
   }
+}
+
+/**
+ * The term so far: `history` earlier classes of the cohort, each with its READY recording, and each student's
+ * notification of it (read) and its email (sent), as a class that has met `history` times has them. A READY's own
+ * statements then run beside the rows a real school keeps, not in empty tables.
+ */
+async function addPastClasses(
+  db: ReturnType<typeof createPrismaClient>,
+  databaseUrl: string,
+  { cohortId, hostId, tag, history }: { cohortId: string; hostId: string; tag: string; history: number },
+) {
+  const DAY = 86_400_000;
+  const first = Date.now() - (history + 1) * DAY;
+  const at = (n: number) => new Date(first + n * DAY);
+  const sessions = Array.from({ length: history }, (_, n) => ({
+    id: `bench${tag}past${n}`,
+    title: `Bench ${tag}, class ${n + 1}`,
+    startsAt: at(n),
+    roomName: `bench-${tag}-past-${n}`,
+    hostId,
+    cohortId,
+    recordingStatus: "READY",
+  }));
+  await db.liveSession.createMany({ data: sessions });
+  await db.recording.createMany({
+    data: sessions.map((session, n) => ({
+      id: `${session.id}r`,
+      liveSessionId: session.id,
+      number: 1,
+      status: "READY",
+      recordingUrl: `https://storage.example.com/${session.id}.mp4`,
+      startedAt: at(n),
+      statusChangedAt: at(n),
+      publishedAt: at(n),
+    })),
+  });
+  // Timestamps as Prisma stores them: ISO text on SQLite, typed on PostgreSQL.
+  const stamp = (date: Date) =>
+    databaseUrl.startsWith("file:")
+      ? Prisma.sql`${date.toISOString().replace("Z", "+00:00")}`
+      : Prisma.sql`CAST(${date} AS TIMESTAMP(3))`;
+  for (const [n, session] of sessions.entries()) {
+    const when = stamp(at(n));
+    await db.$executeRaw`
+      INSERT INTO "Notification" ("userId", "type", "liveSessionId", "recordingId", "title", "readAt", "createdAt")
+      SELECT e."userId", 'LIVE_CLASS_RECORDING_READY', ${session.id}, ${`${session.id}r`}, ${session.title}, ${when}, ${when}
+      FROM "Enrollment" e WHERE e."cohortId" = ${cohortId}`;
+  }
+  const past = sessions.map((session) => `${session.id}r`);
+  await db.$executeRaw`
+    INSERT INTO "EmailOutbox" ("notificationId", "status", "attempts", "sentAt", "nextAttemptAt", "createdAt")
+    SELECT n."id", 'SENT', 1, n."createdAt", n."createdAt", n."createdAt" FROM "Notification" n
+    WHERE n."recordingId" IN (${Prisma.join(past)})`;
 }
 
 /** One app instance wired to the simulator with the benchmarks' secrets; `nodeOptions` go to node itself. */
