@@ -19,7 +19,9 @@ export const eventBus = {
   latestTransition: (liveSessionId: string) => bus().latestTransition(liveSessionId),
   transitionsAfter: (liveSessionId: string, afterId: number) => bus().transitionsAfter(liveSessionId, afterId),
   notificationEpoch: () => bus().notificationEpoch(),
+  offSessionTransition: (...args: Parameters<EventBus["offSessionTransition"]>) => bus().offSessionTransition(...args),
   onUserNotification: (...args: Parameters<EventBus["onUserNotification"]>) => bus().onUserNotification(...args),
+  offUserNotification: (...args: Parameters<EventBus["offUserNotification"]>) => bus().offUserNotification(...args),
   listenerCount: () => bus().listenerCount(),
 };
 

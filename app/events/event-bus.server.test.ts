@@ -3,7 +3,13 @@ import { describe, expect, it } from "vitest";
 import type { ChangeHint } from "~/change-hints/change-hint";
 import type { HintHandlers, HintTransport } from "~/change-hints/hint-transport.server";
 import type { NotificationEvent, TransitionEvent } from "~/events/event-types";
-import { EventBus, FAN_OUT_SLICE, RECENT_TRANSITIONS, type ChangeLogReader } from "~/events/event-bus.server";
+import {
+  EventBus,
+  FAN_OUT_SLICE,
+  RECENT_TRANSITIONS,
+  type ChangeLogReader,
+  type Listener,
+} from "~/events/event-bus.server";
 
 function notification(id: number, userId: string, recordingId: string): NotificationEvent {
   return {
@@ -96,13 +102,21 @@ async function startedBus() {
   return { log, transport, bus };
 }
 
+/** A listener made of a function (streams subscribe their relay objects). */
+const listening = <T>(receive: (event: T) => void): Listener<T> => ({ receive });
+
 const changed = (...liveSessionIds: string[]): ChangeHint => ({ liveSessionIds, notifiedRecordingIds: [] });
 
 describe("EventBus", () => {
   it("reads the log once per hint and gives every listener the same events in id order", async () => {
     const { log, transport, bus } = await startedBus();
     const seen: number[][] = [[], [], []];
-    seen.forEach((list) => bus.onSessionTransition("s1", (e) => list.push(e.id)));
+    seen.forEach((list) =>
+      bus.onSessionTransition(
+        "s1",
+        listening((e) => list.push(e.id)),
+      ),
+    );
     await bus.sessionReady("s1");
 
     log.transitions.push(transition(3), transition(7));
@@ -123,7 +137,10 @@ describe("EventBus", () => {
   it("catches up from the log after a resync, when hints were lost", async () => {
     const { log, transport, bus } = await startedBus();
     const seen: number[] = [];
-    bus.onSessionTransition("s1", (e) => seen.push(e.id));
+    bus.onSessionTransition(
+      "s1",
+      listening((e) => seen.push(e.id)),
+    );
     await bus.sessionReady("s1");
 
     log.transitions.push(transition(1), transition(2));
@@ -137,7 +154,10 @@ describe("EventBus", () => {
     const { log, transport, bus } = await startedBus();
     log.transitions.push(transition(5));
     const seen: number[] = [];
-    bus.onSessionTransition("s1", (e) => seen.push(e.id));
+    bus.onSessionTransition(
+      "s1",
+      listening((e) => seen.push(e.id)),
+    );
     await bus.sessionReady("s1");
     log.transitions.push(transition(6));
     transport.publish(changed("s1"));
@@ -148,11 +168,13 @@ describe("EventBus", () => {
 
   it("releases a session's feed when its last listener leaves and skips reads nobody needs", async () => {
     const { log, transport, bus } = await startedBus();
-    const stop = bus.onSessionTransition("s1", () => undefined);
-    const stopUser = bus.onUserNotification("u1", () => undefined);
+    const session = listening(() => undefined);
+    const user = listening(() => undefined);
+    bus.onSessionTransition("s1", session);
+    bus.onUserNotification("u1", user);
     expect(bus.listenerCount()).toBe(2);
-    stop();
-    stopUser();
+    bus.offSessionTransition("s1", session);
+    bus.offUserNotification("u1", user);
     expect(bus.listenerCount()).toBe(0);
     transport.publish(changed("s1"));
     transport.deliverAll();
@@ -163,8 +185,14 @@ describe("EventBus", () => {
   it("gives each listening user the notifications of the recordings a hint names, with one read", async () => {
     const { log, transport, bus } = await startedBus();
     const seen: Record<string, number[]> = { u1: [], u2: [] };
-    bus.onUserNotification("u1", (n) => seen.u1.push(n.id));
-    bus.onUserNotification("u2", (n) => seen.u2.push(n.id));
+    bus.onUserNotification(
+      "u1",
+      listening((n) => seen.u1.push(n.id)),
+    );
+    bus.onUserNotification(
+      "u2",
+      listening((n) => seen.u2.push(n.id)),
+    );
 
     log.notifications.push(
       notification(1, "u1", "r1"),
@@ -182,7 +210,10 @@ describe("EventBus", () => {
 
   it("reads nothing for a hint about sessions and recordings nobody here listens to", async () => {
     const { log, transport, bus } = await startedBus();
-    bus.onSessionTransition("s1", () => undefined);
+    bus.onSessionTransition(
+      "s1",
+      listening(() => undefined),
+    );
     await bus.sessionReady("s1");
     transport.publish({ liveSessionIds: ["s2"], notifiedRecordingIds: ["r1"] });
     transport.deliverAll();
@@ -194,7 +225,11 @@ describe("EventBus", () => {
     const { log, transport, bus } = await startedBus();
     const order: string[] = [];
     const total = FAN_OUT_SLICE * 3;
-    for (let n = 0; n < total; n++) bus.onSessionTransition("s1", () => order.push("listener"));
+    for (let n = 0; n < total; n++)
+      bus.onSessionTransition(
+        "s1",
+        listening(() => order.push("listener")),
+      );
     await bus.sessionReady("s1");
     expect(bus.latestTransition("s1")).toBeNull();
 
@@ -215,7 +250,10 @@ describe("EventBus", () => {
   it("answers a resume from memory while its feed reaches back that far, and says when it does not", async () => {
     const { log, transport, bus } = await startedBus();
     for (let id = 1; id <= 3; id++) log.transitions.push(transition(id));
-    bus.onSessionTransition("s1", () => undefined);
+    bus.onSessionTransition(
+      "s1",
+      listening(() => undefined),
+    );
     await bus.sessionReady("s1");
     // The whole history is held: any cursor, even 0, is answered without a read.
     expect(bus.transitionsAfter("s1", 0)?.map((t) => t.id)).toEqual([1, 2, 3]);
@@ -259,7 +297,10 @@ describe("EventBus", () => {
     const order: string[] = [];
     const users = FAN_OUT_SLICE * 3;
     for (let n = 0; n < users; n++) {
-      bus.onUserNotification(`u${n}`, () => order.push("listener"));
+      bus.onUserNotification(
+        `u${n}`,
+        listening(() => order.push("listener")),
+      );
       log.notifications.push(notification(n + 1, `u${n}`, "r1"));
     }
     transport.publish({ liveSessionIds: ["s1"], notifiedRecordingIds: ["r1"] });

@@ -8,7 +8,11 @@ import type { NotificationEvent, TransitionEvent } from "~/events/event-types";
 import { describeError, logger } from "~/observability/logger.server";
 import { metrics } from "~/observability/metrics.server";
 
-type Listener<T> = (event: T) => void;
+/**
+ * What the bus calls: an object, so an open stream subscribes itself (its relay) and leaves by the same object, without
+ * a closure per subscription kept for the stream's life.
+ */
+export type Listener<T> = { receive(event: T): void };
 
 /** The reads a bus makes: the transition log and notifications. */
 export interface ChangeLogReader {
@@ -74,8 +78,11 @@ export class EventBus {
     return this.started;
   }
 
-  /** Subscribes now; await `sessionReady` before reading a backlog, so the backlog and the live feed meet without a gap. */
-  onSessionTransition(liveSessionId: string, listener: Listener<TransitionEvent>): () => void {
+  /**
+   * Subscribes now; await `sessionReady` before reading a backlog, so the backlog and the live feed meet without a gap.
+   * Leave with `offSessionTransition`.
+   */
+  onSessionTransition(liveSessionId: string, listener: Listener<TransitionEvent>): void {
     let feed = this.feeds.get(liveSessionId);
     if (!feed) {
       const created: SessionFeed = {
@@ -104,12 +111,12 @@ export class EventBus {
       feed = created;
     }
     feed.listeners.add(listener);
-    const subscribed = feed;
-    return () => {
-      subscribed.listeners.delete(listener);
-      if (subscribed.listeners.size === 0 && this.feeds.get(liveSessionId) === subscribed)
-        this.feeds.delete(liveSessionId);
-    };
+  }
+
+  offSessionTransition(liveSessionId: string, listener: Listener<TransitionEvent>): void {
+    const feed = this.feeds.get(liveSessionId);
+    if (!feed?.listeners.delete(listener)) return;
+    if (feed.listeners.size === 0) this.feeds.delete(liveSessionId);
   }
 
   async sessionReady(liveSessionId: string): Promise<void> {
@@ -145,17 +152,20 @@ export class EventBus {
     return this.listening ? this.notificationHints : -1;
   }
 
-  onUserNotification(userId: string, listener: Listener<NotificationEvent>): () => void {
-    let list = this.userListeners.get(userId);
+  /** Subscribes now; leave with `offUserNotification`. */
+  onUserNotification(userId: string, listener: Listener<NotificationEvent>): void {
+    const list = this.userListeners.get(userId);
     // Made with its first element: an empty array that is pushed to reserves room for 17.
-    if (!list) this.userListeners.set(userId, (list = [listener]));
+    if (!list) this.userListeners.set(userId, [listener]);
     else list.push(listener);
-    const subscribed = list;
-    return () => {
-      const at = subscribed.indexOf(listener);
-      if (at >= 0) subscribed.splice(at, 1);
-      if (subscribed.length === 0 && this.userListeners.get(userId) === subscribed) this.userListeners.delete(userId);
-    };
+  }
+
+  offUserNotification(userId: string, listener: Listener<NotificationEvent>): void {
+    const list = this.userListeners.get(userId);
+    const at = list ? list.indexOf(listener) : -1;
+    if (!list || at < 0) return;
+    list.splice(at, 1);
+    if (list.length === 0) this.userListeners.delete(userId);
   }
 
   listenerCount(): number {
@@ -261,7 +271,7 @@ function watermarkOf(feed: SessionFeed): number {
 /** One listener's call, its failure logged: no closure per listener per event. */
 function deliver<T>(listener: Listener<T>, event: T) {
   try {
-    listener(event);
+    listener.receive(event);
   } catch (error) {
     logger.error("event_bus.listener_failed", { error: describeError(error) });
   }

@@ -181,38 +181,56 @@ function sendNotification(channel: SseChannel, event: NotificationEvent): boolea
 type Deliver<T> = (event: T) => Promise<boolean>;
 
 /**
- * Subscribes first and holds live events while the replay (a snapshot, or the entries after the client's cursor) is
- * read and written, then sends the held events it did not cover: a change committed meanwhile is neither lost nor
- * sent twice. Events at or below the last id sent are dropped, so a resync's repeats never reach the client.
+ * One stream's relay of one feed (a session's transitions, a user's notifications). It subscribes first and holds live
+ * events while the replay (a snapshot, or the entries after the client's cursor) is read and written, then sends the
+ * held events it did not cover: a change committed meanwhile is neither lost nor sent twice. Events at or below the last
+ * id sent are dropped, so a resync's repeats never reach the client. The relay is itself the bus's listener and the
+ * channel's cleanup: an open stream keeps a few plain objects for hours, not a closure per subscription and callback.
  */
-async function relay<T extends { id: number }>(
-  channel: SseChannel,
-  subscribe: (listener: (event: T) => void) => () => void,
-  whenSubscribed: () => Promise<void>,
-  replay: (deliver: Deliver<T>) => Promise<void>,
-  initialLastId: number,
-  send: (event: T) => boolean,
-) {
-  let held: T[] | null = [];
-  let lastId = initialLastId;
-  const deliverNow = (event: T): boolean => {
-    if (event.id <= lastId) return true;
-    lastId = event.id;
-    return send(event);
-  };
-  channel.onClose(subscribe((event) => (held ? held.push(event) : deliverNow(event))));
-  await whenSubscribed();
-  if (channel.closed) return;
+abstract class Relay<T extends { id: number }> {
+  private held: T[] | null = [];
 
-  await replay(async (event) => {
-    if (channel.closed) return false;
-    if (!deliverNow(event)) await channel.drained();
-    return !channel.closed;
-  });
-  if (channel.closed) return;
-  const pending = held.sort((a, b) => a.id - b.id);
-  held = null;
-  for (const event of pending) deliverNow(event);
+  constructor(
+    protected readonly channel: SseChannel,
+    private lastId: number,
+  ) {}
+
+  /** The bus's call for each live event. */
+  receive(event: T): void {
+    if (this.held) this.held.push(event);
+    else this.deliverNow(event);
+  }
+
+  /** Leaves the bus: the channel's close calls it. */
+  abstract release(): void;
+  protected abstract subscribe(): void;
+  protected abstract whenSubscribed(): Promise<void>;
+  protected abstract replay(deliver: Deliver<T>): Promise<void>;
+  protected abstract send(event: T): boolean;
+
+  async run(): Promise<void> {
+    this.subscribe();
+    this.channel.onClose(this);
+    await this.whenSubscribed();
+    if (this.channel.closed) return;
+    await this.replay((event) => this.deliverReplayed(event));
+    if (this.channel.closed || !this.held) return;
+    const pending = this.held.sort((a, b) => a.id - b.id);
+    this.held = null;
+    for (const event of pending) this.deliverNow(event);
+  }
+
+  private async deliverReplayed(event: T): Promise<boolean> {
+    if (this.channel.closed) return false;
+    if (!this.deliverNow(event)) await this.channel.drained();
+    return !this.channel.closed;
+  }
+
+  private deliverNow(event: T): boolean {
+    if (event.id <= this.lastId) return true;
+    this.lastId = event.id;
+    return this.send(event);
+  }
 }
 
 async function replayPages<T>(pages: AsyncGenerator<T[]>, deliver: Deliver<T>) {
@@ -225,10 +243,6 @@ async function replayPages<T>(pages: AsyncGenerator<T[]>, deliver: Deliver<T>) {
     }
   }
 }
-
-type Send<T> = (event: T) => boolean;
-/** Sends a caption change (its log entry, and the payload made of it). */
-type SendCaptions = (event: StatusSnapshot, data: CaptionsPayload) => boolean;
 
 async function currentStatus(session: RelayedSession): Promise<StatusSnapshot> {
   // The snapshot is the latest transition itself, so its status and its id always agree; the feed holds it in memory.
@@ -256,46 +270,72 @@ async function currentStatus(session: RelayedSession): Promise<StatusSnapshot> {
 export type RelayedSession = { id: string; recordingUpdatedAt: Date; showsStorageUrl: boolean };
 
 /**
+ * What a session's transitions are to a stream: the session stream's own (`null`: whole frames, shared by every
+ * stream), a page's focused session (its timeline, whose every entry moves the page's resume point), or a session a
+ * page shows by its status alone (a badge: its caption changes are not the page's to show).
+ */
+type TransitionsOnPage = { page: PageFrames; focused: boolean } | null;
+
+/**
  * `lastEventId` null: the current status, then every transition. A cursor more than REPLAY_LIMIT transitions back is
  * answered the same way (a fresh snapshot), so a resume never replays an unbounded history. Snapshots, replays and live
  * events alike reach a viewer who does not control the session without its storage URL.
  */
-export function relayRecordingTransitions(
-  channel: SseChannel,
-  session: RelayedSession,
-  lastEventId: number | null,
-  sendStatus: Send<StatusSnapshot> = (event) => sendSessionStatus(channel, event),
-  sendCaptions: SendCaptions = (event, data) => sendSessionCaptions(channel, event, data),
-) {
-  const sendAsIs = (event: StatusSnapshot) => {
-    const captions = captionsDataOf(event);
-    return captions ? sendCaptions(event, captions) : sendStatus(event);
-  };
-  // Someone who does not control the session gets no entry held from students, and no storage URL.
-  const send = session.showsStorageUrl
-    ? sendAsIs
-    : (event: StatusSnapshot) =>
-        ("forStudents" in event && event.forStudents === false) || sendAsIs(withoutStorageUrl(event));
-  return relay<StatusSnapshot>(
-    channel,
-    (listener) => eventBus.onSessionTransition(session.id, listener),
-    () => eventBus.sessionReady(session.id),
-    async (deliver) => {
-      if (lastEventId !== null) {
-        // A resume a few transitions back (the usual one) is answered from the feed's memory, without a read.
-        const recent = eventBus.transitionsAfter(session.id, lastEventId);
-        if (recent) {
-          for (const event of recent) if (!(await deliver(event))) return;
-          return;
-        }
-        const replay = await readTransitionReplay(session.id, lastEventId);
-        if (replay.inReach) return replayPages(replay.pages, deliver);
+class TransitionRelay extends Relay<StatusSnapshot> {
+  constructor(
+    channel: SseChannel,
+    private readonly session: RelayedSession,
+    private readonly lastEventId: number | null,
+    private readonly onPage: TransitionsOnPage,
+  ) {
+    super(channel, lastEventId ?? -1);
+  }
+
+  release() {
+    eventBus.offSessionTransition(this.session.id, this);
+  }
+
+  protected subscribe() {
+    eventBus.onSessionTransition(this.session.id, this);
+  }
+
+  protected whenSubscribed() {
+    return eventBus.sessionReady(this.session.id);
+  }
+
+  protected async replay(deliver: Deliver<StatusSnapshot>) {
+    const { session, lastEventId } = this;
+    if (lastEventId !== null) {
+      // A resume a few transitions back (the usual one) is answered from the feed's memory, without a read.
+      const recent = eventBus.transitionsAfter(session.id, lastEventId);
+      if (recent) {
+        for (const event of recent) if (!(await deliver(event))) return;
+        return;
       }
-      await deliver(await currentStatus(session));
-    },
-    lastEventId ?? -1,
-    send,
-  );
+      const replay = await readTransitionReplay(session.id, lastEventId);
+      if (replay.inReach) return replayPages(replay.pages, deliver);
+    }
+    await deliver(await currentStatus(session));
+  }
+
+  protected send(event: StatusSnapshot): boolean {
+    // Someone who does not control the session gets no entry held from students, and no storage URL.
+    if (!this.session.showsStorageUrl) {
+      if ("forStudents" in event && event.forStudents === false) return true;
+      event = withoutStorageUrl(event);
+    }
+    const captions = captionsDataOf(event);
+    const { onPage } = this;
+    if (!onPage) {
+      return captions ? sendSessionCaptions(this.channel, event, captions) : sendSessionStatus(this.channel, event);
+    }
+    if (onPage.focused) return onPage.page.focusedEntry(event, captions);
+    return captions ? true : onPage.page.status(event);
+  }
+}
+
+export function relayRecordingTransitions(channel: SseChannel, session: RelayedSession, lastEventId: number | null) {
+  return new TransitionRelay(channel, session, lastEventId, null).run();
 }
 
 /**
@@ -303,6 +343,43 @@ export function relayRecordingTransitions(
  * that read: while the epoch has not moved, no notification was announced since, so none is missing from that id.
  */
 export type NotificationsKnown = { latestId: number; epoch: number };
+
+/** Replays what came after `after` (none when `known` shows nothing was missed), then every new notification. */
+class NotificationRelay extends Relay<NotificationEvent> {
+  constructor(
+    channel: SseChannel,
+    private readonly userId: string,
+    private readonly after: number,
+    private readonly page: PageFrames | null,
+    private known: NotificationsKnown | undefined,
+  ) {
+    super(channel, after);
+  }
+
+  release() {
+    eventBus.offUserNotification(this.userId, this);
+  }
+
+  protected subscribe() {
+    eventBus.onUserNotification(this.userId, this);
+  }
+
+  protected whenSubscribed() {
+    return eventBus.ready();
+  }
+
+  protected async replay(deliver: Deliver<NotificationEvent>) {
+    const { known, after } = this;
+    this.known = undefined;
+    // Subscribed by now: anything announced from here on arrives live, so only an earlier announcement needs a read.
+    if (known && known.latestId <= after && eventBus.notificationEpoch() === known.epoch) return;
+    await replayPages(await readNotificationReplay(this.userId, after), deliver);
+  }
+
+  protected send(event: NotificationEvent): boolean {
+    return this.page ? this.page.notification(event) : sendNotification(this.channel, event);
+  }
+}
 
 /**
  * `lastEventId` null: only notifications created after the stream opened; a resume replays at most REPLAY_LIMIT.
@@ -312,22 +389,10 @@ export async function relayUserNotifications(
   channel: SseChannel,
   userId: string,
   lastEventId: number | null,
-  send: Send<NotificationEvent> = (event) => sendNotification(channel, event),
   known?: NotificationsKnown,
 ) {
   const after = lastEventId ?? known?.latestId ?? (await getLatestNotificationId(userId));
-  return relay<NotificationEvent>(
-    channel,
-    (listener) => eventBus.onUserNotification(userId, listener),
-    () => eventBus.ready(),
-    async (deliver) => {
-      // Subscribed by now: anything announced from here on arrives live, so only an earlier announcement needs a read.
-      if (known && known.latestId <= after && eventBus.notificationEpoch() === known.epoch) return;
-      await replayPages(await readNotificationReplay(userId, after), deliver);
-    },
-    after,
-    send,
-  );
+  return new NotificationRelay(channel, userId, after, null, known).run();
 }
 
 /** The page stream's resume point: the focused session's last transition and the user's last notification. */
@@ -340,6 +405,41 @@ export function formatPageCursor(cursor: PageCursor): string {
 export function parsePageCursor(raw: string | null): PageCursor | null {
   const match = raw ? /^(\d{1,15})\.(\d{1,15})$/.exec(raw.trim()) : null;
   return match ? { transitionId: Number(match[1]), notificationId: Number(match[2]) } : null;
+}
+
+/**
+ * A page stream's frames: every id carries both resume points ("<transition>.<notification>"), moved by the focused
+ * session's entries and the user's notifications. The status and captions bodies are encoded once per event and shared.
+ */
+class PageFrames implements PageCursor {
+  constructor(
+    private readonly channel: SseChannel,
+    public transitionId: number,
+    public notificationId: number,
+  ) {}
+
+  status(event: StatusSnapshot): boolean {
+    countSent("status");
+    const body = cached(pageStatusBodies, event, () =>
+      encodeSseData({ ...statusMessage(event).data, transitionId: event.id }),
+    );
+    return this.channel.sendFrame(`event: status\nid: ${formatPageCursor(this)}\n`, body);
+  }
+
+  /** An entry of the focused session's timeline: a status, or a caption change (`captions`). */
+  focusedEntry(event: StatusSnapshot, captions: CaptionsPayload | null): boolean {
+    this.transitionId = Math.max(this.transitionId, event.id);
+    if (!captions) return this.status(event);
+    countSent("captions");
+    const body = cached(pageCaptionsBodies, event, () => encodeSseData({ ...captions, transitionId: event.id }));
+    return this.channel.sendFrame(`event: captions\nid: ${formatPageCursor(this)}\n`, body);
+  }
+
+  notification(event: NotificationEvent): boolean {
+    this.notificationId = Math.max(this.notificationId, event.id);
+    countSent("notification");
+    return this.channel.sendFrame(`event: notification\nid: ${formatPageCursor(this)}\n`, notificationBody(event));
+  }
 }
 
 export type PageStreamOptions = {
@@ -357,55 +457,21 @@ export type PageStreamOptions = {
  * so a reconnect with Last-Event-ID replays exactly what the focused timeline and the alerts missed.
  */
 export async function relayPageEvents(channel: SseChannel, options: PageStreamOptions) {
-  const cursor: PageCursor = {
-    transitionId: options.focus?.after ?? 0,
-    notificationId:
-      options.notificationsAfter ??
+  const page = new PageFrames(
+    channel,
+    options.focus?.after ?? 0,
+    options.notificationsAfter ??
       options.notificationsKnown?.latestId ??
       (await getLatestNotificationId(options.userId)),
-  };
-  const sendStatus = (event: StatusSnapshot) => {
-    countSent("status");
-    const body = cached(pageStatusBodies, event, () =>
-      encodeSseData({ ...statusMessage(event).data, transitionId: event.id }),
-    );
-    return channel.sendFrame(`event: status\nid: ${formatPageCursor(cursor)}\n`, body);
-  };
-  const sendCaptions = (event: StatusSnapshot, data: CaptionsPayload) => {
-    countSent("captions");
-    const body = cached(pageCaptionsBodies, event, () => encodeSseData({ ...data, transitionId: event.id }));
-    return channel.sendFrame(`event: captions\nid: ${formatPageCursor(cursor)}\n`, body);
-  };
+  );
   // One relay after another: each holds its live events until its own backlog is out, so the order stays exact.
   if (options.focus) {
-    await relayRecordingTransitions(
-      channel,
-      options.focus.session,
-      options.focus.after,
-      (event) => {
-        cursor.transitionId = Math.max(cursor.transitionId, event.id);
-        return sendStatus(event);
-      },
-      (event, data) => {
-        cursor.transitionId = Math.max(cursor.transitionId, event.id);
-        return sendCaptions(event, data);
-      },
-    );
+    await new TransitionRelay(channel, options.focus.session, options.focus.after, { page, focused: true }).run();
   }
-  await relayUserNotifications(
-    channel,
-    options.userId,
-    cursor.notificationId,
-    (event) => {
-      cursor.notificationId = Math.max(cursor.notificationId, event.id);
-      countSent("notification");
-      return channel.sendFrame(`event: notification\nid: ${formatPageCursor(cursor)}\n`, notificationBody(event));
-    },
-    options.notificationsKnown,
-  );
-  // The sessions a page shows by their status alone: their caption changes are not the page's to show.
+  await new NotificationRelay(channel, options.userId, page.notificationId, page, options.notificationsKnown).run();
+  const badge: TransitionsOnPage = { page, focused: false };
   for (const session of options.watched) {
     if (channel.closed) return;
-    await relayRecordingTransitions(channel, session, null, sendStatus, () => true);
+    await new TransitionRelay(channel, session, null, badge).run();
   }
 }

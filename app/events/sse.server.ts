@@ -6,6 +6,9 @@ import { describeError, logger } from "~/observability/logger.server";
 
 export type SseMessage = { event: string; id?: number | string; data: unknown };
 
+/** What runs when a stream ends: a function, or an object that leaves what it joined (a relay) by its `release`. */
+export type Cleanup = (() => void) | { release(): void };
+
 export type SseChannel = {
   /** Writes one event; false once the client's buffer is full (a replay then waits for `drained`). */
   send(message: SseMessage): boolean;
@@ -14,7 +17,7 @@ export type SseChannel = {
   /** Resolves when the client has taken what was buffered (or the stream closed). */
   drained(): Promise<void>;
   /** Runs when the stream ends for any reason; register listeners' removal here. */
-  onClose(cleanup: () => void): void;
+  onClose(cleanup: Cleanup): void;
   /** Ends the stream from the server's side (the client reconnects and is judged again). */
   close(): void;
   readonly closed: boolean;
@@ -124,14 +127,11 @@ export function openStreamCount(): number {
 
 // ---- node:http: res.write directly ----
 
-type Cleanups = { list: Array<() => void> | null };
-
-function runCleanups(cleanups: Cleanups) {
-  const list = cleanups.list;
-  cleanups.list = null;
-  for (const cleanup of list ?? []) {
+function runCleanups(list: Cleanup[]) {
+  for (const cleanup of list) {
     try {
-      cleanup();
+      if (typeof cleanup === "function") cleanup();
+      else cleanup.release();
     } catch (error) {
       logger.error("sse.cleanup_failed", { error: describeError(error) });
     }
@@ -141,16 +141,27 @@ function runCleanups(cleanups: Cleanups) {
 /** Body bytes written so far (the access log reports them when the stream ends). */
 export type SentBytes = { bytes: number };
 
+/** The channel a response carries, for the one close listener all streams share. */
+const CHANNEL = Symbol("sse channel");
+type ChannelResponse = ServerResponse & { [CHANNEL]?: NodeChannel };
+
+function releaseChannelOf(this: ChannelResponse) {
+  this[CHANNEL]?.release();
+}
+
 class NodeChannel implements SseChannel, Beating {
-  private readonly cleanups: Cleanups = { list: [] };
+  /** Null once run: a cleanup registered later runs at once. */
+  private cleanups: Cleanup[] | null = [];
   closed = false;
 
   constructor(
-    private readonly res: ServerResponse,
+    private readonly res: ChannelResponse,
     private readonly sent: SentBytes,
   ) {
-    // `on`, not `once`: "close" comes once, and a stream should not hold a wrapper for hours.
-    res.on("close", () => this.release());
+    // One function for every stream (no closure each), and `on`, not `once`: "close" comes once, and a stream should
+    // not hold a wrapper for hours.
+    res[CHANNEL] = this;
+    res.on("close", releaseChannelOf);
   }
 
   heartbeat() {
@@ -188,9 +199,9 @@ class NodeChannel implements SseChannel, Beating {
     });
   }
 
-  onClose(cleanup: () => void) {
-    if (this.cleanups.list) this.cleanups.list.push(cleanup);
-    else cleanup();
+  onClose(cleanup: Cleanup) {
+    if (this.cleanups) this.cleanups.push(cleanup);
+    else runCleanups([cleanup]);
   }
 
   close() {
@@ -198,11 +209,14 @@ class NodeChannel implements SseChannel, Beating {
     this.release();
   }
 
-  private release() {
+  /** Once, however the stream ends: the response's close, or `close`. */
+  release() {
     if (this.closed) return;
     this.closed = true;
     leave(this);
-    runCleanups(this.cleanups);
+    const cleanups = this.cleanups ?? [];
+    this.cleanups = null;
+    runCleanups(cleanups);
   }
 }
 
@@ -254,7 +268,7 @@ const WEB_HIGH_WATER_MARK = 64 * 1024;
 
 /** The same stream as `serveEventStream`, as a web Response (for the Remix routes). */
 export function eventStreamResponse(request: Request, source: StreamSource): Response {
-  const cleanups: Cleanups = { list: [source.release] };
+  let cleanups: Cleanup[] | null = [source.release];
   let closed = false;
   let controllerRef: ReadableStreamDefaultController<Uint8Array> | undefined;
   const pullWaiters: Array<() => void> = [];
@@ -280,8 +294,8 @@ export function eventStreamResponse(request: Request, source: StreamSource): Res
         ? Promise.resolve()
         : new Promise((resolve) => pullWaiters.push(resolve)),
     onClose: (cleanup) => {
-      if (cleanups.list) cleanups.list.push(cleanup);
-      else cleanup();
+      if (cleanups) cleanups.push(cleanup);
+      else runCleanups([cleanup]);
     },
     close: () => {
       if (closed) return;
@@ -289,7 +303,9 @@ export function eventStreamResponse(request: Request, source: StreamSource): Res
       leave(channel);
       request.signal.removeEventListener("abort", channel.close);
       wake();
-      runCleanups(cleanups);
+      const list = cleanups ?? [];
+      cleanups = null;
+      runCleanups(list);
       try {
         controllerRef?.close();
       } catch {

@@ -110,7 +110,7 @@ export async function planStream(request: StreamRequest): Promise<StreamSource> 
         release: ticket.release,
         open(channel) {
           ticket.attach(channel);
-          return relayUserNotifications(channel, login.user.id, lastEventId, undefined, login.notifications);
+          return relayUserNotifications(channel, login.user.id, lastEventId, login.notifications);
         },
       };
     }
