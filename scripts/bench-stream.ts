@@ -98,7 +98,10 @@ type Result = {
   failures: number;
   connectMs: number;
   connectCpuMs: number;
+  /** RSS added by all the streams, from idle, per stream. */
   perStreamBytes: number;
+  /** RSS added by the second half of the streams, per stream: one more stream's cost. */
+  marginalStreamBytes: number;
   /** Until each client had the READY status event, from the webhook's send. */
   readyLatencies: number[];
   /** Until each client had the READY notification event (students' page streams only), from the webhook's send. */
@@ -135,11 +138,22 @@ async function heapSnapshot(target: Target) {
 async function measure(target: Target): Promise<Result> {
   await heapSnapshot(target);
   const rssIdle = await settledRss(target.pid);
-  const cpuBefore = cpuMs(target.pid);
-  const began = performance.now();
-  const { clients, failures } = await connectAll(target.urls);
-  const connectMs = performance.now() - began;
-  const connectCpuMs = cpuMs(target.pid) - cpuBefore;
+  // In two halves, the RSS read between them (outside the timed connects): what the second half adds is what one more
+  // stream costs, without what the first streams fill once (caches of the database, compiled code, the heap's spaces).
+  const half = Math.ceil(target.urls.length / 2);
+  const connectHalf = async (urls: Target["urls"]) => {
+    const cpuBefore = cpuMs(target.pid);
+    const began = performance.now();
+    const opened = await connectAll(urls);
+    return { ...opened, ms: performance.now() - began, cpuMs: cpuMs(target.pid) - cpuBefore };
+  };
+  const first = await connectHalf(target.urls.slice(0, half));
+  const rssHalf = await settledRss(target.pid);
+  const second = await connectHalf(target.urls.slice(half));
+  const clients = [...first.clients, ...second.clients];
+  const failures = first.failures + second.failures;
+  const connectMs = first.ms + second.ms;
+  const connectCpuMs = first.cpuMs + second.cpuMs;
   const rssWithStreams = await settledRss(target.pid);
   await heapSnapshot(target);
   // A first event may itself be a READY (the app's snapshot after its warm-up recording): rounds count from here.
@@ -154,6 +168,7 @@ async function measure(target: Target): Promise<Result> {
     connectMs,
     connectCpuMs,
     perStreamBytes: (rssWithStreams - rssIdle) / Math.max(1, clients.length),
+    marginalStreamBytes: (rssWithStreams - rssHalf) / Math.max(1, second.clients.length),
     readyLatencies: [],
     notificationLatencies: [],
     readyCpuMs: [],
@@ -524,7 +539,8 @@ function report(app: Result, bare: Result) {
   const rows: Row[] = [
     ["connects (all, each with its first event)", (r) => r.connectMs, ms],
     ["server CPU for the connects", (r) => r.connectCpuMs, ms],
-    ["memory per idle stream", (r) => r.perStreamBytes, kib],
+    ["memory per idle stream (all, from idle)", (r) => r.perStreamBytes, kib],
+    ["memory per idle stream (the second half's)", (r) => r.marginalStreamBytes, kib],
     ["READY fan-out p50", (r) => percentile(r.readyLatencies, 50), ms],
     ["READY fan-out p99", (r) => percentile(r.readyLatencies, 99), ms],
     ["READY fan-out max", (r) => r.readyLatencies.at(-1) ?? Number.NaN, ms],
