@@ -87,6 +87,9 @@ function startInstance(databaseUrl: string, jibri: JibriSimulator): Promise<AppP
         ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${values["heap-snapshots"]}`]
         : []),
     ],
+    // Room for every stream beside the host's and the webhook's own connections, as an operator sizes an instance
+    // for its largest class (the default, 15,000, is the whole of it at --streams 15000).
+    env: { HTTP_MAX_CONNECTIONS: String(Math.max(15_000, streams + 1_000)) },
   });
 }
 

@@ -104,11 +104,18 @@ export async function connectAll(
 ): Promise<{ clients: Client[]; failures: number }> {
   const clients: Client[] = [];
   let failures = 0;
+  const failureReasons = new Set<string>();
   for (let i = 0; i < urls.length; i += CONNECT_BATCH) {
     const batch = await Promise.allSettled(urls.slice(i, i + CONNECT_BATCH).map((u) => connect(u.url, u.headers)));
     for (const outcome of batch) {
       if (outcome.status === "fulfilled") clients.push(outcome.value);
-      else failures += 1;
+      else {
+        // Say why, once per kind of failure: a count alone does not tell a refusal from a timeout.
+        const reason = outcome.reason instanceof Error ? outcome.reason.message : String(outcome.reason);
+        if (!failureReasons.has(reason)) console.error(`a connect failed: ${reason}`);
+        failureReasons.add(reason);
+        failures += 1;
+      }
     }
   }
   return { clients, failures };
