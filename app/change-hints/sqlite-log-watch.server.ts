@@ -1,10 +1,22 @@
-// The session log and notifications as the SQLite change channel watches them: two indexed reads of ids after the last
-// seen, on the streams' read-only handle (a reader of the WAL file never waits for a writer). SQLite commits one writer
-// at a time, so ids follow commit order: a row with an id below one already read never appears later.
+// The session log and notifications as the SQLite change channel watches them: two reads of ids after the last seen,
+// on the streams' read-only handle (a reader of the WAL file never waits for a writer). SQLite commits one writer at a
+// time, so ids follow commit order: a row with an id below one already read never appears later.
 import type { ChangeLogWatch, LogChanges, LogPosition } from "~/change-hints/log-watch-hint-transport.server";
 import { streamReads } from "~/db/stream-reads.server";
 
 type IdRow = { ref: string | null; id: number | bigint | null };
+
+/**
+ * The rows after the last seen, grouped by what they name. `NOT INDEXED` keeps them seeks of the id (the rowid) from
+ * the last seen: given the choice, SQLite reads a whole index led by the grouped column instead (no sort to do), every
+ * second, however many rows the table holds.
+ */
+export const LOG_WATCH_READS = {
+  sessions: `SELECT "liveSessionId" AS "ref", MAX("id") AS "id" FROM "RecordingTransition" NOT INDEXED WHERE "id" > ?
+    GROUP BY "liveSessionId"`,
+  recordings: `SELECT "recordingId" AS "ref", MAX("id") AS "id" FROM "Notification" NOT INDEXED WHERE "id" > ?
+    GROUP BY "recordingId"`,
+};
 
 export const sqliteLogWatch: ChangeLogWatch = {
   async latest(): Promise<LogPosition> {
@@ -20,15 +32,8 @@ export const sqliteLogWatch: ChangeLogWatch = {
 
   async changesAfter(position: LogPosition): Promise<LogChanges> {
     // Nothing new (the usual answer): two index seeks that find no row.
-    const sessions = await streamReads().all<IdRow[]>(
-      `SELECT "liveSessionId" AS "ref", MAX("id") AS "id" FROM "RecordingTransition" WHERE "id" > ?
-        GROUP BY "liveSessionId"`,
-      [position.logId],
-    );
-    const recordings = await streamReads().all<IdRow[]>(
-      `SELECT "recordingId" AS "ref", MAX("id") AS "id" FROM "Notification" WHERE "id" > ? GROUP BY "recordingId"`,
-      [position.notificationId],
-    );
+    const sessions = await streamReads().all<IdRow[]>(LOG_WATCH_READS.sessions, [position.logId]);
+    const recordings = await streamReads().all<IdRow[]>(LOG_WATCH_READS.recordings, [position.notificationId]);
     const highest = (rows: IdRow[], from: number) =>
       rows.reduce((max, row) => Math.max(max, Number(row.id ?? 0)), from);
     return {
