@@ -31,7 +31,7 @@ export const sqliteLogWatch: ChangeLogWatch = {
   },
 
   async changesAfter(position: LogPosition): Promise<LogChanges> {
-    // Nothing new (the usual answer): two index seeks that find no row.
+    // Nothing new (the usual answer): two seeks of the rowid that find no row.
     const sessions = await streamReads().all<IdRow[]>(LOG_WATCH_READS.sessions, [position.logId]);
     const recordings = await streamReads().all<IdRow[]>(LOG_WATCH_READS.recordings, [position.notificationId]);
     const highest = (rows: IdRow[], from: number) =>
