@@ -4,6 +4,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp, type AppProcess } from "../support/app-process";
 import { expectConsoleErrors, failedResource, launchBrowser, logIn, newUserPage, screenshot } from "../support/browser";
+import { openDatabase } from "../support/database";
 import { api, DEMO_PASSWORD } from "../support/http";
 
 let app: AppProcess;
@@ -70,6 +71,38 @@ describe("login in Chromium", () => {
     await screenshot(page, "login-locked");
     await context.close();
   });
+
+  it.each([true, false])(
+    "a sign-in that fails on the server's side says so plainly, never in the database's words (JavaScript %s)",
+    async (javaScriptEnabled) => {
+      const db = openDatabase(app.env.DATABASE_URL);
+      const { page, context } = await newUserPage(browser, app.url, undefined, { javaScriptEnabled });
+      expectConsoleErrors(page, failedResource(500));
+      // A real fault of the real database: the table a successful sign-in writes to is not there.
+      await db.$executeRawUnsafe(`ALTER TABLE "KnownLoginAddress" RENAME TO "KnownLoginAddressAway"`);
+      try {
+        await page.goto("/login");
+        await page.getByLabel("Email").fill("student3@optilearn.test");
+        await page.getByLabel("Password").fill(DEMO_PASSWORD);
+        await page.getByRole("button", { name: "Log in" }).click();
+        const message = page.getByRole("status");
+        await expect.poll(() => message.textContent()).toContain("Signing in failed on our side");
+        expect(await page.textContent("body")).not.toMatch(/KnownLoginAddress|no such table|prisma|SQLITE/i);
+        // What was typed stays, so trying again is one click.
+        expect(await page.getByLabel("Email").inputValue()).toBe("student3@optilearn.test");
+        await screenshot(page, `login-server-fault-js-${javaScriptEnabled ? "on" : "off"}`);
+      } finally {
+        await db.$executeRawUnsafe(`ALTER TABLE "KnownLoginAddressAway" RENAME TO "KnownLoginAddress"`);
+        await db.$disconnect();
+      }
+      await page.getByLabel("Password").fill(DEMO_PASSWORD);
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === "/"),
+        page.getByRole("button", { name: "Log in" }).click(),
+      ]);
+      await context.close();
+    },
+  );
 
   it("changing the password through the form signs out the other browser and keeps this one signed in", async () => {
     const mine = await newUserPage(browser, app.url);
