@@ -210,7 +210,8 @@ describe("the page action's guards", () => {
     expect(crossSite.status).toBe(403);
     expect(crossSite.flash).toBeNull();
     expect(await transitionsOf(stack.db, id)).toEqual([]);
-    expect(stack.jibri.calls()).toEqual([]);
+    // No start reached the recorder (the watchdog may meanwhile retry an earlier test's stop: not this session's).
+    expect(stack.jibri.calls().filter((call) => call.path.endsWith("/startService"))).toEqual([]);
     const noOrigin = await postForm(`/sessions/${id}`, { intent: "record" }, stack.cookies.host, null);
     expect(noOrigin.status).toBe(303);
     expect((await postForm(`/sessions/${id}`, { intent: "stop" }, stack.cookies.host)).status).toBe(303);
