@@ -2,7 +2,8 @@
 import { isUniqueViolation } from "~/db/unique-violation.server";
 import { getEnv } from "~/config/env.server";
 import { getRecordingStatusAndUrl } from "~/recording/recording-store.server";
-import { completeSettledNotifications, RecordingNotFoundError } from "~/recording/session-change.server";
+import { completeSettledNotifications } from "~/notifications/owed-notifications.server";
+import { RecordingNotFoundError } from "~/recording/session-change.server";
 import { applyTransition, TransitionRefusedError } from "~/recording/transitions.server";
 import { recordAppliedDelivery, wasEventApplied } from "~/recording/webhook-deliveries.server";
 import type { DeliveryFacts, WebhookSender, WebhookVerdict } from "~/recording/webhook-outcomes";

@@ -4,8 +4,8 @@
 import { publishChange } from "~/change-hints/change-channel.server";
 import { prisma, type Tx } from "~/db/db.server";
 import { Prisma } from "~/generated/prisma/client";
+import { settleOwedNotificationsAfter } from "~/notifications/owed-notifications.server";
 import { createRecordingNotifications, type RecordingOutcome } from "~/notifications/recording-notifications.server";
-import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
 import { metrics } from "~/observability/metrics.server";
 import { asStatus } from "~/recording/recording-store.server";
 import type { RecordingStatus } from "~/recording/state-machine";
@@ -135,10 +135,10 @@ export type SessionChange<R> = {
   log?: LogEntry;
   /**
    * A settled recording notifies its people (see createRecordingNotifications), in the change's own transaction, or,
-   * with `afterAnnouncing`, in one of their own once the change has reached this instance's pages (before the writer
-   * returns): a class's READY then waits for no per-student row. Only for a change whose sender delivers it again until
-   * answered (the recorder's webhook), whose repeat completes what a crash between the two commits left unwritten
-   * (completeSettledNotifications); the watchdog and a teacher have no one to ask again.
+   * with `afterAnnouncing`, owed: the change marks the recording, and the rows follow in a transaction of their own once
+   * the change has reached this instance's pages (see owed-notifications.server), which the writer waits for
+   * OWED_NOTIFICATIONS_WAIT_MS at most. A class's READY then waits for no per-student row, and its sender (the
+   * recorder's webhook) is answered without waiting for a class's rows.
    */
   notify?: {
     to: RecordingStatus;
@@ -165,14 +165,19 @@ class RefusedChange<R> extends Error {
 }
 
 /**
+ * How long a writer whose change owes notifications waits for them before it returns: a small class's are written by
+ * then (its webhook answer still means everyone was told); a large class's go on after the answer.
+ */
+export const OWED_NOTIFICATIONS_WAIT_MS = 20;
+
+/**
  * Commits one change of a session's recordings, exactly once whatever runs concurrently: lock the session row, read,
  * decide, write the recording, what the session shows, the log row, the notifications and `alsoWrite`; then, once
  * committed, count it and announce it on the change channel. Notifications marked `afterAnnouncing` (a class's READY
- * from the webhook: a row and an email per student) follow in a transaction of their own, announced once committed:
- * what pages show waits for no per-student row, and the caller still returns only once every notification is
- * written. A refusal (returned or
- * thrown by `decide`) writes and announces nothing. Throws RecordingNotFoundError for an unknown (or, unless
- * included, deleted) recording.
+ * from the webhook: a row and an email per student) are owed: they follow in a transaction of their own once the
+ * change reached this instance's pages, and the writer returns when they are written or after
+ * OWED_NOTIFICATIONS_WAIT_MS, whichever comes first. A refusal (returned or thrown by `decide`) writes and announces
+ * nothing. Throws RecordingNotFoundError for an unknown (or, unless included, deleted) recording.
  */
 export function commitSessionChange<R>(target: SessionTarget, decide: Decide<SessionRead, R>): Promise<R>;
 export function commitSessionChange<R>(target: RecordingTarget, decide: Decide<RecordingRead, R>): Promise<R>;
@@ -189,69 +194,28 @@ export async function commitSessionChange<R>(
     throw error;
   }
   // Only now may anyone hear of it: a listener reads the log as soon as it hears, and must find the row.
-  const { liveSessionId, recordingId, log, notified, notifyAfter, result } = committed;
+  const { liveSessionId, recordingId, log, notified, owesNotifications, result } = committed;
   if (log && !log.note) metrics().transitions.inc({ trigger: log.trigger });
-  // In one process (SQLite), the pages have the change before the notification rows hold the process.
-  await publishChange({
+  const announced = publishChange({
     liveSessionIds: log ? [liveSessionId] : [],
     notifiedRecordingIds: notified > 0 ? [recordingId] : [],
   });
-  if (notifyAfter) await notifyOnce(notifyAfter);
+  if (!owesNotifications) {
+    await announced;
+    return result;
+  }
+  // In one process (SQLite), the pages have the change before the notification rows hold the database.
+  await settledWithin(settleOwedNotificationsAfter(announced, recordingId), OWED_NOTIFICATIONS_WAIT_MS);
   return result;
 }
 
-/**
- * Writes a settled recording's notifications and their emails in one transaction, then announces them. The
- * (user, recording, type) key and the writes' own checks make it exactly once: written again (a repeat of the
- * change), it writes and announces nothing.
- */
-async function notifyOnce(outcome: RecordingOutcome): Promise<void> {
-  const notified = await prisma.$transaction((tx) => createRecordingNotifications(tx, outcome));
-  if (notified > 0) await publishChange({ liveSessionIds: [], notifiedRecordingIds: [outcome.recordingId] });
-}
-
-/**
- * A repeated delivery of what settled a recording: the notifications its change owed, if the process stopped between
- * the change's commit and theirs (the sender, answered nothing, delivers again). The host is in every audience and
- * the notifications commit together, so the host's row says whether they were written; when it is there, as it almost
- * always is, nothing is written or announced.
- */
-export async function completeSettledNotifications(recordingId: string): Promise<void> {
-  const recording = await prisma.recording.findFirst({
-    where: { id: recordingId, deletedAt: null, status: { in: ["READY", "FAILED"] } },
-    select: {
-      status: true,
-      recordingUrl: true,
-      publishedAt: true,
-      liveSession: { select: { id: true, title: true, cohortId: true, hostId: true } },
-    },
+/** Waits for `work` at most `ms`; the work goes on either way. */
+function settledWithin(work: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const elapsed = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
   });
-  // A READY held for review notifies nobody until it is published.
-  if (!recording || (recording.status === "READY" && !recording.publishedAt)) return;
-  const session = recording.liveSession;
-  // The host's row of the settled status: READY's or FAILED's (one seek of the recording-led key).
-  const hostType =
-    recording.status === "READY" ? NOTIFICATION_TYPES.recordingReady : NOTIFICATION_TYPES.recordingFailed;
-  const hostRow = { recordingId, type: hostType, userId: session.hostId };
-  if (await prisma.notification.findFirst({ where: hostRow, select: { id: true } })) return;
-  const settled = await prisma.recordingTransition.findFirst({
-    where: { recordingId, toStatus: recording.status },
-    orderBy: { id: "desc" },
-    select: { fromStatus: true, reason: true, at: true },
-  });
-  if (!settled) return;
-  await notifyOnce({
-    to: recording.status,
-    from: settled.fromStatus,
-    recordingUrl: recording.recordingUrl,
-    reason: settled.reason,
-    cohortId: session.cohortId,
-    hostId: session.hostId,
-    liveSessionId: session.id,
-    recordingId,
-    title: session.title,
-    createdAt: settled.at,
-  });
+  return Promise.race([work, elapsed]).finally(() => clearTimeout(timer));
 }
 
 type Committed<R> = {
@@ -260,8 +224,8 @@ type Committed<R> = {
   log: LogEntry | undefined;
   /** How many were notified in the change's transaction. */
   notified: number;
-  /** Who is to be notified once the change is announced (`notify.afterAnnouncing`). */
-  notifyAfter: RecordingOutcome | undefined;
+  /** The change marked its recording as owing notifications (`notify.afterAnnouncing`). */
+  owesNotifications: boolean;
   result: R;
 };
 
@@ -298,7 +262,10 @@ async function writeChange<R>(
     const written =
       "remove" in write
         ? await tx.recording.deleteMany({ where })
-        : await tx.recording.updateMany({ where, data: write.update });
+        : await tx.recording.updateMany({
+            where,
+            data: owing(change) ? { ...write.update, notificationsOwedAt: now } : write.update,
+          });
     if (written.count !== 1) throw new RefusedChange(write.otherwise());
   }
 
@@ -351,16 +318,24 @@ async function writeChange<R>(
     title: session.title,
     createdAt: now,
   };
-  const later = outcome && notify?.afterAnnouncing;
-  const notified = outcome && !later ? await createRecordingNotifications(tx, outcome) : 0;
+  const owesNotifications = owing(change);
+  const notified = outcome && !owesNotifications ? await createRecordingNotifications(tx, outcome) : 0;
   return {
     liveSessionId: session.id,
     recordingId: recording.id,
     log,
     notified,
-    notifyAfter: later ? outcome : undefined,
+    owesNotifications,
     result: change.result,
   };
+}
+
+/**
+ * Notifications that follow an update of the recording are owed from its commit on: the update marks the recording,
+ * so a crash before they are written leaves the mark for the watchdog.
+ */
+function owing<R>(change: SessionChange<R>): boolean {
+  return Boolean(change.notify?.afterAnnouncing) && "update" in change.recording;
 }
 
 /** What the session shows after the change: the same object as before when the change leaves it as it was. */

@@ -1,6 +1,7 @@
 // The periodic sweep that settles stuck recordings, stops over-long or orphaned ones, retries unconfirmed stops and
 // stored objects not yet deleted; safe with many instances sweeping at once.
 import { getEnv } from "~/config/env.server";
+import { settleOwedNotificationsLeft } from "~/notifications/owed-notifications.server";
 import { describeError, logger } from "~/observability/logger.server";
 import { metrics } from "~/observability/metrics.server";
 import { getRecorder } from "~/recording/recorder.server";
@@ -21,18 +22,20 @@ const SWEEP_BATCH = 100;
 export type SweepResult = {
   failed: Array<{ recordingId: string; trigger: RecordingTrigger }>;
   stopped: Array<{ recordingId: string; trigger: RecordingTrigger }>;
+  /** Recordings whose owed notifications this sweep wrote (their process stopped before it could). */
+  notified: string[];
   /** Recordings this sweep could not handle (logged); the sweep went on with the others. */
   errors: Array<{ recordingId: string; error: string }>;
 };
 
 /**
- * One sweep: overdue PENDING/PROCESSING → FAILED, over-long or recorder-idle RECORDING → PROCESSING, and due stop
- * attempts sent again. Each change is applied once whatever other instances do; one recording that throws is logged
+ * One sweep: notifications a stopped process owed, overdue PENDING/PROCESSING → FAILED, over-long or recorder-idle
+ * RECORDING → PROCESSING, and due stop attempts sent again. Each change is applied once whatever other instances do; one recording that throws is logged
  * and the sweep goes on.
  */
 export async function sweepOverdueRecordings(now = new Date()): Promise<SweepResult> {
   const env = getEnv();
-  const result: SweepResult = { failed: [], stopped: [], errors: [] };
+  const result: SweepResult = { failed: [], stopped: [], errors: [], notified: [] };
   const apply = async (
     recording: { id: string; liveSessionId: string },
     trigger: RecordingTrigger,
@@ -61,6 +64,8 @@ export async function sweepOverdueRecordings(now = new Date()): Promise<SweepRes
       return false;
     }
   };
+
+  result.notified = await settleOwedNotificationsLeft(now, SWEEP_BATCH);
 
   const overdue = await findOverdueRecordings(
     {

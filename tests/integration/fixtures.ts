@@ -61,6 +61,18 @@ export async function waitFor<T>(
   return last;
 }
 
+/**
+ * Resolves once the notifications a settled recording owes are written: the webhook answers once its READY or FAILED
+ * is committed, and a class's notification rows may follow (the mark on the recording goes with them).
+ */
+export async function notificationsWritten(db: Db, recordingId: string): Promise<void> {
+  await waitFor(
+    () => db.recording.findUnique({ where: { id: recordingId }, select: { notificationsOwedAt: true } }),
+    (row) => row === null || row.notificationsOwedAt === null,
+    { what: `the notifications recording ${recordingId} owes` },
+  );
+}
+
 const bigintSafe = (_key: string, value: unknown) => (typeof value === "bigint" ? value.toString() : value);
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -6,7 +6,7 @@ import { api, ACCOUNTS } from "../support/http";
 import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
 import { openEventStream } from "../support/sse-client";
 import { FAST_WORKER_ENV, startWorker, type WorkerProcess } from "../support/worker-process";
-import { createSession, driveTo, sendWebhook, uploadedPayload, waitFor } from "./fixtures";
+import { createSession, driveTo, notificationsWritten, sendWebhook, uploadedPayload, waitFor } from "./fixtures";
 import { FRIENDLY_REASONS } from "~/recording/messages";
 
 const FRIENDLY_FAILURE = FRIENDLY_REASONS.failure_reported;
@@ -52,6 +52,7 @@ describe("recording notifications by email", () => {
     expect(hostStream.status).toBe(200);
     const recordingId = await driveTo(stack, liveSessionId, "PROCESSING");
     expect((await sendWebhook(stack.app.url, uploadedPayload(recordingId), TEST_SECRET)).status).toBe(200);
+    await notificationsWritten(stack.db, recordingId);
 
     const live = await hostStream.next(10_000);
     hostStream.close();
@@ -109,9 +110,10 @@ describe("recording notifications by email", () => {
       { what: "outbox rows marked sent" },
     );
     // A repeated webhook delivery writes no second notification and sends no second email.
-    // An email is sent only from an outbox row, and the delivery is answered after its rows are written: four rows
-    // still, all sent, so four emails and no more.
+    // An email is sent only from an outbox row, and a repeat owes none: four rows still, all sent, so four emails and
+    // no more.
     expect((await sendWebhook(stack.app.url, uploadedPayload(recordingId), TEST_SECRET)).status).toBe(200);
+    await notificationsWritten(stack.db, recordingId);
     expect(await stack.db.notification.count({ where: { recordingId } })).toBe(4);
     const rows = await stack.db.emailOutbox.findMany({ where: { notification: { recordingId } } });
     expect(rows.map((row) => row.status)).toEqual(["SENT", "SENT", "SENT", "SENT"]);
@@ -132,6 +134,7 @@ describe("recording notifications by email", () => {
       timestamp: Math.floor(Date.now() / 1000),
     };
     expect((await sendWebhook(stack.app.url, failed, TEST_SECRET)).status).toBe(200);
+    await notificationsWritten(stack.db, recordingId);
 
     const live = await hostStream.next(10_000);
     hostStream.close();

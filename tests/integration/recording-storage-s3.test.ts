@@ -3,7 +3,7 @@
 // locations are refused by the webhook; deleting removes the object.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, postWebhook } from "../support/http";
-import { waitFor } from "./fixtures";
+import { notificationsWritten, waitFor } from "./fixtures";
 import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
 import {
   objectExists,
@@ -117,6 +117,7 @@ describe("recordings in a private S3 bucket", () => {
     });
     expect(overview.body.watchUrl).toBe(`/recordings/${recordingId}/watch`);
     expect(overview.body.recordings[0].watchUrl).toBe(`/recordings/${recordingId}/watch`);
+    await notificationsWritten(stack.db, recordingId);
     const notifications = await api(stack.app.url, "/api/notifications", { cookie: stack.cookies.student1 });
     expect(notifications.body[0].watchUrl).toBe(`/recordings/${recordingId}/watch`);
 

@@ -10,6 +10,7 @@ import { freshDatabaseUrl, testDatabase } from "../support/test-database";
 
 type AppModules = {
   sessionChange: typeof import("~/recording/session-change.server");
+  owed: typeof import("~/notifications/owed-notifications.server");
   transitions: typeof import("~/recording/transitions.server");
   library: typeof import("~/recording/recording-library.server");
   channel: typeof import("~/change-hints/change-channel.server");
@@ -24,6 +25,8 @@ const published: ChangeHint[] = [];
 /** Every hint heard on the change channel, as another instance would hear it. */
 const heard: ChangeHint[] = [];
 let onHeard: (hint: ChangeHint) => void = () => {};
+/** Runs before each publish goes on its way: what a test reads here is what committed when the change was announced. */
+let beforePublish: (hint: ChangeHint) => Promise<void> = async () => {};
 
 beforeAll(async () => {
   databaseUrl = await freshDatabaseUrl("session-change");
@@ -31,6 +34,7 @@ beforeAll(async () => {
   process.env.DATABASE_URL = databaseUrl;
   app = {
     sessionChange: await import("~/recording/session-change.server"),
+    owed: await import("~/notifications/owed-notifications.server"),
     transitions: await import("~/recording/transitions.server"),
     library: await import("~/recording/recording-library.server"),
     channel: await import("~/change-hints/change-channel.server"),
@@ -39,8 +43,9 @@ beforeAll(async () => {
   db = openDatabase(databaseUrl);
   const channel = app.channel.changeChannel();
   const publish = channel.publish.bind(channel);
-  channel.publish = (hint) => {
+  channel.publish = async (hint) => {
     published.push(hint);
+    await beforePublish(hint);
     return publish(hint);
   };
   await channel.start({
@@ -92,13 +97,17 @@ function nextHintFor(liveSessionId: string): Promise<ChangeHint> {
   });
 }
 
-/** A recording that went through Record, the recorder's yes, Stop and the upload: READY with this URL. */
+/**
+ * A recording that went through Record, the recorder's yes, Stop and the upload: READY with this URL, its
+ * notifications (owed by the upload's change) written and announced.
+ */
 async function readyRecording(liveSessionId: string, url: string): Promise<string> {
   const { recordingId } = await app.transitions.beginRecording(liveSessionId, "test");
   for (const trigger of ["recorder_accepted", "stop"] as const) {
     await app.transitions.applyTransition({ recordingId, trigger, actor: "test" });
   }
   await app.transitions.applyTransition({ recordingId, trigger: "upload_reported", actor: "test", recordingUrl: url });
+  await app.owed.finishOwedNotifications();
   return recordingId;
 }
 
@@ -280,6 +289,59 @@ describe("one writer of the session log", () => {
     expect(await db.notification.count({ where: { recordingId } })).toBeGreaterThan(0);
   });
 
+  it("commits the webhook's READY with its notifications owed; they are written once it reached the pages, and the mark goes", async () => {
+    const liveSessionId = await newSession();
+    let atAnnouncement: { owed: boolean; notified: number } | undefined;
+    beforePublish = async (hint) => {
+      if (!hint.liveSessionIds.includes(liveSessionId) || atAnnouncement) return;
+      const latest = await db.recording.findFirst({ where: { liveSessionId, status: "READY" } });
+      if (latest) {
+        const notified = await db.notification.count({ where: { recordingId: latest.id } });
+        atAnnouncement = { owed: latest.notificationsOwedAt !== null, notified };
+      }
+    };
+    try {
+      const recordingId = await readyRecording(liveSessionId, "https://recordings.example/owed.mp4");
+      expect(atAnnouncement).toEqual({ owed: true, notified: 0 });
+      const after = await db.recording.findUniqueOrThrow({ where: { id: recordingId } });
+      expect(after.notificationsOwedAt).toBeNull();
+      expect(await db.notification.count({ where: { recordingId } })).toBeGreaterThan(0);
+    } finally {
+      beforePublish = async () => {};
+    }
+  });
+
+  it("writes what a stopped process owed once, however many sweeps claim it at once; a deleted recording's owe nothing", async () => {
+    const liveSessionId = await newSession();
+    const recordingId = await readyRecording(liveSessionId, "https://recordings.example/left-owed.mp4");
+    const written = await db.notification.findMany({ where: { recordingId }, orderBy: { id: "asc" } });
+    // As the process leaves it when it stops between the READY's commit and its notifications'.
+    await db.emailOutbox.deleteMany({ where: { notification: { recordingId } } });
+    await db.notification.deleteMany({ where: { recordingId } });
+    await db.recording.update({ where: { id: recordingId }, data: { notificationsOwedAt: new Date() } });
+    const announced = published.length;
+
+    const sweeps = await Promise.all([1, 2, 3].map(() => app.owed.settleOwedNotificationsLeft(new Date(), 100)));
+    expect(sweeps.flat().filter((id) => id === recordingId).length).toBeGreaterThanOrEqual(1);
+    const again = await db.notification.findMany({ where: { recordingId }, orderBy: { id: "asc" } });
+    expect(again.map(({ userId, type }) => ({ userId, type }))).toEqual(
+      written.map(({ userId, type }) => ({ userId, type })),
+    );
+    expect(await db.emailOutbox.count({ where: { notification: { recordingId } } })).toBe(written.length);
+    expect(published.slice(announced)).toEqual([{ liveSessionIds: [], notifiedRecordingIds: [recordingId] }]);
+    expect((await db.recording.findUniqueOrThrow({ where: { id: recordingId } })).notificationsOwedAt).toBeNull();
+
+    // Deleted before its notifications were written: the mark is cleared and nobody hears of it.
+    const deleted = await readyRecording(liveSessionId, "https://recordings.example/deleted-owed.mp4");
+    await db.emailOutbox.deleteMany({ where: { notification: { recordingId: deleted } } });
+    await db.notification.deleteMany({ where: { recordingId: deleted } });
+    await app.library.deleteRecording(deleted, "user:test");
+    await db.recording.update({ where: { id: deleted }, data: { notificationsOwedAt: new Date() } });
+    await app.owed.settleOwedNotificationsLeft(new Date(), 100);
+    expect(await db.notification.count({ where: { recordingId: deleted } })).toBe(0);
+    expect((await db.recording.findUniqueOrThrow({ where: { id: deleted } })).notificationsOwedAt).toBeNull();
+  });
+
   it("notifies in the change's own transaction when its sender cannot ask again (a teacher, the watchdog): one announcement", async () => {
     const liveSessionId = await newSession();
     const recordingId = await readyRecording(liveSessionId, "https://recordings.example/published.mp4");
@@ -313,15 +375,15 @@ describe("one writer of the session log", () => {
     expect(written.length).toBeGreaterThan(0);
     const announced = published.length;
 
-    await app.sessionChange.completeSettledNotifications(recordingId);
+    await app.owed.completeSettledNotifications(recordingId);
     expect(await db.notification.findMany({ where: { recordingId }, orderBy: { id: "asc" } })).toEqual(written);
     expect(published.length).toBe(announced);
 
     // As if the process had stopped between the READY's commit and its notifications'.
     await db.emailOutbox.deleteMany({ where: { notification: { recordingId } } });
     await db.notification.deleteMany({ where: { recordingId } });
-    await app.sessionChange.completeSettledNotifications(recordingId);
-    await app.sessionChange.completeSettledNotifications(recordingId);
+    await app.owed.completeSettledNotifications(recordingId);
+    await app.owed.completeSettledNotifications(recordingId);
     const again = await db.notification.findMany({ where: { recordingId }, orderBy: { id: "asc" } });
     expect(again.map(({ userId, type }) => ({ userId, type }))).toEqual(
       written.map(({ userId, type }) => ({ userId, type })),

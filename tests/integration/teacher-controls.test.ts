@@ -14,6 +14,7 @@ import {
   transitionsOf,
   uploadedPayload,
   waitFor,
+  notificationsWritten,
 } from "./fixtures";
 
 let stack: RecordingStack;
@@ -36,6 +37,7 @@ async function readyRecording(): Promise<{ recordingId: string; liveSessionId: s
   const liveSessionId = await createSession(stack.db, { cohortId });
   const recordingId = await driveTo(stack, liveSessionId, "PROCESSING");
   expect((await sendWebhook(stack.app.url, uploadedPayload(recordingId), TEST_SECRET)).status).toBe(200);
+  await notificationsWritten(stack.db, recordingId);
   return { recordingId, liveSessionId };
 }
 

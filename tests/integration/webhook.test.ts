@@ -16,6 +16,7 @@ import {
   recordingPath,
   transitionsOf,
   uploadedPayload,
+  notificationsWritten,
 } from "./fixtures";
 
 const OLD_SECRET = "old-webhook-secret-before-rotation";
@@ -40,7 +41,10 @@ const send = (payload: unknown, secret = TEST_SECRET, signature?: "prefixed" | "
   postWebhook(stack.app.url, payload, { secret, signature });
 const sendRaw = (rawBody: string, secret = TEST_SECRET) => postWebhook(stack.app.url, null, { rawBody, secret });
 const recordingRow = (id: string) => stack.db.recording.findUniqueOrThrow({ where: { id } });
-const notificationCount = (recordingId: string) => stack.db.notification.count({ where: { recordingId } });
+const notificationCount = async (recordingId: string) => {
+  await notificationsWritten(stack.db, recordingId);
+  return stack.db.notification.count({ where: { recordingId } });
+};
 
 /** A recording awaiting its callback (PROCESSING), and the delivery log's position before the test's own deliveries. */
 async function processingRecording() {
@@ -117,6 +121,7 @@ describe("accepted deliveries", () => {
       const view = await api(stack.app.url, recordingPath(liveSessionId), { cookie: stack.cookies.student1 });
       expect(view.body).toMatchObject({ status: "READY", recordingUrl: null });
 
+      await notificationsWritten(stack.db, recordingId);
       const notifications = await stack.db.notification.findMany({ where: { recordingId }, include: { user: true } });
       expect(notifications.map((n) => n.user.email).sort()).toEqual([
         ACCOUNTS.host,
@@ -185,6 +190,7 @@ describe("accepted deliveries", () => {
     expect(view.body.reason).toBe(recording.reason);
     expect(JSON.stringify(view.body)).not.toContain("disk full");
     // The host hears of it, with the reason people read; the students hear plainly that it could not be saved.
+    await notificationsWritten(stack.db, recordingId);
     const failures = await stack.db.notification.findMany({
       where: { recordingId },
       include: { user: true },

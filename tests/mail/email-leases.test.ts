@@ -2,7 +2,14 @@
 // took; and a server that refuses a message for good (5xx) ends it as FAILED, shown to admins, never retried.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startMailCatcher, type MailCatcher } from "../../scripts/mail-catcher";
-import { createSession, driveTo, sendWebhook, uploadedPayload, waitFor } from "../integration/fixtures";
+import {
+  createSession,
+  driveTo,
+  notificationsWritten,
+  sendWebhook,
+  uploadedPayload,
+  waitFor,
+} from "../integration/fixtures";
 import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
 import { FAST_WORKER_ENV, startWorker, type WorkerProcess } from "../support/worker-process";
 
@@ -26,6 +33,7 @@ async function readyRecordings(count: number): Promise<number[]> {
     stack.jibri.reset();
     const recordingId = await driveTo(stack, await createSession(stack.db), "PROCESSING");
     expect((await sendWebhook(stack.app.url, uploadedPayload(recordingId), TEST_SECRET)).status).toBe(200);
+    await notificationsWritten(stack.db, recordingId);
     const rows = await stack.db.notification.findMany({ where: { recordingId }, select: { id: true } });
     ids.push(...rows.map((row) => row.id));
   }

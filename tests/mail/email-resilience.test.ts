@@ -2,7 +2,14 @@
 // and a worker killed (-9) in the middle of a send, then replaced.
 import { afterEach, beforeAll, afterAll, describe, expect, it } from "vitest";
 import { startMailCatcher, type MailCatcher } from "../../scripts/mail-catcher";
-import { createSession, driveTo, sendWebhook, uploadedPayload, waitFor } from "../integration/fixtures";
+import {
+  createSession,
+  driveTo,
+  notificationsWritten,
+  sendWebhook,
+  uploadedPayload,
+  waitFor,
+} from "../integration/fixtures";
 import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
 import { FAST_WORKER_ENV, startWorker, type WorkerProcess } from "../support/worker-process";
 
@@ -24,6 +31,7 @@ async function readyRecording(): Promise<{ recordingId: string; notificationIds:
   const liveSessionId = await createSession(stack.db);
   const recordingId = await driveTo(stack, liveSessionId, "PROCESSING");
   expect((await sendWebhook(stack.app.url, uploadedPayload(recordingId), TEST_SECRET)).status).toBe(200);
+  await notificationsWritten(stack.db, recordingId);
   const rows = await stack.db.notification.findMany({
     where: { recordingId },
     orderBy: { id: "asc" },

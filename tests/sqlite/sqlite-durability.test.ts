@@ -8,6 +8,7 @@ import {
   createSession,
   diagnostics,
   expectApiError,
+  notificationsWritten,
   recordingPath,
   sendWebhook,
   sleep,
@@ -111,6 +112,7 @@ async function expectUploadPersisted(
   expect(view.body).toMatchObject({ status: "READY", recordingUrl: payload.recordingUrl });
   expect(view.body.recordings[0]).toMatchObject({ id: recordingId, status: "READY" });
 
+  await notificationsWritten(stack.db, recordingId);
   for (const student of ["student1", "student2", "student3"] as const) {
     const mine = await api(stack.app.url, "/api/notifications", { cookie: stack.cookies[student] });
     expect(mine.body.filter((n: { liveSessionId: string }) => n.liveSessionId === liveSessionId)).toEqual([
