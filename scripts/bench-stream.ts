@@ -43,7 +43,8 @@ import {
   startInstance as startKitInstance,
   TOKEN,
   waitUntil,
-  webhookAnswerMs,
+  nextWebhookAnswerMs,
+  webhookAnswers,
   withScratchDatabase,
   type Client,
 } from "./bench/bench-kit";
@@ -268,14 +269,22 @@ async function measureApp(
     recordingId = await host.record();
     await host.stop();
   };
-  const upload = () => sendUpload(actionApp.url, recordingId);
+  /** Sends the upload; answers the server's own time for it. */
+  const upload = async () => {
+    const before = webhookAnswers(actionApp).length;
+    await sendUpload(actionApp.url, recordingId);
+    return nextWebhookAnswerMs(actionApp, before);
+  };
   // One recording before the streams open: the session stream's first event is then its READY snapshot, the page
   // stream's the replay of that READY (the page was rendered with the transition before it).
   await record();
-  await upload();
-  await pause(50);
-  const idleAnswerMs = webhookAnswerMs(actionApp);
+  const idleAnswerMs = await upload();
   const db = createPrismaClient(databaseUrl);
+  // The answer comes once the READY is committed; the class's notifications may follow it. The page is rendered
+  // after them, as a student opening it then would see them (and the access log has the answer's line by then).
+  while ((await db.recording.findUniqueOrThrow({ where: { id: recordingId } })).notificationsOwedAt !== null) {
+    await pause(20);
+  }
   const log = await db.recordingTransition.findMany({
     where: { liveSessionId: fixture.liveSessionId },
     orderBy: { id: "asc" },
@@ -299,11 +308,7 @@ async function measureApp(
       await record();
       return 1 + perRound * round + 3;
     },
-    async ready() {
-      await upload();
-      await pause(50);
-      return webhookAnswerMs(actionApp);
-    },
+    ready: upload,
     eventsAfter: (round) => 1 + perRound * (round + 1),
     notifies,
   });

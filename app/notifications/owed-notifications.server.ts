@@ -4,17 +4,41 @@
 // written exactly once: by this process right after the change, by a repeated delivery, or by the watchdog after a
 // crash, whichever claims the mark first.
 import { publishChange } from "~/change-hints/change-channel.server";
+import { getEnv } from "~/config/env.server";
 import { prisma, type Tx } from "~/db/db.server";
+import { runClaimedWrite } from "~/db/sqlite-write-worker.server";
+import { Prisma } from "~/generated/prisma/client";
 import { describeError, logger } from "~/observability/logger.server";
 import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
-import { createRecordingNotifications, type RecordingOutcome } from "~/notifications/recording-notifications.server";
+import {
+  createRecordingNotifications,
+  recordingNotificationWrites,
+  type RecordingOutcome,
+} from "~/notifications/recording-notifications.server";
 
 /**
- * Writes the notifications a recording owes, if its mark is still there to claim, and announces them. Who is told is
- * read as it is now: a recording deleted, or unpublished for review, meanwhile notifies nobody (the mark is cleared).
+ * Writes the notifications a recording owes, if its mark is still there to claim, and announces them once `announced`
+ * resolves (the change that owes them has reached this instance's pages: the status comes first). Who is told is read
+ * as it is now: a recording deleted, or unpublished for review, meanwhile notifies nobody (the mark is cleared).
  */
-export async function settleOwedNotifications(recordingId: string): Promise<void> {
-  const notified = await prisma.$transaction(async (tx) => {
+export async function settleOwedNotifications(
+  recordingId: string,
+  announced: Promise<unknown> = Promise.resolve(),
+): Promise<void> {
+  // The embedded database's write thread writes while the pages get the change; the app's own connection would hold
+  // the pages up (its statements run on this thread), so it writes after them.
+  let notified = getEnv().databaseProvider === "sqlite" ? await writeOnOwnThread(recordingId) : null;
+  await announced;
+  notified ??= await writeInTransaction(recordingId);
+  if (notified > 0) await publishChange({ liveSessionIds: [], notifiedRecordingIds: [recordingId] });
+}
+
+/**
+ * Claims the mark and writes the rows in one transaction of the app's connection; a recording that notifies nobody
+ * now (deleted, unpublished) loses its mark and writes nothing. Returns how many were notified.
+ */
+function writeInTransaction(recordingId: string): Promise<number> {
+  return prisma.$transaction(async (tx) => {
     // The claim: whoever clears the mark writes the rows, in the same transaction (on PostgreSQL the row lock makes a
     // second claimer wait for this commit, then find nothing to claim).
     const claimed = await tx.recording.updateMany({
@@ -25,7 +49,26 @@ export async function settleOwedNotifications(recordingId: string): Promise<void
     const outcome = await settledOutcome(tx, recordingId);
     return outcome ? createRecordingNotifications(tx, outcome) : 0;
   });
-  if (notified > 0) await publishChange({ liveSessionIds: [], notifiedRecordingIds: [recordingId] });
+}
+
+/**
+ * On the embedded database: the same writes on the write thread's connection (sqlite-write-worker.server), so the
+ * pages' fan-out goes on while a class's rows are written and made durable. The claim there also checks that the
+ * recording still notifies as it was read here. Null when it could not claim: the mark is gone (someone wrote them), or
+ * the recording changed since it was read, which the transaction on the app's connection then settles.
+ */
+async function writeOnOwnThread(recordingId: string): Promise<number | null> {
+  const outcome = await settledOutcome(prisma, recordingId);
+  if (!outcome) return null;
+  const writes = recordingNotificationWrites(outcome);
+  const claim = Prisma.sql`
+    UPDATE "Recording" SET "notificationsOwedAt" = NULL
+    WHERE "id" = ${recordingId} AND "notificationsOwedAt" IS NOT NULL AND "deletedAt" IS NULL AND "status" = ${outcome.to}
+      AND ("status" = 'FAILED' OR "publishedAt" IS NOT NULL)`;
+  const changes = await runClaimedWrite([claim, ...writes.flatMap((w) => [w.notifications, w.emails])]);
+  if (!changes) return null;
+  // After the claim, each audience's notifications then its emails: the notifications' counts are what was written.
+  return changes.slice(1).reduce((sum, changed, i) => (i % 2 === 0 ? sum + changed : sum), 0);
 }
 
 /**
@@ -84,12 +127,11 @@ async function settledOutcome(db: Tx, recordingId: string): Promise<RecordingOut
 const underWay = new Set<Promise<void>>();
 
 /**
- * Settles a recording's owed notifications once `after` resolves (the change has reached this instance's pages), in
- * the background; resolves when they are written, and never rejects: a failure is logged and left to the watchdog.
+ * Settles a recording's owed notifications in the background (see settleOwedNotifications); resolves when they are
+ * written and announced, and never rejects: a failure is logged and left to the watchdog.
  */
-export function settleOwedNotificationsAfter(after: Promise<unknown>, recordingId: string): Promise<void> {
-  const settling = after
-    .then(() => settleOwedNotifications(recordingId))
+export function settleOwedNotificationsInBackground(recordingId: string, announced: Promise<unknown>): Promise<void> {
+  const settling = settleOwedNotifications(recordingId, announced)
     .catch((error: unknown) => {
       logger.error("notifications.owed_failed", { recordingId, error: describeError(error) });
     })

@@ -44,25 +44,40 @@ function audiencesOf(outcome: RecordingOutcome): Audience[] {
 }
 
 /**
- * The notifications of a settled recording (see audiencesOf). The (user, recording, type) unique key makes a second
+ * The notifications of a settled recording (see audiencesOf). The (recording, type, user) unique key makes a second
  * notification impossible; each new one gets exactly one outbox row. Returns how many were written. Two set-based
  * statements per audience whatever the cohort's size: a class of thousands is one insert of notifications and one of
  * their emails, not a list of users sent back and forth (which also outgrew what one query may name).
  */
 export async function createRecordingNotifications(tx: Tx, outcome: RecordingOutcome): Promise<number> {
   let written = 0;
-  for (const audience of audiencesOf(outcome)) written += await notifyAudience(tx, outcome, audience);
+  for (const { notifications, emails } of recordingNotificationWrites(outcome)) {
+    const added = await tx.$executeRaw(notifications);
+    if (added > 0) await tx.$executeRaw(emails);
+    written += added;
+  }
   return written;
 }
 
-async function notifyAudience(tx: Tx, outcome: RecordingOutcome, { type, recipients }: Audience): Promise<number> {
+/**
+ * The same writes as statements, for a connection of their own (see sqlite-write-worker.server): per audience, the
+ * insert of its notifications (what it changes is how many were written), then of their emails. Each is safe to run
+ * again: it writes only what is missing.
+ */
+export function recordingNotificationWrites(
+  outcome: RecordingOutcome,
+): Array<{ notifications: Prisma.Sql; emails: Prisma.Sql }> {
+  return audiencesOf(outcome).map((audience) => audienceWrites(outcome, audience));
+}
+
+function audienceWrites(outcome: RecordingOutcome, { type, recipients }: Audience) {
   const at = timestampParameter(outcome.createdAt);
   // The storage URL is the host's alone: students' notifications never carry it (they watch through the app).
   const storageUrl =
     type === NOTIFICATION_TYPES.recordingReady && outcome.recordingUrl !== null
       ? sql`CASE WHEN r."userId" = ${outcome.hostId} THEN CAST(${outcome.recordingUrl} AS TEXT) END`
       : sql`NULL`;
-  const written = await tx.$executeRaw`
+  const notifications = sql`
     INSERT INTO "Notification" ("userId", "type", "liveSessionId", "recordingId", "title", "recordingUrl", "reason", "createdAt")
     SELECT r."userId", ${type}, ${outcome.liveSessionId}, ${outcome.recordingId}, ${outcome.title}, ${storageUrl},
       ${type === NOTIFICATION_TYPES.recordingFailed ? outcome.reason : null}, ${at}
@@ -71,13 +86,12 @@ async function notifyAudience(tx: Tx, outcome: RecordingOutcome, { type, recipie
       SELECT 1 FROM "Notification" n
       WHERE n."userId" = r."userId" AND n."recordingId" = ${outcome.recordingId} AND n."type" = ${type}
     )`;
-  if (written === 0) return 0;
-  await tx.$executeRaw`
+  const emails = sql`
     INSERT INTO "EmailOutbox" ("notificationId", "nextAttemptAt", "createdAt")
     SELECT n."id", ${at}, ${at} FROM "Notification" n
     WHERE n."recordingId" = ${outcome.recordingId} AND n."type" = ${type}
       AND NOT EXISTS (SELECT 1 FROM "EmailOutbox" o WHERE o."notificationId" = n."id")`;
-  return written;
+  return { notifications, emails };
 }
 
 /**

@@ -4,7 +4,7 @@
 import { publishChange } from "~/change-hints/change-channel.server";
 import { prisma, type Tx } from "~/db/db.server";
 import { Prisma } from "~/generated/prisma/client";
-import { settleOwedNotificationsAfter } from "~/notifications/owed-notifications.server";
+import { settleOwedNotificationsInBackground } from "~/notifications/owed-notifications.server";
 import { createRecordingNotifications, type RecordingOutcome } from "~/notifications/recording-notifications.server";
 import { metrics } from "~/observability/metrics.server";
 import { asStatus } from "~/recording/recording-store.server";
@@ -135,10 +135,10 @@ export type SessionChange<R> = {
   log?: LogEntry;
   /**
    * A settled recording notifies its people (see createRecordingNotifications), in the change's own transaction, or,
-   * with `afterAnnouncing`, owed: the change marks the recording, and the rows follow in a transaction of their own once
-   * the change has reached this instance's pages (see owed-notifications.server), which the writer waits for
-   * OWED_NOTIFICATIONS_WAIT_MS at most. A class's READY then waits for no per-student row, and its sender (the
-   * recorder's webhook) is answered without waiting for a class's rows.
+   * with `afterAnnouncing`, owed: the change marks the recording, and the rows follow in a transaction of their own,
+   * announced after the change (see owed-notifications.server), which the writer waits for OWED_NOTIFICATIONS_WAIT_MS
+   * at most. A class's READY then waits for no per-student row, and its sender (the recorder's webhook) is answered
+   * without waiting for a class's rows.
    */
   notify?: {
     to: RecordingStatus;
@@ -174,8 +174,8 @@ export const OWED_NOTIFICATIONS_WAIT_MS = 20;
  * Commits one change of a session's recordings, exactly once whatever runs concurrently: lock the session row, read,
  * decide, write the recording, what the session shows, the log row, the notifications and `alsoWrite`; then, once
  * committed, count it and announce it on the change channel. Notifications marked `afterAnnouncing` (a class's READY
- * from the webhook: a row and an email per student) are owed: they follow in a transaction of their own once the
- * change reached this instance's pages, and the writer returns when they are written or after
+ * from the webhook: a row and an email per student) are owed: they follow in a transaction of their own, announced
+ * once the change reached this instance's pages, and the writer returns when they are announced or after
  * OWED_NOTIFICATIONS_WAIT_MS, whichever comes first. A refusal (returned or thrown by `decide`) writes and announces
  * nothing. Throws RecordingNotFoundError for an unknown (or, unless included, deleted) recording.
  */
@@ -204,8 +204,7 @@ export async function commitSessionChange<R>(
     await announced;
     return result;
   }
-  // In one process (SQLite), the pages have the change before the notification rows hold the database.
-  await settledWithin(settleOwedNotificationsAfter(announced, recordingId), OWED_NOTIFICATIONS_WAIT_MS);
+  await settledWithin(settleOwedNotificationsInBackground(recordingId, announced), OWED_NOTIFICATIONS_WAIT_MS);
   return result;
 }
 

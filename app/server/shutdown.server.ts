@@ -1,6 +1,7 @@
 // What a stopping server closes after its last answer: the watchdog, the notifications it still owes, the event bus,
 // the database client and pools.
 import { disconnectPrisma } from "~/db/db.server";
+import { closeSqliteWriteWorker } from "~/db/sqlite-write-worker.server";
 import { closeEventBus } from "~/events/bus.server";
 import { finishOwedNotifications } from "~/notifications/owed-notifications.server";
 import { stopWatchdog } from "~/recording/watchdog.server";
@@ -10,6 +11,7 @@ export async function closeServerResources(): Promise<void> {
   await stopWatchdog();
   // Notifications a webhook's change owes and this process began writing after its answer: written, not left to a sweep.
   await finishOwedNotifications();
+  await closeSqliteWriteWorker();
   await closeEventBus();
   await disconnectPrisma();
 }

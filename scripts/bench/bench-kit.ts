@@ -266,13 +266,19 @@ export function startInstance(
 }
 
 /** The server's own time for the latest webhook answer, from its access log line. */
-export function webhookAnswerMs(app: AppProcess): number {
-  const lines = app
+/** The server's own time for each webhook it answered so far, from its access log, in order. */
+export function webhookAnswers(app: AppProcess): number[] {
+  return app
     .logs()
     .split("\n")
-    .filter((l) => l.includes('"event":"http.request"') && l.includes("/api/webhooks/jitsi-recording"));
-  const last = lines.at(-1);
-  return last ? Number(JSON.parse(last).durationMs) : Number.NaN;
+    .filter((l) => l.includes('"event":"http.request"') && l.includes("/api/webhooks/jitsi-recording"))
+    .map((line) => Number(JSON.parse(line).durationMs));
+}
+
+/** The server's own time for the webhook it answered after `before` others, once its access-log line is written. */
+export async function nextWebhookAnswerMs(app: AppProcess, before: number): Promise<number> {
+  await waitUntil(() => webhookAnswers(app).length > before, 10_000);
+  return webhookAnswers(app)[before] ?? Number.NaN;
 }
 
 /** The host's Record and Stop on one session, as the app's pages send them; Record answers the new recording's id. */

@@ -4,7 +4,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { api } from "../support/http";
 import { openEventStream, type SseConnection, type SseEvent } from "../support/sse-client";
 import { startRecordingStack, type RecordingStack } from "../support/recording-stack";
-import { createSession, diagnostics, recordingPath, transitionsOf, waitFor } from "./fixtures";
+import {
+  createSession,
+  diagnostics,
+  recordingPath,
+  transitionsOf,
+  waitFor,
+  sessionNotificationsWritten,
+} from "./fixtures";
 
 let stack: RecordingStack;
 beforeAll(async () => {
@@ -53,6 +60,7 @@ async function recordToReady(id: string) {
     { what: "READY" },
   );
   await stack.jibri.whenIdle();
+  await sessionNotificationsWritten(stack.db, id);
   stack.jibri.reset();
 }
 

@@ -73,6 +73,15 @@ export async function notificationsWritten(db: Db, recordingId: string): Promise
   );
 }
 
+/** The same for every recording of a session: once it shows READY or FAILED, its notifications are written. */
+export async function sessionNotificationsWritten(db: Db, liveSessionId: string): Promise<void> {
+  await waitFor(
+    () => db.recording.count({ where: { liveSessionId, notificationsOwedAt: { not: null } } }),
+    (owing) => owing === 0,
+    { what: `the notifications session ${liveSessionId}'s recordings owe` },
+  );
+}
+
 const bigintSafe = (_key: string, value: unknown) => (typeof value === "bigint" ? value.toString() : value);
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -153,6 +162,7 @@ export async function readyRecordingOfNewSession(stack: RecordingStack, secret: 
   const liveSessionId = await createSession(stack.db);
   const recordingId = await driveTo(stack, liveSessionId, "PROCESSING");
   expect((await sendWebhook(stack.app.url, uploadedPayload(recordingId), secret)).status).toBe(200);
+  await notificationsWritten(stack.db, recordingId);
   return recordingId;
 }
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api } from "../support/http";
 import { openEventStream } from "../support/sse-client";
 import { startRecordingStack, type RecordingStack } from "../support/recording-stack";
+import { sessionNotificationsWritten } from "./fixtures";
 
 let stack: RecordingStack;
 beforeAll(async () => {
@@ -58,6 +59,7 @@ describe("recording happy path", () => {
     expect(session.recordingStatus).toBe("READY");
     expect(session.recordingUrl).toBe(overview.body.recordingUrl);
 
+    await sessionNotificationsWritten(db, id);
     const notifications = await db.notification.findMany({ where: { liveSessionId: id } });
     expect(notifications.map((n) => n.type)).toEqual(Array(4).fill("LIVE_CLASS_RECORDING_READY"));
     expect(new Set(notifications.map((n) => n.userId)).size).toBe(4);

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, login } from "../support/http";
 import { startRecordingStack, type RecordingStack } from "../support/recording-stack";
+import { sessionNotificationsWritten } from "./fixtures";
 
 let stack: RecordingStack;
 
@@ -36,6 +37,7 @@ async function readyRecording(s: RecordingStack, sessionId: string, cookie: stri
     (row) => row.recordingStatus === "READY",
   );
   expect(session.recordingStatus).toBe("READY");
+  await sessionNotificationsWritten(s.db, sessionId);
   return session.latestRecordingId!;
 }
 

@@ -5,7 +5,14 @@ import { ACCOUNTS, api, login } from "../support/http";
 import { openDatabase } from "../support/database";
 import { startRecordingStack, TEST_SECRET, TEST_TOKEN, type RecordingStack } from "../support/recording-stack";
 import { waitForSweeps } from "../support/watchdog-sweeps";
-import { createSession, expectApiError, recordingPath, transitionsOf, waitFor } from "./fixtures";
+import {
+  createSession,
+  expectApiError,
+  recordingPath,
+  transitionsOf,
+  waitFor,
+  sessionNotificationsWritten,
+} from "./fixtures";
 
 let stack: RecordingStack;
 beforeAll(async () => {
@@ -39,6 +46,7 @@ async function recordToReady(id: string): Promise<string> {
     { what: "READY" },
   );
   await stack.jibri.whenIdle();
+  await sessionNotificationsWritten(stack.db, id);
   return ready.body.recordingUrl;
 }
 

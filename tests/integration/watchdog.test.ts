@@ -7,7 +7,15 @@ import { ACCOUNTS, api, login, postWebhook } from "../support/http";
 import { openEventStream, type SseConnection } from "../support/sse-client";
 import { startRecordingStack, TEST_SECRET, TEST_TOKEN, type RecordingStack } from "../support/recording-stack";
 import { waitForSweeps } from "../support/watchdog-sweeps";
-import { createSession, expectApiError, recordingPath, transitionsOf, uploadedPayload, waitFor } from "./fixtures";
+import {
+  createSession,
+  expectApiError,
+  recordingPath,
+  transitionsOf,
+  uploadedPayload,
+  waitFor,
+  notificationsWritten,
+} from "./fixtures";
 
 const WATCHDOG_ENV = {
   RECORDING_PENDING_TIMEOUT_SECONDS: "1",
@@ -156,6 +164,7 @@ describe("watchdog", () => {
       recordingUrl: payload.recordingUrl,
     });
     // Ready: the three students and the host (who also keeps the earlier failure notice).
+    await notificationsWritten(stack.db, recordingId);
     expect(await stack.db.notification.count({ where: { recordingId, type: "LIVE_CLASS_RECORDING_READY" } })).toBe(4);
     expect((await transitionsOf(stack.db, id)).at(-1)).toMatchObject({
       trigger: "upload_reported",

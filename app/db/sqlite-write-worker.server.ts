@@ -1,0 +1,115 @@
+// A second connection to the embedded database, in a thread of its own, for the one write big enough to hold up every
+// open page: a class's notification rows (ten thousand rows and emails, and a durable commit that waits for the disk).
+// better-sqlite3 runs each statement on the calling thread, so on the app's own connection those milliseconds stop the
+// event loop; here the pages' fan-out goes on meanwhile. The statements are the app's own (built with Prisma.sql); the
+// thread only runs them, in one write transaction whose first statement must claim a row.
+import { createRequire } from "node:module";
+import { Worker } from "node:worker_threads";
+import type { Prisma } from "~/generated/prisma/client";
+import { LOCK_WAIT_MS } from "~/db/sqlite-adapter.server";
+import { existingSingleton, forgetSingleton, lazySingleton } from "~/lib/lazy-singleton.server";
+import { sqliteFilePath } from "~/db/driver-adapter.server";
+import { getEnv } from "~/config/env.server";
+
+/**
+ * The thread's code (CommonJS, evaluated): the same connection settings as the app's (WAL, durable commits, foreign
+ * keys), and a lock wait of its own, which may block: it blocks only this thread.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const Database = require(workerData.driverPath);
+const db = new Database(workerData.file);
+db.pragma("journal_mode = WAL");
+db.pragma("synchronous = FULL");
+db.pragma("foreign_keys = ON");
+db.pragma("busy_timeout = " + workerData.lockWaitMs);
+parentPort.on("message", ({ id, statements }) => {
+  try {
+    const write = db.transaction(() => {
+      const changes = [];
+      for (const { sql, values } of statements) {
+        const { changes: changed } = db.prepare(sql).run(...values);
+        if (changes.length === 0 && changed === 0) return null;
+        changes.push(changed);
+      }
+      return changes;
+    });
+    parentPort.postMessage({ id, changes: write.immediate() });
+  } catch (error) {
+    parentPort.postMessage({ id, error: error && error.message ? error.message : String(error) });
+  }
+});
+`;
+
+type Reply = { id: number; changes: number[] | null } | { id: number; error: string };
+
+class SqliteWriteWorker {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<
+    number,
+    { resolve: (changes: number[] | null) => void; reject: (e: Error) => void }
+  >();
+  private nextId = 1;
+
+  constructor(file: string) {
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        file,
+        driverPath: createRequire(import.meta.url).resolve("better-sqlite3"),
+        lockWaitMs: LOCK_WAIT_MS,
+      },
+    });
+    // Idle, it keeps no process alive.
+    this.worker.unref();
+    this.worker.on("message", (reply: Reply) => {
+      const waiter = this.waiting.get(reply.id);
+      this.waiting.delete(reply.id);
+      if (!waiter) return;
+      if ("error" in reply) waiter.reject(new Error(`SQLite write thread: ${reply.error}`));
+      else waiter.resolve(reply.changes);
+    });
+    this.worker.on("error", (error) => this.failAll(error));
+    this.worker.on("exit", (code) => this.failAll(new Error(`SQLite write thread exited with code ${code}`)));
+  }
+
+  run(statements: Prisma.Sql[]): Promise<number[] | null> {
+    const id = this.nextId++;
+    this.worker.ref();
+    return new Promise<number[] | null>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ id, statements: statements.map((s) => ({ sql: s.sql, values: s.values })) });
+    }).finally(() => {
+      if (this.waiting.size === 0) this.worker.unref();
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private failAll(error: Error) {
+    for (const waiter of this.waiting.values()) waiter.reject(error);
+    this.waiting.clear();
+  }
+}
+
+const writeWorker = lazySingleton<SqliteWriteWorker>(
+  "sqlite-write-worker",
+  () => new SqliteWriteWorker(sqliteFilePath(getEnv().DATABASE_URL)),
+);
+
+/**
+ * Runs the statements in one write transaction on the write thread's connection (embedded database only). The first
+ * claims: when it changes no row, nothing else runs and the answer is null; otherwise each statement's changed rows.
+ */
+export function runClaimedWrite(statements: Prisma.Sql[]): Promise<number[] | null> {
+  return writeWorker().run(statements);
+}
+
+/** At shutdown, after the last write: the thread and its connection end. */
+export async function closeSqliteWriteWorker(): Promise<void> {
+  const open = existingSingleton<SqliteWriteWorker>("sqlite-write-worker");
+  forgetSingleton("sqlite-write-worker");
+  await open?.close();
+}
