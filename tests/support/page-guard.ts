@@ -118,10 +118,13 @@ async function runAxe(page: Page): Promise<void> {
       // Evaluated through the browser's protocol, not by the page's own scripts: the page's CSP does not apply to it.
       if (!(await target.evaluate(() => "axe" in window))) await target.evaluate(AXE_SOURCE);
       return target.evaluate(async (options) => {
-        const w = window as unknown as { axe: { run(c: Document, o: unknown): Promise<{ violations: unknown[] }> } };
+        const w = window as unknown as { axe?: { run(c: Document, o: unknown): Promise<{ violations: unknown[] }> } };
+        // Gone since it was put in: the page navigated meanwhile, and the document to check is gone with it.
+        if (!w.axe) return null;
         return (await w.axe.run(document, options)).violations;
       }, AXE_OPTIONS);
     });
+    if (violations === null) return;
     for (const violation of violations as Violation[]) {
       for (const node of violation.nodes) {
         report(
