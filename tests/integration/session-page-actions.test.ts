@@ -101,6 +101,13 @@ describe("Record and Stop without JavaScript", () => {
     stack.jibri.setMode({ stop: "error", outcome: "none" });
     const stop = await postForm(path, { intent: "stop" }, stack.cookies.host);
     expect(stop.status).toBe(303);
+    // The recorder's refusal is stored by whichever attempt was made: this Stop's, or a watchdog sweep's that claimed
+    // the due attempt first (on a busy machine); the page then says so either way.
+    await waitFor(
+      () => stack.db.recording.findFirstOrThrow({ where: { liveSessionId: id }, select: { stopConfirmed: true } }),
+      (row) => row.stopConfirmed === false,
+      { what: "the recorder's refusal of the stop" },
+    );
     const page = await getPage(path, `${stack.cookies.host}; ${stop.flash}`);
     expect(statusIn(page.body)).toBe("PROCESSING");
     expect(page.body).not.toContain("Recording stopped.");
