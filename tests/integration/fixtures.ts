@@ -166,6 +166,23 @@ export async function readyRecordingOfNewSession(stack: RecordingStack, secret: 
   return recordingId;
 }
 
+/**
+ * The same, once its notifications are written: the recording's id and its notifications' ids in order (the demo
+ * cohort's three students and the host).
+ */
+export async function readyRecordingWithNotifications(
+  stack: RecordingStack,
+  secret: string,
+): Promise<{ recordingId: string; notificationIds: number[] }> {
+  const recordingId = await readyRecordingOfNewSession(stack, secret);
+  const rows = await stack.db.notification.findMany({
+    where: { recordingId },
+    orderBy: { id: "asc" },
+    select: { id: true },
+  });
+  return { recordingId, notificationIds: rows.map((row) => row.id) };
+}
+
 export function sendWebhook(
   appUrl: string,
   payload: unknown,

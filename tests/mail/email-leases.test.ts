@@ -2,14 +2,7 @@
 // took; and a server that refuses a message for good (5xx) ends it as FAILED, shown to admins, never retried.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startMailCatcher, type MailCatcher } from "../../scripts/mail-catcher";
-import {
-  createSession,
-  driveTo,
-  notificationsWritten,
-  sendWebhook,
-  uploadedPayload,
-  waitFor,
-} from "../integration/fixtures";
+import { readyRecordingWithNotifications, waitFor } from "../integration/fixtures";
 import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
 import { FAST_WORKER_ENV, startWorker, type WorkerProcess } from "../support/worker-process";
 
@@ -31,11 +24,7 @@ async function readyRecordings(count: number): Promise<number[]> {
   const ids: number[] = [];
   for (let i = 0; i < count; i += 1) {
     stack.jibri.reset();
-    const recordingId = await driveTo(stack, await createSession(stack.db), "PROCESSING");
-    expect((await sendWebhook(stack.app.url, uploadedPayload(recordingId), TEST_SECRET)).status).toBe(200);
-    await notificationsWritten(stack.db, recordingId);
-    const rows = await stack.db.notification.findMany({ where: { recordingId }, select: { id: true } });
-    ids.push(...rows.map((row) => row.id));
+    ids.push(...(await readyRecordingWithNotifications(stack, TEST_SECRET)).notificationIds);
   }
   return ids.sort((a, b) => a - b);
 }

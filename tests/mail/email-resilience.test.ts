@@ -2,14 +2,7 @@
 // and a worker killed (-9) in the middle of a send, then replaced.
 import { afterEach, beforeAll, afterAll, describe, expect, it } from "vitest";
 import { startMailCatcher, type MailCatcher } from "../../scripts/mail-catcher";
-import {
-  createSession,
-  driveTo,
-  notificationsWritten,
-  sendWebhook,
-  uploadedPayload,
-  waitFor,
-} from "../integration/fixtures";
+import { readyRecordingWithNotifications, waitFor } from "../integration/fixtures";
 import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
 import { FAST_WORKER_ENV, startWorker, type WorkerProcess } from "../support/worker-process";
 
@@ -28,17 +21,9 @@ afterAll(async () => {
 
 /** A READY recording of a new session: four notifications (three students, the host), four outbox rows. */
 async function readyRecording(): Promise<{ recordingId: string; notificationIds: number[] }> {
-  const liveSessionId = await createSession(stack.db);
-  const recordingId = await driveTo(stack, liveSessionId, "PROCESSING");
-  expect((await sendWebhook(stack.app.url, uploadedPayload(recordingId), TEST_SECRET)).status).toBe(200);
-  await notificationsWritten(stack.db, recordingId);
-  const rows = await stack.db.notification.findMany({
-    where: { recordingId },
-    orderBy: { id: "asc" },
-    select: { id: true },
-  });
-  expect(rows).toHaveLength(4);
-  return { recordingId, notificationIds: rows.map((row) => row.id) };
+  const ready = await readyRecordingWithNotifications(stack, TEST_SECRET);
+  expect(ready.notificationIds).toHaveLength(4);
+  return ready;
 }
 
 const messageIdOf = (id: number) => `<notification-${id}@localhost>`;

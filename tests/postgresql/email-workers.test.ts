@@ -1,14 +1,7 @@
 // Several email workers on one PostgreSQL database: each outbox row is claimed by one of them and sent once.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMailCatcher, type MailCatcher } from "../../scripts/mail-catcher";
-import {
-  createSession,
-  driveTo,
-  notificationsWritten,
-  sendWebhook,
-  uploadedPayload,
-  waitFor,
-} from "../integration/fixtures";
+import { readyRecordingWithNotifications, waitFor } from "../integration/fixtures";
 import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
 import { FAST_WORKER_ENV, startWorker, type WorkerProcess } from "../support/worker-process";
 
@@ -30,12 +23,7 @@ afterAll(async () => {
 async function readyRecordings(count: number): Promise<number[]> {
   const ids: number[] = [];
   for (let i = 0; i < count; i += 1) {
-    const liveSessionId = await createSession(stack.db);
-    const recordingId = await driveTo(stack, liveSessionId, "PROCESSING");
-    expect((await sendWebhook(stack.app.url, uploadedPayload(recordingId), TEST_SECRET)).status).toBe(200);
-    await notificationsWritten(stack.db, recordingId);
-    const rows = await stack.db.notification.findMany({ where: { recordingId }, select: { id: true } });
-    ids.push(...rows.map((row) => row.id));
+    ids.push(...(await readyRecordingWithNotifications(stack, TEST_SECRET)).notificationIds);
   }
   return ids;
 }
