@@ -1,5 +1,7 @@
-// Who hears about a settled recording: the notification rows and their email outbox rows, written in the caller's
-// transaction so a transition, its notifications and their emails commit (or vanish) together.
+// Who hears about a settled recording: the notification rows and their email outbox rows, written together in one
+// transaction: the transition's own (a teacher's Publish, the watchdog), or, for what the webhook reports, the one that
+// claims the recording's owed notifications (owed-notifications.server), so the notifications and their emails commit
+// (or vanish) together.
 import { getEnv } from "~/config/env.server";
 import type { Tx } from "~/db/db.server";
 import { Prisma } from "~/generated/prisma/client";
