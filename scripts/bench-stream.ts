@@ -281,7 +281,7 @@ async function measureApp(
   const idleAnswerMs = await upload();
   const db = createPrismaClient(databaseUrl);
   // The answer comes once the READY is committed; the class's notifications may follow it. The page is rendered
-  // after them, as a student opening it then would see them (and the access log has the answer's line by then).
+  // after them, as a student opening it then would see them.
   while ((await db.recording.findUniqueOrThrow({ where: { id: recordingId } })).notificationsOwedAt !== null) {
     await pause(20);
   }

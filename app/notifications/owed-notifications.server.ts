@@ -68,7 +68,7 @@ async function writeOnOwnThread(recordingId: string): Promise<number | null> {
   const changes = await runClaimedWrite([claim, ...writes.flatMap((w) => [w.notifications, w.emails])]);
   if (!changes) return null;
   // After the claim, each audience's notifications then its emails: the notifications' counts are what was written.
-  return changes.slice(1).reduce((sum, changed, i) => (i % 2 === 0 ? sum + changed : sum), 0);
+  return writes.reduce((sum, _write, i) => sum + changes[1 + 2 * i], 0);
 }
 
 /**

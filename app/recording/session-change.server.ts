@@ -239,6 +239,7 @@ async function writeChange<R>(
   const { now, session } = read;
   const write = change.recording;
 
+  const owesNotifications = owing(change);
   let recording: { id: string; number: number };
   if ("create" in write) {
     // Read with the session row locked: nothing else numbers a recording of this session meanwhile (and the unique
@@ -263,7 +264,7 @@ async function writeChange<R>(
         ? await tx.recording.deleteMany({ where })
         : await tx.recording.updateMany({
             where,
-            data: owing(change) ? { ...write.update, notificationsOwedAt: now } : write.update,
+            data: owesNotifications ? { ...write.update, notificationsOwedAt: now } : write.update,
           });
     if (written.count !== 1) throw new RefusedChange(write.otherwise());
   }
@@ -317,7 +318,6 @@ async function writeChange<R>(
     title: session.title,
     createdAt: now,
   };
-  const owesNotifications = owing(change);
   const notified = outcome && !owesNotifications ? await createRecordingNotifications(tx, outcome) : 0;
   return {
     liveSessionId: session.id,

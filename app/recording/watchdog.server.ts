@@ -30,8 +30,8 @@ export type SweepResult = {
 
 /**
  * One sweep: notifications a stopped process owed, overdue PENDING/PROCESSING → FAILED, over-long or recorder-idle
- * RECORDING → PROCESSING, and due stop attempts sent again. Each change is applied once whatever other instances do; one recording that throws is logged
- * and the sweep goes on.
+ * RECORDING → PROCESSING, and due stop attempts sent again. Each change is applied once whatever other instances do;
+ * one recording that throws is logged and the sweep goes on.
  */
 export async function sweepOverdueRecordings(now = new Date()): Promise<SweepResult> {
   const env = getEnv();

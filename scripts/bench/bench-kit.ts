@@ -265,7 +265,6 @@ export function startInstance(
   });
 }
 
-/** The server's own time for the latest webhook answer, from its access log line. */
 /** The server's own time for each webhook it answered so far, from its access log, in order. */
 export function webhookAnswers(app: AppProcess): number[] {
   return app
