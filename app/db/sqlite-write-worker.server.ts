@@ -2,7 +2,8 @@
 // open page: a class's notification rows (ten thousand rows and emails, and a durable commit that waits for the disk).
 // better-sqlite3 runs each statement on the calling thread, so on the app's own connection those milliseconds stop the
 // event loop; here the pages' fan-out goes on meanwhile. The statements are the app's own (built with Prisma.sql); the
-// thread only runs them, in one write transaction whose first statement must claim a row.
+// thread only runs them, in one write transaction whose first statement must claim a row, and answers what each
+// changed (and a statement with RETURNING, its rows).
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
 import type { Prisma } from "~/generated/prisma/client";
@@ -26,28 +27,33 @@ db.pragma("busy_timeout = " + workerData.lockWaitMs);
 parentPort.on("message", ({ id, statements }) => {
   try {
     const write = db.transaction(() => {
-      const changes = [];
+      const results = [];
       for (const { sql, values } of statements) {
-        const { changes: changed } = db.prepare(sql).run(...values);
-        if (changes.length === 0 && changed === 0) return null;
-        changes.push(changed);
+        const statement = db.prepare(sql);
+        const rows = statement.reader ? statement.all(...values) : undefined;
+        const changes = rows ? rows.length : statement.run(...values).changes;
+        if (results.length === 0 && changes === 0) return null;
+        results.push(rows ? { changes, rows } : { changes });
       }
-      return changes;
+      return results;
     });
-    parentPort.postMessage({ id, changes: write.immediate() });
+    parentPort.postMessage({ id, results: write.immediate() });
   } catch (error) {
     parentPort.postMessage({ id, error: error && error.message ? error.message : String(error) });
   }
 });
 `;
 
-type Reply = { id: number; changes: number[] | null } | { id: number; error: string };
+/** What one statement changed: how many rows, and for a statement with RETURNING, those rows. */
+export type StatementResult = { changes: number; rows?: unknown[] };
+
+type Reply = { id: number; results: StatementResult[] | null } | { id: number; error: string };
 
 class SqliteWriteWorker {
   private readonly worker: Worker;
   private readonly waiting = new Map<
     number,
-    { resolve: (changes: number[] | null) => void; reject: (e: Error) => void }
+    { resolve: (results: StatementResult[] | null) => void; reject: (e: Error) => void }
   >();
   private nextId = 1;
 
@@ -67,16 +73,16 @@ class SqliteWriteWorker {
       this.waiting.delete(reply.id);
       if (!waiter) return;
       if ("error" in reply) waiter.reject(new Error(`SQLite write thread: ${reply.error}`));
-      else waiter.resolve(reply.changes);
+      else waiter.resolve(reply.results);
     });
     this.worker.on("error", (error) => this.failAll(error));
     this.worker.on("exit", (code) => this.failAll(new Error(`SQLite write thread exited with code ${code}`)));
   }
 
-  run(statements: Prisma.Sql[]): Promise<number[] | null> {
+  run(statements: Prisma.Sql[]): Promise<StatementResult[] | null> {
     const id = this.nextId++;
     this.worker.ref();
-    return new Promise<number[] | null>((resolve, reject) => {
+    return new Promise<StatementResult[] | null>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       this.worker.postMessage({ id, statements: statements.map((s) => ({ sql: s.sql, values: s.values })) });
     }).finally(() => {
@@ -101,9 +107,9 @@ const writeWorker = lazySingleton<SqliteWriteWorker>(
 
 /**
  * Runs the statements in one write transaction on the write thread's connection (embedded database only). The first
- * claims: when it changes no row, nothing else runs and the answer is null; otherwise each statement's changed rows.
+ * claims: when it changes no row, nothing else runs and the answer is null; otherwise what each statement changed.
  */
-export function runClaimedWrite(statements: Prisma.Sql[]): Promise<number[] | null> {
+export function runClaimedWrite(statements: Prisma.Sql[]): Promise<StatementResult[] | null> {
   return writeWorker().run(statements);
 }
 

@@ -4,10 +4,16 @@ import { changeLogReader } from "~/events/change-log-reader.server";
 import { closeStreamReads } from "~/db/stream-reads.server";
 import { EventBus } from "~/events/event-bus.server";
 import { existingSingleton, lazySingleton } from "~/lib/lazy-singleton.server";
+import { receiveWrittenNotifications } from "~/notifications/notification-handover.server";
 
 /** Created on first use: importing this module reads no environment and opens no connection. */
 const bus = lazySingleton("event-bus", () => {
   const created = new EventBus(changeChannel(), changeLogReader);
+  receiveWrittenNotifications({
+    expect: (recordingId) => created.expectHandOver(recordingId),
+    handOver: (recordingId, events) => created.handOverNotifications(recordingId, events),
+    abandon: (recordingId) => created.abandonHandOver(recordingId),
+  });
   void created.ready();
   return created;
 });

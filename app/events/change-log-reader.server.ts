@@ -7,7 +7,9 @@ import { getRecentTransitions, getTransitionsAfter } from "~/recording/recording
 export const changeLogReader: ChangeLogReader = {
   recentTransitions: getRecentTransitions,
   transitionsAfter: getTransitionsAfter,
-  notificationsOfRecordings: async (recordingIds) =>
-    (await Promise.all(recordingIds.map(readNotificationsOfRecording))).flat().sort((a, b) => a.id - b.id),
+  notificationsOfRecordings: async (recordings) => {
+    const lists = await Promise.all(recordings.map((r) => readNotificationsOfRecording(r.recordingId, r.afterId)));
+    return lists.flat().sort((a, b) => a.id - b.id);
+  },
   notificationsOfUsersSince: (userIds, since) => getNotificationsOfUsersSince(userIds, since),
 };

@@ -66,9 +66,9 @@ function memoryLog() {
       reads.transitions += 1;
       return transitions.filter((t) => t.liveSessionId === liveSessionId && t.id > afterId);
     },
-    async notificationsOfRecordings(recordingIds) {
+    async notificationsOfRecordings(recordings) {
       reads.notifications += 1;
-      return notifications.filter((n) => recordingIds.includes(n.recordingId));
+      return notifications.filter((n) => recordings.some((r) => r.recordingId === n.recordingId && n.id > r.afterId));
     },
     async notificationsOfUsersSince(userIds) {
       return notifications.filter((n) => userIds.includes(n.userId));
@@ -311,5 +311,94 @@ describe("EventBus", () => {
     const other = order.indexOf("other work");
     expect(other).toBeGreaterThan(0);
     expect(other).toBeLessThan(order.length - 1);
+  });
+
+  describe("notifications handed over by their writer in this process", () => {
+    const notified = (...notifiedRecordingIds: string[]): ChangeHint => ({ liveSessionIds: [], notifiedRecordingIds });
+
+    async function listeningTo(...userIds: string[]) {
+      const started = await startedBus();
+      const seen: Record<string, number[]> = {};
+      for (const userId of userIds) {
+        seen[userId] = [];
+        started.bus.onUserNotification(
+          userId,
+          listening((n) => seen[userId].push(n.id)),
+        );
+      }
+      return { ...started, seen };
+    }
+
+    it("emits them without a read, and the hint that follows reads only what is newer", async () => {
+      const { log, transport, bus, seen } = await listeningTo("u1", "u2");
+      const written = [notification(4, "u1", "r1"), notification(5, "u2", "r1")];
+      log.notifications.push(...written);
+      const epoch = bus.notificationEpoch();
+
+      bus.expectHandOver("r1");
+      bus.handOverNotifications("r1", written);
+      expect(bus.notificationEpoch()).not.toBe(epoch);
+      transport.publish(notified("r1"));
+      transport.deliverAll();
+      await bus.settled();
+
+      expect(seen).toEqual({ u1: [4], u2: [5] });
+      // The hint's read asked for r1's notifications after 5: none.
+      expect(log.reads.notifications).toBe(1);
+      log.notifications.push(notification(6, "u1", "r1"));
+      transport.publish(notified("r1"));
+      transport.deliverAll();
+      await bus.settled();
+      expect(seen).toEqual({ u1: [4, 6], u2: [5] });
+    });
+
+    it("reads nothing on a hint that comes while the hand-over is due, and emits each notification once", async () => {
+      const { log, transport, bus, seen } = await listeningTo("u1", "u2");
+      bus.expectHandOver("r1");
+      const written = [notification(4, "u1", "r1"), notification(5, "u2", "r1")];
+      log.notifications.push(...written);
+      // A look at the log sees the rows before their writer hands them over.
+      transport.publish(notified("r1"));
+      transport.deliverAll();
+      await bus.settled();
+      expect(log.reads.notifications).toBe(0);
+      expect(seen).toEqual({ u1: [], u2: [] });
+
+      bus.handOverNotifications("r1", written);
+      await bus.settled();
+      expect(seen).toEqual({ u1: [4], u2: [5] });
+    });
+
+    it("reads, once the writer gives up, what a hint announced meanwhile; without such a hint, nothing", async () => {
+      const { log, transport, bus, seen } = await listeningTo("u1");
+      bus.expectHandOver("r1");
+      bus.abandonHandOver("r1");
+      await bus.settled();
+      expect(log.reads.notifications).toBe(0);
+
+      bus.expectHandOver("r1");
+      // Another process wrote them; its hint arrives while this one's writer is still at work.
+      log.notifications.push(notification(7, "u1", "r1"));
+      transport.publish(notified("r1"));
+      transport.deliverAll();
+      await bus.settled();
+      expect(seen.u1).toEqual([]);
+      bus.abandonHandOver("r1");
+      await bus.settled();
+      expect(seen.u1).toEqual([7]);
+      expect(log.reads.notifications).toBe(1);
+    });
+
+    it("does not emit again what a read that began before the hand-over already emitted", async () => {
+      const { log, transport, bus, seen } = await listeningTo("u1");
+      const written = [notification(8, "u1", "r1")];
+      log.notifications.push(...written);
+      transport.publish(notified("r1"));
+      transport.deliverAll();
+      bus.expectHandOver("r1");
+      bus.handOverNotifications("r1", written);
+      await bus.settled();
+      expect(seen.u1).toEqual([8]);
+    });
   });
 });

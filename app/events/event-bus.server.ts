@@ -19,9 +19,12 @@ export interface ChangeLogReader {
   /** The newest `limit` transitions of a session, oldest first. */
   recentTransitions(liveSessionId: string, limit: number): Promise<TransitionEvent[]>;
   transitionsAfter(liveSessionId: string, afterId: number): Promise<TransitionEvent[]>;
-  notificationsOfRecordings(recordingIds: string[]): Promise<NotificationEvent[]>;
+  /** The notifications of each recording after its `afterId`, in id order. */
+  notificationsOfRecordings(recordings: RecordingCursor[]): Promise<NotificationEvent[]>;
   notificationsOfUsersSince(userIds: string[], since: Date): Promise<NotificationEvent[]>;
 }
+
+export type RecordingCursor = { recordingId: string; afterId: number };
 
 type SessionFeed = {
   listeners: Set<Listener<TransitionEvent>>;
@@ -43,6 +46,9 @@ const RESYNC_NOTIFICATION_WINDOW_MS = 10 * 60 * 1000;
 /** Transitions each feed keeps in memory for resumes: a recording makes four or five. */
 export const RECENT_TRANSITIONS = 32;
 
+/** Recordings whose newest emitted notification the bus remembers (a hint about an older one reads it whole). */
+const EMITTED_RECORDINGS_KEPT = 1_000;
+
 /** Listeners called before the fan-out lets other work run (a webhook's answer, a connect): a few milliseconds' worth. */
 export const FAN_OUT_SLICE = 200;
 
@@ -55,6 +61,16 @@ export class EventBus {
   private started: Promise<void> | undefined;
   /** Notification reads and their fan-out run one after another, so a user's notifications leave in id order. */
   private notificationChain: Promise<void> = Promise.resolve();
+  /**
+   * Per recording, the newest notification this bus emitted: a recording's notifications are written in one
+   * transaction, so a hint about them reads only what came after (nothing, when this process wrote and handed them).
+   */
+  private readonly emittedOfRecording = new Map<string, number>();
+  /**
+   * Recordings whose notifications this process is writing: how many writers will hand them over, and whether a hint
+   * about them came meanwhile (read once no hand-over is due).
+   */
+  private readonly handOversDue = new Map<string, { writers: number; hinted: boolean }>();
   /** Counts notification hints and resyncs: unchanged between two readings means no notification was announced. */
   private notificationHints = 0;
   /** Hints reach this instance (on PostgreSQL: it listens); before that, one may have been missed. */
@@ -184,12 +200,60 @@ export class EventBus {
     await Promise.all([...[...this.feeds.values()].map((feed) => feed.chain), this.notificationChain]);
   }
 
+  /**
+   * This process is writing a recording's notifications and will hand them over (see notification-handover.server):
+   * until it does, or gives up, a hint about that recording reads nothing.
+   */
+  expectHandOver(recordingId: string): void {
+    const due = this.handOversDue.get(recordingId);
+    if (due) due.writers += 1;
+    else this.handOversDue.set(recordingId, { writers: 1, hinted: false });
+  }
+
+  /** The rows as written (id order): emitted like read ones, and the hint that follows them reads nothing more. */
+  handOverNotifications(recordingId: string, events: NotificationEvent[]): void {
+    const hinted = this.endHandOver(recordingId);
+    this.notificationHints += 1;
+    if (this.userListeners.size === 0) return;
+    // A read that began before the hand-over was expected may have emitted some already.
+    this.readNotifications(async () =>
+      events.filter((event) => event.id > (this.emittedOfRecording.get(event.recordingId) ?? 0)),
+    );
+    // A hint that came meanwhile is read after them: only rows newer than the handed ones, almost always none.
+    if (hinted) this.onHint({ liveSessionIds: [], notifiedRecordingIds: [recordingId] });
+  }
+
+  /** No hand-over comes: a hint that came meanwhile (another writer's rows, maybe) is read now. */
+  abandonHandOver(recordingId: string): void {
+    if (this.endHandOver(recordingId)) this.onHint({ liveSessionIds: [], notifiedRecordingIds: [recordingId] });
+  }
+
+  /** Whether a hint about the recording came while it was due, once no writer is left. */
+  private endHandOver(recordingId: string): boolean {
+    const due = this.handOversDue.get(recordingId);
+    if (!due) return false;
+    due.writers -= 1;
+    if (due.writers > 0) return false;
+    this.handOversDue.delete(recordingId);
+    return due.hinted;
+  }
+
   /** Resolves once the hint's transitions have reached every listener of this instance (not its notifications). */
   private onHint(hint: ChangeHint): Promise<void> {
     const fanOuts = hint.liveSessionIds.map((liveSessionId) => this.catchUp(liveSessionId));
     if (hint.notifiedRecordingIds.length > 0) this.notificationHints += 1;
-    if (hint.notifiedRecordingIds.length > 0 && this.userListeners.size > 0) {
-      this.readNotifications(() => this.reader.notificationsOfRecordings(hint.notifiedRecordingIds));
+    const toRead = hint.notifiedRecordingIds.filter((recordingId) => {
+      const due = this.handOversDue.get(recordingId);
+      if (due) due.hinted = true;
+      return !due;
+    });
+    if (toRead.length > 0 && this.userListeners.size > 0) {
+      // The cursors are taken when the read runs, after every emission before it.
+      this.readNotifications(() =>
+        this.reader.notificationsOfRecordings(
+          toRead.map((recordingId) => ({ recordingId, afterId: this.emittedOfRecording.get(recordingId) ?? 0 })),
+        ),
+      );
     }
     return Promise.all(fanOuts).then(() => undefined);
   }
@@ -207,11 +271,29 @@ export class EventBus {
   private readNotifications(read: () => Promise<NotificationEvent[]>) {
     this.notificationChain = this.notificationChain.then(async () => {
       try {
-        await this.emitNotifications(await read());
+        const events = await read();
+        if (this.userListeners.size === 0) return;
+        this.noteEmitted(events);
+        await this.emitNotifications(events);
       } catch (error) {
         logger.error("event_bus.read_failed", { what: "notifications", error: describeError(error) });
       }
     });
+  }
+
+  /** Remembers each recording's newest notification among `events` (see emittedOfRecording). */
+  private noteEmitted(events: NotificationEvent[]) {
+    const newest = new Map<string, number>();
+    for (const { recordingId, id } of events) if (id > (newest.get(recordingId) ?? 0)) newest.set(recordingId, id);
+    for (const [recordingId, id] of newest) {
+      if ((this.emittedOfRecording.get(recordingId) ?? 0) >= id) continue;
+      // Re-inserted, so the recordings emitted longest ago are the ones forgotten.
+      this.emittedOfRecording.delete(recordingId);
+      this.emittedOfRecording.set(recordingId, id);
+      if (this.emittedOfRecording.size > EMITTED_RECORDINGS_KEPT) {
+        this.emittedOfRecording.delete(this.emittedOfRecording.keys().next().value as string);
+      }
+    }
   }
 
   /** One read per hint per instance, however many listeners: then every listener gets the same events. */

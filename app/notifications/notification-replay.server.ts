@@ -35,13 +35,13 @@ async function notificationPage(userId: string, afterId: number): Promise<Notifi
 }
 
 /**
- * The notifications written for one recording, oldest first: what a hint announces. A READY of a large class is
- * thousands of rows, read by the event bus once per instance.
+ * The notifications written for one recording after `afterId`, oldest first: what a hint announces. A READY of a large
+ * class is thousands of rows, read by the event bus once per instance (none by the instance that wrote them).
  */
-export async function readNotificationsOfRecording(recordingId: string): Promise<NotificationEvent[]> {
+export async function readNotificationsOfRecording(recordingId: string, afterId = 0): Promise<NotificationEvent[]> {
   const rows = await streamReads().all<NotificationSqlRow[]>(
-    `SELECT ${NOTIFICATION_COLUMNS} FROM "Notification" WHERE "recordingId" = ? ORDER BY "id" ASC`,
-    [recordingId],
+    `SELECT ${NOTIFICATION_COLUMNS} FROM "Notification" WHERE "recordingId" = ? AND "id" > ? ORDER BY "id" ASC`,
+    [recordingId, afterId],
   );
   return rows.map(notificationOf);
 }

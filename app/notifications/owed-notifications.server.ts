@@ -10,34 +10,47 @@ import { runClaimedWrite } from "~/db/sqlite-write-worker.server";
 import { Prisma } from "~/generated/prisma/client";
 import { describeError, logger } from "~/observability/logger.server";
 import { NOTIFICATION_TYPES } from "~/notifications/notification-types";
+import { expectWrittenNotifications } from "~/notifications/notification-handover.server";
+import type { NotificationEvent } from "~/notifications/notifications.server";
 import {
+  createRecordingNotificationEvents,
   createRecordingNotifications,
+  inIdOrder,
   recordingNotificationWrites,
+  writtenNotificationEvents,
   type RecordingOutcome,
+  type WrittenNotification,
 } from "~/notifications/recording-notifications.server";
 
 /**
  * Writes the notifications a recording owes, if its mark is still there to claim, and announces them once `announced`
- * resolves (the change that owes them has reached this instance's pages: the status comes first). Who is told is read
- * as it is now: a recording deleted, or unpublished for review, meanwhile notifies nobody (the mark is cleared).
+ * resolves (the change that owes them has reached this instance's pages: the status comes first): this instance's
+ * pages get them as written, other instances read them on the hint. Who is told is read as it is now: a recording
+ * deleted, or unpublished for review, meanwhile notifies nobody (the mark is cleared).
  */
 export async function settleOwedNotifications(
   recordingId: string,
   announced: Promise<unknown> = Promise.resolve(),
 ): Promise<void> {
-  // The embedded database's write thread writes while the pages get the change; the app's own connection would hold
-  // the pages up (its statements run on this thread), so it writes after them.
-  let notified = getEnv().databaseProvider === "sqlite" ? await writeOnOwnThread(recordingId) : null;
-  await announced;
-  notified ??= await writeInTransaction(recordingId);
-  if (notified > 0) await publishChange({ liveSessionIds: [], notifiedRecordingIds: [recordingId] });
+  const handOver = expectWrittenNotifications(recordingId);
+  try {
+    // The embedded database's write thread writes while the pages get the change; the app's own connection would hold
+    // the pages up (its statements run on this thread), so it writes after them.
+    let written = getEnv().databaseProvider === "sqlite" ? await writeOnOwnThread(recordingId) : null;
+    await announced;
+    written ??= await writeInTransaction(recordingId);
+    handOver.deliver(written);
+    if (written.length > 0) await publishChange({ liveSessionIds: [], notifiedRecordingIds: [recordingId] });
+  } finally {
+    handOver.end();
+  }
 }
 
 /**
  * Claims the mark and writes the rows in one transaction of the app's connection; a recording that notifies nobody
- * now (deleted, unpublished) loses its mark and writes nothing. Returns how many were notified.
+ * now (deleted, unpublished) loses its mark and writes nothing. Returns the notifications written.
  */
-function writeInTransaction(recordingId: string): Promise<number> {
+function writeInTransaction(recordingId: string): Promise<NotificationEvent[]> {
   return prisma.$transaction(async (tx) => {
     // The claim: whoever clears the mark writes the rows, in the same transaction (on PostgreSQL the row lock makes a
     // second claimer wait for this commit, then find nothing to claim).
@@ -45,19 +58,20 @@ function writeInTransaction(recordingId: string): Promise<number> {
       where: { id: recordingId, notificationsOwedAt: { not: null } },
       data: { notificationsOwedAt: null },
     });
-    if (claimed.count === 0) return 0;
+    if (claimed.count === 0) return [];
     const outcome = await settledOutcome(tx, recordingId);
-    return outcome ? createRecordingNotifications(tx, outcome) : 0;
+    return outcome ? createRecordingNotificationEvents(tx, outcome) : [];
   });
 }
 
 /**
  * On the embedded database: the same writes on the write thread's connection (sqlite-write-worker.server), so the
  * pages' fan-out goes on while a class's rows are written and made durable. The claim there also checks that the
- * recording still notifies as it was read here. Null when it could not claim: the mark is gone (someone wrote them), or
- * the recording changed since it was read, which the transaction on the app's connection then settles.
+ * recording still notifies as it was read here. Returns the notifications written; null when it could not claim: the
+ * mark is gone (someone wrote them), or the recording changed since it was read, which the transaction on the app's
+ * connection then settles.
  */
-async function writeOnOwnThread(recordingId: string): Promise<number | null> {
+async function writeOnOwnThread(recordingId: string): Promise<NotificationEvent[] | null> {
   const outcome = await settledOutcome(prisma, recordingId);
   if (!outcome) return null;
   const writes = recordingNotificationWrites(outcome);
@@ -65,10 +79,14 @@ async function writeOnOwnThread(recordingId: string): Promise<number | null> {
     UPDATE "Recording" SET "notificationsOwedAt" = NULL
     WHERE "id" = ${recordingId} AND "notificationsOwedAt" IS NOT NULL AND "deletedAt" IS NULL AND "status" = ${outcome.to}
       AND ("status" = 'FAILED' OR "publishedAt" IS NOT NULL)`;
-  const changes = await runClaimedWrite([claim, ...writes.flatMap((w) => [w.notifications, w.emails])]);
-  if (!changes) return null;
-  // After the claim, each audience's notifications then its emails: the notifications' counts are what was written.
-  return writes.reduce((sum, _write, i) => sum + changes[1 + 2 * i], 0);
+  const results = await runClaimedWrite([claim, ...writes.flatMap((w) => [w.notificationsReturning, w.emails])]);
+  if (!results) return null;
+  // After the claim, each audience's notifications then its emails: the notifications' rows are what was written.
+  return inIdOrder(
+    writes.map((write, i) =>
+      writtenNotificationEvents(write, (results[1 + 2 * i].rows ?? []) as WrittenNotification[]),
+    ),
+  );
 }
 
 /**

@@ -6,6 +6,11 @@ import { getEnv } from "~/config/env.server";
 import type { Tx } from "~/db/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { NOTIFICATION_TYPES, type NotificationType } from "~/notifications/notification-types";
+import {
+  toNotificationEvent,
+  type NotificationColumns,
+  type NotificationEvent,
+} from "~/notifications/notifications.server";
 
 const { sql } = Prisma;
 
@@ -62,38 +67,93 @@ export async function createRecordingNotifications(tx: Tx, outcome: RecordingOut
 }
 
 /**
- * The same writes as statements, for a connection of their own (see sqlite-write-worker.server): per audience, the
- * insert of its notifications (what it changes is how many were written), then of their emails. Each is safe to run
- * again: it writes only what is missing.
+ * The same writes, answering the notifications as written (in id order), so the writer can hand them to its own
+ * pages without reading them back (see notification-handover.server).
  */
-export function recordingNotificationWrites(
+export async function createRecordingNotificationEvents(
+  tx: Tx,
   outcome: RecordingOutcome,
-): Array<{ notifications: Prisma.Sql; emails: Prisma.Sql }> {
+): Promise<NotificationEvent[]> {
+  const written: NotificationEvent[][] = [];
+  for (const audience of recordingNotificationWrites(outcome)) {
+    const rows = await tx.$queryRaw<WrittenNotification[]>(audience.notificationsReturning);
+    if (rows.length > 0) await tx.$executeRaw(audience.emails);
+    written.push(writtenNotificationEvents(audience, rows));
+  }
+  return inIdOrder(written);
+}
+
+/** What the insert of an audience's notifications answers for each row it wrote; the rest is the audience's own. */
+export type WrittenNotification = Pick<NotificationColumns, "userId" | "recordingUrl"> & { id: number | bigint };
+
+export type AudienceWrites = {
+  /** Inserts the audience's missing notifications; what it changes is how many were written. */
+  notifications: Prisma.Sql;
+  /** The same insert, answering each written row (WrittenNotification). */
+  notificationsReturning: Prisma.Sql;
+  /** Inserts the outbox rows of the audience's notifications that have none. */
+  emails: Prisma.Sql;
+  /** What every notification of the audience holds but its id, its user and its storage URL. */
+  shared: Omit<NotificationColumns, "id" | "userId" | "recordingUrl">;
+};
+
+/**
+ * The same writes as statements, for a connection of their own (see sqlite-write-worker.server): per audience, the
+ * insert of its notifications, then of their emails. Each is safe to run again: it writes only what is missing.
+ */
+export function recordingNotificationWrites(outcome: RecordingOutcome): AudienceWrites[] {
   return audiencesOf(outcome).map((audience) => audienceWrites(outcome, audience));
 }
 
-function audienceWrites(outcome: RecordingOutcome, { type, recipients }: Audience) {
+/** An audience's written rows as the events its users' streams carry, built as a read of those rows would build them. */
+export function writtenNotificationEvents(audience: AudienceWrites, rows: WrittenNotification[]): NotificationEvent[] {
+  return rows.map(({ id, userId, recordingUrl }) =>
+    toNotificationEvent({ ...audience.shared, id: Number(id), userId, recordingUrl }),
+  );
+}
+
+/** Several audiences' events as one list in id order (a stream sends a user's notifications in that order). */
+export function inIdOrder(lists: NotificationEvent[][]): NotificationEvent[] {
+  const all = lists.length === 1 ? lists[0] : lists.flat();
+  return all.sort((a, b) => a.id - b.id);
+}
+
+function audienceWrites(outcome: RecordingOutcome, { type, recipients }: Audience): AudienceWrites {
   const at = timestampParameter(outcome.createdAt);
+  const reason = type === NOTIFICATION_TYPES.recordingFailed ? outcome.reason : null;
   // The storage URL is the host's alone: students' notifications never carry it (they watch through the app).
   const storageUrl =
     type === NOTIFICATION_TYPES.recordingReady && outcome.recordingUrl !== null
       ? sql`CASE WHEN r."userId" = ${outcome.hostId} THEN CAST(${outcome.recordingUrl} AS TEXT) END`
       : sql`NULL`;
-  const notifications = sql`
+  const insert = (returning: Prisma.Sql) => sql`
     INSERT INTO "Notification" ("userId", "type", "liveSessionId", "recordingId", "title", "recordingUrl", "reason", "createdAt")
     SELECT r."userId", ${type}, ${outcome.liveSessionId}, ${outcome.recordingId}, ${outcome.title}, ${storageUrl},
-      ${type === NOTIFICATION_TYPES.recordingFailed ? outcome.reason : null}, ${at}
+      ${reason}, ${at}
     FROM (${recipients}) r
     WHERE NOT EXISTS (
       SELECT 1 FROM "Notification" n
       WHERE n."userId" = r."userId" AND n."recordingId" = ${outcome.recordingId} AND n."type" = ${type}
-    )`;
+    )${returning}`;
   const emails = sql`
     INSERT INTO "EmailOutbox" ("notificationId", "nextAttemptAt", "createdAt")
     SELECT n."id", ${at}, ${at} FROM "Notification" n
     WHERE n."recordingId" = ${outcome.recordingId} AND n."type" = ${type}
       AND NOT EXISTS (SELECT 1 FROM "EmailOutbox" o WHERE o."notificationId" = n."id")`;
-  return { notifications, emails };
+  return {
+    notifications: insert(Prisma.empty),
+    notificationsReturning: insert(sql` RETURNING "id", "userId", "recordingUrl"`),
+    emails,
+    shared: {
+      type,
+      liveSessionId: outcome.liveSessionId,
+      recordingId: outcome.recordingId,
+      title: outcome.title,
+      reason,
+      readAt: null,
+      createdAt: outcome.createdAt,
+    },
+  };
 }
 
 /**

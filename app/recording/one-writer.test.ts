@@ -20,7 +20,7 @@ const WRITER_ONLY: Array<{ what: string; pattern: RegExp; homes: string[] }> = [
   { what: "announces a change", pattern: /\bpublishChange\(/, homes: ["change-hints/change-channel.server.ts", OWED] },
   {
     what: "notifies about a recording",
-    pattern: /\b(createRecordingNotifications|recordingNotificationWrites)\(/,
+    pattern: /\b(createRecordingNotifications|createRecordingNotificationEvents|recordingNotificationWrites)\(/,
     homes: ["notifications/recording-notifications.server.ts", OWED],
   },
 ];

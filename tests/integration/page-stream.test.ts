@@ -41,6 +41,9 @@ describe("GET /api/live/events", () => {
     });
     expect(stream.status).toBe(200);
     expect(stream.headers["content-type"]).toContain("text/event-stream");
+    const hostStream = await openEventStream(pageStream(`session=${id}&after=0&notificationsAfter=0`), {
+      cookie: stack.cookies.host,
+    });
 
     await recordToReady(id);
     const events = await stream.waitForCount(5, 15_000);
@@ -70,9 +73,27 @@ describe("GET /api/live/events", () => {
       "READY",
       "notification",
     ]);
+    // Sent live as its writer wrote it, and replayed as read from the database: the same notification.
+    expect(replay[2].data).toEqual(notification?.data);
+    expect(notification?.data.recordingUrl).toBeNull();
     await resumed.nextComment();
     expect(resumed.events).toHaveLength(3);
     resumed.close();
+
+    // The host's own notification carries the storage URL, live as on a resume.
+    const hostEvents = await hostStream.waitForCount(5, 15_000);
+    const hostNotification = hostEvents.find((e) => e.event === "notification");
+    hostStream.close();
+    const ready = await stack.db.recording.findFirstOrThrow({ where: { liveSessionId: id, status: "READY" } });
+    expect(hostNotification?.data.recordingUrl).toBe(ready.recordingUrl);
+    expect(ready.recordingUrl).toMatch(/^https?:\/\//);
+    const hostReplay = await openEventStream(pageStream(`session=${id}`), {
+      cookie: stack.cookies.host,
+      lastEventId: hostEvents[1].id,
+    });
+    const replayedForHost = await hostReplay.waitForCount(3, 10_000);
+    hostReplay.close();
+    expect(replayedForHost.find((e) => e.event === "notification")?.data).toEqual(hostNotification?.data);
   });
 
   it("on the dashboard: a snapshot of every session of the user, then their changes", async () => {

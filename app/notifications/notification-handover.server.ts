@@ -1,0 +1,50 @@
+// Notifications this process is writing, handed to its own event bus as they were written: a class's READY is ten
+// thousand rows, and reading them back right after writing them would be the same work twice on the pages' thread.
+// Other instances read them when the change's hint reaches them. While a hand-over is due, this process's bus reads
+// nothing of that recording on a hint (a timer's look at the log may see the rows first); if none comes, it reads then.
+import type { NotificationEvent } from "~/notifications/notifications.server";
+import { lazySingleton } from "~/lib/lazy-singleton.server";
+
+/** The event bus's side (events/event-bus.server.ts). */
+export type HandOverReceiver = {
+  expect(recordingId: string): void;
+  /** The rows as written, in id order. */
+  handOver(recordingId: string, events: NotificationEvent[]): void;
+  /** No rows came from this writer: whatever the recording has is read. */
+  abandon(recordingId: string): void;
+};
+
+/** Kept across dev rebuilds, like the bus that registers here. */
+const receiving = lazySingleton<{ receiver?: HandOverReceiver }>("written-notification-receiver", () => ({}));
+
+/** The event bus of this process registers here when it is created; a process without one (the worker) hands nothing. */
+export function receiveWrittenNotifications(receiver: HandOverReceiver): void {
+  receiving().receiver = receiver;
+}
+
+export type HandOver = {
+  /** Call after the rows committed and before their hint is published. */
+  deliver(events: NotificationEvent[]): void;
+  /** Call once the writer is done, in a `finally`: without a delivery, the bus reads the recording's rows itself. */
+  end(): void;
+};
+
+/** Call before writing a recording's notifications; end the hand-over whatever happens. */
+export function expectWrittenNotifications(recordingId: string): HandOver {
+  const receiver = receiving().receiver;
+  receiver?.expect(recordingId);
+  let open = true;
+  return {
+    deliver(events) {
+      if (!open) return;
+      open = false;
+      if (events.length > 0) receiver?.handOver(recordingId, events);
+      else receiver?.abandon(recordingId);
+    },
+    end() {
+      if (!open) return;
+      open = false;
+      receiver?.abandon(recordingId);
+    },
+  };
+}
