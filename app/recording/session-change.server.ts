@@ -4,7 +4,7 @@
 import { publishChange } from "~/change-hints/change-channel.server";
 import { prisma, type Tx } from "~/db/db.server";
 import { Prisma } from "~/generated/prisma/client";
-import { settleOwedNotificationsInBackground } from "~/notifications/owed-notifications.server";
+import { settleOwedNotificationsBeforeAnswer } from "~/notifications/owed-notifications.server";
 import { createRecordingNotifications, type RecordingOutcome } from "~/notifications/recording-notifications.server";
 import { metrics } from "~/observability/metrics.server";
 import { asStatus } from "~/recording/recording-store.server";
@@ -136,9 +136,9 @@ export type SessionChange<R> = {
   /**
    * A settled recording notifies its people (see createRecordingNotifications), in the change's own transaction, or,
    * with `afterAnnouncing`, owed: the change marks the recording, and the rows follow in a transaction of their own,
-   * announced after the change (see owed-notifications.server), which the writer waits for OWED_NOTIFICATIONS_WAIT_MS
-   * at most. A class's READY then waits for no per-student row, and its sender (the recorder's webhook) is answered
-   * without waiting for a class's rows.
+   * announced after the change (see owed-notifications.server), which the writer waits for only when the class is
+   * small. A class's READY then waits for no per-student row, and its sender (the recorder's webhook) is answered
+   * without waiting for a large class's rows.
    */
   notify?: {
     to: RecordingStatus;
@@ -165,18 +165,12 @@ class RefusedChange<R> extends Error {
 }
 
 /**
- * How long a writer whose change owes notifications waits for them before it returns: a small class's are written by
- * then (its webhook answer still means everyone was told); a large class's go on after the answer.
- */
-export const OWED_NOTIFICATIONS_WAIT_MS = 20;
-
-/**
  * Commits one change of a session's recordings, exactly once whatever runs concurrently: lock the session row, read,
  * decide, write the recording, what the session shows, the log row, the notifications and `alsoWrite`; then, once
  * committed, count it and announce it on the change channel. Notifications marked `afterAnnouncing` (a class's READY
  * from the webhook: a row and an email per student) are owed: they follow in a transaction of their own, announced
- * once the change reached this instance's pages, and the writer returns when they are announced or after
- * OWED_NOTIFICATIONS_WAIT_MS, whichever comes first. A refusal (returned or thrown by `decide`) writes and announces
+ * once the change reached this instance's pages; the writer returns once they are announced for a small class, at once
+ * for a large one (see settleOwedNotificationsBeforeAnswer). A refusal (returned or thrown by `decide`) writes and announces
  * nothing. Throws RecordingNotFoundError for an unknown (or, unless included, deleted) recording.
  */
 export function commitSessionChange<R>(target: SessionTarget, decide: Decide<SessionRead, R>): Promise<R>;
@@ -194,7 +188,7 @@ export async function commitSessionChange<R>(
     throw error;
   }
   // Only now may anyone hear of it: a listener reads the log as soon as it hears, and must find the row.
-  const { liveSessionId, recordingId, log, notified, owesNotifications, result } = committed;
+  const { liveSessionId, cohortId, recordingId, log, notified, owesNotifications, result } = committed;
   if (log && !log.note) metrics().transitions.inc({ trigger: log.trigger });
   const announced = publishChange({
     liveSessionIds: log ? [liveSessionId] : [],
@@ -204,21 +198,13 @@ export async function commitSessionChange<R>(
     await announced;
     return result;
   }
-  await settledWithin(settleOwedNotificationsInBackground(recordingId, announced), OWED_NOTIFICATIONS_WAIT_MS);
+  await settleOwedNotificationsBeforeAnswer(recordingId, cohortId, announced);
   return result;
-}
-
-/** Waits for `work` at most `ms`; the work goes on either way. */
-function settledWithin(work: Promise<void>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const elapsed = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  return Promise.race([work, elapsed]).finally(() => clearTimeout(timer));
 }
 
 type Committed<R> = {
   liveSessionId: string;
+  cohortId: string;
   recordingId: string;
   log: LogEntry | undefined;
   /** How many were notified in the change's transaction. */
@@ -321,6 +307,7 @@ async function writeChange<R>(
   const notified = outcome && !owesNotifications ? await createRecordingNotifications(tx, outcome) : 0;
   return {
     liveSessionId: session.id,
+    cohortId: session.cohortId,
     recordingId: recording.id,
     log,
     notified,

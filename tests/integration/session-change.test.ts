@@ -1,8 +1,10 @@
 // The one writer of the session log, on each database: changes of one session run one after the other (log ids follow
 // commit order), a refusal writes and announces nothing, the announcement comes once and only after the commit, and a
 // session whose shown recording goes away shows the one before it.
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
+import { sqliteFilePath } from "~/db/driver-adapter.server";
 import type { ChangeHint } from "~/change-hints/change-hint";
 import type { PrismaClient } from "~/generated/prisma/client";
 import { openDatabase } from "../support/database";
@@ -109,6 +111,63 @@ async function readyRecording(liveSessionId: string, url: string): Promise<strin
   await app.transitions.applyTransition({ recordingId, trigger: "upload_reported", actor: "test", recordingUrl: url });
   await app.owed.finishOwedNotifications();
   return recordingId;
+}
+
+/** A session of a cohort of its own with this many students. */
+async function sessionOfClass(students: number): Promise<string> {
+  const demo = await db.liveSession.findFirstOrThrow({ where: { roomName: "optilearn-demo-class" } });
+  const cohort = await db.cohort.create({ data: { name: `Class of ${students} ${Date.now()}` } });
+  const users = Array.from({ length: students }, (_, n) => ({
+    id: `${cohort.id}-${n}`,
+    email: `${cohort.id}-${n}@optilearn.test`,
+    name: `Student ${n}`,
+    role: "STUDENT",
+    passwordHash: "unusable",
+  }));
+  await db.user.createMany({ data: users });
+  await db.enrollment.createMany({ data: users.map((u) => ({ cohortId: cohort.id, userId: u.id })) });
+  sessions += 1;
+  const session = await db.liveSession.create({
+    data: {
+      title: `Class ${sessions}`,
+      startsAt: new Date(),
+      roomName: `class-${sessions}-${Date.now()}`,
+      hostId: demo.hostId,
+      cohortId: cohort.id,
+    },
+  });
+  return session.id;
+}
+
+/** A recording stopped and waiting for its upload (PROCESSING). */
+async function processingRecording(liveSessionId: string): Promise<string> {
+  const { recordingId } = await app.transitions.beginRecording(liveSessionId, "test");
+  for (const trigger of ["recorder_accepted", "stop"] as const) {
+    await app.transitions.applyTransition({ recordingId, trigger, actor: "test" });
+  }
+  return recordingId;
+}
+
+/**
+ * Holds up what writes notification emails, from a connection of the test's own, until released: on SQLite every write
+ * (taken at once, synchronously), on PostgreSQL the email outbox's table.
+ */
+async function holdNotificationWrites(): Promise<() => Promise<void>> {
+  if (testDatabase().provider === "sqlite") {
+    const other = new Database(sqliteFilePath(databaseUrl));
+    other.exec("BEGIN IMMEDIATE");
+    return async () => {
+      other.exec("ROLLBACK");
+      other.close();
+    };
+  }
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query('BEGIN; LOCK TABLE "EmailOutbox" IN EXCLUSIVE MODE');
+  return async () => {
+    await client.query("ROLLBACK");
+    await client.end();
+  };
 }
 
 async function logOf(liveSessionId: string) {
@@ -309,6 +368,50 @@ describe("one writer of the session log", () => {
     } finally {
       beforePublish = async () => {};
     }
+  });
+
+  it("answers a small class's READY once its notifications are written and announced, a large class's before them", async () => {
+    const small = await processingRecording(await newSession());
+    await app.transitions.applyTransition({
+      recordingId: small,
+      trigger: "upload_reported",
+      actor: "test",
+      recordingUrl: "https://recordings.example/small.mp4",
+    });
+    expect((await db.recording.findUniqueOrThrow({ where: { id: small } })).notificationsOwedAt).toBeNull();
+    expect(await db.notification.count({ where: { recordingId: small } })).toBeGreaterThan(0);
+    expect(published.filter((hint) => hint.notifiedRecordingIds.includes(small))).toHaveLength(1);
+
+    const largeSession = await sessionOfClass(app.owed.CLASS_TOLD_BEFORE_ANSWER + 1);
+    const large = await processingRecording(largeSession);
+    // Taken as the READY is announced, after its commit: the class's rows cannot be written until it is released.
+    let release: Promise<() => Promise<void>> | undefined;
+    beforePublish = (hint) => {
+      if (hint.liveSessionIds.includes(largeSession)) release ??= holdNotificationWrites();
+      return release?.then(() => undefined) ?? Promise.resolve();
+    };
+    try {
+      await app.transitions.applyTransition({
+        recordingId: large,
+        trigger: "upload_reported",
+        actor: "test",
+        recordingUrl: "https://recordings.example/large.mp4",
+      });
+      expect(release).toBeDefined();
+      const answered = await db.recording.findUniqueOrThrow({ where: { id: large } });
+      expect({ status: answered.status, owed: answered.notificationsOwedAt !== null }).toEqual({
+        status: "READY",
+        owed: true,
+      });
+      expect(await db.notification.count({ where: { recordingId: large } })).toBe(0);
+    } finally {
+      beforePublish = async () => {};
+      await (
+        await release
+      )?.();
+    }
+    await app.owed.finishOwedNotifications();
+    expect(await db.notification.count({ where: { recordingId: large } })).toBe(app.owed.CLASS_TOLD_BEFORE_ANSWER + 2);
   });
 
   it("writes what a stopped process owed once, however many sweeps claim it at once; a deleted recording's owe nothing", async () => {
