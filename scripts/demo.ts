@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { describeListenError, describeLogLine } from "./demo-output";
 import { startJibriSimulator, type JibriSimulator, type RecordingFile } from "./jibri-simulator/simulator";
 import { startMailCatcher } from "./mail-catcher";
+import { SERVER_NODE_OPTIONS } from "./support/project-paths";
 import { speechVideo } from "./support/speech-video";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -103,7 +104,7 @@ const sharedEnv: NodeJS.ProcessEnv = {
 };
 
 // The same production server as `npm start`.
-const app = spawn(process.execPath, ["scripts/serve.mjs"], {
+const app = spawn(process.execPath, [...SERVER_NODE_OPTIONS, "scripts/serve.mjs"], {
   cwd: root,
   stdio: ["ignore", "pipe", "inherit"],
   env: sharedEnv,

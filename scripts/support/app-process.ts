@@ -1,7 +1,7 @@
 // Starts the built app with its production server (what `npm start` runs) on a free port and the database it is given.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
-import { ROOT, SERVE_SCRIPT, SERVER_BUILD } from "./project-paths";
+import { ROOT, SERVE_SCRIPT, SERVER_BUILD, SERVER_NODE_OPTIONS } from "./project-paths";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -79,11 +79,15 @@ export async function startApp(options: StartAppOptions): Promise<AppProcess> {
   const childEnv: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? "" } as unknown as NodeJS.ProcessEnv;
   for (const [key, value] of Object.entries(env)) if (value !== "") childEnv[key] = value;
 
-  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), SERVE_SCRIPT, SERVER_BUILD], {
-    cwd: ROOT,
-    env: childEnv,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [...SERVER_NODE_OPTIONS, ...(options.nodeOptions ?? []), SERVE_SCRIPT, SERVER_BUILD],
+    {
+      cwd: ROOT,
+      env: childEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
