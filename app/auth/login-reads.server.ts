@@ -1,12 +1,11 @@
 // The login rows behind event-stream cookies, with what a stream needs to know about its user: what they are to the
 // stream's session (the live-session rule's SQL form) and their newest notification. Through the streams' own reads
 // (db/stream-reads.server.ts). SQLite: one prepared statement per connect (an in-process read of microseconds).
-// PostgreSQL: every query is a round trip on one of a few pooled connections, so the logins asked for in one turn of
-// the event loop (a connect storm's) are read together.
+// PostgreSQL: every query is a round trip on one of a few pooled connections, so logins are read together: those asked
+// for in one turn of the event loop, and, while BATCHES_IN_FLIGHT reads are out, all those asked for meanwhile.
 import { sessionRoleSql, type SessionParties } from "~/access/live-session-access";
 import { getEnv } from "~/config/env.server";
 import { streamReads } from "~/db/stream-reads.server";
-import { chunks } from "~/lib/chunks";
 
 export type LoginRow = {
   expiresAt: Date | string | number;
@@ -28,6 +27,13 @@ const LOGIN_COLUMNS = `s."expiresAt" AS "expiresAt", u."id" AS "id", u."email" A
 /** Logins per batched read at most. */
 const BATCH_LIMIT = 500;
 
+/**
+ * Batched reads out at once at most (the pool has four connections; replays use the others). Connects arrive a few per
+ * turn: read at once, a storm made thousands of reads of a login or two each, every one a round trip queued for a
+ * connection; waiting for a read to come back gathers the next one's logins.
+ */
+const BATCHES_IN_FLIGHT = 2;
+
 /** Stands for "no session": no user has an empty id, no cohort is an empty id. */
 const NO_SESSION: SessionParties = { hostId: "", cohortId: "" };
 
@@ -39,6 +45,8 @@ type Waiting = {
 };
 
 let waiting: Waiting[] = [];
+let inFlight = 0;
+let scheduled = false;
 
 /** The row of one login (undefined: no such login), with what its user is to `session` when one is given. */
 export function readLoginRow(
@@ -48,8 +56,15 @@ export function readLoginRow(
   if (getEnv().databaseProvider !== "postgresql") return readOne(userSessionId, session);
   return new Promise((resolve, reject) => {
     waiting.push({ userSessionId, session, resolve, reject });
-    if (waiting.length === 1) setImmediate(readWaiting);
+    scheduleRead();
   });
+}
+
+/** On the next turn, unless that read is already due or every batch is out (the first to return reads the rest). */
+function scheduleRead() {
+  if (scheduled || inFlight >= BATCHES_IN_FLIGHT || waiting.length === 0) return;
+  scheduled = true;
+  setImmediate(readWaiting);
 }
 
 async function readOne(userSessionId: string, session: SessionParties): Promise<LoginRow | undefined> {
@@ -63,9 +78,16 @@ async function readOne(userSessionId: string, session: SessionParties): Promise<
 }
 
 function readWaiting() {
-  const all = waiting;
-  waiting = [];
-  for (const batch of chunks(all, BATCH_LIMIT)) void readBatch(batch);
+  scheduled = false;
+  while (waiting.length > 0 && inFlight < BATCHES_IN_FLIGHT) {
+    const batch = waiting.slice(0, BATCH_LIMIT);
+    waiting = waiting.slice(batch.length);
+    inFlight += 1;
+    void readBatch(batch).finally(() => {
+      inFlight -= 1;
+      scheduleRead();
+    });
+  }
 }
 
 /** One statement for the whole batch; each row says which request it answers (its position, from 1). */

@@ -242,3 +242,39 @@ describe("who sees and who controls a live session", () => {
     expectAgreement(await everyForm(), table({ ...before, removed: { lesson: null, other: null } }));
   });
 });
+
+describe("the logins of a connect storm", () => {
+  it("answers each of more logins than one batched read holds, asked for at once, with its own row", async () => {
+    const host = await person("HOST");
+    const cohortId = await cohortOf();
+    const session = await prisma.liveSession.create({
+      data: { title: "Storm", startsAt: new Date(), roomName: `storm-${unique()}`, hostId: host.id, cohortId },
+    });
+    const tag = unique();
+    const users = Array.from({ length: 1_200 }, (_, n) => ({
+      id: `storm-${tag}-${n}`,
+      email: `storm-${tag}-${n}@optilearn.test`,
+      name: `Storm ${n}`,
+      role: "STUDENT",
+      passwordHash: "unused",
+    }));
+    await prisma.user.createMany({ data: users });
+    // Every other one enrolled: the rows differ in what the user is to the session, not only in whose they are.
+    await prisma.enrollment.createMany({
+      data: users.filter((_, n) => n % 2 === 0).map(({ id }) => ({ cohortId, userId: id })),
+    });
+    const expiresAt = new Date(Date.now() + 3600_000);
+    await prisma.userSession.createMany({
+      data: users.map(({ id }) => ({ id: `login-${id}`, userId: id, expiresAt })),
+    });
+
+    const rows = await Promise.all([
+      ...users.map(({ id }) => loginReads.readLoginRow(`login-${id}`, session)),
+      loginReads.readLoginRow(`login-${tag}-nobody`, session),
+    ]);
+    expect(rows.at(-1)).toBeUndefined();
+    expect(rows.slice(0, -1).map((row) => [row?.id, rule.asSessionRole(row?.sessionRole)])).toEqual(
+      users.map(({ id }, n) => [id, n % 2 === 0 ? "student" : null]),
+    );
+  });
+});
