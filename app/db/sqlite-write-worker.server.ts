@@ -113,6 +113,14 @@ export function runClaimedWrite(statements: Prisma.Sql[]): Promise<StatementResu
   return writeWorker().run(statements);
 }
 
+/**
+ * Starts the thread ahead of its first write (the production server, at start on the embedded database): a thread and
+ * its connection take some 40 ms to come up, which the first READY's answer would otherwise wait for.
+ */
+export function startSqliteWriteWorker(): void {
+  writeWorker();
+}
+
 /** At shutdown, after the last write: the thread and its connection end. */
 export async function closeSqliteWriteWorker(): Promise<void> {
   const open = existingSingleton<SqliteWriteWorker>("sqlite-write-worker");

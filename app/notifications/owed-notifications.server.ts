@@ -26,11 +26,13 @@ import {
  * Writes the notifications a recording owes, if its mark is still there to claim, and announces them once `announced`
  * resolves (the change that owes them has reached this instance's pages: the status comes first): this instance's
  * pages get them as written, other instances read them on the hint. Who is told is read as it is now: a recording
- * deleted, or unpublished for review, meanwhile notifies nobody (the mark is cleared).
+ * deleted, or unpublished for review, meanwhile notifies nobody (the mark is cleared). `onWritten` runs once they are
+ * stored (or there was nothing to write), before they are announced.
  */
 export async function settleOwedNotifications(
   recordingId: string,
   announced: Promise<unknown> = Promise.resolve(),
+  onWritten: () => void = () => {},
 ): Promise<void> {
   const handOver = expectWrittenNotifications(recordingId);
   try {
@@ -38,8 +40,10 @@ export async function settleOwedNotifications(
     // the pages up (its statements run on this thread), so it writes after them. So does PostgreSQL: writing at once,
     // its server took the processor the fan-out needed (10,000 pages: READY p99 1.15× → 1.39× the bare server's).
     let written = getEnv().databaseProvider === "sqlite" ? await writeOnOwnThread(recordingId) : null;
+    if (written) onWritten();
     await announced;
     written ??= await writeInTransaction(recordingId);
+    onWritten();
     handOver.deliver(written);
     if (written.length > 0) await publishChange({ liveSessionIds: [], notifiedRecordingIds: [recordingId] });
   } finally {
@@ -143,24 +147,28 @@ async function settledOutcome(db: Tx, recordingId: string): Promise<RecordingOut
 }
 
 /**
- * Up to this many enrolled, a class's notifications are written and announced before the change's writer returns (the
- * webhook's answer then means everyone was told: a few hundred rows take milliseconds); a larger class's follow the
- * answer, which waits for no per-student row.
+ * Up to this many enrolled, a class's notifications are written before the change's writer returns (the webhook's
+ * answer then means everyone's notification is stored: a few hundred rows take milliseconds); a larger class's follow
+ * the answer, which waits for no per-student row. Neither waits for the announcement, which follows the status to
+ * every page of this instance.
  */
 export const CLASS_TOLD_BEFORE_ANSWER = 250;
 
 /**
  * Settles a change's owed notifications in the background (see settleOwedNotifications) and resolves when its writer
- * may answer: once they are announced for a class of up to CLASS_TOLD_BEFORE_ANSWER, at once for a larger one.
+ * may answer: once they are written (or settling ended) for a class of up to CLASS_TOLD_BEFORE_ANSWER, at once for a
+ * larger one.
  */
 export async function settleOwedNotificationsBeforeAnswer(
   recordingId: string,
   cohortId: string,
   announced: Promise<unknown>,
 ): Promise<void> {
-  const settling = settleOwedNotificationsInBackground(recordingId, announced);
+  let markWritten = () => {};
+  const written = new Promise<void>((resolve) => (markWritten = resolve));
+  const settling = settleOwedNotificationsInBackground(recordingId, announced, markWritten);
   const enrolled = await prisma.enrollment.count({ where: { cohortId } }).catch(() => 0);
-  if (enrolled <= CLASS_TOLD_BEFORE_ANSWER) await settling;
+  if (enrolled <= CLASS_TOLD_BEFORE_ANSWER) await Promise.race([written, settling]);
 }
 
 /** This process's owed notifications under way, so a stopping server finishes them before it disconnects. */
@@ -170,8 +178,12 @@ const underWay = new Set<Promise<void>>();
  * Settles a recording's owed notifications in the background (see settleOwedNotifications); resolves when they are
  * written and announced, and never rejects: a failure is logged and left to the watchdog.
  */
-export function settleOwedNotificationsInBackground(recordingId: string, announced: Promise<unknown>): Promise<void> {
-  const settling = settleOwedNotifications(recordingId, announced)
+export function settleOwedNotificationsInBackground(
+  recordingId: string,
+  announced: Promise<unknown>,
+  onWritten?: () => void,
+): Promise<void> {
+  const settling = settleOwedNotifications(recordingId, announced, onWritten)
     .catch((error: unknown) => {
       logger.error("notifications.owed_failed", { recordingId, error: describeError(error) });
     })

@@ -169,7 +169,7 @@ class RefusedChange<R> extends Error {
  * decide, write the recording, what the session shows, the log row, the notifications and `alsoWrite`; then, once
  * committed, count it and announce it on the change channel. Notifications marked `afterAnnouncing` (a class's READY
  * from the webhook: a row and an email per student) are owed: they follow in a transaction of their own, announced
- * once the change reached this instance's pages; the writer returns once they are announced for a small class, at once
+ * once the change reached this instance's pages; the writer returns once they are written for a small class, at once
  * for a large one (see settleOwedNotificationsBeforeAnswer). A refusal (returned or thrown by `decide`) writes and announces
  * nothing. Throws RecordingNotFoundError for an unknown (or, unless included, deleted) recording.
  */

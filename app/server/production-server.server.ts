@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import type { Duplex } from "node:stream";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
 import { getEnv } from "~/config/env.server";
+import { startSqliteWriteWorker } from "~/db/sqlite-write-worker.server";
 import { serveStreamRoute } from "~/events/node-stream-route.server";
 import { matchStreamPath } from "~/events/stream-endpoints.server";
 import { describeError, logger } from "~/observability/logger.server";
@@ -258,6 +259,7 @@ export async function startProductionServer(
     );
   });
 
+  if (env.databaseProvider === "sqlite") startSqliteWriteWorker();
   const port = env.PORT;
   await new Promise<void>((resolveListening, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => {

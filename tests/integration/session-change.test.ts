@@ -370,7 +370,7 @@ describe("one writer of the session log", () => {
     }
   });
 
-  it("answers a small class's READY once its notifications are written and announced, a large class's before them", async () => {
+  it("answers a small class's READY once its notifications are written, a large class's before them", async () => {
     const small = await processingRecording(await newSession());
     await app.transitions.applyTransition({
       recordingId: small,
@@ -380,6 +380,7 @@ describe("one writer of the session log", () => {
     });
     expect((await db.recording.findUniqueOrThrow({ where: { id: small } })).notificationsOwedAt).toBeNull();
     expect(await db.notification.count({ where: { recordingId: small } })).toBeGreaterThan(0);
+    await app.owed.finishOwedNotifications();
     expect(published.filter((hint) => hint.notifiedRecordingIds.includes(small))).toHaveLength(1);
 
     const largeSession = await sessionOfClass(app.owed.CLASS_TOLD_BEFORE_ANSWER + 1);
