@@ -66,7 +66,8 @@ afterAll(async () => {
 });
 
 let sessions = 0;
-async function newSession(): Promise<string> {
+/** A session of the demo host, for the demo class or the given cohort. */
+async function newSession(cohortId?: string): Promise<string> {
   const demo = await db.liveSession.findFirstOrThrow({ where: { roomName: "optilearn-demo-class" } });
   sessions += 1;
   const session = await db.liveSession.create({
@@ -75,7 +76,7 @@ async function newSession(): Promise<string> {
       startsAt: new Date(),
       roomName: `writer-${sessions}-${Date.now()}`,
       hostId: demo.hostId,
-      cohortId: demo.cohortId,
+      cohortId: cohortId ?? demo.cohortId,
     },
   });
   return session.id;
@@ -104,10 +105,7 @@ function nextHintFor(liveSessionId: string): Promise<ChangeHint> {
  * notifications (owed by the upload's change) written and announced.
  */
 async function readyRecording(liveSessionId: string, url: string): Promise<string> {
-  const { recordingId } = await app.transitions.beginRecording(liveSessionId, "test");
-  for (const trigger of ["recorder_accepted", "stop"] as const) {
-    await app.transitions.applyTransition({ recordingId, trigger, actor: "test" });
-  }
+  const recordingId = await processingRecording(liveSessionId);
   await app.transitions.applyTransition({ recordingId, trigger: "upload_reported", actor: "test", recordingUrl: url });
   await app.owed.finishOwedNotifications();
   return recordingId;
@@ -115,7 +113,6 @@ async function readyRecording(liveSessionId: string, url: string): Promise<strin
 
 /** A session of a cohort of its own with this many students. */
 async function sessionOfClass(students: number): Promise<string> {
-  const demo = await db.liveSession.findFirstOrThrow({ where: { roomName: "optilearn-demo-class" } });
   const cohort = await db.cohort.create({ data: { name: `Class of ${students} ${Date.now()}` } });
   const users = Array.from({ length: students }, (_, n) => ({
     id: `${cohort.id}-${n}`,
@@ -126,17 +123,7 @@ async function sessionOfClass(students: number): Promise<string> {
   }));
   await db.user.createMany({ data: users });
   await db.enrollment.createMany({ data: users.map((u) => ({ cohortId: cohort.id, userId: u.id })) });
-  sessions += 1;
-  const session = await db.liveSession.create({
-    data: {
-      title: `Class ${sessions}`,
-      startsAt: new Date(),
-      roomName: `class-${sessions}-${Date.now()}`,
-      hostId: demo.hostId,
-      cohortId: cohort.id,
-    },
-  });
-  return session.id;
+  return newSession(cohort.id);
 }
 
 /** A recording stopped and waiting for its upload (PROCESSING). */
