@@ -56,6 +56,8 @@ class SqliteWriteWorker {
     { resolve: (results: StatementResult[] | null) => void; reject: (e: Error) => void }
   >();
   private nextId = 1;
+  /** Set when the thread has ended (an error, or `close`): a write then fails at once, and the next use starts another. */
+  exited: Error | null = null;
 
   constructor(file: string) {
     this.worker = new Worker(WORKER_SOURCE, {
@@ -76,10 +78,14 @@ class SqliteWriteWorker {
       else waiter.resolve(reply.results);
     });
     this.worker.on("error", (error) => this.failAll(error));
-    this.worker.on("exit", (code) => this.failAll(new Error(`SQLite write thread exited with code ${code}`)));
+    this.worker.on("exit", (code) => {
+      this.exited = new Error(`SQLite write thread exited with code ${code}`);
+      this.failAll(this.exited);
+    });
   }
 
   run(statements: Prisma.Sql[]): Promise<StatementResult[] | null> {
+    if (this.exited) return Promise.reject(this.exited);
     const id = this.nextId++;
     this.worker.ref();
     return new Promise<StatementResult[] | null>((resolve, reject) => {
@@ -110,6 +116,8 @@ const writeWorker = lazySingleton<SqliteWriteWorker>(
  * claims: when it changes no row, nothing else runs and the answer is null; otherwise what each statement changed.
  */
 export function runClaimedWrite(statements: Prisma.Sql[]): Promise<StatementResult[] | null> {
+  // A thread that ended (it runs for the process's life from the server's start) is replaced, not written to.
+  if (writeWorker().exited) forgetSingleton("sqlite-write-worker");
   return writeWorker().run(statements);
 }
 
