@@ -16,7 +16,8 @@
 // admins instead (no notifications: the webhook's own work stays the same at any scale). The page stream is a session
 // page's (`session=`, `after=`). The baseline is scripts/bare-sse-server.ts: one pre-encoded frame written to every
 // open response. With --postgres: on a scratch PostgreSQL database, also streams on instance B with the webhook on A,
-// and what the hop adds. Needs `npm run build`; only 127.0.0.1.
+// and what the hop adds: between the two runs' percentiles, and within each round, B's first page against the first
+// of a hundred pages of the same students on A. Needs `npm run build`; only 127.0.0.1.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { request as httpRequest, type ClientRequest } from "node:http";
@@ -115,6 +116,11 @@ type Result = {
   answerMs: number[];
   /** The same answer with no stream open (the app's warm-up recording), for comparison. */
   idleAnswerMs?: number;
+  /**
+   * Streams on two instances: per round, the first page on the streams' instance had the READY this much after the
+   * first of the probe pages on the webhook's instance (the same event, the same moment: what crossing adds).
+   */
+  hopMs?: number[];
   missed: number;
 };
 
@@ -130,6 +136,8 @@ type Target = {
   eventsAfter(round: number): number;
   /** Each client also gets a notification event per READY. */
   notifies: boolean;
+  /** A few more pages on the instance that takes the webhook (streams on two instances), to time the hop against. */
+  probes?: Target["urls"];
 };
 
 /** With --heap-snapshots: the app writes a V8 heap snapshot into that directory (node's --heapsnapshot-signal). */
@@ -160,8 +168,9 @@ async function measure(target: Target): Promise<Result> {
   const connectCpuMs = first.cpuMs + second.cpuMs;
   const rssWithStreams = await settledRss(target.pid);
   await heapSnapshot(target);
+  const probes = target.probes ? (await connectAll(target.probes)).clients : [];
   // A first event may itself be a READY (the app's snapshot after its warm-up recording): rounds count from here.
-  for (const client of clients) {
+  for (const client of [...clients, ...probes]) {
     client.readyAt = [];
     client.notifiedAt = [];
   }
@@ -177,6 +186,7 @@ async function measure(target: Target): Promise<Result> {
     notificationLatencies: [],
     readyCpuMs: [],
     answerMs: [],
+    ...(target.probes ? { hopMs: [] } : {}),
     missed: 0,
   };
   try {
@@ -187,7 +197,11 @@ async function measure(target: Target): Promise<Result> {
       const cpuAtReady = cpuMs(target.pid);
       const sentAt = performance.now();
       result.answerMs.push(await target.ready());
-      await waitUntil(() => clients.every((c) => c.readyAt.length > round), 60_000);
+      await waitUntil(() => [...clients, ...probes].every((c) => c.readyAt.length > round), 60_000);
+      if (result.hopMs) {
+        const first = (of: Client[]) => of.reduce((soonest, c) => Math.min(soonest, c.readyAt[round]), Infinity);
+        result.hopMs.push(first(clients) - first(probes));
+      }
       if (target.notifies) await waitUntil(() => clients.every((c) => c.notifiedAt.length > round), 60_000);
       result.readyCpuMs.push(cpuMs(target.pid) - cpuAtReady);
       for (const client of clients) {
@@ -203,7 +217,7 @@ async function measure(target: Target): Promise<Result> {
         c.notifiedAt.length !== (target.notifies ? rounds : 0),
     ).length;
   } finally {
-    for (const client of clients) client.request.destroy();
+    for (const client of [...clients, ...probes]) client.request.destroy();
   }
   result.readyLatencies.sort((a, b) => a - b);
   result.notificationLatencies.sort((a, b) => a - b);
@@ -253,6 +267,9 @@ async function measureBare(): Promise<Result> {
 }
 
 // ---- The app ----
+
+/** Pages on the webhook's instance when the streams are on another: few, so their own fan-out takes no time. */
+const HOP_PROBES = 100;
 
 async function measureApp(
   kind: "session" | "page",
@@ -304,6 +321,14 @@ async function measureApp(
     label,
     pid: streamApp.pid,
     urls: fixture.cookies.map((cookie) => ({ url: `${streamApp.url}${path}`, headers: { Cookie: cookie } })),
+    // Streams on another instance than the webhook's: some of the same students on the webhook's too, for the hop.
+    ...(streamApp === actionApp
+      ? {}
+      : {
+          probes: fixture.cookies
+            .slice(0, HOP_PROBES)
+            .map((cookie) => ({ url: `${actionApp.url}${path}`, headers: { Cookie: cookie } })),
+        }),
     async beforeReady(round) {
       await record();
       return 1 + perRound * round + 3;
@@ -609,6 +634,10 @@ await withScratchDatabase(postgresAdminUrl, async (databaseUrl) => {
           report(double, bare);
           const added = (p: number) => percentile(double.readyLatencies, p) - percentile(single.readyLatencies, p);
           console.log(`  added by crossing instances: p50 ${ms(added(50))}, p99 ${ms(added(99))}`);
+          const hops = [...(double.hopMs ?? [])].sort((x, y) => x - y);
+          console.log(
+            `  the hop, each round (B's first page after A's first of ${HOP_PROBES}): ${hops.map(ms).join(", ")}; median ${ms(percentile(hops, 50))}`,
+          );
         } finally {
           await b.stop();
         }
