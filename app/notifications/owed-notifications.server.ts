@@ -84,7 +84,7 @@ async function writeOnOwnThread(recordingId: string): Promise<NotificationEvent[
     UPDATE "Recording" SET "notificationsOwedAt" = NULL
     WHERE "id" = ${recordingId} AND "notificationsOwedAt" IS NOT NULL AND "deletedAt" IS NULL AND "status" = ${outcome.to}
       AND ("status" = 'FAILED' OR "publishedAt" IS NOT NULL)`;
-  const results = await runClaimedWrite([claim, ...writes.flatMap((w) => [w.notificationsReturning, w.emails])]);
+  const results = await runClaimedWrite([claim, ...writes.flatMap((w) => [w.notifications, w.emails])]);
   if (!results) return null;
   // After the claim, each audience's notifications then its emails: the notifications' rows are what was written.
   return inIdOrder(

@@ -58,11 +58,7 @@ function audiencesOf(outcome: RecordingOutcome): Audience[] {
  */
 export async function createRecordingNotifications(tx: Tx, outcome: RecordingOutcome): Promise<number> {
   let written = 0;
-  for (const { notifications, emails } of recordingNotificationWrites(outcome)) {
-    const added = await tx.$executeRaw(notifications);
-    if (added > 0) await tx.$executeRaw(emails);
-    written += added;
-  }
+  for (const audience of recordingNotificationWrites(outcome)) written += (await writeAudience(tx, audience)).length;
   return written;
 }
 
@@ -76,21 +72,24 @@ export async function createRecordingNotificationEvents(
 ): Promise<NotificationEvent[]> {
   const written: NotificationEvent[][] = [];
   for (const audience of recordingNotificationWrites(outcome)) {
-    const rows = await tx.$queryRaw<WrittenNotification[]>(audience.notificationsReturning);
-    if (rows.length > 0) await tx.$executeRaw(audience.emails);
-    written.push(writtenNotificationEvents(audience, rows));
+    written.push(writtenNotificationEvents(audience, await writeAudience(tx, audience)));
   }
   return inIdOrder(written);
+}
+
+/** One audience's notifications, then the emails of those written. */
+async function writeAudience(tx: Tx, audience: AudienceWrites): Promise<WrittenNotification[]> {
+  const rows = await tx.$queryRaw<WrittenNotification[]>(audience.notifications);
+  if (rows.length > 0) await tx.$executeRaw(audience.emails);
+  return rows;
 }
 
 /** What the insert of an audience's notifications answers for each row it wrote; the rest is the audience's own. */
 export type WrittenNotification = Pick<NotificationColumns, "userId" | "recordingUrl"> & { id: number | bigint };
 
 export type AudienceWrites = {
-  /** Inserts the audience's missing notifications; what it changes is how many were written. */
+  /** Inserts the audience's missing notifications, answering each row it wrote (WrittenNotification). */
   notifications: Prisma.Sql;
-  /** The same insert, answering each written row (WrittenNotification). */
-  notificationsReturning: Prisma.Sql;
   /** Inserts the outbox rows of the audience's notifications that have none. */
   emails: Prisma.Sql;
   /** What every notification of the audience holds but its id, its user and its storage URL. */
@@ -126,7 +125,7 @@ function audienceWrites(outcome: RecordingOutcome, { type, recipients }: Audienc
     type === NOTIFICATION_TYPES.recordingReady && outcome.recordingUrl !== null
       ? sql`CASE WHEN r."userId" = ${outcome.hostId} THEN CAST(${outcome.recordingUrl} AS TEXT) END`
       : sql`NULL`;
-  const insert = (returning: Prisma.Sql) => sql`
+  const notifications = sql`
     INSERT INTO "Notification" ("userId", "type", "liveSessionId", "recordingId", "title", "recordingUrl", "reason", "createdAt")
     SELECT r."userId", ${type}, ${outcome.liveSessionId}, ${outcome.recordingId}, ${outcome.title}, ${storageUrl},
       ${reason}, ${at}
@@ -134,15 +133,15 @@ function audienceWrites(outcome: RecordingOutcome, { type, recipients }: Audienc
     WHERE NOT EXISTS (
       SELECT 1 FROM "Notification" n
       WHERE n."userId" = r."userId" AND n."recordingId" = ${outcome.recordingId} AND n."type" = ${type}
-    )${returning}`;
+    )
+    RETURNING "id", "userId", "recordingUrl"`;
   const emails = sql`
     INSERT INTO "EmailOutbox" ("notificationId", "nextAttemptAt", "createdAt")
     SELECT n."id", ${at}, ${at} FROM "Notification" n
     WHERE n."recordingId" = ${outcome.recordingId} AND n."type" = ${type}
       AND NOT EXISTS (SELECT 1 FROM "EmailOutbox" o WHERE o."notificationId" = n."id")`;
   return {
-    notifications: insert(Prisma.empty),
-    notificationsReturning: insert(sql` RETURNING "id", "userId", "recordingUrl"`),
+    notifications,
     emails,
     shared: {
       type,

@@ -45,6 +45,24 @@ export async function createUser(
   return { id: user.id, email, cookie: await login(appUrl, email) };
 }
 
+/** A new cohort of `count` students (users that cannot sign in), made a few hundred rows at a time; its id. */
+export async function createCohortOfStudents(db: Db, count: number): Promise<string> {
+  const cohort = await db.cohort.create({ data: { name: `Cohort of ${count} ${suffix()}` } });
+  const users = Array.from({ length: count }, (_, n) => ({
+    id: `${cohort.id}-${n}`,
+    email: `${cohort.id}-${n}@optilearn.test`,
+    name: `Student ${n}`,
+    role: "STUDENT",
+    passwordHash: "unusable",
+  }));
+  for (let i = 0; i < users.length; i += 200) {
+    const slice = users.slice(i, i + 200);
+    await db.user.createMany({ data: slice });
+    await db.enrollment.createMany({ data: slice.map((u) => ({ cohortId: cohort.id, userId: u.id })) });
+  }
+  return cohort.id;
+}
+
 export async function waitFor<T>(
   probe: () => Promise<T>,
   accept: (value: T) => boolean,

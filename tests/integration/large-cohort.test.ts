@@ -4,7 +4,14 @@
 // READY is committed; the class's rows follow, and a process killed before writing them writes them when it restarts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startRecordingStack, TEST_SECRET, type RecordingStack } from "../support/recording-stack";
-import { createSession, driveTo, notificationsWritten, sendWebhook, uploadedPayload } from "./fixtures";
+import {
+  createCohortOfStudents,
+  createSession,
+  driveTo,
+  notificationsWritten,
+  sendWebhook,
+  uploadedPayload,
+} from "./fixtures";
 
 const STUDENTS = 1_200;
 
@@ -17,23 +24,6 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function largeCohort(): Promise<string> {
-  const cohort = await stack.db.cohort.create({ data: { name: `Large cohort ${Date.now()}` } });
-  const users = Array.from({ length: STUDENTS }, (_, n) => ({
-    id: `large-${cohort.id}-${n}`,
-    email: `large-${cohort.id}-${n}@optilearn.test`,
-    name: `Student ${n}`,
-    role: "STUDENT",
-    passwordHash: "unusable",
-  }));
-  for (let i = 0; i < users.length; i += 200) {
-    const slice = users.slice(i, i + 200);
-    await stack.db.user.createMany({ data: slice });
-    await stack.db.enrollment.createMany({ data: slice.map((u) => ({ cohortId: cohort.id, userId: u.id })) });
-  }
-  return cohort.id;
-}
-
 /** The recording's notifications, the people they went to, and their queued emails. */
 async function countsOf(recordingId: string) {
   return {
@@ -45,7 +35,7 @@ async function countsOf(recordingId: string) {
 
 describe("a cohort of more students than one query may name", () => {
   it("READY notifies each of them and the host once, with one email queued each; a repeat adds nothing", async () => {
-    const liveSessionId = await createSession(stack.db, { cohortId: await largeCohort() });
+    const liveSessionId = await createSession(stack.db, { cohortId: await createCohortOfStudents(stack.db, STUDENTS) });
     const recordingId = await driveTo(stack, liveSessionId, "PROCESSING");
 
     const payload = uploadedPayload(recordingId);
@@ -64,7 +54,7 @@ describe("a cohort of more students than one query may name", () => {
   });
 
   it("a process killed while it still owed the class's notifications writes them, once, when it restarts", async () => {
-    const liveSessionId = await createSession(stack.db, { cohortId: await largeCohort() });
+    const liveSessionId = await createSession(stack.db, { cohortId: await createCohortOfStudents(stack.db, STUDENTS) });
     const recordingId = await driveTo(stack, liveSessionId, "PROCESSING");
     expect((await sendWebhook(stack.app.url, uploadedPayload(recordingId), TEST_SECRET)).status).toBe(200);
     await stack.app.kill();

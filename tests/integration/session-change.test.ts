@@ -9,6 +9,7 @@ import type { ChangeHint } from "~/change-hints/change-hint";
 import type { PrismaClient } from "~/generated/prisma/client";
 import { openDatabase } from "../support/database";
 import { freshDatabaseUrl, testDatabase } from "../support/test-database";
+import { createCohortOfStudents } from "./fixtures";
 
 type AppModules = {
   sessionChange: typeof import("~/recording/session-change.server");
@@ -109,21 +110,6 @@ async function readyRecording(liveSessionId: string, url: string): Promise<strin
   await app.transitions.applyTransition({ recordingId, trigger: "upload_reported", actor: "test", recordingUrl: url });
   await app.owed.finishOwedNotifications();
   return recordingId;
-}
-
-/** A session of a cohort of its own with this many students. */
-async function sessionOfClass(students: number): Promise<string> {
-  const cohort = await db.cohort.create({ data: { name: `Class of ${students} ${Date.now()}` } });
-  const users = Array.from({ length: students }, (_, n) => ({
-    id: `${cohort.id}-${n}`,
-    email: `${cohort.id}-${n}@optilearn.test`,
-    name: `Student ${n}`,
-    role: "STUDENT",
-    passwordHash: "unusable",
-  }));
-  await db.user.createMany({ data: users });
-  await db.enrollment.createMany({ data: users.map((u) => ({ cohortId: cohort.id, userId: u.id })) });
-  return newSession(cohort.id);
 }
 
 /** A recording stopped and waiting for its upload (PROCESSING). */
@@ -370,7 +356,7 @@ describe("one writer of the session log", () => {
     await app.owed.finishOwedNotifications();
     expect(published.filter((hint) => hint.notifiedRecordingIds.includes(small))).toHaveLength(1);
 
-    const largeSession = await sessionOfClass(app.owed.CLASS_TOLD_BEFORE_ANSWER + 1);
+    const largeSession = await newSession(await createCohortOfStudents(db, app.owed.CLASS_TOLD_BEFORE_ANSWER + 1));
     const large = await processingRecording(largeSession);
     // Taken as the READY is announced, after its commit: the class's rows cannot be written until it is released.
     let release: Promise<() => Promise<void>> | undefined;
