@@ -11,6 +11,7 @@ const bus = lazySingleton("event-bus", () => {
   const created = new EventBus(changeChannel(), changeLogReader);
   receiveWrittenNotifications({
     expect: (recordingId) => created.expectHandOver(recordingId),
+    offer: (recordingId, events) => created.offerNotifications(recordingId, events),
     handOver: (recordingId, events) => created.handOverNotifications(recordingId, events),
     abandon: (recordingId) => created.abandonHandOver(recordingId),
   });

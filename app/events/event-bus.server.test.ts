@@ -9,6 +9,7 @@ import {
   RECENT_TRANSITIONS,
   type ChangeLogReader,
   type Listener,
+  type TransitionListener,
 } from "~/events/event-bus.server";
 
 function notification(id: number, userId: string, recordingId: string): NotificationEvent {
@@ -50,6 +51,12 @@ function transition(id: number, liveSessionId = "s1"): TransitionEvent {
     pageUrl: null,
     watchUrl: null,
   };
+}
+
+/** The transition that settled recording r1: READY. */
+function settled(id: number): TransitionEvent {
+  const event = transition(id);
+  return { ...event, status: "READY", recording: { ...event.recording, trigger: "upload_reported", to: "READY" } };
 }
 
 /** A log held in memory, counting the reads the bus makes. */
@@ -399,6 +406,99 @@ describe("EventBus", () => {
       bus.handOverNotifications("r1", written);
       await bus.settled();
       expect(seen.u1).toEqual([8]);
+    });
+  });
+
+  describe("notifications offered before their announcement", () => {
+    /** A page's transition listener: records what it got alone and what it got with a notification. */
+    function pageListener(userId: string, got: string[]): TransitionListener {
+      return {
+        pageUserId: userId,
+        receive: (event) => got.push(`${userId}:${event.id}`),
+        receiveWithNotification: (event, notification) => {
+          got.push(`${userId}:${event.id}+${notification.id}`);
+          return true;
+        },
+      };
+    }
+
+    it("go with the settling transition to the pages it has not reached yet, and once handed over, nowhere again", async () => {
+      const { log, transport, bus } = await startedBus();
+      const got: string[] = [];
+      const users = Array.from({ length: FAN_OUT_SLICE * 2 }, (_, n) => `u${n}`);
+      for (const userId of users) bus.onSessionTransition("s1", pageListener(userId, got));
+      // A session stream's listener has no page user: it gets the transition alone.
+      const sessionStream: string[] = [];
+      bus.onSessionTransition(
+        "s1",
+        listening((event) => sessionStream.push(`${event.id}`)),
+      );
+      const notifications: string[] = [];
+      for (const userId of users)
+        bus.onUserNotification(
+          userId,
+          listening((n) => notifications.push(`${n.id}`)),
+        );
+      await bus.sessionReady("s1");
+
+      const written = users.map((userId, n) => notification(100 + n, userId, "r1"));
+      bus.expectHandOver("r1");
+      log.transitions.push(settled(9));
+      transport.publish(changed("s1"));
+      transport.deliverAll();
+      // Offered after the first slice has gone out: the second slice's pages get both at once.
+      setImmediate(() => bus.offerNotifications("r1", written));
+      await bus.settled();
+
+      expect(got.slice(0, FAN_OUT_SLICE)).toEqual(users.slice(0, FAN_OUT_SLICE).map((u) => `${u}:9`));
+      expect(got.slice(FAN_OUT_SLICE)).toEqual(
+        users.slice(FAN_OUT_SLICE).map((u, n) => `${u}:9+${100 + FAN_OUT_SLICE + n}`),
+      );
+      expect(sessionStream).toEqual(["9"]);
+
+      // The hand-over emits every notification (a page drops one it already sent), and forgets the offer.
+      bus.handOverNotifications("r1", written);
+      await bus.settled();
+      expect(notifications).toHaveLength(users.length);
+      log.transitions.push({ ...settled(10), recording: { ...settled(10).recording, trigger: "republished" } });
+      transport.publish(changed("s1"));
+      transport.deliverAll();
+      await bus.settled();
+      expect(got.filter((g) => g.includes("+")).length).toBe(FAN_OUT_SLICE);
+      expect(got.filter((g) => g.endsWith(":10"))).toHaveLength(users.length);
+    });
+
+    it("are sent alone by a page that cannot pair them, and not offered while other notifications are due", async () => {
+      const { log, transport, bus } = await startedBus();
+      const got: string[] = [];
+      // A page whose replay is still running declines: it gets the transition alone, the notification later.
+      bus.onSessionTransition("s1", { ...pageListener("u1", got), receiveWithNotification: () => false });
+      bus.onSessionTransition("s1", pageListener("u2", got));
+      bus.onUserNotification(
+        "u1",
+        listening(() => {}),
+      );
+      await bus.sessionReady("s1");
+
+      bus.expectHandOver("r1");
+      bus.offerNotifications("r1", [notification(5, "u1", "r1"), notification(6, "u2", "r1")]);
+      log.transitions.push(settled(3));
+      transport.publish(changed("s1"));
+      transport.deliverAll();
+      await bus.settled();
+      expect(got).toEqual(["u1:3", "u2:3+6"]);
+      bus.handOverNotifications("r1", [notification(5, "u1", "r1"), notification(6, "u2", "r1")]);
+      await bus.settled();
+
+      // Another recording's notifications are due too: no offer is taken, so none can overtake theirs.
+      bus.expectHandOver("r1");
+      bus.expectHandOver("r2");
+      bus.offerNotifications("r1", [notification(7, "u2", "r1")]);
+      log.transitions.push(settled(4));
+      transport.publish(changed("s1"));
+      transport.deliverAll();
+      await bus.settled();
+      expect(got.slice(2)).toEqual(["u1:4", "u2:4"]);
     });
   });
 });

@@ -14,6 +14,17 @@ import { metrics } from "~/observability/metrics.server";
  */
 export type Listener<T> = { receive(event: T): void };
 
+/**
+ * A page's listener of a session's transitions. A page also relays its user's notifications, so when the settling
+ * transition of a recording reaches it with that user's notification already written, both can leave in one frame.
+ */
+export type TransitionListener = Listener<TransitionEvent> & {
+  /** The page's user, when the listener is a page's (a session stream's is not). */
+  readonly pageUserId?: string;
+  /** Sends the transition and the notification together; false when it could not, and the notification comes later. */
+  receiveWithNotification?(event: TransitionEvent, notification: NotificationEvent): boolean;
+};
+
 /** The reads a bus makes: the transition log and notifications. */
 export interface ChangeLogReader {
   /** The newest `limit` transitions of a session, oldest first. */
@@ -27,7 +38,7 @@ export interface ChangeLogReader {
 export type RecordingCursor = { recordingId: string; afterId: number };
 
 type SessionFeed = {
-  listeners: Set<Listener<TransitionEvent>>;
+  listeners: Set<TransitionListener>;
   /**
    * The session's newest transitions as emitted, oldest first, up to RECENT_TRANSITIONS; known once `ready` resolves.
    * The last is the watermark (what the next read starts after) and the snapshot a new stream starts from.
@@ -71,6 +82,13 @@ export class EventBus {
    * about them came meanwhile (read once no hand-over is due).
    */
   private readonly handOversDue = new Map<string, { writers: number; hinted: boolean }>();
+  /**
+   * Notifications written and offered before their announcement (see offerNotifications), per recording and user: the
+   * fan-out of the transition that settled the recording sends each with its user's status.
+   */
+  private readonly offered = new Map<string, Map<string, NotificationEvent>>();
+  /** Notification reads and emissions queued or running: an offer is taken only when none is (their order is by id). */
+  private notificationEmissions = 0;
   /** Counts notification hints and resyncs: unchanged between two readings means no notification was announced. */
   private notificationHints = 0;
   /** Hints reach this instance (on PostgreSQL: it listens); before that, one may have been missed. */
@@ -98,7 +116,7 @@ export class EventBus {
    * Subscribes now; await `sessionReady` before reading a backlog, so the backlog and the live feed meet without a gap.
    * Leave with `offSessionTransition`.
    */
-  onSessionTransition(liveSessionId: string, listener: Listener<TransitionEvent>): void {
+  onSessionTransition(liveSessionId: string, listener: TransitionListener): void {
     let feed = this.feeds.get(liveSessionId);
     if (!feed) {
       const created: SessionFeed = {
@@ -129,7 +147,7 @@ export class EventBus {
     feed.listeners.add(listener);
   }
 
-  offSessionTransition(liveSessionId: string, listener: Listener<TransitionEvent>): void {
+  offSessionTransition(liveSessionId: string, listener: TransitionListener): void {
     const feed = this.feeds.get(liveSessionId);
     if (!feed?.listeners.delete(listener)) return;
     if (feed.listeners.size === 0) this.feeds.delete(liveSessionId);
@@ -210,8 +228,24 @@ export class EventBus {
     else this.handOversDue.set(recordingId, { writers: 1, hinted: false });
   }
 
+  /**
+   * The rows as written, before their announcement (this instance's pages have not all had the status yet): the fan-out
+   * of the transition that settled the recording, when it is still to reach a page, sends the page's notification in
+   * the same frame, so a page gets one frame where it would get two. Taken only when nothing else of notifications is
+   * due or queued here, so no page gets a newer notification before an older one; the hand-over follows regardless,
+   * and a page skips what it already has.
+   */
+  offerNotifications(recordingId: string, events: NotificationEvent[]): void {
+    if (this.handOversDue.size !== 1 || !this.handOversDue.has(recordingId) || this.notificationEmissions > 0) return;
+    if (this.userListeners.size === 0 || events.length === 0) return;
+    const byUser = new Map<string, NotificationEvent>();
+    for (const event of events) byUser.set(event.userId, event);
+    this.offered.set(recordingId, byUser);
+  }
+
   /** The rows as written (id order): emitted like read ones, and the hint that follows them reads nothing more. */
   handOverNotifications(recordingId: string, events: NotificationEvent[]): void {
+    this.offered.delete(recordingId);
     const hinted = this.endHandOver(recordingId);
     this.notificationHints += 1;
     if (this.userListeners.size === 0) return;
@@ -225,6 +259,7 @@ export class EventBus {
 
   /** No hand-over comes: a hint that came meanwhile (another writer's rows, maybe) is read now. */
   abandonHandOver(recordingId: string): void {
+    this.offered.delete(recordingId);
     if (this.endHandOver(recordingId)) this.onHint({ liveSessionIds: [], notifiedRecordingIds: [recordingId] });
   }
 
@@ -269,6 +304,7 @@ export class EventBus {
   }
 
   private readNotifications(read: () => Promise<NotificationEvent[]>) {
+    this.notificationEmissions += 1;
     this.notificationChain = this.notificationChain.then(async () => {
       try {
         const events = await read();
@@ -277,6 +313,8 @@ export class EventBus {
         await this.emitNotifications(events);
       } catch (error) {
         logger.error("event_bus.read_failed", { what: "notifications", error: describeError(error) });
+      } finally {
+        this.notificationEmissions -= 1;
       }
     });
   }
@@ -313,7 +351,10 @@ export class EventBus {
           const listeners = [...feed.listeners];
           for (let i = 0; i < listeners.length; i++) {
             if (i > 0 && i % FAN_OUT_SLICE === 0) await nextTurn();
-            deliver(listeners[i], event);
+            // Looked up at each listener: notifications offered midway join the frames still to go.
+            const offered = this.offeredWith(event);
+            if (offered) deliverPaired(listeners[i], event, offered);
+            else deliver(listeners[i], event);
           }
           const committedAt = Date.parse(event.at);
           if (listeners.length > 0 && Number.isFinite(committedAt)) {
@@ -324,6 +365,13 @@ export class EventBus {
         logger.error("event_bus.read_failed", { what: "transitions", liveSessionId, error: describeError(error) });
       }
     }));
+  }
+
+  /** The notifications offered for the recording this transition settled, if any. */
+  private offeredWith(event: TransitionEvent): Map<string, NotificationEvent> | undefined {
+    if (this.offered.size === 0 || !event.recording) return undefined;
+    const { to } = event.recording;
+    return to === "READY" || to === "FAILED" ? this.offered.get(event.recording.id) : undefined;
   }
 
   /** A large class's READY is thousands of notifications: delivered in slices too, with other work let in between. */
@@ -348,6 +396,17 @@ function latestOf(feed: SessionFeed): TransitionEvent | null {
 /** The last transition id the feed emitted (0: none yet). */
 function watermarkOf(feed: SessionFeed): number {
   return latestOf(feed)?.id ?? 0;
+}
+
+/** A transition with the page's user's notification when one is offered, else the transition alone. */
+function deliverPaired(listener: TransitionListener, event: TransitionEvent, offered: Map<string, NotificationEvent>) {
+  const notification = listener.pageUserId === undefined ? undefined : offered.get(listener.pageUserId);
+  if (!notification || !listener.receiveWithNotification) return deliver(listener, event);
+  try {
+    if (!listener.receiveWithNotification(event, notification)) listener.receive(event);
+  } catch (error) {
+    logger.error("event_bus.listener_failed", { error: describeError(error) });
+  }
 }
 
 /** One listener's call, its failure logged: no closure per listener per event. */

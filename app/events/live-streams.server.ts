@@ -3,6 +3,7 @@
 // replay goes out page by page, each page only once the client has taken the last.
 import { captionStatusOfTrigger } from "~/captions/caption-triggers";
 import { eventBus } from "~/events/bus.server";
+import type { TransitionListener } from "~/events/event-bus.server";
 import type { NotificationEvent, TransitionEvent } from "~/events/event-types";
 import type { CaptionsPayload, LiveMessage, RecordingStatusPayload } from "~/events/live-wire";
 import { encodedText, encodeSseData, encodeSseMessage, type EncodedBody, type SseChannel } from "~/events/sse.server";
@@ -154,6 +155,11 @@ export function notificationBody(event: NotificationEvent): EncodedBody {
   return { text: head + tail.text, byteLength: head.length + tail.byteLength };
 }
 
+/** A page's status body, shared by every page that sends the event (the id line is each page's own). */
+function pageStatusBody(event: StatusSnapshot): EncodedBody {
+  return cached(pageStatusBodies, event, () => encodeSseData({ ...statusMessage(event).data, transitionId: event.id }));
+}
+
 /** A session's recording stream: the whole frame is the same for every stream, ids included. */
 function sendSessionStatus(channel: SseChannel, event: StatusSnapshot): boolean {
   countSent("status");
@@ -192,8 +198,16 @@ abstract class Relay<T extends { id: number }> {
 
   constructor(
     protected readonly channel: SseChannel,
-    private lastId: number,
+    protected lastId: number,
   ) {}
+
+  /** Its replay is over: live events go straight out. */
+  protected get live(): boolean {
+    return this.held === null;
+  }
+
+  /** Called once the replay and the events held meanwhile are out. */
+  protected becameLive(): void {}
 
   /** The bus's call for each live event. */
   receive(event: T): void {
@@ -218,6 +232,7 @@ abstract class Relay<T extends { id: number }> {
     const pending = this.held.sort((a, b) => a.id - b.id);
     this.held = null;
     for (const event of pending) this.deliverNow(event);
+    this.becameLive();
   }
 
   private async deliverReplayed(event: T): Promise<boolean> {
@@ -281,7 +296,7 @@ type TransitionsOnPage = { page: PageFrames; focused: boolean } | null;
  * answered the same way (a fresh snapshot), so a resume never replays an unbounded history. Snapshots, replays and live
  * events alike reach a viewer who does not control the session without its storage URL.
  */
-class TransitionRelay extends Relay<StatusSnapshot> {
+class TransitionRelay extends Relay<StatusSnapshot> implements TransitionListener {
   constructor(
     channel: SseChannel,
     private readonly session: RelayedSession,
@@ -289,6 +304,29 @@ class TransitionRelay extends Relay<StatusSnapshot> {
     private readonly onPage: TransitionsOnPage,
   ) {
     super(channel, lastEventId ?? -1);
+  }
+
+  get pageUserId(): string | undefined {
+    return this.onPage?.page.userId;
+  }
+
+  /**
+   * A live transition together with the page's user's notification, in one frame: only when both of the page's relays
+   * are live (a replay still running would send older events after it) and the transition is a status this viewer
+   * sees; otherwise false, having sent nothing.
+   */
+  receiveWithNotification(event: StatusSnapshot, notification: NotificationEvent): boolean {
+    const { onPage } = this;
+    if (!onPage?.page.notificationsLive || !this.live || event.id <= this.lastId) return false;
+    if (!this.session.showsStorageUrl) {
+      if ("forStudents" in event && event.forStudents === false) return false;
+      event = withoutStorageUrl(event);
+    }
+    if (captionsDataOf(event)) return false;
+    this.lastId = event.id;
+    if (onPage.focused) onPage.page.transitionId = Math.max(onPage.page.transitionId, event.id);
+    onPage.page.statusWithNotification(event, notification);
+    return true;
   }
 
   release() {
@@ -379,6 +417,10 @@ class NotificationRelay extends Relay<NotificationEvent> {
   protected send(event: NotificationEvent): boolean {
     return this.page ? this.page.notification(event) : sendNotification(this.channel, event);
   }
+
+  protected becameLive() {
+    if (this.page) this.page.notificationsLive = true;
+  }
 }
 
 /**
@@ -412,18 +454,38 @@ export function parsePageCursor(raw: string | null): PageCursor | null {
  * session's entries and the user's notifications. The status and captions bodies are encoded once per event and shared.
  */
 class PageFrames implements PageCursor {
+  /** The page's notification relay has sent its backlog: a notification may now go with a status. */
+  notificationsLive = false;
+
   constructor(
     private readonly channel: SseChannel,
+    readonly userId: string,
     public transitionId: number,
     public notificationId: number,
   ) {}
 
   status(event: StatusSnapshot): boolean {
     countSent("status");
-    const body = cached(pageStatusBodies, event, () =>
-      encodeSseData({ ...statusMessage(event).data, transitionId: event.id }),
-    );
-    return this.channel.sendFrame(`event: status\nid: ${formatPageCursor(this)}\n`, body);
+    return this.channel.sendFrame(`event: status\nid: ${formatPageCursor(this)}\n`, pageStatusBody(event));
+  }
+
+  /**
+   * A status and the notification it brings as one write: the status carries the cursor before the notification, so a
+   * connection cut between the two resumes with the notification.
+   */
+  statusWithNotification(event: StatusSnapshot, notification: NotificationEvent): boolean {
+    if (notification.id <= this.notificationId) return this.status(event);
+    countSent("status");
+    countSent("notification");
+    const statusHead = `event: status\nid: ${formatPageCursor(this)}\n`;
+    this.notificationId = notification.id;
+    const notificationHead = `event: notification\nid: ${formatPageCursor(this)}\n`;
+    const status = pageStatusBody(event);
+    const body = notificationBody(notification);
+    return this.channel.sendFrame(statusHead, {
+      text: status.text + notificationHead + body.text,
+      byteLength: status.byteLength + notificationHead.length + body.byteLength,
+    });
   }
 
   /** An entry of the focused session's timeline: a status, or a caption change (`captions`). */
@@ -436,7 +498,9 @@ class PageFrames implements PageCursor {
   }
 
   notification(event: NotificationEvent): boolean {
-    this.notificationId = Math.max(this.notificationId, event.id);
+    // Already sent with its status (statusWithNotification).
+    if (event.id <= this.notificationId) return true;
+    this.notificationId = event.id;
     countSent("notification");
     return this.channel.sendFrame(`event: notification\nid: ${formatPageCursor(this)}\n`, notificationBody(event));
   }
@@ -459,6 +523,7 @@ export type PageStreamOptions = {
 export async function relayPageEvents(channel: SseChannel, options: PageStreamOptions) {
   const page = new PageFrames(
     channel,
+    options.userId,
     options.focus?.after ?? 0,
     options.notificationsAfter ??
       options.notificationsKnown?.latestId ??

@@ -1,13 +1,17 @@
 // Notifications this process is writing, handed to its own event bus as they were written: a class's READY is ten
 // thousand rows, and reading them back right after writing them would be the same work twice on the pages' thread.
-// Other instances read them when the change's hint reaches them. While a hand-over is due, this process's bus reads
-// nothing of that recording on a hint (a timer's look at the log may see the rows first); if none comes, it reads then.
+// Written before the change's status has reached every page, they are offered first: the pages the status is still to
+// reach get both in one frame. Other instances read them when the change's hint reaches them. While a hand-over is
+// due, this process's bus reads nothing of that recording on a hint (a timer's look at the log may see the rows
+// first); if none comes, it reads then.
 import type { NotificationEvent } from "~/notifications/notifications.server";
 import { lazySingleton } from "~/lib/lazy-singleton.server";
 
 /** The event bus's side (events/event-bus.server.ts). */
 export type HandOverReceiver = {
   expect(recordingId: string): void;
+  /** The rows as written, before the status that brings them has reached every page: they may go with it. */
+  offer(recordingId: string, events: NotificationEvent[]): void;
   /** The rows as written, in id order. */
   handOver(recordingId: string, events: NotificationEvent[]): void;
   /** No rows came from this writer: whatever the recording has is read. */
@@ -23,6 +27,8 @@ export function receiveWrittenNotifications(receiver: HandOverReceiver): void {
 }
 
 export type HandOver = {
+  /** Call once the rows committed, while the change that owes them may still be reaching the pages. */
+  offer(events: NotificationEvent[]): void;
   /** Call after the rows committed and before their hint is published. */
   deliver(events: NotificationEvent[]): void;
   /** Call once the writer is done, in a `finally`: without a delivery, the bus reads the recording's rows itself. */
@@ -35,6 +41,9 @@ export function expectWrittenNotifications(recordingId: string): HandOver {
   receiver?.expect(recordingId);
   let open = true;
   return {
+    offer(events) {
+      if (open && events.length > 0) receiver?.offer(recordingId, events);
+    },
     deliver(events) {
       if (!open) return;
       open = false;

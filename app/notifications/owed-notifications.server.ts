@@ -40,7 +40,10 @@ export async function settleOwedNotifications(
     // the pages up (its statements run on this thread), so it writes after them. PostgreSQL writes once the change's
     // hint is on its way (writing at the commit instead measured no better: decision 0021, "Handed over").
     let written = getEnv().databaseProvider === "sqlite" ? await writeOnOwnThread(recordingId) : null;
-    if (written) onWritten();
+    if (written) {
+      onWritten();
+      handOver.offer(written);
+    }
     await announced;
     written ??= await writeInTransaction(recordingId);
     onWritten();
