@@ -107,6 +107,12 @@ type Result = {
   perStreamBytes: number;
   /** RSS added by the second half of the streams, per stream: one more stream's cost. */
   marginalStreamBytes: number;
+  /**
+   * The resident memory itself, idle and with every stream open: "from idle" is their difference, so a process that
+   * idles smaller (less garbage left by the warm-up to reuse) shows a larger per-stream figure for the same total.
+   */
+  rssIdleBytes: number;
+  rssWithStreamsBytes: number;
   /** Until each client had the READY status event, from the webhook's send. */
   readyLatencies: number[];
   /** Until each client had the READY notification event (students' page streams only), from the webhook's send. */
@@ -182,6 +188,8 @@ async function measure(target: Target): Promise<Result> {
     connectCpuMs,
     perStreamBytes: (rssWithStreams - rssIdle) / Math.max(1, clients.length),
     marginalStreamBytes: (rssWithStreams - rssHalf) / Math.max(1, second.clients.length),
+    rssIdleBytes: rssIdle,
+    rssWithStreamsBytes: rssWithStreams,
     readyLatencies: [],
     notificationLatencies: [],
     readyCpuMs: [],
@@ -558,6 +566,7 @@ function reportStorm(storm: StormResult, bare: Result) {
 // ---- Report ----
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const ratio = (app: number, bare: number) => (bare > 0 ? `${(app / bare).toFixed(2)}×` : "n/a");
 
@@ -574,6 +583,8 @@ function report(app: Result, bare: Result) {
     ["server CPU for the connects", (r) => r.connectCpuMs, ms],
     ["memory per idle stream (all, from idle)", (r) => r.perStreamBytes, kib],
     ["memory per idle stream (the second half's)", (r) => r.marginalStreamBytes, kib],
+    ["resident memory, idle", (r) => r.rssIdleBytes, mib],
+    ["resident memory, every stream open", (r) => r.rssWithStreamsBytes, mib],
     ["READY fan-out p50", (r) => percentile(r.readyLatencies, 50), ms],
     ["READY fan-out p99", (r) => percentile(r.readyLatencies, 99), ms],
     ["READY fan-out max", (r) => r.readyLatencies.at(-1) ?? Number.NaN, ms],
