@@ -500,5 +500,29 @@ describe("EventBus", () => {
       await bus.settled();
       expect(got.slice(2)).toEqual(["u1:4", "u2:4"]);
     });
+
+    it("are not paired for a user who has two of them: they go apart, in id order", async () => {
+      const { log, transport, bus } = await startedBus();
+      const got: string[] = [];
+      bus.onSessionTransition("s1", pageListener("u1", got));
+      bus.onSessionTransition("s1", pageListener("u2", got));
+      bus.onUserNotification(
+        "u1",
+        listening(() => {}),
+      );
+      await bus.sessionReady("s1");
+
+      bus.expectHandOver("r1");
+      bus.offerNotifications("r1", [
+        notification(5, "u1", "r1"),
+        notification(6, "u1", "r1"),
+        notification(7, "u2", "r1"),
+      ]);
+      log.transitions.push(settled(3));
+      transport.publish(changed("s1"));
+      transport.deliverAll();
+      await bus.settled();
+      expect(got).toEqual(["u1:3", "u2:3+7"]);
+    });
   });
 });

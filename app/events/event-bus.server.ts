@@ -86,7 +86,7 @@ export class EventBus {
    * Notifications written and offered before their announcement (see offerNotifications), per recording and user: the
    * fan-out of the transition that settled the recording sends each with its user's status.
    */
-  private readonly offered = new Map<string, Map<string, NotificationEvent>>();
+  private readonly offered = new Map<string, Map<string, NotificationEvent | null>>();
   /** Notification reads and emissions queued or running: an offer is taken only when none is (their order is by id). */
   private notificationEmissions = 0;
   /** Counts notification hints and resyncs: unchanged between two readings means no notification was announced. */
@@ -238,8 +238,9 @@ export class EventBus {
   offerNotifications(recordingId: string, events: NotificationEvent[]): void {
     if (this.handOversDue.size !== 1 || !this.handOversDue.has(recordingId) || this.notificationEmissions > 0) return;
     if (this.userListeners.size === 0 || events.length === 0) return;
-    const byUser = new Map<string, NotificationEvent>();
-    for (const event of events) byUser.set(event.userId, event);
+    // A user with two of them (a FAILED's two audiences, were one person in both) gets them apart, in id order.
+    const byUser = new Map<string, NotificationEvent | null>();
+    for (const event of events) byUser.set(event.userId, byUser.has(event.userId) ? null : event);
     this.offered.set(recordingId, byUser);
   }
 
@@ -368,7 +369,7 @@ export class EventBus {
   }
 
   /** The notifications offered for the recording this transition settled, if any. */
-  private offeredWith(event: TransitionEvent): Map<string, NotificationEvent> | undefined {
+  private offeredWith(event: TransitionEvent): Map<string, NotificationEvent | null> | undefined {
     if (this.offered.size === 0 || !event.recording) return undefined;
     const { to } = event.recording;
     return to === "READY" || to === "FAILED" ? this.offered.get(event.recording.id) : undefined;
@@ -399,7 +400,11 @@ function watermarkOf(feed: SessionFeed): number {
 }
 
 /** A transition with the page's user's notification when one is offered, else the transition alone. */
-function deliverPaired(listener: TransitionListener, event: TransitionEvent, offered: Map<string, NotificationEvent>) {
+function deliverPaired(
+  listener: TransitionListener,
+  event: TransitionEvent,
+  offered: Map<string, NotificationEvent | null>,
+) {
   const notification = listener.pageUserId === undefined ? undefined : offered.get(listener.pageUserId);
   if (!notification || !listener.receiveWithNotification) return deliver(listener, event);
   try {
