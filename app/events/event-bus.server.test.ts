@@ -468,24 +468,36 @@ describe("EventBus", () => {
       expect(got.filter((g) => g.endsWith(":10"))).toHaveLength(users.length);
     });
 
-    it("are sent alone by a page that cannot pair them, and not offered while other notifications are due", async () => {
-      const { log, transport, bus } = await startedBus();
+    /** Pages of u1 and u2 on s1; then the recording settles (transition `id`) with these notifications offered. */
+    async function twoPages(u1Page: (got: string[]) => TransitionListener = (got) => pageListener("u1", got)) {
+      const started = await startedBus();
       const got: string[] = [];
-      // A page whose replay is still running declines: it gets the transition alone, the notification later.
-      bus.onSessionTransition("s1", { ...pageListener("u1", got), receiveWithNotification: () => false });
-      bus.onSessionTransition("s1", pageListener("u2", got));
-      bus.onUserNotification(
+      started.bus.onSessionTransition("s1", u1Page(got));
+      started.bus.onSessionTransition("s1", pageListener("u2", got));
+      started.bus.onUserNotification(
         "u1",
         listening(() => {}),
       );
-      await bus.sessionReady("s1");
+      await started.bus.sessionReady("s1");
+      const settle = async (id: number, offer: NotificationEvent[]) => {
+        started.bus.offerNotifications("r1", offer);
+        started.log.transitions.push(settled(id));
+        started.transport.publish(changed("s1"));
+        started.transport.deliverAll();
+        await started.bus.settled();
+      };
+      return { ...started, got, settle };
+    }
+
+    it("are sent alone by a page that cannot pair them, and not offered while other notifications are due", async () => {
+      // A page whose replay is still running declines: it gets the transition alone, the notification later.
+      const { bus, got, settle } = await twoPages((got) => ({
+        ...pageListener("u1", got),
+        receiveWithNotification: () => false,
+      }));
 
       bus.expectHandOver("r1");
-      bus.offerNotifications("r1", [notification(5, "u1", "r1"), notification(6, "u2", "r1")]);
-      log.transitions.push(settled(3));
-      transport.publish(changed("s1"));
-      transport.deliverAll();
-      await bus.settled();
+      await settle(3, [notification(5, "u1", "r1"), notification(6, "u2", "r1")]);
       expect(got).toEqual(["u1:3", "u2:3+6"]);
       bus.handOverNotifications("r1", [notification(5, "u1", "r1"), notification(6, "u2", "r1")]);
       await bus.settled();
@@ -493,35 +505,14 @@ describe("EventBus", () => {
       // Another recording's notifications are due too: no offer is taken, so none can overtake theirs.
       bus.expectHandOver("r1");
       bus.expectHandOver("r2");
-      bus.offerNotifications("r1", [notification(7, "u2", "r1")]);
-      log.transitions.push(settled(4));
-      transport.publish(changed("s1"));
-      transport.deliverAll();
-      await bus.settled();
+      await settle(4, [notification(7, "u2", "r1")]);
       expect(got.slice(2)).toEqual(["u1:4", "u2:4"]);
     });
 
     it("are not paired for a user who has two of them: they go apart, in id order", async () => {
-      const { log, transport, bus } = await startedBus();
-      const got: string[] = [];
-      bus.onSessionTransition("s1", pageListener("u1", got));
-      bus.onSessionTransition("s1", pageListener("u2", got));
-      bus.onUserNotification(
-        "u1",
-        listening(() => {}),
-      );
-      await bus.sessionReady("s1");
-
+      const { bus, got, settle } = await twoPages();
       bus.expectHandOver("r1");
-      bus.offerNotifications("r1", [
-        notification(5, "u1", "r1"),
-        notification(6, "u1", "r1"),
-        notification(7, "u2", "r1"),
-      ]);
-      log.transitions.push(settled(3));
-      transport.publish(changed("s1"));
-      transport.deliverAll();
-      await bus.settled();
+      await settle(3, [notification(5, "u1", "r1"), notification(6, "u1", "r1"), notification(7, "u2", "r1")]);
       expect(got).toEqual(["u1:3", "u2:3+7"]);
     });
   });
