@@ -350,10 +350,13 @@ export class EventBus {
             feed.recentIsWhole = false;
           }
           const listeners = [...feed.listeners];
+          let offered = this.offeredWith(event);
           for (let i = 0; i < listeners.length; i++) {
-            if (i > 0 && i % FAN_OUT_SLICE === 0) await nextTurn();
-            // Looked up at each listener: notifications offered midway join the frames still to go.
-            const offered = this.offeredWith(event);
+            if (i > 0 && i % FAN_OUT_SLICE === 0) {
+              await nextTurn();
+              // An offer comes from other work, so between slices: it joins the frames still to go.
+              offered = this.offeredWith(event);
+            }
             if (offered) deliverPaired(listeners[i], event, offered);
             else deliver(listeners[i], event);
           }

@@ -337,15 +337,18 @@ class TransitionRelay extends Relay<StatusSnapshot> implements TransitionListene
   receiveWithNotification(event: StatusSnapshot, notification: NotificationEvent): boolean {
     const { onPage } = this;
     if (!onPage?.page.notificationsLive || !this.live || event.id <= this.lastId) return false;
-    if (!this.session.showsStorageUrl) {
-      if ("forStudents" in event && event.forStudents === false) return false;
-      event = withoutStorageUrl(event);
-    }
-    if (captionsDataOf(event)) return false;
+    const shown = this.asShown(event);
+    if (!shown || captionsDataOf(shown)) return false;
     this.lastId = event.id;
-    if (onPage.focused) onPage.page.transitionId = Math.max(onPage.page.transitionId, event.id);
-    onPage.page.statusWithNotification(event, notification);
+    onPage.page.statusWithNotification(shown, notification, onPage.focused);
     return true;
+  }
+
+  /** The event as this viewer gets it: null for an entry held from students, no storage URL unless they control it. */
+  private asShown(event: StatusSnapshot): StatusSnapshot | null {
+    if (this.session.showsStorageUrl) return event;
+    if ("forStudents" in event && event.forStudents === false) return null;
+    return withoutStorageUrl(event);
   }
 
   release() {
@@ -375,12 +378,9 @@ class TransitionRelay extends Relay<StatusSnapshot> implements TransitionListene
     await deliver(await currentStatus(session));
   }
 
-  protected send(event: StatusSnapshot): boolean {
-    // Someone who does not control the session gets no entry held from students, and no storage URL.
-    if (!this.session.showsStorageUrl) {
-      if ("forStudents" in event && event.forStudents === false) return true;
-      event = withoutStorageUrl(event);
-    }
+  protected send(entry: StatusSnapshot): boolean {
+    const event = this.asShown(entry);
+    if (!event) return true;
     const captions = captionsDataOf(event);
     const { onPage } = this;
     if (!onPage) {
@@ -483,22 +483,28 @@ class PageFrames implements PageCursor {
     public notificationId: number,
   ) {}
 
+  /** An event's own lines: its name and the page's cursor as it stands. */
+  private head(event: "status" | "captions" | "notification"): string {
+    return `event: ${event}\nid: ${formatPageCursor(this)}\n`;
+  }
+
   status(event: StatusSnapshot): boolean {
     countSent("status");
-    return this.channel.sendFrame(`event: status\nid: ${formatPageCursor(this)}\n`, pageStatusBody(event));
+    return this.channel.sendFrame(this.head("status"), pageStatusBody(event));
   }
 
   /**
    * A status and the notification it brings as one write: the status carries the cursor before the notification, so a
    * connection cut between the two resumes with the notification.
    */
-  statusWithNotification(event: StatusSnapshot, notification: NotificationEvent): boolean {
+  statusWithNotification(event: StatusSnapshot, notification: NotificationEvent, focused: boolean): boolean {
+    if (focused) this.transitionId = Math.max(this.transitionId, event.id);
     if (notification.id <= this.notificationId) return this.status(event);
     countSent("status");
     countSent("notification");
-    const statusHead = `event: status\nid: ${formatPageCursor(this)}\n`;
+    const statusHead = this.head("status");
     this.notificationId = notification.id;
-    const notificationHead = `event: notification\nid: ${formatPageCursor(this)}\n`;
+    const notificationHead = this.head("notification");
     const status = pageStatusBody(event);
     const body = notificationBody(notification);
     return this.channel.sendFrame(statusHead, {
@@ -513,7 +519,7 @@ class PageFrames implements PageCursor {
     if (!captions) return this.status(event);
     countSent("captions");
     const body = cached(pageCaptionsBodies, event, () => encodeSseData({ ...captions, transitionId: event.id }));
-    return this.channel.sendFrame(`event: captions\nid: ${formatPageCursor(this)}\n`, body);
+    return this.channel.sendFrame(this.head("captions"), body);
   }
 
   notification(event: NotificationEvent): boolean {
@@ -521,7 +527,7 @@ class PageFrames implements PageCursor {
     if (event.id <= this.notificationId) return true;
     this.notificationId = event.id;
     countSent("notification");
-    return this.channel.sendFrame(`event: notification\nid: ${formatPageCursor(this)}\n`, notificationBody(event));
+    return this.channel.sendFrame(this.head("notification"), notificationBody(event));
   }
 }
 
