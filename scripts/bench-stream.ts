@@ -19,7 +19,7 @@
 // and what the hop adds: between the two runs' percentiles, and within each round, B's first page against the first
 // of a hundred pages of the same students on A. Needs `npm run build`; only 127.0.0.1.
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { request as httpRequest, type ClientRequest } from "node:http";
 import { cpus } from "node:os";
 import { join } from "node:path";
@@ -146,9 +146,12 @@ type Target = {
   probes?: Target["urls"];
 };
 
-/** With --heap-snapshots: the app writes a V8 heap snapshot into that directory (node's --heapsnapshot-signal). */
+/**
+ * With --heap-snapshots: the server writes a V8 heap snapshot (node's --heapsnapshot-signal), the app into that
+ * directory, the bare server into its `bare/`.
+ */
 async function heapSnapshot(target: Target) {
-  if (!values["heap-snapshots"] || target.label.startsWith("bare")) return;
+  if (!values["heap-snapshots"]) return;
   process.kill(target.pid, "SIGUSR2");
   await pause(2000);
 }
@@ -237,7 +240,11 @@ async function measure(target: Target): Promise<Result> {
 // ---- The bare baseline ----
 
 async function startBare(): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "bare-sse-server.ts")], {
+  const snapshots = values["heap-snapshots"] && join(values["heap-snapshots"], "bare");
+  if (snapshots) mkdirSync(snapshots, { recursive: true });
+  const profiling = snapshots ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${snapshots}`] : [];
+  const script = join(ROOT, "scripts", "bare-sse-server.ts");
+  const child = spawn(process.execPath, [...profiling, "--import", "tsx", script], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -1,5 +1,5 @@
 // The address a request came from: the socket's peer, or X-Forwarded-For only as far as TRUST_PROXY says proxies are ours.
-import { subscribe } from "node:diagnostics_channel";
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import type { IncomingMessage } from "node:http";
 import { isIPv4, isIPv6, type Socket } from "node:net";
 import { getEnv } from "~/config/env.server";
@@ -11,10 +11,21 @@ import { getEnv } from "~/config/env.server";
  */
 export const PEER_ADDRESS_HEADER = "x-optilearn-peer-address";
 
-subscribe("http.server.request.start", (message) => {
+const REQUEST_START = "http.server.request.start";
+
+function writePeerAddress(message: unknown) {
   const { request, socket } = message as { request: IncomingMessage; socket: Socket };
   request.headers[PEER_ADDRESS_HEADER] = socket.remoteAddress ?? "";
-});
+}
+subscribe(REQUEST_START, writePeerAddress);
+
+/**
+ * For a server that writes the header itself, only on the requests it hands to Remix: an event stream, which lives for
+ * hours, then never asks its socket for the address (Node keeps the answer on the socket).
+ */
+export function stopWritingPeerAddressOnRequestStart(): void {
+  unsubscribe(REQUEST_START, writePeerAddress);
+}
 
 /** IPv4-mapped IPv6 (::ffff:1.2.3.4) is the IPv4 address; IPv6 counts by its /64, what one customer is usually given. */
 export function normaliseAddress(raw: string): string | null {

@@ -304,29 +304,43 @@ async function currentStatus(session: RelayedSession): Promise<StatusSnapshot> {
 export type RelayedSession = { id: string; recordingUpdatedAt: Date; showsStorageUrl: boolean };
 
 /**
- * What a session's transitions are to a stream: the session stream's own (`null`: whole frames, shared by every
+ * What a session's transitions are to a stream: the session stream's own (no page: whole frames, shared by every
  * stream), a page's focused session (its timeline, whose every entry moves the page's resume point), or a session a
  * page shows by its status alone (a badge: its caption changes are not the page's to show).
  */
-type TransitionsOnPage = { page: PageFrames; focused: boolean } | null;
+type TransitionsOnPage = { page: PageFrames | null; focused: boolean };
+const SESSION_STREAM: TransitionsOnPage = { page: null, focused: false };
 
 /**
  * `lastEventId` null: the current status, then every transition. A cursor more than REPLAY_LIMIT transitions back is
  * answered the same way (a fresh snapshot), so a resume never replays an unbounded history. Snapshots, replays and live
  * events alike reach a viewer who does not control the session without its storage URL.
+ * An open stream keeps it for hours: it holds plain fields, and what only the replay needs (the session's record) is
+ * let go once the replay is over.
  */
 class TransitionRelay extends Relay<StatusSnapshot> implements TransitionListener {
+  private readonly sessionId: string;
+  private readonly showsStorageUrl: boolean;
+  private readonly page: PageFrames | null;
+  private readonly focused: boolean;
+  private session: RelayedSession | null;
+
   constructor(
     channel: SseChannel,
-    private readonly session: RelayedSession,
+    session: RelayedSession,
     private readonly lastEventId: number | null,
-    private readonly onPage: TransitionsOnPage,
+    on: TransitionsOnPage,
   ) {
     super(channel, lastEventId ?? -1);
+    this.sessionId = session.id;
+    this.showsStorageUrl = session.showsStorageUrl;
+    this.page = on.page;
+    this.focused = on.focused;
+    this.session = session;
   }
 
   get pageUserId(): string | undefined {
-    return this.onPage?.page.userId;
+    return this.page?.userId;
   }
 
   /**
@@ -335,44 +349,46 @@ class TransitionRelay extends Relay<StatusSnapshot> implements TransitionListene
    * sees; otherwise false, having sent nothing.
    */
   receiveWithNotification(event: StatusSnapshot, notification: NotificationEvent): boolean {
-    const { onPage } = this;
-    if (!onPage?.page.notificationsLive || !this.live || event.id <= this.lastId) return false;
+    const { page } = this;
+    if (!page?.notificationsLive || !this.live || event.id <= this.lastId) return false;
     const shown = this.asShown(event);
     if (!shown || captionsDataOf(shown)) return false;
     this.lastId = event.id;
-    onPage.page.statusWithNotification(shown, notification, onPage.focused);
+    page.statusWithNotification(shown, notification, this.focused);
     return true;
   }
 
   /** The event as this viewer gets it: null for an entry held from students, no storage URL unless they control it. */
   private asShown(event: StatusSnapshot): StatusSnapshot | null {
-    if (this.session.showsStorageUrl) return event;
+    if (this.showsStorageUrl) return event;
     if ("forStudents" in event && event.forStudents === false) return null;
     return withoutStorageUrl(event);
   }
 
   release() {
-    eventBus.offSessionTransition(this.session.id, this);
+    eventBus.offSessionTransition(this.sessionId, this);
   }
 
   protected subscribe() {
-    eventBus.onSessionTransition(this.session.id, this);
+    eventBus.onSessionTransition(this.sessionId, this);
   }
 
   protected whenSubscribed() {
-    return eventBus.sessionReady(this.session.id);
+    return eventBus.sessionReady(this.sessionId);
   }
 
   protected async replay(deliver: Deliver<StatusSnapshot>) {
-    const { session, lastEventId } = this;
+    const { sessionId, lastEventId } = this;
+    const session = this.session as RelayedSession;
+    this.session = null;
     if (lastEventId !== null) {
       // A resume a few transitions back (the usual one) is answered from the feed's memory, without a read.
-      const recent = eventBus.transitionsAfter(session.id, lastEventId);
+      const recent = eventBus.transitionsAfter(sessionId, lastEventId);
       if (recent) {
         for (const event of recent) if (!(await deliver(event))) return;
         return;
       }
-      const replay = await readTransitionReplay(session.id, lastEventId);
+      const replay = await readTransitionReplay(sessionId, lastEventId);
       if (replay.inReach) return replayPages(replay.pages, deliver);
     }
     await deliver(await currentStatus(session));
@@ -382,17 +398,17 @@ class TransitionRelay extends Relay<StatusSnapshot> implements TransitionListene
     const event = this.asShown(entry);
     if (!event) return true;
     const captions = captionsDataOf(event);
-    const { onPage } = this;
-    if (!onPage) {
+    const { page } = this;
+    if (!page) {
       return captions ? sendSessionCaptions(this.channel, event, captions) : sendSessionStatus(this.channel, event);
     }
-    if (onPage.focused) return onPage.page.focusedEntry(event, captions);
-    return captions ? true : onPage.page.status(event);
+    if (this.focused) return page.focusedEntry(event, captions);
+    return captions ? true : page.status(event);
   }
 }
 
 export function relayRecordingTransitions(channel: SseChannel, session: RelayedSession, lastEventId: number | null) {
-  return new TransitionRelay(channel, session, lastEventId, null).run();
+  return new TransitionRelay(channel, session, lastEventId, SESSION_STREAM).run();
 }
 
 /**

@@ -25,8 +25,9 @@ export type SseChannel = {
 
 /** What a stream sends once its channel is open, and how it gives back what its admission took, opened or not. */
 export type StreamSource = {
+  /** Registers on the channel's close what gives the admission back, before anything else, then sends. */
   open(channel: SseChannel): Promise<void>;
-  /** Idempotent; runs when the channel closes, or at once when the stream never opens (the client already left). */
+  /** Idempotent; runs at once when the stream never opens (the client already left) or `open` fails. */
   release(): void;
 };
 
@@ -200,7 +201,9 @@ class NodeChannel implements SseChannel, Beating {
   }
 
   onClose(cleanup: Cleanup) {
-    if (this.cleanups) this.cleanups.push(cleanup);
+    // A copy one longer, not a push (nor a spread): those reserve room for 17 or 20, and an open stream keeps its
+    // list for hours.
+    if (this.cleanups) this.cleanups = this.cleanups.concat([cleanup]);
     else runCleanups([cleanup]);
   }
 
@@ -243,7 +246,6 @@ export function serveEventStream(
   // Ended while it was judged (the server is shutting down) or already gone: nothing to open, its place goes back.
   if (res.writableEnded || res.destroyed) return source.release();
   const channel = new NodeChannel(res, sent);
-  channel.onClose(source.release);
   // The first event (a snapshot, a short replay) follows within microtasks: held until then, it leaves with the headers
   // in one write instead of two, which on a connect storm is most of the kernel's work per stream.
   const socket = res.socket;
@@ -252,11 +254,15 @@ export function serveEventStream(
   keepHeaderFlat(res);
   sent.bytes += PREAMBLE.byteLength;
   res.write(PREAMBLE);
-  if (res.destroyed) return channel.close();
+  if (res.destroyed) {
+    channel.close();
+    return source.release();
+  }
   join(channel);
   source.open(channel).catch((error) => {
     logger.error("sse.open_failed", { path, error: describeError(error) });
     channel.close();
+    source.release();
   });
   if (socket) setImmediate(() => socket.uncork());
 }
@@ -268,7 +274,8 @@ const WEB_HIGH_WATER_MARK = 64 * 1024;
 
 /** The same stream as `serveEventStream`, as a web Response (for the Remix routes). */
 export function eventStreamResponse(request: Request, source: StreamSource): Response {
-  let cleanups: Cleanup[] | null = [source.release];
+  // Released on close as well as by `open`'s own registration: release is idempotent.
+  let cleanups: Cleanup[] | null = [source];
   let closed = false;
   let controllerRef: ReadableStreamDefaultController<Uint8Array> | undefined;
   const pullWaiters: Array<() => void> = [];

@@ -84,8 +84,11 @@ class AdmittedStream {
     readonly liveSessionIds: string[],
   ) {}
 
-  /** Gives the place back, once, whichever comes first: the channel closing, or the stream never opening. */
-  readonly release = () => {
+  /**
+   * Gives the place back, once, whichever comes first: the channel closing (the stream is its cleanup: a method, not a
+   * closure each), or the stream never opening.
+   */
+  release() {
     if (this.#released) return;
     this.#released = true;
     if (this.channel) {
@@ -95,11 +98,12 @@ class AdmittedStream {
     const left = (openByUser.get(this.userId) ?? 1) - 1;
     if (left > 0) openByUser.set(this.userId, left);
     else openByUser.delete(this.userId);
-  };
+  }
 
   attach(channel: SseChannel) {
     if (this.#released || this.channel) return;
     this.channel = channel;
+    channel.onClose(this);
     open.add(this);
     metrics().openStreams.inc({ stream: this.kind });
     stopTick ??= onStreamTick(() => void recheckAccess());
@@ -111,7 +115,7 @@ const open = new Set<AdmittedStream>();
 let stopTick: (() => void) | undefined;
 
 export type StreamTicket = {
-  /** Binds the admitted stream to its channel, whose close must run `release`: watched by the access re-check. */
+  /** Binds the admitted stream to its channel, whose close then runs `release`: watched by the access re-check. */
   attach(channel: SseChannel): void;
   /**
    * Gives the place back; idempotent. Every path that admitted a stream calls it: the channel's close, a client that

@@ -84,8 +84,8 @@ async function requireViewer(
 
 /**
  * Judges a stream request; throws the refusal (an ApiError or an error Response) or returns what the stream sends.
- * The admitted stream holds a place until its source is released: by the channel's close, or by the caller when no
- * channel opens.
+ * The admitted stream holds a place until it is released: by the channel's close once `open` has attached it to the
+ * channel, or by the caller when no channel opens.
  */
 export async function planStream(request: StreamRequest): Promise<StreamSource> {
   switch (request.kind) {
@@ -95,7 +95,7 @@ export async function planStream(request: StreamRequest): Promise<StreamSource> 
       const lastEventId = parseLastEventId(request.lastEventId ?? request.query.get("lastEventId"));
       const ticket = admitStream("session", login, { liveSessionIds: [session.id], resumed: lastEventId !== null });
       return {
-        release: ticket.release,
+        release: () => ticket.release(),
         open(channel) {
           ticket.attach(channel);
           return relayRecordingTransitions(channel, relayed, lastEventId);
@@ -107,7 +107,7 @@ export async function planStream(request: StreamRequest): Promise<StreamSource> 
       const lastEventId = parseLastEventId(request.lastEventId ?? request.query.get("lastEventId"));
       const ticket = admitStream("notifications", login, { liveSessionIds: [], resumed: lastEventId !== null });
       return {
-        release: ticket.release,
+        release: () => ticket.release(),
         open(channel) {
           ticket.attach(channel);
           return relayUserNotifications(channel, login.user.id, lastEventId, login.notifications);
@@ -140,7 +140,7 @@ export async function planStream(request: StreamRequest): Promise<StreamSource> 
         resumed: resume !== null,
       });
       return {
-        release: ticket.release,
+        release: () => ticket.release(),
         open(channel) {
           ticket.attach(channel);
           return relayPageEvents(channel, {

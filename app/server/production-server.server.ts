@@ -5,9 +5,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { resolve } from "node:path";
 import type { Duplex } from "node:stream";
 import { createRequestHandler, type ServerBuild } from "@remix-run/node";
+import { stopWritingPeerAddressOnRequestStart } from "~/auth/client-address.server";
 import { getEnv } from "~/config/env.server";
 import { startSqliteWriteWorker } from "~/db/sqlite-write-worker.server";
+import { PAGE_STREAM_PATH } from "~/events/live-wire";
 import { serveStreamRoute } from "~/events/node-stream-route.server";
+import type { SentBytes } from "~/events/sse.server";
 import { matchStreamPath } from "~/events/stream-endpoints.server";
 import { describeError, logger } from "~/observability/logger.server";
 import { logRequest } from "~/server/access-log.server";
@@ -70,6 +73,26 @@ export class ServerStartError extends Error {
   name = "ServerStartError";
 }
 
+/**
+ * What an open event stream's access-log line needs when it ends, kept on its response: the bytes sent (the channel
+ * adds to them), the path, and the start in whole milliseconds (an integer field needs no number box of its own).
+ */
+class LeanStream implements SentBytes {
+  bytes = 0;
+  readonly startedMs = Math.round(performance.now());
+  constructor(readonly path: string) {}
+}
+const LEAN_STREAM = Symbol("lean stream");
+type LeanStreamResponse = ServerResponse & { [LEAN_STREAM]?: LeanStream };
+
+/**
+ * A URL's pathname is a slice of the URL's whole text and keeps all of it alive: a stream that lives for hours keeps
+ * its own copy of the path instead (the page stream's, the usual one, is the shared constant).
+ */
+function ownCopy(path: string): string {
+  return path === PAGE_STREAM_PATH ? PAGE_STREAM_PATH : Buffer.from(path, "latin1").toString("latin1");
+}
+
 type Exchange = {
   abort: AbortController;
   stream: boolean;
@@ -80,6 +103,8 @@ export async function startProductionServer(
   options: { handleSignals?: boolean } = {},
 ): Promise<ProductionServer> {
   const env = getEnv();
+  // toFetchRequest writes the peer address of what goes to Remix.
+  stopWritingPeerAddressOnRequestStart();
   const handleRemixRequest = createRequestHandler(build, env.NODE_ENV);
   const withApiErrorShape = createApiErrorFallback(build);
   const serveStatic = createStaticFiles([
@@ -104,31 +129,37 @@ export async function startProductionServer(
     if (closing && open.size === 0 && streams.size === 0) whenIdle?.();
   };
 
+  /** One listener for every stream's close (no closure each): its access-log line, from the record on the response. */
+  function leanStreamClosed(this: LeanStreamResponse) {
+    const stream = this[LEAN_STREAM];
+    if (!stream) return;
+    this[LEAN_STREAM] = undefined;
+    streams.delete(this);
+    const aborted = !this.writableFinished;
+    logRequest({
+      method: this.req.method ?? "GET",
+      path: stream.path,
+      status: this.statusCode,
+      durationMs: Math.round(performance.now()) - stream.startedMs,
+      bytes: stream.bytes,
+      stream: true,
+      ...(aborted ? { aborted: true as const } : {}),
+    });
+    settleIfIdle();
+  }
+
   /**
    * Event streams take the lean path: straight to the socket, thousands per instance (docs/decisions/0013). HEAD too:
    * judged alike and answered with headers only (through Remix, whose HEAD answer drops the body, it would open one).
    */
-  function serveLeanStream(req: IncomingMessage, res: ServerResponse, path: string, search: string) {
+  function serveLeanStream(req: IncomingMessage, res: LeanStreamResponse, path: string, search: string) {
     const route = matchStreamPath(path);
     if (!route) return false;
-    const started = performance.now();
-    const sent = { bytes: 0 };
+    const stream = new LeanStream(ownCopy(path));
+    res[LEAN_STREAM] = stream;
     streams.add(res);
-    res.on("close", () => {
-      streams.delete(res);
-      const aborted = !res.writableFinished;
-      logRequest({
-        method: req.method ?? "GET",
-        path,
-        status: res.statusCode,
-        durationMs: Math.round(performance.now() - started),
-        bytes: sent.bytes,
-        stream: true,
-        ...(aborted ? { aborted: true as const } : {}),
-      });
-      settleIfIdle();
-    });
-    serveStreamRoute(req, res, { ...route, path }, new URLSearchParams(search), sent).catch((error) => {
+    res.on("close", leanStreamClosed);
+    serveStreamRoute(req, res, { ...route, path }, new URLSearchParams(search), stream).catch((error) => {
       logger.error("http.server_error", { method: req.method, path, error: describeError(error) });
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
