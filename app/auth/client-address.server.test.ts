@@ -2,11 +2,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import {
-  clientAddress,
-  normaliseAddress,
-  stopWritingPeerAddressOnRequestStart,
-} from "~/auth/client-address.server";
+import { clientAddress, normaliseAddress, stopWritingPeerAddressOnRequestStart } from "~/auth/client-address.server";
 
 const PEER = "x-optilearn-peer-address";
 const request = (headers: Record<string, string>) => new Request("http://localhost/login", { headers });
