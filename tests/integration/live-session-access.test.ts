@@ -278,3 +278,58 @@ describe("the logins of a connect storm", () => {
     );
   });
 });
+
+describe("the re-check of every open stream", () => {
+  it("judges thousands of streams in one call, each by its own login, role and sessions, first reason first", async () => {
+    const host = await person("HOST");
+    const cohortId = await cohortOf();
+    const session = await prisma.liveSession.create({
+      data: { title: "Re-check", startsAt: new Date(), roomName: `recheck-${unique()}`, hostId: host.id, cohortId },
+    });
+    const gone = `deleted-${unique()}`;
+    const tag = unique();
+    // Five kinds of stream, in turn: still fine, login ended (expired), login ended (no such login), promoted to admin
+    // since it was admitted, not enrolled (any more); and every seventh also relays a deleted session.
+    const kinds = ["fine", "expired", "no_login", "promoted", "not_enrolled"] as const;
+    const users = Array.from({ length: 2_600 }, (_, n) => ({
+      id: `recheck-${tag}-${n}`,
+      email: `recheck-${tag}-${n}@optilearn.test`,
+      name: `Re-check ${n}`,
+      role: kinds[n % 5] === "promoted" ? "ADMIN" : "STUDENT",
+      passwordHash: "unused",
+    }));
+    await prisma.user.createMany({ data: users });
+    await prisma.enrollment.createMany({
+      data: users.filter((_, n) => kinds[n % 5] !== "not_enrolled").map(({ id }) => ({ cohortId, userId: id })),
+    });
+    const hour = 3600_000;
+    await prisma.userSession.createMany({
+      data: users
+        .filter((_, n) => kinds[n % 5] !== "no_login")
+        .map(({ id }) => ({ id: `login-${id}`, userId: id, expiresAt: new Date(Date.now() + hour) })),
+    });
+    await prisma.userSession.updateMany({
+      where: { id: { in: users.filter((_, n) => kinds[n % 5] === "expired").map(({ id }) => `login-${id}`) } },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    const holders = users.map(({ id }, n) => ({
+      userSessionId: `login-${id}`,
+      userId: id,
+      isAdmin: false,
+      liveSessionIds: n % 7 === 0 ? [session.id, gone] : n % 11 === 0 ? [] : [session.id],
+    }));
+
+    const lost = await recheck.lostAccess(holders);
+
+    const expected = (n: number) => {
+      const kind = kinds[n % 5];
+      if (kind === "expired" || kind === "no_login") return "login_ended";
+      if (kind === "promoted") return "role_changed";
+      if (n % 7 === 0) return "session_deleted";
+      if (n % 11 === 0) return undefined;
+      return kind === "not_enrolled" ? "not_enrolled" : undefined;
+    };
+    expect(holders.map((holder) => lost.get(holder))).toEqual(users.map((_, n) => expected(n)));
+    expect(lost.size).toBe(users.filter((_, n) => expected(n) !== undefined).length);
+  });
+});
