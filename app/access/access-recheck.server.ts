@@ -2,7 +2,7 @@
 // relay under the live-session rule. Read for all of them on every tick of the streams, so through the streams' own
 // reads (db/stream-reads.server.ts) and the rule's SQL form: one statement per slice of streams, a small row per stream
 // and session. Through Prisma's client the same check allocated some 12 KB per stream per tick and held the pages'
-// thread for half a second at 10,000 streams (decision 0021, "The access re-check on the streams' own reads").
+// thread for half a second at 10,000 streams (decision 0021, "An idle stream holds less").
 import { asSessionRole, sessionRoleSql } from "~/access/live-session-access";
 import { getEnv } from "~/config/env.server";
 import { asDate, streamReads } from "~/db/stream-reads.server";
