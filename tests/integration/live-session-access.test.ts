@@ -243,13 +243,20 @@ describe("who sees and who controls a live session", () => {
   });
 });
 
+/** A session of a host of its own, for a cohort of its own, still empty. */
+async function sessionOfNewCohort(title: string): Promise<Session> {
+  const host = await person("HOST");
+  const cohortId = await cohortOf();
+  return prisma.liveSession.create({
+    data: { title, startsAt: new Date(), roomName: `room-${unique()}`, hostId: host.id, cohortId },
+    select: { id: true, hostId: true, cohortId: true },
+  });
+}
+
 describe("the logins of a connect storm", () => {
   it("answers each of more logins than one batched read holds, asked for at once, with its own row", async () => {
-    const host = await person("HOST");
-    const cohortId = await cohortOf();
-    const session = await prisma.liveSession.create({
-      data: { title: "Storm", startsAt: new Date(), roomName: `storm-${unique()}`, hostId: host.id, cohortId },
-    });
+    const session = await sessionOfNewCohort("Storm");
+    const { cohortId } = session;
     const tag = unique();
     const users = Array.from({ length: 1_200 }, (_, n) => ({
       id: `storm-${tag}-${n}`,
@@ -281,11 +288,8 @@ describe("the logins of a connect storm", () => {
 
 describe("the re-check of every open stream", () => {
   it("judges thousands of streams in one call, each by its own login, role and sessions, first reason first", async () => {
-    const host = await person("HOST");
-    const cohortId = await cohortOf();
-    const session = await prisma.liveSession.create({
-      data: { title: "Re-check", startsAt: new Date(), roomName: `recheck-${unique()}`, hostId: host.id, cohortId },
-    });
+    const session = await sessionOfNewCohort("Re-check");
+    const { cohortId } = session;
     const gone = `deleted-${unique()}`;
     const tag = unique();
     // Five kinds of stream, in turn: still fine, login ended (expired), login ended (no such login), promoted to admin
