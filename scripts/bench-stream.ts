@@ -367,7 +367,10 @@ const BROWSER_RETRY_MS = 2000;
  */
 class StormClient {
   lastId: string | null = null;
+  /** The transitions received since the mark: every event of a session stream, a page's `status` and `captions`. */
   idsSinceMark: number[] = [];
+  /** The notification ids a page received since the mark (a page's ids are "<transition>.<notification>"). */
+  notificationsSinceMark: number[] = [];
   marked = false;
   connectedSinceMark = false;
   private request: ClientRequest | undefined;
@@ -408,9 +411,14 @@ class StormClient {
           tail = blocks.pop() ?? "";
           for (const block of blocks) {
             const id = /^id: (.+)$/m.exec(block)?.[1];
-            if (!block.startsWith("event: ") || id === undefined) continue;
+            const event = /^event: (.+)$/m.exec(block)?.[1];
+            if (event === undefined || id === undefined) continue;
             this.lastId = id;
-            if (this.marked) this.idsSinceMark.push(Number(id.split(".")[0]));
+            if (this.marked) {
+              const [transitionId, notificationId] = id.split(".").map(Number);
+              if (event === "notification") this.notificationsSinceMark.push(notificationId);
+              else this.idsSinceMark.push(transitionId);
+            }
             settle();
           }
         });
@@ -455,6 +463,8 @@ type StormResult = {
   complete: number;
   wrong: number;
   sample: string;
+  /** Page streams of students: the clients holding each of their user's new notifications once, in order. */
+  notified?: { complete: number; expectedEach: string; sample: string };
 };
 
 /** The server's own time for the latest request to `pathPart`, from its access log. */
@@ -498,6 +508,7 @@ async function measureStorm(
       ).map((t) => t.id);
     const before = await logAt();
     const lastBefore = before.at(-1) ?? 0;
+    const notificationMark = (await db.notification.aggregate({ _max: { id: true } }))._max.id ?? 0;
     const seenAll = await waitUntil(() => clients.every((c) => Number(c.lastId?.split(".")[0]) === lastBefore), 60_000);
     if (!seenAll) throw new Error("not every client saw the stop before the restart");
     for (const client of clients) client.marked = true;
@@ -521,12 +532,41 @@ async function measureStorm(
     const backAtRecord = back();
     const allBack = await waitUntil(() => clients.every((c) => c.connectedSinceMark), 120_000);
     const backMs = performance.now() - began;
-    const expected = (await logAt()).filter((id) => id > lastBefore);
-    await waitUntil(() => clients.every((c) => c.idsSinceMark.length >= expected.length), 30_000);
+    // The log may still grow (the recorder confirms the Record): read it until every client holds its last entry.
+    let expected: number[] = [];
+    for (let settled = false, deadline = Date.now() + 30_000; !settled && Date.now() < deadline;) {
+      expected = (await logAt()).filter((id) => id > lastBefore);
+      const last = expected.at(-1);
+      settled = await waitUntil(() => clients.every((c) => c.idsSinceMark.at(-1) === last), 2_000);
+    }
     await pause(500);
-    const same = (ids: number[]) => ids.length === expected.length && ids.every((id, k) => id === expected[k]);
+    const sameAs = (want: number[], ids: number[]) =>
+      ids.length === want.length && ids.every((id, k) => id === want[k]);
+    const same = (ids: number[]) => sameAs(expected, ids);
     const complete = clients.filter((c) => same(c.idsSinceMark)).length;
     const wrongOne = clients.find((c) => !same(c.idsSinceMark));
+    let notified: StormResult["notified"];
+    if (kind === "page" && students) {
+      const rows = await db.notification.findMany({
+        where: { id: { gt: notificationMark } },
+        orderBy: { id: "asc" },
+        select: { id: true, userId: true },
+      });
+      const ofUser = new Map<string, number[]>();
+      for (const { id, userId } of rows) ofUser.set(userId, [...(ofUser.get(userId) ?? []), id]);
+      const wants = fixture.userIds.map((userId) => ofUser.get(userId) ?? []);
+      const right = (c: StormClient, k: number) => sameAs(wants[k], c.notificationsSinceMark);
+      const counts = [...new Set(wants.map((w) => w.length))].sort((a, b) => a - b);
+      const wrongK = clients.findIndex((c, k) => !right(c, k));
+      notified = {
+        complete: clients.filter(right).length,
+        expectedEach: counts.join(" or "),
+        sample:
+          wrongK < 0
+            ? ""
+            : `e.g. got ${JSON.stringify(clients[wrongK].notificationsSinceMark)} of ${JSON.stringify(wants[wrongK])}`,
+      };
+    }
     await db.$disconnect();
     // The recorder is free again for the next measurement.
     await host.stop();
@@ -546,6 +586,7 @@ async function measureStorm(
       complete,
       wrong: clients.length - complete,
       sample: wrongOne ? `e.g. got ${JSON.stringify(wrongOne.idsSinceMark)}` : "",
+      notified,
     };
   } finally {
     for (const client of clients) client.stop();
@@ -568,6 +609,11 @@ function reportStorm(storm: StormResult, bare: Result) {
   );
   console.log(`  transitions after the restart                ${storm.expected.join(", ")}`);
   console.log(`  clients holding each of them once, in order  ${storm.complete} of ${storm.streams} ${storm.sample}`);
+  if (storm.notified) {
+    console.log(
+      `  students holding each new notification once  ${storm.notified.complete} of ${storm.streams} (${storm.notified.expectedEach} each) ${storm.notified.sample}`,
+    );
+  }
 }
 
 // ---- Report ----

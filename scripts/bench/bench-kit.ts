@@ -132,7 +132,8 @@ export async function waitUntil(check: () => boolean, timeoutMs: number): Promis
 
 // ---- The app ----
 
-export type Fixture = { liveSessionId: string; cookies: string[] };
+/** `userIds[k]` is the user whose login `cookies[k]` carries. */
+export type Fixture = { liveSessionId: string; cookies: string[]; userIds: string[] };
 
 /**
  * A session, a cohort and `count` users, each with a login row and its signed cookie (as browsers hold them). Admins by
@@ -184,7 +185,7 @@ export async function createAudience(
     if (students && history > 0)
       await addPastClasses(db, databaseUrl, { cohortId: cohort.id, hostId: host.id, tag, history });
     const perUser = await Promise.all(sessionIds.map(async (id) => (await cookie.serialize(id)).split(";")[0]));
-    return { liveSessionId: session.id, cookies: perUser };
+    return { liveSessionId: session.id, cookies: perUser, userIds: userRows.map((u) => u.id) };
   } finally {
     await db.$disconnect();
   }
