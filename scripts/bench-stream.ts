@@ -553,7 +553,11 @@ async function measureStorm(
         select: { id: true, userId: true },
       });
       const ofUser = new Map<string, number[]>();
-      for (const { id, userId } of rows) ofUser.set(userId, [...(ofUser.get(userId) ?? []), id]);
+      for (const { id, userId } of rows) {
+        const ids = ofUser.get(userId);
+        if (ids) ids.push(id);
+        else ofUser.set(userId, [id]);
+      }
       const wants = fixture.userIds.map((userId) => ofUser.get(userId) ?? []);
       const right = (c: StormClient, k: number) => sameAs(wants[k], c.notificationsSinceMark);
       const counts = [...new Set(wants.map((w) => w.length))].sort((a, b) => a - b);
