@@ -27,19 +27,21 @@ import {
  * resolves (the change that owes them has reached this instance's pages: the status comes first): this instance's
  * pages get them as written, other instances read them on the hint. Who is told is read as it is now: a recording
  * deleted, or unpublished for review, meanwhile notifies nobody (the mark is cleared). `onWritten` runs once they are
- * stored (or there was nothing to write), before they are announced.
+ * stored (or there was nothing to write), before they are announced. `committed`: the outcome as the change that owes
+ * them committed it, from its writer right after the commit, which spares the write thread's claim two reads first.
  */
 export async function settleOwedNotifications(
   recordingId: string,
   announced: Promise<unknown> = Promise.resolve(),
   onWritten: () => void = () => {},
+  committed?: RecordingOutcome,
 ): Promise<void> {
   const handOver = expectWrittenNotifications(recordingId);
   try {
     // The embedded database's write thread writes while the pages get the change; the app's own connection would hold
     // the pages up (its statements run on this thread), so it writes after them. PostgreSQL writes once the change's
     // hint is on its way (writing at the commit instead measured no better: decision 0021, "Handed over").
-    let written = getEnv().databaseProvider === "sqlite" ? await writeOnOwnThread(recordingId) : null;
+    let written = getEnv().databaseProvider === "sqlite" ? await writeOnOwnThread(recordingId, committed) : null;
     if (written) {
       onWritten();
       handOver.offer(written);
@@ -75,12 +77,17 @@ function writeInTransaction(recordingId: string): Promise<NotificationEvent[]> {
 /**
  * On the embedded database: the same writes on the write thread's connection (sqlite-write-worker.server), so the
  * pages' fan-out goes on while a class's rows are written and made durable. The claim there also checks that the
- * recording still notifies as it was read here. Returns the notifications written; null when it could not claim: the
- * mark is gone (someone wrote them), or the recording changed since it was read, which the transaction on the app's
- * connection then settles.
+ * recording still notifies as it was read here (or as `committed` says: the status, not deleted, published unless
+ * FAILED), so the outcome its change committed a moment ago serves as well as one read now. Returns the notifications
+ * written; null when it could not claim: the mark is gone (someone wrote them), or the recording changed since, which
+ * the transaction on the app's connection then settles.
  */
-async function writeOnOwnThread(recordingId: string): Promise<NotificationEvent[] | null> {
-  const outcome = await settledOutcome(prisma, recordingId);
+async function writeOnOwnThread(
+  recordingId: string,
+  committed: RecordingOutcome | undefined,
+): Promise<NotificationEvent[] | null> {
+  // Right after the commit, the two reads would wait between slices of the status's fan-out to every page.
+  const outcome = committed ?? (await settledOutcome(prisma, recordingId));
   if (!outcome) return null;
   const writes = recordingNotificationWrites(outcome);
   const claim = Prisma.sql`
@@ -163,14 +170,13 @@ export const CLASS_TOLD_BEFORE_ANSWER = 250;
  * larger one.
  */
 export async function settleOwedNotificationsBeforeAnswer(
-  recordingId: string,
-  cohortId: string,
+  owed: RecordingOutcome,
   announced: Promise<unknown>,
 ): Promise<void> {
   let markWritten = () => {};
   const written = new Promise<void>((resolve) => (markWritten = resolve));
-  const settling = settleOwedNotificationsInBackground(recordingId, announced, markWritten);
-  const enrolled = await prisma.enrollment.count({ where: { cohortId } }).catch(() => 0);
+  const settling = settleOwedNotificationsInBackground(owed.recordingId, announced, markWritten, owed);
+  const enrolled = await prisma.enrollment.count({ where: { cohortId: owed.cohortId } }).catch(() => 0);
   if (enrolled <= CLASS_TOLD_BEFORE_ANSWER) await Promise.race([written, settling]);
 }
 
@@ -185,8 +191,9 @@ export function settleOwedNotificationsInBackground(
   recordingId: string,
   announced: Promise<unknown>,
   onWritten?: () => void,
+  committed?: RecordingOutcome,
 ): Promise<void> {
-  const settling = settleOwedNotifications(recordingId, announced, onWritten)
+  const settling = settleOwedNotifications(recordingId, announced, onWritten, committed)
     .catch((error: unknown) => {
       logger.error("notifications.owed_failed", { recordingId, error: describeError(error) });
     })

@@ -188,17 +188,17 @@ export async function commitSessionChange<R>(
     throw error;
   }
   // Only now may anyone hear of it: a listener reads the log as soon as it hears, and must find the row.
-  const { liveSessionId, cohortId, recordingId, log, notified, owesNotifications, result } = committed;
+  const { liveSessionId, cohortId, recordingId, log, notified, owed, result } = committed;
   if (log && !log.note) metrics().transitions.inc({ trigger: log.trigger });
   const announced = publishChange({
     liveSessionIds: log ? [liveSessionId] : [],
     notifiedRecordingIds: notified > 0 ? [recordingId] : [],
   });
-  if (!owesNotifications) {
+  if (!owed) {
     await announced;
     return result;
   }
-  await settleOwedNotificationsBeforeAnswer(recordingId, cohortId, announced);
+  await settleOwedNotificationsBeforeAnswer(owed, announced);
   return result;
 }
 
@@ -209,8 +209,8 @@ type Committed<R> = {
   log: LogEntry | undefined;
   /** How many were notified in the change's transaction. */
   notified: number;
-  /** The change marked its recording as owing notifications (`notify.afterAnnouncing`). */
-  owesNotifications: boolean;
+  /** Whom the change owes notifications and of what, when it marked its recording as owing them (`afterAnnouncing`). */
+  owed: RecordingOutcome | undefined;
   result: R;
 };
 
@@ -311,7 +311,7 @@ async function writeChange<R>(
     recordingId: recording.id,
     log,
     notified,
-    owesNotifications,
+    owed: owesNotifications ? outcome : undefined,
     result: change.result,
   };
 }

@@ -326,6 +326,26 @@ describe("one writer of the session log", () => {
     let atAnnouncement: { owed: boolean; notified: number } | undefined;
     beforePublish = async (hint) => {
       if (!hint.liveSessionIds.includes(liveSessionId) || atAnnouncement) return;
+      if (testDatabase().provider === "sqlite") {
+        // Read at once, before the writer goes on: its write thread starts on the notifications right after this.
+        const other = new Database(sqliteFilePath(databaseUrl), { readonly: true });
+        try {
+          const latest = other
+            .prepare(
+              `SELECT "id", "notificationsOwedAt" FROM "Recording" WHERE "liveSessionId" = ? AND "status" = 'READY'`,
+            )
+            .get(liveSessionId) as { id: string; notificationsOwedAt: string | null } | undefined;
+          if (!latest) return;
+          const { notified } = other
+            .prepare(`SELECT COUNT(*) AS "notified" FROM "Notification" WHERE "recordingId" = ?`)
+            .get(latest.id) as { notified: number };
+          atAnnouncement = { owed: latest.notificationsOwedAt !== null, notified };
+        } finally {
+          other.close();
+        }
+        return;
+      }
+      // PostgreSQL writes the notifications once the announcement is on its way, after this.
       const latest = await db.recording.findFirst({ where: { liveSessionId, status: "READY" } });
       if (latest) {
         const notified = await db.notification.count({ where: { recordingId: latest.id } });

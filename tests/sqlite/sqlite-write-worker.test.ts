@@ -65,10 +65,14 @@ describe("the SQLite write thread", () => {
       ]);
     const logBytes = () => statSync(`${databaseFile}-wal`).size;
     const copiedWhole = () =>
-      waitFor(async () => logFrames(), ({ inLog, copied }) => inLog > 0 && copied === inLog, {
-        timeoutMs: worker.CHECKPOINT_DELAY_MS + 10_000,
-        what: "the log copied into the database",
-      });
+      waitFor(
+        async () => logFrames(),
+        ({ inLog, copied }) => inLog > 0 && copied === inLog,
+        {
+          timeoutMs: worker.CHECKPOINT_DELAY_MS + 10_000,
+          what: "the log copied into the database",
+        },
+      );
     await write(1);
     // Answered before the copy: the pages' fan-out runs in that time, and the copy would take CPU and disk from it.
     const justAfter = logFrames();
