@@ -17,10 +17,8 @@ import { getEnv } from "~/config/env.server";
  * keys), and a lock wait of its own, which may block: it blocks only this thread. A class's rows are some 4,700 pages of
  * the log (WAL) with its history of notifications; copying them into the database (a checkpoint), which SQLite does at
  * the commit that passes 1,000 pages, took 100 of the commit's 130 ms at 10,000 students. So this connection's commits
- * never checkpoint: the thread answers first, and copies what the log holds CHECKPOINT_DELAY_MS later, once the pages
- * have had the change and its notifications. Run at once, the copy's 60 ms of CPU and disk fell inside that fan-out on a
- * two-core machine (decision 0021). A commit of the app's connection within that second finds the log past 1,000 pages
- * and copies it itself, as it did before this thread existed.
+ * never checkpoint: the thread answers first, then checkpoints what the log holds, still off the pages' thread (a
+ * commit of the app's connection meanwhile finds a checkpoint running and leaves it to this one).
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
@@ -31,16 +29,6 @@ db.pragma("synchronous = FULL");
 db.pragma("foreign_keys = ON");
 db.pragma("wal_autocheckpoint = 0");
 db.pragma("busy_timeout = " + workerData.lockWaitMs);
-/** The checkpoint due after this thread's latest writes: one, at most CHECKPOINT_DELAY_MS after the first of them. */
-let checkpointDue = null;
-function checkpoint() {
-  checkpointDue = null;
-  try {
-    db.pragma("wal_checkpoint(PASSIVE)");
-  } catch {
-    // One that cannot run now is left to the app's connection (its next commit past the limit) or this thread's next.
-  }
-}
 parentPort.on("message", ({ id, statements }) => {
   try {
     const write = db.transaction(() => {
@@ -56,15 +44,19 @@ parentPort.on("message", ({ id, statements }) => {
     });
     const results = write.immediate();
     parentPort.postMessage({ id, results });
-    if (results && !checkpointDue) checkpointDue = setTimeout(checkpoint, workerData.checkpointDelayMs);
+    if (results) checkpoint();
   } catch (error) {
     parentPort.postMessage({ id, error: error && error.message ? error.message : String(error) });
   }
 });
+function checkpoint() {
+  try {
+    db.pragma("wal_checkpoint(PASSIVE)");
+  } catch {
+    // One that cannot run now is left to the app's connection (its next commit past the limit) or this thread's next.
+  }
+}
 `;
-
-/** How long after a write of this thread the log is copied into the database (see WORKER_SOURCE). */
-export const CHECKPOINT_DELAY_MS = 1_000;
 
 /** What one statement changed: how many rows, and for a statement with RETURNING, those rows. */
 export type StatementResult = { changes: number; rows?: unknown[] };
@@ -88,7 +80,6 @@ class SqliteWriteWorker {
         file,
         driverPath: createRequire(import.meta.url).resolve("better-sqlite3"),
         lockWaitMs: LOCK_WAIT_MS,
-        checkpointDelayMs: CHECKPOINT_DELAY_MS,
       },
     });
     // Idle, it keeps no process alive.
