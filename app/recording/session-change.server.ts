@@ -188,7 +188,7 @@ export async function commitSessionChange<R>(
     throw error;
   }
   // Only now may anyone hear of it: a listener reads the log as soon as it hears, and must find the row.
-  const { liveSessionId, cohortId, recordingId, log, notified, owed, result } = committed;
+  const { liveSessionId, recordingId, log, notified, owed, result } = committed;
   if (log && !log.note) metrics().transitions.inc({ trigger: log.trigger });
   const announced = publishChange({
     liveSessionIds: log ? [liveSessionId] : [],
@@ -204,7 +204,6 @@ export async function commitSessionChange<R>(
 
 type Committed<R> = {
   liveSessionId: string;
-  cohortId: string;
   recordingId: string;
   log: LogEntry | undefined;
   /** How many were notified in the change's transaction. */
@@ -307,7 +306,6 @@ async function writeChange<R>(
   const notified = outcome && !owesNotifications ? await createRecordingNotifications(tx, outcome) : 0;
   return {
     liveSessionId: session.id,
-    cohortId: session.cohortId,
     recordingId: recording.id,
     log,
     notified,
