@@ -1,6 +1,8 @@
 // The session log and notifications as the SQLite change channel watches them: two reads of ids after the last seen,
 // on the streams' read-only handle (a reader of the WAL file never waits for a writer). SQLite commits one writer at a
-// time, so ids follow commit order: a row with an id below one already read never appears later.
+// time, so ids follow commit order: a row with an id below one already read never appears later, from another process.
+// (This process's READY reserves its class's notification ids before their rows are written, and hands those rows to
+// its own bus: what it reads of them here, late or never, it ignores.)
 import type { ChangeLogWatch, LogChanges, LogPosition } from "~/change-hints/log-watch-hint-transport.server";
 import { streamReads } from "~/db/stream-reads.server";
 

@@ -44,10 +44,13 @@ export function useRecordingAlerts(userKey: string | null, onNotification: (n: R
     setShownFor(userKey);
     setAlerts([]);
   }
-  const delivered = useRef(new Set<number>());
+  const delivered = useRef(new Set<string>());
   useLiveEvent("notification", (notification) => {
-    if (!ALERTED_TYPES.has(notification.type) || delivered.current.has(notification.id)) return;
-    delivered.current.add(notification.id);
+    // One alert per recording and kind: after a server restart, a notification announced with its status may come
+    // again under the id its row was finally written with.
+    const key = notification.pageUrl ? `${notification.type} ${notification.pageUrl}` : String(notification.id);
+    if (!ALERTED_TYPES.has(notification.type) || delivered.current.has(key)) return;
+    delivered.current.add(key);
     setAlerts((current) => [notification, ...current].slice(0, 5));
     onNotification(notification);
   });

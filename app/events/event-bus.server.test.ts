@@ -109,6 +109,11 @@ async function startedBus() {
   return { log, transport, bus };
 }
 
+/** Resolves once `done` holds, looking again after each turn of the event loop (the fan-out yields between slices). */
+async function until(done: () => boolean) {
+  while (!done()) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
 /** A listener made of a function (streams subscribe their relay objects). */
 const listening = <T>(receive: (event: T) => void): Listener<T> => ({ receive });
 
@@ -448,7 +453,9 @@ describe("EventBus", () => {
       transport.deliverAll();
       // Offered after the first slice has gone out: the second slice's pages get both at once.
       setImmediate(() => bus.offerNotifications("r1", written));
-      await bus.settled();
+      // The offer holds the notifications' place until they are handed over: the transition's fan-out is what ends.
+      await until(() => got.length === users.length && sessionStream.length === 1);
+      expect(notifications).toEqual([]);
 
       expect(got.slice(0, FAN_OUT_SLICE)).toEqual(users.slice(0, FAN_OUT_SLICE).map((u) => `${u}:9`));
       expect(got.slice(FAN_OUT_SLICE)).toEqual(
@@ -480,11 +487,12 @@ describe("EventBus", () => {
       );
       await started.bus.sessionReady("s1");
       const settle = async (id: number, offer: NotificationEvent[]) => {
+        const before = got.length;
         started.bus.offerNotifications("r1", offer);
         started.log.transitions.push(settled(id));
         started.transport.publish(changed("s1"));
         started.transport.deliverAll();
-        await started.bus.settled();
+        await until(() => got.length === before + 2);
       };
       return { ...started, got, settle };
     }
@@ -514,6 +522,45 @@ describe("EventBus", () => {
       bus.expectHandOver("r1");
       await settle(3, [notification(5, "u1", "r1"), notification(6, "u1", "r1"), notification(7, "u2", "r1")]);
       expect(got).toEqual(["u1:3", "u2:3+7"]);
+    });
+
+    it("hold their place: a notification announced before they are handed over leaves after them", async () => {
+      const { log, transport, bus, got, settle } = await twoPages();
+      const u1: number[] = [];
+      bus.onUserNotification(
+        "u1",
+        listening((n) => u1.push(n.id)),
+      );
+      bus.expectHandOver("r1");
+      await settle(3, [notification(5, "u1", "r1"), notification(6, "u2", "r1")]);
+      expect(got).toEqual(["u1:3+5", "u2:3+6"]);
+      // Another recording's notification for u1 is written and hinted while r1's are still being written.
+      log.notifications.push(notification(9, "u1", "r2"));
+      transport.publish({ liveSessionIds: [], notifiedRecordingIds: ["r2"] });
+      transport.deliverAll();
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      expect(u1).toEqual([]);
+      bus.handOverNotifications("r1", [notification(5, "u1", "r1"), notification(6, "u2", "r1")]);
+      await bus.settled();
+      // Emitted in id order; a page drops the 5 it already has with its status, and its cursor never passed it.
+      expect(u1).toEqual([5, 9]);
+    });
+
+    it("hold their place only until the writer gives up: then what came meanwhile is read", async () => {
+      const { log, transport, bus, settle } = await twoPages();
+      const u1: number[] = [];
+      bus.onUserNotification(
+        "u1",
+        listening((n) => u1.push(n.id)),
+      );
+      bus.expectHandOver("r1");
+      await settle(3, [notification(5, "u1", "r1")]);
+      log.notifications.push(notification(9, "u1", "r2"));
+      transport.publish({ liveSessionIds: [], notifiedRecordingIds: ["r2"] });
+      transport.deliverAll();
+      bus.abandonHandOver("r1");
+      await bus.settled();
+      expect(u1).toEqual([9]);
     });
   });
 });

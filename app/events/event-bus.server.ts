@@ -83,10 +83,15 @@ export class EventBus {
    */
   private readonly handOversDue = new Map<string, { writers: number; hinted: boolean }>();
   /**
-   * Notifications written and offered before their announcement (see offerNotifications), per recording and user: the
+   * Notifications offered before their announcement (see offerNotifications), per recording and user: the
    * fan-out of the transition that settled the recording sends each with its user's status.
    */
   private readonly offered = new Map<string, Map<string, NotificationEvent | null>>();
+  /**
+   * Per offered recording, its place in the notification order, held until its rows are handed over (or are not): a
+   * notification announced meanwhile leaves after the offered ones, so no page's cursor passes one still to come.
+   */
+  private readonly heldPlaces = new Map<string, (handed: NotificationEvent[]) => void>();
   /** Notification reads and emissions queued or running: an offer is taken only when none is (their order is by id). */
   private notificationEmissions = 0;
   /** Counts notification hints and resyncs: unchanged between two readings means no notification was announced. */
@@ -229,19 +234,25 @@ export class EventBus {
   }
 
   /**
-   * The rows as written, before their announcement (this instance's pages have not all had the status yet): the fan-out
-   * of the transition that settled the recording, when it is still to reach a page, sends the page's notification in
-   * the same frame, so a page gets one frame where it would get two. Taken only when nothing else of notifications is
-   * due or queued here, so no page gets a newer notification before an older one; the hand-over follows regardless,
-   * and a page skips what it already has.
+   * The rows as they are or will be written (their ids reserved by the change), before their announcement (this
+   * instance's pages have not all had the status yet): the fan-out of the transition that settled the recording, when
+   * it is still to reach a page, sends the page's notification in the same frame, so a page gets one frame where it
+   * would get two. Taken only when nothing else of notifications is due or queued here, and its place is held until the
+   * hand-over, so no page gets a newer notification before an older one; the hand-over emits them all, and a page
+   * skips what it already has.
    */
   offerNotifications(recordingId: string, events: NotificationEvent[]): void {
     if (this.handOversDue.size !== 1 || !this.handOversDue.has(recordingId) || this.notificationEmissions > 0) return;
-    if (this.userListeners.size === 0 || events.length === 0) return;
+    if (this.userListeners.size === 0 || events.length === 0 || this.offered.has(recordingId)) return;
     // A user with two of them (a FAILED's two audiences, were one person in both) gets them apart, in id order.
     const byUser = new Map<string, NotificationEvent | null>();
     for (const event of events) byUser.set(event.userId, byUser.has(event.userId) ? null : event);
     this.offered.set(recordingId, byUser);
+    let release: (handed: NotificationEvent[]) => void = () => {};
+    const handed = new Promise<NotificationEvent[]>((resolve) => (release = resolve));
+    this.heldPlaces.set(recordingId, release);
+    // A read that began before the hand-over was expected may have emitted some already.
+    this.readNotifications(() => handed.then((rows) => this.notEmittedYet(rows)));
   }
 
   /** The rows as written (id order): emitted like read ones, and the hint that follows them reads nothing more. */
@@ -249,11 +260,8 @@ export class EventBus {
     this.offered.delete(recordingId);
     const hinted = this.endHandOver(recordingId);
     this.notificationHints += 1;
-    if (this.userListeners.size === 0) return;
-    // A read that began before the hand-over was expected may have emitted some already.
-    this.readNotifications(async () =>
-      events.filter((event) => event.id > (this.emittedOfRecording.get(event.recordingId) ?? 0)),
-    );
+    const held = this.releaseHeldPlace(recordingId, events);
+    if (!held && this.userListeners.size > 0) this.readNotifications(async () => this.notEmittedYet(events));
     // A hint that came meanwhile is read after them: only rows newer than the handed ones, almost always none.
     if (hinted) this.onHint({ liveSessionIds: [], notifiedRecordingIds: [recordingId] });
   }
@@ -261,7 +269,21 @@ export class EventBus {
   /** No hand-over comes: a hint that came meanwhile (another writer's rows, maybe) is read now. */
   abandonHandOver(recordingId: string): void {
     this.offered.delete(recordingId);
+    this.releaseHeldPlace(recordingId, []);
     if (this.endHandOver(recordingId)) this.onHint({ liveSessionIds: [], notifiedRecordingIds: [recordingId] });
+  }
+
+  /** Emits `handed` in the recording's held place, if it has one; false when it had none. */
+  private releaseHeldPlace(recordingId: string, handed: NotificationEvent[]): boolean {
+    const release = this.heldPlaces.get(recordingId);
+    if (!release) return false;
+    this.heldPlaces.delete(recordingId);
+    release(handed);
+    return true;
+  }
+
+  private notEmittedYet(events: NotificationEvent[]): NotificationEvent[] {
+    return events.filter((event) => event.id > (this.emittedOfRecording.get(event.recordingId) ?? 0));
   }
 
   /** Whether a hint about the recording came while it was due, once no writer is left. */

@@ -1,7 +1,7 @@
 // Notifications this process is writing, handed to its own event bus as they were written: a class's READY is ten
 // thousand rows, and reading them back right after writing them would be the same work twice on the pages' thread.
-// Written before the change's status has reached every page, they are offered first: the pages the status is still to
-// reach get both in one frame. Other instances read them when the change's hint reaches them. While a hand-over is
+// Known before the change's status has reached every page (their ids reserved by the change, or their rows written),
+// they are offered first: the pages the status is still to reach get both in one frame. Other instances read them when the change's hint reaches them. While a hand-over is
 // due, this process's bus reads nothing of that recording on a hint (a timer's look at the log may see the rows
 // first); if none comes, it reads then.
 import type { NotificationEvent } from "~/notifications/notifications.server";
@@ -10,7 +10,10 @@ import { lazySingleton } from "~/lib/lazy-singleton.server";
 /** The event bus's side (events/event-bus.server.ts). */
 export type HandOverReceiver = {
   expect(recordingId: string): void;
-  /** The rows as written, before the status that brings them has reached every page: they may go with it. */
+  /**
+   * The rows as they are (or will be: ids reserved) written, before the status that brings them has reached every
+   * page: they may go with it. The bus holds their place among notifications until they are handed over.
+   */
   offer(recordingId: string, events: NotificationEvent[]): void;
   /** The rows as written, in id order. */
   handOver(recordingId: string, events: NotificationEvent[]): void;
@@ -27,7 +30,7 @@ export function receiveWrittenNotifications(receiver: HandOverReceiver): void {
 }
 
 export type HandOver = {
-  /** Call once the rows committed, while the change that owes them may still be reaching the pages. */
+  /** Call once the rows' ids are known (reserved or committed), while the change may still be reaching the pages. */
   offer(events: NotificationEvent[]): void;
   /** Call after the rows committed and before their hint is published. */
   deliver(events: NotificationEvent[]): void;

@@ -17,7 +17,9 @@ import {
   createRecordingNotifications,
   inIdOrder,
   recordingNotificationWrites,
+  reservedNotificationEvents,
   writtenNotificationEvents,
+  type AudienceWrites,
   type RecordingOutcome,
   type WrittenNotification,
 } from "~/notifications/recording-notifications.server";
@@ -37,14 +39,22 @@ export async function settleOwedNotifications(
   committed?: RecordingOutcome,
 ): Promise<void> {
   const handOver = expectWrittenNotifications(recordingId);
+  // Ids reserved by the change: the pages get each notification with its status, from the change's first frame on
+  // (offered synchronously, in the turn that publishes the change: its fan-out starts after a read of the log).
+  const writes = committed && recordingNotificationWrites(committed);
+  const reserved = committed?.reserved !== undefined;
+  if (committed && writes && reserved) handOver.offer(reservedNotificationEvents(committed, writes));
   try {
     // The embedded database's write thread writes while the pages get the change; the app's own connection would hold
     // the pages up (its statements run on this thread), so it writes after them. PostgreSQL writes once the change's
     // hint is on its way (writing at the commit instead measured no better: decision 0021, "Handed over").
-    let written = getEnv().databaseProvider === "sqlite" ? await writeOnOwnThread(recordingId, committed) : null;
+    let written =
+      getEnv().databaseProvider === "sqlite"
+        ? await writeOnOwnThread(recordingId, committed && writes && { outcome: committed, writes })
+        : null;
     if (written) {
       onWritten();
-      handOver.offer(written);
+      if (!reserved) handOver.offer(written);
     }
     await announced;
     written ??= await writeInTransaction(recordingId);
@@ -84,12 +94,12 @@ function writeInTransaction(recordingId: string): Promise<NotificationEvent[]> {
  */
 async function writeOnOwnThread(
   recordingId: string,
-  committed: RecordingOutcome | undefined,
+  committed: { outcome: RecordingOutcome; writes: AudienceWrites[] } | undefined,
 ): Promise<NotificationEvent[] | null> {
   // Right after the commit, the two reads would wait between slices of the status's fan-out to every page.
-  const outcome = committed ?? (await settledOutcome(prisma, recordingId));
+  const outcome = committed?.outcome ?? (await settledOutcome(prisma, recordingId));
   if (!outcome) return null;
-  const writes = recordingNotificationWrites(outcome);
+  const writes = committed?.writes ?? recordingNotificationWrites(outcome);
   const claim = Prisma.sql`
     UPDATE "Recording" SET "notificationsOwedAt" = NULL
     WHERE "id" = ${recordingId} AND "notificationsOwedAt" IS NOT NULL AND "deletedAt" IS NULL AND "status" = ${outcome.to}
@@ -176,8 +186,11 @@ export async function settleOwedNotificationsBeforeAnswer(
   let markWritten = () => {};
   const written = new Promise<void>((resolve) => (markWritten = resolve));
   const settling = settleOwedNotificationsInBackground(owed.recordingId, announced, markWritten, owed);
-  const enrolled = await prisma.enrollment.count({ where: { cohortId: owed.cohortId } }).catch(() => 0);
-  if (enrolled <= CLASS_TOLD_BEFORE_ANSWER) await Promise.race([written, settling]);
+  // Reserved, the change already knows how many it tells; otherwise the class is counted.
+  const told = owed.reserved
+    ? owed.reserved.reduce((sum, audience) => sum + audience.userIds.length, 0)
+    : await prisma.enrollment.count({ where: { cohortId: owed.cohortId } }).catch(() => 0);
+  if (told <= CLASS_TOLD_BEFORE_ANSWER) await Promise.race([written, settling]);
 }
 
 /** This process's owed notifications under way, so a stopping server finishes them before it disconnects. */

@@ -27,7 +27,15 @@ export type RecordingOutcome = {
   recordingUrl: string | null;
   reason: string | null;
   createdAt: Date;
+  /**
+   * The ids the change reserved for each audience in its own transaction (the embedded database), so its pages get
+   * every notification with the status that brings it, before the rows are written (see reserveNotificationIds).
+   */
+  reserved?: ReservedAudience[];
 };
+
+/** An audience's recipients not yet told, and the ids their notifications will have: `firstId` + their position. */
+export type ReservedAudience = { type: NotificationType; firstId: number; userIds: string[] };
 
 /** One kind of notification and who gets it, as a set of user ids. */
 type Audience = { type: NotificationType; recipients: Prisma.Sql };
@@ -77,6 +85,67 @@ export async function createRecordingNotificationEvents(
   return inIdOrder(written);
 }
 
+/**
+ * Reserves the ids of a settled recording's notifications in the change's own transaction, before a row is written
+ * (embedded database): who is not told yet, per audience, and a block of ids taken from the table's AUTOINCREMENT
+ * counter, which no other insert then takes. The rows follow with exactly these ids (recordingNotificationWrites), so the
+ * pages get each notification with its status, and a notification cursor moved by one is the row's own. A block left
+ * unwritten (the process stopped first; the watchdog then writes with new ids) is a gap, which nothing relies on.
+ */
+export async function reserveNotificationIds(tx: Tx, outcome: RecordingOutcome): Promise<ReservedAudience[]> {
+  const untold: Array<{ type: NotificationType; userIds: string[] }> = [];
+  for (const { type, recipients } of audiencesOf(outcome)) {
+    // One row, one text: ten thousand ids as rows would cost the pages' thread a row object each.
+    const [row] = await tx.$queryRaw<Array<{ userIds: string | null }>>`
+      SELECT json_group_array(r."userId") AS "userIds" FROM (${recipients}) r
+      WHERE NOT EXISTS (
+        SELECT 1 FROM "Notification" n
+        WHERE n."userId" = r."userId" AND n."recordingId" = ${outcome.recordingId} AND n."type" = ${type}
+      )`;
+    untold.push({ type, userIds: JSON.parse(row?.userIds ?? "[]") as string[] });
+  }
+  const count = untold.reduce((sum, audience) => sum + audience.userIds.length, 0);
+  if (count === 0) return [];
+  // The counter's row exists once the table has had a row; the counter never falls below the highest id. MAX of the
+  // key alone, never beside a WHERE: that is one seek, where the other is a scan of every notification.
+  await tx.$executeRaw`
+    INSERT INTO sqlite_sequence ("name", "seq")
+    SELECT 'Notification', COALESCE((SELECT MAX("id") FROM "Notification"), 0)
+    WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE "name" = 'Notification')`;
+  const [{ last }] = await tx.$queryRaw<Array<{ last: number | bigint }>>`
+    UPDATE sqlite_sequence SET "seq" = MAX("seq", COALESCE((SELECT MAX("id") FROM "Notification"), 0)) + ${count}
+    WHERE "name" = 'Notification'
+    RETURNING "seq" AS "last"`;
+  let firstId = Number(last) - count + 1;
+  return untold.map(({ type, userIds }) => {
+    const audience = { type, firstId, userIds };
+    firstId += userIds.length;
+    return audience;
+  });
+}
+
+/**
+ * The events of reserved notifications (`writes`: the outcome's recordingNotificationWrites), as the rows will be
+ * written: what the change's pages get with its status (notification-handover.server's offer), in id order.
+ */
+export function reservedNotificationEvents(outcome: RecordingOutcome, writes: AudienceWrites[]): NotificationEvent[] {
+  return inIdOrder(
+    writes.map((write) => {
+      const reserved = write.reserved;
+      if (!reserved) return [];
+      const rows = reserved.userIds.map((userId, i) => ({
+        id: reserved.firstId + i,
+        userId,
+        recordingUrl:
+          userId === outcome.hostId && write.shared.type === NOTIFICATION_TYPES.recordingReady
+            ? outcome.recordingUrl
+            : null,
+      }));
+      return writtenNotificationEvents(write, rows);
+    }),
+  );
+}
+
 /** One audience's notifications, then the emails of those written. */
 async function writeAudience(tx: Tx, audience: AudienceWrites): Promise<WrittenNotification[]> {
   const rows = await tx.$queryRaw<WrittenNotification[]>(audience.notifications);
@@ -94,6 +163,8 @@ export type AudienceWrites = {
   emails: Prisma.Sql;
   /** What every notification of the audience holds but its id, its user and its storage URL. */
   shared: Omit<NotificationColumns, "id" | "userId" | "recordingUrl">;
+  /** The ids reserved for the audience, when they were (its recipients then carry them). */
+  reserved?: ReservedAudience;
 };
 
 /**
@@ -101,7 +172,14 @@ export type AudienceWrites = {
  * insert of its notifications, then of their emails. Each is safe to run again: it writes only what is missing.
  */
 export function recordingNotificationWrites(outcome: RecordingOutcome): AudienceWrites[] {
-  return audiencesOf(outcome).map((audience) => audienceWrites(outcome, audience));
+  const { reserved } = outcome;
+  if (!reserved) return audiencesOf(outcome).map((audience) => audienceWrites(outcome, audience));
+  // Reserved: exactly the users the ids were reserved for, each with their own.
+  return reserved.map((audience) => {
+    const recipients = sql`SELECT ${audience.firstId} + "key" AS "id", "value" AS "userId"
+      FROM json_each(${JSON.stringify(audience.userIds)})`;
+    return { ...audienceWrites(outcome, { type: audience.type, recipients }, true), reserved: audience };
+  });
 }
 
 /**
@@ -133,7 +211,8 @@ export function inIdOrder(lists: NotificationEvent[][]): NotificationEvent[] {
   return all.sort((a, b) => a.id - b.id);
 }
 
-function audienceWrites(outcome: RecordingOutcome, { type, recipients }: Audience): AudienceWrites {
+/** `withIds`: the recipients carry each notification's reserved id beside the user's. */
+function audienceWrites(outcome: RecordingOutcome, { type, recipients }: Audience, withIds = false): AudienceWrites {
   const at = timestampParameter(outcome.createdAt);
   const reason = type === NOTIFICATION_TYPES.recordingFailed ? outcome.reason : null;
   // The storage URL is the host's alone: students' notifications never carry it (they watch through the app).
@@ -142,8 +221,8 @@ function audienceWrites(outcome: RecordingOutcome, { type, recipients }: Audienc
       ? sql`CASE WHEN r."userId" = ${outcome.hostId} THEN CAST(${outcome.recordingUrl} AS TEXT) END`
       : sql`NULL`;
   const notifications = sql`
-    INSERT INTO "Notification" ("userId", "type", "liveSessionId", "recordingId", "title", "recordingUrl", "reason", "createdAt")
-    SELECT r."userId", ${type}, ${outcome.liveSessionId}, ${outcome.recordingId}, ${outcome.title}, ${storageUrl},
+    INSERT INTO "Notification" (${withIds ? sql`"id", ` : Prisma.empty}"userId", "type", "liveSessionId", "recordingId", "title", "recordingUrl", "reason", "createdAt")
+    SELECT ${withIds ? sql`r."id", ` : Prisma.empty}r."userId", ${type}, ${outcome.liveSessionId}, ${outcome.recordingId}, ${outcome.title}, ${storageUrl},
       ${reason}, ${at}
     FROM (${recipients}) r
     WHERE NOT EXISTS (

@@ -2,10 +2,15 @@
 // answer) is committed here by one protocol, so no writer can forget the lock, the log row or the announcement.
 // Writers only decide: given what was read under the lock, the change to write or a refusal.
 import { publishChange } from "~/change-hints/change-channel.server";
+import { getEnv } from "~/config/env.server";
 import { prisma, type Tx } from "~/db/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { settleOwedNotificationsBeforeAnswer } from "~/notifications/owed-notifications.server";
-import { createRecordingNotifications, type RecordingOutcome } from "~/notifications/recording-notifications.server";
+import {
+  createRecordingNotifications,
+  reserveNotificationIds,
+  type RecordingOutcome,
+} from "~/notifications/recording-notifications.server";
 import { metrics } from "~/observability/metrics.server";
 import { asStatus } from "~/recording/recording-store.server";
 import type { RecordingStatus } from "~/recording/state-machine";
@@ -198,6 +203,7 @@ export async function commitSessionChange<R>(
     await announced;
     return result;
   }
+  // In the same turn as the publish: what the change reserved is offered before the change reaches any page.
   await settleOwedNotificationsBeforeAnswer(owed, announced);
   return result;
 }
@@ -304,6 +310,10 @@ async function writeChange<R>(
     createdAt: now,
   };
   const notified = outcome && !owesNotifications ? await createRecordingNotifications(tx, outcome) : 0;
+  // On the embedded database, the owed notifications' ids are taken now, so they can go out with the status.
+  if (outcome && owesNotifications && getEnv().databaseProvider === "sqlite") {
+    outcome.reserved = await reserveNotificationIds(tx, outcome);
+  }
   return {
     liveSessionId: session.id,
     recordingId: recording.id,

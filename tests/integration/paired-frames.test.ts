@@ -1,8 +1,8 @@
-// On the embedded database a class's notifications are written on their own thread while READY goes out to the pages;
-// once written, the pages READY has not reached yet get it and their notification in one frame. Here the READY's hint
-// is held until they are written, so every page is such a page: one frame each, ids that resume both cursors exactly,
-// each user's own notification, and nothing sent twice once the notifications are handed over. On PostgreSQL the rows
-// are written once the hint is sent, so each page gets READY and then its notification, in two frames.
+// On the embedded database a class's READY reserves its notifications' ids in its own transaction, so the pages get
+// READY and their notification in one frame, from the first page on, while the rows are written on their own thread:
+// ids that resume both cursors exactly and are the rows' own, each user's own notification, and nothing sent twice once
+// the rows are handed over. On PostgreSQL the rows are written once the hint is sent, so each page gets READY and then
+// its notification, in two frames.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EncodedBody, SseChannel } from "~/events/sse.server";
 import type { NotificationEvent } from "~/notifications/notifications.server";
@@ -16,18 +16,12 @@ type AppModules = {
   bus: typeof import("~/events/bus.server");
   transitions: typeof import("~/recording/transitions.server");
   owed: typeof import("~/notifications/owed-notifications.server");
-  handover: typeof import("~/notifications/notification-handover.server");
-  channel: typeof import("~/change-hints/change-channel.server");
   singletons: typeof import("~/lib/lazy-singleton.server");
   writeThread: typeof import("~/db/sqlite-write-worker.server");
   prisma: typeof import("~/db/db.server").prisma;
 };
 let app: AppModules;
 let db: PrismaClient;
-
-/** While set, a hint about this session waits for the recording's notifications to be offered to the bus. */
-let holdSession: { liveSessionId: string; offered: Promise<void> } | null = null;
-let markOffered: (recordingId: string) => void = () => {};
 
 beforeAll(async () => {
   const databaseUrl = await freshDatabaseUrl("paired-frames");
@@ -37,37 +31,12 @@ beforeAll(async () => {
     bus: await import("~/events/bus.server"),
     transitions: await import("~/recording/transitions.server"),
     owed: await import("~/notifications/owed-notifications.server"),
-    handover: await import("~/notifications/notification-handover.server"),
-    channel: await import("~/change-hints/change-channel.server"),
     singletons: await import("~/lib/lazy-singleton.server"),
     writeThread: await import("~/db/sqlite-write-worker.server"),
     prisma: (await import("~/db/db.server")).prisma,
   };
   db = openDatabase(databaseUrl);
-  // The change channel delivers to the bus through these handlers: a held session's hint waits there.
-  const channel = app.channel.changeChannel();
-  const start = channel.start.bind(channel);
-  channel.start = (handlers) =>
-    start({
-      ...handlers,
-      onHint: async (hint) => {
-        const held = holdSession;
-        if (held && hint.liveSessionIds.includes(held.liveSessionId)) await held.offered;
-        return handlers.onHint(hint);
-      },
-    });
   await app.bus.eventBus.ready();
-  // The bus registered itself for written notifications; the test listens beside it.
-  const bus = app.singletons.existingSingleton<import("~/events/event-bus.server").EventBus>("event-bus")!;
-  app.handover.receiveWrittenNotifications({
-    expect: (recordingId) => bus.expectHandOver(recordingId),
-    offer: (recordingId, events) => {
-      bus.offerNotifications(recordingId, events);
-      markOffered(recordingId);
-    },
-    handOver: (recordingId, events) => bus.handOverNotifications(recordingId, events),
-    abandon: (recordingId) => bus.abandonHandOver(recordingId),
-  });
 });
 
 afterAll(async () => {
@@ -153,11 +122,7 @@ describe("READY and the notification it brings, in one frame per page", () => {
       await app.transitions.applyTransition({ recordingId, trigger, actor: "test" });
     }
 
-    const offered = new Promise<void>((resolve) => {
-      markOffered = (id) => id === recordingId && resolve();
-    });
     const paired = testDatabase().provider === "sqlite";
-    if (paired) holdSession = { liveSessionId: session.id, offered };
     const url = "https://storage.optilearn.test/recordings/paired.mp4";
     await app.transitions.applyTransition({
       recordingId,
@@ -166,7 +131,6 @@ describe("READY and the notification it brings, in one frame per page", () => {
       recordingUrl: url,
     });
     await app.owed.finishOwedNotifications();
-    holdSession = null;
     // On PostgreSQL the notifications' hint comes back over LISTEN: wait until every stream has its notification.
     await waitFor(
       async () => [...pages, own].every((page) => page.frames.some((frame) => frame.includes("event: notification"))),
