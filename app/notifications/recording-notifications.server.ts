@@ -95,10 +95,13 @@ export async function createRecordingNotificationEvents(
 export async function reserveNotificationIds(tx: Tx, outcome: RecordingOutcome): Promise<ReservedAudience[]> {
   const untold: Array<{ type: NotificationType; userIds: string[] }> = [];
   for (const { type, recipients } of audiencesOf(outcome)) {
-    // One row, one text: ten thousand ids as rows would cost the pages' thread a row object each.
+    // One row, one text: ten thousand ids as rows would cost the pages' thread a row object each. Who is told already
+    // is looked up per user only when the recording has told anyone of this (the first test is one seek, run once).
     const [row] = await tx.$queryRaw<Array<{ userIds: string | null }>>`
       SELECT json_group_array(r."userId") AS "userIds" FROM (${recipients}) r
       WHERE NOT EXISTS (
+        SELECT 1 FROM "Notification" t WHERE t."recordingId" = ${outcome.recordingId} AND t."type" = ${type}
+      ) OR NOT EXISTS (
         SELECT 1 FROM "Notification" n
         WHERE n."userId" = r."userId" AND n."recordingId" = ${outcome.recordingId} AND n."type" = ${type}
       )`;
@@ -106,17 +109,19 @@ export async function reserveNotificationIds(tx: Tx, outcome: RecordingOutcome):
   }
   const count = untold.reduce((sum, audience) => sum + audience.userIds.length, 0);
   if (count === 0) return [];
-  // The counter's row exists once the table has had a row; the counter never falls below the highest id. MAX of the
-  // key alone, never beside a WHERE: that is one seek, where the other is a scan of every notification.
-  await tx.$executeRaw`
-    INSERT INTO sqlite_sequence ("name", "seq")
-    SELECT 'Notification', COALESCE((SELECT MAX("id") FROM "Notification"), 0)
-    WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE "name" = 'Notification')`;
-  const [{ last }] = await tx.$queryRaw<Array<{ last: number | bigint }>>`
+  // The counter never falls below the highest id. MAX of the key alone, never beside a WHERE: that is one seek, where
+  // the other is a scan of every notification.
+  const reserve = () => tx.$queryRaw<Array<{ last: number | bigint }>>`
     UPDATE sqlite_sequence SET "seq" = MAX("seq", COALESCE((SELECT MAX("id") FROM "Notification"), 0)) + ${count}
     WHERE "name" = 'Notification'
     RETURNING "seq" AS "last"`;
-  let firstId = Number(last) - count + 1;
+  let [counter] = await reserve();
+  if (!counter) {
+    // The counter's row appears with the table's first row: before that, this makes it.
+    await tx.$executeRaw`INSERT INTO sqlite_sequence ("name", "seq") VALUES ('Notification', 0)`;
+    [counter] = await reserve();
+  }
+  let firstId = Number(counter.last) - count + 1;
   return untold.map(({ type, userIds }) => {
     const audience = { type, firstId, userIds };
     firstId += userIds.length;
