@@ -452,7 +452,7 @@ describe("EventBus", () => {
       transport.publish(changed("s1"));
       transport.deliverAll();
       // Offered after the first slice has gone out: the second slice's pages get both at once.
-      setImmediate(() => bus.offerNotifications("r1", written));
+      setImmediate(() => bus.offerNotifications("r1", () => written));
       // The offer holds the notifications' place until they are handed over: the transition's fan-out is what ends.
       await until(() => got.length === users.length && sessionStream.length === 1);
       expect(notifications).toEqual([]);
@@ -488,7 +488,7 @@ describe("EventBus", () => {
       await started.bus.sessionReady("s1");
       const settle = async (id: number, offer: NotificationEvent[]) => {
         const before = got.length;
-        started.bus.offerNotifications("r1", offer);
+        started.bus.offerNotifications("r1", () => offer);
         started.log.transitions.push(settled(id));
         started.transport.publish(changed("s1"));
         started.transport.deliverAll();

@@ -86,7 +86,7 @@ export class EventBus {
    * Notifications offered before their announcement (see offerNotifications), per recording and user: the
    * fan-out of the transition that settled the recording sends each with its user's status.
    */
-  private readonly offered = new Map<string, Map<string, NotificationEvent | null>>();
+  private readonly offered = new Map<string, OfferedNotifications>();
   /**
    * Per offered recording, its place in the notification order, held until its rows are handed over (or are not): a
    * notification announced meanwhile leaves after the offered ones, so no page's cursor passes one still to come.
@@ -241,13 +241,10 @@ export class EventBus {
    * hand-over, so no page gets a newer notification before an older one; the hand-over emits them all, and a page
    * skips what it already has.
    */
-  offerNotifications(recordingId: string, events: NotificationEvent[]): void {
+  offerNotifications(recordingId: string, events: () => NotificationEvent[]): void {
     if (this.handOversDue.size !== 1 || !this.handOversDue.has(recordingId) || this.notificationEmissions > 0) return;
-    if (this.userListeners.size === 0 || events.length === 0 || this.offered.has(recordingId)) return;
-    // A user with two of them (a FAILED's two audiences, were one person in both) gets them apart, in id order.
-    const byUser = new Map<string, NotificationEvent | null>();
-    for (const event of events) byUser.set(event.userId, byUser.has(event.userId) ? null : event);
-    this.offered.set(recordingId, byUser);
+    if (this.userListeners.size === 0 || this.offered.has(recordingId)) return;
+    this.offered.set(recordingId, new OfferedNotifications(events));
     let release: (handed: NotificationEvent[]) => void = () => {};
     const handed = new Promise<NotificationEvent[]>((resolve) => (release = resolve));
     this.heldPlaces.set(recordingId, release);
@@ -393,11 +390,11 @@ export class EventBus {
     }));
   }
 
-  /** The notifications offered for the recording this transition settled, if any. */
+  /** The notifications offered for the recording this transition settled, if any, by user. */
   private offeredWith(event: TransitionEvent): Map<string, NotificationEvent | null> | undefined {
     if (this.offered.size === 0 || !event.recording) return undefined;
     const { to } = event.recording;
-    return to === "READY" || to === "FAILED" ? this.offered.get(event.recording.id) : undefined;
+    return to === "READY" || to === "FAILED" ? this.offered.get(event.recording.id)?.byUser() : undefined;
   }
 
   /** A large class's READY is thousands of notifications: delivered in slices too, with other work let in between. */
@@ -412,6 +409,21 @@ export class EventBus {
         deliver(listener, notification);
       }
     }
+  }
+}
+
+/** Offered notifications, built by user when a fan-out first asks for them. */
+class OfferedNotifications {
+  private built: Map<string, NotificationEvent | null> | undefined;
+
+  constructor(private readonly build: () => NotificationEvent[]) {}
+
+  byUser(): Map<string, NotificationEvent | null> {
+    if (this.built) return this.built;
+    // A user with two of them (a FAILED's two audiences, were one person in both) gets them apart, in id order.
+    const byUser = new Map<string, NotificationEvent | null>();
+    for (const event of this.build()) byUser.set(event.userId, byUser.has(event.userId) ? null : event);
+    return (this.built = byUser);
   }
 }
 

@@ -14,7 +14,7 @@ export type HandOverReceiver = {
    * The rows as they are (or will be: ids reserved) written, before the status that brings them has reached every
    * page: they may go with it. The bus holds their place among notifications until they are handed over.
    */
-  offer(recordingId: string, events: NotificationEvent[]): void;
+  offer(recordingId: string, events: () => NotificationEvent[]): void;
   /** The rows as written, in id order. */
   handOver(recordingId: string, events: NotificationEvent[]): void;
   /** No rows came from this writer: whatever the recording has is read. */
@@ -30,8 +30,11 @@ export function receiveWrittenNotifications(receiver: HandOverReceiver): void {
 }
 
 export type HandOver = {
-  /** Call once the rows' ids are known (reserved or committed), while the change may still be reaching the pages. */
-  offer(events: NotificationEvent[]): void;
+  /**
+   * Call once the rows' ids are known (reserved or committed), while the change may still be reaching the pages;
+   * `events` builds them, called when a page first needs them.
+   */
+  offer(events: () => NotificationEvent[]): void;
   /** Call after the rows committed and before their hint is published. */
   deliver(events: NotificationEvent[]): void;
   /** Call once the writer is done, in a `finally`: without a delivery, the bus reads the recording's rows itself. */
@@ -45,7 +48,7 @@ export function expectWrittenNotifications(recordingId: string): HandOver {
   let open = true;
   return {
     offer(events) {
-      if (open && events.length > 0) receiver?.offer(recordingId, events);
+      if (open) receiver?.offer(recordingId, events);
     },
     deliver(events) {
       if (!open) return;

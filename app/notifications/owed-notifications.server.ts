@@ -43,7 +43,8 @@ export async function settleOwedNotifications(
   // (offered synchronously, in the turn that publishes the change: its fan-out starts after a read of the log).
   const writes = committed && recordingNotificationWrites(committed);
   const reserved = committed?.reserved !== undefined;
-  if (committed && writes && reserved) handOver.offer(reservedNotificationEvents(committed, writes));
+  // Built when the change's fan-out first needs them, not before the writer answers.
+  if (committed && writes && reserved) handOver.offer(() => reservedNotificationEvents(committed, writes));
   try {
     // The embedded database's write thread writes while the pages get the change; the app's own connection would hold
     // the pages up (its statements run on this thread), so it writes after them. PostgreSQL writes once the change's
@@ -54,7 +55,8 @@ export async function settleOwedNotifications(
         : null;
     if (written) {
       onWritten();
-      if (!reserved) handOver.offer(written);
+      const rows = written;
+      if (!reserved) handOver.offer(() => rows);
     }
     await announced;
     written ??= await writeInTransaction(recordingId);
@@ -188,7 +190,7 @@ export async function settleOwedNotificationsBeforeAnswer(
   const settling = settleOwedNotificationsInBackground(owed.recordingId, announced, markWritten, owed);
   // Reserved, the change already knows how many it tells; otherwise the class is counted.
   const told = owed.reserved
-    ? owed.reserved.reduce((sum, audience) => sum + audience.userIds.length, 0)
+    ? owed.reserved.reduce((sum, audience) => sum + audience.count, 0)
     : await prisma.enrollment.count({ where: { cohortId: owed.cohortId } }).catch(() => 0);
   if (told <= CLASS_TOLD_BEFORE_ANSWER) await Promise.race([written, settling]);
 }

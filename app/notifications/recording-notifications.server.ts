@@ -34,8 +34,12 @@ export type RecordingOutcome = {
   reserved?: ReservedAudience[];
 };
 
-/** An audience's recipients not yet told, and the ids their notifications will have: `firstId` + their position. */
-export type ReservedAudience = { type: NotificationType; firstId: number; userIds: string[] };
+/**
+ * An audience's recipients not yet told and the ids their notifications will have: `firstId` + their position in
+ * `userIdsJson`, the JSON array of their ids as the database built it (the write hands it back as it is; only the
+ * pages' events parse it, once the change is on its way).
+ */
+export type ReservedAudience = { type: NotificationType; firstId: number; count: number; userIdsJson: string };
 
 /** One kind of notification and who gets it, as a set of user ids. */
 type Audience = { type: NotificationType; recipients: Prisma.Sql };
@@ -93,21 +97,22 @@ export async function createRecordingNotificationEvents(
  * unwritten (the process stopped first; the watchdog then writes with new ids) is a gap, which nothing relies on.
  */
 export async function reserveNotificationIds(tx: Tx, outcome: RecordingOutcome): Promise<ReservedAudience[]> {
-  const untold: Array<{ type: NotificationType; userIds: string[] }> = [];
+  const untold: Array<Omit<ReservedAudience, "firstId">> = [];
   for (const { type, recipients } of audiencesOf(outcome)) {
     // One row, one text: ten thousand ids as rows would cost the pages' thread a row object each. Who is told already
     // is looked up per user only when the recording has told anyone of this (the first test is one seek, run once).
-    const [row] = await tx.$queryRaw<Array<{ userIds: string | null }>>`
-      SELECT json_group_array(r."userId") AS "userIds" FROM (${recipients}) r
+    const [row] = await tx.$queryRaw<Array<{ userIds: string; count: number | bigint }>>`
+      SELECT json_group_array(r."userId") AS "userIds", COUNT(*) AS "count" FROM (${recipients}) r
       WHERE NOT EXISTS (
         SELECT 1 FROM "Notification" t WHERE t."recordingId" = ${outcome.recordingId} AND t."type" = ${type}
       ) OR NOT EXISTS (
         SELECT 1 FROM "Notification" n
         WHERE n."userId" = r."userId" AND n."recordingId" = ${outcome.recordingId} AND n."type" = ${type}
       )`;
-    untold.push({ type, userIds: JSON.parse(row?.userIds ?? "[]") as string[] });
+    const count = Number(row.count);
+    if (count > 0) untold.push({ type, count, userIdsJson: row.userIds });
   }
-  const count = untold.reduce((sum, audience) => sum + audience.userIds.length, 0);
+  const count = untold.reduce((sum, audience) => sum + audience.count, 0);
   if (count === 0) return [];
   // The counter never falls below the highest id. MAX of the key alone, never beside a WHERE: that is one seek, where
   // the other is a scan of every notification.
@@ -122,10 +127,10 @@ export async function reserveNotificationIds(tx: Tx, outcome: RecordingOutcome):
     [counter] = await reserve();
   }
   let firstId = Number(counter.last) - count + 1;
-  return untold.map(({ type, userIds }) => {
-    const audience = { type, firstId, userIds };
-    firstId += userIds.length;
-    return audience;
+  return untold.map((audience) => {
+    const reserved = { ...audience, firstId };
+    firstId += audience.count;
+    return reserved;
   });
 }
 
@@ -138,7 +143,8 @@ export function reservedNotificationEvents(outcome: RecordingOutcome, writes: Au
     writes.map((write) => {
       const reserved = write.reserved;
       if (!reserved) return [];
-      const rows = reserved.userIds.map((userId, i) => ({
+      const userIds = JSON.parse(reserved.userIdsJson) as string[];
+      const rows = userIds.map((userId, i) => ({
         id: reserved.firstId + i,
         userId,
         recordingUrl:
@@ -182,7 +188,7 @@ export function recordingNotificationWrites(outcome: RecordingOutcome): Audience
   // Reserved: exactly the users the ids were reserved for, each with their own.
   return reserved.map((audience) => {
     const recipients = sql`SELECT ${audience.firstId} + "key" AS "id", "value" AS "userId"
-      FROM json_each(${JSON.stringify(audience.userIds)})`;
+      FROM json_each(${audience.userIdsJson})`;
     return { ...audienceWrites(outcome, { type: audience.type, recipients }, true), reserved: audience };
   });
 }
