@@ -44,7 +44,7 @@ export async function settleOwedNotifications(
   const writes = committed && recordingNotificationWrites(committed);
   const reserved = committed?.reserved !== undefined;
   // Built when the change's fan-out first needs them, not before the writer answers.
-  if (committed && writes && reserved) handOver.offer(() => reservedNotificationEvents(committed, writes));
+  if (writes && reserved) handOver.offer(() => reservedNotificationEvents(writes));
   try {
     // The embedded database's write thread writes while the pages get the change; the app's own connection would hold
     // the pages up (its statements run on this thread), so it writes after them. PostgreSQL writes once the change's
@@ -111,7 +111,7 @@ async function writeOnOwnThread(
   // After the claim, each audience's notifications then its emails: the notifications' rows are what was written.
   return inIdOrder(
     writes.map((write, i) =>
-      writtenNotificationEvents(write, (results[1 + 2 * i].rows ?? []) as WrittenNotification[]),
+      writtenNotificationEvents(write, (results[1 + 2 * i].rows ?? []) as Array<Pick<WrittenNotification, "id">>),
     ),
   );
 }

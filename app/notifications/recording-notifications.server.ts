@@ -138,23 +138,28 @@ export async function reserveNotificationIds(tx: Tx, outcome: RecordingOutcome):
  * The events of reserved notifications (`writes`: the outcome's recordingNotificationWrites), as the rows will be
  * written: what the change's pages get with its status (notification-handover.server's offer), in id order.
  */
-export function reservedNotificationEvents(outcome: RecordingOutcome, writes: AudienceWrites[]): NotificationEvent[] {
-  return inIdOrder(
-    writes.map((write) => {
-      const reserved = write.reserved;
-      if (!reserved) return [];
-      const userIds = JSON.parse(reserved.userIdsJson) as string[];
-      const rows = userIds.map((userId, i) => ({
-        id: reserved.firstId + i,
-        userId,
-        recordingUrl:
-          userId === outcome.hostId && write.shared.type === NOTIFICATION_TYPES.recordingReady
-            ? outcome.recordingUrl
-            : null,
-      }));
-      return writtenNotificationEvents(write, rows);
-    }),
-  );
+export function reservedNotificationEvents(writes: AudienceWrites[]): NotificationEvent[] {
+  return inIdOrder(writes.map((write) => (write.reserved ? reservedAudienceEvents(write, write.reserved) : [])));
+}
+
+/** Built once per audience: the pages' offer and the hand-over once written share them. */
+const reservedEvents = new WeakMap<AudienceWrites, NotificationEvent[]>();
+
+/** A reserved audience's notifications as its users' streams carry them, from the reservation: no row is read. */
+function reservedAudienceEvents(write: AudienceWrites, reserved: ReservedAudience): NotificationEvent[] {
+  let events = reservedEvents.get(write);
+  if (!events) {
+    const userIds = JSON.parse(reserved.userIdsJson) as string[];
+    const storage = write.storageUrl;
+    const rows = userIds.map((userId, i) => ({
+      id: reserved.firstId + i,
+      userId,
+      recordingUrl: storage && userId === storage.userId ? storage.url : null,
+    }));
+    events = eventsOfRows(write, rows);
+    reservedEvents.set(write, events);
+  }
+  return events;
 }
 
 /** One audience's notifications, then the emails of those written. */
@@ -174,8 +179,10 @@ export type AudienceWrites = {
   emails: Prisma.Sql;
   /** What every notification of the audience holds but its id, its user and its storage URL. */
   shared: Omit<NotificationColumns, "id" | "userId" | "recordingUrl">;
-  /** The ids reserved for the audience, when they were (its recipients then carry them). */
+  /** The ids reserved for the audience, when they were (its recipients then carry them, and its insert answers ids). */
   reserved?: ReservedAudience;
+  /** The one user whose notification carries the recording's storage URL, and the URL: the host's, of a READY. */
+  storageUrl: { userId: string; url: string } | null;
 };
 
 /**
@@ -198,7 +205,19 @@ export function recordingNotificationWrites(outcome: RecordingOutcome): Audience
  * What they share (URLs, the time's text) is built once: for a class of ten thousand, building each row's event from
  * scratch took some 100 ms of the pages' thread.
  */
-export function writtenNotificationEvents(audience: AudienceWrites, rows: WrittenNotification[]): NotificationEvent[] {
+export function writtenNotificationEvents(
+  audience: AudienceWrites,
+  rows: Array<Pick<WrittenNotification, "id">>,
+): NotificationEvent[] {
+  if (!audience.reserved) return eventsOfRows(audience, rows as WrittenNotification[]);
+  // Reserved: the insert answers the ids it wrote, almost always every one reserved.
+  const all = reservedAudienceEvents(audience, audience.reserved);
+  if (rows.length === all.length) return all;
+  const written = new Set(rows.map((row) => Number(row.id)));
+  return all.filter((event) => written.has(event.id));
+}
+
+function eventsOfRows(audience: AudienceWrites, rows: WrittenNotification[]): NotificationEvent[] {
   const shared = toNotificationEvent({ ...audience.shared, id: 0, userId: "", recordingUrl: null });
   return rows.map(({ id, userId, recordingUrl }) => ({
     id: Number(id),
@@ -229,18 +248,21 @@ function audienceWrites(outcome: RecordingOutcome, { type, recipients }: Audienc
   // The storage URL is the host's alone: students' notifications never carry it (they watch through the app).
   const storageUrl =
     type === NOTIFICATION_TYPES.recordingReady && outcome.recordingUrl !== null
-      ? sql`CASE WHEN r."userId" = ${outcome.hostId} THEN CAST(${outcome.recordingUrl} AS TEXT) END`
-      : sql`NULL`;
+      ? { userId: outcome.hostId, url: outcome.recordingUrl }
+      : null;
+  const storageUrlColumn = storageUrl
+    ? sql`CASE WHEN r."userId" = ${storageUrl.userId} THEN CAST(${storageUrl.url} AS TEXT) END`
+    : sql`NULL`;
   const notifications = sql`
     INSERT INTO "Notification" (${withIds ? sql`"id", ` : Prisma.empty}"userId", "type", "liveSessionId", "recordingId", "title", "recordingUrl", "reason", "createdAt")
-    SELECT ${withIds ? sql`r."id", ` : Prisma.empty}r."userId", ${type}, ${outcome.liveSessionId}, ${outcome.recordingId}, ${outcome.title}, ${storageUrl},
+    SELECT ${withIds ? sql`r."id", ` : Prisma.empty}r."userId", ${type}, ${outcome.liveSessionId}, ${outcome.recordingId}, ${outcome.title}, ${storageUrlColumn},
       ${reason}, ${at}
     FROM (${recipients}) r
     WHERE NOT EXISTS (
       SELECT 1 FROM "Notification" n
       WHERE n."userId" = r."userId" AND n."recordingId" = ${outcome.recordingId} AND n."type" = ${type}
     )
-    RETURNING "id", "userId", "recordingUrl"`;
+    RETURNING "id"${withIds ? Prisma.empty : sql`, "userId", "recordingUrl"`}`;
   const emails = sql`
     INSERT INTO "EmailOutbox" ("notificationId", "nextAttemptAt", "createdAt")
     SELECT n."id", ${at}, ${at} FROM "Notification" n
@@ -249,6 +271,7 @@ function audienceWrites(outcome: RecordingOutcome, { type, recipients }: Audienc
   return {
     notifications,
     emails,
+    storageUrl,
     shared: {
       type,
       liveSessionId: outcome.liveSessionId,

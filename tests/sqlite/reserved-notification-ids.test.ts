@@ -74,10 +74,7 @@ describe("notification ids reserved with the READY", () => {
     const [otherRow] = await prisma.$transaction((tx) => notifications.createRecordingNotificationEvents(tx, other));
     expect(otherRow.id).toBeGreaterThan(audience.firstId + audience.count - 1);
 
-    const events = notifications.reservedNotificationEvents(
-      reserved,
-      notifications.recordingNotificationWrites(reserved),
-    );
+    const events = notifications.reservedNotificationEvents(notifications.recordingNotificationWrites(reserved));
     const written = await writeReserved(reserved);
     expect(written).toEqual(events);
     const rows = await prisma.notification.findMany({
