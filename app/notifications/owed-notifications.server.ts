@@ -16,7 +16,6 @@ import {
   createRecordingNotificationEvents,
   createRecordingNotifications,
   inIdOrder,
-  writeNotificationEvents,
   recordingNotificationWrites,
   reservedNotificationEvents,
   writtenNotificationEvents,
@@ -50,15 +49,17 @@ export async function settleOwedNotifications(
     // The embedded database's write thread writes while the pages get the change; the app's own connection would hold
     // the pages up (its statements run on this thread), so it writes after them. PostgreSQL writes once the change's
     // hint is on its way (writing at the commit instead measured no better: decision 0021, "Handed over").
-    const asCommitted = committed && writes && { outcome: committed, writes };
-    let written = getEnv().databaseProvider === "sqlite" ? await writeOnOwnThread(recordingId, asCommitted) : null;
+    let written =
+      getEnv().databaseProvider === "sqlite"
+        ? await writeOnOwnThread(recordingId, committed && writes && { outcome: committed, writes })
+        : null;
     if (written) {
       onWritten();
       const rows = written;
       if (!reserved) handOver.offer(() => rows);
     }
     await announced;
-    written ??= await writeInTransaction(recordingId, asCommitted);
+    written ??= await writeInTransaction(recordingId);
     onWritten();
     handOver.deliver(written);
     if (written.length > 0) await publishChange({ liveSessionIds: [], notifiedRecordingIds: [recordingId] });
@@ -69,13 +70,9 @@ export async function settleOwedNotifications(
 
 /**
  * Claims the mark and writes the rows in one transaction of the app's connection; a recording that notifies nobody
- * now (deleted, unpublished) loses its mark and writes nothing. The ids `committed` reserved are written when it still
- * settles as committed. Returns the notifications written.
+ * now (deleted, unpublished) loses its mark and writes nothing. Returns the notifications written.
  */
-function writeInTransaction(
-  recordingId: string,
-  committed: { outcome: RecordingOutcome; writes: AudienceWrites[] } | undefined,
-): Promise<NotificationEvent[]> {
+function writeInTransaction(recordingId: string): Promise<NotificationEvent[]> {
   return prisma.$transaction(async (tx) => {
     // The claim: whoever clears the mark writes the rows, in the same transaction (on PostgreSQL the row lock makes a
     // second claimer wait for this commit, then find nothing to claim).
@@ -85,11 +82,7 @@ function writeInTransaction(
     });
     if (claimed.count === 0) return [];
     const outcome = await settledOutcome(tx, recordingId);
-    if (!outcome) return [];
-    if (committed?.outcome.reserved && committed.outcome.to === outcome.to) {
-      return writeNotificationEvents(tx, committed.writes);
-    }
-    return createRecordingNotificationEvents(tx, outcome);
+    return outcome ? createRecordingNotificationEvents(tx, outcome) : [];
   });
 }
 

@@ -35,17 +35,11 @@ export type RecordingOutcome = {
 };
 
 /**
- * An audience's recipients not yet told and the ids their notifications will have. Both are JSON text as the database
- * built it (the write hands it back as it is; only the pages' events parse it, once the change is on its way), in one
- * order; on SQLite the ids are a block, given by its first.
+ * An audience's recipients not yet told and the ids their notifications will have: `firstId` + their position in
+ * `userIdsJson`, the JSON array of their ids as the database built it (the write hands it back as it is; only the
+ * pages' events parse it, once the change is on its way).
  */
-export type ReservedAudience = {
-  type: NotificationType;
-  count: number;
-  userIdsJson: string;
-  /** The first id of a block (SQLite), or the ids as a JSON array (PostgreSQL). */
-  ids: number | string;
-};
+export type ReservedAudience = { type: NotificationType; firstId: number; count: number; userIdsJson: string };
 
 /** One kind of notification and who gets it, as a set of user ids. */
 type Audience = { type: NotificationType; recipients: Prisma.Sql };
@@ -84,50 +78,42 @@ export async function createRecordingNotifications(tx: Tx, outcome: RecordingOut
  * The same writes, answering the notifications as written (in id order), so the writer can hand them to its own
  * pages without reading them back (see notification-handover.server).
  */
-export function createRecordingNotificationEvents(tx: Tx, outcome: RecordingOutcome): Promise<NotificationEvent[]> {
-  return writeNotificationEvents(tx, recordingNotificationWrites(outcome));
-}
-
-/** Runs `writes` (recordingNotificationWrites) in `tx`, answering the notifications written, in id order. */
-export async function writeNotificationEvents(tx: Tx, writes: AudienceWrites[]): Promise<NotificationEvent[]> {
+export async function createRecordingNotificationEvents(
+  tx: Tx,
+  outcome: RecordingOutcome,
+): Promise<NotificationEvent[]> {
   const written: NotificationEvent[][] = [];
-  for (const audience of writes) written.push(writtenNotificationEvents(audience, await writeAudience(tx, audience)));
+  for (const audience of recordingNotificationWrites(outcome)) {
+    written.push(writtenNotificationEvents(audience, await writeAudience(tx, audience)));
+  }
   return inIdOrder(written);
 }
 
 /**
- * Reserves the ids of a settled recording's notifications in the change's own transaction, before a row is written:
- * who is not told yet, per audience, and an id for each, which no other insert then takes (SQLite: a block of the
- * table's AUTOINCREMENT counter; PostgreSQL: values of its sequence). The rows follow with exactly these ids
- * (recordingNotificationWrites), so the pages get each notification with its status, and a notification cursor moved
- * by one is the row's own. Ids left unwritten (the process stopped first; the watchdog then writes with new ids) are a
- * gap, which nothing relies on.
+ * Reserves the ids of a settled recording's notifications in the change's own transaction, before a row is written
+ * (embedded database): who is not told yet, per audience, and a block of ids taken from the table's AUTOINCREMENT
+ * counter, which no other insert then takes. The rows follow with exactly these ids (recordingNotificationWrites), so the
+ * pages get each notification with its status, and a notification cursor moved by one is the row's own. A block left
+ * unwritten (the process stopped first; the watchdog then writes with new ids) is a gap, which nothing relies on.
  */
 export async function reserveNotificationIds(tx: Tx, outcome: RecordingOutcome): Promise<ReservedAudience[]> {
-  const postgres = getEnv().databaseProvider === "postgresql";
-  const untold: ReservedAudience[] = [];
+  const untold: Array<Omit<ReservedAudience, "firstId">> = [];
   for (const { type, recipients } of audiencesOf(outcome)) {
     // One row, one text: ten thousand ids as rows would cost the pages' thread a row object each. Who is told already
     // is looked up per user only when the recording has told anyone of this (the first test is one seek, run once).
-    const untoldOnly = sql`FROM (${recipients}) r
+    const [row] = await tx.$queryRaw<Array<{ userIds: string; count: number | bigint }>>`
+      SELECT json_group_array(r."userId") AS "userIds", COUNT(*) AS "count" FROM (${recipients}) r
       WHERE NOT EXISTS (
         SELECT 1 FROM "Notification" t WHERE t."recordingId" = ${outcome.recordingId} AND t."type" = ${type}
       ) OR NOT EXISTS (
         SELECT 1 FROM "Notification" n
         WHERE n."userId" = r."userId" AND n."recordingId" = ${outcome.recordingId} AND n."type" = ${type}
       )`;
-    // PostgreSQL takes each one's id from the sequence in the same pass: both arrays list the rows in one order.
-    const [row] = await tx.$queryRaw<Array<{ userIds: string | null; ids: string | null; count: number | bigint }>>(
-      postgres
-        ? sql`SELECT CAST(json_agg(r."userId") AS TEXT) AS "userIds", COUNT(*) AS "count",
-            CAST(json_agg(nextval(pg_get_serial_sequence('"Notification"', 'id'))) AS TEXT) AS "ids" ${untoldOnly}`
-        : sql`SELECT json_group_array(r."userId") AS "userIds", COUNT(*) AS "count", NULL AS "ids" ${untoldOnly}`,
-    );
     const count = Number(row.count);
-    if (count > 0) untold.push({ type, count, userIdsJson: row.userIds ?? "[]", ids: row.ids ?? 0 });
+    if (count > 0) untold.push({ type, count, userIdsJson: row.userIds });
   }
-  if (postgres || untold.length === 0) return untold;
   const count = untold.reduce((sum, audience) => sum + audience.count, 0);
+  if (count === 0) return [];
   // The counter never falls below the highest id. MAX of the key alone, never beside a WHERE: that is one seek, where
   // the other is a scan of every notification.
   const reserve = () => tx.$queryRaw<Array<{ last: number | bigint }>>`
@@ -142,16 +128,10 @@ export async function reserveNotificationIds(tx: Tx, outcome: RecordingOutcome):
   }
   let firstId = Number(counter.last) - count + 1;
   return untold.map((audience) => {
-    const reserved = { ...audience, ids: firstId };
+    const reserved = { ...audience, firstId };
     firstId += audience.count;
     return reserved;
   });
-}
-
-/** The reserved ids in the order of the audience's users. */
-function reservedIds(reserved: ReservedAudience): number[] {
-  const { ids, count } = reserved;
-  return typeof ids === "number" ? Array.from({ length: count }, (_, i) => ids + i) : (JSON.parse(ids) as number[]);
 }
 
 /**
@@ -170,10 +150,9 @@ function reservedAudienceEvents(write: AudienceWrites, reserved: ReservedAudienc
   let events = reservedEvents.get(write);
   if (!events) {
     const userIds = JSON.parse(reserved.userIdsJson) as string[];
-    const ids = reservedIds(reserved);
     const storage = write.storageUrl;
     const rows = userIds.map((userId, i) => ({
-      id: ids[i],
+      id: reserved.firstId + i,
       userId,
       recordingUrl: storage && userId === storage.userId ? storage.url : null,
     }));
@@ -215,13 +194,8 @@ export function recordingNotificationWrites(outcome: RecordingOutcome): Audience
   if (!reserved) return audiencesOf(outcome).map((audience) => audienceWrites(outcome, audience));
   // Reserved: exactly the users the ids were reserved for, each with their own.
   return reserved.map((audience) => {
-    const { ids, userIdsJson } = audience;
-    const recipients =
-      typeof ids === "number"
-        ? sql`SELECT ${ids} + "key" AS "id", "value" AS "userId" FROM json_each(${userIdsJson})`
-        : sql`SELECT CAST(i.value AS INTEGER) AS "id", u.value AS "userId"
-            FROM json_array_elements_text(CAST(${userIdsJson} AS JSON)) WITH ORDINALITY AS u(value, n)
-            JOIN json_array_elements_text(CAST(${ids} AS JSON)) WITH ORDINALITY AS i(value, n) USING (n)`;
+    const recipients = sql`SELECT ${audience.firstId} + "key" AS "id", "value" AS "userId"
+      FROM json_each(${audience.userIdsJson})`;
     return { ...audienceWrites(outcome, { type: audience.type, recipients }, true), reserved: audience };
   });
 }

@@ -2,6 +2,7 @@
 // answer) is committed here by one protocol, so no writer can forget the lock, the log row or the announcement.
 // Writers only decide: given what was read under the lock, the change to write or a refusal.
 import { publishChange } from "~/change-hints/change-channel.server";
+import { getEnv } from "~/config/env.server";
 import { prisma, type Tx } from "~/db/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { settleOwedNotificationsBeforeAnswer } from "~/notifications/owed-notifications.server";
@@ -309,8 +310,10 @@ async function writeChange<R>(
     createdAt: now,
   };
   const notified = outcome && !owesNotifications ? await createRecordingNotifications(tx, outcome) : 0;
-  // The owed notifications' ids are taken now, so they can go out with the status.
-  if (outcome && owesNotifications) outcome.reserved = await reserveNotificationIds(tx, outcome);
+  // On the embedded database, the owed notifications' ids are taken now, so they can go out with the status.
+  if (outcome && owesNotifications && getEnv().databaseProvider === "sqlite") {
+    outcome.reserved = await reserveNotificationIds(tx, outcome);
+  }
   return {
     liveSessionId: session.id,
     recordingId: recording.id,

@@ -67,12 +67,12 @@ describe("notification ids reserved with the READY", () => {
     expect(audience.type).toBe("LIVE_CLASS_RECORDING_READY");
     expect(audience.count).toBe(4);
     expect([...userIds].sort()).toEqual([outcome.hostId, ...[0, 1, 2].map((n) => `${outcome.cohortId}-${n}`)].sort());
-    expect(audience.ids).toBe(1);
+    expect(audience.firstId).toBe(1);
 
     // Another notification written meanwhile (another class's, say) gets an id past the block.
     const other = await readyOutcome(1);
     const [otherRow] = await prisma.$transaction((tx) => notifications.createRecordingNotificationEvents(tx, other));
-    expect(otherRow.id).toBeGreaterThan((audience.ids as number) + audience.count - 1);
+    expect(otherRow.id).toBeGreaterThan(audience.firstId + audience.count - 1);
 
     const events = notifications.reservedNotificationEvents(notifications.recordingNotificationWrites(reserved));
     const written = await writeReserved(reserved);
@@ -104,7 +104,7 @@ describe("notification ids reserved with the READY", () => {
     expect((JSON.parse(audience.userIdsJson) as string[]).sort()).toEqual(
       [outcome.hostId, `${outcome.cohortId}-1`].sort(),
     );
-    expect(audience.ids).toBeGreaterThan(highest);
+    expect(audience.firstId).toBeGreaterThan(highest);
     await writeReserved(reserved);
 
     expect(await notifications.reserveNotificationIds(prisma, outcome)).toEqual([]);
