@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 // The recording panel in Remix's router, fed by a real event stream over HTTP: what the host may press in each status,
-// what a refused Record says, and how a streamed transition redraws the badge, the buttons and the timeline.
+// what a refused Record says, and how a streamed transition redraws the badge, the buttons and the timeline; and the
+// alerts a streamed notification raises.
 import { createServer, type Server, type ServerResponse } from "node:http";
 import { Outlet, useLoaderData } from "@remix-run/react";
 import { createRemixStub } from "@remix-run/testing";
@@ -9,6 +10,7 @@ import { EventSource as HttpEventSource } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { LiveEventsProvider, type LiveHandle } from "~/components/live-events";
 import { RecordingPanel } from "~/components/recording-panel";
+import { RecordingAlerts, useRecordingAlerts } from "~/components/recording-ready-alerts";
 import type { LiveEventPayloads } from "~/events/live-wire";
 import { RECORDING_MESSAGES, STATUS_LABELS } from "~/recording/messages";
 import type { RecordingView } from "~/components/recording-view";
@@ -212,5 +214,53 @@ describe("recording panel", () => {
     await waitFor(() => expect(badge().dataset.status).toBe("PROCESSING"));
     expect([...timeline.querySelectorAll("li")].map((li) => li.dataset.transitionId)).toEqual(["5", "6", "9"]);
     expect(await stopButton()).toHaveProperty("disabled", true);
+  });
+});
+
+describe("recording alerts", () => {
+  it("show one alert per recording and kind, whatever id the notification comes under again", async () => {
+    const told: number[] = [];
+    function Alerts() {
+      const { alerts, dismiss } = useRecordingAlerts("student", (notification) => told.push(notification.id));
+      return <RecordingAlerts alerts={alerts} onDismiss={dismiss} />;
+    }
+    const Stub = createRemixStub([
+      {
+        path: "/",
+        Component: () => (
+          <LiveEventsProvider enabled notificationsSeen={7}>
+            <Alerts />
+          </LiveEventsProvider>
+        ),
+      },
+    ]);
+    render(<Stub initialEntries={["/"]} />);
+    await waitFor(() => expect(streamServer.streams).toHaveLength(1));
+    const ready: LiveEventPayloads["notification"] = {
+      id: 8,
+      type: "LIVE_CLASS_RECORDING_READY",
+      liveSessionId: SESSION,
+      title: "Demo class",
+      recordingUrl: null,
+      pageUrl: "/recordings/rec1",
+      watchUrl: "/recordings/rec1/watch",
+      createdAt: new Date(0).toISOString(),
+    };
+
+    streamServer.send("notification", "0.8", ready);
+    // The same notification again under the id its row got after a restart, then another recording's.
+    streamServer.send("notification", "0.12", { ...ready, id: 12 });
+    streamServer.send("notification", "0.13", {
+      ...ready,
+      id: 13,
+      title: "Other class",
+      pageUrl: "/recordings/rec2",
+      watchUrl: "/recordings/rec2/watch",
+    });
+    await waitFor(() => expect(told).toEqual([8, 13]));
+    expect(screen.getAllByRole("alert").map((alert) => alert.textContent)).toEqual([
+      expect.stringContaining("Other class"),
+      expect.stringContaining("Demo class"),
+    ]);
   });
 });
