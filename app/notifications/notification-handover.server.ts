@@ -1,9 +1,9 @@
 // Notifications this process is writing, handed to its own event bus as they were written: a class's READY is ten
 // thousand rows, and reading them back right after writing them would be the same work twice on the pages' thread.
 // Known before the change's status has reached every page (their ids reserved by the change, or their rows written),
-// they are offered first: the pages the status is still to reach get both in one frame. Other instances read them when the change's hint reaches them. While a hand-over is
-// due, this process's bus reads nothing of that recording on a hint (a timer's look at the log may see the rows
-// first); if none comes, it reads then.
+// they are offered first: the pages the status is still to reach get both in one frame. Other instances read them
+// when the change's hint reaches them. While a hand-over is due, this process's bus reads nothing of that recording on
+// a hint (a timer's look at the log may see the rows first); if none comes, it reads then.
 import type { NotificationEvent } from "~/notifications/notifications.server";
 import { lazySingleton } from "~/lib/lazy-singleton.server";
 

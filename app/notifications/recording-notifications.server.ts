@@ -92,9 +92,9 @@ export async function createRecordingNotificationEvents(
 /**
  * Reserves the ids of a settled recording's notifications in the change's own transaction, before a row is written
  * (embedded database): who is not told yet, per audience, and a block of ids taken from the table's AUTOINCREMENT
- * counter, which no other insert then takes. The rows follow with exactly these ids (recordingNotificationWrites), so the
- * pages get each notification with its status, and a notification cursor moved by one is the row's own. A block left
- * unwritten (the process stopped first; the watchdog then writes with new ids) is a gap, which nothing relies on.
+ * counter, which no other insert then takes. The rows follow with exactly these ids (recordingNotificationWrites), so
+ * the pages get each notification with its status, and a notification cursor moved by one is the row's own. A block
+ * left unwritten (the process stopped first; the watchdog then writes with new ids) is a gap, which nothing relies on.
  */
 export async function reserveNotificationIds(tx: Tx, outcome: RecordingOutcome): Promise<ReservedAudience[]> {
   const untold: Array<Omit<ReservedAudience, "firstId">> = [];
@@ -250,13 +250,17 @@ function audienceWrites(outcome: RecordingOutcome, { type, recipients }: Audienc
     type === NOTIFICATION_TYPES.recordingReady && outcome.recordingUrl !== null
       ? { userId: outcome.hostId, url: outcome.recordingUrl }
       : null;
+  // Reserved ids come with the recipients.
+  const idColumn = withIds ? sql`"id", ` : Prisma.empty;
+  const idValue = withIds ? sql`r."id", ` : Prisma.empty;
   const storageUrlColumn = storageUrl
     ? sql`CASE WHEN r."userId" = ${storageUrl.userId} THEN CAST(${storageUrl.url} AS TEXT) END`
     : sql`NULL`;
   const notifications = sql`
-    INSERT INTO "Notification" (${withIds ? sql`"id", ` : Prisma.empty}"userId", "type", "liveSessionId", "recordingId", "title", "recordingUrl", "reason", "createdAt")
-    SELECT ${withIds ? sql`r."id", ` : Prisma.empty}r."userId", ${type}, ${outcome.liveSessionId}, ${outcome.recordingId}, ${outcome.title}, ${storageUrlColumn},
-      ${reason}, ${at}
+    INSERT INTO "Notification" (${idColumn}"userId", "type", "liveSessionId", "recordingId", "title", "recordingUrl",
+      "reason", "createdAt")
+    SELECT ${idValue}r."userId", ${type}, ${outcome.liveSessionId}, ${outcome.recordingId}, ${outcome.title},
+      ${storageUrlColumn}, ${reason}, ${at}
     FROM (${recipients}) r
     WHERE NOT EXISTS (
       SELECT 1 FROM "Notification" n

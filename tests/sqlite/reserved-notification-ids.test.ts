@@ -1,6 +1,6 @@
-// A READY's notification ids, reserved in its own transaction on the embedded database (reserveNotificationIds): a block
-// no later insert takes, also on a table that never had a row; only people not told yet; and the rows written with
-// exactly the reserved ids, the host's alone carrying the storage URL.
+// A READY's notification ids, reserved in its own transaction on the embedded database (reserveNotificationIds): a
+// block no later insert takes, also on a table that never had a row; only people not told yet; and the rows written
+// with exactly the reserved ids, the host's alone carrying the storage URL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RecordingOutcome } from "../../app/notifications/recording-notifications.server";
 import { createCohortOfStudents } from "../integration/fixtures";
