@@ -41,7 +41,9 @@ export async function settleOwedNotifications(
   const handOver = expectWrittenNotifications(recordingId);
   // Ids reserved by the change: the pages get each notification with its status, from the change's first frame on
   // (offered synchronously, in the turn that publishes the change: its fan-out starts after a read of the log).
-  const writes = committed && recordingNotificationWrites(committed);
+  const onOwnThread = getEnv().databaseProvider === "sqlite";
+  // Only the embedded database's write thread runs them as built here; PostgreSQL builds its own in its transaction.
+  const writes = committed && onOwnThread ? recordingNotificationWrites(committed) : undefined;
   const reserved = committed?.reserved !== undefined;
   // Built when the change's fan-out first needs them, not before the writer answers.
   if (writes && reserved) handOver.offer(() => reservedNotificationEvents(writes));
@@ -49,10 +51,9 @@ export async function settleOwedNotifications(
     // The embedded database's write thread writes while the pages get the change; the app's own connection would hold
     // the pages up (its statements run on this thread), so it writes after them. PostgreSQL writes once the change's
     // hint is on its way (writing at the commit instead measured no better: decision 0021, "Handed over").
-    let written =
-      getEnv().databaseProvider === "sqlite"
-        ? await writeOnOwnThread(recordingId, committed && writes && { outcome: committed, writes })
-        : null;
+    let written = onOwnThread
+      ? await writeOnOwnThread(recordingId, committed && writes && { outcome: committed, writes })
+      : null;
     if (written) {
       onWritten();
       const rows = written;
